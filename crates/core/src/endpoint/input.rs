@@ -1,0 +1,529 @@
+//! SEGMENT ARRIVES (RFC 9293 §3.10.7), one function per group of states, each check in the
+//! RFC's order.
+
+use super::tcb::OooEntry;
+use super::{Endpoint, Signal};
+use crate::rule::Rule;
+use crate::segment::{Flags, Segment};
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::{Duration, Instant};
+
+impl Endpoint {
+    /// Processes one arriving segment.
+    pub fn handle_segment(&mut self, seg: Segment, now: Instant) {
+        match self.state {
+            State::Closed => self.on_segment_closed(&seg),
+            State::Listen => self.on_segment_listen(&seg, now),
+            State::SynSent => self.on_segment_syn_sent(&seg, now),
+            _ => self.on_segment_other(seg, now),
+        }
+        if self.state.is_synchronized() && self.config.keepalive.is_some() {
+            self.restart_keepalive(now);
+        }
+        self.output(now);
+    }
+
+    /// §3.10.7.1: no TCB. Answer anything but a RST with a RST the sender will believe.
+    fn on_segment_closed(&mut self, seg: &Segment) {
+        if seg.flags.rst() {
+            self.note(Rule::ClosedRstIgnored);
+            return;
+        }
+        self.note(Rule::ClosedSendsRst);
+        self.send_rst_for(seg);
+    }
+
+    /// The reset of §3.10.7.1 (and §3.5.2): `<SEQ=SEG.ACK><CTL=RST>` when the segment has an
+    /// ACK, else `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`.
+    fn send_rst_for(&mut self, seg: &Segment) {
+        let rst = if seg.flags.ack() {
+            Segment::control(seg.ack, None, Flags::RST)
+        } else {
+            Segment::control(SeqNum(0), Some(seg.seq + seg.seg_len()), Flags::RST)
+        };
+        self.emit(rst);
+    }
+
+    /// §3.10.7.2.
+    fn on_segment_listen(&mut self, seg: &Segment, now: Instant) {
+        if seg.flags.rst() {
+            self.note(Rule::ListenRstIgnored);
+            return;
+        }
+        if seg.flags.ack() {
+            self.note(Rule::ListenAckGetsRst);
+            self.emit(Segment::control(seg.ack, None, Flags::RST));
+            return;
+        }
+        if !seg.flags.syn() {
+            self.note(Rule::ListenOther);
+            return;
+        }
+        // Data or a FIN on the SYN is not acknowledged, so the sender will send it again
+        // once the connection is ESTABLISHED (the RFC allows queueing it or not).
+        self.learn_peer_syn(seg);
+        self.choose_iss(now);
+        self.set_send_window(seg);
+        self.send_syn(now, true);
+        self.set_state(State::SynReceived, Rule::ListenSyn);
+    }
+
+    /// §3.10.7.3.
+    fn on_segment_syn_sent(&mut self, seg: &Segment, now: Instant) {
+        let t = &self.tcb;
+        if seg.flags.ack() {
+            if seg.ack <= t.iss || seg.ack > t.snd_nxt {
+                if seg.flags.rst() {
+                    self.note(Rule::SynSentBadAckRst);
+                } else {
+                    self.note(Rule::SynSentBadAck);
+                    self.emit(Segment::control(seg.ack, None, Flags::RST));
+                }
+                return;
+            }
+        }
+        // Past the first check, an ACK present is acceptable: SND.UNA < SEG.ACK =< SND.NXT.
+        if seg.flags.rst() {
+            // RFC 5961's RCV.NXT test cannot apply here: RCV.NXT is not known yet.
+            if seg.flags.ack() {
+                self.signal(Signal::Refused);
+                self.delete_tcb(Rule::SynSentReset);
+            } else {
+                self.note(Rule::SynSentRstNoAck);
+            }
+            return;
+        }
+        if !seg.flags.syn() {
+            self.note(Rule::SynSentNoSynNoRst);
+            return;
+        }
+        self.learn_peer_syn(seg);
+        self.set_send_window(seg);
+        if seg.flags.ack() {
+            self.on_new_ack(seg.ack, now);
+        }
+        if self.tcb.snd_una > self.tcb.iss {
+            self.set_state(State::Established, Rule::SynSentSynAck);
+            self.on_established();
+            self.tcb.ack_pending = true;
+            if seg.len > 0 || seg.flags.fin() {
+                self.receive_text(seg.seq + 1, seg.len, seg.flags.fin(), now);
+            }
+        } else {
+            self.set_state(State::SynReceived, Rule::SynSentSimultaneous);
+            self.send_syn(now, true);
+        }
+    }
+
+    /// §3.10.7.4: SYN-RECEIVED and the synchronized states.
+    fn on_segment_other(&mut self, mut seg: Segment, now: Instant) {
+        let state = self.state;
+
+        // The RFC's TIME-WAIT rule: "the only thing that can arrive in this state is a
+        // retransmission of the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+        // Such a FIN is wholly old, so the acceptability test alone would drop it.
+        if state == State::TimeWait
+            && seg.flags.fin()
+            && !seg.flags.rst()
+            && !seg.flags.syn()
+            && seg.seq + seg.seg_len() == self.tcb.rcv_nxt
+        {
+            self.note(Rule::TimeWaitFinRetransmit);
+            self.tcb.ack_pending = true;
+            self.start_time_wait(now);
+            return;
+        }
+
+        // Figure 7 (MUST-10): in a simultaneous open the peer's SYN,ACK repeats the SYN we
+        // already acknowledged; only the new part, the ACK, is processed.
+        if state == State::SynReceived
+            && !self.tcb.passive
+            && seg.flags.syn()
+            && seg.flags.ack()
+            && seg.seq == self.tcb.irs
+        {
+            self.note(Rule::SimultaneousSynAck);
+            seg.flags = seg.flags.without(Flags::SYN);
+            seg.seq = seg.seq + 1;
+        }
+
+        // First: the sequence number.
+        let original_seq = seg.seq;
+        if !self.acceptable(&seg) {
+            let zero_window_at_edge = self.tcb.rcv_wnd == 0
+                && seg.seq == self.tcb.rcv_nxt
+                && !seg.flags.syn();
+            if !zero_window_at_edge {
+                if seg.flags.rst() {
+                    self.note(Rule::UnacceptableRst);
+                } else {
+                    self.note(Rule::Unacceptable);
+                    self.tcb.ack_pending = true;
+                }
+                return;
+            }
+            // Special allowance for valid ACKs and RSTs when the window is zero.
+            self.note(Rule::ZeroWindowAckOnly);
+            self.tcb.ack_pending = true;
+            seg.len = 0;
+            seg.flags = seg.flags.without(Flags::FIN);
+        }
+        self.trim_to_window(&mut seg);
+
+        // Second: RST.
+        if seg.flags.rst() {
+            if self.config.rfc5961 && original_seq != self.tcb.rcv_nxt {
+                self.note(Rule::RstChallengeAck);
+                self.tcb.ack_pending = true;
+                return;
+            }
+            match state {
+                State::SynReceived if self.tcb.passive => {
+                    self.return_to_listen(Rule::RstSynReceivedPassive)
+                }
+                State::SynReceived => {
+                    self.signal(Signal::Refused);
+                    self.delete_tcb(Rule::RstSynReceivedActive);
+                }
+                State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
+                    self.signal(Signal::Reset);
+                    self.delete_tcb(Rule::RstReset);
+                }
+                _ => self.delete_tcb(Rule::RstInClosingStates),
+            }
+            return;
+        }
+
+        // Third, security, does not apply. Fourth: SYN.
+        if seg.flags.syn() {
+            if state == State::SynReceived && self.tcb.passive {
+                self.return_to_listen(Rule::SynSynReceivedPassive);
+            } else if self.config.rfc5961 {
+                self.note(Rule::SynChallengeAck);
+                self.tcb.ack_pending = true;
+            } else {
+                self.send_rst_for(&seg);
+                self.signal(Signal::Reset);
+                self.delete_tcb(Rule::SynInWindowReset);
+            }
+            return;
+        }
+
+        // Fifth: ACK.
+        if !seg.flags.ack() {
+            self.note(Rule::NoAckDropped);
+            return;
+        }
+        // RFC 5961 §5 guards synchronized connections against blind data injection;
+        // SYN-RECEIVED keeps its own test below, whose failure draws a RST.
+        if self.config.rfc5961 && state != State::SynReceived {
+            let t = &self.tcb;
+            let lowest = t.snd_una - t.max_snd_wnd;
+            if !(lowest <= seg.ack && seg.ack <= t.snd_nxt) {
+                self.note(Rule::AckOutsideRange);
+                self.tcb.ack_pending = true;
+                return;
+            }
+        }
+        if state == State::SynReceived {
+            let t = &self.tcb;
+            if t.snd_una < seg.ack && seg.ack <= t.snd_nxt {
+                self.set_state(State::Established, Rule::SynReceivedAck);
+                self.set_send_window(&seg);
+                self.on_established();
+            } else {
+                self.note(Rule::SynReceivedBadAck);
+                self.emit(Segment::control(seg.ack, None, Flags::RST));
+                return;
+            }
+        }
+        if seg.ack > self.tcb.snd_nxt {
+            self.note(Rule::AckTooNew);
+            self.tcb.ack_pending = true;
+            return;
+        }
+        if self.tcb.snd_una < seg.ack {
+            self.on_new_ack(seg.ack, now);
+        } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
+            // Pure duplicate ACKs are worth a note; ACKs riding on data are not.
+            if self.tcb.snd_una != self.tcb.snd_nxt {
+                self.note(Rule::AckDuplicate);
+            }
+        }
+        if self.tcb.snd_una <= seg.ack {
+            self.update_send_window(&seg);
+        }
+        let our_fin_acked = self.our_fin_acked();
+        match self.state {
+            State::Closing => {
+                if our_fin_acked {
+                    self.set_state(State::TimeWait, Rule::ClosingFinAcked);
+                    self.start_time_wait(now);
+                }
+                return;
+            }
+            State::LastAck => {
+                if our_fin_acked {
+                    self.delete_tcb(Rule::LastAckFinAcked);
+                }
+                return;
+            }
+            _ => {}
+        }
+
+        // Sixth, URG, is not modelled. Seventh and eighth: text and FIN.
+        if seg.len > 0 || seg.flags.fin() {
+            match self.state {
+                State::Established | State::FinWait1 | State::FinWait2 => {
+                    self.receive_text(seg.seq, seg.len, seg.flags.fin(), now)
+                }
+                _ => self.note(Rule::TextIgnored),
+            }
+        }
+        // FIN-WAIT-1 whose FIN is acknowledged goes on to FIN-WAIT-2, unless a FIN in this
+        // same segment already took it to TIME-WAIT.
+        if self.state == State::FinWait1 && self.our_fin_acked() {
+            self.set_state(State::FinWait2, Rule::FinWait1FinAcked);
+        }
+    }
+
+    /// Table 6 of §3.10.7.4.
+    fn acceptable(&self, seg: &Segment) -> bool {
+        let t = &self.tcb;
+        let in_window = |s: SeqNum| s.offset_from(t.rcv_nxt) < t.rcv_wnd;
+        match (seg.seg_len(), t.rcv_wnd) {
+            (0, 0) => seg.seq == t.rcv_nxt,
+            (0, _) => in_window(seg.seq),
+            (_, 0) => false,
+            (len, _) => in_window(seg.seq) || in_window(seg.seq + (len - 1)),
+        }
+    }
+
+    /// Cuts an acceptable segment down to the "idealized segment" that starts no earlier than
+    /// RCV.NXT and ends within the window.
+    fn trim_to_window(&mut self, seg: &mut Segment) {
+        let t = &self.tcb;
+        if seg.seq < t.rcv_nxt {
+            let mut old = t.rcv_nxt.offset_from(seg.seq);
+            if seg.flags.syn() {
+                seg.flags = seg.flags.without(Flags::SYN);
+                seg.seq = seg.seq + 1;
+                old -= 1;
+            }
+            let data = old.min(seg.len);
+            seg.len -= data;
+            seg.seq = seg.seq + data;
+        }
+        let room = (t.rcv_nxt + t.rcv_wnd).offset_from(seg.seq);
+        if seg.len > room {
+            seg.len = room;
+            seg.flags = seg.flags.without(Flags::FIN);
+        } else if seg.flags.fin() && seg.len == room && t.rcv_wnd > 0 && seg.len > 0 {
+            // The FIN would sit just past the window's right edge.
+            seg.flags = seg.flags.without(Flags::FIN);
+        }
+    }
+
+    /// Takes in data (and a FIN) that start at `seq`, in order or held for later.
+    fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
+        self.tcb.ack_pending = true;
+        if seq != self.tcb.rcv_nxt {
+            self.note(if len > 0 {
+                Rule::TextQueued
+            } else {
+                Rule::FinQueued
+            });
+            let entry = OooEntry { seq, len, fin };
+            let pos = self
+                .tcb
+                .ooo
+                .iter()
+                .position(|e| e.seq.offset_from(self.tcb.rcv_nxt) > seq.offset_from(self.tcb.rcv_nxt))
+                .unwrap_or(self.tcb.ooo.len());
+            self.tcb.ooo.insert(pos, entry);
+            return;
+        }
+        if len > 0 {
+            self.note(Rule::TextAccepted);
+        }
+        self.accept_in_order(len);
+        let mut fin_now = fin;
+        // Pull held segments that the new RCV.NXT reaches.
+        while let Some(i) = self
+            .tcb
+            .ooo
+            .iter()
+            .position(|e| e.seq <= self.tcb.rcv_nxt)
+        {
+            let e = self.tcb.ooo.remove(i);
+            let end = e.seq + e.len;
+            if end > self.tcb.rcv_nxt {
+                let new = end.offset_from(self.tcb.rcv_nxt);
+                self.accept_in_order(new);
+            }
+            if e.fin && end == self.tcb.rcv_nxt {
+                fin_now = true;
+            }
+        }
+        if fin_now {
+            self.tcb.ooo.clear();
+            self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
+            self.on_fin(now);
+        }
+    }
+
+    fn accept_in_order(&mut self, len: u32) {
+        self.tcb.rcv_nxt = self.tcb.rcv_nxt + len;
+        // The application reads at once, so the window stays open.
+        self.received_total += u64::from(len);
+    }
+
+    /// The eighth step, for a FIN now in sequence.
+    fn on_fin(&mut self, now: Instant) {
+        self.signal(Signal::Closing);
+        self.tcb.ack_pending = true;
+        match self.state {
+            State::SynReceived | State::Established => {
+                self.set_state(State::CloseWait, Rule::FinReceived)
+            }
+            State::FinWait1 if self.our_fin_acked() => {
+                self.set_state(State::TimeWait, Rule::FinAckInFinWait1);
+                self.start_time_wait(now);
+            }
+            State::FinWait1 => self.set_state(State::Closing, Rule::FinInFinWait1),
+            State::FinWait2 => {
+                self.set_state(State::TimeWait, Rule::FinInFinWait2);
+                self.start_time_wait(now);
+            }
+            State::TimeWait => {
+                self.note(Rule::FinReceived);
+                self.start_time_wait(now);
+            }
+            _ => self.note(Rule::FinReceived),
+        }
+    }
+
+    /// Enters (or restarts) the 2MSL wait and turns off the other timers.
+    fn start_time_wait(&mut self, now: Instant) {
+        let t = &mut self.tcb;
+        t.tw_deadline = Some(now + Duration(self.config.msl.0.saturating_mul(2)));
+        t.rtx_deadline = None;
+        t.keepalive_deadline = None;
+        t.rtx_queue.clear();
+    }
+
+    fn our_fin_acked(&self) -> bool {
+        self.tcb
+            .fin_seq
+            .is_some_and(|fin| self.tcb.snd_una == fin + 1)
+    }
+
+    /// IRS, RCV.NXT and the peer's MSS, from its SYN.
+    fn learn_peer_syn(&mut self, seg: &Segment) {
+        let t = &mut self.tcb;
+        t.irs = seg.seq;
+        t.rcv_nxt = seg.seq + 1;
+        if let Some(mss) = seg.mss {
+            t.snd_mss = u32::from(mss.min(self.config.mss)).max(1);
+        }
+    }
+
+    /// The window update rule of §3.10.7.4's fifth step: only a segment newer than the last
+    /// one used may update SND.WND.
+    fn update_send_window(&mut self, seg: &Segment) {
+        let t = &self.tcb;
+        if t.snd_wl1 < seg.seq || (t.snd_wl1 == seg.seq && t.snd_wl2 <= seg.ack) {
+            self.set_send_window(seg);
+        }
+    }
+
+    /// SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK.
+    fn set_send_window(&mut self, seg: &Segment) {
+        let t = &mut self.tcb;
+        t.snd_wnd = u32::from(seg.window);
+        t.snd_wl1 = seg.seq;
+        t.snd_wl2 = seg.ack;
+        t.max_snd_wnd = t.max_snd_wnd.max(t.snd_wnd);
+    }
+
+    /// SND.UNA advances: drop what is acknowledged, take an RTT sample, and manage the timer
+    /// (RFC 6298 §5.2 and §5.3).
+    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) {
+        let t = &mut self.tcb;
+        t.snd_una = ack;
+        let mut data_acked = false;
+        while let Some(front) = t.rtx_queue.front_mut() {
+            if front.end() <= ack {
+                data_acked |= front.len > 0;
+                t.rtx_queue.pop_front();
+            } else {
+                if front.seq < ack {
+                    let before = front.len;
+                    front.trim_acked(ack);
+                    data_acked |= front.len < before;
+                }
+                break;
+            }
+        }
+        if let Some((probe, sent)) = t.rtt_probe {
+            if probe <= ack {
+                t.rtt_probe = None;
+                self.rtt_sample(now - sent);
+            }
+        }
+        let t = &mut self.tcb;
+        t.retransmissions = 0;
+        t.rtx_deadline = if t.rtx_queue.is_empty() {
+            None
+        } else {
+            Some(now + t.rto)
+        };
+        // Acknowledgments of a SYN or FIN are told by the state change they cause.
+        if data_acked {
+            self.note(Rule::AckAdvances);
+        }
+    }
+
+    /// RFC 6298 §2.2 and §2.3.
+    fn rtt_sample(&mut self, r: Duration) {
+        let t = &mut self.tcb;
+        let r = r.0;
+        let (srtt, rttvar) = match t.srtt {
+            None => (r, r / 2),
+            Some(srtt) => {
+                let srtt = srtt.0;
+                let rttvar = (3 * t.rttvar.0 + srtt.abs_diff(r)) / 4;
+                ((7 * srtt + r) / 8, rttvar)
+            }
+        };
+        t.srtt = Some(Duration(srtt));
+        t.rttvar = Duration(rttvar);
+        // The clock granularity G is one millisecond.
+        let rto = Duration(srtt + (4 * rttvar).max(1));
+        t.rto = rto.max(self.config.rto_min()).min(self.config.rto_max);
+    }
+
+    /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
+    fn on_established(&mut self) {
+        let t = &mut self.tcb;
+        if t.syn_timed_out && t.rto < Duration::from_secs(3) {
+            t.rto = Duration::from_secs(3);
+        }
+        if t.close_deferred {
+            t.close_deferred = false;
+            t.fin_queued = true;
+            self.set_state(State::FinWait1, Rule::CloseDeferredRuns);
+        }
+    }
+
+    fn restart_keepalive(&mut self, now: Instant) {
+        let Some(idle) = self.config.keepalive else {
+            return;
+        };
+        let t = &mut self.tcb;
+        t.keepalive_probes_sent = 0;
+        t.keepalive_deadline = matches!(self.state, State::Established | State::CloseWait)
+            .then_some(now + idle);
+    }
+}

@@ -1,0 +1,619 @@
+//! One TCP endpoint, sans-IO.
+//!
+//! Inputs are the user calls (`open_passive`, `open_active`, `send`, `close`, `abort`), arriving
+//! segments (`handle_segment`) and the passage of time (`handle_timeout`). Every input takes the
+//! current [`Instant`]; time never goes backwards. After each input, drain the outputs:
+//! `poll_transmit` for segments to put on the network and `poll_event` for state changes,
+//! notes and errors. `poll_timeout` says when `handle_timeout` is next due.
+
+mod config;
+mod input;
+mod tcb;
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::config::Config;
+use self::tcb::{RtxEntry, Tcb};
+use crate::rule::Rule;
+use crate::segment::{Flags, Segment};
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::{Duration, Instant};
+
+/// A user call, as the trace records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Call {
+    Listen,
+    Connect,
+    Send(u32),
+    Close,
+    Abort,
+    Crash,
+}
+
+impl core::fmt::Display for Call {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Call::Listen => f.write_str("listen"),
+            Call::Connect => f.write_str("connect"),
+            Call::Send(n) => write!(f, "send {n}"),
+            Call::Close => f.write_str("close"),
+            Call::Abort => f.write_str("abort"),
+            Call::Crash => f.write_str("crash"),
+        }
+    }
+}
+
+/// Why the RFC rejects a user call in the current state (§3.10.1 to §3.10.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallError {
+    ConnectionExists,
+    ConnectionDoesNotExist,
+    ConnectionClosing,
+    RemoteUnspecified,
+}
+
+impl CallError {
+    /// The RFC's error string.
+    pub fn message(self) -> &'static str {
+        match self {
+            CallError::ConnectionExists => "error: connection already exists",
+            CallError::ConnectionDoesNotExist => "error: connection does not exist",
+            CallError::ConnectionClosing => "error: connection closing",
+            CallError::RemoteUnspecified => "error: remote socket unspecified",
+        }
+    }
+
+    /// Which user call's section says so.
+    pub fn section(self, call: Call) -> &'static str {
+        match call {
+            Call::Listen | Call::Connect => "3.10.1",
+            Call::Send(_) => "3.10.2",
+            Call::Close => "3.10.4",
+            Call::Abort | Call::Crash => "3.10.5",
+        }
+    }
+}
+
+/// An asynchronous signal to the user (§3.9.1.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Signal {
+    /// "connection reset": the peer's RST killed a connection.
+    Reset,
+    /// "connection refused": the peer answered our SYN with a RST.
+    Refused,
+    /// The retransmission or keep-alive limit was reached.
+    TimedOut,
+    /// "connection closing": the peer's FIN arrived; no more data will come.
+    Closing,
+}
+
+impl Signal {
+    pub fn message(self) -> &'static str {
+        match self {
+            Signal::Reset => "connection reset",
+            Signal::Refused => "connection refused",
+            Signal::TimedOut => "connection timed out",
+            Signal::Closing => "connection closing",
+        }
+    }
+}
+
+/// The timers of one endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timer {
+    Retransmission,
+    TimeWait,
+    Keepalive,
+}
+
+/// A segment for the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    pub segment: Segment,
+    /// Sent again by the retransmission timer.
+    pub retransmission: bool,
+}
+
+/// An output of the endpoint other than a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointEvent {
+    StateChange { from: State, to: State, rule: Rule },
+    /// A decision that did not change the state, e.g. why a segment was dropped.
+    Note(Rule),
+    Signal(Signal),
+}
+
+/// One TCP endpoint: the state, the TCB, timers and pending outputs.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    config: Config,
+    state: State,
+    tcb: Tcb,
+    /// The ISS the next connection uses, when the script chose one.
+    next_isn: Option<u32>,
+    /// The last ISS chosen, and when: drives the ISN clock for later connections.
+    last_iss: Option<(SeqNum, Instant)>,
+    received_total: u64,
+    transmit: VecDeque<Transmit>,
+    events: VecDeque<EndpointEvent>,
+}
+
+/// RFC 9293 §3.4.1: the ISN generator's clock ticks every 4 microseconds.
+const ISN_TICKS_PER_MS: u64 = 250;
+
+impl Endpoint {
+    /// A closed endpoint whose first connection will use `isn`.
+    pub fn new(config: Config, isn: u32) -> Endpoint {
+        Endpoint {
+            config,
+            state: State::Closed,
+            tcb: Tcb::default(),
+            next_isn: Some(isn),
+            last_iss: None,
+            received_total: 0,
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Changes settings. A new receive window applies to the running connection too.
+    pub fn set_config(&mut self, config: Config) {
+        if self.state != State::Closed {
+            self.tcb.rcv_wnd = u32::from(config.window);
+        }
+        self.config = config;
+    }
+
+    /// The ISS the next connection uses (replacing the ISN clock once).
+    pub fn set_next_isn(&mut self, isn: u32) {
+        self.next_isn = Some(isn);
+    }
+
+    /// The TCB's variables, for display. Meaningless in CLOSED.
+    pub fn tcb(&self) -> TcbView {
+        let t = &self.tcb;
+        TcbView {
+            iss: t.iss,
+            irs: t.irs,
+            snd_una: t.snd_una,
+            snd_nxt: t.snd_nxt,
+            snd_wnd: t.snd_wnd,
+            rcv_nxt: t.rcv_nxt,
+            rcv_wnd: t.rcv_wnd,
+            rto: t.rto,
+            unsent: t.unsent,
+            rtx_queue_len: t.rtx_queue.len(),
+            ooo_queue_len: t.ooo.len(),
+            passive_open: t.passive,
+        }
+    }
+
+    /// The ISS of the current connection, or of the last one; `None` if there never was one.
+    /// Relative sequence numbers are counted from it.
+    pub fn iss_base(&self) -> Option<SeqNum> {
+        self.last_iss.map(|(iss, _)| iss)
+    }
+
+    /// The IRS of the current (or last) connection, when one was synchronized.
+    pub fn irs(&self) -> SeqNum {
+        self.tcb.irs
+    }
+
+    /// Total bytes the application has received, over all connections.
+    pub fn received(&self) -> u64 {
+        self.received_total
+    }
+
+    /// When a timer is armed, its deadline.
+    pub fn timer(&self, timer: Timer) -> Option<Instant> {
+        match timer {
+            Timer::Retransmission => self.tcb.rtx_deadline,
+            Timer::TimeWait => self.tcb.tw_deadline,
+            Timer::Keepalive => self.tcb.keepalive_deadline,
+        }
+    }
+
+    /// The earliest time `handle_timeout` has work to do.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        [
+            self.tcb.rtx_deadline,
+            self.tcb.tw_deadline,
+            self.tcb.keepalive_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The next segment to put on the network.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmit.pop_front()
+    }
+
+    fn emit(&mut self, segment: Segment) {
+        self.transmit.push_back(Transmit {
+            segment,
+            retransmission: false,
+        });
+    }
+
+    /// The next state change, note or signal.
+    pub fn poll_event(&mut self) -> Option<EndpointEvent> {
+        self.events.pop_front()
+    }
+
+    // ---- User calls (§3.10.1 to §3.10.5) ----
+
+    /// Passive OPEN (§3.10.1): wait for a connection from any remote socket.
+    pub fn open_passive(&mut self, _now: Instant) -> Result<(), CallError> {
+        if self.state != State::Closed {
+            return Err(CallError::ConnectionExists);
+        }
+        self.tcb = Tcb::new(&self.config);
+        self.tcb.passive = true;
+        self.set_state(State::Listen, Rule::PassiveOpen);
+        Ok(())
+    }
+
+    /// Active OPEN towards the peer (§3.10.1).
+    pub fn open_active(&mut self, now: Instant) -> Result<(), CallError> {
+        let rule = match self.state {
+            State::Closed => {
+                self.tcb = Tcb::new(&self.config);
+                Rule::ActiveOpen
+            }
+            State::Listen => Rule::ListenToActive,
+            _ => return Err(CallError::ConnectionExists),
+        };
+        self.tcb.passive = false;
+        self.choose_iss(now);
+        self.send_syn(now, false);
+        self.set_state(State::SynSent, rule);
+        Ok(())
+    }
+
+    /// SEND `len` bytes (§3.10.2).
+    pub fn send(&mut self, len: u32, now: Instant) -> Result<(), CallError> {
+        match self.state {
+            State::Closed => Err(CallError::ConnectionDoesNotExist),
+            // Our LISTEN is always unspecified (it accepts any peer), so SEND cannot
+            // turn it active.
+            State::Listen => Err(CallError::RemoteUnspecified),
+            State::SynSent | State::SynReceived => {
+                self.tcb.unsent += u64::from(len);
+                Ok(())
+            }
+            State::Established | State::CloseWait => {
+                self.tcb.unsent += u64::from(len);
+                self.output(now);
+                Ok(())
+            }
+            _ => Err(CallError::ConnectionClosing),
+        }
+    }
+
+    /// CLOSE (§3.10.4): "I have no more data to send."
+    pub fn close(&mut self, now: Instant) -> Result<(), CallError> {
+        match self.state {
+            State::Closed => return Err(CallError::ConnectionDoesNotExist),
+            State::Listen => self.delete_tcb(Rule::CloseInListen),
+            State::SynSent => self.delete_tcb(Rule::CloseInSynSent),
+            State::SynReceived => {
+                if self.tcb.unsent == 0 {
+                    self.tcb.fin_queued = true;
+                    self.set_state(State::FinWait1, Rule::CloseInSynReceived);
+                } else {
+                    self.tcb.close_deferred = true;
+                    self.note(Rule::CloseDeferred);
+                }
+            }
+            State::Established => {
+                self.tcb.fin_queued = true;
+                self.set_state(State::FinWait1, Rule::CloseSendsFin);
+            }
+            State::CloseWait => {
+                self.tcb.fin_queued = true;
+                self.set_state(State::LastAck, Rule::CloseInCloseWait);
+            }
+            _ => return Err(CallError::ConnectionClosing),
+        }
+        self.output(now);
+        Ok(())
+    }
+
+    /// ABORT (§3.10.5).
+    pub fn abort(&mut self, _now: Instant) -> Result<(), CallError> {
+        match self.state {
+            State::Closed => return Err(CallError::ConnectionDoesNotExist),
+            State::SynReceived
+            | State::Established
+            | State::FinWait1
+            | State::FinWait2
+            | State::CloseWait => {
+                let rst = Segment::control(self.tcb.snd_nxt, None, Flags::RST);
+                self.delete_tcb(Rule::AbortWithRst);
+                self.emit(rst);
+            }
+            _ => self.delete_tcb(Rule::AbortQuiet),
+        }
+        Ok(())
+    }
+
+    /// The host crashes: the TCB vanishes and nothing is sent (§3.5.1's half-open case).
+    pub fn crash(&mut self) -> Result<(), CallError> {
+        if self.state == State::Closed {
+            return Err(CallError::ConnectionDoesNotExist);
+        }
+        self.delete_tcb(Rule::Crash);
+        Ok(())
+    }
+
+    // ---- Timeouts (§3.10.8) ----
+
+    /// Fires every timer due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.tcb.tw_deadline.is_some_and(|t| t <= now) {
+            self.delete_tcb(Rule::TimeWaitExpired);
+            return;
+        }
+        if self.tcb.rtx_deadline.is_some_and(|t| t <= now) {
+            self.on_retransmission_timeout(now);
+        }
+        if self.tcb.keepalive_deadline.is_some_and(|t| t <= now) {
+            self.on_keepalive_timeout(now);
+        }
+    }
+
+    fn on_retransmission_timeout(&mut self, now: Instant) {
+        if self.tcb.retransmissions >= self.config.retries {
+            self.signal(Signal::TimedOut);
+            if self.state == State::SynReceived && self.tcb.passive {
+                self.return_to_listen(Rule::RetransmitGiveUpListen);
+            } else {
+                self.delete_tcb(Rule::RetransmitGiveUp);
+            }
+            return;
+        }
+        let Some(front) = self.tcb.rtx_queue.front().copied() else {
+            self.tcb.rtx_deadline = None;
+            return;
+        };
+        self.tcb.retransmissions += 1;
+        // Karn's algorithm: no RTT sample from a retransmitted segment.
+        self.tcb.rtt_probe = None;
+        if matches!(self.state, State::SynSent | State::SynReceived) {
+            self.tcb.syn_timed_out = true;
+        }
+        self.note(Rule::Retransmit);
+        let segment = self.segment_for(&front);
+        self.transmit.push_back(Transmit {
+            segment,
+            retransmission: true,
+        });
+        // RFC 6298 §5.5 and §5.6: back off, then restart the timer.
+        self.tcb.rto = Duration(self.tcb.rto.0.saturating_mul(2)).min(self.config.rto_max);
+        self.tcb.rtx_deadline = Some(now + self.tcb.rto);
+    }
+
+    fn on_keepalive_timeout(&mut self, now: Instant) {
+        if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
+            self.signal(Signal::TimedOut);
+            self.delete_tcb(Rule::KeepaliveGiveUp);
+            return;
+        }
+        self.tcb.keepalive_probes_sent += 1;
+        self.note(Rule::KeepaliveProbe);
+        // §3.8.4: a probe with SEG.SEQ = SND.NXT-1 is old to the peer, which must ACK it.
+        let probe = self.segment(self.tcb.snd_nxt - 1, Flags::ACK, 0);
+        self.emit(probe);
+        self.tcb.keepalive_deadline = Some(now + self.config.keepalive_interval);
+    }
+
+    // ---- Internals shared by calls, arrivals and timers ----
+
+    fn set_state(&mut self, to: State, rule: Rule) {
+        let from = self.state;
+        self.state = to;
+        if !matches!(to, State::Established | State::CloseWait) {
+            self.tcb.keepalive_deadline = None;
+        }
+        self.events
+            .push_back(EndpointEvent::StateChange { from, to, rule });
+    }
+
+    fn note(&mut self, rule: Rule) {
+        self.events.push_back(EndpointEvent::Note(rule));
+    }
+
+    fn signal(&mut self, signal: Signal) {
+        self.events.push_back(EndpointEvent::Signal(signal));
+    }
+
+    /// Deletes the TCB and enters CLOSED. Queued segments already handed out stay sent.
+    fn delete_tcb(&mut self, rule: Rule) {
+        self.tcb = Tcb::default();
+        self.set_state(State::Closed, rule);
+    }
+
+    /// A passive connection that failed goes back to listening with a fresh TCB.
+    fn return_to_listen(&mut self, rule: Rule) {
+        self.tcb = Tcb::new(&self.config);
+        self.tcb.passive = true;
+        self.set_state(State::Listen, rule);
+    }
+
+    /// Selects the ISS (§3.4.1): the script's choice if any, else the ISN clock, which advances
+    /// 250 ticks a millisecond (4 µs a tick) plus a fixed step per connection.
+    fn choose_iss(&mut self, now: Instant) {
+        let iss = match (self.next_isn.take(), self.last_iss) {
+            (Some(isn), _) => SeqNum(isn),
+            (None, Some((last, at))) => {
+                let ticks = (now - at).millis().wrapping_mul(ISN_TICKS_PER_MS);
+                last + 64_000u32.wrapping_add(ticks as u32)
+            }
+            (None, None) => SeqNum(0),
+        };
+        self.last_iss = Some((iss, now));
+        let t = &mut self.tcb;
+        t.iss = iss;
+        t.snd_una = iss;
+        t.snd_nxt = iss + 1;
+    }
+
+    /// Sends our SYN (SYN,ACK once the peer's SYN is known) and queues it for retransmission.
+    fn send_syn(&mut self, now: Instant, with_ack: bool) {
+        let entry = RtxEntry {
+            seq: self.tcb.iss,
+            len: 0,
+            syn: true,
+            fin: false,
+            psh: false,
+        };
+        self.tcb.rtx_queue.clear();
+        self.tcb.rtx_queue.push_back(entry);
+        let mut seg = self.segment_for(&entry);
+        if !with_ack {
+            seg.flags = seg.flags.without(Flags::ACK);
+            seg.ack = SeqNum(0);
+        }
+        self.emit(seg);
+        self.tcb.rtt_probe = Some((self.tcb.iss + 1, now));
+        self.arm_retransmission(now);
+    }
+
+    fn arm_retransmission(&mut self, now: Instant) {
+        if self.tcb.rtx_deadline.is_none() && !self.tcb.rtx_queue.is_empty() {
+            self.tcb.rtx_deadline = Some(now + self.tcb.rto);
+        }
+    }
+
+    /// A segment from our side with the current ACK and window.
+    fn segment(&self, seq: SeqNum, flags: Flags, len: u32) -> Segment {
+        let ack = flags.ack();
+        Segment {
+            seq,
+            ack: if ack { self.tcb.rcv_nxt } else { SeqNum(0) },
+            flags,
+            window: self.tcb.rcv_wnd.min(u32::from(u16::MAX)) as u16,
+            len,
+            mss: flags.syn().then_some(self.config.mss),
+        }
+    }
+
+    /// The segment that (re)transmits a retransmission-queue entry.
+    fn segment_for(&self, entry: &RtxEntry) -> Segment {
+        let mut flags = Flags::NONE;
+        if entry.syn {
+            flags = flags | Flags::SYN;
+        }
+        // Every segment but the first SYN carries an ACK (§3.10.7.3 sends SYN,ACK in
+        // SYN-RECEIVED); `send_syn` strips it for the active opener's SYN.
+        if !(entry.syn && self.state == State::SynSent) {
+            flags = flags | Flags::ACK;
+        }
+        if entry.fin {
+            flags = flags | Flags::FIN;
+        }
+        if entry.psh {
+            flags = flags | Flags::PSH;
+        }
+        self.segment(entry.seq, flags, entry.len)
+    }
+
+    /// Segmentizes queued data, sends a queued FIN, and sends a pending ACK if nothing else
+    /// carried it. Called after every input.
+    fn output(&mut self, now: Instant) {
+        let sending_state = matches!(
+            self.state,
+            State::Established | State::CloseWait | State::FinWait1 | State::LastAck
+        );
+        while sending_state && self.tcb.unsent > 0 {
+            let t = &self.tcb;
+            let in_flight = t.snd_nxt.offset_from(t.snd_una);
+            let mut usable = t.snd_wnd.saturating_sub(in_flight);
+            // §3.8.6.1: with a zero window and nothing outstanding, probe with one byte.
+            if usable == 0 && t.snd_wnd == 0 && in_flight == 0 {
+                usable = 1;
+            }
+            let len = (t.unsent.min(u64::from(t.snd_mss)) as u32).min(usable);
+            if len == 0 {
+                break;
+            }
+            let last = u64::from(len) == t.unsent;
+            let fin = last && t.fin_queued && t.fin_seq.is_none();
+            self.send_new(now, len, fin);
+        }
+        if sending_state
+            && self.tcb.fin_queued
+            && self.tcb.unsent == 0
+            && self.tcb.fin_seq.is_none()
+            && matches!(self.state, State::FinWait1 | State::LastAck)
+        {
+            self.send_new(now, 0, true);
+        }
+        if self.tcb.ack_pending {
+            self.tcb.ack_pending = false;
+            let ack = self.segment(self.tcb.snd_nxt, Flags::ACK, 0);
+            self.emit(ack);
+        }
+        self.arm_retransmission(now);
+    }
+
+    /// Sends new data (and perhaps the FIN) at SND.NXT.
+    fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
+        let t = &mut self.tcb;
+        let entry = RtxEntry {
+            seq: t.snd_nxt,
+            len,
+            syn: false,
+            fin,
+            psh: len > 0 && u64::from(len) == t.unsent,
+        };
+        t.unsent -= u64::from(len);
+        t.snd_nxt = t.snd_nxt + entry.seg_len();
+        if fin {
+            t.fin_seq = Some(entry.seq + len);
+        }
+        if t.rtt_probe.is_none() {
+            t.rtt_probe = Some((t.snd_nxt, now));
+        }
+        t.rtx_queue.push_back(entry);
+        // A data segment carries the ACK, so no separate one is needed.
+        t.ack_pending = false;
+        let seg = self.segment_for(&entry);
+        self.emit(seg);
+    }
+}
+
+/// A read-only copy of the TCB's variables (RFC 9293 §3.3.1), for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcbView {
+    pub iss: SeqNum,
+    pub irs: SeqNum,
+    pub snd_una: SeqNum,
+    pub snd_nxt: SeqNum,
+    pub snd_wnd: u32,
+    pub rcv_nxt: SeqNum,
+    pub rcv_wnd: u32,
+    pub rto: Duration,
+    pub unsent: u64,
+    pub rtx_queue_len: usize,
+    pub ooo_queue_len: usize,
+    pub passive_open: bool,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,117 @@
+//! The transmission control block (RFC 9293 §3.3.1) and its queues.
+
+use std::collections::VecDeque;
+
+use super::Config;
+use crate::seq::SeqNum;
+use crate::time::{Duration, Instant};
+
+/// The TCB's variables. A deleted TCB is `Tcb::default()`.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Tcb {
+    /// MUST-11: whether SYN-RECEIVED was reached from LISTEN.
+    pub passive: bool,
+    pub iss: SeqNum,
+    pub irs: SeqNum,
+    pub snd_una: SeqNum,
+    pub snd_nxt: SeqNum,
+    pub snd_wnd: u32,
+    pub snd_wl1: SeqNum,
+    pub snd_wl2: SeqNum,
+    /// RFC 5961 §5's MAX.SND.WND: the largest window the peer has offered.
+    pub max_snd_wnd: u32,
+    /// The MSS we may send: the peer's MSS option, capped by ours (§3.7.1).
+    pub snd_mss: u32,
+    pub rcv_nxt: SeqNum,
+    pub rcv_wnd: u32,
+
+    /// Bytes SENT by the user and not yet segmentized.
+    pub unsent: u64,
+    /// CLOSE was called: a FIN goes out after the unsent data.
+    pub fin_queued: bool,
+    /// CLOSE in SYN-RECEIVED with data queued: runs on reaching ESTABLISHED.
+    pub close_deferred: bool,
+    /// The sequence number our FIN occupies, once sent.
+    pub fin_seq: Option<SeqNum>,
+    /// An ACK is owed to the peer; a data segment may carry it instead.
+    pub ack_pending: bool,
+
+    pub rtx_queue: VecDeque<RtxEntry>,
+    /// Segments that arrived beyond RCV.NXT, sorted by sequence number.
+    pub ooo: Vec<OooEntry>,
+
+    pub rto: Duration,
+    pub srtt: Option<Duration>,
+    pub rttvar: Duration,
+    /// The segment being timed for an RTT sample: the ACK that completes it, and when it left.
+    pub rtt_probe: Option<(SeqNum, Instant)>,
+    /// Retransmissions since the last new ACK: the give-up counter.
+    pub retransmissions: u32,
+    /// RFC 6298 §5.7: the SYN or SYN,ACK timed out at least once.
+    pub syn_timed_out: bool,
+
+    pub rtx_deadline: Option<Instant>,
+    pub tw_deadline: Option<Instant>,
+    pub keepalive_deadline: Option<Instant>,
+    pub keepalive_probes_sent: u32,
+}
+
+impl Tcb {
+    /// A fresh TCB for an OPEN call.
+    pub fn new(config: &Config) -> Tcb {
+        Tcb {
+            rcv_wnd: u32::from(config.window),
+            // §3.7.1: without the peer's MSS option, assume 536.
+            snd_mss: 536.min(u32::from(config.mss)),
+            rto: config.rto,
+            ..Tcb::default()
+        }
+    }
+}
+
+/// A segment we sent that is not yet fully acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct RtxEntry {
+    pub seq: SeqNum,
+    pub len: u32,
+    pub syn: bool,
+    pub fin: bool,
+    pub psh: bool,
+}
+
+impl RtxEntry {
+    pub fn seg_len(&self) -> u32 {
+        self.len + u32::from(self.syn) + u32::from(self.fin)
+    }
+
+    /// The sequence number just past the entry.
+    pub fn end(&self) -> SeqNum {
+        self.seq + self.seg_len()
+    }
+
+    /// Drops the part below `una` (a partial acknowledgment), keeping what is still owed.
+    pub fn trim_acked(&mut self, una: SeqNum) {
+        let mut acked = una.offset_from(self.seq).min(self.seg_len());
+        if self.syn && acked > 0 {
+            self.syn = false;
+            self.seq = self.seq + 1;
+            acked -= 1;
+        }
+        let data = acked.min(self.len);
+        self.len -= data;
+        self.seq = self.seq + data;
+        acked -= data;
+        if self.fin && acked > 0 {
+            self.fin = false;
+            self.seq = self.seq + 1;
+        }
+    }
+}
+
+/// Data (and perhaps a FIN) received beyond RCV.NXT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct OooEntry {
+    pub seq: SeqNum,
+    pub len: u32,
+    pub fin: bool,
+}

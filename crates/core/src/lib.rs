@@ -1,0 +1,48 @@
+//! synack-core: a sans-IO TCP engine that follows RFC 9293's event processing (§3.10), and a
+//! deterministic simulator that runs two such endpoints over a network you control.
+//!
+//! - [`Endpoint`] is one TCP peer. It does no I/O and reads no clock: every input takes the
+//!   time as a value, and outputs are drained with `poll_*` methods.
+//! - [`Sim`] joins two endpoints, labels every segment (`s1`, `s2`, …), lets segments be
+//!   delivered, dropped, duplicated or held, and logs every event with the RFC rule behind it.
+//! - [`script`] parses and runs `.tcps` scenario scripts.
+
+mod endpoint;
+mod rule;
+pub mod script;
+mod segment;
+mod seq;
+mod sim;
+mod state;
+mod time;
+mod trace;
+
+pub use endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Signal, TcbView, Timer, Transmit};
+pub use rule::Rule;
+pub use segment::{Flags, Segment};
+pub use seq::SeqNum;
+pub use sim::{Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN, SETTING_KEYS};
+pub use state::State;
+pub use time::{Duration, Instant};
+pub use trace::{Cause, DropCause, Event, Label, Origin, Peer, SegmentRecord, TraceEvent};
+
+/// Runs a `.tcps` script and renders its trace as readable text, one event per line, followed
+/// by any failed expectation or the error that stopped the run. Never panics.
+pub fn trace_text(source: &str) -> String {
+    let outcome = match script::run_source(source) {
+        Ok(outcome) => outcome,
+        Err(e) => return format!("script error: {e}\n"),
+    };
+    let mut out = String::new();
+    for event in outcome.sim.trace() {
+        out += &event.to_string();
+        out.push('\n');
+    }
+    for failure in &outcome.failures {
+        out += &format!("expectation failed: {failure}\n");
+    }
+    if let Some(e) = &outcome.error {
+        out += &format!("stopped: {e}\n");
+    }
+    out
+}

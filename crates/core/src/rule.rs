@@ -1,0 +1,139 @@
+//! The RFC rules the engine applies, each with the section that prescribes it and a one-line
+//! reason. Every state change and every notable decision about a segment names one, so the UI
+//! can say *why* something happened and where the RFC says so.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+macro_rules! rules {
+    ($( $name:ident => $section:literal, $reason:literal; )*) => {
+        /// One rule of RFC 9293 (or of an RFC it cites) that the engine applied.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Rule {
+            $( #[doc = $reason] $name, )*
+        }
+
+        impl Rule {
+            /// Every rule, for documentation and translation tables.
+            pub const ALL: &'static [Rule] = &[$(Rule::$name),*];
+
+            /// The section that prescribes the rule, e.g. `3.10.7.4` (RFC 9293 unless the
+            /// text names another RFC).
+            pub fn section(self) -> &'static str {
+                match self { $(Rule::$name => $section,)* }
+            }
+
+            /// A one-line English reason, suitable for the UI and the trace.
+            pub fn reason(self) -> &'static str {
+                match self { $(Rule::$name => $reason,)* }
+            }
+
+            /// The variant's name, a stable key for translations.
+            pub fn key(self) -> &'static str {
+                match self { $(Rule::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+rules! {
+    // User calls (§3.10.1 to §3.10.5) and the crash that is not an RFC call.
+    PassiveOpen => "3.10.1", "passive OPEN: TCB created, waiting for a SYN";
+    ActiveOpen => "3.10.1", "active OPEN: ISS chosen, <SEQ=ISS><CTL=SYN> sent";
+    ListenToActive => "3.10.1", "active OPEN in LISTEN: the connection turns active and sends a SYN";
+    CloseInListen => "3.10.4", "CLOSE in LISTEN: TCB deleted";
+    CloseInSynSent => "3.10.4", "CLOSE in SYN-SENT: TCB deleted, nothing sent";
+    CloseInSynReceived => "3.10.4", "CLOSE in SYN-RECEIVED with nothing to send: FIN sent";
+    CloseDeferred => "3.10.4", "CLOSE in SYN-RECEIVED with data queued: FIN waits for ESTABLISHED";
+    CloseDeferredRuns => "3.10.4", "CLOSE queued in SYN-RECEIVED runs now: FIN after the queued data";
+    CloseSendsFin => "3.10.4", "CLOSE: FIN follows any queued data; FIN-WAIT-1 at once";
+    CloseInCloseWait => "3.10.4", "CLOSE in CLOSE-WAIT: FIN follows any queued data";
+    AbortWithRst => "3.10.5", "ABORT: <SEQ=SND.NXT><CTL=RST> sent, queues flushed, TCB deleted";
+    AbortQuiet => "3.10.5", "ABORT: TCB deleted; this state needs no RST";
+    Crash => "3.5.1", "host crash: the TCB is lost and nothing is sent (the peer is left half-open)";
+
+    // SEGMENT ARRIVES in CLOSED (§3.10.7.1).
+    ClosedRstIgnored => "3.10.7.1", "RST for a closed port: discarded";
+    ClosedSendsRst => "3.10.7.1", "segment for a closed port: RST sent, made acceptable to the sender";
+
+    // SEGMENT ARRIVES in LISTEN (§3.10.7.2).
+    ListenRstIgnored => "3.10.7.2", "RST in LISTEN cannot be valid: ignored";
+    ListenAckGetsRst => "3.10.7.2", "ACK in LISTEN is always bad: <SEQ=SEG.ACK><CTL=RST> sent";
+    ListenSyn => "3.10.7.2", "SYN in LISTEN: IRS=SEG.SEQ, RCV.NXT=SEG.SEQ+1, SYN,ACK sent";
+    ListenOther => "3.10.7.2", "no SYN, ACK or RST in LISTEN: dropped";
+
+    // SEGMENT ARRIVES in SYN-SENT (§3.10.7.3).
+    SynSentBadAck => "3.10.7.3", "ACK in SYN-SENT with SEG.ACK =< ISS or SEG.ACK > SND.NXT: <SEQ=SEG.ACK><CTL=RST> sent";
+    SynSentBadAckRst => "3.10.7.3", "RST with an unacceptable ACK in SYN-SENT: dropped";
+    SynSentRstNoAck => "3.10.7.3", "RST without an ACK in SYN-SENT: dropped";
+    SynSentReset => "3.10.7.3", "RST with an acceptable ACK in SYN-SENT: connection refused";
+    SynSentSynAck => "3.10.7.3", "ACK of our SYN acceptable: SND.UNA < SEG.ACK =< SND.NXT, ACK sent";
+    SynSentSimultaneous => "3.10.7.3", "SYN without ACK in SYN-SENT: simultaneous open, SYN,ACK sent";
+    SynSentNoSynNoRst => "3.10.7.3", "neither SYN nor RST in SYN-SENT: dropped";
+
+    // SEGMENT ARRIVES in the other states (§3.10.7.4), in the RFC's order of checks.
+    SimultaneousSynAck => "3.5", "SYN,ACK in SYN-RECEIVED repeats the SYN already received (Figure 7): SYN trimmed, ACK processed";
+    TimeWaitFinRetransmit => "3.10.7.4", "retransmitted FIN in TIME-WAIT: ACK sent again, 2MSL timer restarted";
+    Unacceptable => "3.10.7.4", "segment not acceptable (outside RCV.NXT .. RCV.NXT+RCV.WND): ACK sent, segment dropped";
+    UnacceptableRst => "3.10.7.4", "RST outside the receive window: dropped silently";
+    ZeroWindowAckOnly => "3.10.7.4", "receive window is zero: data dropped, only the ACK field processed";
+    RstChallengeAck => "3.10.7.4", "RST in the window but SEG.SEQ != RCV.NXT: challenge ACK sent (RFC 5961 §3)";
+    RstSynReceivedPassive => "3.10.7.4", "acceptable RST in SYN-RECEIVED after a passive OPEN: back to LISTEN";
+    RstSynReceivedActive => "3.10.7.4", "acceptable RST in SYN-RECEIVED after an active OPEN: connection refused";
+    RstReset => "3.10.7.4", "acceptable RST: connection reset, TCB deleted";
+    RstInClosingStates => "3.10.7.4", "acceptable RST in CLOSING, LAST-ACK or TIME-WAIT: TCB deleted";
+    SynSynReceivedPassive => "3.10.7.4", "SYN in SYN-RECEIVED after a passive OPEN: back to LISTEN";
+    SynChallengeAck => "3.10.7.4", "SYN in a synchronized state: challenge ACK sent, segment dropped (RFC 5961 §4)";
+    SynInWindowReset => "3.10.7.4", "SYN in the window of a synchronized state: RST sent, connection reset (RFC 793)";
+    NoAckDropped => "3.10.7.4", "ACK bit off: segment dropped";
+    AckOutsideRange => "3.10.7.4", "SEG.ACK outside SND.UNA-MAX.SND.WND .. SND.NXT: dropped, ACK sent (RFC 5961 §5)";
+    SynReceivedAck => "3.10.7.4", "ACK of our SYN acceptable in SYN-RECEIVED: SND.UNA < SEG.ACK =< SND.NXT";
+    SynReceivedBadAck => "3.10.7.4", "ACK not acceptable in SYN-RECEIVED: <SEQ=SEG.ACK><CTL=RST> sent";
+    AckAdvances => "3.10.7.4", "new data acknowledged: SND.UNA <- SEG.ACK, acknowledged segments leave the retransmission queue";
+    AckDuplicate => "3.10.7.4", "duplicate ACK (SEG.ACK =< SND.UNA): ignored";
+    AckTooNew => "3.10.7.4", "ACK of data not yet sent (SEG.ACK > SND.NXT): ACK sent, segment dropped";
+    FinWait1FinAcked => "3.10.7.4", "our FIN acknowledged in FIN-WAIT-1";
+    ClosingFinAcked => "3.10.7.4", "our FIN acknowledged in CLOSING: 2MSL timer started";
+    LastAckFinAcked => "3.10.7.4", "our FIN acknowledged in LAST-ACK: TCB deleted";
+    TextAccepted => "3.10.7.4", "data at RCV.NXT accepted: RCV.NXT advanced, ACK sent";
+    TextQueued => "3.10.7.4", "data beyond RCV.NXT held until the gap fills (SHLD-31); ACK of RCV.NXT sent";
+    TextIgnored => "3.10.7.4", "data after the peer's FIN: ignored";
+    FinQueued => "3.10.7.4", "FIN beyond a gap held until the data before it arrives";
+    FinReceived => "3.10.7.4", "FIN received: RCV.NXT advanced over it, ACK sent";
+    FinInFinWait1 => "3.10.7.4", "FIN in FIN-WAIT-1 before our FIN is acknowledged: simultaneous close";
+    FinAckInFinWait1 => "3.10.7.4", "FIN that also acknowledges our FIN in FIN-WAIT-1: ACK sent, 2MSL timer started";
+    FinInFinWait2 => "3.10.7.4", "FIN in FIN-WAIT-2: ACK sent, 2MSL timer started";
+
+    // Timeouts (§3.10.8, §3.8.1 citing RFC 6298, §3.8.3, §3.8.4).
+    Retransmit => "3.10.8", "retransmission timeout: front of the retransmission queue sent again, RTO doubled (RFC 6298 §5.5)";
+    RetransmitGiveUp => "3.8.3", "retransmitted too many times: connection timed out, TCB deleted";
+    RetransmitGiveUpListen => "3.8.3", "SYN,ACK retransmitted too many times after a passive OPEN: back to LISTEN";
+    TimeWaitExpired => "3.10.8", "2MSL time-wait timeout: TCB deleted";
+    KeepaliveProbe => "3.8.4", "connection idle: keep-alive probe <SEQ=SND.NXT-1> sent";
+    KeepaliveGiveUp => "3.8.4", "keep-alive probes unanswered: connection timed out, TCB deleted";
+}
+
+/// Serialized with its section and reason, so JSON traces explain themselves.
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Rule", 3)?;
+        st.serialize_field("key", self.key())?;
+        st.serialize_field("section", self.section())?;
+        st.serialize_field("reason", self.reason())?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_names_a_section_and_a_reason() {
+        for rule in Rule::ALL {
+            assert!(rule.section().starts_with('3'), "{rule:?}");
+            assert!(!rule.reason().is_empty());
+            assert!(!rule.key().is_empty());
+        }
+    }
+}

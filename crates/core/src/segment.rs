@@ -1,0 +1,174 @@
+//! TCP segments as the engine sees them: header fields and a payload length.
+//!
+//! The payload's bytes do not matter to the state machine, so a segment carries only how many
+//! there are. The wire encoder (pcap export) fills them with a pattern.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::seq::SeqNum;
+
+/// The control bits of a TCP header that the engine uses.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Flags(u8);
+
+impl Flags {
+    pub const NONE: Flags = Flags(0);
+    pub const FIN: Flags = Flags(0x01);
+    pub const SYN: Flags = Flags(0x02);
+    pub const RST: Flags = Flags(0x04);
+    pub const PSH: Flags = Flags(0x08);
+    pub const ACK: Flags = Flags(0x10);
+    pub const URG: Flags = Flags(0x20);
+
+    /// The order flags are written in, by scripts, traces and the `data-flags` attribute.
+    pub const ORDER: [(Flags, &'static str); 6] = [
+        (Flags::SYN, "SYN"),
+        (Flags::ACK, "ACK"),
+        (Flags::FIN, "FIN"),
+        (Flags::RST, "RST"),
+        (Flags::PSH, "PSH"),
+        (Flags::URG, "URG"),
+    ];
+
+    /// The header's flag byte (the low six bits of byte 13).
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    pub fn from_bits(bits: u8) -> Flags {
+        Flags(bits & 0x3f)
+    }
+
+    pub fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn without(self, other: Flags) -> Flags {
+        Flags(self.0 & !other.0)
+    }
+
+    pub fn syn(self) -> bool {
+        self.contains(Flags::SYN)
+    }
+    pub fn ack(self) -> bool {
+        self.contains(Flags::ACK)
+    }
+    pub fn fin(self) -> bool {
+        self.contains(Flags::FIN)
+    }
+    pub fn rst(self) -> bool {
+        self.contains(Flags::RST)
+    }
+
+    /// Parses `SYN,ACK`-style lists. Each flag at most once; any order is accepted.
+    pub fn parse(text: &str) -> Result<Flags, String> {
+        let mut flags = Flags::NONE;
+        for name in text.split(',') {
+            let Some((flag, _)) = Flags::ORDER.iter().find(|(_, n)| *n == name) else {
+                return Err(format!(
+                    "unknown flag `{name}` (flags are SYN, ACK, FIN, RST, PSH, URG, comma-separated)"
+                ));
+            };
+            if flags.contains(*flag) {
+                return Err(format!("flag `{name}` given twice"));
+            }
+            flags = flags | *flag;
+        }
+        Ok(flags)
+    }
+}
+
+impl core::ops::BitOr for Flags {
+    type Output = Flags;
+    fn bitor(self, rhs: Flags) -> Flags {
+        Flags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Display for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (flag, name) in Flags::ORDER {
+            if self.contains(flag) {
+                if !first {
+                    f.write_str(",")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        if first {
+            f.write_str("none")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// One TCP segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub seq: SeqNum,
+    /// Meaningful only when `flags` has ACK; zero otherwise.
+    pub ack: SeqNum,
+    pub flags: Flags,
+    pub window: u16,
+    /// Payload length in bytes.
+    pub len: u32,
+    /// The MSS option, sent on SYN segments (RFC 9293 §3.7.1).
+    pub mss: Option<u16>,
+}
+
+impl Segment {
+    /// SEG.LEN: the sequence space the segment occupies, counting SYN and FIN.
+    pub fn seg_len(&self) -> u32 {
+        self.len + u32::from(self.flags.syn()) + u32::from(self.flags.fin())
+    }
+
+    /// A segment with only these flags and numbers, no payload.
+    pub fn control(seq: SeqNum, ack: Option<SeqNum>, flags: Flags) -> Segment {
+        Segment {
+            seq,
+            ack: ack.unwrap_or_default(),
+            flags: if ack.is_some() { flags | Flags::ACK } else { flags },
+            window: 0,
+            len: 0,
+            mss: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_print_in_canonical_order() {
+        let f = Flags::parse("ACK,FIN,SYN").unwrap();
+        assert_eq!(f.to_string(), "SYN,ACK,FIN");
+    }
+
+    #[test]
+    fn flags_parse_rejects_unknown_and_repeated() {
+        assert!(Flags::parse("SYN,XMAS").unwrap_err().contains("XMAS"));
+        assert!(Flags::parse("ACK,ACK").unwrap_err().contains("twice"));
+        assert!(Flags::parse("").is_err());
+    }
+
+    #[test]
+    fn seg_len_counts_syn_and_fin() {
+        let mut s = Segment::control(SeqNum(7), None, Flags::SYN);
+        assert_eq!(s.seg_len(), 1);
+        s.flags = Flags::FIN | Flags::ACK;
+        s.len = 10;
+        assert_eq!(s.seg_len(), 11);
+    }
+}

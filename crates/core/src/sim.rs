@@ -1,0 +1,552 @@
+//! The simulator: two endpoints, a network between them, a virtual clock and the log.
+//!
+//! Every segment that enters the network gets the next label (`s1`, `s2`, …). In-flight
+//! segments can be delivered in any order, dropped, duplicated or held. With manual delivery
+//! they wait for `deliver`; with auto delivery they arrive one latency after they were sent as
+//! time advances. Everything is deterministic: the same inputs give the same log.
+
+use serde::Serialize;
+
+use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Timer};
+use crate::segment::Segment;
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::{Duration, Instant};
+use crate::trace::{Cause, DropCause, Event, Label, Origin, Peer, SegmentRecord, TraceEvent};
+
+/// How in-flight segments reach their destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    /// Segments stay in flight until delivered or dropped by hand.
+    Manual,
+    /// Segments arrive one latency after they were sent, as time advances.
+    Auto,
+}
+
+/// Settings of the network (the endpoints' own are in [`Config`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NetworkSettings {
+    pub latency: Duration,
+    pub delivery: Delivery,
+    /// Chance that a segment a peer sends is lost, in parts per million.
+    pub loss_ppm: u32,
+    pub seed: u64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> NetworkSettings {
+        NetworkSettings {
+            latency: Duration::from_millis(50),
+            delivery: Delivery::Manual,
+            loss_ppm: 0,
+            seed: 1,
+        }
+    }
+}
+
+/// A runtime error: an action that the current situation does not allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// The label names no segment that is in flight now.
+    NotInFlight(Label),
+    /// A setting's key or value is bad.
+    Setting(String),
+    /// `wait` processed more events than any sane run needs: two peers are ping-ponging.
+    Livelock { events: u64 },
+}
+
+impl core::fmt::Display for SimError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SimError::NotInFlight(label) => write!(f, "{label} is not in flight"),
+            SimError::Setting(msg) => f.write_str(msg),
+            SimError::Livelock { events } => write!(
+                f,
+                "stopped after {events} events in one wait: the peers keep answering each other"
+            ),
+        }
+    }
+}
+
+/// A segment on the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct InFlight {
+    pub label: Label,
+    /// When auto delivery will deliver it; `None` in manual delivery or while held.
+    pub arrive_at: Option<Instant>,
+    pub held: bool,
+}
+
+/// The bound on events processed by one `wait`.
+pub const MAX_EVENTS_PER_WAIT: u64 = 1_000_000;
+
+/// Default ISNs, as in RFC 9293's figures: A starts at 100, B at 300.
+pub const DEFAULT_ISN: [u32; 2] = [100, 300];
+
+/// Two peers, the network and the log.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    now: Instant,
+    peers: [Endpoint; 2],
+    net: NetworkSettings,
+    rng: u64,
+    in_flight: Vec<InFlight>,
+    segments: Vec<SegmentRecord>,
+    trace: Vec<TraceEvent>,
+    /// The timer deadlines last written to the log, to log only changes.
+    logged_timers: [[Option<Instant>; 3]; 2],
+}
+
+const TIMERS: [Timer; 3] = [Timer::Retransmission, Timer::TimeWait, Timer::Keepalive];
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new()
+    }
+}
+
+impl Sim {
+    pub fn new() -> Sim {
+        let net = NetworkSettings::default();
+        Sim {
+            now: Instant::ZERO,
+            peers: [
+                Endpoint::new(Config::default(), DEFAULT_ISN[0]),
+                Endpoint::new(Config::default(), DEFAULT_ISN[1]),
+            ],
+            rng: net.seed,
+            net,
+            in_flight: Vec::new(),
+            segments: Vec::new(),
+            trace: Vec::new(),
+            logged_timers: [[None; 3]; 2],
+        }
+    }
+
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    pub fn state(&self, peer: Peer) -> State {
+        self.peers[peer.index()].state()
+    }
+
+    pub fn endpoint(&self, peer: Peer) -> &Endpoint {
+        &self.peers[peer.index()]
+    }
+
+    pub fn network(&self) -> &NetworkSettings {
+        &self.net
+    }
+
+    /// Every segment that ever entered the network; `segments()[k-1]` is `sk`.
+    pub fn segments(&self) -> &[SegmentRecord] {
+        &self.segments
+    }
+
+    pub fn segment(&self, label: Label) -> Option<&SegmentRecord> {
+        let index = usize::try_from(label.0).ok()?.checked_sub(1)?;
+        self.segments.get(index)
+    }
+
+    /// The segments in flight now, in label order.
+    pub fn in_flight(&self) -> &[InFlight] {
+        &self.in_flight
+    }
+
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+
+    /// When something happens next by itself: a timer, or an arrival in auto delivery.
+    pub fn next_wakeup(&self) -> Option<Instant> {
+        let arrival = self.in_flight.iter().filter_map(|f| f.arrive_at).min();
+        let timer = self.peers.iter().filter_map(Endpoint::poll_timeout).min();
+        arrival.into_iter().chain(timer).min()
+    }
+
+    /// The next timer deadline of either peer, ignoring arrivals.
+    pub fn next_timer(&self) -> Option<Instant> {
+        self.peers.iter().filter_map(Endpoint::poll_timeout).min()
+    }
+
+    // ---- Settings ----
+
+    /// Applies `set key value`. Keys and values are the script format's.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
+        let bad = |what: &str| SimError::Setting(format!("`{value}` is not {what} (for `{key}`)"));
+        let duration = || value.parse::<Duration>().map_err(SimError::Setting);
+        let number = || value.parse::<u32>().map_err(|_| bad("a whole number"));
+        let switch = || match value {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            _ => Err(bad("`on` or `off`")),
+        };
+        match key {
+            "isn.A" | "isn.B" => {
+                let isn = number()?;
+                let peer = if key == "isn.A" { Peer::A } else { Peer::B };
+                self.peers[peer.index()].set_next_isn(isn);
+            }
+            "latency" => self.net.latency = duration()?,
+            "delivery" => {
+                self.net.delivery = match value {
+                    "manual" => Delivery::Manual,
+                    "auto" => Delivery::Auto,
+                    _ => return Err(bad("`manual` or `auto`")),
+                };
+                self.reschedule_in_flight();
+            }
+            "loss" => {
+                let pct = value.strip_suffix('%').unwrap_or(value);
+                self.net.loss_ppm = parse_percent_ppm(pct).ok_or_else(|| bad("a percentage from 0% to 100%"))?;
+            }
+            "seed" => {
+                self.net.seed = value.parse().map_err(|_| bad("a whole number"))?;
+                self.rng = self.net.seed;
+            }
+            _ => {
+                let mut config = self.peers[0].config().clone();
+                match key {
+                    "msl" => config.msl = duration()?,
+                    "rto" => config.rto = duration()?.max(Duration(1)),
+                    "rto.max" => config.rto_max = duration()?.max(Duration(1)),
+                    "retries" => config.retries = number()?,
+                    "mss" => {
+                        config.mss = value
+                            .parse::<u16>()
+                            .ok()
+                            .filter(|&m| m > 0)
+                            .ok_or_else(|| bad("a segment size from 1 to 65535"))?
+                    }
+                    "window" => {
+                        config.window = value
+                            .parse::<u16>()
+                            .map_err(|_| bad("a window from 0 to 65535"))?
+                    }
+                    "rfc5961" => config.rfc5961 = switch()?,
+                    "keepalive" => {
+                        config.keepalive = match value {
+                            "off" => None,
+                            _ => Some(duration()?.max(Duration(1))),
+                        }
+                    }
+                    "keepalive.interval" => config.keepalive_interval = duration()?.max(Duration(1)),
+                    "keepalive.probes" => config.keepalive_probes = number()?,
+                    _ => {
+                        return Err(SimError::Setting(format!(
+                            "unknown setting `{key}` (known: {})",
+                            SETTING_KEYS.join(", ")
+                        )))
+                    }
+                }
+                for ep in &mut self.peers {
+                    ep.set_config(config.clone());
+                }
+            }
+        }
+        self.log(Event::Config {
+            key: key.to_string(),
+            value: value.to_string(),
+        });
+        Ok(())
+    }
+
+    fn reschedule_in_flight(&mut self) {
+        let auto = self.net.delivery == Delivery::Auto;
+        let at = self.now + self.net.latency;
+        for f in &mut self.in_flight {
+            f.arrive_at = (auto && !f.held).then_some(at);
+        }
+    }
+
+    // ---- User calls ----
+
+    /// A user call on `peer`. A call the RFC rejects is logged with its error and returned.
+    pub fn call(&mut self, peer: Peer, call: Call) -> Result<(), CallError> {
+        let now = self.now;
+        let ep = &mut self.peers[peer.index()];
+        let result = match call {
+            Call::Listen => ep.open_passive(now),
+            Call::Connect => ep.open_active(now),
+            Call::Send(n) => ep.send(n, now),
+            Call::Close => ep.close(now),
+            Call::Abort => ep.abort(now),
+            Call::Crash => ep.crash(),
+        };
+        self.log(Event::Call {
+            peer,
+            call,
+            error: result.err(),
+        });
+        self.drain(peer, Cause::Call(call));
+        result
+    }
+
+    // ---- The network ----
+
+    fn in_flight_index(&self, label: Label) -> Result<usize, SimError> {
+        self.in_flight
+            .iter()
+            .position(|f| f.label == label)
+            .ok_or(SimError::NotInFlight(label))
+    }
+
+    /// In-flight segment `label` arrives now.
+    pub fn deliver(&mut self, label: Label) -> Result<(), SimError> {
+        let i = self.in_flight_index(label)?;
+        self.in_flight.remove(i);
+        self.arrive(label, false);
+        Ok(())
+    }
+
+    /// In-flight segment `label` is lost.
+    pub fn drop_segment(&mut self, label: Label) -> Result<(), SimError> {
+        let i = self.in_flight_index(label)?;
+        self.in_flight.remove(i);
+        self.log(Event::Dropped {
+            label,
+            cause: DropCause::User,
+        });
+        Ok(())
+    }
+
+    /// A copy of in-flight segment `label` arrives now; the original stays in flight.
+    pub fn duplicate(&mut self, label: Label) -> Result<(), SimError> {
+        self.in_flight_index(label)?;
+        self.arrive(label, true);
+        Ok(())
+    }
+
+    /// In-flight segment `label` stays in flight until delivered or dropped by hand.
+    pub fn hold(&mut self, label: Label) -> Result<(), SimError> {
+        let i = self.in_flight_index(label)?;
+        self.in_flight[i].held = true;
+        self.in_flight[i].arrive_at = None;
+        self.log(Event::Held { label });
+        Ok(())
+    }
+
+    /// A segment claiming to come from `from` arrives at the other peer now. Its label is
+    /// returned.
+    pub fn inject(&mut self, from: Peer, segment: Segment) -> Label {
+        let label = self.record(from, segment, Origin::Injected);
+        self.arrive(label, false);
+        label
+    }
+
+    /// The ISN that relative numbers of `peer` are counted from: its current connection's,
+    /// else its last one's, else zero (a peer that never opened has no ISN).
+    pub fn isn_base(&self, peer: Peer) -> SeqNum {
+        self.peers[peer.index()].iss_base().unwrap_or_default()
+    }
+
+    fn arrive(&mut self, label: Label, copy: bool) {
+        let Some(rec) = self.segment(label).copied() else {
+            return;
+        };
+        self.log(Event::Delivered {
+            label,
+            to: rec.to,
+            copy,
+        });
+        self.peers[rec.to.index()].handle_segment(rec.segment, self.now);
+        self.drain(rec.to, Cause::Segment(label));
+    }
+
+    /// Labels a segment entering the network and logs it.
+    fn record(&mut self, from: Peer, segment: Segment, origin: Origin) -> Label {
+        let label = Label(self.segments.len() as u32 + 1);
+        let to = from.other();
+        let rec = SegmentRecord {
+            label,
+            from,
+            to,
+            sent_at: self.now,
+            origin,
+            segment,
+            rel_seq: segment.seq.offset_from(self.isn_base(from)),
+            rel_ack: segment
+                .flags
+                .ack()
+                .then(|| segment.ack.offset_from(self.isn_base(to))),
+        };
+        self.segments.push(rec);
+        self.log(Event::Sent(rec));
+        label
+    }
+
+    /// Moves an endpoint's outputs into the log and onto the network.
+    fn drain(&mut self, peer: Peer, cause: Cause) {
+        let i = peer.index();
+        while let Some(ev) = self.peers[i].poll_event() {
+            let event = match ev {
+                EndpointEvent::StateChange { from, to, rule } => Event::StateChange {
+                    peer,
+                    from,
+                    to,
+                    cause,
+                    rule,
+                },
+                EndpointEvent::Note(rule) => Event::Note { peer, cause, rule },
+                EndpointEvent::Signal(signal) => Event::Signal { peer, signal },
+            };
+            self.log(event);
+        }
+        while let Some(tx) = self.peers[i].poll_transmit() {
+            let origin = if tx.retransmission {
+                Origin::Retransmission
+            } else {
+                Origin::Sent
+            };
+            let label = self.record(peer, tx.segment, origin);
+            if self.lose_next() {
+                self.log(Event::Dropped {
+                    label,
+                    cause: DropCause::Loss,
+                });
+                continue;
+            }
+            let arrive_at =
+                (self.net.delivery == Delivery::Auto).then(|| self.now + self.net.latency);
+            self.in_flight.push(InFlight {
+                label,
+                arrive_at,
+                held: false,
+            });
+        }
+        self.log_timer_changes(peer);
+    }
+
+    /// SplitMix64: a seeded generator, so loss is reproducible.
+    fn lose_next(&mut self) -> bool {
+        if self.net.loss_ppm == 0 {
+            return false;
+        }
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        z % 1_000_000 < u64::from(self.net.loss_ppm)
+    }
+
+    fn log_timer_changes(&mut self, peer: Peer) {
+        for (k, timer) in TIMERS.into_iter().enumerate() {
+            let now = self.peers[peer.index()].timer(timer);
+            if now != self.logged_timers[peer.index()][k] {
+                self.logged_timers[peer.index()][k] = now;
+                self.log(match now {
+                    Some(deadline) => Event::TimerSet {
+                        peer,
+                        timer,
+                        deadline,
+                    },
+                    None => Event::TimerCleared { peer, timer },
+                });
+            }
+        }
+    }
+
+    fn log(&mut self, event: Event) {
+        self.trace.push(TraceEvent {
+            time: self.now,
+            event,
+        });
+    }
+
+    // ---- Time ----
+
+    /// Advances the clock by `by`. Due timers fire and, in auto delivery, segments arrive, in
+    /// time order; at equal times arrivals come first (in label order), then A's timers, then
+    /// B's.
+    pub fn wait(&mut self, by: Duration) -> Result<(), SimError> {
+        let until = self.now + by;
+        let mut events = 0u64;
+        while let Some(next) = self.next_wakeup().filter(|&t| t <= until) {
+            events += 1;
+            if events > MAX_EVENTS_PER_WAIT {
+                return Err(SimError::Livelock { events });
+            }
+            self.now = next;
+            if let Some(i) = self
+                .in_flight
+                .iter()
+                .position(|f| f.arrive_at.is_some_and(|t| t <= next))
+            {
+                let label = self.in_flight.remove(i).label;
+                self.arrive(label, false);
+                continue;
+            }
+            for peer in Peer::BOTH {
+                let due = self.peers[peer.index()]
+                    .poll_timeout()
+                    .is_some_and(|t| t <= next);
+                if due {
+                    let timer = TIMERS
+                        .into_iter()
+                        .filter(|&t| self.peers[peer.index()].timer(t).is_some_and(|d| d <= next))
+                        .next()
+                        .unwrap_or(Timer::Retransmission);
+                    self.peers[peer.index()].handle_timeout(next);
+                    self.drain(peer, Cause::Timer(timer));
+                    break;
+                }
+            }
+        }
+        self.now = until;
+        Ok(())
+    }
+}
+
+/// The keys `set` accepts.
+pub const SETTING_KEYS: &[&str] = &[
+    "isn.A",
+    "isn.B",
+    "msl",
+    "rto",
+    "rto.max",
+    "retries",
+    "latency",
+    "mss",
+    "window",
+    "rfc5961",
+    "delivery",
+    "loss",
+    "seed",
+    "keepalive",
+    "keepalive.interval",
+    "keepalive.probes",
+];
+
+/// `1.5` (percent) as parts per million.
+fn parse_percent_ppm(text: &str) -> Option<u32> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if int.is_empty() || frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: u32 = int.parse().ok()?;
+    let frac_ppm: u32 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<4}").parse().ok()?
+    };
+    let ppm = int.checked_mul(10_000)?.checked_add(frac_ppm)?;
+    (ppm <= 1_000_000).then_some(ppm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_parsing() {
+        assert_eq!(parse_percent_ppm("1"), Some(10_000));
+        assert_eq!(parse_percent_ppm("0.5"), Some(5_000));
+        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
+        assert_eq!(parse_percent_ppm("101"), None);
+        assert_eq!(parse_percent_ppm("-1"), None);
+        assert_eq!(parse_percent_ppm("x"), None);
+    }
+}
