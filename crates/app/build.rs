@@ -1,0 +1,49 @@
+//! Lists the built-in scenarios (`scenarios/*.tcps`) for the presets menu: names and titles
+//! only. The page fetches a scenario's text when it is chosen, so the scripts do not weigh on
+//! the wasm bundle; only the default scenario is embedded, to show something at once.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The scenario the page opens with.
+const DEFAULT: &str = "handshake";
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = String::from(
+        "/// Built-in scenarios: (file stem, title from the first comment line).\npub const PRESETS: &[(&str, &str)] = &[\n",
+    );
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let title = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix('#'))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(stem);
+        let _ = writeln!(out, "    ({stem:?}, {title:?}),");
+    }
+    out.push_str("];\n");
+    let default = dir.join(format!("{DEFAULT}.tcps"));
+    let _ = writeln!(
+        out,
+        "/// The scenario shown when the page opens.\npub const DEFAULT_PRESET: &str = {DEFAULT:?};\n/// Its text, embedded.\npub const DEFAULT_SCRIPT: &str = include_str!({:?});",
+        default.display().to_string()
+    );
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("presets.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}

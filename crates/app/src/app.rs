@@ -1,0 +1,257 @@
+//! The page: wires the state to the panels, drives playback with a timer, and handles the
+//! keyboard shortcuts and the `#script=` URL fragment.
+
+
+use gloo_timers::callback::Interval;
+use synack_core::{Event, Peer, Signal, Timer};
+use yew::prelude::*;
+
+use crate::components::chart::Chart;
+use crate::components::diagram::Diagram;
+use crate::components::inject::{Inject, InjectPresets};
+use crate::components::inspector::Inspector;
+use crate::components::peer_panel::PeerPanel;
+use crate::components::script_panel::ScriptPanel;
+use crate::components::segment_menu::SegmentMenu;
+use crate::components::time_controls::TimeControls;
+use crate::presets;
+use crate::state::{Action, AppState, Notice, TICK_MS};
+use crate::timeline::SegStatus;
+use crate::url;
+
+/// The state the page opens with: the URL's script if it has one, else the default preset.
+pub fn initial_state(fragment: &str) -> AppState {
+    let default = || AppState::loaded(presets::DEFAULT_SCRIPT);
+    match url::script_from_fragment(fragment) {
+        None => default(),
+        Some(Err(msg)) => {
+            let mut s = default();
+            s.notice = Some(Notice::Error(format!("The link's script could not be read ({msg}); showing the default scenario.")));
+            s
+        }
+        Some(Ok(text)) => AppState::loaded(&text),
+    }
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The last signal a peer's user got since its last call, within the first `cursor` events.
+fn recent_signal(state: &AppState, peer: Peer) -> Option<Signal> {
+    let trace = state.session.sim().trace();
+    let cursor = state.cursor.min(trace.len());
+    for ev in trace[..cursor].iter().rev() {
+        match &ev.event {
+            Event::Call { peer: p, .. } if *p == peer => return None,
+            Event::Signal { peer: p, signal } if *p == peer && *signal != Signal::Closing => return Some(*signal),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| initial_state(&location_hash()));
+    let dispatch = {
+        let d = state.dispatcher();
+        use_callback((), move |a: Action, _| d.dispatch(a))
+    };
+
+    // Playback: one tick every TICK_MS while playing.
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let interval = playing.then(|| Interval::new(TICK_MS, move || d.dispatch(Action::Tick)));
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard shortcuts, unless the user is typing in a field.
+    {
+        let d = state.dispatcher();
+        let playing = state.playing;
+        use_effect_with(playing, move |playing| {
+            let playing = *playing;
+            let listener = web_sys::window().map(|w| {
+                gloo_events_listener(&w, move |e: web_sys::KeyboardEvent| {
+                    let typing = e
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        "ArrowRight" => Action::Step,
+                        "ArrowLeft" => Action::Back,
+                        "p" | "P" => if playing { Action::Pause } else { Action::Play },
+                        "t" | "T" => Action::NextTimer,
+                        "Escape" => Action::SelectSegment(None),
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    d.dispatch(action);
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let s = &*state;
+    let sim = s.session.sim();
+    let live = s.at_live_end();
+    let now = s.now();
+    let peer_panel = |peer: Peer| {
+        let t = &s.timeline;
+        html! {
+            <PeerPanel peer={peer} state={s.state_of(peer)} now={now}
+                rto={t.timer_at(peer, Timer::Retransmission, s.cursor)}
+                time_wait={t.timer_at(peer, Timer::TimeWait, s.cursor)}
+                tcb={live.then(|| sim.endpoint(peer).tcb())}
+                received={live.then(|| sim.endpoint(peer).received())}
+                signal={recent_signal(s, peer)}
+                dispatch={dispatch.clone()} />
+        }
+    };
+
+    let selection = s.selected_segment.and_then(|label| {
+        let span = s.timeline.segs.get((label.0 as usize).checked_sub(1)?)?;
+        let in_flight = s.timeline.status(span, s.cursor) == SegStatus::InFlight;
+        let held = sim.in_flight().iter().any(|f| f.label == label && f.held);
+        let on_close = {
+            let d = dispatch.clone();
+            Callback::from(move |_| d.emit(Action::SelectSegment(None)))
+        };
+        Some(html! {
+            <div class="selection">
+                if in_flight {
+                    <SegmentMenu label={label} held={held && live} dispatch={dispatch.clone()} />
+                }
+                <Inspector session={s.session.clone()} label={label} cursor={s.cursor} on_close={on_close} />
+            </div>
+        })
+    });
+
+    let notice = s.notice.as_ref().map(|n| {
+        let (class, text, role) = match n {
+            Notice::Info(t) => ("notice info", t, "status"),
+            Notice::Error(t) => ("notice error", t, "alert"),
+        };
+        let d = dispatch.clone();
+        html! {
+            <div class={class} role={role}>
+                <span>{ text }</span>
+                <button class="icon" aria-label="Dismiss" onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))}>{ "×" }</button>
+            </div>
+        }
+    });
+
+    let on_select_seg = {
+        let d = dispatch.clone();
+        use_callback((), move |l, _| d.emit(Action::SelectSegment(l)))
+    };
+    let on_select_state = {
+        let d = dispatch.clone();
+        use_callback((), move |st, _| d.emit(Action::SelectState(st)))
+    };
+    let toggle_abs = {
+        let d = dispatch.clone();
+        Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleAbsolute))
+    };
+    let presets = [
+        InjectPresets::for_sender(sim, Peer::A),
+        InjectPresets::for_sender(sim, Peer::B),
+    ];
+
+    html! {
+        <>
+        <header class="top">
+            <h1><span class="logo" aria-hidden="true">{ "⇄" }</span>{ "synack" }</h1>
+            <p class="tagline">{ "the TCP state machine, one segment at a time (RFC 9293)" }</p>
+            <label class="toggle">
+                <input type="checkbox" checked={s.absolute} onchange={toggle_abs} />
+                { "absolute seq/ack" }
+            </label>
+        </header>
+        <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
+            now={now} dispatch={dispatch.clone()} />
+        { for notice }
+        <main class="layout">
+            <div class="peers">
+                { peer_panel(Peer::A) }
+                { peer_panel(Peer::B) }
+            </div>
+            <section class="chart-panel" aria-label="Sequence chart">
+                <Chart session={s.session.clone()} timeline={s.timeline.clone()} cursor={s.cursor} now={now}
+                    absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg} />
+            </section>
+            { for selection }
+            <section class="diagram-panel" aria-label="State diagram">
+                <Diagram timeline={s.timeline.clone()} cursor={s.cursor} selected={s.selected_state} on_select={on_select_state} />
+            </section>
+            <Inject presets={presets} dispatch={dispatch.clone()} />
+            <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />
+        </main>
+        <footer class="foot">
+            <p>{ "Keys: → step, ← back, P play/pause, T next timer. Every transition cites RFC 9293." }</p>
+        </footer>
+        </>
+    }
+}
+
+/// Adds a keydown listener to the window; dropping the guard removes it.
+fn gloo_events_listener(
+    window: &web_sys::Window,
+    f: impl Fn(web_sys::KeyboardEvent) + 'static,
+) -> KeyListener {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(f);
+    let _ = window.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+    KeyListener {
+        window: window.clone(),
+        closure,
+    }
+}
+
+/// A window keydown listener, removed on drop.
+struct KeyListener {
+    window: web_sys::Window,
+    closure: wasm_bindgen::closure::Closure<dyn Fn(web_sys::KeyboardEvent)>,
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_opens_with_the_default_scenario() {
+        let s = initial_state("");
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+        assert!(!s.timeline.is_empty());
+    }
+
+    #[test]
+    fn a_url_script_is_loaded_and_a_bad_one_falls_back() {
+        let text = "B listen\nA connect\n";
+        let s = initial_state(&format!("#script={}", url::encode(text.as_bytes())));
+        assert_eq!(s.editor, text);
+        assert_eq!(s.state_of(Peer::A), synack_core::State::SynSent);
+        let bad = initial_state("#script=***");
+        assert!(matches!(bad.notice, Some(Notice::Error(_))));
+    }
+}

@@ -1,0 +1,188 @@
+//! The state diagram: RFC 9293 Figure 5's eleven states and their transitions, with both
+//! peers' current states highlighted in their colours and the transition just taken
+//! animated along its edge.
+
+use std::rc::Rc;
+
+use synack_core::{Peer, State};
+use yew::prelude::*;
+
+use crate::diagram_layout::{node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
+use crate::explain::explain;
+use crate::svg::num;
+use crate::timeline::Timeline;
+
+#[derive(Properties, Clone)]
+pub struct DiagramProps {
+    pub timeline: Rc<Timeline>,
+    pub cursor: usize,
+    pub selected: Option<State>,
+    pub on_select: Callback<Option<State>>,
+}
+
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &DiagramProps) -> bool {
+        Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.cursor == other.cursor
+            && self.selected == other.selected
+            && self.on_select == other.on_select
+    }
+}
+
+/// A peer's latest transition at the cursor: (event index, from, to).
+fn last_transition(t: &Timeline, peer: Peer, cursor: usize) -> Option<(usize, State, State)> {
+    let changes = t.state_changes(peer, cursor);
+    let (at, to) = *changes.last()?;
+    let from = t.previous_state_at(peer, cursor)?;
+    Some((at, from, to))
+}
+
+#[function_component(Diagram)]
+pub fn diagram(props: &DiagramProps) -> Html {
+    let t = &props.timeline;
+    let current = [t.state_at(Peer::A, props.cursor), t.state_at(Peer::B, props.cursor)];
+    let last = [
+        last_transition(t, Peer::A, props.cursor),
+        last_transition(t, Peer::B, props.cursor),
+    ];
+    // The most recent transition(s) of the cursor's moment are animated; older ones only
+    // stay tinted.
+    let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
+
+    let edges = EDGES.iter().map(|e| render_edge(e, &last, newest));
+    let nodes = State::ALL.into_iter().map(|s| {
+        let here: Vec<Peer> = Peer::BOTH.into_iter().filter(|p| current[p.index()] == s).collect();
+        render_node(s, &here, props.selected == Some(s), &props.on_select)
+    });
+    let explanation = props.selected.map(|s| {
+        let ex = explain(s);
+        let close = {
+            let cb = props.on_select.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(None))
+        };
+        html! {
+            <section class="explain" aria-live="polite" aria-label={format!("About {}", s.name())}>
+                <header>
+                    <h3>{ s.name() }</h3>
+                    <button class="icon" aria-label="Close the explanation" onclick={close}>{ "×" }</button>
+                </header>
+                <p>{ ex.meaning }</p>
+                <dl>
+                    <dt>{ "How it gets here" }</dt><dd>{ ex.arrival }</dd>
+                    <dt>{ "What it waits for" }</dt><dd>{ ex.waits_for }</dd>
+                    <dt>{ "In ss and netstat" }</dt><dd>{ ex.in_practice }</dd>
+                </dl>
+            </section>
+        }
+    });
+
+    html! {
+        <div class="diagram">
+            <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
+                 aria-label="TCP state diagram (RFC 9293 Figure 5)">
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" class="arrowhead" />
+                    </marker>
+                </defs>
+                <g class="edges">{ for edges }</g>
+                <g class="nodes">{ for nodes }</g>
+            </svg>
+            <ul class="legend" aria-label="Legend">
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge active" x1="0" y1="5" x2="40" y2="5"/></svg>{ "active open and close" }</li>
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge passive" x1="0" y1="5" x2="40" y2="5"/></svg>{ "passive open and close" }</li>
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ "unusual: simultaneous, reset, abort" }</li>
+            </ul>
+            { for explanation }
+        </div>
+    }
+}
+
+fn render_edge(e: &Edge, last: &[Option<(usize, State, State)>; 2], newest: Option<usize>) -> Html {
+    let d = e.path();
+    let takers: Vec<(Peer, usize)> = Peer::BOTH
+        .into_iter()
+        .filter_map(|p| match last[p.index()] {
+            Some((at, from, to)) if from == e.from && to == e.to => Some((p, at)),
+            _ => None,
+        })
+        .collect();
+    let mut class = classes!(e.kind.class());
+    for (p, _) in &takers {
+        class.push(format!("taken-{}", p.name().to_ascii_lowercase()));
+    }
+    let (lx, ly) = e.label_at;
+    let movers = takers
+        .iter()
+        .filter(|(_, at)| Some(*at) == newest)
+        .map(|(p, at)| {
+            // Keyed by the event index, so each new transition restarts the motion.
+            html! {
+                <circle key={format!("{}-{at}", p.name())} r="7" class={format!("mover peer-{}", p.name().to_ascii_lowercase())}>
+                    <animateMotion dur="0.9s" fill="freeze" path={d.clone()} />
+                </circle>
+            }
+        });
+    html! {
+        <g class="edge-group" data-edge={e.id()}>
+            <path class={class} d={d.clone()} marker-end="url(#arrow)">
+                <title>{ format!("{} → {}: {} / {}", e.from.name(), e.to.name(), e.event, e.action) }</title>
+            </path>
+            <text class="edge-label" x={num(lx)} y={num(ly)} text-anchor={e.anchor}
+                transform={e.vertical.then(|| format!("rotate(-90 {} {})", num(lx), num(ly)))}>
+                <tspan class="event">{ e.event }</tspan>
+                <tspan class="action">{ format!(" / {}", e.action) }</tspan>
+            </text>
+            { for movers }
+        </g>
+    }
+}
+
+fn render_node(state: State, here: &[Peer], selected: bool, on_select: &Callback<Option<State>>) -> Html {
+    let (cx, cy) = node_center(state);
+    let (x, y) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
+    let mut class = classes!("node");
+    for p in here {
+        class.push(format!("at-{}", p.name().to_ascii_lowercase()));
+    }
+    if selected {
+        class.push("selected");
+    }
+    let onclick = {
+        let cb = on_select.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Some(state)))
+    };
+    let onkeydown = {
+        let cb = on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(Some(state));
+            }
+        })
+    };
+    let who = match here {
+        [] => String::new(),
+        [p] => format!(", peer {} is here", p.name()),
+        _ => ", both peers are here".to_string(),
+    };
+    let badges = here.iter().enumerate().map(|(i, p)| {
+        let bx = x + NODE_W - 14.0 - 24.0 * i as f32;
+        html! {
+            <g class={format!("badge peer-{}", p.name().to_ascii_lowercase())}>
+                <circle cx={num(bx)} cy={num(y)} r="11" />
+                <text x={num(bx)} y={num(y + 4.0)} text-anchor="middle">{ p.name() }</text>
+            </g>
+        }
+    });
+    html! {
+        <g class={class} data-state-node={state.name()} tabindex="0" role="button"
+           aria-label={format!("{}{who}. Show what this state means.", state.name())}
+           {onclick} {onkeydown}>
+            <title>{ format!("{}{who}", state.name()) }</title>
+            <rect x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ state.name() }</text>
+            { for badges }
+        </g>
+    }
+}

@@ -1,0 +1,10 @@
+//! One component per file; each repeated SVG shape is a plain function, not a component.
+
+pub mod chart;
+pub mod diagram;
+pub mod inject;
+pub mod inspector;
+pub mod peer_panel;
+pub mod script_panel;
+pub mod segment_menu;
+pub mod time_controls;

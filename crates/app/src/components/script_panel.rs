@@ -1,0 +1,95 @@
+//! The script panel: every action as a `.tcps` line, editable and re-runnable, with the
+//! built-in scenarios as presets. A script error names its line; the text is never lost.
+
+use synack_core::script::ScriptError;
+use yew::prelude::*;
+
+use crate::presets::PRESETS;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct ScriptPanelProps {
+    pub text: String,
+    pub error: Option<ScriptError>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(ScriptPanel)]
+pub fn script_panel(props: &ScriptPanelProps) -> Html {
+    let copied = use_state(|| false);
+    let on_input = {
+        let d = props.dispatch.clone();
+        let copied = copied.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            copied.set(false);
+            d.emit(Action::Edit(area.value()));
+        })
+    };
+    let on_run = {
+        let d = props.dispatch.clone();
+        let text = props.text.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Load(text.clone())))
+    };
+    let on_copy = {
+        let text = props.text.clone();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                // The clipboard may be unavailable (no permission, insecure origin); the text
+                // stays selectable in the box either way.
+                let _ = window.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        })
+    };
+    let on_preset = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let name = sel.value();
+            sel.set_value("");
+            if name.is_empty() {
+                return;
+            }
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::presets::fetch(&name).await {
+                    Ok(text) => d.emit(Action::Load(text)),
+                    Err(msg) => d.emit(Action::Fail(msg)),
+                }
+            });
+        })
+    };
+    let lines = props.text.lines().count().max(1);
+    html! {
+        <section class="script-panel" aria-label="Scenario script">
+            <header>
+                <h2>{ "Script" }</h2>
+                <label class="presets-menu">
+                    <span class="visually-hidden">{ "Load a built-in scenario" }</span>
+                    <select onchange={on_preset} aria-label="Load a built-in scenario" data-action="presets">
+                        <option value="" selected=true>{ "Scenarios…" }</option>
+                        { for PRESETS.iter().map(|(name, title)| html! {
+                            <option value={*name}>{ *title }</option>
+                        }) }
+                    </select>
+                </label>
+            </header>
+            <textarea class="script" spellcheck="false" rows={lines.clamp(6, 18).to_string()}
+                value={props.text.clone()} oninput={on_input}
+                aria-label="Script text: edit it and press Run"
+                aria-invalid={props.error.is_some().then_some("true")}
+                aria-describedby={props.error.is_some().then_some("script-error")} />
+            if let Some(e) = &props.error {
+                <p id="script-error" class="error" role="alert">
+                    { format!("Line {}, column {}: {}", e.line, e.column, e.message) }
+                </p>
+            }
+            <div class="buttons">
+                <button data-action="run" onclick={on_run} title="Run the script from the start (Ctrl+Enter)">{ "Run" }</button>
+                <button data-action="copy" onclick={on_copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,13 @@
+//! synack-app: the browser visualizer. The model (`session`, `timeline`, `state`) is plain
+//! Rust, tested natively; the components render it with Yew.
+
+pub mod app;
+pub mod components;
+pub mod diagram_layout;
+pub mod explain;
+pub mod presets;
+pub mod session;
+pub mod state;
+pub mod svg;
+pub mod timeline;
+pub mod url;
