@@ -26,7 +26,10 @@ fn main() {
     );
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario");
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let title = text
             .lines()

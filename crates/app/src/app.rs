@@ -1,7 +1,6 @@
 //! The page: wires the state to the panels, drives playback with a timer, and handles the
 //! keyboard shortcuts and the `#script=` URL fragment.
 
-
 use gloo_timers::callback::Interval;
 use synack_core::{Event, Peer, Signal, Timer};
 use yew::prelude::*;
@@ -26,7 +25,9 @@ pub fn initial_state(fragment: &str) -> AppState {
         None => default(),
         Some(Err(msg)) => {
             let mut s = default();
-            s.notice = Some(Notice::Error(format!("The link's script could not be read ({msg}); showing the default scenario.")));
+            s.notice = Some(Notice::Error(format!(
+                "The link's script could not be read ({msg}); showing the default scenario."
+            )));
             s
         }
         Some(Ok(text)) => AppState::loaded(&text),
@@ -46,7 +47,9 @@ fn recent_signal(state: &AppState, peer: Peer) -> Option<Signal> {
     for ev in trace[..cursor].iter().rev() {
         match &ev.event {
             Event::Call { peer: p, .. } if *p == peer => return None,
-            Event::Signal { peer: p, signal } if *p == peer && *signal != Signal::Closing => return Some(*signal),
+            Event::Signal { peer: p, signal } if *p == peer && *signal != Signal::Closing => {
+                return Some(*signal)
+            }
             _ => {}
         }
     }
@@ -65,7 +68,8 @@ pub fn app() -> Html {
     {
         let d = state.dispatcher();
         use_effect_with(state.playing, move |playing| {
-            let interval = playing.then(|| Interval::new(TICK_MS, move || d.dispatch(Action::Tick)));
+            let interval =
+                playing.then(|| Interval::new(TICK_MS, move || d.dispatch(Action::Tick)));
             move || drop(interval)
         });
     }
@@ -81,14 +85,22 @@ pub fn app() -> Html {
                     let typing = e
                         .target()
                         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
                     if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                         return;
                     }
                     let action = match e.key().as_str() {
                         "ArrowRight" => Action::Step,
                         "ArrowLeft" => Action::Back,
-                        "p" | "P" => if playing { Action::Pause } else { Action::Play },
+                        "p" | "P" => {
+                            if playing {
+                                Action::Pause
+                            } else {
+                                Action::Play
+                            }
+                        }
                         "t" | "T" => Action::NextTimer,
                         "Escape" => Action::SelectSegment(None),
                         _ => return,
@@ -232,7 +244,6 @@ impl Drop for KeyListener {
             .remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
     }
 }
-
 
 #[cfg(test)]
 mod tests {

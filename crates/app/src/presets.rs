@@ -19,14 +19,25 @@ pub async fn fetch(name: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;
-    let failed = |e: wasm_bindgen::JsValue| format!("cannot load {}: {}", url(name), e.as_string().unwrap_or_else(|| "network error".into()));
-    let resp = JsFuture::from(window.fetch_with_str(&url(name))).await.map_err(failed)?;
+    let failed = |e: wasm_bindgen::JsValue| {
+        format!(
+            "cannot load {}: {}",
+            url(name),
+            e.as_string().unwrap_or_else(|| "network error".into())
+        )
+    };
+    let resp = JsFuture::from(window.fetch_with_str(&url(name)))
+        .await
+        .map_err(failed)?;
     let resp: web_sys::Response = resp.dyn_into().map_err(failed)?;
     if !resp.ok() {
         return Err(format!("cannot load {}: HTTP {}", url(name), resp.status()));
     }
-    let text = JsFuture::from(resp.text().map_err(failed)?).await.map_err(failed)?;
-    text.as_string().ok_or_else(|| format!("{} is not text", url(name)))
+    let text = JsFuture::from(resp.text().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    text.as_string()
+        .ok_or_else(|| format!("{} is not text", url(name)))
 }
 
 /// Natively (tests, tools) the scenarios are read from the source tree.
@@ -43,13 +54,23 @@ mod tests {
     #[test]
     fn every_preset_is_a_passing_script() {
         assert!(title(DEFAULT_PRESET).is_some());
-        assert_eq!(PRESETS.len(), std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios")).unwrap().count());
+        assert_eq!(
+            PRESETS.len(),
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios"))
+                .unwrap()
+                .count()
+        );
         for (name, title) in PRESETS {
             assert!(!title.is_empty(), "{name}");
             let path = format!("{}/../../{}", env!("CARGO_MANIFEST_DIR"), url(name));
             let text = std::fs::read_to_string(&path).unwrap();
             let outcome = synack_core::script::run_source(&text).unwrap();
-            assert!(outcome.passed(), "{name}: {:?} {:?}", outcome.failures, outcome.error);
+            assert!(
+                outcome.passed(),
+                "{name}: {:?} {:?}",
+                outcome.failures,
+                outcome.error
+            );
         }
     }
 }

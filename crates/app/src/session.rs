@@ -121,7 +121,13 @@ impl Session {
     /// than writing one line per animation frame.
     pub fn playback_wait(&mut self, by: Duration) -> Result<(), String> {
         let merge = self.playback_wait
-            && matches!(self.commands.last(), Some(Recorded { command: Command::Wait(_), .. }));
+            && matches!(
+                self.commands.last(),
+                Some(Recorded {
+                    command: Command::Wait(_),
+                    ..
+                })
+            );
         if !merge {
             self.apply(Command::Wait(by))?;
             self.playback_wait = true;
@@ -201,7 +207,11 @@ mod tests {
         s.truncate(2);
         assert_eq!(s.sim().state(Peer::A), State::SynSent);
         assert_eq!(s.text(), "# a comment\nB listen\nA connect\n");
-        s.apply(Command::Call { peer: Peer::A, call: Call::Abort }).unwrap();
+        s.apply(Command::Call {
+            peer: Peer::A,
+            call: Call::Abort,
+        })
+        .unwrap();
         assert_eq!(s.sim().state(Peer::A), State::Closed);
     }
 
@@ -211,10 +221,18 @@ mod tests {
         for _ in 0..5 {
             s.playback_wait(Duration::from_millis(20)).unwrap();
         }
-        assert!(s.text().ends_with("A connect\nwait 100ms\n"), "{}", s.text());
+        assert!(
+            s.text().ends_with("A connect\nwait 100ms\n"),
+            "{}",
+            s.text()
+        );
         assert_eq!(s.sim().state(Peer::A), State::Established);
         // A user action ends the merge.
-        s.apply(Command::Call { peer: Peer::A, call: Call::Close }).unwrap();
+        s.apply(Command::Call {
+            peer: Peer::A,
+            call: Call::Close,
+        })
+        .unwrap();
         s.playback_wait(Duration::from_millis(20)).unwrap();
         assert!(s.text().ends_with("A close\nwait 20ms\n"), "{}", s.text());
     }

@@ -195,7 +195,10 @@ impl AppState {
             }
             Err(e) => {
                 self.editor = text;
-                self.notice = Some(Notice::Error(format!("Script error at line {}, column {}: {}", e.line, e.column, e.message)));
+                self.notice = Some(Notice::Error(format!(
+                    "Script error at line {}, column {}: {}",
+                    e.line, e.column, e.message
+                )));
                 self.script_error = Some(e);
             }
         }
@@ -228,7 +231,11 @@ impl AppState {
         }
         match self.next_step_command() {
             Some(command) => self.apply(command),
-            None => self.notice = Some(Notice::Info("Nothing more will happen by itself: act on a peer or inject a segment.".into())),
+            None => {
+                self.notice = Some(Notice::Info(
+                    "Nothing more will happen by itself: act on a peer or inject a segment.".into(),
+                ))
+            }
         }
     }
 
@@ -252,7 +259,11 @@ impl AppState {
                 let by = at - sim.now();
                 self.apply(Command::Wait(by));
             }
-            Some(_) => self.notice = Some(Notice::Info("Return to the live end (▶▶|) to jump to the next timer.".into())),
+            Some(_) => {
+                self.notice = Some(Notice::Info(
+                    "Return to the live end (▶▶|) to jump to the next timer.".into(),
+                ))
+            }
             None => self.notice = Some(Notice::Info("No timer is running.".into())),
         }
     }
@@ -281,7 +292,9 @@ impl AppState {
             session.playback_wait(at - sim.now())
         } else {
             self.playing = false;
-            self.notice = Some(Notice::Info("Playback paused: nothing is in flight and no timer is running.".into()));
+            self.notice = Some(Notice::Info(
+                "Playback paused: nothing is in flight and no timer is running.".into(),
+            ));
             return;
         };
         match result {
@@ -368,7 +381,10 @@ mod tests {
         }
         assert_eq!(s.state_of(Peer::A), State::Established);
         assert_eq!(s.state_of(Peer::B), State::Established);
-        assert_eq!(s.editor, "B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n");
+        assert_eq!(
+            s.editor,
+            "B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n"
+        );
     }
 
     #[test]
@@ -383,7 +399,10 @@ mod tests {
         assert_eq!(s.cursor, 0);
         for expected in seen.into_iter().rev() {
             s = reduce(s, Action::Step);
-            assert_eq!((s.cursor, s.state_of(Peer::A), s.state_of(Peer::B)), expected);
+            assert_eq!(
+                (s.cursor, s.state_of(Peer::A), s.state_of(Peer::B)),
+                expected
+            );
         }
         assert_eq!(s.cursor, end);
     }

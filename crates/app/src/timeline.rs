@@ -288,7 +288,11 @@ mod tests {
             let prefix = script::run_source(&lines[..n].join("\n")).unwrap().sim;
             let k = prefix.trace().len();
             for peer in Peer::BOTH {
-                assert_eq!(t.state_at(peer, k), prefix.state(peer), "{peer} after {n} lines");
+                assert_eq!(
+                    t.state_at(peer, k),
+                    prefix.state(peer),
+                    "{peer} after {n} lines"
+                );
             }
         }
     }

@@ -6,7 +6,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
@@ -29,7 +33,13 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
             b'0'..=b'9' => c - b'0' + 52,
             b'-' | b'+' => 62,
             b'_' | b'/' => 63,
-            _ => return Err(format!("character {} (`{}`) is not base64url", i + 1, c as char)),
+            _ => {
+                return Err(format!(
+                    "character {} (`{}`) is not base64url",
+                    i + 1,
+                    c as char
+                ))
+            }
         };
         acc = (acc << 6) | u32::from(v);
         bits += 6;
@@ -50,11 +60,9 @@ pub fn script_from_fragment(fragment: &str) -> Option<Result<String, String>> {
     let value = fragment
         .split('&')
         .find_map(|part| part.strip_prefix("script="))?;
-    Some(
-        decode(value).and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| "the script is not valid UTF-8".to_string())
-        }),
-    )
+    Some(decode(value).and_then(|bytes| {
+        String::from_utf8(bytes).map_err(|_| "the script is not valid UTF-8".to_string())
+    }))
 }
 
 #[cfg(test)]
@@ -63,7 +71,14 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        for text in ["", "a", "ab", "abc", "B listen\nA connect\n", "注释 # ünïcode"] {
+        for text in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "B listen\nA connect\n",
+            "注释 # ünïcode",
+        ] {
             assert_eq!(decode(&encode(text.as_bytes())).unwrap(), text.as_bytes());
         }
     }

@@ -8,6 +8,7 @@
 //! - [`script`] parses and runs `.tcps` scenario scripts.
 
 mod endpoint;
+mod permit;
 mod rule;
 pub mod script;
 mod segment;
@@ -17,7 +18,10 @@ mod state;
 mod time;
 mod trace;
 
-pub use endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Signal, TcbView, Timer, Transmit};
+pub use endpoint::{
+    Call, CallError, Config, Endpoint, EndpointEvent, Signal, TcbView, Timer, Transmit,
+};
+pub use permit::permitted;
 pub use rule::Rule;
 pub use segment::{Flags, Segment};
 pub use seq::SeqNum;

@@ -75,6 +75,7 @@ rules! {
     SimultaneousSynAck => "3.5", "SYN,ACK in SYN-RECEIVED repeats the SYN already received (Figure 7): SYN trimmed, ACK processed";
     TimeWaitFinRetransmit => "3.10.7.4", "retransmitted FIN in TIME-WAIT: ACK sent again, 2MSL timer restarted";
     Unacceptable => "3.10.7.4", "segment not acceptable (outside RCV.NXT .. RCV.NXT+RCV.WND): ACK sent, segment dropped";
+    UnacceptableThrottled => "3.10.7.4", "empty segment not acceptable, but an ACK for one went out under 500 ms ago: no ACK (RFC 5961 §7 throttling)";
     UnacceptableRst => "3.10.7.4", "RST outside the receive window: dropped silently";
     ZeroWindowAckOnly => "3.10.7.4", "receive window is zero: data dropped, only the ACK field processed";
     RstChallengeAck => "3.10.7.4", "RST in the window but SEG.SEQ != RCV.NXT: challenge ACK sent (RFC 5961 §3)";
@@ -109,6 +110,7 @@ rules! {
     RetransmitGiveUp => "3.8.3", "retransmitted too many times: connection timed out, TCB deleted";
     RetransmitGiveUpListen => "3.8.3", "SYN,ACK retransmitted too many times after a passive OPEN: back to LISTEN";
     TimeWaitExpired => "3.10.8", "2MSL time-wait timeout: TCB deleted";
+    ZeroWindowProbe => "3.8.6.1", "peer's window zero for an RTO: one octet of new data sent to probe it";
     KeepaliveProbe => "3.8.4", "connection idle: keep-alive probe <SEQ=SND.NXT-1> sent";
     KeepaliveGiveUp => "3.8.4", "keep-alive probes unanswered: connection timed out, TCB deleted";
 }

@@ -41,8 +41,14 @@ impl fmt::Display for Num {
 /// One script command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    Set { key: String, value: String },
-    Call { peer: Peer, call: Call },
+    Set {
+        key: String,
+        value: String,
+    },
+    Call {
+        peer: Peer,
+        call: Call,
+    },
     Deliver(Label),
     Drop(Label),
     Dup(Label),
@@ -56,7 +62,10 @@ pub enum Command {
         win: Option<u16>,
     },
     Wait(Duration),
-    ExpectState { peer: Peer, state: State },
+    ExpectState {
+        peer: Peer,
+        state: State,
+    },
     ExpectSegment {
         label: Label,
         from: Peer,
@@ -66,7 +75,10 @@ pub enum Command {
         len: u32,
     },
     ExpectInFlight(Vec<Label>),
-    ExpectReceived { peer: Peer, bytes: u64 },
+    ExpectReceived {
+        peer: Peer,
+        bytes: u64,
+    },
 }
 
 impl fmt::Display for Command {
@@ -109,7 +121,11 @@ impl fmt::Display for Command {
                 ack,
                 len,
             } => {
-                write!(f, "expect {label} {from}->{} {flags} seq={seq}", from.other())?;
+                write!(
+                    f,
+                    "expect {label} {from}->{} {flags} seq={seq}",
+                    from.other()
+                )?;
                 if let Some(ack) = ack {
                     write!(f, " ack={ack}")?;
                 }
@@ -236,14 +252,20 @@ impl<'a> LineParser<'a> {
     fn finish(&self) -> Result<(), ScriptError> {
         match self.peek() {
             None => Ok(()),
-            Some(t) => Err(self.error(t.column, format!("unexpected `{}` at the end of the command", t.text))),
+            Some(t) => Err(self.error(
+                t.column,
+                format!("unexpected `{}` at the end of the command", t.text),
+            )),
         }
     }
 
     fn label(&mut self) -> Result<Label, ScriptError> {
         let t = self.next("segment label (s1, s2, ...)")?;
         parse_label(t.text).ok_or_else(|| {
-            self.error(t.column, format!("`{}` is not a segment label (s1, s2, ...)", t.text))
+            self.error(
+                t.column,
+                format!("`{}` is not a segment label (s1, s2, ...)", t.text),
+            )
         })
     }
 
@@ -253,7 +275,10 @@ impl<'a> LineParser<'a> {
         match t.text {
             "A->B" => Ok(Peer::A),
             "B->A" => Ok(Peer::B),
-            _ => Err(self.error(t.column, format!("`{}` is not a direction (A->B or B->A)", t.text))),
+            _ => Err(self.error(
+                t.column,
+                format!("`{}` is not a direction (A->B or B->A)", t.text),
+            )),
         }
     }
 
@@ -274,10 +299,20 @@ impl<'a> LineParser<'a> {
         while let Some(t) = self.peek() {
             self.pos += 1;
             let Some((key, value)) = t.text.split_once('=') else {
-                return Err(self.error(t.column, format!("`{}`: expected key=value (one of {})", t.text, allowed.join(", "))));
+                return Err(self.error(
+                    t.column,
+                    format!(
+                        "`{}`: expected key=value (one of {})",
+                        t.text,
+                        allowed.join(", ")
+                    ),
+                ));
             };
             let Some(&key) = allowed.iter().find(|&&k| k == key) else {
-                return Err(self.error(t.column, format!("unknown field `{key}` (expected {})", allowed.join(", "))));
+                return Err(self.error(
+                    t.column,
+                    format!("unknown field `{key}` (expected {})", allowed.join(", ")),
+                ));
             };
             if seen.contains(&key) {
                 return Err(self.error(t.column, format!("`{key}=` given twice")));
@@ -291,11 +326,18 @@ impl<'a> LineParser<'a> {
                     f.len = u32::try_from(n)
                         .ok()
                         .filter(|&n| n <= MAX_SEGMENT_LEN)
-                        .ok_or_else(|| self.error(t.column, format!("len={value} is too large (at most {MAX_SEGMENT_LEN})")))?;
+                        .ok_or_else(|| {
+                            self.error(
+                                t.column,
+                                format!("len={value} is too large (at most {MAX_SEGMENT_LEN})"),
+                            )
+                        })?;
                 }
                 "win" => {
                     let n = self.u64_value(t, value, "a window (0 to 65535)")?;
-                    f.win = Some(u16::try_from(n).map_err(|_| self.error(t.column, format!("win={value} is above 65535")))?);
+                    f.win = Some(u16::try_from(n).map_err(|_| {
+                        self.error(t.column, format!("win={value} is above 65535"))
+                    })?);
                 }
                 _ => unreachable!("`allowed` only holds the keys matched above"),
             }
@@ -304,7 +346,12 @@ impl<'a> LineParser<'a> {
     }
 
     fn num(&self, t: Token<'_>, text: &str) -> Result<Num, ScriptError> {
-        let bad = || self.error(t.column, format!("`{text}` is not a sequence number (e.g. 1, -1 or @1000)"));
+        let bad = || {
+            self.error(
+                t.column,
+                format!("`{text}` is not a sequence number (e.g. 1, -1 or @1000)"),
+            )
+        };
         if let Some(abs) = text.strip_prefix('@') {
             return abs.parse::<u32>().map(Num::Abs).map_err(|_| bad());
         }
@@ -426,7 +473,12 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
     Ok(Some(command))
 }
 
-fn check_ack_flag(p: &LineParser<'_>, column: usize, flags: Flags, has_ack: bool) -> Result<(), ScriptError> {
+fn check_ack_flag(
+    p: &LineParser<'_>,
+    column: usize,
+    flags: Flags,
+    has_ack: bool,
+) -> Result<(), ScriptError> {
     match (flags.ack(), has_ack) {
         (true, false) => Err(p.error(column, "the ACK flag needs ack=<n>")),
         (false, true) => Err(p.error(column, "ack= needs the ACK flag")),
@@ -484,7 +536,10 @@ fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
     }
     Err(p.error(
         t.column,
-        format!("`{}`: expect a peer (A, B), a segment label (s1) or `inflight`", t.text),
+        format!(
+            "`{}`: expect a peer (A, B), a segment label (s1) or `inflight`",
+            t.text
+        ),
     ))
 }
 
@@ -538,7 +593,9 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
         Command::ExpectState { peer, state } => {
             let actual = sim.state(*peer);
             if actual != *state {
-                return Ok(Some(format!("expected {peer} in {state}, but it is in {actual}")));
+                return Ok(Some(format!(
+                    "expected {peer} in {state}, but it is in {actual}"
+                )));
             }
         }
         Command::ExpectSegment {
@@ -548,7 +605,11 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
             seq,
             ack,
             len,
-        } => return Ok(check_segment(sim, command, *label, *from, *flags, *seq, *ack, *len)),
+        } => {
+            return Ok(check_segment(
+                sim, command, *label, *from, *flags, *seq, *ack, *len,
+            ))
+        }
         Command::ExpectInFlight(labels) => {
             let actual: Vec<Label> = sim.in_flight().iter().map(|f| f.label).collect();
             if actual != *labels {
@@ -556,7 +617,10 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
                     if ls.is_empty() {
                         "none".to_string()
                     } else {
-                        ls.iter().map(Label::to_string).collect::<Vec<_>>().join(" ")
+                        ls.iter()
+                            .map(Label::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     }
                 };
                 return Ok(Some(format!(
@@ -569,7 +633,9 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
         Command::ExpectReceived { peer, bytes } => {
             let actual = sim.endpoint(*peer).received();
             if actual != *bytes {
-                return Ok(Some(format!("expected {peer} to have received {bytes} bytes, but it received {actual}")));
+                return Ok(Some(format!(
+                    "expected {peer} to have received {bytes} bytes, but it received {actual}"
+                )));
             }
         }
     }
@@ -609,7 +675,9 @@ fn check_segment(
     if matches!(seq, Num::Abs(_)) || matches!(ack, Some(Num::Abs(_))) {
         actual += &format!(" (absolute: {})", rec.summary_absolute());
     }
-    Some(format!("expected `{command}`, but the segment was `{actual}`"))
+    Some(format!(
+        "expected `{command}`, but the segment was `{actual}`"
+    ))
 }
 
 /// What running a script produced.

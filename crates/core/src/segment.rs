@@ -138,7 +138,11 @@ impl Segment {
         Segment {
             seq,
             ack: ack.unwrap_or_default(),
-            flags: if ack.is_some() { flags | Flags::ACK } else { flags },
+            flags: if ack.is_some() {
+                flags | Flags::ACK
+            } else {
+                flags
+            },
             window: 0,
             len: 0,
             mss: None,

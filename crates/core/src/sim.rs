@@ -200,7 +200,8 @@ impl Sim {
             }
             "loss" => {
                 let pct = value.strip_suffix('%').unwrap_or(value);
-                self.net.loss_ppm = parse_percent_ppm(pct).ok_or_else(|| bad("a percentage from 0% to 100%"))?;
+                self.net.loss_ppm =
+                    parse_percent_ppm(pct).ok_or_else(|| bad("a percentage from 0% to 100%"))?;
             }
             "seed" => {
                 self.net.seed = value.parse().map_err(|_| bad("a whole number"))?;
@@ -232,8 +233,11 @@ impl Sim {
                             _ => Some(duration()?.max(Duration(1))),
                         }
                     }
-                    "keepalive.interval" => config.keepalive_interval = duration()?.max(Duration(1)),
+                    "keepalive.interval" => {
+                        config.keepalive_interval = duration()?.max(Duration(1))
+                    }
                     "keepalive.probes" => config.keepalive_probes = number()?,
+                    "ack.ratelimit" => config.ack_ratelimit = duration()?,
                     _ => {
                         return Err(SimError::Setting(format!(
                             "unknown setting `{key}` (known: {})",
@@ -486,8 +490,7 @@ impl Sim {
                 if due {
                     let timer = TIMERS
                         .into_iter()
-                        .filter(|&t| self.peers[peer.index()].timer(t).is_some_and(|d| d <= next))
-                        .next()
+                        .find(|&t| self.peers[peer.index()].timer(t).is_some_and(|d| d <= next))
                         .unwrap_or(Timer::Retransmission);
                     self.peers[peer.index()].handle_timeout(next);
                     self.drain(peer, Cause::Timer(timer));
@@ -518,6 +521,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "keepalive",
     "keepalive.interval",
     "keepalive.probes",
+    "ack.ratelimit",
 ];
 
 /// `1.5` (percent) as parts per million.

@@ -83,9 +83,9 @@ impl fmt::Display for Duration {
     /// Prints the duration in the script format's own units (`200ms`, `3s`, `2min`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        if ms != 0 && ms % 60_000 == 0 {
+        if ms != 0 && ms.is_multiple_of(60_000) {
             write!(f, "{}min", ms / 60_000)
-        } else if ms != 0 && ms % 1000 == 0 {
+        } else if ms != 0 && ms.is_multiple_of(1000) {
             write!(f, "{}s", ms / 1000)
         } else {
             write!(f, "{ms}ms")
@@ -111,7 +111,11 @@ impl core::str::FromStr for Duration {
             "s" => 1000,
             "min" => 60_000,
             "" => return Err(format!("`{text}` needs a unit: ms, s or min (e.g. 200ms)")),
-            _ => return Err(format!("`{text}`: unknown unit `{unit}` (use ms, s or min)")),
+            _ => {
+                return Err(format!(
+                    "`{text}`: unknown unit `{unit}` (use ms, s or min)"
+                ))
+            }
         };
         if number.is_empty() {
             return Err(format!("`{text}` is not a duration (e.g. 200ms, 1s, 2min)"));
@@ -139,7 +143,10 @@ mod tests {
         assert_eq!("1s".parse(), Ok(Duration(1000)));
         assert_eq!("2min".parse(), Ok(Duration(120_000)));
         assert!("5".parse::<Duration>().unwrap_err().contains("unit"));
-        assert!("5h".parse::<Duration>().unwrap_err().contains("unknown unit"));
+        assert!("5h"
+            .parse::<Duration>()
+            .unwrap_err()
+            .contains("unknown unit"));
         assert!("ms".parse::<Duration>().is_err());
         assert!("99999999999999999999s".parse::<Duration>().is_err());
     }

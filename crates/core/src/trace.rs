@@ -171,7 +171,11 @@ pub enum Event {
         rule: Rule,
     },
     /// A decision that did not change the state.
-    Note { peer: Peer, cause: Cause, rule: Rule },
+    Note {
+        peer: Peer,
+        cause: Cause,
+        rule: Rule,
+    },
     /// A signal to the peer's user, such as "connection reset".
     Signal { peer: Peer, signal: Signal },
     /// A timer was armed or moved.
@@ -206,7 +210,15 @@ impl fmt::Display for TraceEvent {
                 Ok(())
             }
             Event::Sent(rec) => {
-                write!(f, "{}  {} {}->{} {}", rec.from, rec.label, rec.from, rec.to, rec.summary())?;
+                write!(
+                    f,
+                    "{}  {} {}->{} {}",
+                    rec.from,
+                    rec.label,
+                    rec.from,
+                    rec.to,
+                    rec.summary()
+                )?;
                 match rec.origin {
                     Origin::Sent => Ok(()),
                     Origin::Retransmission => f.write_str(" (retransmission)"),
@@ -214,7 +226,11 @@ impl fmt::Display for TraceEvent {
                 }
             }
             Event::Delivered { label, to, copy } => {
-                write!(f, "{to}  {} {label}", if *copy { "duplicate of" } else { "receives" })
+                write!(
+                    f,
+                    "{to}  {} {label}",
+                    if *copy { "duplicate of" } else { "receives" }
+                )
             }
             Event::Dropped { label, cause } => match cause {
                 DropCause::User => write!(f, "   {label} dropped"),
@@ -234,7 +250,12 @@ impl fmt::Display for TraceEvent {
                 rule.section()
             ),
             Event::Note { peer, cause, rule } => {
-                write!(f, "{peer}  ({cause}) {} [§{}]", rule.reason(), rule.section())
+                write!(
+                    f,
+                    "{peer}  ({cause}) {} [§{}]",
+                    rule.reason(),
+                    rule.section()
+                )
             }
             Event::Signal { peer, signal } => write!(f, "{peer}  user told: {}", signal.message()),
             Event::TimerSet {

@@ -499,7 +499,6 @@ fn seg_of_event(e: &Event) -> Option<Label> {
     parse_label(&g.get_attribute("data-seg")?)
 }
 
-
 fn peer_class(peer: Peer) -> &'static str {
     match peer {
         Peer::A => "from-a",

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
-use crate::diagram_layout::{node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
+use crate::diagram_layout::{edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
 use crate::explain::explain;
 use crate::svg::num;
 use crate::timeline::Timeline;
@@ -40,7 +40,10 @@ fn last_transition(t: &Timeline, peer: Peer, cursor: usize) -> Option<(usize, St
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let t = &props.timeline;
-    let current = [t.state_at(Peer::A, props.cursor), t.state_at(Peer::B, props.cursor)];
+    let current = [
+        t.state_at(Peer::A, props.cursor),
+        t.state_at(Peer::B, props.cursor),
+    ];
     let last = [
         last_transition(t, Peer::A, props.cursor),
         last_transition(t, Peer::B, props.cursor),
@@ -50,9 +53,21 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
 
     let edges = EDGES.iter().map(|e| render_edge(e, &last, newest));
+    // A transition the figure has no edge for (a reset, an abort, a crash, a timeout) is
+    // shown by a pulse on the state it lands in.
+    let jumped: Vec<(State, usize)> = last
+        .iter()
+        .flatten()
+        .filter(|(at, from, to)| Some(*at) == newest && edge_for(*from, *to).is_none())
+        .map(|(at, _, to)| (*to, *at))
+        .collect();
     let nodes = State::ALL.into_iter().map(|s| {
-        let here: Vec<Peer> = Peer::BOTH.into_iter().filter(|p| current[p.index()] == s).collect();
-        render_node(s, &here, props.selected == Some(s), &props.on_select)
+        let here: Vec<Peer> = Peer::BOTH
+            .into_iter()
+            .filter(|p| current[p.index()] == s)
+            .collect();
+        let jump = jumped.iter().find(|(to, _)| *to == s).map(|(_, at)| *at);
+        render_node(s, &here, props.selected == Some(s), jump, &props.on_select)
     });
     let explanation = props.selected.map(|s| {
         let ex = explain(s);
@@ -138,7 +153,13 @@ fn render_edge(e: &Edge, last: &[Option<(usize, State, State)>; 2], newest: Opti
     }
 }
 
-fn render_node(state: State, here: &[Peer], selected: bool, on_select: &Callback<Option<State>>) -> Html {
+fn render_node(
+    state: State,
+    here: &[Peer],
+    selected: bool,
+    jumped_at: Option<usize>,
+    on_select: &Callback<Option<State>>,
+) -> Html {
     let (cx, cy) = node_center(state);
     let (x, y) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
     let mut class = classes!("node");
@@ -181,6 +202,10 @@ fn render_node(state: State, here: &[Peer], selected: bool, on_select: &Callback
            {onclick} {onkeydown}>
             <title>{ format!("{}{who}", state.name()) }</title>
             <rect x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            if let Some(at) = jumped_at {
+                // Keyed by the event, so each new jump replays the pulse.
+                <rect key={at} class="pulse" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            }
             <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ state.name() }</text>
             { for badges }
         </g>

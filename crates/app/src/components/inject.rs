@@ -48,13 +48,23 @@ impl InjectPresets {
 }
 
 /// Checks the form's fields and builds the command, or says what is wrong.
-pub fn build_command(from: Peer, flags: Flags, seq: &str, ack: &str, len: &str) -> Result<Command, String> {
+pub fn build_command(
+    from: Peer,
+    flags: Flags,
+    seq: &str,
+    ack: &str,
+    len: &str,
+) -> Result<Command, String> {
     let num = |name: &str, text: &str| -> Result<Num, String> {
         let text = text.trim();
         if let Some(abs) = text.strip_prefix('@') {
-            return abs.parse::<u32>().map(Num::Abs).map_err(|_| format!("{name}: `{text}` is not an absolute number (@0 to @4294967295)"));
+            return abs.parse::<u32>().map(Num::Abs).map_err(|_| {
+                format!("{name}: `{text}` is not an absolute number (@0 to @4294967295)")
+            });
         }
-        let n: i64 = text.parse().map_err(|_| format!("{name}: `{text}` is not a number"))?;
+        let n: i64 = text
+            .parse()
+            .map_err(|_| format!("{name}: `{text}` is not a number"))?;
         if !(-(1i64 << 31)..(1i64 << 32)).contains(&n) {
             return Err(format!("{name}: {n} is out of range"));
         }
@@ -64,9 +74,25 @@ pub fn build_command(from: Peer, flags: Flags, seq: &str, ack: &str, len: &str) 
         return Err("choose at least one flag".into());
     }
     let seq = num("seq", seq)?;
-    let ack = if flags.ack() { Some(num("ack", ack)?) } else { None };
-    let len: u32 = len.trim().parse().ok().filter(|&n| n <= 65_535).ok_or_else(|| format!("len: `{}` is not a length from 0 to 65535", len.trim()))?;
-    Ok(Command::Inject { from, flags, seq, ack, len, win: None })
+    let ack = if flags.ack() {
+        Some(num("ack", ack)?)
+    } else {
+        None
+    };
+    let len: u32 = len
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&n| n <= 65_535)
+        .ok_or_else(|| format!("len: `{}` is not a length from 0 to 65535", len.trim()))?;
+    Ok(Command::Inject {
+        from,
+        flags,
+        seq,
+        ack,
+        len,
+        win: None,
+    })
 }
 
 #[function_component(Inject)]
@@ -97,7 +123,11 @@ pub fn inject(props: &InjectProps) -> Html {
         let checked = flags.contains(flag);
         let onchange = Callback::from(move |_: Event| {
             let f = *flags;
-            flags.set(if f.contains(flag) { f.without(flag) } else { f | flag });
+            flags.set(if f.contains(flag) {
+                f.without(flag)
+            } else {
+                f | flag
+            });
         });
         html! {
             <label class="flag"><input type="checkbox" {checked} {onchange} />{ name }</label>
@@ -115,7 +145,14 @@ pub fn inject(props: &InjectProps) -> Html {
         html! { <button type="button" class="preset" {onclick} title={hint}>{ label }</button> }
     };
     let onsubmit = {
-        let (from, flags, seq, ack, len, error) = (from.clone(), flags.clone(), seq.clone(), ack.clone(), len.clone(), error.clone());
+        let (from, flags, seq, ack, len, error) = (
+            from.clone(),
+            flags.clone(),
+            seq.clone(),
+            ack.clone(),
+            len.clone(),
+            error.clone(),
+        );
         let d = props.dispatch.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -168,15 +205,26 @@ mod tests {
         let ok = build_command(Peer::A, Flags::RST, "1", "", "0").unwrap();
         assert_eq!(ok.to_string(), "inject A->B RST seq=1");
         let ok = build_command(Peer::B, Flags::ACK, "@5", "-1", "10").unwrap();
-        assert_eq!(ok.to_string(), "inject B->A ACK seq=@5 ack=4294967295 len=10");
-        assert!(build_command(Peer::A, Flags::NONE, "1", "", "0").unwrap_err().contains("flag"));
-        assert!(build_command(Peer::A, Flags::ACK, "x", "1", "0").unwrap_err().contains("seq"));
-        assert!(build_command(Peer::A, Flags::SYN, "1", "", "99999").unwrap_err().contains("len"));
+        assert_eq!(
+            ok.to_string(),
+            "inject B->A ACK seq=@5 ack=4294967295 len=10"
+        );
+        assert!(build_command(Peer::A, Flags::NONE, "1", "", "0")
+            .unwrap_err()
+            .contains("flag"));
+        assert!(build_command(Peer::A, Flags::ACK, "x", "1", "0")
+            .unwrap_err()
+            .contains("seq"));
+        assert!(build_command(Peer::A, Flags::SYN, "1", "", "99999")
+            .unwrap_err()
+            .contains("len"));
     }
 
     #[test]
     fn next_expected_preset_is_acceptable() {
-        let sim = script::run_source("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n").unwrap().sim;
+        let sim = script::run_source("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n")
+            .unwrap()
+            .sim;
         let p = InjectPresets::for_sender(&sim, Peer::A);
         assert_eq!((p.next_seq, p.next_ack), (1, 1));
         assert_eq!(p.old_seq, 0);

@@ -36,11 +36,21 @@ pub fn reasoning(sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
     trace
         .iter()
         .filter_map(|ev| match &ev.event {
-            Event::StateChange { from, to, cause: Cause::Segment(l), rule, .. } if *l == label => Some(Reason {
+            Event::StateChange {
+                from,
+                to,
+                cause: Cause::Segment(l),
+                rule,
+                ..
+            } if *l == label => Some(Reason {
                 text: format!("{from} → {to}: {}", rule.reason()),
                 section: rule.section(),
             }),
-            Event::Note { cause: Cause::Segment(l), rule, .. } if *l == label => Some(Reason {
+            Event::Note {
+                cause: Cause::Segment(l),
+                rule,
+                ..
+            } if *l == label => Some(Reason {
                 text: rule.reason().to_string(),
                 section: rule.section(),
             }),
@@ -67,7 +77,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Origin::Injected => "injected",
     };
     let rel_ack = rec.rel_ack.map_or("—".to_string(), |a| a.to_string());
-    let abs_ack = if seg.flags.ack() { seg.ack.0.to_string() } else { "—".to_string() };
+    let abs_ack = if seg.flags.ack() {
+        seg.ack.0.to_string()
+    } else {
+        "—".to_string()
+    };
     html! {
         <section class="inspector" aria-label={format!("Segment {}", rec.label)}>
             <header>
@@ -115,7 +129,9 @@ mod tests {
 
     #[test]
     fn reasoning_lists_the_receivers_rules() {
-        let sim = script::run_source("B listen\nA connect\ndeliver s1\n").unwrap().sim;
+        let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
+            .unwrap()
+            .sim;
         let r = reasoning(&sim, Label(1), sim.trace().len());
         assert_eq!(r.len(), 1);
         assert!(r[0].text.starts_with("LISTEN → SYN_RCVD"), "{:?}", r);

@@ -76,7 +76,12 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         let verdict = permitted(props.state, c);
         let title = match verdict {
             Ok(()) => describe(action).to_string(),
-            Err(e) => format!("Not in {}: {} (RFC 9293 §{})", props.state, e.message(), e.section(c)),
+            Err(e) => format!(
+                "Not in {}: {} (RFC 9293 §{})",
+                props.state,
+                e.message(),
+                e.section(c)
+            ),
         };
         let onclick = {
             let dispatch = props.dispatch.clone();
@@ -93,6 +98,16 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             </button>
         }
     });
+
+    let refused: Vec<String> = CALLS
+        .iter()
+        .filter_map(|&(action, label)| {
+            let c = call_for(action, *bytes);
+            permitted(props.state, c)
+                .err()
+                .map(|e| format!("{label}: {} (RFC 9293 §{})", e.message(), e.section(c)))
+        })
+        .collect();
 
     let on_bytes = {
         let bytes = bytes.clone();
@@ -157,6 +172,12 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
                     <span aria-hidden="true">{ "bytes" }</span>
                 </label>
             </div>
+            if !refused.is_empty() {
+                <details class="why">
+                    <summary>{ format!("Why are some calls off in {}?", props.state) }</summary>
+                    <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
+                </details>
+            }
             <ul class="timers" aria-label={format!("{name}'s timers")}>{ for timers }</ul>
             if let Some(received) = props.received {
                 <p class="received">{ format!("received {received} bytes") }</p>

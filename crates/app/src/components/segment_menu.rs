@@ -15,11 +15,12 @@ pub struct SegmentMenuProps {
 
 #[function_component(SegmentMenu)]
 pub fn segment_menu(props: &SegmentMenuProps) -> Html {
-    let button = |action: &'static str, text: &'static str, command: Command, hint: &'static str| {
-        let d = props.dispatch.clone();
-        let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::Do(command.clone())));
-        html! { <button data-action={action} {onclick} title={hint}>{ text }</button> }
-    };
+    let button =
+        |action: &'static str, text: &'static str, command: Command, hint: &'static str| {
+            let d = props.dispatch.clone();
+            let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::Do(command.clone())));
+            html! { <button data-action={action} {onclick} title={hint}>{ text }</button> }
+        };
     let l = props.label;
     html! {
         <div class="segment-menu" role="group" aria-label={format!("Act on {l}, in flight")}>

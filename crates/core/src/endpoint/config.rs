@@ -9,10 +9,12 @@ use crate::time::Duration;
 pub struct Config {
     /// Initial retransmission timeout (RFC 6298 §2.1: 1 s).
     pub rto: Duration,
-    /// Upper bound for the backed-off RTO (RFC 6298 §2.5 allows a maximum of at least 60 s).
+    /// Upper bound for the backed-off RTO (RFC 6298 §2.5 allows any maximum of at least 60 s;
+    /// 120 s is Linux's).
     pub rto_max: Duration,
     /// Retransmissions of one segment before the connection is aborted (RFC 9293 §3.8.3's R2,
-    /// counted in retransmissions; 6 is Linux's `tcp_syn_retries`).
+    /// counted in retransmissions). With the RTO doubling from 1 s, 7 gives up after 255 s:
+    /// more than the 100 s R2 must allow, and the 3 minutes a SYN must be tried (MUST-23).
     pub retries: u32,
     /// Maximum segment lifetime; TIME-WAIT lasts 2 x MSL (§3.4.2: 2 minutes).
     pub msl: Duration,
@@ -28,14 +30,19 @@ pub struct Config {
     pub keepalive_interval: Duration,
     /// Unanswered probes before the connection is aborted.
     pub keepalive_probes: u32,
+    /// Least time between ACKs sent in answer to out-of-window segments that carry nothing
+    /// (RFC 5961 §7's throttling; Linux's `tcp_invalid_ratelimit`). Without it, two peers
+    /// that each find the other's ACKs unacceptable would answer each other forever. Data,
+    /// SYN and FIN segments are always answered. Zero turns the limit off.
+    pub ack_ratelimit: Duration,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             rto: Duration::from_secs(1),
-            rto_max: Duration::from_secs(60),
-            retries: 6,
+            rto_max: Duration::from_secs(120),
+            retries: 7,
             msl: Duration::from_secs(120),
             mss: 1460,
             window: 65535,
@@ -43,6 +50,7 @@ impl Default for Config {
             keepalive: None,
             keepalive_interval: Duration::from_secs(75),
             keepalive_probes: 9,
+            ack_ratelimit: Duration::from_millis(500),
         }
     }
 }

@@ -72,16 +72,14 @@ impl Endpoint {
     /// §3.10.7.3.
     fn on_segment_syn_sent(&mut self, seg: &Segment, now: Instant) {
         let t = &self.tcb;
-        if seg.flags.ack() {
-            if seg.ack <= t.iss || seg.ack > t.snd_nxt {
-                if seg.flags.rst() {
-                    self.note(Rule::SynSentBadAckRst);
-                } else {
-                    self.note(Rule::SynSentBadAck);
-                    self.emit(Segment::control(seg.ack, None, Flags::RST));
-                }
-                return;
+        if seg.flags.ack() && (seg.ack <= t.iss || seg.ack > t.snd_nxt) {
+            if seg.flags.rst() {
+                self.note(Rule::SynSentBadAckRst);
+            } else {
+                self.note(Rule::SynSentBadAck);
+                self.emit(Segment::control(seg.ack, None, Flags::RST));
             }
+            return;
         }
         // Past the first check, an ACK present is acceptable: SND.UNA < SEG.ACK =< SND.NXT.
         if seg.flags.rst() {
@@ -113,6 +111,9 @@ impl Endpoint {
         } else {
             self.set_state(State::SynReceived, Rule::SynSentSimultaneous);
             self.send_syn(now, true);
+            // RFC 6298 §3 (Karn): the SYN,ACK sends ISS again, so an ACK of it may answer the
+            // first SYN: no RTT sample.
+            self.tcb.rtt_probe = None;
         }
     }
 
@@ -151,12 +152,13 @@ impl Endpoint {
         // First: the sequence number.
         let original_seq = seg.seq;
         if !self.acceptable(&seg) {
-            let zero_window_at_edge = self.tcb.rcv_wnd == 0
-                && seg.seq == self.tcb.rcv_nxt
-                && !seg.flags.syn();
+            let zero_window_at_edge =
+                self.tcb.rcv_wnd == 0 && seg.seq == self.tcb.rcv_nxt && !seg.flags.syn();
             if !zero_window_at_edge {
                 if seg.flags.rst() {
                     self.note(Rule::UnacceptableRst);
+                } else if seg.seg_len() == 0 && self.oow_ack_throttled(now) {
+                    self.note(Rule::UnacceptableThrottled);
                 } else {
                     self.note(Rule::Unacceptable);
                     self.tcb.ack_pending = true;
@@ -254,6 +256,11 @@ impl Endpoint {
         if self.tcb.snd_una <= seg.ack {
             self.update_send_window(&seg);
         }
+        // §3.8.6.1 (MUST-37): a peer that keeps acknowledging our probes of its zero window is
+        // alive, so the connection stays open however long the window stays shut.
+        if self.tcb.snd_wnd == 0 {
+            self.tcb.retransmissions = 0;
+        }
         let our_fin_acked = self.our_fin_acked();
         match self.state {
             State::Closing => {
@@ -286,6 +293,20 @@ impl Endpoint {
         if self.state == State::FinWait1 && self.our_fin_acked() {
             self.set_state(State::FinWait2, Rule::FinWait1FinAcked);
         }
+    }
+
+    /// RFC 5961 §7: answers to empty out-of-window segments are rate-limited, which ends
+    /// the ACK war of two desynchronized peers. Records the answer when one is allowed.
+    fn oow_ack_throttled(&mut self, now: Instant) -> bool {
+        let limit = self.config.ack_ratelimit;
+        let recent = self
+            .tcb
+            .last_oow_ack
+            .is_some_and(|at| limit > Duration::ZERO && now - at < limit);
+        if !recent {
+            self.tcb.last_oow_ack = Some(now);
+        }
+        recent
     }
 
     /// Table 6 of §3.10.7.4.
@@ -339,7 +360,9 @@ impl Endpoint {
                 .tcb
                 .ooo
                 .iter()
-                .position(|e| e.seq.offset_from(self.tcb.rcv_nxt) > seq.offset_from(self.tcb.rcv_nxt))
+                .position(|e| {
+                    e.seq.offset_from(self.tcb.rcv_nxt) > seq.offset_from(self.tcb.rcv_nxt)
+                })
                 .unwrap_or(self.tcb.ooo.len());
             self.tcb.ooo.insert(pos, entry);
             return;
@@ -350,12 +373,7 @@ impl Endpoint {
         self.accept_in_order(len);
         let mut fin_now = fin;
         // Pull held segments that the new RCV.NXT reaches.
-        while let Some(i) = self
-            .tcb
-            .ooo
-            .iter()
-            .position(|e| e.seq <= self.tcb.rcv_nxt)
-        {
+        while let Some(i) = self.tcb.ooo.iter().position(|e| e.seq <= self.tcb.rcv_nxt) {
             let e = self.tcb.ooo.remove(i);
             let end = e.seq + e.len;
             if end > self.tcb.rcv_nxt {
@@ -507,7 +525,9 @@ impl Endpoint {
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
     fn on_established(&mut self) {
         let t = &mut self.tcb;
-        if t.syn_timed_out && t.rto < Duration::from_secs(3) {
+        // RFC 6298 §5.7: after a SYN timed out, data transmission starts from a 3 s RTO when
+        // the initial RTO was shorter.
+        if t.syn_timed_out && self.config.rto < Duration::from_secs(3) {
             t.rto = Duration::from_secs(3);
         }
         if t.close_deferred {
@@ -523,7 +543,7 @@ impl Endpoint {
         };
         let t = &mut self.tcb;
         t.keepalive_probes_sent = 0;
-        t.keepalive_deadline = matches!(self.state, State::Established | State::CloseWait)
-            .then_some(now + idle);
+        t.keepalive_deadline =
+            matches!(self.state, State::Established | State::CloseWait).then_some(now + idle);
     }
 }

@@ -122,7 +122,11 @@ pub struct Transmit {
 /// An output of the endpoint other than a segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndpointEvent {
-    StateChange { from: State, to: State, rule: Rule },
+    StateChange {
+        from: State,
+        to: State,
+        rule: Rule,
+    },
     /// A decision that did not change the state, e.g. why a segment was dropped.
     Note(Rule),
     Signal(Signal),
@@ -388,7 +392,9 @@ impl Endpoint {
             return;
         }
         let Some(front) = self.tcb.rtx_queue.front().copied() else {
+            // Nothing outstanding: the timer was the persist timer of a zero window.
             self.tcb.rtx_deadline = None;
+            self.probe_zero_window(now);
             return;
         };
         self.tcb.retransmissions += 1;
@@ -408,7 +414,27 @@ impl Endpoint {
         self.tcb.rtx_deadline = Some(now + self.tcb.rto);
     }
 
+    /// §3.8.6.1: the peer's window has been zero for an RTO (SHLD-29), so one octet of new
+    /// data goes out beyond it. Its retransmissions, backed off like any other (SHLD-30), are
+    /// the later probes.
+    fn probe_zero_window(&mut self, now: Instant) {
+        let t = &self.tcb;
+        if !(self.sending_state() && t.unsent > 0 && t.snd_wnd == 0) {
+            return;
+        }
+        let fin = t.unsent == 1 && t.fin_queued && t.fin_seq.is_none();
+        self.note(Rule::ZeroWindowProbe);
+        self.send_new(now, 1, fin);
+        self.arm_retransmission(now);
+    }
+
     fn on_keepalive_timeout(&mut self, now: Instant) {
+        // §3.8.4 (MUST-26): keep-alives only while no sent data is outstanding; until then the
+        // retransmission timer watches the peer.
+        if !self.tcb.rtx_queue.is_empty() {
+            self.tcb.keepalive_deadline = self.config.keepalive.map(|idle| now + idle);
+            return;
+        }
         if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
             self.signal(Signal::TimedOut);
             self.delete_tcb(Rule::KeepaliveGiveUp);
@@ -536,18 +562,19 @@ impl Endpoint {
     /// Segmentizes queued data, sends a queued FIN, and sends a pending ACK if nothing else
     /// carried it. Called after every input.
     fn output(&mut self, now: Instant) {
-        let sending_state = matches!(
-            self.state,
-            State::Established | State::CloseWait | State::FinWait1 | State::LastAck
-        );
+        let sending_state = self.sending_state();
         while sending_state && self.tcb.unsent > 0 {
             let t = &self.tcb;
             let in_flight = t.snd_nxt.offset_from(t.snd_una);
-            let mut usable = t.snd_wnd.saturating_sub(in_flight);
-            // §3.8.6.1: with a zero window and nothing outstanding, probe with one byte.
-            if usable == 0 && t.snd_wnd == 0 && in_flight == 0 {
-                usable = 1;
+            if t.snd_wnd == 0 && in_flight == 0 {
+                // §3.8.6.1 (SHLD-29): a zero window is probed once it has lasted one RTO. The
+                // retransmission timer, idle while nothing is outstanding, is the persist timer.
+                if t.rtx_deadline.is_none() {
+                    self.tcb.rtx_deadline = Some(now + t.rto);
+                }
+                break;
             }
+            let usable = t.snd_wnd.saturating_sub(in_flight);
             let len = (t.unsent.min(u64::from(t.snd_mss)) as u32).min(usable);
             if len == 0 {
                 break;
@@ -560,7 +587,10 @@ impl Endpoint {
             && self.tcb.fin_queued
             && self.tcb.unsent == 0
             && self.tcb.fin_seq.is_none()
-            && matches!(self.state, State::FinWait1 | State::LastAck)
+            && matches!(
+                self.state,
+                State::FinWait1 | State::Closing | State::LastAck
+            )
         {
             self.send_new(now, 0, true);
         }
@@ -572,9 +602,28 @@ impl Endpoint {
         self.arm_retransmission(now);
     }
 
+    /// States in which queued data and a queued FIN are sent. CLOSING is one: a CLOSE in
+    /// ESTABLISHED queues the FIN behind unsent data (§3.10.4), and the peer's FIN may arrive
+    /// before the window lets it all out.
+    fn sending_state(&self) -> bool {
+        matches!(
+            self.state,
+            State::Established
+                | State::CloseWait
+                | State::FinWait1
+                | State::Closing
+                | State::LastAck
+        )
+    }
+
     /// Sends new data (and perhaps the FIN) at SND.NXT.
     fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
         let t = &mut self.tcb;
+        if t.rtx_queue.is_empty() {
+            // RFC 6298 §5.1: the first outstanding segment starts the retransmission timer
+            // afresh; a pending persist timer (see `output`) is not that timer.
+            t.rtx_deadline = None;
+        }
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,

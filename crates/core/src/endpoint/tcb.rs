@@ -54,6 +54,8 @@ pub(super) struct Tcb {
     pub tw_deadline: Option<Instant>,
     pub keepalive_deadline: Option<Instant>,
     pub keepalive_probes_sent: u32,
+    /// When we last answered an out-of-window segment that carried nothing.
+    pub last_oow_ack: Option<Instant>,
 }
 
 impl Tcb {

@@ -1,0 +1,4285 @@
+//! Unit tests per state × event, in the style of smoltcp's TCP tests.
+//!
+//! Each fixture (`listen()`, `syn_sent()`, `established()`, `fin_wait_1()`, …) builds an endpoint
+//! in one state by driving it through its public inputs, then throws away what that produced.
+//! `send!` feeds the endpoint a segment from the peer; `recv!` asserts that exactly the given
+//! segments were transmitted and nothing else (`recv_rtx!` the same for retransmissions);
+//! `events!` asserts the state changes, notes and signals. Each failure prints what was
+//! expected and what came.
+//!
+//! Our ISS is `LOCAL_ISS` and the peer's `REMOTE_ISS`; `local(n)` and `remote(n)` are sequence
+//! numbers relative to them, as Wireshark shows them. Fixtures run at t=0 and times are in
+//! milliseconds. Once synchronized, `SEND_TEMPL` is what the peer sends and `RECV_TEMPL` what
+//! we send, before any data or FIN.
+
+use super::*;
+
+const LOCAL_ISS: u32 = 10_000;
+const REMOTE_ISS: u32 = 20_000;
+/// Our receive window (`Config::window`).
+const LOCAL_WIN: u16 = 1000;
+/// The window the peer offers.
+const REMOTE_WIN: u16 = 1000;
+/// Our MSS option (the default configuration's).
+const LOCAL_MSS: u16 = 1460;
+/// The MSS option the peer sends: what our data is cut to.
+const REMOTE_MSS: u16 = 100;
+/// TIME-WAIT lasts 2 x MSL (the default MSL is 2 minutes).
+const TWO_MSL: u64 = 240_000;
+
+/// A segment from the peer once synchronized: `<SEQ=remote(1)><ACK=local(1)><CTL=ACK>`.
+const SEND_TEMPL: Segment = Segment {
+    seq: SeqNum(REMOTE_ISS + 1),
+    ack: SeqNum(LOCAL_ISS + 1),
+    flags: Flags::ACK,
+    window: REMOTE_WIN,
+    len: 0,
+    mss: None,
+};
+
+/// A segment from us once synchronized: `<SEQ=local(1)><ACK=remote(1)><CTL=ACK>`.
+const RECV_TEMPL: Segment = Segment {
+    seq: SeqNum(LOCAL_ISS + 1),
+    ack: SeqNum(REMOTE_ISS + 1),
+    flags: Flags::ACK,
+    window: LOCAL_WIN,
+    len: 0,
+    mss: None,
+};
+
+// ---- Helpers ----
+
+fn config() -> Config {
+    Config {
+        window: LOCAL_WIN,
+        ..Config::default()
+    }
+}
+
+/// Our sequence number `n` past our ISS.
+fn local(n: u32) -> SeqNum {
+    SeqNum(LOCAL_ISS.wrapping_add(n))
+}
+
+/// The peer's sequence number `n` past its ISS.
+fn remote(n: u32) -> SeqNum {
+    SeqNum(REMOTE_ISS.wrapping_add(n))
+}
+
+fn at(ms: u64) -> Instant {
+    Instant(ms)
+}
+
+fn our_syn() -> Segment {
+    Segment {
+        seq: local(0),
+        ack: SeqNum(0),
+        flags: Flags::SYN,
+        mss: Some(LOCAL_MSS),
+        ..RECV_TEMPL
+    }
+}
+
+fn our_syn_ack() -> Segment {
+    Segment {
+        seq: local(0),
+        flags: Flags::SYN | Flags::ACK,
+        mss: Some(LOCAL_MSS),
+        ..RECV_TEMPL
+    }
+}
+
+fn peer_syn() -> Segment {
+    Segment {
+        seq: remote(0),
+        ack: SeqNum(0),
+        flags: Flags::SYN,
+        mss: Some(REMOTE_MSS),
+        ..SEND_TEMPL
+    }
+}
+
+fn peer_syn_ack() -> Segment {
+    Segment {
+        seq: remote(0),
+        flags: Flags::SYN | Flags::ACK,
+        mss: Some(REMOTE_MSS),
+        ..SEND_TEMPL
+    }
+}
+
+/// `<SEQ=seq><CTL=RST>`.
+fn rst(seq: SeqNum) -> Segment {
+    Segment {
+        seq,
+        ack: SeqNum(0),
+        flags: Flags::RST,
+        window: 0,
+        len: 0,
+        mss: None,
+    }
+}
+
+/// `<SEQ=seq><ACK=ack><CTL=RST,ACK>`.
+fn rst_ack(seq: SeqNum, ack: SeqNum) -> Segment {
+    Segment {
+        ack,
+        flags: Flags::RST | Flags::ACK,
+        ..rst(seq)
+    }
+}
+
+fn change(from: State, to: State, rule: Rule) -> EndpointEvent {
+    EndpointEvent::StateChange { from, to, rule }
+}
+
+fn note(rule: Rule) -> EndpointEvent {
+    EndpointEvent::Note(rule)
+}
+
+fn signal(signal: Signal) -> EndpointEvent {
+    EndpointEvent::Signal(signal)
+}
+
+/// Feeds the endpoint a segment from the peer, at t=0 or at `time` ms.
+macro_rules! send {
+    ($ep:ident, $seg:expr) => {
+        send!($ep, time 0, $seg)
+    };
+    ($ep:ident, time $ms:expr, $seg:expr) => {
+        $ep.handle_segment($seg, Instant($ms))
+    };
+}
+
+/// Asserts that the endpoint transmitted exactly these segments, in this order, as first
+/// transmissions, and nothing else.
+macro_rules! recv {
+    ($ep:ident, [$($seg:expr),* $(,)?]) => {
+        check_transmitted(&mut $ep, &[$($seg),*], false)
+    };
+}
+
+/// Asserts that the endpoint retransmitted exactly these segments and sent nothing else.
+macro_rules! recv_rtx {
+    ($ep:ident, [$($seg:expr),* $(,)?]) => {
+        check_transmitted(&mut $ep, &[$($seg),*], true)
+    };
+}
+
+/// Asserts that the endpoint reported exactly these events, in this order.
+macro_rules! events {
+    ($ep:ident, [$($ev:expr),* $(,)?]) => {
+        check_events(&mut $ep, &[$($ev),*])
+    };
+}
+
+/// Asserts the endpoint's state.
+macro_rules! state {
+    ($ep:ident, $state:ident) => {
+        check_state(&$ep, State::$state)
+    };
+}
+
+#[track_caller]
+fn check_transmitted(ep: &mut Endpoint, expected: &[Segment], retransmission: bool) {
+    let came: Vec<Transmit> = core::iter::from_fn(|| ep.poll_transmit()).collect();
+    let expected: Vec<Transmit> = expected
+        .iter()
+        .map(|&segment| Transmit {
+            segment,
+            retransmission,
+        })
+        .collect();
+    assert!(
+        came == expected,
+        "transmitted segments differ (now in {})\nexpected: {expected:#?}\n    came: {came:#?}",
+        ep.state()
+    );
+}
+
+#[track_caller]
+fn check_events(ep: &mut Endpoint, expected: &[EndpointEvent]) {
+    let came: Vec<EndpointEvent> = core::iter::from_fn(|| ep.poll_event()).collect();
+    assert!(
+        came == expected,
+        "events differ (now in {})\nexpected: {expected:#?}\n    came: {came:#?}",
+        ep.state()
+    );
+}
+
+#[track_caller]
+fn check_state(ep: &Endpoint, expected: State) {
+    assert!(
+        ep.state() == expected,
+        "state: expected {expected}, came {}",
+        ep.state()
+    );
+}
+
+#[track_caller]
+fn check_timer(ep: &Endpoint, timer: Timer, expected_ms: Option<u64>) {
+    let came = ep.timer(timer);
+    let expected = expected_ms.map(Instant);
+    assert!(
+        came == expected,
+        "{timer:?} timer: expected {expected:?}, came {came:?}"
+    );
+}
+
+/// Throws away what the fixture's inputs produced.
+fn settle(ep: &mut Endpoint) {
+    while ep.poll_transmit().is_some() {}
+    while ep.poll_event().is_some() {}
+}
+
+/// Makes a user call at `now`.
+fn call(ep: &mut Endpoint, call: Call, now: Instant) -> Result<(), CallError> {
+    match call {
+        Call::Listen => ep.open_passive(now),
+        Call::Connect => ep.open_active(now),
+        Call::Send(n) => ep.send(n, now),
+        Call::Close => ep.close(now),
+        Call::Abort => ep.abort(now),
+        Call::Crash => ep.crash(),
+    }
+}
+
+/// Asserts that each call is rejected with the RFC's error and leaves the endpoint as it was:
+/// same state, nothing sent, nothing reported.
+#[track_caller]
+fn check_rejected(ep: &mut Endpoint, calls: &[(Call, CallError)]) {
+    let state = ep.state();
+    let tcb = ep.tcb();
+    for &(c, expected) in calls {
+        let came = call(ep, c, at(0));
+        assert!(
+            came == Err(expected),
+            "`{c}` in {state}: expected Err({expected:?}), came {came:?}"
+        );
+        check_state(ep, state);
+        check_transmitted(ep, &[], false);
+        check_events(ep, &[]);
+        assert!(ep.tcb() == tcb, "`{c}` in {state} changed the TCB");
+    }
+}
+
+/// Sends an in-window SYN to an endpoint in a synchronized state (RFC 5961 on) and checks the
+/// challenge ACK `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>` (§3.10.7.4, fourth step).
+#[track_caller]
+fn check_syn_challenge_ack(ep: &mut Endpoint, rcv_nxt: SeqNum, snd_nxt: SeqNum) {
+    let state = ep.state();
+    ep.handle_segment(
+        Segment {
+            seq: rcv_nxt + 100,
+            ack: SeqNum(0),
+            flags: Flags::SYN,
+            ..SEND_TEMPL
+        },
+        at(0),
+    );
+    check_state(ep, state);
+    check_events(ep, &[note(Rule::SynChallengeAck)]);
+    check_transmitted(
+        ep,
+        &[Segment {
+            seq: snd_nxt,
+            ack: rcv_nxt,
+            ..RECV_TEMPL
+        }],
+        false,
+    );
+}
+
+/// Fires the retransmission timer `ep.config.retries` times from `start_ms`, with the RTO
+/// doubling from `rto_ms` up to the configured cap, and checks that each time `segment` (only) is
+/// sent again. Returns when the endpoint is due to give up.
+#[track_caller]
+fn retransmit_until_give_up(
+    ep: &mut Endpoint,
+    start_ms: u64,
+    rto_ms: u64,
+    segment: Segment,
+) -> u64 {
+    let mut now = start_ms;
+    let mut rto = rto_ms;
+    for _ in 0..ep.config.retries {
+        let due = now + rto;
+        check_timer(ep, Timer::Retransmission, Some(due));
+        ep.handle_timeout(at(due - 1));
+        check_transmitted(ep, &[], false);
+        ep.handle_timeout(at(due));
+        check_transmitted(ep, &[segment], true);
+        check_events(ep, &[note(Rule::Retransmit)]);
+        now = due;
+        rto = (rto * 2).min(ep.config.rto_max.0);
+    }
+    check_timer(ep, Timer::Retransmission, Some(now + rto));
+    now + rto
+}
+
+// ---- Fixtures ----
+
+fn closed() -> Endpoint {
+    Endpoint::new(config(), LOCAL_ISS)
+}
+
+fn listen() -> Endpoint {
+    let mut ep = closed();
+    ep.open_passive(at(0)).unwrap();
+    settle(&mut ep);
+    state!(ep, Listen);
+    ep
+}
+
+fn syn_sent_with(config: Config) -> Endpoint {
+    let mut ep = Endpoint::new(config, LOCAL_ISS);
+    ep.open_active(at(0)).unwrap();
+    settle(&mut ep);
+    state!(ep, SynSent);
+    ep
+}
+
+fn syn_sent() -> Endpoint {
+    syn_sent_with(config())
+}
+
+/// SYN-RECEIVED after a passive OPEN: our SYN,ACK is out.
+fn syn_received_passive() -> Endpoint {
+    let mut ep = listen();
+    send!(ep, peer_syn());
+    settle(&mut ep);
+    state!(ep, SynReceived);
+    ep
+}
+
+/// SYN-RECEIVED after an active OPEN met the peer's SYN (simultaneous open).
+fn syn_received_active() -> Endpoint {
+    let mut ep = syn_sent();
+    send!(ep, peer_syn());
+    settle(&mut ep);
+    state!(ep, SynReceived);
+    ep
+}
+
+fn established_with(config: Config) -> Endpoint {
+    let mut ep = syn_sent_with(config);
+    send!(ep, peer_syn_ack());
+    settle(&mut ep);
+    state!(ep, Established);
+    ep
+}
+
+/// ESTABLISHED after an active OPEN; nothing sent yet. The handshake's RTT sample was 0 ms.
+fn established() -> Endpoint {
+    established_with(config())
+}
+
+/// Our FIN (`local(1)`) is out and unacknowledged.
+fn fin_wait_1() -> Endpoint {
+    let mut ep = established();
+    ep.close(at(0)).unwrap();
+    settle(&mut ep);
+    state!(ep, FinWait1);
+    ep
+}
+
+/// Our FIN is acknowledged; the peer has not closed.
+fn fin_wait_2() -> Endpoint {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, FinWait2);
+    ep
+}
+
+/// Both FINs crossed: the peer's (`remote(1)`) is acknowledged, ours is not yet.
+fn closing() -> Endpoint {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, Closing);
+    ep
+}
+
+/// Both FINs acknowledged; we closed first.
+fn time_wait() -> Endpoint {
+    let mut ep = fin_wait_2();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, TimeWait);
+    ep
+}
+
+/// The peer's FIN (`remote(1)`) arrived and is acknowledged.
+fn close_wait() -> Endpoint {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, CloseWait);
+    ep
+}
+
+/// After CLOSE-WAIT, our FIN (`local(1)`) is out.
+fn last_ack() -> Endpoint {
+    let mut ep = close_wait();
+    ep.close(at(0)).unwrap();
+    settle(&mut ep);
+    state!(ep, LastAck);
+    ep
+}
+
+fn without_rfc5961(mut ep: Endpoint) -> Endpoint {
+    ep.set_config(Config {
+        rfc5961: false,
+        ..ep.config().clone()
+    });
+    ep
+}
+
+// =====================================================================================
+// CLOSED (§3.10.1 to §3.10.5, §3.10.7.1)
+// =====================================================================================
+
+#[test]
+fn test_closed_open_passive_goes_to_listen() {
+    let mut ep = closed();
+    assert_eq!(ep.open_passive(at(0)), Ok(()));
+    state!(ep, Listen);
+    events!(
+        ep,
+        [change(State::Closed, State::Listen, Rule::PassiveOpen)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+    assert!(ep.tcb().passive_open);
+}
+
+#[test]
+fn test_closed_open_active_sends_syn() {
+    let mut ep = closed();
+    assert_eq!(ep.open_active(at(0)), Ok(()));
+    state!(ep, SynSent);
+    events!(
+        ep,
+        [change(State::Closed, State::SynSent, Rule::ActiveOpen)]
+    );
+    // <SEQ=ISS><CTL=SYN>, with our MSS option.
+    recv!(ep, [our_syn()]);
+    let tcb = ep.tcb();
+    assert_eq!(tcb.iss, local(0));
+    assert_eq!(tcb.snd_una, local(0));
+    assert_eq!(tcb.snd_nxt, local(1));
+    assert!(!tcb.passive_open);
+    // RFC 6298 §2.1: the initial RTO is 1 s.
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_closed_user_calls_rejected() {
+    let mut ep = closed();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Send(10), CallError::ConnectionDoesNotExist),
+            (Call::Close, CallError::ConnectionDoesNotExist),
+            (Call::Abort, CallError::ConnectionDoesNotExist),
+            (Call::Crash, CallError::ConnectionDoesNotExist),
+        ],
+    );
+}
+
+#[test]
+fn test_closed_segment_gets_rst_ack() {
+    let mut ep = closed();
+    // No ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; the SYN counts in SEG.LEN.
+    send!(ep, peer_syn());
+    recv!(ep, [rst_ack(SeqNum(0), remote(1))]);
+    events!(ep, [note(Rule::ClosedSendsRst)]);
+    state!(ep, Closed);
+}
+
+#[test]
+fn test_closed_data_and_fin_without_ack_get_rst_ack() {
+    let mut ep = closed();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::FIN,
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(ep, [rst_ack(SeqNum(0), remote(52))]);
+    events!(ep, [note(Rule::ClosedSendsRst)]);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_closed_ack_gets_rst() {
+    let mut ep = closed();
+    // ACK bit on: <SEQ=SEG.ACK><CTL=RST>.
+    send!(
+        ep,
+        Segment {
+            ack: local(77),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(ep, [rst(local(77))]);
+    events!(ep, [note(Rule::ClosedSendsRst)]);
+    state!(ep, Closed);
+}
+
+#[test]
+fn test_closed_rst_ignored() {
+    let mut ep = closed();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST | Flags::ACK,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(ep, []);
+    events!(ep, [note(Rule::ClosedRstIgnored)]);
+    state!(ep, Closed);
+}
+
+#[test]
+fn test_closed_reopen_uses_isn_clock() {
+    // §3.4.1: without a chosen ISN, the next connection's ISS comes from the clock, which ticks
+    // every 4 µs (250 ticks a millisecond) since the last ISS was chosen.
+    let mut ep = time_wait();
+    ep.handle_timeout(at(TWO_MSL));
+    state!(ep, Closed);
+    settle(&mut ep);
+    ep.open_active(at(TWO_MSL)).unwrap();
+    let iss = local(64_000 + 250 * TWO_MSL as u32);
+    recv!(
+        ep,
+        [Segment {
+            seq: iss,
+            ..our_syn()
+        }]
+    );
+    assert_eq!(ep.iss_base(), Some(iss));
+}
+
+#[test]
+fn test_closed_set_next_isn_overrides_isn_clock() {
+    let mut ep = time_wait();
+    ep.handle_timeout(at(TWO_MSL));
+    settle(&mut ep);
+    ep.set_next_isn(5);
+    ep.open_active(at(TWO_MSL)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            seq: SeqNum(5),
+            ..our_syn()
+        }]
+    );
+}
+
+// =====================================================================================
+// LISTEN (§3.10.1 to §3.10.5, §3.10.7.2)
+// =====================================================================================
+
+#[test]
+fn test_listen_user_calls_rejected() {
+    let mut ep = listen();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            // Our LISTEN never names the remote socket.
+            (Call::Send(10), CallError::RemoteUnspecified),
+        ],
+    );
+}
+
+#[test]
+fn test_listen_open_active_sends_syn() {
+    let mut ep = listen();
+    assert_eq!(ep.open_active(at(0)), Ok(()));
+    state!(ep, SynSent);
+    events!(
+        ep,
+        [change(State::Listen, State::SynSent, Rule::ListenToActive)]
+    );
+    recv!(ep, [our_syn()]);
+    assert!(!ep.tcb().passive_open);
+}
+
+#[test]
+fn test_listen_close_deletes_tcb() {
+    let mut ep = listen();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::Listen, State::Closed, Rule::CloseInListen)]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_listen_abort_is_quiet() {
+    let mut ep = listen();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(ep, [change(State::Listen, State::Closed, Rule::AbortQuiet)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_listen_syn_sends_syn_ack() {
+    let mut ep = listen();
+    send!(ep, peer_syn());
+    state!(ep, SynReceived);
+    events!(
+        ep,
+        [change(State::Listen, State::SynReceived, Rule::ListenSyn)]
+    );
+    // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+    recv!(ep, [our_syn_ack()]);
+    let tcb = ep.tcb();
+    assert_eq!(tcb.irs, remote(0));
+    assert_eq!(tcb.rcv_nxt, remote(1));
+    assert_eq!(tcb.snd_una, local(0));
+    assert_eq!(tcb.snd_nxt, local(1));
+    assert_eq!(tcb.snd_wnd, u32::from(REMOTE_WIN));
+    assert!(tcb.passive_open);
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_listen_syn_with_data_acknowledges_only_the_syn() {
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            len: 20,
+            ..peer_syn()
+        }
+    );
+    state!(ep, SynReceived);
+    // The data is not taken (so not acknowledged): the peer sends it again.
+    recv!(ep, [our_syn_ack()]);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_listen_rst_ignored() {
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST | Flags::SYN,
+            ..peer_syn()
+        }
+    );
+    state!(ep, Listen);
+    events!(ep, [note(Rule::ListenRstIgnored)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_listen_ack_gets_rst() {
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            ack: local(55),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Listen);
+    events!(ep, [note(Rule::ListenAckGetsRst)]);
+    // <SEQ=SEG.ACK><CTL=RST>
+    recv!(ep, [rst(local(55))]);
+}
+
+#[test]
+fn test_listen_syn_ack_gets_rst() {
+    // The ACK check comes before the SYN check.
+    let mut ep = listen();
+    send!(ep, peer_syn_ack());
+    state!(ep, Listen);
+    events!(ep, [note(Rule::ListenAckGetsRst)]);
+    recv!(ep, [rst(local(1))]);
+}
+
+#[test]
+fn test_listen_fin_or_data_without_ack_dropped() {
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::FIN,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Listen);
+    events!(ep, [note(Rule::ListenOther)]);
+    recv!(ep, []);
+}
+
+// =====================================================================================
+// SYN-SENT (§3.10.1 to §3.10.5, §3.10.7.3)
+// =====================================================================================
+
+#[test]
+fn test_syn_sent_user_calls() {
+    let mut ep = syn_sent();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+        ],
+    );
+    // SEND is queued until ESTABLISHED.
+    assert_eq!(ep.send(150, at(0)), Ok(()));
+    state!(ep, SynSent);
+    recv!(ep, []);
+    events!(ep, []);
+    assert_eq!(ep.tcb().unsent, 150);
+}
+
+#[test]
+fn test_syn_sent_queued_data_goes_with_ack_of_syn_ack() {
+    let mut ep = syn_sent();
+    ep.send(150, at(0)).unwrap();
+    send!(ep, peer_syn_ack());
+    state!(ep, Established);
+    // The data carries the ACK of the SYN,ACK; no separate ACK is sent.
+    recv!(
+        ep,
+        [
+            Segment {
+                len: 100,
+                ..RECV_TEMPL
+            },
+            Segment {
+                seq: local(101),
+                flags: Flags::ACK | Flags::PSH,
+                len: 50,
+                ..RECV_TEMPL
+            }
+        ]
+    );
+}
+
+#[test]
+fn test_syn_sent_close_deletes_tcb() {
+    let mut ep = syn_sent();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::SynSent, State::Closed, Rule::CloseInSynSent)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_sent_abort_is_quiet() {
+    let mut ep = syn_sent();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::SynSent, State::Closed, Rule::AbortQuiet)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_sent_syn_ack() {
+    let mut ep = syn_sent();
+    send!(ep, peer_syn_ack());
+    state!(ep, Established);
+    events!(
+        ep,
+        [change(
+            State::SynSent,
+            State::Established,
+            Rule::SynSentSynAck
+        )]
+    );
+    // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+    recv!(ep, [RECV_TEMPL]);
+    let tcb = ep.tcb();
+    assert_eq!(tcb.irs, remote(0));
+    assert_eq!(tcb.rcv_nxt, remote(1));
+    assert_eq!(tcb.snd_una, local(1));
+    assert_eq!(tcb.snd_wnd, u32::from(REMOTE_WIN));
+    assert_eq!(tcb.rtx_queue_len, 0);
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_syn_sent_syn_ack_with_data() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            len: 30,
+            ..peer_syn_ack()
+        }
+    );
+    state!(ep, Established);
+    events!(
+        ep,
+        [
+            change(State::SynSent, State::Established, Rule::SynSentSynAck),
+            note(Rule::TextAccepted)
+        ]
+    );
+    // One ACK covers the SYN and the data.
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(31),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 30);
+}
+
+#[test]
+fn test_syn_sent_syn_ack_with_fin() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::SYN | Flags::ACK | Flags::FIN,
+            ..peer_syn_ack()
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            change(State::SynSent, State::Established, Rule::SynSentSynAck),
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_syn_sent_syn_simultaneous_open() {
+    let mut ep = syn_sent();
+    send!(ep, peer_syn());
+    state!(ep, SynReceived);
+    events!(
+        ep,
+        [change(
+            State::SynSent,
+            State::SynReceived,
+            Rule::SynSentSimultaneous
+        )]
+    );
+    // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+    recv!(ep, [our_syn_ack()]);
+    assert!(!ep.tcb().passive_open);
+    assert_eq!(ep.tcb().snd_wnd, u32::from(REMOTE_WIN));
+}
+
+#[test]
+fn test_syn_sent_rst_with_acceptable_ack() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            seq: SeqNum(0),
+            ack: local(1),
+            flags: Flags::RST | Flags::ACK,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Refused),
+            change(State::SynSent, State::Closed, Rule::SynSentReset)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_sent_rst_without_ack_dropped() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            seq: remote(0),
+            ack: SeqNum(0),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynSent);
+    events!(ep, [note(Rule::SynSentRstNoAck)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_syn_sent_rst_with_bad_ack_dropped() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            ack: local(5),
+            flags: Flags::RST | Flags::ACK,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynSent);
+    events!(ep, [note(Rule::SynSentBadAckRst)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_syn_sent_bad_ack_gets_rst() {
+    // SEG.ACK =< ISS or SEG.ACK > SND.NXT: <SEQ=SEG.ACK><CTL=RST>, segment dropped.
+    for bad in [local(0), local(2), local(0) - 1000] {
+        let mut ep = syn_sent();
+        send!(
+            ep,
+            Segment {
+                ack: bad,
+                ..peer_syn_ack()
+            }
+        );
+        state!(ep, SynSent);
+        events!(ep, [note(Rule::SynSentBadAck)]);
+        recv!(ep, [rst(bad)]);
+        assert_eq!(ep.tcb().irs, SeqNum(0), "IRS must not be learnt");
+    }
+}
+
+#[test]
+fn test_syn_sent_ack_without_syn_dropped() {
+    let mut ep = syn_sent();
+    send!(ep, SEND_TEMPL);
+    state!(ep, SynSent);
+    events!(ep, [note(Rule::SynSentNoSynNoRst)]);
+    recv!(ep, []);
+    // Still waiting for the SYN: the SYN stays queued.
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_syn_sent_fin_without_syn_dropped() {
+    let mut ep = syn_sent();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynSent);
+    events!(ep, [note(Rule::SynSentNoSynNoRst)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_syn_sent_syn_retransmitted_with_backoff_then_times_out() {
+    let mut ep = syn_sent();
+    // 1 s, 2 s, 4 s, … after each (re)transmission; the SYN keeps its MSS option.
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, our_syn());
+    // Seven retransmissions at 1, 3, 7, 15, 31, 63 and 127 s; the give-up waits one more
+    // (capped) RTO: past the 3 minutes MUST-23 asks a SYN to be tried.
+    assert_eq!(give_up, 127_000 + 120_000);
+    assert!(give_up >= 180_000);
+    ep.handle_timeout(at(give_up - 1));
+    state!(ep, SynSent);
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::SynSent, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_sent_syn_ack_takes_first_rtt_sample() {
+    let mut ep = syn_sent();
+    send!(ep, time 400, peer_syn_ack());
+    // RFC 6298 §2.2: SRTT <- R, RTTVAR <- R/2, RTO <- SRTT + max(G, 4*RTTVAR).
+    assert_eq!(ep.tcb.srtt, Some(Duration(400)));
+    assert_eq!(ep.tcb.rttvar, Duration(200));
+    assert_eq!(ep.tcb().rto, Duration(1200));
+}
+
+#[test]
+fn test_syn_sent_syn_ack_after_syn_timeout_sets_rto_3s() {
+    let mut ep = syn_sent();
+    ep.handle_timeout(at(1000));
+    recv_rtx!(ep, [our_syn()]);
+    settle(&mut ep);
+    assert_eq!(ep.tcb().rto, Duration(2000));
+    send!(ep, time 1500, peer_syn_ack());
+    state!(ep, Established);
+    // RFC 6298 §5.7: 3 s once data transmission begins; Karn: no sample from the
+    // retransmitted SYN.
+    assert_eq!(ep.tcb().rto, Duration::from_secs(3));
+    assert_eq!(ep.tcb.srtt, None);
+}
+
+// =====================================================================================
+// SYN-RECEIVED (§3.10.1 to §3.10.5, §3.10.7.4)
+// =====================================================================================
+
+#[test]
+fn test_syn_received_user_calls() {
+    let mut ep = syn_received_passive();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+        ],
+    );
+    assert_eq!(ep.send(50, at(0)), Ok(()));
+    state!(ep, SynReceived);
+    recv!(ep, []);
+    events!(ep, []);
+}
+
+#[test]
+fn test_syn_received_queued_data_sent_on_established() {
+    let mut ep = syn_received_passive();
+    ep.send(50, at(0)).unwrap();
+    send!(ep, SEND_TEMPL);
+    state!(ep, Established);
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::PSH,
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_syn_received_ack() {
+    let mut ep = syn_received_passive();
+    send!(ep, SEND_TEMPL);
+    state!(ep, Established);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Established,
+            Rule::SynReceivedAck
+        )]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.tcb().snd_una, local(1));
+    assert_eq!(ep.tcb().rtx_queue_len, 0);
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_syn_received_ack_with_data() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            len: 40,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    events!(
+        ep,
+        [
+            change(State::SynReceived, State::Established, Rule::SynReceivedAck),
+            note(Rule::TextAccepted)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(41),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 40);
+}
+
+#[test]
+fn test_syn_received_ack_with_fin() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            change(State::SynReceived, State::Established, Rule::SynReceivedAck),
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_syn_received_bad_ack_gets_rst() {
+    // SND.UNA < SEG.ACK =< SND.NXT fails: <SEQ=SEG.ACK><CTL=RST>, state unchanged.
+    for bad in [local(0), local(2)] {
+        let mut ep = syn_received_passive();
+        send!(
+            ep,
+            Segment {
+                ack: bad,
+                ..SEND_TEMPL
+            }
+        );
+        state!(ep, SynReceived);
+        events!(ep, [note(Rule::SynReceivedBadAck)]);
+        recv!(ep, [rst(bad)]);
+    }
+}
+
+#[test]
+fn test_syn_received_segment_without_ack_dropped() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::FIN,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::NoAckDropped)]);
+    recv!(ep, []);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_syn_received_unacceptable_segment_gets_ack() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            seq: remote(1 + u32::from(LOCAL_WIN)),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_syn_received_retransmitted_syn_gets_ack() {
+    // The peer's SYN again is old (SEG.SEQ < RCV.NXT): not acceptable, so an ACK answers it.
+    let mut ep = syn_received_passive();
+    send!(ep, peer_syn());
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_syn_received_syn_passive_returns_to_listen() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            seq: remote(10),
+            ..peer_syn()
+        }
+    );
+    state!(ep, Listen);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Listen,
+            Rule::SynSynReceivedPassive
+        )]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_received_rst_passive_returns_to_listen() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Listen);
+    // "The user need not be informed": no signal.
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Listen,
+            Rule::RstSynReceivedPassive
+        )]
+    );
+    recv!(ep, []);
+    // The retransmission queue is flushed.
+    assert_eq!(ep.tcb().rtx_queue_len, 0);
+    assert_eq!(ep.poll_timeout(), None);
+    assert!(ep.tcb().passive_open);
+    // And it listens again.
+    send!(
+        ep,
+        Segment {
+            seq: remote(500),
+            ..peer_syn()
+        }
+    );
+    state!(ep, SynReceived);
+}
+
+#[test]
+fn test_syn_received_rst_outside_window_dropped() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            seq: remote(1 + u32::from(LOCAL_WIN)),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::UnacceptableRst)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_syn_received_rst_active_refused() {
+    let mut ep = syn_received_active();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Refused),
+            change(
+                State::SynReceived,
+                State::Closed,
+                Rule::RstSynReceivedActive
+            )
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_received_rst_not_at_rcv_nxt_gets_challenge_ack() {
+    let mut ep = syn_received_passive();
+    send!(
+        ep,
+        Segment {
+            seq: remote(5),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::RstChallengeAck)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_syn_received_rst_in_window_returns_to_listen_without_rfc5961() {
+    let mut ep = without_rfc5961(syn_received_passive());
+    send!(
+        ep,
+        Segment {
+            seq: remote(5),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Listen);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Listen,
+            Rule::RstSynReceivedPassive
+        )]
+    );
+}
+
+#[test]
+fn test_syn_received_active_syn_ack_establishes() {
+    // Figure 7: the peer's SYN,ACK repeats its SYN; only its ACK is new. No ACK is sent.
+    let mut ep = syn_received_active();
+    send!(ep, peer_syn_ack());
+    state!(ep, Established);
+    events!(
+        ep,
+        [
+            note(Rule::SimultaneousSynAck),
+            change(State::SynReceived, State::Established, Rule::SynReceivedAck)
+        ]
+    );
+    recv!(ep, []);
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_syn_received_active_no_rtt_sample_from_syn_ack() {
+    // Karn (RFC 6298 §3): the SYN,ACK sent ISS again, so its ACK may answer the first SYN.
+    let mut ep = syn_sent();
+    send!(ep, time 100, peer_syn());
+    settle(&mut ep);
+    send!(ep, time 150, peer_syn_ack());
+    state!(ep, Established);
+    assert_eq!(ep.tcb.srtt, None);
+    assert_eq!(ep.tcb().rto, Duration::from_secs(1));
+}
+
+#[test]
+fn test_syn_received_active_syn_gets_challenge_ack() {
+    // After an active OPEN, a SYN is handled as in the synchronized states.
+    let mut ep = syn_received_active();
+    check_syn_challenge_ack(&mut ep, remote(1), local(1));
+}
+
+#[test]
+fn test_syn_received_active_syn_resets_without_rfc5961() {
+    let mut ep = without_rfc5961(syn_received_active());
+    send!(
+        ep,
+        Segment {
+            seq: remote(100),
+            ..peer_syn()
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::SynReceived, State::Closed, Rule::SynInWindowReset)
+        ]
+    );
+    recv!(ep, [rst_ack(SeqNum(0), remote(101))]);
+}
+
+#[test]
+fn test_syn_received_close_sends_fin() {
+    let mut ep = syn_received_passive();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    state!(ep, FinWait1);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::FinWait1,
+            Rule::CloseInSynReceived
+        )]
+    );
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..RECV_TEMPL
+        }]
+    );
+    // The ACK of our SYN and FIN then completes both.
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(
+        ep,
+        [change(
+            State::FinWait1,
+            State::FinWait2,
+            Rule::FinWait1FinAcked
+        )]
+    );
+}
+
+#[test]
+fn test_syn_received_close_with_queued_data_waits_for_established() {
+    let mut ep = syn_received_passive();
+    ep.send(50, at(0)).unwrap();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    // "Otherwise, queue for processing after entering ESTABLISHED state."
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::CloseDeferred)]);
+    recv!(ep, []);
+    send!(ep, SEND_TEMPL);
+    state!(ep, FinWait1);
+    events!(
+        ep,
+        [
+            change(State::SynReceived, State::Established, Rule::SynReceivedAck),
+            change(State::Established, State::FinWait1, Rule::CloseDeferredRuns)
+        ]
+    );
+    // The FIN rides on the queued data.
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::PSH | Flags::FIN,
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_syn_received_abort_sends_rst() {
+    let mut ep = syn_received_passive();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Closed,
+            Rule::AbortWithRst
+        )]
+    );
+    // <SEQ=SND.NXT><CTL=RST>
+    recv!(ep, [rst(local(1))]);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_received_syn_ack_retransmitted_then_back_to_listen() {
+    let mut ep = syn_received_passive();
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, our_syn_ack());
+    ep.handle_timeout(at(give_up));
+    state!(ep, Listen);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(
+                State::SynReceived,
+                State::Listen,
+                Rule::RetransmitGiveUpListen
+            )
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_syn_received_active_syn_ack_retransmitted_then_times_out() {
+    let mut ep = syn_received_active();
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, our_syn_ack());
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::SynReceived, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+}
+
+// =====================================================================================
+// ESTABLISHED
+// =====================================================================================
+
+#[test]
+fn test_established_user_calls_rejected() {
+    let mut ep = established();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+        ],
+    );
+}
+
+#[test]
+fn test_established_send_segments_by_mss() {
+    let mut ep = established();
+    assert_eq!(ep.send(250, at(0)), Ok(()));
+    // Cut to the peer's MSS; PSH on the segment that empties the send buffer.
+    recv!(
+        ep,
+        [
+            Segment {
+                len: 100,
+                ..RECV_TEMPL
+            },
+            Segment {
+                seq: local(101),
+                len: 100,
+                ..RECV_TEMPL
+            },
+            Segment {
+                seq: local(201),
+                flags: Flags::ACK | Flags::PSH,
+                len: 50,
+                ..RECV_TEMPL
+            }
+        ]
+    );
+    events!(ep, []);
+    assert_eq!(ep.tcb().snd_nxt, local(251));
+    assert_eq!(ep.tcb().rtx_queue_len, 3);
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_established_send_without_peer_mss_option_uses_536() {
+    // §3.7.1: without the MSS option, assume 536.
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            mss: None,
+            ..peer_syn()
+        }
+    );
+    send!(ep, SEND_TEMPL);
+    settle(&mut ep);
+    ep.send(600, at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            Segment {
+                len: 536,
+                ..RECV_TEMPL
+            },
+            Segment {
+                seq: local(537),
+                flags: Flags::ACK | Flags::PSH,
+                len: 64,
+                ..RECV_TEMPL
+            }
+        ]
+    );
+}
+
+#[test]
+fn test_established_send_limited_by_window() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 150,
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().snd_wnd, 150);
+    ep.send(250, at(0)).unwrap();
+    // 150 bytes fit; the last of them is not the end of the buffer, so no PSH.
+    recv!(
+        ep,
+        [
+            Segment {
+                len: 100,
+                ..RECV_TEMPL
+            },
+            Segment {
+                seq: local(101),
+                len: 50,
+                ..RECV_TEMPL
+            }
+        ]
+    );
+    assert_eq!(ep.tcb().unsent, 100);
+    // The first 100 acknowledged: the window slides and the rest goes.
+    send!(
+        ep,
+        time 10,
+        Segment {
+            ack: local(101),
+            window: 150,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckAdvances)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(151),
+            flags: Flags::ACK | Flags::PSH,
+            len: 100,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_window_update_ignores_older_segment() {
+    let mut ep = established();
+    // Out-of-order data updates the window (SND.WL1 < SEG.SEQ) while it waits for the gap.
+    send!(
+        ep,
+        Segment {
+            seq: remote(101),
+            len: 10,
+            window: 300,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    assert_eq!(ep.tcb().snd_wnd, 300);
+    // A segment with an older SEG.SEQ must not update it: SND.WL1 > SEG.SEQ.
+    send!(
+        ep,
+        Segment {
+            window: 900,
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().snd_wnd, 300);
+    // A newer one does.
+    send!(
+        ep,
+        Segment {
+            seq: remote(101),
+            window: 900,
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().snd_wnd, 900);
+}
+
+#[test]
+fn test_established_close_sends_fin() {
+    let mut ep = established();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    state!(ep, FinWait1);
+    events!(
+        ep,
+        [change(
+            State::Established,
+            State::FinWait1,
+            Rule::CloseSendsFin
+        )]
+    );
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.tcb().snd_nxt, local(2));
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_established_close_with_unsent_data_sends_fin_on_last_segment() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 150,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(250, at(0)).unwrap();
+    settle(&mut ep);
+    ep.close(at(0)).unwrap();
+    state!(ep, FinWait1);
+    // The FIN waits behind the data the window holds back.
+    recv!(ep, []);
+    send!(
+        ep,
+        Segment {
+            ack: local(101),
+            window: 150,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(151),
+            flags: Flags::ACK | Flags::PSH | Flags::FIN,
+            len: 100,
+            ..RECV_TEMPL
+        }]
+    );
+    send!(
+        ep,
+        Segment {
+            ack: local(252),
+            window: 150,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+}
+
+#[test]
+fn test_established_abort_sends_rst() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 50,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(150, at(0)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::Established,
+            State::Closed,
+            Rule::AbortWithRst
+        )]
+    );
+    // <SEQ=SND.NXT><CTL=RST>; the queued data is flushed, not sent.
+    recv!(ep, [rst(local(51))]);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_established_crash_sends_nothing() {
+    let mut ep = established();
+    assert_eq!(ep.crash(), Ok(()));
+    state!(ep, Closed);
+    events!(ep, [change(State::Established, State::Closed, Rule::Crash)]);
+    recv!(ep, []);
+    // Half-open: the peer's next segment draws a RST.
+    send!(
+        ep,
+        Segment {
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(ep, [rst(local(1))]);
+}
+
+#[test]
+fn test_established_data() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::PSH,
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(51),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 50);
+    assert_eq!(ep.tcb().rcv_nxt, remote(51));
+}
+
+#[test]
+fn test_established_data_out_of_order_held_until_gap_fills() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            seq: remote(51),
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    // Held (SHLD-31); the ACK still names RCV.NXT.
+    events!(ep, [note(Rule::TextQueued)]);
+    recv!(ep, [RECV_TEMPL]);
+    assert_eq!(ep.received(), 0);
+    assert_eq!(ep.tcb().ooo_queue_len, 1);
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(101),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 100);
+    assert_eq!(ep.tcb().ooo_queue_len, 0);
+}
+
+#[test]
+fn test_established_data_out_of_order_overlapping_held_segments() {
+    let mut ep = established();
+    for (seq, len) in [(201, 50), (101, 150), (51, 30)] {
+        send!(
+            ep,
+            Segment {
+                seq: remote(seq),
+                len,
+                ..SEND_TEMPL
+            }
+        );
+        recv!(ep, [RECV_TEMPL]);
+    }
+    settle(&mut ep);
+    // remote(81..101) is still missing.
+    send!(
+        ep,
+        Segment {
+            len: 80,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(81),
+            ..RECV_TEMPL
+        }]
+    );
+    send!(
+        ep,
+        Segment {
+            seq: remote(81),
+            len: 20,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(251),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 250);
+    assert_eq!(ep.tcb().ooo_queue_len, 0);
+}
+
+#[test]
+fn test_established_fin_held_until_gap_fills() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            seq: remote(51),
+            flags: Flags::ACK | Flags::FIN,
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    events!(ep, [note(Rule::TextQueued)]);
+    recv!(ep, [RECV_TEMPL]);
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            note(Rule::TextAccepted),
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(102),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 100);
+}
+
+#[test]
+fn test_established_bare_fin_held_until_gap_fills() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            seq: remote(51),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    events!(ep, [note(Rule::FinQueued)]);
+    recv!(ep, [RECV_TEMPL]);
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(52),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_fin() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_data_with_fin() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::PSH | Flags::FIN,
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            note(Rule::TextAccepted),
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(52),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 50);
+}
+
+#[test]
+fn test_established_rst() {
+    let mut ep = established();
+    ep.send(50, at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::Established, State::Closed, Rule::RstReset)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_established_rst_in_window_gets_challenge_ack() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            seq: remote(100),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    events!(ep, [note(Rule::RstChallengeAck)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_established_rst_in_window_resets_without_rfc5961() {
+    let mut ep = without_rfc5961(established());
+    send!(
+        ep,
+        Segment {
+            seq: remote(100),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::Established, State::Closed, Rule::RstReset)
+        ]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_rst_outside_window_dropped() {
+    for seq in [remote(0), remote(1 + u32::from(LOCAL_WIN))] {
+        for ep in [established(), without_rfc5961(established())] {
+            let mut ep = ep;
+            send!(
+                ep,
+                Segment {
+                    seq,
+                    flags: Flags::RST,
+                    ..SEND_TEMPL
+                }
+            );
+            state!(ep, Established);
+            // Dropped silently: no ACK for a RST.
+            events!(ep, [note(Rule::UnacceptableRst)]);
+            recv!(ep, []);
+        }
+    }
+}
+
+#[test]
+fn test_established_syn_gets_challenge_ack() {
+    let mut ep = established();
+    check_syn_challenge_ack(&mut ep, remote(1), local(1));
+}
+
+#[test]
+fn test_established_retransmitted_syn_ack_gets_ack() {
+    // Our ACK of the SYN,ACK was lost and the peer sends its SYN,ACK again: it is old, so the
+    // sequence check answers it with the ACK the peer is missing.
+    let mut ep = established();
+    send!(ep, peer_syn_ack());
+    state!(ep, Established);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_established_syn_in_window_resets_without_rfc5961() {
+    let mut ep = without_rfc5961(established());
+    send!(
+        ep,
+        Segment {
+            seq: remote(100),
+            ..peer_syn()
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::Established, State::Closed, Rule::SynInWindowReset)
+        ]
+    );
+    recv!(ep, [rst_ack(SeqNum(0), remote(101))]);
+}
+
+#[test]
+fn test_established_syn_outside_window_gets_ack() {
+    // Without RFC 5961 the sequence check catches it first; with it, the same ACK goes out.
+    for ep in [established(), without_rfc5961(established())] {
+        let mut ep = ep;
+        send!(ep, peer_syn());
+        state!(ep, Established);
+        events!(ep, [note(Rule::Unacceptable)]);
+        recv!(ep, [RECV_TEMPL]);
+    }
+}
+
+#[test]
+fn test_established_ack_of_data() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        time 100,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckAdvances)]);
+    recv!(ep, []);
+    assert_eq!(ep.tcb().snd_una, local(101));
+    assert_eq!(ep.tcb().rtx_queue_len, 0);
+    // RFC 6298 §5.2: all outstanding data acknowledged, the timer stops.
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_established_partial_ack_restarts_timer_and_trims_queue() {
+    let mut ep = established();
+    ep.send(200, at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        time 100,
+        Segment {
+            ack: local(51),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckAdvances)]);
+    // RFC 6298 §5.3: restarted for the current RTO.
+    check_timer(&ep, Timer::Retransmission, Some(1100));
+    ep.handle_timeout(at(1100));
+    // Only what is still owed goes again.
+    recv_rtx!(
+        ep,
+        [Segment {
+            seq: local(51),
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_duplicate_ack_ignored() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    settle(&mut ep);
+    send!(ep, SEND_TEMPL);
+    events!(ep, [note(Rule::AckDuplicate)]);
+    recv!(ep, []);
+    assert_eq!(ep.tcb().snd_una, local(1));
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_established_ack_of_unsent_data_challenged() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            ack: local(500),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    // RFC 5961 §5: outside SND.UNA-MAX.SND.WND .. SND.NXT: dropped, ACK sent.
+    events!(ep, [note(Rule::AckOutsideRange)]);
+    recv!(ep, [RECV_TEMPL]);
+    assert_eq!(ep.received(), 0);
+    assert_eq!(ep.tcb().snd_una, local(1));
+}
+
+#[test]
+fn test_established_ack_of_unsent_data_without_rfc5961() {
+    let mut ep = without_rfc5961(established());
+    send!(
+        ep,
+        Segment {
+            ack: local(500),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    // SEG.ACK > SND.NXT: send an ACK, drop the segment.
+    events!(ep, [note(Rule::AckTooNew)]);
+    recv!(ep, [RECV_TEMPL]);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_established_very_old_ack_dropped_with_rfc5961() {
+    let mut ep = established();
+    // Below SND.UNA - MAX.SND.WND.
+    let old = local(1) - u32::from(REMOTE_WIN) - 1;
+    send!(
+        ep,
+        Segment {
+            ack: old,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckOutsideRange)]);
+    recv!(ep, [RECV_TEMPL]);
+    assert_eq!(ep.received(), 0);
+    // At the edge of the range it is a plain duplicate, and the data is taken.
+    send!(
+        ep,
+        Segment {
+            ack: old + 1,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::TextAccepted)]);
+    assert_eq!(ep.received(), 10);
+}
+
+#[test]
+fn test_established_very_old_ack_ignored_without_rfc5961() {
+    let mut ep = without_rfc5961(established());
+    send!(
+        ep,
+        Segment {
+            ack: local(1) - 5000,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    // A duplicate ACK "can be ignored"; the text is still processed.
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(11),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_segment_without_ack_dropped() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::PSH,
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::NoAckDropped)]);
+    recv!(ep, []);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_established_old_data_gets_ack() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    // The same segment again: wholly below RCV.NXT.
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(51),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 50);
+}
+
+#[test]
+fn test_established_data_beyond_window_gets_ack() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            seq: remote(1 + u32::from(LOCAL_WIN)),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [RECV_TEMPL]);
+    assert_eq!(ep.tcb().ooo_queue_len, 0);
+}
+
+#[test]
+fn test_established_data_straddling_left_edge_trimmed() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    // 25 old bytes and 25 new ones: only the new part is processed.
+    send!(
+        ep,
+        Segment {
+            seq: remote(26),
+            len: 50,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(76),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 75);
+}
+
+#[test]
+fn test_established_data_past_right_edge_trimmed() {
+    let mut ep = established();
+    // The data fills the window exactly, so the FIN would lie past it: trimmed off.
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            len: u32::from(LOCAL_WIN) + 200,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(1 + u32::from(LOCAL_WIN)),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), u64::from(LOCAL_WIN));
+}
+
+#[test]
+fn test_established_zero_receive_window_takes_only_the_ack() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    settle(&mut ep);
+    ep.set_config(Config {
+        window: 0,
+        ..config()
+    });
+    // Data at RCV.NXT with RCV.WND = 0 is not acceptable, but its ACK is processed.
+    send!(
+        ep,
+        Segment {
+            ack: local(101),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::ZeroWindowAckOnly), note(Rule::AckAdvances)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(101),
+            window: 0,
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 0);
+    assert_eq!(ep.tcb().snd_una, local(101));
+    // A FIN is not taken either.
+    send!(
+        ep,
+        Segment {
+            ack: local(101),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    // Beyond RCV.NXT nothing is acceptable.
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::Unacceptable)]);
+}
+
+#[test]
+fn test_established_retransmission_backoff_and_give_up() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    settle(&mut ep);
+    let data = Segment {
+        flags: Flags::ACK | Flags::PSH,
+        len: 100,
+        ..RECV_TEMPL
+    };
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, data);
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::Established, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_ack_resets_give_up_count() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    settle(&mut ep);
+    for due in [1000, 3000, 7000] {
+        ep.handle_timeout(at(due));
+    }
+    settle(&mut ep);
+    assert_eq!(ep.tcb.retransmissions, 3);
+    send!(
+        ep,
+        time 7100,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb.retransmissions, 0);
+}
+
+#[test]
+fn test_established_ack_updates_rtt_estimate() {
+    let mut ep = syn_sent();
+    send!(ep, time 400, peer_syn_ack());
+    settle(&mut ep);
+    // SRTT 400, RTTVAR 200, RTO 1200. Now R' = 600.
+    ep.send(100, at(1000)).unwrap();
+    settle(&mut ep);
+    check_timer(&ep, Timer::Retransmission, Some(2200));
+    send!(
+        ep,
+        time 1600,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    // RFC 6298 §2.3: RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'|, then SRTT <- 7/8 SRTT + 1/8 R'.
+    assert_eq!(ep.tcb.rttvar, Duration(200));
+    assert_eq!(ep.tcb.srtt, Some(Duration(425)));
+    assert_eq!(ep.tcb().rto, Duration(425 + 4 * 200));
+}
+
+#[test]
+fn test_established_rto_never_below_floor() {
+    let mut ep = established();
+    // The handshake's 0 ms sample computes an RTO of 1 ms: RFC 6298 §2.4 rounds it up to 1 s.
+    assert_eq!(ep.tcb.srtt, Some(Duration(0)));
+    assert_eq!(ep.tcb().rto, Duration::from_secs(1));
+    ep.send(100, at(0)).unwrap();
+    send!(
+        ep,
+        time 10,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().rto, Duration::from_secs(1));
+
+    // A script that sets a smaller initial RTO lowers the floor to it.
+    let mut ep = established_with(Config {
+        rto: Duration(200),
+        ..config()
+    });
+    ep.send(100, at(0)).unwrap();
+    send!(
+        ep,
+        time 10,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().rto, Duration(200));
+}
+
+#[test]
+fn test_established_no_rtt_sample_from_retransmitted_segment() {
+    let mut ep = established();
+    ep.send(100, at(0)).unwrap();
+    ep.handle_timeout(at(1000));
+    settle(&mut ep);
+    send!(
+        ep,
+        time 1500,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    // Karn: no sample, and the backed-off RTO stays.
+    assert_eq!(ep.tcb.srtt, Some(Duration(0)));
+    assert_eq!(ep.tcb().rto, Duration(2000));
+    // The next segment sent once gives a sample, and the RTO comes back down.
+    ep.send(100, at(2000)).unwrap();
+    send!(
+        ep,
+        time 2300,
+        Segment {
+            ack: local(201),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb.srtt, Some(Duration(300 / 8)));
+    assert_eq!(ep.tcb().rto, Duration::from_secs(1));
+}
+
+#[test]
+fn test_established_zero_window_probed_after_rto() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 0,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(50, at(0)).unwrap();
+    // SHLD-29: nothing goes until the zero window has lasted one RTO.
+    recv!(ep, []);
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+    ep.handle_timeout(at(999));
+    recv!(ep, []);
+    ep.handle_timeout(at(1000));
+    let probe = Segment {
+        len: 1,
+        ..RECV_TEMPL
+    };
+    recv!(ep, [probe]);
+    events!(ep, [note(Rule::ZeroWindowProbe)]);
+    // SHLD-30: later probes back off exponentially. The peer answers each with a zero window,
+    // so however many there are, the connection stays open (MUST-37).
+    let mut now = 1000;
+    let mut rto = 1000;
+    for _ in 0..ep.config.retries + 4 {
+        now += rto;
+        rto = (rto * 2).min(ep.config.rto_max.0);
+        ep.handle_timeout(at(now));
+        recv_rtx!(ep, [probe]);
+        send!(
+            ep,
+            time now,
+            Segment {
+                window: 0,
+                ..SEND_TEMPL
+            }
+        );
+        recv!(ep, []);
+        settle(&mut ep);
+        state!(ep, Established);
+    }
+    // The window opens and the peer takes the probe's octet: the rest follows.
+    send!(
+        ep,
+        time now,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            flags: Flags::ACK | Flags::PSH,
+            len: 49,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_established_zero_window_probes_unanswered_give_up() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 0,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(50, at(0)).unwrap();
+    ep.handle_timeout(at(1000));
+    let probe = Segment {
+        len: 1,
+        ..RECV_TEMPL
+    };
+    recv!(ep, [probe]);
+    settle(&mut ep);
+    let give_up = retransmit_until_give_up(&mut ep, 1000, 1000, probe);
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::Established, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+}
+
+#[test]
+fn test_established_window_opening_before_probe_cancels_it() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 0,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(50, at(0)).unwrap();
+    recv!(ep, []);
+    send!(
+        ep,
+        time 500,
+        Segment {
+            window: 100,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::PSH,
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+    // The retransmission timer runs from the data, not from the persist timer.
+    check_timer(&ep, Timer::Retransmission, Some(1500));
+}
+
+fn keepalive_config() -> Config {
+    Config {
+        keepalive: Some(Duration::from_secs(10)),
+        keepalive_interval: Duration::from_secs(1),
+        keepalive_probes: 3,
+        ..config()
+    }
+}
+
+#[test]
+fn test_established_keepalive_off_by_default() {
+    // MUST-25.
+    let ep = established();
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_established_keepalive_probes_then_give_up() {
+    let mut ep = established_with(keepalive_config());
+    check_timer(&ep, Timer::Keepalive, Some(10_000));
+    ep.handle_timeout(at(9_999));
+    recv!(ep, []);
+    // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>: old to the peer, which must answer.
+    let probe = Segment {
+        seq: local(0),
+        ..RECV_TEMPL
+    };
+    for now in [10_000, 11_000, 12_000] {
+        ep.handle_timeout(at(now));
+        recv!(ep, [probe]);
+        events!(ep, [note(Rule::KeepaliveProbe)]);
+        check_timer(&ep, Timer::Keepalive, Some(now + 1000));
+    }
+    ep.handle_timeout(at(13_000));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::Established, State::Closed, Rule::KeepaliveGiveUp)
+        ]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_keepalive_answered_restarts_idle_timer() {
+    let mut ep = established_with(keepalive_config());
+    ep.handle_timeout(at(10_000));
+    ep.handle_timeout(at(11_000));
+    settle(&mut ep);
+    send!(ep, time 11_500, SEND_TEMPL);
+    recv!(ep, []);
+    check_timer(&ep, Timer::Keepalive, Some(21_500));
+    assert_eq!(ep.tcb.keepalive_probes_sent, 0);
+}
+
+#[test]
+fn test_established_keepalive_waits_while_data_outstanding() {
+    // MUST-26: no keep-alive while sent data is outstanding.
+    let mut ep = established_with(keepalive_config());
+    ep.send(100, at(9_500)).unwrap();
+    settle(&mut ep);
+    ep.handle_timeout(at(10_000));
+    recv!(ep, []);
+    events!(ep, []);
+    check_timer(&ep, Timer::Keepalive, Some(20_000));
+    send!(
+        ep,
+        time 10_200,
+        Segment {
+            ack: local(101),
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    check_timer(&ep, Timer::Keepalive, Some(20_200));
+    ep.handle_timeout(at(20_200));
+    recv!(
+        ep,
+        [Segment {
+            seq: local(100),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+// =====================================================================================
+// FIN-WAIT-1
+// =====================================================================================
+
+#[test]
+fn test_fin_wait_1_user_calls_rejected() {
+    let mut ep = fin_wait_1();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+            (Call::Send(10), CallError::ConnectionClosing),
+            // §3.10.4: "strictly speaking, this is an error"; no second FIN.
+            (Call::Close, CallError::ConnectionClosing),
+        ],
+    );
+}
+
+#[test]
+fn test_fin_wait_1_abort_sends_rst() {
+    let mut ep = fin_wait_1();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::FinWait1, State::Closed, Rule::AbortWithRst)]
+    );
+    recv!(ep, [rst(local(2))]);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_fin_wait_1_ack_of_fin() {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(
+        ep,
+        [change(
+            State::FinWait1,
+            State::FinWait2,
+            Rule::FinWait1FinAcked
+        )]
+    );
+    recv!(ep, []);
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_fin_wait_1_ack_of_data_only() {
+    let mut ep = established();
+    ep.send(50, at(0)).unwrap();
+    ep.close(at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            ack: local(51),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait1);
+    events!(ep, [note(Rule::AckAdvances)]);
+    send!(
+        ep,
+        Segment {
+            ack: local(52),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+}
+
+#[test]
+fn test_fin_wait_1_fin_goes_to_closing() {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closing);
+    events!(
+        ep,
+        [
+            signal(Signal::Closing),
+            change(State::FinWait1, State::Closing, Rule::FinInFinWait1)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    // Our FIN is still owed.
+    check_timer(&ep, Timer::Retransmission, Some(1000));
+}
+
+#[test]
+fn test_fin_wait_1_fin_ack_goes_to_time_wait() {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [
+            signal(Signal::Closing),
+            change(State::FinWait1, State::TimeWait, Rule::FinAckInFinWait1)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    // The time-wait timer starts; the other timers stop.
+    check_timer(&ep, Timer::TimeWait, Some(TWO_MSL));
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_fin_wait_1_data() {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            len: 30,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait1);
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(31),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 30);
+}
+
+#[test]
+fn test_fin_wait_1_rst() {
+    let mut ep = fin_wait_1();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::FinWait1, State::Closed, Rule::RstReset)
+        ]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_fin_wait_1_syn_gets_challenge_ack() {
+    let mut ep = fin_wait_1();
+    check_syn_challenge_ack(&mut ep, remote(1), local(2));
+}
+
+#[test]
+fn test_fin_wait_1_fin_retransmitted() {
+    let mut ep = fin_wait_1();
+    ep.handle_timeout(at(1000));
+    recv_rtx!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..RECV_TEMPL
+        }]
+    );
+    events!(ep, [note(Rule::Retransmit)]);
+    check_timer(&ep, Timer::Retransmission, Some(3000));
+}
+
+#[test]
+fn test_fin_wait_1_peer_fin_before_queued_data_sent() {
+    // CLOSE queued the FIN behind data the window holds back; the peer's FIN comes first.
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 100,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(250, at(0)).unwrap();
+    ep.close(at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            window: 100,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closing);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(101),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    // CLOSING still sends what CLOSE queued: the data, then the FIN.
+    let peer_ack = |ack: u32| Segment {
+        seq: remote(2),
+        ack: local(ack),
+        window: 100,
+        ..SEND_TEMPL
+    };
+    let ours = |seq: u32| Segment {
+        seq: local(seq),
+        ack: remote(2),
+        ..RECV_TEMPL
+    };
+    send!(ep, peer_ack(101));
+    recv!(
+        ep,
+        [Segment {
+            len: 100,
+            ..ours(101)
+        }]
+    );
+    send!(ep, peer_ack(201));
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::PSH | Flags::FIN,
+            len: 50,
+            ..ours(201)
+        }]
+    );
+    settle(&mut ep);
+    send!(ep, peer_ack(252));
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [
+            note(Rule::AckAdvances),
+            change(State::Closing, State::TimeWait, Rule::ClosingFinAcked)
+        ]
+    );
+}
+
+// =====================================================================================
+// FIN-WAIT-2
+// =====================================================================================
+
+#[test]
+fn test_fin_wait_2_user_calls_rejected() {
+    let mut ep = fin_wait_2();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+            (Call::Send(10), CallError::ConnectionClosing),
+            (Call::Close, CallError::ConnectionClosing),
+        ],
+    );
+}
+
+#[test]
+fn test_fin_wait_2_abort_sends_rst() {
+    let mut ep = fin_wait_2();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::FinWait2, State::Closed, Rule::AbortWithRst)]
+    );
+    recv!(ep, [rst(local(2))]);
+}
+
+#[test]
+fn test_fin_wait_2_fin() {
+    let mut ep = fin_wait_2();
+    send!(
+        ep,
+        time 500,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [
+            signal(Signal::Closing),
+            change(State::FinWait2, State::TimeWait, Rule::FinInFinWait2)
+        ]
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    check_timer(&ep, Timer::TimeWait, Some(500 + TWO_MSL));
+}
+
+#[test]
+fn test_fin_wait_2_data() {
+    // Half-close: the peer may still send.
+    let mut ep = fin_wait_2();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            len: 30,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(31),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 30);
+}
+
+#[test]
+fn test_fin_wait_2_rst() {
+    let mut ep = fin_wait_2();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::FinWait2, State::Closed, Rule::RstReset)
+        ]
+    );
+}
+
+#[test]
+fn test_fin_wait_2_syn_gets_challenge_ack() {
+    let mut ep = fin_wait_2();
+    check_syn_challenge_ack(&mut ep, remote(1), local(2));
+}
+
+#[test]
+fn test_fin_wait_2_ack_changes_nothing() {
+    let mut ep = fin_wait_2();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(ep, []);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_fin_wait_2_has_no_timer() {
+    // RFC 9293 has no FIN-WAIT-2 timeout: it waits for the peer's FIN.
+    let ep = fin_wait_2();
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+// =====================================================================================
+// CLOSE-WAIT
+// =====================================================================================
+
+#[test]
+fn test_close_wait_user_calls() {
+    let mut ep = close_wait();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+        ],
+    );
+    // Data still flows our way.
+    assert_eq!(ep.send(50, at(0)), Ok(()));
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            flags: Flags::ACK | Flags::PSH,
+            len: 50,
+            ..RECV_TEMPL
+        }]
+    );
+    state!(ep, CloseWait);
+}
+
+#[test]
+fn test_close_wait_close_sends_fin() {
+    let mut ep = close_wait();
+    assert_eq!(ep.close(at(0)), Ok(()));
+    state!(ep, LastAck);
+    events!(
+        ep,
+        [change(
+            State::CloseWait,
+            State::LastAck,
+            Rule::CloseInCloseWait
+        )]
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_close_wait_abort_sends_rst() {
+    let mut ep = close_wait();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::CloseWait, State::Closed, Rule::AbortWithRst)]
+    );
+    recv!(ep, [rst(local(1))]);
+}
+
+#[test]
+fn test_close_wait_retransmitted_fin_gets_ack() {
+    let mut ep = close_wait();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_close_wait_data_after_fin_ignored() {
+    let mut ep = close_wait();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, CloseWait);
+    events!(ep, [note(Rule::TextIgnored)]);
+    recv!(ep, []);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_close_wait_ack_of_data() {
+    let mut ep = close_wait();
+    ep.send(50, at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ack: local(51),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckAdvances)]);
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_close_wait_rst() {
+    let mut ep = close_wait();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::CloseWait, State::Closed, Rule::RstReset)
+        ]
+    );
+}
+
+#[test]
+fn test_close_wait_data_retransmitted_with_backoff() {
+    let mut ep = close_wait();
+    ep.send(50, at(0)).unwrap();
+    settle(&mut ep);
+    let data = Segment {
+        ack: remote(2),
+        flags: Flags::ACK | Flags::PSH,
+        len: 50,
+        ..RECV_TEMPL
+    };
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, data);
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::CloseWait, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+}
+
+#[test]
+fn test_close_wait_syn_gets_challenge_ack() {
+    let mut ep = close_wait();
+    check_syn_challenge_ack(&mut ep, remote(2), local(1));
+}
+
+// =====================================================================================
+// CLOSING
+// =====================================================================================
+
+#[test]
+fn test_closing_user_calls_rejected() {
+    let mut ep = closing();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+            (Call::Send(10), CallError::ConnectionClosing),
+            (Call::Close, CallError::ConnectionClosing),
+        ],
+    );
+}
+
+#[test]
+fn test_closing_abort_is_quiet() {
+    let mut ep = closing();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::Closing, State::Closed, Rule::AbortQuiet)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_closing_ack_of_fin() {
+    let mut ep = closing();
+    send!(
+        ep,
+        time 300,
+        Segment {
+            seq: remote(2),
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [change(
+            State::Closing,
+            State::TimeWait,
+            Rule::ClosingFinAcked
+        )]
+    );
+    recv!(ep, []);
+    check_timer(&ep, Timer::TimeWait, Some(300 + TWO_MSL));
+    check_timer(&ep, Timer::Retransmission, None);
+}
+
+#[test]
+fn test_closing_ack_not_of_fin_ignored() {
+    let mut ep = closing();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closing);
+    events!(ep, [note(Rule::AckDuplicate)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_closing_rst() {
+    let mut ep = closing();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    // No "connection reset" signal in CLOSING, LAST-ACK and TIME-WAIT.
+    events!(
+        ep,
+        [change(
+            State::Closing,
+            State::Closed,
+            Rule::RstInClosingStates
+        )]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_closing_retransmitted_fin_gets_ack() {
+    let mut ep = closing();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closing);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_closing_data_ignored() {
+    // After the peer's FIN, text "should not occur": ignored.
+    let mut ep = closing();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closing);
+    recv!(ep, []);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_closing_syn_gets_challenge_ack() {
+    let mut ep = closing();
+    check_syn_challenge_ack(&mut ep, remote(2), local(2));
+}
+
+#[test]
+fn test_closing_fin_retransmitted() {
+    let mut ep = closing();
+    ep.handle_timeout(at(1000));
+    recv_rtx!(
+        ep,
+        [Segment {
+            ack: remote(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..RECV_TEMPL
+        }]
+    );
+    state!(ep, Closing);
+}
+
+// =====================================================================================
+// LAST-ACK
+// =====================================================================================
+
+#[test]
+fn test_last_ack_user_calls_rejected() {
+    let mut ep = last_ack();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+            (Call::Send(10), CallError::ConnectionClosing),
+            (Call::Close, CallError::ConnectionClosing),
+        ],
+    );
+}
+
+#[test]
+fn test_last_ack_abort_is_quiet() {
+    let mut ep = last_ack();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::LastAck, State::Closed, Rule::AbortQuiet)]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_last_ack_ack() {
+    let mut ep = last_ack();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::LastAck, State::Closed, Rule::LastAckFinAcked)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_last_ack_ack_not_of_fin_ignored() {
+    let mut ep = last_ack();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, LastAck);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_last_ack_rst() {
+    let mut ep = last_ack();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::LastAck,
+            State::Closed,
+            Rule::RstInClosingStates
+        )]
+    );
+}
+
+#[test]
+fn test_last_ack_retransmitted_fin_gets_ack() {
+    let mut ep = last_ack();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, LastAck);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_last_ack_data_ignored() {
+    let mut ep = last_ack();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, LastAck);
+    recv!(ep, []);
+    assert_eq!(ep.received(), 0);
+}
+
+#[test]
+fn test_last_ack_syn_gets_challenge_ack() {
+    let mut ep = last_ack();
+    check_syn_challenge_ack(&mut ep, remote(2), local(2));
+}
+
+#[test]
+fn test_last_ack_fin_retransmitted_then_times_out() {
+    let mut ep = last_ack();
+    let fin = Segment {
+        ack: remote(2),
+        flags: Flags::ACK | Flags::FIN,
+        ..RECV_TEMPL
+    };
+    let give_up = retransmit_until_give_up(&mut ep, 0, 1000, fin);
+    ep.handle_timeout(at(give_up));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::TimedOut),
+            change(State::LastAck, State::Closed, Rule::RetransmitGiveUp)
+        ]
+    );
+}
+
+// =====================================================================================
+// TIME-WAIT
+// =====================================================================================
+
+/// What TIME-WAIT sends: `<SEQ=local(2)><ACK=remote(2)><CTL=ACK>`.
+fn time_wait_ack() -> Segment {
+    Segment {
+        seq: local(2),
+        ack: remote(2),
+        ..RECV_TEMPL
+    }
+}
+
+#[test]
+fn test_time_wait_user_calls_rejected() {
+    let mut ep = time_wait();
+    check_rejected(
+        &mut ep,
+        &[
+            (Call::Listen, CallError::ConnectionExists),
+            (Call::Connect, CallError::ConnectionExists),
+            (Call::Send(10), CallError::ConnectionClosing),
+            (Call::Close, CallError::ConnectionClosing),
+        ],
+    );
+}
+
+#[test]
+fn test_time_wait_abort_is_quiet() {
+    let mut ep = time_wait();
+    assert_eq!(ep.abort(at(0)), Ok(()));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(State::TimeWait, State::Closed, Rule::AbortQuiet)]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_time_wait_expires_after_2msl() {
+    let mut ep = time_wait();
+    check_timer(&ep, Timer::TimeWait, Some(TWO_MSL));
+    assert_eq!(ep.poll_timeout(), Some(at(TWO_MSL)));
+    ep.handle_timeout(at(TWO_MSL - 1));
+    state!(ep, TimeWait);
+    events!(ep, []);
+    ep.handle_timeout(at(TWO_MSL));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::TimeWait,
+            State::Closed,
+            Rule::TimeWaitExpired
+        )]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_time_wait_retransmitted_fin_restarts_2msl() {
+    let mut ep = time_wait();
+    send!(
+        ep,
+        time 100_000,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::TimeWaitFinRetransmit)]);
+    recv!(ep, [time_wait_ack()]);
+    check_timer(&ep, Timer::TimeWait, Some(100_000 + TWO_MSL));
+    ep.handle_timeout(at(TWO_MSL));
+    state!(ep, TimeWait);
+}
+
+#[test]
+fn test_time_wait_rst() {
+    // RFC 9293 (not RFC 1337): an acceptable RST ends TIME-WAIT.
+    let mut ep = time_wait();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            flags: Flags::RST,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::TimeWait,
+            State::Closed,
+            Rule::RstInClosingStates
+        )]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_time_wait_syn_gets_challenge_ack() {
+    let mut ep = time_wait();
+    check_syn_challenge_ack(&mut ep, remote(2), local(2));
+    check_timer(&ep, Timer::TimeWait, Some(TWO_MSL));
+}
+
+#[test]
+fn test_time_wait_syn_in_window_resets_without_rfc5961() {
+    let mut ep = without_rfc5961(time_wait());
+    send!(
+        ep,
+        Segment {
+            seq: remote(100),
+            ..peer_syn()
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            signal(Signal::Reset),
+            change(State::TimeWait, State::Closed, Rule::SynInWindowReset)
+        ]
+    );
+    recv!(ep, [rst_ack(SeqNum(0), remote(101))]);
+}
+
+#[test]
+fn test_time_wait_new_syn_outside_window_gets_ack() {
+    let mut ep = without_rfc5961(time_wait());
+    send!(
+        ep,
+        Segment {
+            seq: remote(100_000),
+            ..peer_syn()
+        }
+    );
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [time_wait_ack()]);
+}
+
+#[test]
+fn test_time_wait_ack_ignored() {
+    let mut ep = time_wait();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(ep, []);
+    recv!(ep, []);
+    check_timer(&ep, Timer::TimeWait, Some(TWO_MSL));
+}
+
+#[test]
+fn test_time_wait_data_ignored() {
+    let mut ep = time_wait();
+    send!(
+        ep,
+        Segment {
+            seq: remote(2),
+            ack: local(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::TextIgnored)]);
+    assert_eq!(ep.received(), 0);
+}
+
+// =====================================================================================
+// Every state: CRASH
+// =====================================================================================
+
+#[test]
+fn test_crash_in_every_state_sends_nothing() {
+    let fixtures: [(State, fn() -> Endpoint); 10] = [
+        (State::Listen, listen),
+        (State::SynSent, syn_sent),
+        (State::SynReceived, syn_received_passive),
+        (State::Established, established),
+        (State::FinWait1, fin_wait_1),
+        (State::FinWait2, fin_wait_2),
+        (State::CloseWait, close_wait),
+        (State::Closing, closing),
+        (State::LastAck, last_ack),
+        (State::TimeWait, time_wait),
+    ];
+    for (from, fixture) in fixtures {
+        let mut ep = fixture();
+        assert_eq!(ep.crash(), Ok(()), "crash in {from}");
+        state!(ep, Closed);
+        events!(ep, [change(from, State::Closed, Rule::Crash)]);
+        recv!(ep, []);
+        assert_eq!(
+            ep.poll_timeout(),
+            None,
+            "timers left after a crash in {from}"
+        );
+    }
+}
+
+// =====================================================================================
+// Sequence numbers wrapping around 2^32
+// =====================================================================================
+
+#[test]
+fn test_wraparound_local_iss_near_max() {
+    let iss = u32::MAX - 1;
+    let mut ep = Endpoint::new(config(), iss);
+    ep.open_active(at(0)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            seq: SeqNum(iss),
+            ..our_syn()
+        }]
+    );
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(u32::MAX),
+            ..peer_syn_ack()
+        }
+    );
+    state!(ep, Established);
+    settle(&mut ep);
+    let ours = |seq: u32| Segment {
+        seq: SeqNum(seq),
+        ..RECV_TEMPL
+    };
+    ep.send(250, at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            Segment {
+                len: 100,
+                ..ours(u32::MAX)
+            },
+            Segment {
+                len: 100,
+                ..ours(99)
+            },
+            Segment {
+                flags: Flags::ACK | Flags::PSH,
+                len: 50,
+                ..ours(199)
+            }
+        ]
+    );
+    // A partial ACK across zero trims the first segment.
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(50),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().snd_una, SeqNum(50));
+    assert_eq!(ep.tcb().rtx_queue_len, 3);
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(249),
+            ..SEND_TEMPL
+        }
+    );
+    assert_eq!(ep.tcb().rtx_queue_len, 0);
+    check_timer(&ep, Timer::Retransmission, None);
+    settle(&mut ep);
+    // An ACK beyond SND.NXT across zero is still recognized as too new.
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(300),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::AckOutsideRange)]);
+    settle(&mut ep);
+    ep.close(at(0)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..ours(249)
+        }]
+    );
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(250),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+}
+
+#[test]
+fn test_wraparound_syn_sent_ack_check_across_zero() {
+    // ISS = 2^32-1, so SND.NXT = 0.
+    let mut ep = Endpoint::new(config(), u32::MAX);
+    ep.open_active(at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(u32::MAX),
+            ..peer_syn_ack()
+        }
+    );
+    // SEG.ACK =< ISS.
+    recv!(ep, [rst(SeqNum(u32::MAX))]);
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(1),
+            ..peer_syn_ack()
+        }
+    );
+    // SEG.ACK > SND.NXT.
+    recv!(ep, [rst(SeqNum(1))]);
+    send!(
+        ep,
+        Segment {
+            ack: SeqNum(0),
+            ..peer_syn_ack()
+        }
+    );
+    state!(ep, Established);
+    recv!(
+        ep,
+        [Segment {
+            seq: SeqNum(0),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_wraparound_remote_iss_near_max() {
+    let irs = u32::MAX - 10;
+    let mut ep = listen();
+    send!(
+        ep,
+        Segment {
+            seq: SeqNum(irs),
+            ..peer_syn()
+        }
+    );
+    recv!(
+        ep,
+        [Segment {
+            ack: SeqNum(irs + 1),
+            ..our_syn_ack()
+        }]
+    );
+    send!(
+        ep,
+        Segment {
+            seq: SeqNum(irs + 1),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    settle(&mut ep);
+    let theirs = |seq: u32| Segment {
+        seq: SeqNum(seq),
+        ..SEND_TEMPL
+    };
+    let ack = |n: u32| Segment {
+        ack: SeqNum(n),
+        ..RECV_TEMPL
+    };
+    // Out of order, beyond zero: held.
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            flags: Flags::ACK | Flags::FIN,
+            ..theirs(40)
+        }
+    );
+    events!(ep, [note(Rule::TextQueued)]);
+    recv!(ep, [ack(irs + 1)]);
+    // An in-window RST not at RCV.NXT, across zero: challenge ACK.
+    send!(
+        ep,
+        Segment {
+            flags: Flags::RST,
+            ..theirs(5)
+        }
+    );
+    events!(ep, [note(Rule::RstChallengeAck)]);
+    recv!(ep, [ack(irs + 1)]);
+    // The gap (50 bytes from 2^32-9 to 40) fills: the held data and FIN follow.
+    send!(
+        ep,
+        Segment {
+            len: 50,
+            ..theirs(irs + 1)
+        }
+    );
+    state!(ep, CloseWait);
+    events!(
+        ep,
+        [
+            note(Rule::TextAccepted),
+            signal(Signal::Closing),
+            change(State::Established, State::CloseWait, Rule::FinReceived)
+        ]
+    );
+    recv!(ep, [ack(91)]);
+    assert_eq!(ep.received(), 100);
+    // Old data from before zero gets an ACK.
+    send!(
+        ep,
+        Segment {
+            len: 10,
+            ..theirs(irs + 1)
+        }
+    );
+    events!(ep, [note(Rule::Unacceptable)]);
+    recv!(ep, [ack(91)]);
+}
+
+// ---- RFC 5961 §7: throttling ACKs to empty out-of-window segments ----
+
+#[test]
+fn test_established_out_of_window_empty_segments_are_answered_at_most_twice_a_second() {
+    let mut ep = established();
+    let stale = Segment {
+        seq: SeqNum(REMOTE_ISS + 1 + 5000),
+        ..SEND_TEMPL
+    };
+    send!(ep, time 0, stale);
+    recv!(ep, [RECV_TEMPL]);
+    events!(ep, [note(Rule::Unacceptable)]);
+    // The same again at once: this is how two desynchronized peers ping-pong.
+    send!(ep, time 0, stale);
+    recv!(ep, []);
+    events!(ep, [note(Rule::UnacceptableThrottled)]);
+    send!(ep, time 499, stale);
+    recv!(ep, []);
+    events!(ep, [note(Rule::UnacceptableThrottled)]);
+    send!(ep, time 500, stale);
+    recv!(ep, [RECV_TEMPL]);
+    events!(ep, [note(Rule::Unacceptable)]);
+}
+
+#[test]
+fn test_established_out_of_window_data_is_always_answered() {
+    let mut ep = established();
+    // An old data segment (a duplicate) must always draw an ACK: its sender needs it.
+    let old_data = Segment {
+        seq: SeqNum(REMOTE_ISS + 1 - 10),
+        len: 10,
+        ..SEND_TEMPL
+    };
+    for _ in 0..3 {
+        send!(ep, time 0, old_data);
+        recv!(ep, [RECV_TEMPL]);
+        events!(ep, [note(Rule::Unacceptable)]);
+    }
+}
+
+#[test]
+fn test_established_throttling_off_answers_every_segment() {
+    let mut ep = established_with(Config {
+        ack_ratelimit: Duration::ZERO,
+        ..config()
+    });
+    let stale = Segment {
+        seq: SeqNum(REMOTE_ISS + 1 + 5000),
+        ..SEND_TEMPL
+    };
+    for _ in 0..3 {
+        send!(ep, time 0, stale);
+        recv!(ep, [RECV_TEMPL]);
+    }
+}
+
+#[test]
+fn test_syn_sent_timeout_then_established_starts_data_at_three_seconds() {
+    // RFC 6298 §5.7: the SYN timed out twice (RTO backed off to 4 s); once the handshake
+    // completes, the RTO is re-initialized to exactly 3 s.
+    let mut ep = syn_sent();
+    ep.handle_timeout(at(1000));
+    ep.handle_timeout(at(3000));
+    settle(&mut ep);
+    assert_eq!(ep.tcb().rto, Duration::from_secs(4));
+    send!(
+        ep,
+        time 3100,
+        Segment {
+            seq: SeqNum(REMOTE_ISS),
+            ack: SeqNum(LOCAL_ISS + 1),
+            flags: Flags::SYN | Flags::ACK,
+            mss: Some(REMOTE_MSS),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Established);
+    assert_eq!(ep.tcb().rto, Duration::from_secs(3));
+}
