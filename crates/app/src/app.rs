@@ -2,7 +2,7 @@
 //! keyboard shortcuts and the `#script=` URL fragment.
 
 use gloo_timers::callback::Interval;
-use synack_core::{Event, Peer, Signal, Timer};
+use synack_core::{Peer, Timer};
 use yew::prelude::*;
 
 use crate::components::chart::Chart;
@@ -38,22 +38,6 @@ fn location_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
-}
-
-/// The last signal a peer's user got since its last call, within the first `cursor` events.
-fn recent_signal(state: &AppState, peer: Peer) -> Option<Signal> {
-    let trace = state.session.sim().trace();
-    let cursor = state.cursor.min(trace.len());
-    for ev in trace[..cursor].iter().rev() {
-        match &ev.event {
-            Event::Call { peer: p, .. } if *p == peer => return None,
-            Event::Signal { peer: p, signal } if *p == peer && *signal != Signal::Closing => {
-                return Some(*signal)
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 #[function_component(App)]
@@ -125,7 +109,7 @@ pub fn app() -> Html {
                 time_wait={t.timer_at(peer, Timer::TimeWait, s.cursor)}
                 tcb={live.then(|| sim.endpoint(peer).tcb())}
                 received={live.then(|| sim.endpoint(peer).received())}
-                signal={recent_signal(s, peer)}
+                signal={t.recent_signal(peer, s.cursor)}
                 dispatch={dispatch.clone()} />
         }
     };

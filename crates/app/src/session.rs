@@ -104,14 +104,14 @@ impl Session {
     /// Appends a user action. When the simulator refuses it (say, a label no longer in
     /// flight), nothing changes and the message comes back.
     pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        let line_text = command.to_string();
-        let before = self.clone();
-        self.lines.push(line_text);
+        self.lines.push(command.to_string());
         self.playback_wait = false;
         let line = self.lines.len() - 1;
         if let Err(e) = self.run(line, command) {
-            // The simulator may have moved partway (a livelocked wait): start from the copy.
-            *self = before;
+            // The simulator may have moved partway (a livelocked wait): replay what was
+            // there before, which is rare enough not to keep a copy for it.
+            self.lines.pop();
+            *self = Session::load(&self.text()).unwrap_or_default();
             return Err(e.message);
         }
         Ok(())

@@ -5,7 +5,7 @@
 //! down in proportion to virtual time, with a fixed step for each user action (manual
 //! delivery happens at one instant) and long idle gaps compressed to a marked break.
 
-use synack_core::{DropCause, Event, Instant, Label, Peer, Sim, State, Timer, TraceEvent};
+use synack_core::{DropCause, Event, Instant, Label, Peer, Signal, Sim, State, Timer, TraceEvent};
 
 /// Vertical step for one action at the same instant.
 pub const STEP_PX: f32 = 36.0;
@@ -77,6 +77,10 @@ pub struct Timeline {
     pub gaps: Vec<Gap>,
     /// Virtual time of each event.
     pub times: Vec<Instant>,
+    /// Per peer: the events that signalled its user (reset, refused, timed out).
+    signals: [Vec<(usize, Signal)>; 2],
+    /// Per peer: the events of its user calls.
+    calls: [Vec<usize>; 2],
 }
 
 impl Timeline {
@@ -148,6 +152,10 @@ impl Timeline {
                 Event::TimerCleared { peer, timer } => {
                     t.timers[peer.index()].push((i + 1, *timer, None))
                 }
+                Event::Signal { peer, signal } if *signal != Signal::Closing => {
+                    t.signals[peer.index()].push((i, *signal))
+                }
+                Event::Call { peer, .. } => t.calls[peer.index()].push(i),
                 _ => {}
             }
         }
@@ -185,6 +193,16 @@ impl Timeline {
         let v = &self.states[peer.index()];
         let i = v.partition_point(|(at, _)| *at <= k);
         (i >= 2).then(|| v[i - 2].1)
+    }
+
+    /// The last signal a peer's user got within the first `k` events, unless the user has
+    /// made a call since (which starts a new story).
+    pub fn recent_signal(&self, peer: Peer, k: usize) -> Option<Signal> {
+        let signals = &self.signals[peer.index()];
+        let (at, signal) = *signals[..signals.partition_point(|(at, _)| *at < k)].last()?;
+        let calls = &self.calls[peer.index()];
+        let last_call = calls[..calls.partition_point(|&c| c < k)].last();
+        (last_call.is_none_or(|&c| c < at)).then_some(signal)
     }
 
     /// A timer's deadline once the first `k` events have happened.
@@ -316,6 +334,15 @@ mod tests {
         assert_eq!(t.gaps[0].skipped_ms, 1000);
         let retransmit = t.segs[1].sent;
         assert!(t.y[retransmit] - t.y[t.segs[0].sent] <= GAP_CAP_PX + 3.0 * STEP_PX);
+    }
+
+    #[test]
+    fn signals_last_until_the_next_call() {
+        let (_, t) = timeline("A connect\ndeliver s1\ndeliver s2\n");
+        assert_eq!(t.recent_signal(Peer::A, t.len()), Some(Signal::Refused));
+        assert_eq!(t.recent_signal(Peer::B, t.len()), None);
+        let (_, t) = timeline("A connect\ndeliver s1\ndeliver s2\nA listen\n");
+        assert_eq!(t.recent_signal(Peer::A, t.len()), None);
     }
 
     #[test]
