@@ -60,6 +60,9 @@ pub enum Command {
         ack: Option<Num>,
         len: u32,
         win: Option<u16>,
+        /// *(extension)* The segment enters the network like any other and stays in flight,
+        /// instead of arriving at once.
+        in_flight: bool,
     },
     Wait(Duration),
     ExpectState {
@@ -98,6 +101,7 @@ impl fmt::Display for Command {
                 ack,
                 len,
                 win,
+                in_flight,
             } => {
                 write!(f, "inject {from}->{} {flags} seq={seq}", from.other())?;
                 if let Some(ack) = ack {
@@ -108,6 +112,9 @@ impl fmt::Display for Command {
                 }
                 if let Some(win) = win {
                     write!(f, " win={win}")?;
+                }
+                if *in_flight {
+                    f.write_str(" inflight")?;
                 }
                 Ok(())
             }
@@ -445,6 +452,11 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
             let from = p.direction()?;
             let flags_at = p.peek().map_or(p.end_column, |t| t.column);
             let flags = p.flags()?;
+            // A trailing `inflight` keeps the segment on the network instead of delivering it.
+            let in_flight = p.tokens.last().is_some_and(|t| t.text == "inflight") && p.tokens.len() > p.pos;
+            if in_flight {
+                p.tokens.pop();
+            }
             let f = p.segment_fields(&["seq", "ack", "len", "win"])?;
             let seq = f.seq.ok_or_else(|| p.error(p.end_column, "missing seq="))?;
             check_ack_flag(&p, flags_at, flags, f.ack.is_some())?;
@@ -455,6 +467,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                 ack: f.ack,
                 len: f.len,
                 win: f.win,
+                in_flight,
             }
         }
         "wait" => {
@@ -577,6 +590,7 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
             ack,
             len,
             win,
+            in_flight,
         } => {
             let to = from.other();
             let segment = Segment {
@@ -587,7 +601,11 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
                 len: *len,
                 mss: None,
             };
-            sim.inject(*from, segment);
+            if *in_flight {
+                sim.inject_in_flight(*from, segment);
+            } else {
+                sim.inject(*from, segment);
+            }
         }
         Command::Wait(d) => sim.wait(*d)?,
         Command::ExpectState { peer, state } => {

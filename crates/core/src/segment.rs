@@ -63,8 +63,12 @@ impl Flags {
         self.contains(Flags::RST)
     }
 
-    /// Parses `SYN,ACK`-style lists. Each flag at most once; any order is accepted.
+    /// Parses `SYN,ACK`-style lists. Each flag at most once; any order is accepted. `none`
+    /// is the empty set, as `Display` prints it.
     pub fn parse(text: &str) -> Result<Flags, String> {
+        if text == "none" {
+            return Ok(Flags::NONE);
+        }
         let mut flags = Flags::NONE;
         for name in text.split(',') {
             let Some((flag, _)) = Flags::ORDER.iter().find(|(_, n)| *n == name) else {
@@ -165,6 +169,8 @@ mod tests {
         assert!(Flags::parse("SYN,XMAS").unwrap_err().contains("XMAS"));
         assert!(Flags::parse("ACK,ACK").unwrap_err().contains("twice"));
         assert!(Flags::parse("").is_err());
+        assert_eq!(Flags::parse("none"), Ok(Flags::NONE));
+        assert_eq!(Flags::NONE.to_string(), "none");
     }
 
     #[test]

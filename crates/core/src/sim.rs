@@ -340,6 +340,23 @@ impl Sim {
         label
     }
 
+    /// A segment claiming to come from `from` enters the network and stays in flight like
+    /// any other (arriving after the latency in auto delivery). Its label is returned.
+    pub fn inject_in_flight(&mut self, from: Peer, segment: Segment) -> Label {
+        let label = self.record(from, segment, Origin::Injected);
+        self.put_in_flight(label);
+        label
+    }
+
+    fn put_in_flight(&mut self, label: Label) {
+        let arrive_at = (self.net.delivery == Delivery::Auto).then(|| self.now + self.net.latency);
+        self.in_flight.push(InFlight {
+            label,
+            arrive_at,
+            held: false,
+        });
+    }
+
     /// The ISN that relative numbers of `peer` are counted from: its current connection's,
     /// else its last one's, else zero (a peer that never opened has no ISN).
     pub fn isn_base(&self, peer: Peer) -> SeqNum {
@@ -412,13 +429,7 @@ impl Sim {
                 });
                 continue;
             }
-            let arrive_at =
-                (self.net.delivery == Delivery::Auto).then(|| self.now + self.net.latency);
-            self.in_flight.push(InFlight {
-                label,
-                arrive_at,
-                held: false,
-            });
+            self.put_in_flight(label);
         }
         self.log_timer_changes(peer);
     }

@@ -562,6 +562,8 @@ pub fn chart(props: &ChartProps) -> Html {
         });
     }
 
+    let last_cursor = use_mut_ref(|| usize::MAX);
+
     let at_cursor = use_memo(
         (ByPtr(props.timeline.clone()), props.cursor),
         |(t, cursor)| AtCursor::new(&t.0, *cursor),
@@ -595,7 +597,26 @@ pub fn chart(props: &ChartProps) -> Html {
     let cursor = props.cursor.min(t.len());
     let lanes = Lanes::new(view.width);
     let scale = scale(view.width, &lanes);
-    let (band_top, band_bottom) = band(view.top, view.height, scale);
+    // When the cursor has just moved, the effect below scrolls its row into view: render the
+    // band there at once rather than the band being left, which would cost a second render
+    // (and show the old band for a frame). Otherwise follow the user's own scrolling.
+    let moved = {
+        let mut last = last_cursor.borrow_mut();
+        let moved = *last != props.cursor;
+        *last = props.cursor;
+        moved
+    };
+    let band_from = scroll_target(
+        t.y_at(props.cursor.min(t.len())),
+        view.top,
+        view.height,
+        scale,
+    )
+    .filter(|_| moved)
+    .map_or(view.top, |target| {
+        (target / SCROLL_QUANTUM).floor() * SCROLL_QUANTUM
+    });
+    let (band_top, band_bottom) = band(band_from, view.height, scale);
     let net = Network {
         auto: sim.network().delivery == Delivery::Auto,
         latency_ms: sim.network().latency.millis(),

@@ -54,6 +54,7 @@ pub fn build_command(
     seq: &str,
     ack: &str,
     len: &str,
+    in_flight: bool,
 ) -> Result<Command, String> {
     let num = |name: &str, text: &str| -> Result<Num, String> {
         let text = text.trim();
@@ -92,6 +93,7 @@ pub fn build_command(
         ack,
         len,
         win: None,
+        in_flight,
     })
 }
 
@@ -103,6 +105,9 @@ pub fn inject(props: &InjectProps) -> Html {
     let ack = use_state(|| "0".to_string());
     let len = use_state(|| "0".to_string());
     let error = use_state(|| None::<String>);
+    // Issue 3: an injected segment enters the network like any other; the box makes it
+    // arrive at once, as the script's plain `inject` does.
+    let now = use_state(|| false);
 
     let text_input = |state: &UseStateHandle<String>| {
         let state = state.clone();
@@ -153,10 +158,11 @@ pub fn inject(props: &InjectProps) -> Html {
             len.clone(),
             error.clone(),
         );
+        let now = now.clone();
         let d = props.dispatch.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match build_command(*from, *flags, &seq, &ack, &len) {
+            match build_command(*from, *flags, &seq, &ack, &len, !*now) {
                 Ok(cmd) => {
                     error.set(None);
                     d.emit(Action::Do(cmd));
@@ -189,6 +195,13 @@ pub fn inject(props: &InjectProps) -> Html {
                 if let Some(msg) = &*error {
                     <p class="error" role="alert">{ msg }</p>
                 }
+                <label class="arrive-now">
+                    <input type="checkbox" checked={*now} onchange={{
+                        let now = now.clone();
+                        Callback::from(move |_: Event| now.set(!*now))
+                    }} />
+                    { "arrives at once (otherwise it waits in flight, like any segment)" }
+                </label>
                 <button type="submit" data-action="inject">{ "Inject" }</button>
             </fieldset>
         </form>
@@ -202,20 +215,20 @@ mod tests {
 
     #[test]
     fn build_command_checks_fields() {
-        let ok = build_command(Peer::A, Flags::RST, "1", "", "0").unwrap();
+        let ok = build_command(Peer::A, Flags::RST, "1", "", "0", false).unwrap();
         assert_eq!(ok.to_string(), "inject A->B RST seq=1");
-        let ok = build_command(Peer::B, Flags::ACK, "@5", "-1", "10").unwrap();
+        let ok = build_command(Peer::B, Flags::ACK, "@5", "-1", "10", true).unwrap();
         assert_eq!(
             ok.to_string(),
-            "inject B->A ACK seq=@5 ack=4294967295 len=10"
+            "inject B->A ACK seq=@5 ack=4294967295 len=10 inflight"
         );
-        assert!(build_command(Peer::A, Flags::NONE, "1", "", "0")
+        assert!(build_command(Peer::A, Flags::NONE, "1", "", "0", false)
             .unwrap_err()
             .contains("flag"));
-        assert!(build_command(Peer::A, Flags::ACK, "x", "1", "0")
+        assert!(build_command(Peer::A, Flags::ACK, "x", "1", "0", false)
             .unwrap_err()
             .contains("seq"));
-        assert!(build_command(Peer::A, Flags::SYN, "1", "", "99999")
+        assert!(build_command(Peer::A, Flags::SYN, "1", "", "99999", false)
             .unwrap_err()
             .contains("len"));
     }

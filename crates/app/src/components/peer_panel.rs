@@ -55,6 +55,20 @@ fn describe(action: &str) -> &'static str {
     }
 }
 
+/// The most bytes one Send button press queues (the script allows more).
+pub const MAX_SEND_BYTES: u32 = 1_000_000;
+
+/// Reads the bytes field: a whole number from 1 to [`MAX_SEND_BYTES`].
+pub fn parse_bytes(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    match text.parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_SEND_BYTES)).contains(&n) => Ok(n as u32),
+        Ok(_) => Err(format!("Send takes 1 to {MAX_SEND_BYTES} bytes.")),
+        Err(_) if text.is_empty() => Err("Enter how many bytes to send.".to_string()),
+        Err(_) => Err(format!("`{text}` is not a whole number of bytes.")),
+    }
+}
+
 /// `1.234 s` or `3:54` for longer times.
 pub fn format_left(ms: u64) -> String {
     if ms >= 60_000 {
@@ -66,15 +80,20 @@ pub fn format_left(ms: u64) -> String {
 
 #[function_component(PeerPanel)]
 pub fn peer_panel(props: &PeerPanelProps) -> Html {
-    let bytes = use_state(|| 100u32);
+    // The field's text as typed; Send uses it only when it is a byte count in range.
+    let bytes_text = use_state(|| "100".to_string());
+    let parsed_bytes = parse_bytes(&bytes_text);
+    let bytes = parsed_bytes.clone().unwrap_or(100);
     let peer = props.peer;
     let name = peer.name();
     let lower = name.to_ascii_lowercase();
 
     let buttons = CALLS.iter().map(|&(action, label)| {
-        let c = call_for(action, *bytes);
+        let c = call_for(action, bytes);
         let verdict = permitted(props.state, c);
+        let bad_bytes = action == "send" && parsed_bytes.is_err();
         let title = match verdict {
+            Ok(()) if bad_bytes => "Enter a byte count first".to_string(),
             Ok(()) => describe(action).to_string(),
             Err(e) => format!(
                 "Not in {}: {} (RFC 9293 §{})",
@@ -89,7 +108,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         };
         let reason_id = format!("why-{lower}-{action}");
         html! {
-            <button data-action={action} {onclick} disabled={verdict.is_err()} title={title.clone()}
+            <button data-action={action} {onclick} disabled={verdict.is_err() || bad_bytes} title={title.clone()}
                 aria-describedby={verdict.is_err().then(|| reason_id.clone())}>
                 { label }
                 if verdict.is_err() {
@@ -102,7 +121,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let refused: Vec<String> = CALLS
         .iter()
         .filter_map(|&(action, label)| {
-            let c = call_for(action, *bytes);
+            let c = call_for(action, bytes);
             permitted(props.state, c)
                 .err()
                 .map(|e| format!("{label}: {} (RFC 9293 §{})", e.message(), e.section(c)))
@@ -110,16 +129,13 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         .collect();
 
     let on_bytes = {
-        let bytes = bytes.clone();
-        Callback::from(move |e: Event| {
+        let bytes_text = bytes_text.clone();
+        Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            // Out-of-range or non-numeric input keeps the last good value; the field shows it.
-            match input.value().trim().parse::<u32>() {
-                Ok(n) if (1..=1_000_000).contains(&n) => bytes.set(n),
-                _ => input.set_value(&bytes.to_string()),
-            }
+            bytes_text.set(input.value());
         })
     };
+    let bytes_error_id = format!("bytes-error-{lower}");
 
     let timers = [
         (Timer::Retransmission, props.rto, "RTO"),
@@ -167,10 +183,15 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
                 { for buttons }
                 <label class="bytes">
                     <span class="visually-hidden">{ format!("Bytes for {name} to send") }</span>
-                    <input type="number" min="1" max="1000000" value={bytes.to_string()} onchange={on_bytes}
-                        aria-label={format!("Bytes for {name} to send")} />
+                    <input type="text" inputmode="numeric" value={(*bytes_text).clone()} oninput={on_bytes}
+                        aria-label={format!("Bytes for {name} to send")}
+                        aria-invalid={parsed_bytes.is_err().then_some("true")}
+                        aria-describedby={parsed_bytes.is_err().then(|| bytes_error_id.clone())} />
                     <span aria-hidden="true">{ "bytes" }</span>
                 </label>
+                if let Err(msg) = &parsed_bytes {
+                    <p id={bytes_error_id} class="error" role="alert">{ msg }</p>
+                }
             </div>
             if !refused.is_empty() {
                 <details class="why">
@@ -190,6 +211,17 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_field_explains_bad_input() {
+        assert_eq!(parse_bytes(" 250 "), Ok(250));
+        assert!(parse_bytes("0").unwrap_err().contains("1 to"));
+        assert!(parse_bytes("99999999999999").unwrap_err().contains("1 to"));
+        assert!(parse_bytes("-5")
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_bytes("").unwrap_err().contains("Enter"));
+    }
 
     #[test]
     fn time_left_formats() {

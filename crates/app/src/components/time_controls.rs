@@ -68,9 +68,11 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                     aria-valuetext={format!("event {} of {}, t = {}", props.cursor, props.len, props.now)} />
                 <span class="clock" aria-live="off">
                     { format!("t = {}", props.now) }
-                    if !live {
-                        <button class="linkish" onclick={emit(Action::Seek(props.len))}>{ " · back to live" }</button>
-                    }
+                    // Always laid out, only hidden at the live end, so that the slider keeps its
+                    // width while it is dragged to the end.
+                    <button class="linkish live-link" onclick={emit(Action::Seek(props.len))}
+                        style={live.then_some("visibility: hidden")} aria-hidden={live.then_some("true")}
+                        tabindex={if live { "-1" } else { "0" }}>{ "back to live" }</button>
                 </span>
             </div>
         </section>
