@@ -113,7 +113,8 @@ test('absurd numbers in the inject form give a message and inject nothing', asyn
     await form.locator('label.flag', { hasText: /^\s*ACK\s*$/ }).locator('input').click();
     await form.getByRole('button', { name: 'next expected' }).click();
     await inject.click();
-    await expectSegs(page, ['s1:SYN:delivered', 's2:SYN,ACK:delivered', 's3:ACK:delivered', 's4:ACK:delivered']);
+    // An injected segment enters the network like any other: it waits in flight.
+    await expectSegs(page, ['s1:SYN:delivered', 's2:SYN,ACK:delivered', 's3:ACK:delivered', 's4:ACK:in-flight']);
     assert.equal(await form.locator('[role="alert"]').count(), 0, 'the message is gone');
     await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
     await shot('05-inject-sane');
@@ -125,7 +126,7 @@ test('absurd numbers in a peer\'s byte field give a message, and Send still work
   await withApp(app.browser, app.server.url, `${NAME}-bytes`, async (page) => {
     const shot = shooter(page, NAME);
     await handshakeByClicks(page);
-    const field = page.locator('[data-peer="A"] input[type="number"]');
+    const field = page.getByLabel('Bytes for A to send');
     const alerts = () => page.locator('[role="alert"]:visible, [data-peer="A"] [role="status"]:visible').allInnerTexts();
 
     const messages = [];
@@ -143,6 +144,9 @@ test('absurd numbers in a peer\'s byte field give a message, and Send still work
       messages.push({ absurd, said, ...invalid });
       await shot(`06-bytes-${absurd.length > 5 ? 'huge' : absurd}`);
     }
+    // While the field is wrong, Send is off and the typed text stays.
+    assert.equal(await field.inputValue(), '0');
+    assert.equal(await page.locator('[data-peer="A"] [data-action="send"]').isDisabled(), true);
     // Send goes on with a sane number.
     await field.fill('1000');
     await field.press('Tab');
