@@ -260,7 +260,7 @@ pub const EDGES: &[Edge] = &[
         event: "rcv FIN,ACK",
         action: "snd ACK",
         points: &[(190.0, 613.0), (358.0, 837.0)],
-        label_at: (252.0, 700.0),
+        label_at: (300.0, 803.0),
         anchor: "end",
         vertical: false,
     },
