@@ -3,7 +3,8 @@
 # present it only checks versions and takes seconds.
 #
 #   bash scripts/setup.sh             Rust wasm target, trunk, wasm-bindgen-cli, npm tools, crates
-#   bash scripts/setup.sh --browser   also the system packages the browser tests need (apt)
+#   bash scripts/setup.sh --browser   also the system packages the tests need (apt): chromium,
+#                                     chromium-driver, tshark
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SYNACK_ROOT"
@@ -79,14 +80,16 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   echo "$lock_hash" > "$stamp"
 fi
 
-# 6. System packages for the browser tests (Debian): binary that must exist -> package providing it.
+# 6. System packages for the browser and capture tests (Debian): binary that must exist -> package providing it.
+# chromium and chromium-driver run tests/browser; tshark reads back the pcap export
+# (crates/cli/tests/pcap_tshark.rs).
 if $browser; then
   apt_packages=()
   for pair in \
     /usr/bin/chromium:chromium \
     /usr/bin/chromedriver:chromium-driver \
+    /usr/bin/tshark:tshark \
     ; do
-    # Hook: add "/usr/bin/tshark:tshark \" above when the packet-capture checks arrive.
     [[ -x "${pair%%:*}" ]] || apt_packages+=("${pair#*:}")
   done
   if ((${#apt_packages[@]})); then

@@ -1,6 +1,6 @@
 // Browser benchmark of the release build (not a test): run `node tests/browser/bench.mjs`
 // after `trunk build --release --offline`. Prints a markdown report and writes it to
-// docs-notes/browser-bench.md.
+// docs/measurements/browser-bench.md.
 //
 // (a) Navigation to the first rendered diagram, over fresh page loads: an init script
 //     watches the DOM from the start and notes performance.now() (time since navigation
@@ -23,7 +23,7 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 /** Events between two input events of a scrubber drag (a 300 px track over ~16,700 events). */
 const DRAG_STEP = 60;
-const REPORT = process.env.BENCH_REPORT ?? join(ROOT, 'docs-notes', 'browser-bench.md');
+const REPORT = process.env.BENCH_REPORT ?? join(ROOT, 'docs', 'measurements', 'browser-bench.md');
 
 /** A long transfer with 1% random loss, in 100 ms steps so that Step and Back move a little. */
 const TRANSFER_BYTES = 4_000_000;
@@ -332,7 +332,7 @@ async function main() {
     ];
     const report = lines.join('\n');
     console.log(report);
-    await mkdir(join(ROOT, 'docs-notes'), { recursive: true });
+    await mkdir(join(ROOT, 'docs', 'measurements'), { recursive: true });
     await writeFile(REPORT, report);
     console.error(`\nwritten to ${REPORT}`);
   } finally {

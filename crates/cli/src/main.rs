@@ -3,20 +3,40 @@
 //! - `synack run [--json] FILE`: prints the trace, one event per line (or as JSON).
 //! - `synack check FILE...`: runs scripts, reports every failed `expect`, ends with
 //!   `N passed, M failed`, and exits non-zero when any script failed.
+//! - `synack pcap FILE -o OUT [--include-dropped]`: writes the run's segments as a capture file.
+//! - `synack analyze FILE [--conn N]`: reads a `.pcap`/`.pcapng` capture and prints its TCP
+//!   connections, or the inferred state timeline of both ends of connection N.
+//!
+//! Exit status: 0 on success, 1 when a script fails or a file cannot be read or written, 2 for
+//! a usage error.
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use synack_core::capture::{self, Connection, Packets};
+use synack_core::pcap::{self, CaptureOptions};
 use synack_core::script::{self, Outcome, ScriptError};
 
 const USAGE: &str = "usage:
   synack run [--json] FILE     print the trace of a scenario script
-  synack check FILE...         run scripts and check their `expect` lines";
+  synack check FILE...         run scripts and check their `expect` lines
+  synack pcap FILE -o OUT [--include-dropped]
+                               write the run's segments as IPv4 packets to OUT
+                               (classic pcap; pcapng with --include-dropped,
+                               which keeps lost segments with a comment; OUT
+                               `-` is standard output)
+  synack analyze FILE [--conn N]
+                               list the TCP connections of a .pcap/.pcapng
+                               capture; with --conn N, the states both ends
+                               of connection N went through (inferred)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("check") => check(&args[1..]),
+        Some("pcap") => pcap(&args[1..]),
+        Some("analyze") => analyze(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -112,4 +132,261 @@ fn check(files: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Usage error: the message, then the usage text; exit status 2.
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("synack: {message}");
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
+}
+
+fn pcap(args: &[String]) -> ExitCode {
+    let mut input = None;
+    let mut output = None;
+    let mut options = CaptureOptions::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-o" | "--output" => match args.next() {
+                Some(path) if output.is_none() => output = Some(path.as_str()),
+                Some(_) => return usage_error("pcap: -o given twice"),
+                None => return usage_error("pcap: -o needs a file name"),
+            },
+            "--include-dropped" => options.include_dropped = true,
+            flag if flag.starts_with('-') => {
+                return usage_error(&format!("pcap: unknown option `{flag}`"))
+            }
+            path => {
+                if input.replace(path).is_some() {
+                    return usage_error("pcap: one script at a time");
+                }
+            }
+        }
+    }
+    let Some(input) = input else {
+        return usage_error("pcap: which script? (synack pcap FILE -o OUT)");
+    };
+    let Some(output) = output else {
+        return usage_error("pcap: where to? (-o OUT, or -o - for standard output)");
+    };
+    let outcome = match load(input) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let capture = pcap::capture(&outcome.sim, options);
+    let written = if output == "-" {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&capture.bytes)
+            .and_then(|()| stdout.flush())
+    } else {
+        std::fs::write(output, &capture.bytes)
+    };
+    if let Err(e) = written {
+        eprintln!("{output}: cannot write: {e}");
+        return ExitCode::FAILURE;
+    }
+    for (label, e) in &capture.skipped {
+        eprintln!("{input}: {label} left out of the capture: {e}");
+    }
+    // The summary goes to stderr, so `-o -` can be piped into tshark.
+    let mut summary = format!(
+        "wrote {} packet{} to {output} ({})",
+        capture.packets,
+        if capture.packets == 1 { "" } else { "s" },
+        capture.format.extension(),
+    );
+    if capture.dropped_included > 0 {
+        summary += &format!(
+            ", {} of them dropped by the network",
+            capture.dropped_included
+        );
+    }
+    if capture.dropped_left_out > 0 {
+        summary += &format!(
+            "; {} dropped segment{} left out (--include-dropped keeps them)",
+            capture.dropped_left_out,
+            if capture.dropped_left_out == 1 {
+                ""
+            } else {
+                "s"
+            },
+        );
+    }
+    eprintln!("{summary}");
+    // As `run`: the capture of what ran is written, but a failed script still fails.
+    for failure in &outcome.failures {
+        eprintln!("{}: expectation failed", located(input, failure));
+    }
+    if let Some(e) = &outcome.error {
+        eprintln!("{}", located(input, e));
+    }
+    if outcome.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn analyze(args: &[String]) -> ExitCode {
+    let mut input = None;
+    let mut conn: Option<usize> = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--conn" => match args.next().map(|n| n.parse::<usize>()) {
+                Some(Ok(n)) if n >= 1 => conn = Some(n),
+                _ => return usage_error("analyze: --conn needs a connection number (1, 2, …)"),
+            },
+            flag if flag.starts_with('-') => {
+                return usage_error(&format!("analyze: unknown option `{flag}`"))
+            }
+            path => {
+                if input.replace(path).is_some() {
+                    return usage_error("analyze: one capture at a time");
+                }
+            }
+        }
+    }
+    let Some(input) = input else {
+        return usage_error("analyze: which capture? (synack analyze FILE [--conn N])");
+    };
+    let bytes = match std::fs::read(input) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{input}: cannot read: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (packets, conns) = match capture::analyze(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("{input}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let t0 = packets.tcp.iter().map(|p| p.micros).min().unwrap_or(0);
+    match conn {
+        None => print_connections(input, &packets, &conns, t0),
+        Some(n) => {
+            let Some(c) = conns.get(n - 1) else {
+                eprintln!(
+                    "{input}: no connection {n} (the capture has {})",
+                    conns.len()
+                );
+                return ExitCode::FAILURE;
+            };
+            print_timeline(c, &packets, t0);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Seconds since the capture's first TCP packet, with microseconds.
+fn rel(micros: u64, t0: u64) -> String {
+    let d = micros.saturating_sub(t0);
+    format!("{}.{:06}", d / 1_000_000, d % 1_000_000)
+}
+
+fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u64) {
+    let format = match packets.format {
+        Some(capture::FileFormat::Pcap) => "pcap",
+        Some(capture::FileFormat::Pcapng) => "pcapng",
+        None => "?",
+    };
+    println!(
+        "{input}: {format}, {} frames, {} TCP packets, {} connection{}",
+        packets.frames,
+        packets.tcp.len(),
+        conns.len(),
+        if conns.len() == 1 { "" } else { "s" }
+    );
+    let w = conns
+        .iter()
+        .map(|c| c.a.to_string().len().max(c.b.to_string().len()))
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    if !conns.is_empty() {
+        println!(
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} flags",
+            "#", "A (sent the SYN)", "B", "packets", "first (s)", "last (s)", "start", "end"
+        );
+    }
+    for c in conns {
+        println!(
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {}",
+            c.index,
+            c.a.to_string(),
+            c.b.to_string(),
+            c.packets.len(),
+            rel(c.first_micros, t0),
+            rel(c.last_micros, t0),
+            c.start.to_string(),
+            c.end.to_string(),
+            c.problems.summary()
+        );
+    }
+    if !packets.skipped.is_empty() {
+        let parts: Vec<String> = packets
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        println!("skipped frames: {}", parts.join(", "));
+    }
+    if let Some(why) = &packets.stopped {
+        println!("reading stopped early: {why}");
+    }
+}
+
+fn print_timeline(c: &Connection, packets: &Packets, t0: u64) {
+    println!(
+        "connection {}: A {} <-> B {}, {} packets, start: {}, end: {}, flags: {}",
+        c.index,
+        c.a,
+        c.b,
+        c.packets.len(),
+        c.start,
+        c.end,
+        c.problems.summary()
+    );
+    let inference = capture::infer(c, &packets.tcp, None);
+    if let Some(note) = &inference.note {
+        println!("{note}");
+        return;
+    }
+    println!(
+        "{:>12}  {:<4} {:<28} {:>6}  rule (RFC 9293 section)",
+        "time (s)", "side", "from -> to", "frame"
+    );
+    for step in &inference.steps {
+        let change = format!("{} -> {}", step.from, step.to);
+        let frame = match (step.frame, step.uncertain) {
+            (Some(f), _) => format!("#{f}"),
+            (None, Some(_)) => "timer".to_string(),
+            (None, None) => "-".to_string(),
+        };
+        let mut line = format!(
+            "{:>12}  {:<4} {:<28} {:>6}  {} (§{})",
+            rel(step.micros, t0),
+            step.side.to_string(),
+            change,
+            frame,
+            step.rule.key(),
+            step.rule.section()
+        );
+        if let Some(u) = step.uncertain {
+            line += &format!("  {u}");
+        }
+        println!("{line}");
+    }
+    println!(
+        "after the last packet: A {}, B {} (a ? marks a change the capture cannot confirm)",
+        inference.final_states[0], inference.final_states[1]
+    );
 }

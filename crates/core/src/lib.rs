@@ -6,8 +6,14 @@
 //! - [`Sim`] joins two endpoints, labels every segment (`s1`, `s2`, …), lets segments be
 //!   delivered, dropped, duplicated or held, and logs every event with the RFC rule behind it.
 //! - [`script`] parses and runs `.tcps` scenario scripts.
+//! - [`wire`] encodes a segment as the bytes of a real IPv4/TCP packet; [`pcap`] writes a run
+//!   as a capture file for Wireshark.
+//! - [`capture`] reads a real `.pcap`/`.pcapng` file: its TCP connections, and the states both
+//!   ends went through, inferred with the engine.
 
+pub mod capture;
 mod endpoint;
+pub mod pcap;
 mod permit;
 mod rule;
 pub mod script;
@@ -17,9 +23,10 @@ mod sim;
 mod state;
 mod time;
 mod trace;
+pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, Endpoint, EndpointEvent, Signal, TcbView, Timer, Transmit,
+    Call, CallError, Config, Endpoint, EndpointEvent, Observed, Signal, TcbView, Timer, Transmit,
 };
 pub use permit::permitted;
 pub use rule::Rule;

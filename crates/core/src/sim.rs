@@ -63,7 +63,7 @@ impl core::fmt::Display for SimError {
             SimError::Setting(msg) => f.write_str(msg),
             SimError::Livelock { events } => write!(
                 f,
-                "stopped after {events} events in one wait: the peers keep answering each other"
+                "stopped after {events} events in one wait: too much happens in this stretch of time to simulate (endless retransmissions or answers)"
             ),
         }
     }
@@ -79,7 +79,7 @@ pub struct InFlight {
 }
 
 /// The bound on events processed by one `wait`.
-pub const MAX_EVENTS_PER_WAIT: u64 = 1_000_000;
+pub const MAX_EVENTS_PER_WAIT: u64 = 300_000;
 
 /// Default ISNs, as in RFC 9293's figures: A starts at 100, B at 300.
 pub const DEFAULT_ISN: [u32; 2] = [100, 300];
@@ -96,6 +96,8 @@ pub struct Sim {
     trace: Vec<TraceEvent>,
     /// The timer deadlines last written to the log, to log only changes.
     logged_timers: [[Option<Instant>; 3]; 2],
+    /// Scheduled arrivals are in `in_flight` order (see `next_arrival`).
+    arrivals_in_send_order: bool,
 }
 
 const TIMERS: [Timer; 3] = [Timer::Retransmission, Timer::TimeWait, Timer::Keepalive];
@@ -121,6 +123,7 @@ impl Sim {
             segments: Vec::new(),
             trace: Vec::new(),
             logged_timers: [[None; 3]; 2],
+            arrivals_in_send_order: true,
         }
     }
 
@@ -161,9 +164,30 @@ impl Sim {
 
     /// When something happens next by itself: a timer, or an arrival in auto delivery.
     pub fn next_wakeup(&self) -> Option<Instant> {
-        let arrival = self.in_flight.iter().filter_map(|f| f.arrive_at).min();
-        let timer = self.peers.iter().filter_map(Endpoint::poll_timeout).min();
-        arrival.into_iter().chain(timer).min()
+        let arrival = self.next_arrival().map(|(_, at)| at);
+        arrival.into_iter().chain(self.next_timer()).min()
+    }
+
+    /// The in-flight segment that auto delivery delivers next: its index and arrival time.
+    ///
+    /// Arrival is send time plus a latency, so while the latency stays the same the segments
+    /// arrive in the order they were sent, which is the order of `in_flight`: the first one
+    /// scheduled is the next. Only a latency change while segments fly breaks that, and
+    /// then (until the network is empty again) the earliest is searched for.
+    fn next_arrival(&self) -> Option<(usize, Instant)> {
+        if self.net.delivery == Delivery::Manual {
+            return None;
+        }
+        let scheduled = self
+            .in_flight
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.arrive_at.map(|at| (i, at)));
+        if self.arrivals_in_send_order {
+            scheduled.into_iter().next()
+        } else {
+            scheduled.min_by_key(|&(i, at)| (at, i))
+        }
     }
 
     /// The next timer deadline of either peer, ignoring arrivals.
@@ -189,7 +213,12 @@ impl Sim {
                 let peer = if key == "isn.A" { Peer::A } else { Peer::B };
                 self.peers[peer.index()].set_next_isn(isn);
             }
-            "latency" => self.net.latency = duration()?,
+            "latency" => {
+                self.net.latency = duration()?;
+                if self.in_flight.iter().any(|f| f.arrive_at.is_some()) {
+                    self.arrivals_in_send_order = false;
+                }
+            }
             "delivery" => {
                 self.net.delivery = match value {
                     "manual" => Delivery::Manual,
@@ -213,7 +242,7 @@ impl Sim {
                     "msl" => config.msl = duration()?,
                     "rto" => config.rto = duration()?.max(Duration(1)),
                     "rto.max" => config.rto_max = duration()?.max(Duration(1)),
-                    "retries" => config.retries = number()?,
+                    "retries" => config.retries = bounded(number()?, MAX_RETRIES)?,
                     "mss" => {
                         config.mss = value
                             .parse::<u16>()
@@ -230,13 +259,15 @@ impl Sim {
                     "keepalive" => {
                         config.keepalive = match value {
                             "off" => None,
-                            _ => Some(duration()?.max(Duration(1))),
+                            _ => Some(at_least_a_second(duration()?)?),
                         }
                     }
                     "keepalive.interval" => {
-                        config.keepalive_interval = duration()?.max(Duration(1))
+                        config.keepalive_interval = at_least_a_second(duration()?)?
                     }
-                    "keepalive.probes" => config.keepalive_probes = number()?,
+                    "keepalive.probes" => {
+                        config.keepalive_probes = bounded(number()?, MAX_RETRIES)?
+                    }
                     "ack.ratelimit" => config.ack_ratelimit = duration()?,
                     _ => {
                         return Err(SimError::Setting(format!(
@@ -247,6 +278,10 @@ impl Sim {
                 }
                 for ep in &mut self.peers {
                     ep.set_config(config.clone());
+                }
+                // A setting can stop a timer (keep-alive off): the log must say so.
+                for peer in Peer::BOTH {
+                    self.log_timer_changes(peer);
                 }
             }
         }
@@ -479,17 +514,29 @@ impl Sim {
     pub fn wait(&mut self, by: Duration) -> Result<(), SimError> {
         let until = self.now + by;
         let mut events = 0u64;
-        while let Some(next) = self.next_wakeup().filter(|&t| t <= until) {
+        loop {
+            if self.in_flight.is_empty() {
+                self.arrivals_in_send_order = true;
+            }
+            let arrival = self.next_arrival();
+            let timer = self.next_timer();
+            let next = match (arrival, timer) {
+                (Some((_, a)), Some(t)) => a.min(t),
+                (Some((_, a)), None) => a,
+                (None, Some(t)) => t,
+                (None, None) => break,
+            };
+            if next > until {
+                break;
+            }
             events += 1;
             if events > MAX_EVENTS_PER_WAIT {
                 return Err(SimError::Livelock { events });
             }
             self.now = next;
-            if let Some(i) = self
-                .in_flight
-                .iter()
-                .position(|f| f.arrive_at.is_some_and(|t| t <= next))
-            {
+            // At equal times arrivals come first.
+            if let Some((i, at)) = arrival.filter(|&(_, at)| at == next) {
+                debug_assert!(at <= next);
                 let label = self.in_flight.remove(i).label;
                 self.arrive(label, false);
                 continue;
@@ -535,6 +582,32 @@ pub const SETTING_KEYS: &[&str] = &[
     "ack.ratelimit",
 ];
 
+/// The most retransmissions (or keep-alive probes) a script may ask for: far past any
+/// stack's default, and small enough that a run stays short.
+pub const MAX_RETRIES: u32 = 50;
+
+fn bounded(n: u32, max: u32) -> Result<u32, SimError> {
+    if n <= max {
+        Ok(n)
+    } else {
+        Err(SimError::Setting(format!(
+            "{n} is more than the {max} allowed"
+        )))
+    }
+}
+
+/// Keep-alive times below a second would have their answers throttled (RFC 5961 §7) and
+/// would kill live connections; real stacks do not allow them either.
+fn at_least_a_second(d: Duration) -> Result<Duration, SimError> {
+    if d >= Duration::from_secs(1) {
+        Ok(d)
+    } else {
+        Err(SimError::Setting(format!(
+            "keep-alive times are at least 1s, not {d}"
+        )))
+    }
+}
+
 /// `1.5` (percent) as parts per million.
 fn parse_percent_ppm(text: &str) -> Option<u32> {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
@@ -554,6 +627,63 @@ fn parse_percent_ppm(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::Flags;
+
+    #[test]
+    fn a_latency_change_in_flight_keeps_arrivals_in_time_order() {
+        let mut sim = Sim::new();
+        sim.set("delivery", "auto").unwrap();
+        sim.set("latency", "300ms").unwrap();
+        sim.call(Peer::B, Call::Listen).unwrap();
+        sim.call(Peer::A, Call::Connect).unwrap(); // s1 arrives at 300 ms
+        sim.set("latency", "10ms").unwrap();
+        let s2 = sim.inject_in_flight(Peer::A, Segment::control(SeqNum(0), None, Flags::RST));
+        // s2 was sent later but arrives first, at 10 ms.
+        assert_eq!(sim.next_wakeup(), Some(Instant(10)));
+        sim.wait(Duration::from_millis(10)).unwrap();
+        assert_eq!(
+            sim.in_flight().iter().map(|f| f.label).collect::<Vec<_>>(),
+            vec![Label(1)]
+        );
+        assert!(sim.segment(s2).is_some());
+        sim.wait(Duration::from_millis(290)).unwrap();
+        assert_eq!(sim.state(Peer::B), State::SynReceived);
+    }
+
+    #[test]
+    fn settings_that_would_never_end_are_refused() {
+        let mut sim = Sim::new();
+        assert!(sim.set("retries", "51").is_err());
+        assert!(sim.set("keepalive.probes", "1000").is_err());
+        assert!(sim
+            .set("keepalive.interval", "500ms")
+            .unwrap_err()
+            .to_string()
+            .contains("at least 1s"));
+        assert!(sim.set("retries", "50").is_ok());
+    }
+
+    #[test]
+    fn keepalive_off_stops_an_armed_timer() {
+        let mut sim = Sim::new();
+        sim.set("keepalive", "10s").unwrap();
+        for cmd in [Call::Listen, Call::Connect] {
+            let peer = if cmd == Call::Listen {
+                Peer::B
+            } else {
+                Peer::A
+            };
+            sim.call(peer, cmd).unwrap();
+        }
+        for l in 1..=3 {
+            sim.deliver(Label(l)).unwrap();
+        }
+        assert!(sim.endpoint(Peer::A).timer(Timer::Keepalive).is_some());
+        sim.set("keepalive", "off").unwrap();
+        assert_eq!(sim.endpoint(Peer::A).timer(Timer::Keepalive), None);
+        sim.wait(Duration::from_secs(3600)).unwrap();
+        assert_eq!(sim.state(Peer::A), State::Established);
+    }
 
     #[test]
     fn percent_parsing() {

@@ -32,7 +32,7 @@ pub const TOP: f32 = 12.0;
 /// Timeline y of the initial CLOSED labels (the first event is at `STEP_PX`).
 const INITIAL_Y: f32 = 6.0;
 /// Rendered above and below the visible part, in logical units.
-const BAND_MARGIN: f32 = 300.0;
+const BAND_MARGIN: f32 = 150.0;
 /// Scroll positions are kept to this step (CSS px), so scrolling re-renders now and then,
 /// not on every scroll event; the band's margin covers the difference.
 const SCROLL_QUANTUM: f32 = 100.0;
@@ -284,6 +284,10 @@ pub fn spread(ys: impl IntoIterator<Item = f32>, gap: f32) -> Vec<f32> {
     }
     out
 }
+
+// The band's margin must reach past one scroll quantum, or scrolling within a quantum would
+// show blank space before the next render.
+const _: () = assert!(BAND_MARGIN > SCROLL_QUANTUM);
 
 /// The band of timeline y worth rendering for a container scrolled to `scroll_top` (CSS px),
 /// `height` tall, at `scale` CSS px per unit.
@@ -784,8 +788,7 @@ fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
     Some(html! {
         <g key={span.label.0} {class} data-seg={span.label.to_string()}
             data-flags={rec.segment.flags.to_string()} data-status={status.attr()}
-            tabindex="0" role="button" aria-label={name.clone()} aria-pressed={selected.to_string()}>
-            <title>{ name }</title>
+            tabindex="0" role="button" aria-label={name} aria-pressed={selected.to_string()}>
             { line("hit") }
             if selected { { line("halo") } }
             <line class="shaft" x1={num(a.x1)} y1={num(a.y1)} x2={num(sx)} y2={num(sy)}
@@ -1150,9 +1153,10 @@ mod tests {
 
     #[test]
     fn band_covers_the_view_with_a_margin() {
+        // The margin must cover at least one scroll quantum beyond the view either way.
         let (top, bottom) = band(1000.0, 500.0, 1.0);
-        assert!(top <= 1000.0 - HEAD_H - TOP - 200.0);
-        assert!(bottom >= 1599.0 - HEAD_H - TOP + 200.0);
+        assert!(top <= 1000.0 - HEAD_H - TOP - SCROLL_QUANTUM);
+        assert!(bottom >= 1599.0 - HEAD_H - TOP + SCROLL_QUANTUM);
         let (top, _) = band(0.0, 500.0, 0.5);
         assert!(top < 0.0);
     }

@@ -347,7 +347,7 @@ impl Endpoint {
     }
 
     /// Takes in data (and a FIN) that start at `seq`, in order or held for later.
-    fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
+    pub(super) fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
         self.tcb.ack_pending = true;
         if seq != self.tcb.rcv_nxt {
             self.note(if len > 0 {

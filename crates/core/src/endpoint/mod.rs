@@ -8,6 +8,7 @@
 
 mod config;
 mod input;
+mod observe;
 mod tcb;
 
 use std::collections::VecDeque;
@@ -15,6 +16,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 pub use self::config::Config;
+pub use self::observe::Observed;
 use self::tcb::{RtxEntry, Tcb};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -177,6 +179,10 @@ impl Endpoint {
     pub fn set_config(&mut self, config: Config) {
         if self.state != State::Closed {
             self.tcb.rcv_wnd = u32::from(config.window);
+        }
+        if config.keepalive.is_none() {
+            self.tcb.keepalive_deadline = None;
+            self.tcb.keepalive_probes_sent = 0;
         }
         self.config = config;
     }

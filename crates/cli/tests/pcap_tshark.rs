@@ -1,0 +1,373 @@
+//! Round trip through Wireshark's dissectors: `synack pcap` writes every built-in scenario as
+//! classic pcap and, with `--include-dropped`, as pcapng; `tshark` reads each file back, and
+//! every packet must show the flags, numbers, lengths, timestamps and comments of the segment
+//! it came from, with both checksums verified good.
+//!
+//! Skipped, with a message, when `tshark` is not installed (`scripts/test.sh` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use synack_core::pcap::{capture, CaptureOptions};
+use synack_core::wire::{self, ADDRESSES};
+use synack_core::{script, DropCause, Event, Origin, Peer, SegmentRecord, Sim};
+
+const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
+
+/// The fields asked of tshark, in column order.
+const FIELDS: [&str; 17] = [
+    "frame.time_epoch",
+    "frame.comment",
+    "ip.src",
+    "ip.id",
+    "ip.checksum.status",
+    "tcp.srcport",
+    "tcp.dstport",
+    "tcp.stream",
+    "tcp.flags",
+    "tcp.seq",
+    "tcp.seq_raw",
+    "tcp.ack",
+    "tcp.ack_raw",
+    "tcp.len",
+    "tcp.window_size_value",
+    "tcp.options.mss_val",
+    "tcp.checksum.status",
+];
+
+/// One packet as tshark dissected it: field name -> value.
+struct Dissected(Vec<String>);
+
+impl Dissected {
+    fn get(&self, field: &str) -> &str {
+        // FIELDS is the list the row was asked for, so every name used here is in it.
+        let i = FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .expect("a known field");
+        self.0.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn tshark_version() -> Option<String> {
+    let out = Command::new("tshark").arg("--version").output().ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("tshark")
+            .to_string()
+    })
+}
+
+fn scenarios() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads a capture with tshark, checksum verification on and sequence analysis explicit (so
+/// a user's preferences cannot change the outcome), no name resolution.
+fn dissect(file: &Path) -> Vec<Dissected> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-n").arg("-r").arg(file);
+    for pref in [
+        "tcp.check_checksum:TRUE",
+        "ip.check_checksum:TRUE",
+        "tcp.analyze_sequence_numbers:TRUE",
+        "tcp.relative_sequence_numbers:TRUE",
+    ] {
+        cmd.args(["-o", pref]);
+    }
+    cmd.args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"]);
+    for field in FIELDS {
+        cmd.args(["-e", field]);
+    }
+    let out = cmd.output().expect("tshark runs");
+    // tshark run as root warns on stderr ("This could be dangerous"): stderr only matters when
+    // it fails.
+    assert!(
+        out.status.success(),
+        "tshark failed on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("tshark prints UTF-8")
+        .lines()
+        .map(|line| Dissected(line.split('\t').map(str::to_string).collect()))
+        .collect()
+}
+
+fn drop_cause(sim: &Sim, rec: &SegmentRecord) -> Option<DropCause> {
+    sim.trace().iter().find_map(|e| match e.event {
+        Event::Dropped { label, cause } if label == rec.label => Some(cause),
+        _ => None,
+    })
+}
+
+/// Where tshark's relative numbers should equal ours, and what ours are counted from.
+///
+/// tshark counts a direction's relative numbers from the SYN that opened its TCP stream (and,
+/// in a stream that does not begin with that direction's SYN, from the first segment it saw,
+/// which then reads 1). synack counts from the peer's current (or last) ISN. They agree when
+/// the stream tshark put the packet in began with this sender's SYN carrying the ISN synack
+/// counts from, and the receiver's likewise for the ACK. Elsewhere, e.g. a RST from a closed
+/// port, an injected segment before any SYN, or a reused 4-tuple tshark did not split, only
+/// raw numbers are compared (they are always).
+struct RelativeBases {
+    /// (tcp.stream, sender) -> the sequence number of that sender's first SYN in the stream.
+    syn_isn: std::collections::HashMap<(String, Peer), u32>,
+    /// (tcp.stream, sender) already seen.
+    seen: std::collections::HashSet<(String, Peer)>,
+}
+
+impl RelativeBases {
+    fn new() -> RelativeBases {
+        RelativeBases {
+            syn_isn: Default::default(),
+            seen: Default::default(),
+        }
+    }
+
+    /// Notes a packet, in file order; returns the ISN tshark bases `from`'s numbers on in this
+    /// stream, if it is a SYN's.
+    fn note(&mut self, stream: &str, rec: &SegmentRecord) -> Option<u32> {
+        let key = (stream.to_string(), rec.from);
+        if self.seen.insert(key.clone()) && rec.segment.flags.syn() {
+            self.syn_isn.insert(key.clone(), rec.segment.seq.0);
+        }
+        self.syn_isn.get(&key).copied()
+    }
+
+    fn base(&self, stream: &str, peer: Peer) -> Option<u32> {
+        self.syn_isn.get(&(stream.to_string(), peer)).copied()
+    }
+}
+
+/// Compares one capture's dissection with the run; returns (problems, packets whose relative
+/// numbers were compared).
+fn compare(
+    name: &str,
+    sim: &Sim,
+    include_dropped: bool,
+    rows: &[Dissected],
+) -> (Vec<String>, usize) {
+    let expected: Vec<&SegmentRecord> = sim
+        .segments()
+        .iter()
+        .filter(|r| include_dropped || drop_cause(sim, r).is_none())
+        .collect();
+    let format = if include_dropped { "pcapng" } else { "pcap" };
+    let mut problems = Vec::new();
+    if rows.len() != expected.len() {
+        problems.push(format!(
+            "{name} ({format}): tshark read {} packets, expected {}",
+            rows.len(),
+            expected.len()
+        ));
+    }
+    let ids = wire::identifications(sim.segments());
+    let mut bases = RelativeBases::new();
+    let mut relative_compared = 0;
+    for (row, rec) in rows.iter().zip(&expected) {
+        let seg = &rec.segment;
+        let at = format!("{name} ({format}) {}", rec.label);
+        let mut check = |what: &str, got: &str, want: String| {
+            if got != want {
+                problems.push(format!(
+                    "{at}: {what}: tshark saw `{got}`, expected `{want}`"
+                ));
+            }
+        };
+        let from = ADDRESSES[rec.from.index()];
+        let to = ADDRESSES[rec.to.index()];
+        let [a, b, c, d] = from.ip;
+        check("ip.src", row.get("ip.src"), format!("{a}.{b}.{c}.{d}"));
+        check("tcp.srcport", row.get("tcp.srcport"), from.port.to_string());
+        check("tcp.dstport", row.get("tcp.dstport"), to.port.to_string());
+        check(
+            "ip.id",
+            row.get("ip.id"),
+            format!("0x{:04x}", ids[rec.label.0 as usize - 1]),
+        );
+        // tshark 4.0 prints the checksum status as its value: 1 is "Good".
+        check(
+            "ip.checksum.status",
+            row.get("ip.checksum.status"),
+            "1".into(),
+        );
+        check(
+            "tcp.checksum.status",
+            row.get("tcp.checksum.status"),
+            "1".into(),
+        );
+        check(
+            "tcp.flags",
+            row.get("tcp.flags"),
+            format!("0x{:04x}", seg.flags.bits()),
+        );
+        check("tcp.seq_raw", row.get("tcp.seq_raw"), seg.seq.0.to_string());
+        check("tcp.ack_raw", row.get("tcp.ack_raw"), seg.ack.0.to_string());
+        check("tcp.len", row.get("tcp.len"), seg.len.to_string());
+        check(
+            "tcp.window_size_value",
+            row.get("tcp.window_size_value"),
+            seg.window.to_string(),
+        );
+        check(
+            "tcp.options.mss_val",
+            row.get("tcp.options.mss_val"),
+            seg.mss.map(|m| m.to_string()).unwrap_or_default(),
+        );
+        let micros = rec.sent_at.millis() * 1000;
+        check(
+            "frame.time_epoch",
+            row.get("frame.time_epoch"),
+            format!("{}.{:06}000", micros / 1_000_000, micros % 1_000_000),
+        );
+        if include_dropped {
+            let origin = match rec.origin {
+                Origin::Sent => "",
+                Origin::Retransmission => " (retransmission)",
+                Origin::Injected => " (injected)",
+            };
+            let fate = match drop_cause(sim, rec) {
+                None => "",
+                Some(DropCause::User) => " dropped by the network",
+                Some(DropCause::Loss) => " lost to random loss",
+            };
+            check(
+                "frame.comment",
+                row.get("frame.comment"),
+                format!("{} {}->{}{origin}{fate}", rec.label, rec.from, rec.to),
+            );
+        }
+
+        // Relative numbers, where tshark's base is the ISN ours are counted from.
+        let stream = row.get("tcp.stream");
+        let seq_base = bases.note(stream, rec);
+        let our_seq_base = sim_isn_base(rec.segment.seq.0, rec.rel_seq);
+        let mut compared = false;
+        if seq_base == Some(our_seq_base) {
+            check(
+                "tcp.seq (relative)",
+                row.get("tcp.seq"),
+                rec.rel_seq.to_string(),
+            );
+            compared = true;
+        }
+        if let Some(rel_ack) = rec.rel_ack {
+            let our_ack_base = sim_isn_base(seg.ack.0, rel_ack);
+            if bases.base(stream, rec.to) == Some(our_ack_base) {
+                check(
+                    "tcp.ack (relative)",
+                    row.get("tcp.ack"),
+                    rel_ack.to_string(),
+                );
+            } else {
+                compared = false;
+            }
+        }
+        relative_compared += usize::from(compared);
+    }
+    (problems, relative_compared)
+}
+
+/// The ISN a relative number was counted from: absolute minus relative.
+fn sim_isn_base(absolute: u32, relative: u32) -> u32 {
+    absolute.wrapping_sub(relative)
+}
+
+/// Writes both captures of one scenario, reads them back, and returns the report line and
+/// any disagreement.
+fn round_trip(path: &Path, out_dir: &Path) -> (String, Vec<String>) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let source = std::fs::read_to_string(path).expect("scenario readable");
+    let outcome = script::run_source(&source).expect("scenario parses");
+    let mut line = format!("{name:34}");
+    let mut problems = Vec::new();
+    for include_dropped in [false, true] {
+        let ext = if include_dropped { "pcapng" } else { "pcap" };
+        let file = out_dir.join(format!("{}.{ext}", name.trim_end_matches(".tcps")));
+        let mut cmd = Command::new(SYNACK);
+        cmd.arg("pcap").arg(path).arg("-o").arg(&file);
+        if include_dropped {
+            cmd.arg("--include-dropped");
+        }
+        let out = cmd.output().expect("synack runs");
+        assert!(
+            out.status.success(),
+            "synack pcap {name} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The binary writes exactly what the library does.
+        let written = std::fs::read(&file).expect("capture written");
+        let options = CaptureOptions { include_dropped };
+        assert!(
+            written == capture(&outcome.sim, options).bytes,
+            "{name}: the CLI's {ext} differs from pcap::capture's"
+        );
+        let rows = dissect(&file);
+        let (found, relative) = compare(&name, &outcome.sim, include_dropped, &rows);
+        line += &format!(
+            "  {ext}: {:2} packets, relative seq/ack on {:2}: {}",
+            rows.len(),
+            relative,
+            if found.is_empty() { "ok" } else { "MISMATCH" }
+        );
+        problems.extend(found);
+    }
+    (line, problems)
+}
+
+#[test]
+fn every_scenario_reads_back_in_tshark_with_the_same_segments() {
+    let Some(version) = tshark_version() else {
+        eprintln!(
+            "SKIPPED pcap_tshark: `tshark` is not installed (Debian: apt-get install tshark; \
+             scripts/test.sh installs it)"
+        );
+        return;
+    };
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pcap_tshark");
+    std::fs::create_dir_all(&out_dir).expect("a scratch directory");
+    let files = scenarios();
+    assert!(!files.is_empty(), "no scenarios found");
+
+    // tshark takes most of a second to start; two at a time halves the wait.
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(i) else { break };
+                let result = round_trip(path, &out_dir);
+                // A poisoned lock means another worker panicked; the scope re-raises that.
+                results.lock().unwrap().push((i, result));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(i, _)| *i);
+
+    let mut problems = Vec::new();
+    println!("read back with {version}");
+    for (_, (line, found)) in results {
+        println!("{line}");
+        problems.extend(found);
+    }
+    assert!(
+        problems.is_empty(),
+        "tshark disagrees with the run:\n{}",
+        problems.join("\n")
+    );
+}
