@@ -215,7 +215,7 @@ export async function peerCall(page, peer, action) {
 export async function clickSeg(page, label) {
   const arrow = page.locator(`[data-seg="${label}"]`);
   await arrow.waitFor();
-  const line = arrow.locator('line.hit, line.shaft').first();
+  const line = arrow.locator('.hit, .shaft').first();
   await ((await line.count()) ? line : arrow).click();
 }
 

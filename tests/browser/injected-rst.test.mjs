@@ -55,7 +55,7 @@ test('an injected RST with the next expected seq resets B to CLOSED', async () =
     await shot('03-rst-delivered-b-closed');
 
     // The inspector gives B's reasoning for the RST.
-    await page.locator('[data-seg="s4"] line.hit').click();
+    await page.locator('[data-seg="s4"] .hit').click();
     const inspector = page.locator('.inspector');
     await inspector.waitFor();
     assert.match(await inspector.innerText(), /ESTABLISHED → CLOSED/);

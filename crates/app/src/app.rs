@@ -6,7 +6,7 @@ use synack_core::{Peer, Timer};
 use yew::prelude::*;
 
 use crate::components::chart::Chart;
-use crate::components::diagram::Diagram;
+use crate::components::diagram::{Diagram, DiagramProps};
 use crate::components::inject::{Inject, InjectPresets};
 use crate::components::inspector::Inspector;
 use crate::components::peer_panel::PeerPanel;
@@ -158,6 +158,7 @@ pub fn app() -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleAbsolute))
     };
+    let diagram = DiagramProps::at(&s.timeline, s.cursor);
     let presets = [
         InjectPresets::for_sender(sim, Peer::A),
         InjectPresets::for_sender(sim, Peer::B),
@@ -187,7 +188,7 @@ pub fn app() -> Html {
             </section>
             { for selection }
             <section class="diagram-panel" aria-label="State diagram">
-                <Diagram timeline={s.timeline.clone()} cursor={s.cursor} selected={s.selected_state} on_select={on_select_state} />
+                <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state} />
             </section>
             <Inject presets={presets} dispatch={dispatch.clone()} />
             <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />

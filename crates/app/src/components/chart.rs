@@ -747,8 +747,10 @@ fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
     };
 
     let (sx, sy) = shaft_end(&a);
+    // One `d` attribute rather than four coordinates: a jump of the scrubber creates every
+    // arrow of the band anew, and each attribute is a call across the wasm boundary.
     let line = |class: &'static str| {
-        html! { <line {class} x1={num(a.x1)} y1={num(a.y1)} x2={num(a.x2)} y2={num(a.y2)} /> }
+        html! { <path {class} d={segment_path(a.x1, a.y1, a.x2, a.y2)} /> }
     };
     let tip = match a.tip {
         Tip::Head => head_view(&a, "head"),
@@ -788,20 +790,23 @@ fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
     Some(html! {
         <g key={span.label.0} {class} data-seg={span.label.to_string()}
             data-flags={rec.segment.flags.to_string()} data-status={status.attr()}
-            tabindex="0" role="button" aria-label={name} aria-pressed={selected.to_string()}>
+            tabindex="0" role="button" aria-label={name} aria-pressed={selected.then_some("true")}>
             { line("hit") }
             if selected { { line("halo") } }
-            <line class="shaft" x1={num(a.x1)} y1={num(a.y1)} x2={num(sx)} y2={num(sy)}
-                pathLength={fresh.then_some("1")} />
+            <path class="shaft" d={segment_path(a.x1, a.y1, sx, sy)} pathLength={fresh.then_some("1")} />
             { tip }
             { for copy_views }
-            <text class="seg-label" x={num(mx)} y={num(my)} dy="-4" text-anchor="middle"
-                transform={format!("rotate({} {} {})", num(angle), num(mx), num(my))}>
+            <text class="seg-label" y="-4" transform={format!("translate({} {}) rotate({})", num(mx), num(my), num(angle))}>
                 <tspan class="seg-id">{ span.label.to_string() }</tspan>
                 { format!(" {summary}{suffix}") }
             </text>
         </g>
     })
+}
+
+/// The path data of a straight segment.
+fn segment_path(x1: f32, y1: f32, x2: f32, y2: f32) -> AttrValue {
+    AttrValue::from(format!("M{} {}L{} {}", num(x1), num(y1), num(x2), num(y2)))
 }
 
 fn head_view(a: &Arrow, class: &'static str) -> Html {

@@ -2,8 +2,6 @@
 //! peers' current states highlighted in their colours and the transition just taken
 //! animated along its edge.
 
-use std::rc::Rc;
-
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
@@ -12,42 +10,38 @@ use crate::explain::explain;
 use crate::svg::num;
 use crate::timeline::Timeline;
 
-#[derive(Properties, Clone)]
+/// A peer's latest transition: (event index, from, to).
+pub type Transition = (usize, State, State);
+
+/// What the diagram shows: each peer's state and latest transition at the cursor. Only these
+/// are props, so that moving through time re-renders the diagram only when they change.
+#[derive(Properties, Clone, PartialEq)]
 pub struct DiagramProps {
-    pub timeline: Rc<Timeline>,
-    pub cursor: usize,
+    pub current: [State; 2],
+    /// Each peer's latest transition.
+    pub last: [Option<Transition>; 2],
     pub selected: Option<State>,
     pub on_select: Callback<Option<State>>,
 }
 
-impl PartialEq for DiagramProps {
-    fn eq(&self, other: &DiagramProps) -> bool {
-        Rc::ptr_eq(&self.timeline, &other.timeline)
-            && self.cursor == other.cursor
-            && self.selected == other.selected
-            && self.on_select == other.on_select
+impl DiagramProps {
+    /// The diagram's view of the timeline after the first `cursor` events.
+    pub fn at(t: &Timeline, cursor: usize) -> ([State; 2], [Option<Transition>; 2]) {
+        let last = |peer| {
+            let (at, to) = *t.state_changes(peer, cursor).last()?;
+            Some((at, t.previous_state_at(peer, cursor)?, to))
+        };
+        (
+            [t.state_at(Peer::A, cursor), t.state_at(Peer::B, cursor)],
+            [last(Peer::A), last(Peer::B)],
+        )
     }
-}
-
-/// A peer's latest transition at the cursor: (event index, from, to).
-fn last_transition(t: &Timeline, peer: Peer, cursor: usize) -> Option<(usize, State, State)> {
-    let changes = t.state_changes(peer, cursor);
-    let (at, to) = *changes.last()?;
-    let from = t.previous_state_at(peer, cursor)?;
-    Some((at, from, to))
 }
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
-    let t = &props.timeline;
-    let current = [
-        t.state_at(Peer::A, props.cursor),
-        t.state_at(Peer::B, props.cursor),
-    ];
-    let last = [
-        last_transition(t, Peer::A, props.cursor),
-        last_transition(t, Peer::B, props.cursor),
-    ];
+    let current = props.current;
+    let last = props.last;
     // The most recent transition(s) of the cursor's moment are animated; older ones only
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
@@ -113,7 +107,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     }
 }
 
-fn render_edge(e: &Edge, last: &[Option<(usize, State, State)>; 2], newest: Option<usize>) -> Html {
+fn render_edge(e: &Edge, last: &[Option<Transition>; 2], newest: Option<usize>) -> Html {
     let d = e.path();
     let takers: Vec<(Peer, usize)> = Peer::BOTH
         .into_iter()
