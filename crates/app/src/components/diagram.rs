@@ -42,6 +42,23 @@ impl DiagramProps {
 pub fn diagram(props: &DiagramProps) -> Html {
     let current = props.current;
     let last = props.last;
+    // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
+    // are in within view as they change.
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        use_effect_with(current, move |current| {
+            if let Some(el) = panel.cast::<web_sys::Element>() {
+                let (width, visible) = (el.scroll_width(), el.client_width());
+                if width > visible {
+                    let (xa, _) = node_center(current[0]);
+                    let (xb, _) = node_center(current[1]);
+                    let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
+                    el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
     // The most recent transition(s) of the cursor's moment are animated; older ones only
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
@@ -86,7 +103,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     html! {
-        <div class="diagram">
+        <div class="diagram" ref={panel}>
             <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
                  aria-label="TCP state diagram (RFC 9293 Figure 5)">
                 <defs>
