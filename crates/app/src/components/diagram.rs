@@ -222,3 +222,27 @@ fn render_node(
         </g>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synack_core::script;
+
+    #[test]
+    fn the_diagram_view_follows_the_cursor() {
+        let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
+            .unwrap()
+            .sim;
+        let t = Timeline::new(&sim);
+        let (current, last) = DiagramProps::at(&t, t.len());
+        assert_eq!(current, [State::SynSent, State::SynReceived]);
+        let (_, from, to) = last[1].expect("B moved");
+        assert_eq!((from, to), (State::Listen, State::SynReceived));
+        // Before anything happened there is no transition to animate.
+        assert_eq!(DiagramProps::at(&t, 0), ([State::Closed; 2], [None, None]));
+        // While nothing changes for a peer, its latest transition stays the same event, so
+        // moving through those events does not re-render the diagram.
+        let before_b_moved = t.len() - 2;
+        assert_eq!(DiagramProps::at(&t, before_b_moved).1[0], last[0]);
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use synack_core::wire::address;
 use synack_core::{Cause, Event, Label, Origin, Sim};
 use yew::prelude::*;
 
@@ -89,7 +90,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <button class="icon" aria-label="Close the inspector" onclick={close}>{ "×" }</button>
             </header>
             <table class="fields">
-                <tr><th scope="row">{ "Ports" }</th><td colspan="2">{ format!("{} → {}", port(rec.from), port(rec.to)) }</td></tr>
+                <tr><th scope="row">{ "Addresses" }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
                 <tr><th scope="row">{ "Flags" }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
                 <tr><th></th><th scope="col">{ "relative" }</th><th scope="col">{ "absolute" }</th></tr>
                 <tr><th scope="row">{ "Seq" }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
@@ -111,14 +112,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 </ol>
             }
         </section>
-    }
-}
-
-/// The peers' ports, as the pcap export will use them.
-fn port(peer: synack_core::Peer) -> u16 {
-    match peer {
-        synack_core::Peer::A => 49152,
-        synack_core::Peer::B => 80,
     }
 }
 
