@@ -47,6 +47,39 @@ fn main() {
         "/// The scenario shown when the page opens.\npub const DEFAULT_PRESET: &str = {DEFAULT:?};\n/// Its text, embedded.\npub const DEFAULT_SCRIPT: &str = include_str!({:?});",
         default.display().to_string()
     );
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("presets.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("presets.rs"), out).expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out_dir).join("i18n.rs"), i18n()).expect("OUT_DIR is writable");
+}
+
+/// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files; the Chinese
+/// ones are fetched by name at run time.
+fn i18n() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/i18n/en");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut areas = String::from("/// Catalog areas: one file per area in web/i18n/en and web/i18n/zh.\npub const AREAS: &[&str] = &[");
+    let mut en = String::from("/// The English catalog files, embedded: (area, text).\nconst EN_FILES: &[(&str, &str)] = &[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let area = path.file_stem().and_then(|s| s.to_str()).unwrap_or("ui");
+        let _ = write!(areas, "{area:?}, ");
+        let _ = writeln!(
+            en,
+            "    ({area:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    areas.push_str("];\n");
+    en.push_str("];\n");
+    areas + &en
 }

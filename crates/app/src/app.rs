@@ -13,6 +13,7 @@ use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
 use crate::components::segment_menu::SegmentMenu;
 use crate::components::time_controls::TimeControls;
+use crate::i18n::{tr, Lang};
 use crate::presets;
 use crate::state::{Action, AppState, Notice, TICK_MS};
 use crate::timeline::SegStatus;
@@ -164,11 +165,12 @@ pub fn app() -> Html {
         InjectPresets::for_sender(sim, Peer::B),
     ];
 
+    let lang = s.lang;
     html! {
-        <>
+        <ContextProvider<Lang> context={lang}>
         <header class="top">
-            <h1><span class="logo" aria-hidden="true">{ "⇄" }</span>{ "synack" }</h1>
-            <p class="tagline">{ "the TCP state machine, one segment at a time (RFC 9293)" }</p>
+            <h1><span class="logo" aria-hidden="true">{ "⇄" }</span>{ tr(lang, "app.title") }</h1>
+            <p class="tagline">{ tr(lang, "app.tagline") }</p>
             <label class="toggle">
                 <input type="checkbox" checked={s.absolute} onchange={toggle_abs} />
                 { "absolute seq/ack" }
@@ -196,7 +198,7 @@ pub fn app() -> Html {
         <footer class="foot">
             <p>{ "Keys: → step, ← back, P play/pause, T next timer. Every transition cites RFC 9293." }</p>
         </footer>
-        </>
+        </ContextProvider<Lang>>
     }
 }
 

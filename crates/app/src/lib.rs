@@ -5,6 +5,8 @@ pub mod app;
 pub mod components;
 pub mod diagram_layout;
 pub mod explain;
+pub mod fetch;
+pub mod i18n;
 pub mod presets;
 pub mod session;
 pub mod state;

@@ -9,37 +9,8 @@ pub fn url(name: &str) -> String {
 }
 
 /// Fetches a scenario's text.
-#[cfg(target_arch = "wasm32")]
 pub async fn fetch(name: &str) -> Result<String, String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
-    let failed = |e: wasm_bindgen::JsValue| {
-        format!(
-            "cannot load {}: {}",
-            url(name),
-            e.as_string().unwrap_or_else(|| "network error".into())
-        )
-    };
-    let resp = JsFuture::from(window.fetch_with_str(&url(name)))
-        .await
-        .map_err(failed)?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(failed)?;
-    if !resp.ok() {
-        return Err(format!("cannot load {}: HTTP {}", url(name), resp.status()));
-    }
-    let text = JsFuture::from(resp.text().map_err(failed)?)
-        .await
-        .map_err(failed)?;
-    text.as_string()
-        .ok_or_else(|| format!("{} is not text", url(name)))
-}
-
-/// Natively (tests, tools) the scenarios are read from the source tree.
-#[cfg(not(target_arch = "wasm32"))]
-pub async fn fetch(name: &str) -> Result<String, String> {
-    let path = format!("{}/../../{}", env!("CARGO_MANIFEST_DIR"), url(name));
-    std::fs::read_to_string(&path).map_err(|e| format!("cannot load {path}: {e}"))
+    crate::fetch::text(&url(name)).await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use synack_core::script::{Command, ScriptError};
 use synack_core::{Call, Delivery, Duration, Label, Peer, State};
 use yew::Reducible;
 
+use crate::i18n::Lang;
 use crate::session::Session;
 use crate::timeline::Timeline;
 
@@ -45,6 +46,8 @@ pub struct AppState {
     /// The error of the last script run from the editor, with its line.
     pub script_error: Option<ScriptError>,
     pub notice: Option<Notice>,
+    /// The page's language; switched to Chinese only once its catalog is loaded.
+    pub lang: Lang,
 }
 
 impl PartialEq for AppState {
@@ -59,6 +62,7 @@ impl PartialEq for AppState {
             && self.editor == other.editor
             && self.script_error == other.script_error
             && self.notice == other.notice
+            && self.lang == other.lang
     }
 }
 
@@ -91,6 +95,8 @@ pub enum Action {
     /// Something outside the model failed (e.g. fetching a scenario): say so.
     Fail(String),
     Dismiss,
+    /// Show the page in this language (its catalog must be loaded: see `i18n::load`).
+    SetLang(Lang),
 }
 
 impl Default for AppState {
@@ -115,6 +121,7 @@ impl AppState {
             idle_ticks: 0,
             script_error: None,
             notice: None,
+            lang: Lang::default(),
         }
     }
 
@@ -353,6 +360,7 @@ impl Reducible for AppState {
             Action::ToggleAbsolute => s.absolute = !s.absolute,
             Action::Fail(message) => s.notice = Some(Notice::Error(message)),
             Action::Dismiss => s.notice = None,
+            Action::SetLang(lang) => s.lang = lang,
         }
         Rc::new(s)
     }

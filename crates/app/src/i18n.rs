@@ -1,0 +1,171 @@
+//! English and Simplified Chinese.
+//!
+//! Every piece of text the page shows is looked up by key in a catalog: `web/i18n/en/*.txt`
+//! (embedded, so the page can draw at once) and `web/i18n/zh/*.txt` (fetched when Chinese is
+//! first chosen, so that it costs the English reader nothing). One file per area of the UI, with
+//! the same name in both folders. The rule reasons are the exception on the English side: they
+//! come from `synack_core::Rule::reason`, and `zh/rules.txt` translates them by `Rule::key`.
+//!
+//! Catalog format: one `key = value` per line; `#` starts a comment line; `\n` in a value is a
+//! line break; `{name}` is a placeholder filled by [`fill`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use synack_core::Rule;
+use yew::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The code used in URLs and in `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// Reads a URL parameter or a browser language tag (`zh`, `zh-CN`, `zh-Hans-CN`, `en-GB`).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, for the toggle.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+}
+
+/// A parsed catalog: key to text. The texts are `'static`: English is embedded, and Chinese is
+/// fetched once per page and kept for its life (see [`install`]).
+pub type Catalog = HashMap<&'static str, &'static str>;
+
+/// Parses one catalog file. Malformed lines are returned as errors with their line numbers, so
+/// the tests can insist on clean files while the page skips what it cannot read.
+pub fn parse(text: &'static str) -> (Vec<(&'static str, &'static str)>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        match line.split_once(" = ") {
+            Some((key, value)) if !key.trim().is_empty() && !value.trim().is_empty() => {
+                entries.push((key.trim(), value.trim()));
+            }
+            _ => errors.push(format!("line {}: expected `key = text`", i + 1)),
+        }
+    }
+    (entries, errors)
+}
+
+thread_local! {
+    static EN: Catalog = EN_FILES.iter().flat_map(|(_, text)| parse(text).0).collect();
+    static ZH: RefCell<Option<Catalog>> = const { RefCell::new(None) };
+}
+
+/// Where the page fetches a Chinese catalog file.
+pub fn zh_url(area: &str) -> String {
+    format!("i18n/zh/{area}.txt")
+}
+
+/// Fetches every Chinese catalog file and installs them; after this, `tr(Lang::Zh, ..)` answers
+/// in Chinese. Does nothing when they are already installed.
+pub async fn load(lang: Lang) -> Result<(), String> {
+    if lang == Lang::En || ZH.with(|z| z.borrow().is_some()) {
+        return Ok(());
+    }
+    let mut texts = Vec::new();
+    for area in AREAS.iter().copied().chain(["rules"]) {
+        texts.push(crate::fetch::text(&zh_url(area)).await?);
+    }
+    install(texts);
+    Ok(())
+}
+
+/// Installs the Chinese catalog from the files' texts. The text is leaked on purpose: it is
+/// loaded at most once per page and lives as long as the page, and `'static` keys and values
+/// keep every lookup a plain borrow.
+pub fn install(texts: Vec<String>) {
+    let mut catalog = Catalog::new();
+    for text in texts {
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        catalog.extend(parse(text).0);
+    }
+    ZH.with(|z| *z.borrow_mut() = Some(catalog));
+}
+
+/// The text for `key` in `lang`. Falls back to English while Chinese is not loaded (or if a
+/// key were missing, which the tests forbid), and to the key itself as a last resort, so that a
+/// slip shows up on the page instead of breaking it.
+pub fn tr(lang: Lang, key: &'static str) -> &'static str {
+    if lang == Lang::Zh {
+        if let Some(text) = ZH.with(|z| z.borrow().as_ref().and_then(|c| c.get(key).copied())) {
+            return text;
+        }
+    }
+    EN.with(|c| c.get(key).copied()).unwrap_or(key)
+}
+
+/// Like [`tr`] for a key built at run time (e.g. `state.listen.summary`).
+pub fn tr_dyn(lang: Lang, key: &str) -> &'static str {
+    if lang == Lang::Zh {
+        if let Some(text) = ZH.with(|z| z.borrow().as_ref().and_then(|c| c.get(key).copied())) {
+            return text;
+        }
+    }
+    EN.with(|c| c.get(key).copied()).unwrap_or("")
+}
+
+/// A rule's one-line reason in `lang`.
+pub fn rule_reason(lang: Lang, rule: Rule) -> &'static str {
+    if lang == Lang::Zh {
+        let key = format!("rule.{}", rule.key());
+        if let Some(text) = ZH.with(|z| {
+            z.borrow()
+                .as_ref()
+                .and_then(|c| c.get(key.as_str()).copied())
+        }) {
+            return text;
+        }
+    }
+    rule.reason()
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.replace("\\n", "\n");
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The page's language, provided by the app as a context so that every component re-renders
+/// when it changes.
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,128 @@
+//! The two languages must say the same things: a key in one catalog and not the other fails.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/i18n");
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn keys(lang: &str, area: &str) -> BTreeSet<&'static str> {
+    let path = format!("{ROOT}/{lang}/{area}.txt");
+    let text = leak(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")));
+    let (entries, errors) = parse(text);
+    assert!(errors.is_empty(), "{path}: {errors:?}");
+    let mut seen = BTreeSet::new();
+    for (key, _) in entries {
+        assert!(seen.insert(key), "{path}: `{key}` is defined twice");
+    }
+    seen
+}
+
+#[test]
+fn both_languages_have_the_same_keys() {
+    assert!(!AREAS.is_empty());
+    for area in AREAS {
+        let en = keys("en", area);
+        let zh = keys("zh", area);
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        assert!(
+            only_en.is_empty() && only_zh.is_empty(),
+            "{area}.txt: missing in Chinese: {only_en:?}; missing in English: {only_zh:?}"
+        );
+    }
+    let zh_dir: BTreeSet<String> = std::fs::read_dir(format!("{ROOT}/zh"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let expected: BTreeSet<String> = AREAS
+        .iter()
+        .copied()
+        .chain(["rules"])
+        .map(|a| format!("{a}.txt"))
+        .collect();
+    assert_eq!(
+        zh_dir, expected,
+        "web/i18n/zh/ must mirror web/i18n/en/ plus rules.txt"
+    );
+}
+
+#[test]
+fn every_rule_reason_is_translated() {
+    let zh = keys("zh", "rules");
+    let wanted: BTreeSet<String> = Rule::ALL
+        .iter()
+        .map(|r| format!("rule.{}", r.key()))
+        .collect();
+    let have: BTreeSet<String> = zh.iter().map(|k| k.to_string()).collect();
+    let missing: Vec<_> = wanted.difference(&have).collect();
+    let unknown: Vec<_> = have.difference(&wanted).collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a Chinese reason: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "zh/rules.txt has keys no rule uses: {unknown:?}"
+    );
+}
+
+/// Every literal key the source passes to `tr(` exists in the English catalog (and so, by the
+/// test above, in the Chinese one).
+#[test]
+fn every_key_used_in_the_source_exists() {
+    let en: BTreeSet<&str> = AREAS.iter().flat_map(|a| keys("en", a)).collect();
+    let mut missing = Vec::new();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut stack = vec![std::path::PathBuf::from(src)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices("tr(") {
+                let word_start = text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                if !word_start {
+                    continue;
+                }
+                // `tr(lang, "key")`: the first string literal after the opening parenthesis,
+                // on the same line.
+                let rest = &text[i + 3..];
+                let line = rest.split('\n').next().unwrap_or("");
+                let Some(open) = line.find('"') else { continue };
+                let after = &line[open + 1..];
+                let Some(close) = after.find('"') else {
+                    continue;
+                };
+                let key = &after[..close];
+                if key.contains('.') && !key.contains(' ') && !en.contains(key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "keys used but not in web/i18n/en: {missing:?}"
+    );
+}
+
+#[test]
+fn lookups_fall_back_to_english_until_chinese_is_installed() {
+    let key = "app.title";
+    assert_eq!(tr(Lang::Zh, key), tr(Lang::En, key));
+    assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::Zh));
+    assert_eq!(Lang::from_tag("en_GB"), Some(Lang::En));
+    assert_eq!(Lang::from_tag("fr"), None);
+    assert_eq!(fill("{peer} sends", &[("peer", "A")]), "A sends");
+}
