@@ -20,6 +20,8 @@ cargo test --workspace
 
 step "scenario checks"
 cargo run -q -p synack -- check scenarios/*.tcps
+step "lesson checks"
+cargo run -q -p synack -- check lessons/*.tcps
 
 step "release build (trunk)"
 trunk build --release --offline

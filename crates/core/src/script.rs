@@ -38,6 +38,44 @@ impl fmt::Display for Num {
     }
 }
 
+/// The language of a lesson's `title` or `say` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    En,
+    Zh,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::En, Language::Zh];
+
+    /// The code written in scripts (`en`, `zh`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Zh => "zh",
+        }
+    }
+
+    /// Reads a code as written in scripts: exactly `en` or `zh`.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language's name in English, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Zh => "Chinese",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// One script command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -82,6 +120,37 @@ pub enum Command {
         peer: Peer,
         bytes: u64,
     },
+    /// *(lessons)* The lesson's title in one language. Does not change the simulation.
+    Title {
+        lang: Language,
+        text: String,
+    },
+    /// *(lessons)* A paragraph of narration for the next step, or, after the last step, of
+    /// the closing narration. Does not change the simulation.
+    Say {
+        lang: Language,
+        text: String,
+    },
+    /// *(lessons)* Before the next step, ask the learner which state this peer will be in
+    /// after it. The answer is whatever the engine does, never written in the script.
+    Ask(Peer),
+}
+
+impl Command {
+    /// A step of a lesson: a command that acts (a call, deliver, drop, dup, hold, inject or
+    /// wait), as opposed to settings, expectations and lesson text.
+    pub fn is_step(&self) -> bool {
+        matches!(
+            self,
+            Command::Call { .. }
+                | Command::Deliver(_)
+                | Command::Drop(_)
+                | Command::Dup(_)
+                | Command::Hold(_)
+                | Command::Inject { .. }
+                | Command::Wait(_)
+        )
+    }
 }
 
 impl fmt::Display for Command {
@@ -152,6 +221,9 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::ExpectReceived { peer, bytes } => write!(f, "expect {peer} received {bytes}"),
+            Command::Title { lang, text } => write!(f, "title {lang} {text}"),
+            Command::Say { lang, text } => write!(f, "say {lang} {text}"),
+            Command::Ask(peer) => write!(f, "ask {peer}"),
         }
     }
 }
@@ -403,6 +475,9 @@ fn parse_label(text: &str) -> Option<Label> {
 
 /// Parses one line; `Ok(None)` for a blank or comment line.
 pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptError> {
+    if let Some(command) = parse_text_line(line, text) {
+        return command.map(Some);
+    }
     let mut p = LineParser::new(line, text);
     let Some(first) = p.peek() else {
         return Ok(None);
@@ -475,15 +550,75 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
             Command::Wait(t.text.parse().map_err(|m: String| p.error(t.column, m))?)
         }
         "expect" => parse_expect(&mut p)?,
+        "ask" => {
+            let t = p.next("peer to ask about (A or B)")?;
+            let peer = parse_peer(t.text)
+                .ok_or_else(|| p.error(t.column, format!("`{}` is not a peer (A or B)", t.text)))?;
+            Command::Ask(peer)
+        }
         other => {
             return Err(p.error(
                 first.column,
-                format!("unknown command `{other}` (set, A, B, deliver, drop, dup, hold, inject, wait, expect)"),
+                format!("unknown command `{other}` (set, A, B, deliver, drop, dup, hold, inject, wait, expect, title, say, ask)"),
             ))
         }
     };
     p.finish()?;
     Ok(Some(command))
+}
+
+/// `title <lang> <text>` and `say <lang> <text>`: the text runs verbatim to the end of the
+/// line (`#` and quotes included), so these lines are read before comments are stripped.
+/// `None` when the line is neither.
+fn parse_text_line(line: usize, text: &str) -> Option<Result<Command, ScriptError>> {
+    let trimmed = text.trim_start();
+    let keyword = ["title", "say"].into_iter().find(|k| {
+        trimmed
+            .strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    })?;
+    // Columns count characters, 1-based, as in the rest of the parser.
+    let column_of = |rest: &str| text.chars().count() - rest.chars().count() + 1;
+    let error = |rest: &str, message: String| ScriptError {
+        line,
+        column: column_of(rest),
+        message,
+    };
+    let after_keyword = trimmed[keyword.len()..].trim_start();
+    let code_len = after_keyword
+        .find(char::is_whitespace)
+        .unwrap_or(after_keyword.len());
+    let code = &after_keyword[..code_len];
+    if code.is_empty() {
+        return Some(Err(error(
+            after_keyword,
+            format!("missing language after `{keyword}` (en or zh)"),
+        )));
+    }
+    let Some(lang) = Language::from_code(code) else {
+        return Some(Err(error(
+            after_keyword,
+            format!("`{code}` is not a language (en or zh)"),
+        )));
+    };
+    let body = after_keyword[code_len..].trim();
+    if body.is_empty() {
+        let what = if keyword == "title" {
+            "title"
+        } else {
+            "narration"
+        };
+        return Some(Err(error(
+            &after_keyword[code_len..],
+            format!("missing {what} text after `{keyword} {code}`"),
+        )));
+    }
+    let text = body.to_string();
+    Some(Ok(if keyword == "title" {
+        Command::Title { lang, text }
+    } else {
+        Command::Say { lang, text }
+    }))
 }
 
 fn check_ack_flag(
@@ -567,7 +702,80 @@ pub fn parse(source: &str) -> Result<Script, ScriptError> {
             });
         }
     }
+    check_lesson_lines(&lines)?;
     Ok(Script { lines })
+}
+
+/// The rules that tie lesson lines to steps: a step narrated in one language is narrated in
+/// the other too (so is the closing narration), an `ask` is followed by a step, and each
+/// language has at most one title. A script without lesson lines always passes.
+fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
+    let at = |line: usize, message: String| ScriptError {
+        line,
+        column: 1,
+        message,
+    };
+    // The first `say` line of each language since the last step, and the pending `ask`.
+    let mut said: [Option<usize>; 2] = [None, None];
+    let mut ask: Option<usize> = None;
+    let mut titled: [Option<usize>; 2] = [None, None];
+    let unbalanced = |said: &[Option<usize>; 2], what: &str| -> Result<(), ScriptError> {
+        for lang in Language::ALL {
+            let other = match lang {
+                Language::En => Language::Zh,
+                Language::Zh => Language::En,
+            };
+            if let (Some(line), None) = (said[lang as usize], said[other as usize]) {
+                return Err(at(
+                    line,
+                    format!(
+                        "{what} is narrated in {} but not in {}: add a `say {}` line",
+                        lang.name(),
+                        other.name(),
+                        other.code()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    };
+    for l in lines {
+        match &l.command {
+            Command::Title { lang, .. } => {
+                if let Some(first) = titled[*lang as usize] {
+                    return Err(at(
+                        l.line,
+                        format!("a second `title {lang}` (the first is on line {first})"),
+                    ));
+                }
+                titled[*lang as usize] = Some(l.line);
+            }
+            Command::Say { lang, .. } => {
+                said[*lang as usize].get_or_insert(l.line);
+            }
+            Command::Ask(_) => {
+                if let Some(first) = ask {
+                    return Err(at(
+                        l.line,
+                        format!(
+                            "a second `ask` before the same step (the first is on line {first})"
+                        ),
+                    ));
+                }
+                ask = Some(l.line);
+            }
+            c if c.is_step() => {
+                unbalanced(&said, &format!("the step on line {}", l.line))?;
+                said = [None, None];
+                ask = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(line) = ask {
+        return Err(at(line, "`ask` has no step after it to ask about".into()));
+    }
+    unbalanced(&said, "the closing narration")
 }
 
 /// Runs one command. `Ok(Some(message))` is a failed expectation; `Err` is an action the
@@ -648,6 +856,8 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
                 )));
             }
         }
+        // Lesson text is for the reader; the simulation does not see it.
+        Command::Title { .. } | Command::Say { .. } | Command::Ask(_) => {}
         Command::ExpectReceived { peer, bytes } => {
             let actual = sim.endpoint(*peer).received();
             if actual != *bytes {
@@ -749,4 +959,138 @@ pub fn run(script: &Script) -> Outcome {
 /// Parses and runs a script.
 pub fn run_source(source: &str) -> Result<Outcome, ScriptError> {
     parse(source).map(|s| run(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Command {
+        parse_line(1, text).unwrap().unwrap()
+    }
+
+    #[test]
+    fn lesson_lines_parse_and_print_back() {
+        let cases = [
+            (
+                "title en The three-way handshake",
+                Command::Title {
+                    lang: Language::En,
+                    text: "The three-way handshake".into(),
+                },
+            ),
+            (
+                "title zh 三次握手",
+                Command::Title {
+                    lang: Language::Zh,
+                    text: "三次握手".into(),
+                },
+            ),
+            (
+                "say en B answers with \"SYN,ACK\" # not a comment",
+                Command::Say {
+                    lang: Language::En,
+                    text: "B answers with \"SYN,ACK\" # not a comment".into(),
+                },
+            ),
+            (
+                "say zh B 回复 SYN,ACK：进入 SYN_RCVD",
+                Command::Say {
+                    lang: Language::Zh,
+                    text: "B 回复 SYN,ACK：进入 SYN_RCVD".into(),
+                },
+            ),
+            ("ask B", Command::Ask(Peer::B)),
+            ("ask A # who?", Command::Ask(Peer::A)),
+        ];
+        for (text, command) in cases {
+            assert_eq!(one(text), command, "{text}");
+            let printed = command.to_string();
+            assert_eq!(one(&printed), command, "{printed}");
+        }
+        // Surrounding blanks are not part of the text.
+        assert_eq!(
+            one("  say   en   two  spaces inside  \r"),
+            Command::Say {
+                lang: Language::En,
+                text: "two  spaces inside".into()
+            }
+        );
+        // A word that only starts like a keyword is not one.
+        assert!(parse_line(1, "sayen hello").is_err());
+    }
+
+    #[test]
+    fn lesson_line_errors_name_the_column() {
+        let err = |text: &str| parse_line(3, text).unwrap_err();
+        let e = err("say fr Bonjour");
+        assert_eq!((e.line, e.column), (3, 5));
+        assert!(
+            e.message.contains("`fr` is not a language"),
+            "{}",
+            e.message
+        );
+        let e = err("title");
+        assert_eq!(e.column, 6);
+        assert!(e.message.contains("missing language"), "{}", e.message);
+        let e = err("say en   ");
+        assert!(
+            e.message.contains("missing narration text"),
+            "{}",
+            e.message
+        );
+        let e = err("title zh");
+        assert!(e.message.contains("missing title text"), "{}", e.message);
+        let e = err("ask C");
+        assert_eq!(e.column, 5);
+        assert!(e.message.contains("not a peer"), "{}", e.message);
+        let e = err("ask");
+        assert!(e.message.contains("missing peer"), "{}", e.message);
+        let e = err("ask A B");
+        assert!(e.message.contains("unexpected `B`"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_step_narrated_in_one_language_only_is_an_error() {
+        let e = parse("B listen\nsay en A opens.\nA connect\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message
+                .contains("the step on line 3 is narrated in English but not in Chinese"),
+            "{}",
+            e.message
+        );
+        let e = parse("say zh 开始\nsay en Go.\nB listen\nsay zh 结束\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(
+            e.message.contains("closing narration") && e.message.contains("`say en`"),
+            "{}",
+            e.message
+        );
+        // Several paragraphs in one language and one in the other are fine.
+        let ok = "say en One.\nsay en Two.\nsay zh 一。\nB listen\nsay en End.\nsay zh 完。\n";
+        assert_eq!(parse(ok).unwrap().lines.len(), 6);
+    }
+
+    #[test]
+    fn ask_needs_a_step_and_titles_are_unique() {
+        let e = parse("B listen\nask B\nexpect B LISTEN\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("no step after it"), "{}", e.message);
+        let e = parse("ask A\nask B\nB listen\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = parse("title en One\ntitle zh 一\ntitle en Two\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("first is on line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn lesson_lines_do_not_change_the_run() {
+        let plain = "B listen\nA connect\ndeliver s1\nexpect B SYN_RCVD\n";
+        let lesson = "# Lesson\ntitle en T\ntitle zh 标题\nsay en Listen.\nsay zh 监听。\nB listen\nask B\nA connect\nsay en Deliver.\nsay zh 送达。\ndeliver s1\nexpect B SYN_RCVD\nsay en Done.\nsay zh 完。\n";
+        let a = run_source(plain).unwrap();
+        let b = run_source(lesson).unwrap();
+        assert!(a.passed() && b.passed());
+        assert_eq!(a.sim.trace(), b.sim.trace());
+    }
 }
