@@ -50,6 +50,56 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("presets.rs"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("i18n.rs"), i18n()).expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out_dir).join("lessons.rs"), lessons()).expect("OUT_DIR is writable");
+}
+
+/// Lists the guided lessons (`lessons/*.tcps`): id (file stem) and the English and Chinese
+/// titles from their `title en` / `title zh` lines (the first comment line, or the id, when
+/// one is missing). The texts are fetched when a lesson is opened.
+fn lessons() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = String::from(
+        "/// Guided lessons: (file stem, English title, Chinese title).\npub const LESSONS: &[(&str, &str, &str)] = &[\n",
+    );
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("lesson");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let fallback = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix('#'))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(stem);
+        let title = |code: &str| {
+            text.lines()
+                .find_map(|l| {
+                    let rest = l.trim().strip_prefix("title")?.trim_start();
+                    let rest = rest.strip_prefix(code)?;
+                    rest.starts_with(char::is_whitespace).then(|| rest.trim())
+                })
+                .filter(|t| !t.is_empty())
+                .unwrap_or(fallback)
+        };
+        let _ = writeln!(out, "    ({stem:?}, {:?}, {:?}),", title("en"), title("zh"));
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files; the Chinese

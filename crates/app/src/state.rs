@@ -8,6 +8,7 @@ use synack_core::{Call, Delivery, Duration, Label, Peer, State};
 use yew::Reducible;
 
 use crate::i18n::Lang;
+use crate::lesson::{Lesson, Player};
 use crate::session::Session;
 use crate::timeline::Timeline;
 
@@ -48,6 +49,8 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// The page's language; switched to Chinese only once its catalog is loaded.
     pub lang: Lang,
+    /// The guided lesson being played, if one is open.
+    pub lesson: Option<Rc<Player>>,
 }
 
 impl PartialEq for AppState {
@@ -63,6 +66,10 @@ impl PartialEq for AppState {
             && self.script_error == other.script_error
             && self.notice == other.notice
             && self.lang == other.lang
+            && match (&self.lesson, &other.lesson) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -97,6 +104,15 @@ pub enum Action {
     Dismiss,
     /// Show the page in this language (its catalog must be loaded: see `i18n::load`).
     SetLang(Lang),
+    /// Open a guided lesson: its id and script text.
+    OpenLesson(String, String),
+    /// The lesson's next step (or the end).
+    LessonStep,
+    /// The lesson's previous page.
+    LessonBack,
+    /// The learner's answer to the lesson's question.
+    Answer(State),
+    CloseLesson,
 }
 
 impl Default for AppState {
@@ -122,6 +138,7 @@ impl AppState {
             script_error: None,
             notice: None,
             lang: Lang::default(),
+            lesson: None,
         }
     }
 
@@ -259,6 +276,50 @@ impl AppState {
             .unwrap_or(0);
     }
 
+    fn open_lesson(&mut self, id: String, text: String) {
+        match Lesson::from_script(&text) {
+            Ok(lesson) => {
+                self.playing = false;
+                self.notice = None;
+                self.script_error = None;
+                self.selected_state = None;
+                self.selected_segment = None;
+                self.editor = text;
+                self.lesson = Some(Rc::new(Player::new(id, lesson)));
+                self.show_lesson();
+            }
+            Err(e) => {
+                self.notice = Some(Notice::Error(format!("Lesson {id}: {e}")));
+            }
+        }
+    }
+
+    /// Moves the lesson with `f` and shows its page: the lesson's own run (even if the user
+    /// acted meanwhile) at the page's cursor.
+    fn move_lesson(&mut self, f: impl FnOnce(&mut Player)) {
+        let Some(player) = &self.lesson else {
+            return;
+        };
+        let mut player = (**player).clone();
+        f(&mut player);
+        self.lesson = Some(Rc::new(player));
+        self.playing = false;
+        self.show_lesson();
+    }
+
+    fn show_lesson(&mut self) {
+        let Some(player) = &self.lesson else {
+            return;
+        };
+        let lesson = &player.lesson;
+        if !Rc::ptr_eq(&self.session, &lesson.session) {
+            self.session = lesson.session.clone();
+            self.timeline = lesson.timeline.clone();
+            self.editor = lesson.session.text();
+        }
+        self.cursor = player.cursor();
+    }
+
     fn next_timer(&mut self) {
         let sim = self.session.sim();
         match sim.next_timer() {
@@ -335,6 +396,10 @@ impl Reducible for AppState {
                 s.playing = s.playing && matches!(command, Command::Call { .. });
                 s.apply(command);
             }
+            // While a lesson is open, → and ← (and the step buttons) drive it.
+            Action::Step | Action::LessonStep if s.lesson.is_some() => s.move_lesson(Player::next),
+            Action::Back | Action::LessonBack if s.lesson.is_some() => s.move_lesson(Player::back),
+            Action::LessonStep | Action::LessonBack => {}
             Action::Step => {
                 s.playing = false;
                 s.step();
@@ -353,14 +418,26 @@ impl Reducible for AppState {
             Action::Pause => s.playing = false,
             Action::Tick => s.tick(),
             Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),
-            Action::Load(text) => s.load(text),
+            Action::Load(text) => {
+                s.lesson = None;
+                s.load(text)
+            }
             Action::Edit(text) => s.editor = text,
             Action::SelectSegment(l) => s.selected_segment = l,
+            // In a lesson's question, a click on a state is the answer.
+            Action::SelectState(Some(st)) | Action::Answer(st)
+                if s.lesson.as_ref().is_some_and(|p| p.asking()) =>
+            {
+                s.move_lesson(|p| p.answer(st))
+            }
+            Action::Answer(_) => {}
             Action::SelectState(st) => s.selected_state = st,
             Action::ToggleAbsolute => s.absolute = !s.absolute,
             Action::Fail(message) => s.notice = Some(Notice::Error(message)),
             Action::Dismiss => s.notice = None,
             Action::SetLang(lang) => s.lang = lang,
+            Action::OpenLesson(id, text) => s.open_lesson(id, text),
+            Action::CloseLesson => s.lesson = None,
         }
         Rc::new(s)
     }
@@ -453,6 +530,47 @@ mod tests {
         }
         assert_eq!(s.state_of(Peer::A), State::Established);
         assert_eq!(s.state_of(Peer::B), State::Established);
+    }
+
+    #[test]
+    fn a_lesson_runs_step_by_step_and_a_state_click_answers_its_question() {
+        let text = "title en T\ntitle zh 题\nB listen\nA connect\nask B\nsay en SYN.\nsay zh SYN。\ndeliver s1\nexpect B SYN_RCVD\n";
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), text.into()),
+        );
+        assert_eq!(s.editor, text);
+        assert_eq!(s.state_of(Peer::B), State::Listen);
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        s = reduce(s, Action::Step); // → drives the lesson: A connects.
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        s = reduce(s, Action::LessonStep); // The question: nothing runs yet.
+        assert_eq!(s.state_of(Peer::B), State::Listen);
+        assert!(s.lesson.as_ref().unwrap().asking());
+        s = reduce(s, Action::SelectState(Some(State::SynReceived)));
+        assert_eq!(s.selected_state, None, "a click in a question is an answer");
+        assert_eq!(s.state_of(Peer::B), State::SynReceived);
+        let (chosen, ask) = s.lesson.as_ref().unwrap().feedback().unwrap();
+        assert_eq!(chosen, ask.answer);
+        // Acting in the lesson's past is allowed; the lesson's next move shows its own run.
+        s = reduce(s, Action::Back);
+        s = reduce(s, Action::Back);
+        s = reduce(s, call(Peer::A, Call::Abort));
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        s = reduce(s, Action::LessonStep);
+        s = reduce(s, Action::Answer(State::Listen));
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        assert_eq!(s.editor, text);
+        s = reduce(s, Action::CloseLesson);
+        assert!(s.lesson.is_none());
+        s = reduce(s, Action::SelectState(Some(State::Listen)));
+        assert_eq!(s.selected_state, Some(State::Listen));
+        let bad = reduce(
+            AppState::default(),
+            Action::OpenLesson("x".into(), "A lisen\n".into()),
+        );
+        assert!(bad.lesson.is_none());
+        assert!(matches!(bad.notice, Some(Notice::Error(_))));
     }
 
     #[test]
