@@ -26,7 +26,8 @@ mod trace;
 pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, Endpoint, EndpointEvent, Observed, Signal, TcbView, Timer, Transmit,
+    Call, CallError, Config, Endpoint, EndpointEvent, Observed, Profile, Signal, TcbView, Timer,
+    Transmit,
 };
 pub use permit::permitted;
 pub use rule::Rule;

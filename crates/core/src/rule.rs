@@ -113,6 +113,16 @@ rules! {
     ZeroWindowProbe => "3.8.6.1", "peer's window zero for an RTO: one octet of new data sent to probe it";
     KeepaliveProbe => "3.8.4", "connection idle: keep-alive probe <SEQ=SND.NXT-1> sent";
     KeepaliveGiveUp => "3.8.4", "keep-alive probes unanswered: connection timed out, TCB deleted";
+
+    // The Linux profile (`set profile linux`): Linux's behaviour, not the RFC's. The section
+    // is the RFC text that Linux departs from.
+    LinuxTimeWait => "3.4.2", "Linux: the TIME-WAIT timer is a fixed 60 s (TCP_TIMEWAIT_LEN), not 2 x MSL";
+    LinuxTimeWaitExpired => "3.4.2", "Linux: 60 s TIME-WAIT over (TCP_TIMEWAIT_LEN): TCB deleted";
+    LinuxFinWait2Timer => "3.10.7.4", "Linux: our application has closed, so FIN-WAIT-2 lasts at most tcp_fin_timeout (60 s); RFC 9293 waits for the FIN indefinitely";
+    LinuxFinWait2Timeout => "3.10.7.4", "Linux: tcp_fin_timeout expired in FIN-WAIT-2 with no FIN from the peer: socket destroyed without sending anything";
+    LinuxSynGiveUp => "3.8.3", "Linux: SYN retransmitted tcp_syn_retries times (6 by default) with no answer: connection timed out";
+    LinuxSynAckGiveUp => "3.8.3", "Linux: SYN,ACK retransmitted tcp_synack_retries times (5 by default): request dropped, the listener stays in LISTEN";
+    LinuxRetransmitGiveUp => "3.8.3", "Linux: retransmitted tcp_retries2 times (15 by default): connection timed out, TCB deleted";
 }
 
 /// Serialized with its section and reason, so JSON traces explain themselves.

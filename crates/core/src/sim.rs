@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Timer};
+use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Profile, Timer};
 use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -269,6 +269,15 @@ impl Sim {
                         config.keepalive_probes = bounded(number()?, MAX_RETRIES)?
                     }
                     "ack.ratelimit" => config.ack_ratelimit = duration()?,
+                    "profile" => config.set_profile(match value {
+                        "rfc" => Profile::Rfc,
+                        "linux" => Profile::Linux,
+                        _ => return Err(bad("`rfc` or `linux`")),
+                    }),
+                    "syn.retries" => config.syn_retries = Some(bounded(number()?, MAX_RETRIES)?),
+                    "synack.retries" => {
+                        config.synack_retries = Some(bounded(number()?, MAX_RETRIES)?)
+                    }
                     _ => {
                         return Err(SimError::Setting(format!(
                             "unknown setting `{key}` (known: {})",
@@ -580,6 +589,9 @@ pub const SETTING_KEYS: &[&str] = &[
     "keepalive.interval",
     "keepalive.probes",
     "ack.ratelimit",
+    "profile",
+    "syn.retries",
+    "synack.retries",
 ];
 
 /// The most retransmissions (or keep-alive probes) a script may ask for: far past any

@@ -99,6 +99,7 @@ fn every_scenario_round_trips_through_pcap() {
             "half-close",
             "half-open-discovery",
             "handshake",
+            "linux-time-wait",
             "simultaneous-close",
             "simultaneous-open",
             "time-wait-expiry",

@@ -35,7 +35,33 @@ pub struct Config {
     /// that each find the other's ACKs unacceptable would answer each other forever. Data,
     /// SYN and FIN segments are always answered. Zero turns the limit off.
     pub ack_ratelimit: Duration,
+    /// Whose timers these are: RFC 9293's (the default) or Linux's (`set profile linux`).
+    pub profile: Profile,
+    /// Retransmissions of a SYN before an active open gives up; `None`: `retries`. Linux's
+    /// `tcp_syn_retries`.
+    pub syn_retries: Option<u32>,
+    /// Retransmissions of a SYN,ACK before a passive open goes back to LISTEN; `None`:
+    /// `retries`. Linux's `tcp_synack_retries`.
+    pub synack_retries: Option<u32>,
 }
+
+/// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
+/// profile swaps in the numbers a Linux host uses, each difference logged with a rule whose
+/// reason starts with "Linux:".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    #[default]
+    Rfc,
+    Linux,
+}
+
+/// Linux's TCP_TIMEWAIT_LEN (include/net/tcp.h): TIME-WAIT lasts 60 s whatever the MSL.
+pub const LINUX_TIME_WAIT: Duration = Duration::from_secs(60);
+/// Linux's default `tcp_fin_timeout`: an orphaned FIN-WAIT-2 socket lives this long.
+pub const LINUX_FIN_TIMEOUT: Duration = Duration::from_secs(60);
+/// Linux's TCP_RTO_MIN.
+pub const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
 impl Default for Config {
     fn default() -> Config {
@@ -51,6 +77,9 @@ impl Default for Config {
             keepalive_interval: Duration::from_secs(75),
             keepalive_probes: 9,
             ack_ratelimit: Duration::from_millis(500),
+            profile: Profile::Rfc,
+            syn_retries: None,
+            synack_retries: None,
         }
     }
 }
@@ -59,6 +88,60 @@ impl Config {
     /// The floor for a computed RTO: RFC 6298 §2.4's 1 s, unless the script chose a smaller
     /// initial RTO, which then is the floor as well.
     pub fn rto_min(&self) -> Duration {
-        self.rto.min(Duration::from_secs(1))
+        match self.profile {
+            Profile::Rfc => self.rto.min(Duration::from_secs(1)),
+            Profile::Linux => self.rto.min(LINUX_RTO_MIN),
+        }
+    }
+
+    /// Switches to a profile's timer values. The other settings (MSL, window, ...) stay.
+    /// Linux's are its defaults: initial RTO 1 s (TCP_TIMEOUT_INIT, as RFC 6298), RTO cap
+    /// 120 s (TCP_RTO_MAX), `tcp_syn_retries` 6, `tcp_synack_retries` 5, `tcp_retries2` 15.
+    pub fn set_profile(&mut self, profile: Profile) {
+        let defaults = Config::default();
+        self.profile = profile;
+        self.rto = defaults.rto;
+        self.rto_max = defaults.rto_max;
+        match profile {
+            Profile::Rfc => {
+                self.retries = defaults.retries;
+                self.syn_retries = None;
+                self.synack_retries = None;
+            }
+            Profile::Linux => {
+                self.retries = 15;
+                self.syn_retries = Some(6);
+                self.synack_retries = Some(5);
+            }
+        }
+    }
+
+    /// How long TIME-WAIT lasts: 2 x MSL (§3.4.2), or Linux's fixed 60 s.
+    pub fn time_wait(&self) -> Duration {
+        match self.profile {
+            Profile::Rfc => Duration(self.msl.0.saturating_mul(2)),
+            Profile::Linux => LINUX_TIME_WAIT,
+        }
+    }
+
+    /// How long FIN-WAIT-2 may last after our CLOSE: forever in RFC 9293, Linux's
+    /// `tcp_fin_timeout` for a socket its application has closed.
+    pub fn fin_timeout(&self) -> Option<Duration> {
+        match self.profile {
+            Profile::Rfc => None,
+            Profile::Linux => Some(LINUX_FIN_TIMEOUT),
+        }
+    }
+
+    /// Retransmissions allowed for the segment at the front of the queue in `state`: a
+    /// passive open's SYN,ACK has its own limit; an active opener's SYN (or its SYN,ACK in a
+    /// simultaneous open) another.
+    pub fn retries_in(&self, state: crate::state::State, passive: bool) -> u32 {
+        use crate::state::State;
+        match state {
+            State::SynReceived if passive => self.synack_retries.unwrap_or(self.retries),
+            State::SynSent | State::SynReceived => self.syn_retries.unwrap_or(self.retries),
+            _ => self.retries,
+        }
     }
 }

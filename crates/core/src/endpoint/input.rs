@@ -2,7 +2,7 @@
 //! RFC's order.
 
 use super::tcb::OooEntry;
-use super::{Endpoint, Signal};
+use super::{Endpoint, Profile, Signal};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
@@ -292,6 +292,12 @@ impl Endpoint {
         // same segment already took it to TIME-WAIT.
         if self.state == State::FinWait1 && self.our_fin_acked() {
             self.set_state(State::FinWait2, Rule::FinWait1FinAcked);
+            if let Some(timeout) = self.config.fin_timeout() {
+                // Linux, not RFC 9293: a socket its application closed does not wait in
+                // FIN-WAIT-2 for ever (`tcp_fin_timeout`).
+                self.note(Rule::LinuxFinWait2Timer);
+                self.tcb.tw_deadline = Some(now + timeout);
+            }
         }
     }
 
@@ -422,10 +428,13 @@ impl Endpoint {
         }
     }
 
-    /// Enters (or restarts) the 2MSL wait and turns off the other timers.
+    /// Enters (or restarts) the 2MSL wait (Linux: 60 s) and turns off the other timers.
     fn start_time_wait(&mut self, now: Instant) {
+        if self.config.profile == Profile::Linux {
+            self.note(Rule::LinuxTimeWait);
+        }
         let t = &mut self.tcb;
-        t.tw_deadline = Some(now + Duration(self.config.msl.0.saturating_mul(2)));
+        t.tw_deadline = Some(now + self.config.time_wait());
         t.rtx_deadline = None;
         t.keepalive_deadline = None;
         t.rtx_queue.clear();
@@ -518,8 +527,13 @@ impl Endpoint {
         t.srtt = Some(Duration(srtt));
         t.rttvar = Duration(rttvar);
         // The clock granularity G is one millisecond.
-        let rto = Duration(srtt + (4 * rttvar).max(1));
-        t.rto = rto.max(self.config.rto_min()).min(self.config.rto_max);
+        let rto = match self.config.profile {
+            Profile::Rfc => Duration(srtt + (4 * rttvar).max(1)).max(self.config.rto_min()),
+            // Linux keeps its variance term at least TCP_RTO_MIN (tcp_rtt_estimator's
+            // mdev_max), so its RTO is at least SRTT + 200 ms rather than a bare 200 ms.
+            Profile::Linux => Duration(srtt + (4 * rttvar).max(self.config.rto_min().0)),
+        };
+        t.rto = rto.min(self.config.rto_max);
     }
 
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::config::Config;
+pub use self::config::{Config, Profile};
 pub use self::observe::Observed;
 use self::tcb::{RtxEntry, Tcb};
 use crate::rule::Rule;
@@ -183,6 +183,9 @@ impl Endpoint {
         if config.keepalive.is_none() {
             self.tcb.keepalive_deadline = None;
             self.tcb.keepalive_probes_sent = 0;
+        }
+        if self.state == State::FinWait2 && config.fin_timeout().is_none() {
+            self.tcb.tw_deadline = None;
         }
         self.config = config;
     }
@@ -376,7 +379,14 @@ impl Endpoint {
     /// Fires every timer due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.tcb.tw_deadline.is_some_and(|t| t <= now) {
-            self.delete_tcb(Rule::TimeWaitExpired);
+            // The same timer serves Linux's FIN-WAIT-2 timeout, as in Linux itself (an
+            // orphaned FIN-WAIT-2 socket becomes a timewait socket with that substate).
+            let rule = match (self.state, self.config.profile) {
+                (State::FinWait2, _) => Rule::LinuxFinWait2Timeout,
+                (_, Profile::Linux) => Rule::LinuxTimeWaitExpired,
+                (_, Profile::Rfc) => Rule::TimeWaitExpired,
+            };
+            self.delete_tcb(rule);
             return;
         }
         if self.tcb.rtx_deadline.is_some_and(|t| t <= now) {
@@ -388,12 +398,21 @@ impl Endpoint {
     }
 
     fn on_retransmission_timeout(&mut self, now: Instant) {
-        if self.tcb.retransmissions >= self.config.retries {
+        let passive = self.tcb.passive;
+        if self.tcb.retransmissions >= self.config.retries_in(self.state, passive) {
             self.signal(Signal::TimedOut);
-            if self.state == State::SynReceived && self.tcb.passive {
-                self.return_to_listen(Rule::RetransmitGiveUpListen);
-            } else {
-                self.delete_tcb(Rule::RetransmitGiveUp);
+            let linux = self.config.profile == Profile::Linux;
+            match self.state {
+                State::SynReceived if passive => self.return_to_listen(if linux {
+                    Rule::LinuxSynAckGiveUp
+                } else {
+                    Rule::RetransmitGiveUpListen
+                }),
+                State::SynSent | State::SynReceived if linux => {
+                    self.delete_tcb(Rule::LinuxSynGiveUp)
+                }
+                _ if linux => self.delete_tcb(Rule::LinuxRetransmitGiveUp),
+                _ => self.delete_tcb(Rule::RetransmitGiveUp),
             }
             return;
         }
