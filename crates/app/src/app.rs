@@ -26,8 +26,10 @@ pub fn initial_state(fragment: &str) -> AppState {
         None => default(),
         Some(Err(msg)) => {
             let mut s = default();
-            s.notice = Some(Notice::Error(format!(
-                "The link's script could not be read ({msg}); showing the default scenario."
+            // The page opens in English; the catalog for Chinese is not loaded yet.
+            s.notice = Some(Notice::Error(crate::i18n::fill(
+                tr(Lang::En, "ui.link_unreadable"),
+                &[("msg", &msg)],
             )));
             s
         }
@@ -58,6 +60,18 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
+
+    // Language: the URL's or the browser's choice; Chinese once its catalog has arrived.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let lang = crate::i18n::browser_initial_lang();
+            if lang != Lang::En {
+                switch_lang(lang, d, false);
+            }
+        });
+    }
+    use_effect_with(state.lang, |lang| crate::i18n::apply_to_document(*lang));
 
     // Keyboard shortcuts, unless the user is typing in a field.
     {
@@ -142,7 +156,7 @@ pub fn app() -> Html {
         html! {
             <div class={class} role={role}>
                 <span>{ text }</span>
-                <button class="icon" aria-label="Dismiss" onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))}>{ "×" }</button>
+                <button class="icon" aria-label={tr(s.lang, "ui.dismiss")} onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))}>{ "×" }</button>
             </div>
         }
     });
@@ -166,6 +180,18 @@ pub fn app() -> Html {
     ];
 
     let lang = s.lang;
+    let toggle_lang = {
+        let d = state.dispatcher();
+        let other = match lang {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        };
+        Callback::from(move |_: MouseEvent| switch_lang(other, d.clone(), true))
+    };
+    let other_lang = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
     html! {
         <ContextProvider<Lang> context={lang}>
         <header class="top">
@@ -173,8 +199,11 @@ pub fn app() -> Html {
             <p class="tagline">{ tr(lang, "app.tagline") }</p>
             <label class="toggle">
                 <input type="checkbox" checked={s.absolute} onchange={toggle_abs} />
-                { "absolute seq/ack" }
+                { tr(lang, "ui.absolute") }
             </label>
+            <button class="lang-toggle" data-testid="lang-toggle" onclick={toggle_lang}
+                lang={if other_lang == Lang::Zh { "zh-Hans" } else { "en" }}
+                title={tr(lang, "app.language")}>{ other_lang.native_name() }</button>
         </header>
         <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
             now={now} dispatch={dispatch.clone()} />
@@ -184,22 +213,42 @@ pub fn app() -> Html {
                 { peer_panel(Peer::A) }
                 { peer_panel(Peer::B) }
             </div>
-            <section class="chart-panel" aria-label="Sequence chart">
+            <section class="chart-panel" aria-label={tr(lang, "ui.chart_panel")}>
                 <Chart session={s.session.clone()} timeline={s.timeline.clone()} cursor={s.cursor} now={now}
                     absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg} />
             </section>
             { for selection }
-            <section class="diagram-panel" aria-label="State diagram">
+            <section class="diagram-panel" aria-label={tr(lang, "ui.diagram_panel")}>
                 <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state} />
             </section>
             <Inject presets={presets} dispatch={dispatch.clone()} />
             <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />
         </main>
         <footer class="foot">
-            <p>{ "Keys: → step, ← back, P play/pause, T next timer. Every transition cites RFC 9293." }</p>
+            <p>{ tr(lang, "ui.footer_keys") }</p>
         </footer>
         </ContextProvider<Lang>>
     }
+}
+
+/// Shows the page in `lang`: at once for English, after fetching the catalog for Chinese (a
+/// failed fetch keeps the current language and says why). `remember` puts the choice in the
+/// URL, for a user's toggle but not for the language the page opened in.
+fn switch_lang(lang: Lang, d: UseReducerDispatcher<AppState>, remember: bool) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match crate::i18n::load(lang).await {
+            Ok(()) => {
+                if remember {
+                    crate::i18n::remember_in_url(lang);
+                }
+                d.dispatch(Action::SetLang(lang));
+            }
+            Err(e) => d.dispatch(Action::Fail(crate::i18n::fill(
+                tr(Lang::En, "ui.lang_load_failed"),
+                &[("error", &e)],
+            ))),
+        }
+    });
 }
 
 /// Adds a keydown listener to the window; dropping the guard removes it.

@@ -5,6 +5,7 @@ use synack_core::script::{Command, Num};
 use synack_core::{Flags, Peer, Sim, State};
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, use_lang, Lang};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -49,6 +50,7 @@ impl InjectPresets {
 
 /// Checks the form's fields and builds the command, or says what is wrong.
 pub fn build_command(
+    lang: Lang,
     from: Peer,
     flags: Flags,
     seq: &str,
@@ -60,19 +62,28 @@ pub fn build_command(
         let text = text.trim();
         if let Some(abs) = text.strip_prefix('@') {
             return abs.parse::<u32>().map(Num::Abs).map_err(|_| {
-                format!("{name}: `{text}` is not an absolute number (@0 to @4294967295)")
+                fill(
+                    tr(lang, "inject.err.abs"),
+                    &[("field", name), ("text", text)],
+                )
             });
         }
-        let n: i64 = text
-            .parse()
-            .map_err(|_| format!("{name}: `{text}` is not a number"))?;
+        let n: i64 = text.parse().map_err(|_| {
+            fill(
+                tr(lang, "inject.err.nan"),
+                &[("field", name), ("text", text)],
+            )
+        })?;
         if !(-(1i64 << 31)..(1i64 << 32)).contains(&n) {
-            return Err(format!("{name}: {n} is out of range"));
+            return Err(fill(
+                tr(lang, "inject.err.range"),
+                &[("field", name), ("text", text)],
+            ));
         }
         Ok(Num::Rel(n as u32))
     };
     if flags == Flags::NONE {
-        return Err("choose at least one flag".into());
+        return Err(tr(lang, "inject.err.flag").into());
     }
     let seq = num("seq", seq)?;
     let ack = if flags.ack() {
@@ -85,7 +96,7 @@ pub fn build_command(
         .parse()
         .ok()
         .filter(|&n| n <= 65_535)
-        .ok_or_else(|| format!("len: `{}` is not a length from 0 to 65535", len.trim()))?;
+        .ok_or_else(|| fill(tr(lang, "inject.err.len"), &[("text", len.trim())]))?;
     Ok(Command::Inject {
         from,
         flags,
@@ -99,6 +110,7 @@ pub fn build_command(
 
 #[function_component(Inject)]
 pub fn inject(props: &InjectProps) -> Html {
+    let lang = use_lang();
     let from = use_state(|| Peer::A);
     let flags = use_state(|| Flags::ACK);
     let seq = use_state(|| "0".to_string());
@@ -162,7 +174,7 @@ pub fn inject(props: &InjectProps) -> Html {
         let d = props.dispatch.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match build_command(*from, *flags, &seq, &ack, &len, !*now) {
+            match build_command(lang, *from, *flags, &seq, &ack, &len, !*now) {
                 Ok(cmd) => {
                     error.set(None);
                     d.emit(Action::Do(cmd));
@@ -172,25 +184,25 @@ pub fn inject(props: &InjectProps) -> Html {
         })
     };
     html! {
-        <form class="inject" {onsubmit} aria-label="Inject a segment">
+        <form class="inject" {onsubmit} aria-label={tr(lang, "inject.title")}>
             <fieldset>
-                <legend>{ "Inject a segment" }</legend>
-                <label>{ "From " }
-                    <select onchange={on_dir} aria-label="Direction">
+                <legend>{ tr(lang, "inject.title") }</legend>
+                <label>{ tr(lang, "inject.from") }{ " " }
+                    <select onchange={on_dir} aria-label={tr(lang, "inject.direction")}>
                         <option value="A" selected={*from == Peer::A}>{ "A → B" }</option>
                         <option value="B" selected={*from == Peer::B}>{ "B → A" }</option>
                     </select>
                 </label>
-                <div class="flags" role="group" aria-label="Flags">{ for flag_boxes }</div>
+                <div class="flags" role="group" aria-label={tr(lang, "inject.flags")}>{ for flag_boxes }</div>
                 <div class="numbers">
-                    <label>{ "seq " }<input class="num" value={(*seq).clone()} oninput={text_input(&seq)} aria-label="seq (relative; @n for absolute)" /></label>
-                    <label>{ "ack " }<input class="num" value={(*ack).clone()} oninput={text_input(&ack)} disabled={!flags.ack()} aria-label="ack (relative; @n for absolute)" /></label>
-                    <label>{ "len " }<input class="num" value={(*len).clone()} oninput={text_input(&len)} aria-label="payload length in bytes" /></label>
+                    <label>{ "seq " }<input class="num" value={(*seq).clone()} oninput={text_input(&seq)} aria-label={tr(lang, "inject.seq")} /></label>
+                    <label>{ "ack " }<input class="num" value={(*ack).clone()} oninput={text_input(&ack)} disabled={!flags.ack()} aria-label={tr(lang, "inject.ack")} /></label>
+                    <label>{ "len " }<input class="num" value={(*len).clone()} oninput={text_input(&len)} aria-label={tr(lang, "inject.len")} /></label>
                 </div>
-                <div class="presets" role="group" aria-label="Number presets">
-                    { preset("next expected", p.next_seq, Some(p.next_ack), "seq = the receiver's RCV.NXT, ack = its SND.NXT") }
-                    { preset("old duplicate", p.old_seq, None, "seq just below the receiver's RCV.NXT: already received") }
-                    { preset("out of window", p.out_of_window_seq, None, "seq beyond RCV.NXT + RCV.WND") }
+                <div class="presets" role="group" aria-label={tr(lang, "inject.presets")}>
+                    { preset(tr(lang, "inject.next"), p.next_seq, Some(p.next_ack), tr(lang, "inject.next_hint")) }
+                    { preset(tr(lang, "inject.old"), p.old_seq, None, tr(lang, "inject.old_hint")) }
+                    { preset(tr(lang, "inject.oow"), p.out_of_window_seq, None, tr(lang, "inject.oow_hint")) }
                 </div>
                 if let Some(msg) = &*error {
                     <p class="error" role="alert">{ msg }</p>
@@ -200,9 +212,9 @@ pub fn inject(props: &InjectProps) -> Html {
                         let now = now.clone();
                         Callback::from(move |_: Event| now.set(!*now))
                     }} />
-                    { "arrives at once (otherwise it waits in flight, like any segment)" }
+                    { tr(lang, "inject.at_once") }
                 </label>
-                <button type="submit" data-action="inject">{ "Inject" }</button>
+                <button type="submit" data-action="inject">{ tr(lang, "inject.submit") }</button>
             </fieldset>
         </form>
     }
@@ -215,22 +227,28 @@ mod tests {
 
     #[test]
     fn build_command_checks_fields() {
-        let ok = build_command(Peer::A, Flags::RST, "1", "", "0", false).unwrap();
+        let ok = build_command(Lang::En, Peer::A, Flags::RST, "1", "", "0", false).unwrap();
         assert_eq!(ok.to_string(), "inject A->B RST seq=1");
-        let ok = build_command(Peer::B, Flags::ACK, "@5", "-1", "10", true).unwrap();
+        let ok = build_command(Lang::En, Peer::B, Flags::ACK, "@5", "-1", "10", true).unwrap();
         assert_eq!(
             ok.to_string(),
             "inject B->A ACK seq=@5 ack=4294967295 len=10 inflight"
         );
-        assert!(build_command(Peer::A, Flags::NONE, "1", "", "0", false)
-            .unwrap_err()
-            .contains("flag"));
-        assert!(build_command(Peer::A, Flags::ACK, "x", "1", "0", false)
-            .unwrap_err()
-            .contains("seq"));
-        assert!(build_command(Peer::A, Flags::SYN, "1", "", "99999", false)
-            .unwrap_err()
-            .contains("len"));
+        assert!(
+            build_command(Lang::En, Peer::A, Flags::NONE, "1", "", "0", false)
+                .unwrap_err()
+                .contains("flag")
+        );
+        assert!(
+            build_command(Lang::En, Peer::A, Flags::ACK, "x", "1", "0", false)
+                .unwrap_err()
+                .contains("seq")
+        );
+        assert!(
+            build_command(Lang::En, Peer::A, Flags::SYN, "1", "", "99999", false)
+                .unwrap_err()
+                .contains("len")
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use synack_core::wire::address;
 use synack_core::{Cause, Event, Label, Origin, Sim};
 use yew::prelude::*;
 
+use crate::components::hex_view::{self, HexView};
+use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
 use crate::session::Session;
 
 #[derive(Properties, Clone)]
@@ -32,7 +34,7 @@ pub struct Reason {
 
 /// What the receiver concluded from `label`, within the first `cursor` events: every note
 /// and state change whose cause is that segment (each delivery, copies included).
-pub fn reasoning(sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
+pub fn reasoning(lang: Lang, sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
     let trace = &sim.trace()[..cursor.min(sim.trace().len())];
     trace
         .iter()
@@ -44,7 +46,7 @@ pub fn reasoning(sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
                 rule,
                 ..
             } if *l == label => Some(Reason {
-                text: format!("{from} → {to}: {}", rule.reason()),
+                text: format!("{from} → {to}: {}", rule_reason(lang, *rule)),
                 section: rule.section(),
             }),
             Event::Note {
@@ -52,7 +54,7 @@ pub fn reasoning(sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
                 rule,
                 ..
             } if *l == label => Some(Reason {
-                text: rule.reason().to_string(),
+                text: rule_reason(lang, *rule).to_string(),
                 section: rule.section(),
             }),
             _ => None,
@@ -62,20 +64,29 @@ pub fn reasoning(sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
+    let lang = use_lang();
+    // The header field shown in the hex view: chosen on a field row or on the bytes.
+    let field = use_state(|| None::<&'static str>);
     let sim = props.session.sim();
     let Some(rec) = sim.segment(props.label) else {
         return html! {};
     };
     let seg = &rec.segment;
-    let reasons = reasoning(sim, props.label, props.cursor);
+    let reasons = reasoning(lang, sim, props.label, props.cursor);
+    let on_field = {
+        let field = field.clone();
+        Callback::from(move |f: Option<&'static str>| field.set(f))
+    };
+    let pick = |name: &'static str| on_field.reform(move |_: MouseEvent| Some(name));
+    let packet = hex_view::headers(sim, props.label).map(Rc::new);
     let close = {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let origin = match rec.origin {
-        Origin::Sent => "sent",
-        Origin::Retransmission => "retransmitted",
-        Origin::Injected => "injected",
+        Origin::Sent => tr(lang, "inspector.sent"),
+        Origin::Retransmission => tr(lang, "inspector.retransmitted"),
+        Origin::Injected => tr(lang, "inspector.injected"),
     };
     let rel_ack = rec.rel_ack.map_or("—".to_string(), |a| a.to_string());
     let abs_ack = if seg.flags.ack() {
@@ -84,26 +95,38 @@ pub fn inspector(props: &InspectorProps) -> Html {
         "—".to_string()
     };
     html! {
-        <section class="inspector" aria-label={format!("Segment {}", rec.label)}>
+        <section class="inspector" aria-label={fill(tr(lang, "inspector.region"), &[("label", &rec.label.to_string())])}>
             <header>
-                <h3>{ format!("{} {}→{} ({origin} at {})", rec.label, rec.from, rec.to, rec.sent_at) }</h3>
-                <button class="icon" aria-label="Close the inspector" onclick={close}>{ "×" }</button>
+                <h3>{ fill(tr(lang, "inspector.title"), &[
+                    ("label", &rec.label.to_string()),
+                    ("from", rec.from.name()),
+                    ("to", rec.to.name()),
+                    ("origin", origin),
+                    ("t", &rec.sent_at.to_string()),
+                ]) }</h3>
+                <button class="icon" aria-label={tr(lang, "inspector.close")} onclick={close}>{ "×" }</button>
             </header>
             <table class="fields">
-                <tr><th scope="row">{ "Addresses" }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
-                <tr><th scope="row">{ "Flags" }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
-                <tr><th></th><th scope="col">{ "relative" }</th><th scope="col">{ "absolute" }</th></tr>
-                <tr><th scope="row">{ "Seq" }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
-                <tr><th scope="row">{ "Ack" }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
-                <tr><th scope="row">{ "Window" }</th><td colspan="2">{ seg.window }</td></tr>
-                <tr><th scope="row">{ "Length" }</th><td colspan="2">{ format!("{} bytes (occupies {} sequence numbers)", seg.len, seg.seg_len()) }</td></tr>
+                <tr class="pick" onclick={pick("Source Address")} onmouseenter={pick("Source Address")}><th scope="row">{ tr(lang, "inspector.addresses") }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
+                <tr class="pick" onclick={pick("Control Bits")} onmouseenter={pick("Control Bits")}><th scope="row">{ tr(lang, "inspector.flags") }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
+                <tr><th></th><th scope="col">{ tr(lang, "inspector.relative") }</th><th scope="col">{ tr(lang, "inspector.absolute") }</th></tr>
+                <tr class="pick" onclick={pick("Sequence Number")} onmouseenter={pick("Sequence Number")}><th scope="row">{ tr(lang, "inspector.seq") }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
+                <tr class="pick" onclick={pick("Acknowledgment Number")} onmouseenter={pick("Acknowledgment Number")}><th scope="row">{ tr(lang, "inspector.ack") }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
+                <tr class="pick" onclick={pick("Window")} onmouseenter={pick("Window")}><th scope="row">{ tr(lang, "inspector.window") }</th><td colspan="2">{ seg.window }</td></tr>
+                <tr class="pick" onclick={pick("Total Length")} onmouseenter={pick("Total Length")}><th scope="row">{ tr(lang, "inspector.length") }</th><td colspan="2">{ fill(tr(lang, "inspector.length_value"), &[
+                    ("len", &seg.len.to_string()),
+                    ("seqs", &seg.seg_len().to_string()),
+                ]) }</td></tr>
                 if let Some(mss) = seg.mss {
-                    <tr><th scope="row">{ "MSS option" }</th><td colspan="2">{ mss }</td></tr>
+                    <tr class="pick" onclick={pick("Option: Maximum Segment Size")} onmouseenter={pick("Option: Maximum Segment Size")}><th scope="row">{ tr(lang, "inspector.mss") }</th><td colspan="2">{ mss }</td></tr>
                 }
             </table>
-            <h4>{ format!("What {} did with it", rec.to) }</h4>
+            if let Some(packet) = packet {
+                <HexView packet={packet} selected={*field} on_select={on_field.clone()} />
+            }
+            <h4>{ fill(tr(lang, "inspector.what_did"), &[("peer", rec.to.name())]) }</h4>
             if reasons.is_empty() {
-                <p class="muted">{ "It has not arrived (yet)." }</p>
+                <p class="muted">{ tr(lang, "inspector.not_arrived") }</p>
             } else {
                 <ol class="reasons">
                     { for reasons.iter().map(|r| html! {
@@ -125,10 +148,10 @@ mod tests {
         let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
             .unwrap()
             .sim;
-        let r = reasoning(&sim, Label(1), sim.trace().len());
+        let r = reasoning(Lang::En, &sim, Label(1), sim.trace().len());
         assert_eq!(r.len(), 1);
         assert!(r[0].text.starts_with("LISTEN → SYN_RCVD"), "{:?}", r);
         assert_eq!(r[0].section, "3.10.7.2");
-        assert!(reasoning(&sim, Label(2), sim.trace().len()).is_empty());
+        assert!(reasoning(Lang::En, &sim, Label(2), sim.trace().len()).is_empty());
     }
 }

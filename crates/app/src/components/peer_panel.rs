@@ -4,6 +4,7 @@
 use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer};
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
 use crate::state::{call, Action};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -22,14 +23,14 @@ pub struct PeerPanelProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The calls offered, with the `data-action` name of each button.
+/// The calls offered: the `data-action` name of each button and the catalog key of its label.
 const CALLS: [(&str, &str); 6] = [
-    ("listen", "Listen"),
-    ("connect", "Connect"),
-    ("send", "Send"),
-    ("close", "Close"),
-    ("abort", "Abort"),
-    ("crash", "Crash"),
+    ("listen", "peer.call.listen"),
+    ("connect", "peer.call.connect"),
+    ("send", "peer.call.send"),
+    ("close", "peer.call.close"),
+    ("abort", "peer.call.abort"),
+    ("crash", "peer.call.crash"),
 ];
 
 fn call_for(action: &str, bytes: u32) -> Call {
@@ -44,14 +45,22 @@ fn call_for(action: &str, bytes: u32) -> Call {
 }
 
 /// What a call does, for its tooltip when it is allowed.
-fn describe(action: &str) -> &'static str {
+fn describe(lang: Lang, action: &str) -> &'static str {
     match action {
-        "listen" => "Passive OPEN: wait for a connection",
-        "connect" => "Active OPEN: send a SYN to the other peer",
-        "send" => "Queue bytes to send",
-        "close" => "CLOSE: no more data from this side; sends a FIN",
-        "abort" => "ABORT: drop the connection; sends a RST where the RFC says so",
-        _ => "The host crashes: the connection is forgotten and nothing is sent",
+        "listen" => tr(lang, "peer.does.listen"),
+        "connect" => tr(lang, "peer.does.connect"),
+        "send" => tr(lang, "peer.does.send"),
+        "close" => tr(lang, "peer.does.close"),
+        "abort" => tr(lang, "peer.does.abort"),
+        _ => tr(lang, "peer.does.crash"),
+    }
+}
+
+/// The RFC's error for a refused call, in `lang`.
+fn call_error(lang: Lang, e: synack_core::CallError) -> &'static str {
+    match tr_dyn(lang, &format!("peer.err.{e:?}")) {
+        "" => e.message(),
+        text => text,
     }
 }
 
@@ -59,13 +68,16 @@ fn describe(action: &str) -> &'static str {
 pub const MAX_SEND_BYTES: u32 = 1_000_000;
 
 /// Reads the bytes field: a whole number from 1 to [`MAX_SEND_BYTES`].
-pub fn parse_bytes(text: &str) -> Result<u32, String> {
+pub fn parse_bytes(lang: Lang, text: &str) -> Result<u32, String> {
     let text = text.trim();
     match text.parse::<u64>() {
         Ok(n) if (1..=u64::from(MAX_SEND_BYTES)).contains(&n) => Ok(n as u32),
-        Ok(_) => Err(format!("Send takes 1 to {MAX_SEND_BYTES} bytes.")),
-        Err(_) if text.is_empty() => Err("Enter how many bytes to send.".to_string()),
-        Err(_) => Err(format!("`{text}` is not a whole number of bytes.")),
+        Ok(_) => Err(fill(
+            tr(lang, "peer.bytes.range"),
+            &[("max", &MAX_SEND_BYTES.to_string())],
+        )),
+        Err(_) if text.is_empty() => Err(tr(lang, "peer.bytes.empty").to_string()),
+        Err(_) => Err(fill(tr(lang, "peer.bytes.nan"), &[("text", text)])),
     }
 }
 
@@ -81,25 +93,29 @@ pub fn format_left(ms: u64) -> String {
 #[function_component(PeerPanel)]
 pub fn peer_panel(props: &PeerPanelProps) -> Html {
     // The field's text as typed; Send uses it only when it is a byte count in range.
+    let lang = use_lang();
     let bytes_text = use_state(|| "100".to_string());
-    let parsed_bytes = parse_bytes(&bytes_text);
+    let parsed_bytes = parse_bytes(lang, &bytes_text);
     let bytes = parsed_bytes.clone().unwrap_or(100);
     let peer = props.peer;
     let name = peer.name();
     let lower = name.to_ascii_lowercase();
 
-    let buttons = CALLS.iter().map(|&(action, label)| {
+    let buttons = CALLS.iter().map(|&(action, label_key)| {
+        let label = tr_dyn(lang, label_key);
         let c = call_for(action, bytes);
         let verdict = permitted(props.state, c);
         let bad_bytes = action == "send" && parsed_bytes.is_err();
         let title = match verdict {
-            Ok(()) if bad_bytes => "Enter a byte count first".to_string(),
-            Ok(()) => describe(action).to_string(),
-            Err(e) => format!(
-                "Not in {}: {} (RFC 9293 §{})",
-                props.state,
-                e.message(),
-                e.section(c)
+            Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
+            Ok(()) => describe(lang, action).to_string(),
+            Err(e) => fill(
+                tr(lang, "peer.not_in"),
+                &[
+                    ("state", props.state.name()),
+                    ("error", call_error(lang, e)),
+                    ("section", e.section(c)),
+                ],
             ),
         };
         let onclick = {
@@ -120,11 +136,18 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
 
     let refused: Vec<String> = CALLS
         .iter()
-        .filter_map(|&(action, label)| {
+        .filter_map(|&(action, label_key)| {
             let c = call_for(action, bytes);
-            permitted(props.state, c)
-                .err()
-                .map(|e| format!("{label}: {} (RFC 9293 §{})", e.message(), e.section(c)))
+            permitted(props.state, c).err().map(|e| {
+                fill(
+                    tr(lang, "peer.refused"),
+                    &[
+                        ("call", tr_dyn(lang, label_key)),
+                        ("error", call_error(lang, e)),
+                        ("section", e.section(c)),
+                    ],
+                )
+            })
         })
         .collect();
 
@@ -138,25 +161,25 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let bytes_error_id = format!("bytes-error-{lower}");
 
     let timers = [
-        (Timer::Retransmission, props.rto, "RTO"),
-        (Timer::TimeWait, props.time_wait, "2MSL"),
+        (Timer::Retransmission, props.rto, "RTO", tr(lang, "peer.timer.rto")),
+        (Timer::TimeWait, props.time_wait, "2MSL", tr(lang, "peer.timer.2msl")),
     ]
     .into_iter()
-    .filter_map(|(timer, deadline, label)| {
+    .filter_map(|(timer, deadline, label, title)| {
         let deadline = deadline?;
         let left = deadline.0.saturating_sub(props.now.0);
         Some(html! {
-            <li class={format!("timer timer-{timer:?}").to_ascii_lowercase()} data-timer={label}>
+            <li class={format!("timer timer-{timer:?}").to_ascii_lowercase()} data-timer={label} title={title}>
                 <span class="timer-name">{ label }</span>
                 <span class="timer-left">{ format_left(left) }</span>
-                <span class="visually-hidden">{ " left" }</span>
+                <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
             </li>
         })
     });
 
     let tcb = props.tcb.filter(|_| props.state != State::Closed).map(|t| {
         html! {
-            <dl class="tcb" aria-label={format!("{name}'s TCB variables (absolute)")}>
+            <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
                 <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
                 <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
                 <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
@@ -171,23 +194,26 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
 
     html! {
         <section class={format!("peer peer-{lower}")} data-peer={name} data-state={props.state.name()}
-            aria-label={format!("Peer {name}")}>
+            aria-label={fill(tr(lang, "peer.title"), &[("peer", name)])}>
             <header>
-                <h2><span class="peer-dot" aria-hidden="true"></span>{ format!("Peer {name}") }</h2>
-                <output class="state" aria-live="polite" aria-label={format!("{name} state")}>{ props.state.name() }</output>
+                <h2><span class="peer-dot" aria-hidden="true"></span>{ fill(tr(lang, "peer.title"), &[("peer", name)]) }</h2>
+                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ props.state.name() }</output>
             </header>
             if let Some(signal) = props.signal {
-                <p class="signal" role="status">{ format!("{name}'s application was told: {}", signal.message()) }</p>
+                <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", match tr_dyn(lang, &format!("peer.signal.{signal:?}")) {
+                    "" => signal.message(),
+                    text => text,
+                })]) }</p>
             }
             <div class="calls">
                 { for buttons }
                 <label class="bytes">
-                    <span class="visually-hidden">{ format!("Bytes for {name} to send") }</span>
+                    <span class="visually-hidden">{ fill(tr(lang, "peer.bytes.label"), &[("peer", name)]) }</span>
                     <input type="text" inputmode="numeric" value={(*bytes_text).clone()} oninput={on_bytes}
-                        aria-label={format!("Bytes for {name} to send")}
+                        aria-label={fill(tr(lang, "peer.bytes.label"), &[("peer", name)])}
                         aria-invalid={parsed_bytes.is_err().then_some("true")}
                         aria-describedby={parsed_bytes.is_err().then(|| bytes_error_id.clone())} />
-                    <span aria-hidden="true">{ "bytes" }</span>
+                    <span aria-hidden="true">{ tr(lang, "peer.bytes.unit") }</span>
                 </label>
                 if let Err(msg) = &parsed_bytes {
                     <p id={bytes_error_id} class="error" role="alert">{ msg }</p>
@@ -195,13 +221,13 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             </div>
             if !refused.is_empty() {
                 <details class="why">
-                    <summary>{ format!("Why are some calls off in {}?", props.state) }</summary>
+                    <summary>{ fill(tr(lang, "peer.why"), &[("state", props.state.name())]) }</summary>
                     <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                 </details>
             }
-            <ul class="timers" aria-label={format!("{name}'s timers")}>{ for timers }</ul>
+            <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ for timers }</ul>
             if let Some(received) = props.received {
-                <p class="received">{ format!("received {received} bytes") }</p>
+                <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &received.to_string())]) }</p>
             }
             { for tcb }
         </section>
@@ -214,13 +240,16 @@ mod tests {
 
     #[test]
     fn bytes_field_explains_bad_input() {
-        assert_eq!(parse_bytes(" 250 "), Ok(250));
-        assert!(parse_bytes("0").unwrap_err().contains("1 to"));
-        assert!(parse_bytes("99999999999999").unwrap_err().contains("1 to"));
-        assert!(parse_bytes("-5")
+        let en = Lang::En;
+        assert_eq!(parse_bytes(en, " 250 "), Ok(250));
+        assert!(parse_bytes(en, "0").unwrap_err().contains("1 to 1000000"));
+        assert!(parse_bytes(en, "99999999999999")
             .unwrap_err()
-            .contains("not a whole number"));
-        assert!(parse_bytes("").unwrap_err().contains("Enter"));
+            .contains("1 to"));
+        assert!(parse_bytes(en, "-5")
+            .unwrap_err()
+            .contains("`-5` is not a whole number"));
+        assert!(parse_bytes(en, "").unwrap_err().contains("Enter"));
     }
 
     #[test]

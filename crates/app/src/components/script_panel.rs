@@ -4,6 +4,7 @@
 use synack_core::script::ScriptError;
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, use_lang};
 use crate::presets::PRESETS;
 use crate::state::Action;
 
@@ -16,6 +17,7 @@ pub struct ScriptPanelProps {
 
 #[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
+    let lang = use_lang();
     let copied = use_state(|| false);
     let on_input = {
         let d = props.dispatch.clone();
@@ -56,20 +58,23 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::presets::fetch(&name).await {
                     Ok(text) => d.emit(Action::Load(text)),
-                    Err(msg) => d.emit(Action::Fail(msg)),
+                    Err(msg) => d.emit(Action::Fail(fill(
+                        tr(lang, "script.fetch_failed"),
+                        &[("error", &msg)],
+                    ))),
                 }
             });
         })
     };
     let lines = props.text.lines().count().max(1);
     html! {
-        <section class="script-panel" aria-label="Scenario script">
+        <section class="script-panel" aria-label={tr(lang, "script.region")}>
             <header>
-                <h2>{ "Script" }</h2>
+                <h2>{ tr(lang, "script.title") }</h2>
                 <label class="presets-menu">
-                    <span class="visually-hidden">{ "Load a built-in scenario" }</span>
-                    <select onchange={on_preset} aria-label="Load a built-in scenario" data-action="presets">
-                        <option value="" selected=true>{ "Scenarios…" }</option>
+                    <span class="visually-hidden">{ tr(lang, "script.load") }</span>
+                    <select onchange={on_preset} aria-label={tr(lang, "script.load")} data-action="presets">
+                        <option value="" selected=true>{ tr(lang, "script.scenarios") }</option>
                         { for PRESETS.iter().map(|(name, title)| html! {
                             <option value={*name}>{ *title }</option>
                         }) }
@@ -78,17 +83,21 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             </header>
             <textarea class="script" spellcheck="false" rows={lines.clamp(6, 18).to_string()}
                 value={props.text.clone()} oninput={on_input}
-                aria-label="Script text: edit it and press Run"
+                aria-label={tr(lang, "script.text")}
                 aria-invalid={props.error.is_some().then_some("true")}
                 aria-describedby={props.error.is_some().then_some("script-error")} />
             if let Some(e) = &props.error {
                 <p id="script-error" class="error" role="alert">
-                    { format!("Line {}, column {}: {}", e.line, e.column, e.message) }
+                    { fill(tr(lang, "script.error_at"), &[
+                        ("line", &e.line.to_string()),
+                        ("column", &e.column.to_string()),
+                        ("message", &e.message),
+                    ]) }
                 </p>
             }
             <div class="buttons">
-                <button data-action="run" onclick={on_run} title="Run the script from the start (Ctrl+Enter)">{ "Run" }</button>
-                <button data-action="copy" onclick={on_copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
+                <button data-action="run" onclick={on_run} title={tr(lang, "script.run_title")}>{ tr(lang, "script.run") }</button>
+                <button data-action="copy" onclick={on_copy}>{ if *copied { tr(lang, "script.copied") } else { tr(lang, "script.copy") } }</button>
             </div>
         </section>
     }

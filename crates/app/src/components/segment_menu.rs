@@ -4,6 +4,7 @@ use synack_core::script::Command;
 use synack_core::Label;
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, use_lang};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -15,6 +16,7 @@ pub struct SegmentMenuProps {
 
 #[function_component(SegmentMenu)]
 pub fn segment_menu(props: &SegmentMenuProps) -> Html {
+    let lang = use_lang();
     let button =
         |action: &'static str, text: &'static str, command: Command, hint: &'static str| {
             let d = props.dispatch.clone();
@@ -23,12 +25,12 @@ pub fn segment_menu(props: &SegmentMenuProps) -> Html {
         };
     let l = props.label;
     html! {
-        <div class="segment-menu" role="group" aria-label={format!("Act on {l}, in flight")}>
-            { button("deliver", "Deliver now", Command::Deliver(l), "The segment arrives now") }
-            { button("drop", "Drop", Command::Drop(l), "The network loses the segment") }
-            { button("dup", "Duplicate", Command::Dup(l), "A copy arrives now; the original stays in flight") }
+        <div class="segment-menu" role="group" aria-label={fill(tr(lang, "menu.region"), &[("label", &l.to_string())])}>
+            { button("deliver", tr(lang, "menu.deliver"), Command::Deliver(l), tr(lang, "menu.deliver_hint")) }
+            { button("drop", tr(lang, "menu.drop"), Command::Drop(l), tr(lang, "menu.drop_hint")) }
+            { button("dup", tr(lang, "menu.dup"), Command::Dup(l), tr(lang, "menu.dup_hint")) }
             if !props.held {
-                { button("hold", "Hold", Command::Hold(l), "Keep it in flight: auto delivery passes it by") }
+                { button("hold", tr(lang, "menu.hold"), Command::Hold(l), tr(lang, "menu.hold_hint")) }
             }
         </div>
     }

@@ -3,6 +3,7 @@
 use synack_core::Instant;
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, use_lang};
 use crate::state::{Action, SPEED_LABELS};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -17,6 +18,7 @@ pub struct TimeControlsProps {
 
 #[function_component(TimeControls)]
 pub fn time_controls(props: &TimeControlsProps) -> Html {
+    let lang = use_lang();
     let d = &props.dispatch;
     let emit = |a: Action| {
         let d = d.clone();
@@ -42,37 +44,41 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
     };
     let live = props.cursor >= props.len;
     html! {
-        <section class="time" aria-label="Time controls">
+        <section class="time" aria-label={tr(lang, "controls.region")}>
             <div class="buttons">
                 if props.playing {
-                    <button data-action="pause" onclick={emit(Action::Pause)} title="Pause (P)">{ "❚❚ Pause" }</button>
+                    <button data-action="pause" onclick={emit(Action::Pause)} title={tr(lang, "controls.pause_title")}>{ tr(lang, "controls.pause") }</button>
                 } else {
-                    <button data-action="play" onclick={emit(Action::Play)} title="Play with auto delivery (P)">{ "▶ Play" }</button>
+                    <button data-action="play" onclick={emit(Action::Play)} title={tr(lang, "controls.play_title")}>{ tr(lang, "controls.play") }</button>
                 }
                 <label class="speed">
-                    <span class="visually-hidden">{ "Playback speed" }</span>
-                    <select onchange={on_speed} aria-label="Playback speed">
+                    <span class="visually-hidden">{ tr(lang, "controls.speed") }</span>
+                    <select onchange={on_speed} aria-label={tr(lang, "controls.speed")}>
                         { for SPEED_LABELS.iter().enumerate().map(|(i, s)| html! {
                             <option value={i.to_string()} selected={i == props.speed}>{ *s }</option>
                         }) }
                     </select>
                 </label>
-                <button data-action="back" onclick={emit(Action::Back)} disabled={props.cursor == 0} title="Step back (←)">{ "◀ Back" }</button>
-                <button data-action="step" onclick={emit(Action::Step)} title="Step to the next event (→)">{ "Step ▶" }</button>
-                <button data-action="next-timer" onclick={emit(Action::NextTimer)} title="Jump to the next timer (T)">{ "⇥ Next timer" }</button>
-                <button data-action="reset" onclick={emit(Action::Reset)} title="Start over: both peers CLOSED, empty script">{ "↺ Reset" }</button>
+                <button data-action="back" onclick={emit(Action::Back)} disabled={props.cursor == 0} title={tr(lang, "controls.back_title")}>{ tr(lang, "controls.back") }</button>
+                <button data-action="step" onclick={emit(Action::Step)} title={tr(lang, "controls.step_title")}>{ tr(lang, "controls.step") }</button>
+                <button data-action="next-timer" onclick={emit(Action::NextTimer)} title={tr(lang, "controls.next_timer_title")}>{ tr(lang, "controls.next_timer") }</button>
+                <button data-action="reset" onclick={emit(Action::Reset)} title={tr(lang, "controls.reset_title")}>{ tr(lang, "controls.reset") }</button>
             </div>
             <div class="scrubber">
                 <input type="range" min="0" max={props.len.to_string()} value={props.cursor.to_string()}
-                    oninput={on_scrub} aria-label="Timeline: events shown"
-                    aria-valuetext={format!("event {} of {}, t = {}", props.cursor, props.len, props.now)} />
+                    oninput={on_scrub} aria-label={tr(lang, "controls.timeline")}
+                    aria-valuetext={fill(tr(lang, "controls.timeline_value"), &[
+                        ("n", &props.cursor.to_string()),
+                        ("total", &props.len.to_string()),
+                        ("t", &props.now.to_string()),
+                    ])} />
                 <span class="clock" aria-live="off">
                     { format!("t = {}", props.now) }
                     // Always laid out, only hidden at the live end, so that the slider keeps its
                     // width while it is dragged to the end.
                     <button class="linkish live-link" onclick={emit(Action::Seek(props.len))}
                         style={live.then_some("visibility: hidden")} aria-hidden={live.then_some("true")}
-                        tabindex={if live { "-1" } else { "0" }}>{ "back to live" }</button>
+                        tabindex={if live { "-1" } else { "0" }}>{ tr(lang, "controls.live") }</button>
                 </span>
             </div>
         </section>
