@@ -9,6 +9,7 @@ use crate::components::chart::Chart;
 use crate::components::diagram::{Diagram, DiagramProps};
 use crate::components::inject::{Inject, InjectPresets};
 use crate::components::inspector::Inspector;
+use crate::components::lesson::{LessonPanel, LessonPicker};
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
 use crate::components::segment_menu::SegmentMenu;
@@ -174,6 +175,23 @@ pub fn app() -> Html {
         Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleAbsolute))
     };
     let diagram = DiagramProps::at(&s.timeline, s.cursor);
+    // The lesson's current step, highlighted while the page shows the lesson's own run there.
+    let lesson_step = s.lesson.as_ref().and_then(|p| {
+        let shown = std::rc::Rc::ptr_eq(&s.session, &p.lesson.session) && s.cursor == p.cursor();
+        p.current_step().filter(|_| shown)
+    });
+    let edge_highlight = lesson_step.map(|st| st.edges.clone()).unwrap_or_default();
+    let seg_highlight = lesson_step
+        .map(|st| st.segments.clone())
+        .unwrap_or_default();
+    let lesson_bar = html! {
+        <div class="lesson-bar">
+            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))} dispatch={dispatch.clone()} />
+            if let Some(p) = &s.lesson {
+                <LessonPanel player={p.clone()} dispatch={dispatch.clone()} />
+            }
+        </div>
+    };
     let presets = [
         InjectPresets::for_sender(sim, Peer::A),
         InjectPresets::for_sender(sim, Peer::B),
@@ -208,6 +226,7 @@ pub fn app() -> Html {
         <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
             now={now} dispatch={dispatch.clone()} />
         { for notice }
+        { lesson_bar }
         <main class="layout">
             <div class="peers">
                 { peer_panel(Peer::A) }
@@ -215,11 +234,13 @@ pub fn app() -> Html {
             </div>
             <section class="chart-panel" aria-label={tr(lang, "ui.chart_panel")}>
                 <Chart session={s.session.clone()} timeline={s.timeline.clone()} cursor={s.cursor} now={now}
-                    absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg} />
+                    absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg}
+                    highlight={seg_highlight} />
             </section>
             { for selection }
             <section class="diagram-panel" aria-label={tr(lang, "ui.diagram_panel")}>
-                <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state} />
+                <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state}
+                    highlight={edge_highlight} />
             </section>
             <Inject presets={presets} dispatch={dispatch.clone()} />
             <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />

@@ -60,6 +60,9 @@ pub struct ChartProps {
     pub selected: Option<Label>,
     /// A segment arrow clicked (or Enter/Space on it): `Some(label)`; empty space: `None`.
     pub on_select: Callback<Option<Label>>,
+    /// Segments to highlight: those a lesson's current step sent, delivered or dropped.
+    #[prop_or_default]
+    pub highlight: Vec<Label>,
 }
 
 impl PartialEq for ChartProps {
@@ -71,6 +74,7 @@ impl PartialEq for ChartProps {
             && self.now == other.now
             && self.absolute == other.absolute
             && self.selected == other.selected
+            && self.highlight == other.highlight
             && self.on_select == other.on_select
     }
 }
@@ -638,6 +642,7 @@ pub fn chart(props: &ChartProps) -> Html {
         absolute: props.absolute,
         selected: props.selected,
         fresh_from,
+        highlight: &props.highlight,
     };
     let arrows: Vec<Html> = t
         .segs_in_band(band_top, band_bottom, cursor)
@@ -702,6 +707,7 @@ struct Ctx<'a> {
     absolute: bool,
     selected: Option<Label>,
     fresh_from: usize,
+    highlight: &'a [Label],
 }
 
 fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
@@ -739,6 +745,7 @@ fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
         (a.tip == Tip::Paused).then_some("held"),
         selected.then_some("selected"),
         fresh.then_some("fresh"),
+        ctx.highlight.contains(&span.label).then_some("lesson-step"),
     );
     let suffix = match rec.origin {
         Origin::Sent => "",

@@ -22,6 +22,9 @@ pub struct DiagramProps {
     pub last: [Option<Transition>; 2],
     pub selected: Option<State>,
     pub on_select: Callback<Option<State>>,
+    /// Transitions to highlight: those a lesson's current step caused, (from, to).
+    #[prop_or_default]
+    pub highlight: Vec<(State, State)>,
 }
 
 impl DiagramProps {
@@ -63,7 +66,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
 
-    let edges = EDGES.iter().map(|e| render_edge(e, &last, newest));
+    let edges = EDGES
+        .iter()
+        .map(|e| render_edge(e, &last, newest, props.highlight.contains(&(e.from, e.to))));
     // A transition the figure has no edge for (a reset, an abort, a crash, a timeout) is
     // shown by a pulse on the state it lands in.
     let jumped: Vec<(State, usize)> = last
@@ -124,7 +129,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
     }
 }
 
-fn render_edge(e: &Edge, last: &[Option<Transition>; 2], newest: Option<usize>) -> Html {
+fn render_edge(
+    e: &Edge,
+    last: &[Option<Transition>; 2],
+    newest: Option<usize>,
+    highlight: bool,
+) -> Html {
     let d = e.path();
     let takers: Vec<(Peer, usize)> = Peer::BOTH
         .into_iter()
@@ -136,6 +146,9 @@ fn render_edge(e: &Edge, last: &[Option<Transition>; 2], newest: Option<usize>) 
     let mut class = classes!(e.kind.class());
     for (p, _) in &takers {
         class.push(format!("taken-{}", p.name().to_ascii_lowercase()));
+    }
+    if highlight {
+        class.push("lesson-step");
     }
     let (lx, ly) = e.label_at;
     let movers = takers

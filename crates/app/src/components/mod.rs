@@ -4,6 +4,7 @@ pub mod chart;
 pub mod diagram;
 pub mod inject;
 pub mod inspector;
+pub mod lesson;
 pub mod peer_panel;
 pub mod script_panel;
 pub mod segment_menu;

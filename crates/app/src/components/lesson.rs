@@ -1,0 +1,228 @@
+//! Guided lessons: the picker (the built-in list, titles in the page's language) and the
+//! panel of the lesson being played (narration, question and feedback, Back/Next, Exit).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
+use crate::lesson::{self, Page, Player, LESSONS};
+use crate::state::Action;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LessonPickerProps {
+    /// The open lesson's id, marked in the list.
+    pub open: Option<AttrValue>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The "Lessons" menu: a disclosure listing every lesson; choosing one fetches its text.
+#[function_component(LessonPicker)]
+pub fn lesson_picker(props: &LessonPickerProps) -> Html {
+    let lang = use_lang();
+    let details = use_node_ref();
+    let items: Vec<Html> = LESSONS.iter().enumerate().map(|(i, entry)| {
+        let id = entry.0;
+        let onclick = {
+            let d = props.dispatch.clone();
+            let details = details.clone();
+            Callback::from(move |_: MouseEvent| {
+                if let Some(el) = details.cast::<web_sys::Element>() {
+                    let _ = el.remove_attribute("open");
+                }
+                let d = d.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::fetch::text(&lesson::url(id)).await {
+                        Ok(text) => d.emit(Action::OpenLesson(id.to_owned(), text)),
+                        Err(msg) => d.emit(Action::Fail(fill(
+                            tr(lang, "lesson.fetch_failed"),
+                            &[("error", &msg)],
+                        ))),
+                    }
+                });
+            })
+        };
+        let current = props.open.as_deref() == Some(id);
+        html! {
+            <li key={id}>
+                <button type="button" class={classes!("lesson-item", current.then_some("current"))}
+                    data-testid={format!("lesson-item-{id}")} aria-current={current.then_some("true")}
+                    {onclick}>
+                    <span class="lesson-number">{ (i + 1).to_string() }</span>
+                    <span>{ lesson::list_title(entry, lang) }</span>
+                </button>
+            </li>
+        }
+    }).collect();
+    html! {
+        <details class="lesson-picker" data-testid="lesson-picker" ref={details}>
+            <summary title={tr(lang, "lesson.menu_hint")}>{ tr(lang, "lesson.menu") }</summary>
+            <ol class="lesson-list">{ for items }</ol>
+        </details>
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct LessonPanelProps {
+    pub player: Rc<Player>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for LessonPanelProps {
+    fn eq(&self, other: &LessonPanelProps) -> bool {
+        Rc::ptr_eq(&self.player, &other.player) && self.dispatch == other.dispatch
+    }
+}
+
+fn paragraphs(texts: &[String]) -> Html {
+    texts
+        .iter()
+        .map(|t| html! { <p>{ t.as_str() }</p> })
+        .collect::<Html>()
+}
+
+/// The lesson being played.
+#[function_component(LessonPanel)]
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    let lang = use_lang();
+    let p = &props.player;
+    let l = &p.lesson;
+    let n = l.steps.len();
+    let k = p.step_number();
+    let emit = |a: Action| {
+        let d = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
+    };
+    // After an answer, on a phone the learner is down at the diagram: bring the feedback
+    // back into view.
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        let answered = p.feedback().is_some();
+        use_effect_with(p.page, move |_| {
+            if answered {
+                if let Some(el) = panel.cast::<web_sys::Element>() {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
+    let to_diagram = Callback::from(|_: MouseEvent| {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".diagram-panel").ok().flatten());
+        if let Some(el) = el {
+            el.scroll_into_view();
+        }
+    });
+    let at_end = p.page == Page::End;
+    let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
+
+    let body = match p.page {
+        Page::Question(i) => {
+            let step = &l.steps[i];
+            let peer = step.ask.as_ref().map_or("B", |a| a.peer.name());
+            html! {
+                <div class="lesson-question" data-testid="lesson-question" role="status">
+                    <p class="lesson-command">
+                        { tr(lang, "lesson.this_step") }{ " " }<code>{ step.command.to_string() }</code>
+                    </p>
+                    <p class="ask"><strong>{ fill(tr(lang, "lesson.question"), &[("peer", peer)]) }</strong></p>
+                    <p class="hint">{ tr(lang, "lesson.question_hint") }</p>
+                    <button type="button" class="link to-diagram" onclick={to_diagram}>{ tr(lang, "lesson.to_diagram") }</button>
+                </div>
+            }
+        }
+        Page::Step(i) => {
+            let step = &l.steps[i];
+            html! {
+                <>
+                    { feedback(p, lang) }
+                    <div class="lesson-narration" data-testid="lesson-narration">
+                        <p class="lesson-command"><code>{ step.command.to_string() }</code></p>
+                        { paragraphs(step.narration.get(lang)) }
+                    </div>
+                </>
+            }
+        }
+        Page::End => html! {
+            <div class="lesson-narration lesson-closing" data-testid="lesson-narration">
+                { paragraphs(l.closing.get(lang)) }
+                <p class="lesson-done" data-testid="lesson-done"><strong>{ tr(lang, "lesson.done") }</strong></p>
+                <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
+            </div>
+        },
+    };
+
+    html! {
+        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
+            aria-label={tr(lang, "lesson.region")}>
+            <header>
+                <h2>{ l.title(lang).to_owned() }</h2>
+                <span class="lesson-step" data-testid="lesson-step" data-step={k.to_string()} data-steps={n.to_string()}
+                    data-page={match p.page { Page::Question(_) => "question", Page::Step(_) => "step", Page::End => "end" }}
+                    aria-label={fill(tr(lang, "lesson.step_of"), &[("k", &k.to_string()), ("n", &n.to_string())])}>
+                    { format!("{k}/{n}") }
+                </span>
+            </header>
+            { body }
+            <nav class="lesson-nav">
+                <button type="button" data-testid="lesson-back" disabled={at_start}
+                    aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
+                    { "← " }{ tr(lang, "lesson.back") }
+                </button>
+                <button type="button" class="primary" data-testid="lesson-next" disabled={at_end || p.asking()}
+                    aria-label={tr(lang, "lesson.next_label")} onclick={emit(Action::LessonStep)}>
+                    { tr(lang, "lesson.next") }{ " →" }
+                </button>
+                <button type="button" class="lesson-exit" data-testid="lesson-exit"
+                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
+                    { tr(lang, "lesson.exit") }
+                </button>
+            </nav>
+        </section>
+    }
+}
+
+/// Right or wrong, and why: the rule behind the peer's state and its RFC section.
+fn feedback(p: &Player, lang: Lang) -> Html {
+    let Some((chosen, ask)) = p.feedback() else {
+        return Html::default();
+    };
+    let right = chosen == ask.answer;
+    let peer = ask.peer.name();
+    let verdict = if right {
+        fill(
+            tr(lang, "lesson.right"),
+            &[("peer", peer), ("state", ask.answer.name())],
+        )
+    } else {
+        fill(
+            tr(lang, "lesson.wrong"),
+            &[
+                ("peer", peer),
+                ("chosen", chosen.name()),
+                ("state", ask.answer.name()),
+            ],
+        )
+    };
+    let why = ask.rule.map(|rule| {
+        html! {
+            <p class="why">
+                { fill(tr(lang, "lesson.why"), &[("reason", rule_reason(lang, rule))]) }
+                { " " }
+                <span class="rfc">{ fill(tr(lang, "lesson.rfc"), &[("section", rule.section())]) }</span>
+            </p>
+        }
+    });
+    html! {
+        <div class={classes!("lesson-feedback", if right { "right" } else { "wrong" })}
+            data-testid="lesson-feedback" data-correct={if right { "true" } else { "false" }} role="status">
+            <p><strong>{ verdict }</strong></p>
+            if ask.answer == ask.before {
+                <p>{ fill(tr(lang, "lesson.stays"), &[("peer", peer)]) }</p>
+            }
+            { for why }
+        </div>
+    }
+}
