@@ -7,7 +7,7 @@ use synack_core::script::{Command, ScriptError};
 use synack_core::{Call, Delivery, Duration, Label, Peer, State};
 use yew::Reducible;
 
-use crate::i18n::Lang;
+use crate::i18n::{fill, tr, Lang};
 use crate::lesson::{Lesson, Player};
 use crate::session::Session;
 use crate::timeline::Timeline;
@@ -207,10 +207,13 @@ impl AppState {
                 self.script_error = None;
                 self.notice = match session.failures().len() {
                     0 => None,
-                    n => Some(Notice::Error(format!(
-                        "{n} expectation(s) failed; first: line {}: {}",
-                        session.failures()[0].line,
-                        session.failures()[0].message
+                    n => Some(Notice::Error(fill(
+                        tr(self.lang, "ui.expect_failed"),
+                        &[
+                            ("n", &n.to_string()),
+                            ("line", &session.failures()[0].line.to_string()),
+                            ("message", &session.failures()[0].message),
+                        ],
                     ))),
                 };
                 self.playing = false;
@@ -219,9 +222,13 @@ impl AppState {
             }
             Err(e) => {
                 self.editor = text;
-                self.notice = Some(Notice::Error(format!(
-                    "Script error at line {}, column {}: {}",
-                    e.line, e.column, e.message
+                self.notice = Some(Notice::Error(fill(
+                    tr(self.lang, "ui.script_error"),
+                    &[
+                        ("line", &e.line.to_string()),
+                        ("column", &e.column.to_string()),
+                        ("message", &e.message),
+                    ],
                 )));
                 self.script_error = Some(e);
             }
@@ -256,9 +263,7 @@ impl AppState {
         match self.next_step_command() {
             Some(command) => self.apply(command),
             None => {
-                self.notice = Some(Notice::Info(
-                    "Nothing more will happen by itself: act on a peer or inject a segment.".into(),
-                ))
+                self.notice = Some(Notice::Info(tr(self.lang, "ui.nothing_more").into()))
             }
         }
     }
@@ -328,11 +333,9 @@ impl AppState {
                 self.apply(Command::Wait(by));
             }
             Some(_) => {
-                self.notice = Some(Notice::Info(
-                    "Return to the live end (▶▶|) to jump to the next timer.".into(),
-                ))
+                self.notice = Some(Notice::Info(tr(self.lang, "ui.return_live").into()))
             }
-            None => self.notice = Some(Notice::Info("No timer is running.".into())),
+            None => self.notice = Some(Notice::Info(tr(self.lang, "ui.no_timer").into())),
         }
     }
 
@@ -360,9 +363,7 @@ impl AppState {
             session.playback_wait(at - sim.now())
         } else {
             self.playing = false;
-            self.notice = Some(Notice::Info(
-                "Playback paused: nothing is in flight and no timer is running.".into(),
-            ));
+            self.notice = Some(Notice::Info(tr(self.lang, "ui.playback_paused").into()));
             return;
         };
         match result {

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::i18n::{fill, tr, use_lang, Lang};
 use crate::svg::num;
 
 use crate::session::Session;
@@ -381,29 +382,57 @@ pub fn course(t: &Timeline, span: &SegSpan, cursor: usize, net: &Network) -> Opt
 }
 
 /// The accessible name of a segment's arrow: "s2 B to A SYN,ACK seq=0 ack=1, delivered".
-pub fn seg_name(rec: &SegmentRecord, summary: &str, course: Course, duplicated: bool) -> String {
+pub fn seg_name(
+    lang: Lang,
+    rec: &SegmentRecord,
+    summary: &str,
+    course: Course,
+    duplicated: bool,
+) -> String {
     let origin = match rec.origin {
         Origin::Sent => "",
-        Origin::Retransmission => " (retransmission)",
-        Origin::Injected => " (injected)",
+        Origin::Retransmission => tr(lang, "chart.rtx"),
+        Origin::Injected => tr(lang, "chart.injected"),
     };
     let status = match course {
-        Course::Delivered { .. } => "delivered",
+        Course::Delivered { .. } => tr(lang, "chart.delivered"),
         Course::Dropped {
             cause: DropCause::User,
             ..
-        } => "dropped",
+        } => tr(lang, "chart.dropped"),
         Course::Dropped {
             cause: DropCause::Loss,
             ..
-        } => "dropped (random loss)",
-        Course::Flying { .. } | Course::Waiting { held: false, .. } => "in flight",
-        Course::Waiting { held: true, .. } => "in flight, held",
+        } => tr(lang, "chart.lost"),
+        Course::Flying { .. } | Course::Waiting { held: false, .. } => tr(lang, "chart.in_flight"),
+        Course::Waiting { held: true, .. } => tr(lang, "chart.held"),
     };
-    let dup = if duplicated { ", duplicated" } else { "" };
-    format!(
-        "{} {} to {} {summary}{origin}, {status}{dup}",
-        rec.label, rec.from, rec.to
+    let dup = if duplicated {
+        tr(lang, "chart.duplicated")
+    } else {
+        ""
+    };
+    let origin = if origin.is_empty() {
+        String::new()
+    } else {
+        format!(" ({origin})")
+    };
+    let dup = if dup.is_empty() {
+        String::new()
+    } else {
+        format!(", {dup}")
+    };
+    fill(
+        tr(lang, "chart.seg_name"),
+        &[
+            ("label", &rec.label.to_string()),
+            ("from", rec.from.name()),
+            ("to", rec.to.name()),
+            ("summary", summary),
+            ("origin", &origin),
+            ("status", status),
+            ("dup", &dup),
+        ],
     )
 }
 
@@ -516,6 +545,7 @@ fn peer_class(peer: Peer) -> &'static str {
 
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
+    let lang = use_lang();
     let scroller = use_node_ref();
     let view = use_state_eq(|| DEFAULT_VIEW);
 
@@ -643,6 +673,7 @@ pub fn chart(props: &ChartProps) -> Html {
         selected: props.selected,
         fresh_from,
         highlight: &props.highlight,
+        lang,
     };
     let arrows: Vec<Html> = t
         .segs_in_band(band_top, band_bottom, cursor)
@@ -666,7 +697,7 @@ pub fn chart(props: &ChartProps) -> Html {
         .timers
         .iter()
         .filter(|bar| bar.set_y <= band_bottom && now_y >= band_top)
-        .map(|bar| timer_view(&lanes, bar, now_y, props.now))
+        .map(|bar| timer_view(lang, &lanes, bar, now_y, props.now))
         .collect();
 
     let w = lanes.width;
@@ -681,7 +712,7 @@ pub fn chart(props: &ChartProps) -> Html {
             </svg>
             <svg class="chart-svg" viewBox={view_box} preserveAspectRatio="xMidYMin meet"
                 height={num((height + TOP) * scale)} role="group"
-                aria-label="Sequence chart: A's lifeline on the left, B's on the right, time flowing down"
+                aria-label={tr(lang, "chart.title")}
                 {onclick} {onkeydown}>
                 <g transform={format!("translate(0 {})", num(TOP))}>
                     <line class="lifeline from-a" x1={num(lanes.xa)} x2={num(lanes.xa)} y1={num(-TOP)} y2={num(height)} />
@@ -708,6 +739,7 @@ struct Ctx<'a> {
     selected: Option<Label>,
     fresh_from: usize,
     highlight: &'a [Label],
+    lang: Lang,
 }
 
 fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
@@ -727,7 +759,7 @@ fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
     } else {
         rec.summary()
     };
-    let name = seg_name(rec, &summary, course, !copies.is_empty());
+    let name = seg_name(ctx.lang, rec, &summary, course, !copies.is_empty());
     let selected = ctx.selected == Some(span.label);
     let injected = rec.origin == Origin::Injected;
     let fresh = !injected
@@ -873,7 +905,7 @@ fn state_labels(
 
 /// A running timer: a bar beside its lifeline from where it was set down to the cursor's
 /// row, and the time left.
-fn timer_view(lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
+fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
     let slot = DRAWN_TIMERS
         .iter()
         .position(|&t| t == bar.timer)
@@ -881,8 +913,8 @@ fn timer_view(lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
     let dir = Lanes::inward(bar.peer);
     let x = lanes.x(bar.peer) + dir * (5.0 + 5.0 * slot);
     let (name, long) = match bar.timer {
-        Timer::TimeWait => ("2MSL", "TIME_WAIT 2MSL timer"),
-        _ => ("RTO", "retransmission timer"),
+        Timer::TimeWait => ("2MSL", tr(lang, "peer.timer.2msl")),
+        _ => ("RTO", tr(lang, "peer.timer.rto")),
     };
     let left = fmt_left((bar.deadline - now).millis());
     let y2 = now_y.max(bar.set_y + 4.0);
@@ -894,7 +926,7 @@ fn timer_view(lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
     html! {
         <g key={format!("{}{}", bar.peer, name)}
             class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::TimeWait { "timewait" } else { "rto" })}>
-            <title>{ format!("{}'s {long}: {left} left", bar.peer) }</title>
+            <title>{ fill(tr(lang, "chart.timer_title"), &[("peer", bar.peer.name()), ("timer", long), ("left", &left)]) }</title>
             <line class="timer-bar" x1={num(x)} x2={num(x)} y1={num(bar.set_y)} y2={num(y2)} />
             <text class="timer-label" x={num(tx)} y={num(ty)} text-anchor={anchor}>{ format!("{name} {left}") }</text>
         </g>
@@ -1101,12 +1133,12 @@ mod tests {
         let rec = sim.segment(Label(2)).expect("s2 is B's SYN,ACK");
         let c = course(&t, &t.segs[1], t.len(), &MANUAL).expect("sent");
         assert_eq!(
-            seg_name(rec, &rec.summary(), c, false),
+            seg_name(Lang::En, rec, &rec.summary(), c, false),
             "s2 B to A SYN,ACK seq=0 ack=1, in flight"
         );
         let done = Course::Delivered { arrive_y: 0.0 };
         assert_eq!(
-            seg_name(rec, "x", done, true),
+            seg_name(Lang::En, rec, "x", done, true),
             "s2 B to A x, delivered, duplicated"
         );
     }

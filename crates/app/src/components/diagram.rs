@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::diagram_layout::{edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
 use crate::explain::explain;
+use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
 use crate::svg::num;
 use crate::timeline::Timeline;
 
@@ -43,6 +44,7 @@ impl DiagramProps {
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
+    let lang = use_lang();
     let current = props.current;
     let last = props.last;
     // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
@@ -68,7 +70,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let edges = EDGES
         .iter()
-        .map(|e| render_edge(e, &last, newest, props.highlight.contains(&(e.from, e.to))));
+        .map(|e| render_edge(lang, e, &last, newest, props.highlight.contains(&(e.from, e.to))));
     // A transition the figure has no edge for (a reset, an abort, a crash, a timeout) is
     // shown by a pulse on the state it lands in.
     let jumped: Vec<(State, usize)> = last
@@ -83,25 +85,25 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .filter(|p| current[p.index()] == s)
             .collect();
         let jump = jumped.iter().find(|(to, _)| *to == s).map(|(_, at)| *at);
-        render_node(s, &here, props.selected == Some(s), jump, &props.on_select)
+        render_node(lang, s, &here, props.selected == Some(s), jump, &props.on_select)
     });
     let explanation = props.selected.map(|s| {
-        let ex = explain(s);
+        let ex = explain(lang, s);
         let close = {
             let cb = props.on_select.clone();
             Callback::from(move |_: MouseEvent| cb.emit(None))
         };
         html! {
-            <section class="explain" aria-live="polite" aria-label={format!("About {}", s.name())}>
+            <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
                 <header>
                     <h3>{ s.name() }</h3>
-                    <button class="icon" aria-label="Close the explanation" onclick={close}>{ "×" }</button>
+                    <button class="icon" aria-label={tr(lang, "states.close")} onclick={close}>{ "×" }</button>
                 </header>
                 <p>{ ex.meaning }</p>
                 <dl>
-                    <dt>{ "How it gets here" }</dt><dd>{ ex.arrival }</dd>
-                    <dt>{ "What it waits for" }</dt><dd>{ ex.waits_for }</dd>
-                    <dt>{ "In ss and netstat" }</dt><dd>{ ex.in_practice }</dd>
+                    <dt>{ tr(lang, "states.arrival") }</dt><dd>{ ex.arrival }</dd>
+                    <dt>{ tr(lang, "states.waits_for") }</dt><dd>{ ex.waits_for }</dd>
+                    <dt>{ tr(lang, "states.in_practice") }</dt><dd>{ ex.in_practice }</dd>
                 </dl>
             </section>
         }
@@ -110,7 +112,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     html! {
         <div class="diagram" ref={panel}>
             <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
-                 aria-label="TCP state diagram (RFC 9293 Figure 5)">
+                 aria-label={tr(lang, "diagram.title")}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0 0 L10 5 L0 10 z" class="arrowhead" />
@@ -119,17 +121,49 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <g class="edges">{ for edges }</g>
                 <g class="nodes">{ for nodes }</g>
             </svg>
-            <ul class="legend" aria-label="Legend">
-                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge active" x1="0" y1="5" x2="40" y2="5"/></svg>{ "active open and close" }</li>
-                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge passive" x1="0" y1="5" x2="40" y2="5"/></svg>{ "passive open and close" }</li>
-                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ "unusual: simultaneous, reset, abort" }</li>
+            <ul class="legend" aria-label={tr(lang, "diagram.legend")}>
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge active" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.active") }</li>
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge passive" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.passive") }</li>
+                <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.unusual") }</li>
             </ul>
             { for explanation }
         </div>
     }
 }
 
+/// The words of an edge label in `lang`: the RFC's calls and flags (CLOSE, SEND, SYN, ACK)
+/// stay as they are, "rcv", "snd" and the other words are translated.
+fn edge_words(lang: Lang, text: &'static str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        ("passive OPEN", "diagram.w.passive_open"),
+        ("active OPEN", "diagram.w.active_open"),
+        ("create TCB", "diagram.w.create_tcb"),
+        ("delete TCB", "diagram.w.delete_tcb"),
+        ("rcv ACK of SYN", "diagram.w.ack_of_syn"),
+        ("rcv ACK of FIN", "diagram.w.ack_of_fin"),
+        ("timeout", "diagram.w.timeout"),
+        ("rcv ", "diagram.w.rcv"),
+        ("snd ", "diagram.w.snd"),
+    ];
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (en, key) in WORDS {
+        let word = tr_dyn(lang, key);
+        // "rcv " and "snd " keep the space before the flags that follow.
+        let with_space = if en.ends_with(' ') {
+            format!("{word} ")
+        } else {
+            word.to_string()
+        };
+        out = out.replace(en, &with_space);
+    }
+    out
+}
+
 fn render_edge(
+    lang: Lang,
     e: &Edge,
     last: &[Option<Transition>; 2],
     newest: Option<usize>,
@@ -165,12 +199,12 @@ fn render_edge(
     html! {
         <g class="edge-group" data-edge={e.id()}>
             <path class={class} d={d.clone()} marker-end="url(#arrow)">
-                <title>{ format!("{} → {}: {} / {}", e.from.name(), e.to.name(), e.event, e.action) }</title>
+                <title>{ format!("{} → {}: {} / {}", e.from.name(), e.to.name(), edge_words(lang, e.event), edge_words(lang, e.action)) }</title>
             </path>
             <text class="edge-label" x={num(lx)} y={num(ly)} text-anchor={e.anchor}
                 transform={e.vertical.then(|| format!("rotate(-90 {} {})", num(lx), num(ly)))}>
-                <tspan class="event">{ e.event }</tspan>
-                <tspan class="action">{ format!(" / {}", e.action) }</tspan>
+                <tspan class="event">{ edge_words(lang, e.event) }</tspan>
+                <tspan class="action">{ format!(" / {}", edge_words(lang, e.action)) }</tspan>
             </text>
             { for movers }
         </g>
@@ -178,6 +212,7 @@ fn render_edge(
 }
 
 fn render_node(
+    lang: Lang,
     state: State,
     here: &[Peer],
     selected: bool,
@@ -208,8 +243,8 @@ fn render_node(
     };
     let who = match here {
         [] => String::new(),
-        [p] => format!(", peer {} is here", p.name()),
-        _ => ", both peers are here".to_string(),
+        [p] => fill(tr(lang, "diagram.peer_here"), &[("peer", p.name())]),
+        _ => tr(lang, "diagram.both_here").to_string(),
     };
     let badges = here.iter().enumerate().map(|(i, p)| {
         let bx = x + NODE_W - 14.0 - 24.0 * i as f32;
@@ -222,7 +257,7 @@ fn render_node(
     });
     html! {
         <g class={class} data-state-node={state.name()} tabindex="0" role="button"
-           aria-label={format!("{}{who}. Show what this state means.", state.name())}
+           aria-label={fill(tr(lang, "diagram.node"), &[("state", state.name()), ("who", &who)])}
            {onclick} {onkeydown}>
             <title>{ format!("{}{who}", state.name()) }</title>
             <rect x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />

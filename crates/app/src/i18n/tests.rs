@@ -161,3 +161,65 @@ fn the_lang_parameter_is_replaced_and_the_rest_of_the_query_kept() {
     );
     assert_eq!(with_lang_param("?a=1", Lang::En), "?a=1&lang=en");
 }
+
+/// Installs the Chinese catalog from the source tree, as the page does after fetching it.
+fn install_chinese() {
+    let texts = AREAS
+        .iter()
+        .copied()
+        .chain(["rules"])
+        .map(|a| std::fs::read_to_string(format!("{ROOT}/zh/{a}.txt")).unwrap())
+        .collect();
+    install(texts);
+}
+
+#[test]
+fn chinese_answers_once_installed() {
+    install_chinese();
+    assert_eq!(tr(Lang::Zh, "app.language"), "语言");
+    assert_eq!(tr(Lang::En, "app.language"), "Language");
+    assert!(
+        rule_reason(Lang::Zh, Rule::ListenSyn).starts_with("LISTEN 状态下收到 SYN"),
+        "{}",
+        rule_reason(Lang::Zh, Rule::ListenSyn)
+    );
+    let ex = crate::explain::explain(Lang::Zh, synack_core::State::CloseWait);
+    assert!(ex.meaning.contains("FIN"), "{}", ex.meaning);
+}
+
+/// The areas this page's frame and panels use must really be Chinese in Chinese: every text
+/// holds at least one CJK character (state names, flags and RFC variables stay in Latin
+/// letters inside the sentence).
+#[test]
+fn chinese_texts_are_chinese() {
+    // Han characters, or the full-width punctuation of a template that is all placeholders.
+    let cjk = |s: &str| {
+        s.chars().any(|c| {
+            ('\u{4e00}'..='\u{9fff}').contains(&c)
+                || ('\u{3000}'..='\u{303f}').contains(&c)
+                || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        })
+    };
+    let latin_only_ok = ["app.title", "diagram.w.rcv", "diagram.w.snd"];
+    for area in [
+        "ui",
+        "states",
+        "rules",
+        "peer",
+        "controls",
+        "inspector",
+        "inject",
+        "script",
+        "chart",
+        "diagram",
+    ] {
+        let path = format!("{ROOT}/zh/{area}.txt");
+        let text = leak(std::fs::read_to_string(&path).unwrap());
+        for (key, value) in parse(text).0 {
+            assert!(
+                cjk(value) || latin_only_ok.contains(&key),
+                "{path}: `{key}` is not translated: {value}"
+            );
+        }
+    }
+}
