@@ -1,0 +1,228 @@
+// Guided lessons: pick a lesson from the Lessons menu, step through it with the buttons and
+// the arrow keys, answer its predict-the-state questions by clicking a state on the diagram
+// (once wrong, once right), and reach the closing message; in English and in Chinese
+// (`?lang=zh`), and on a 360 px phone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  appReady, assertNoProblems, eventually, expectStates, openPage, screenshot, SETTLE_MS, useApp,
+} from './helpers.mjs';
+
+const app = useApp();
+
+const panel = (page) => page.getByTestId('lesson-panel');
+const stepInfo = (page) => page.getByTestId('lesson-step').evaluate((el) => ({
+  step: Number(el.dataset.step),
+  steps: Number(el.dataset.steps),
+  page: el.dataset.page,
+  text: el.textContent.trim(),
+}));
+
+async function openLesson(page, id) {
+  await page.getByTestId('lesson-picker').locator('summary').click();
+  await page.getByTestId(`lesson-item-${id}`).click();
+  await panel(page).waitFor({ timeout: SETTLE_MS });
+  await eventually(() => panel(page).getAttribute('data-lesson'), id, 'the lesson panel shows the lesson');
+}
+
+/** Waits for the lesson to be on step k (1-based) of the given page kind. */
+function expectStep(page, step, kind) {
+  return eventually(
+    async () => {
+      const s = await stepInfo(page);
+      return `${s.step}:${s.page}`;
+    },
+    `${step}:${kind}`,
+    `lesson at step ${step} (${kind})`,
+  );
+}
+
+async function answer(page, state) {
+  await page.locator(`[data-state-node="${state}"]`).click();
+  await page.getByTestId('lesson-feedback').waitFor({ timeout: SETTLE_MS });
+}
+
+const highlightedEdges = (page) => page.locator('[data-edge] path.lesson-step').count();
+const highlightedSegs = (page) =>
+  page.locator('[data-seg].lesson-step').evaluateAll((els) => els.map((e) => e.dataset.seg).sort());
+
+test('lesson 1 in English: narration, highlights, a wrong and a right answer, keys, the end', async () => {
+  const page = await openPage(app.browser, app.server.url);
+  try {
+    await appReady(page);
+    await openLesson(page, '01-handshake');
+    const first = await stepInfo(page);
+    const n = first.steps;
+    assert.ok(n >= 6, `${n} steps`);
+    await expectStep(page, 1, 'step');
+    assert.equal(first.text, `1/${n}`);
+    assert.match(await panel(page).locator('h2').textContent(), /three-way handshake/i);
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /B plays the server/);
+    await expectStates(page, 'CLOSED', 'LISTEN');
+    assert.equal(await highlightedEdges(page), 1, 'CLOSED -> LISTEN is highlighted');
+    assert.ok(await page.getByTestId('lesson-back').isDisabled());
+    await screenshot(page, 'lessons-01-first-step');
+
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, 2, 'step');
+    await expectStates(page, 'SYN_SENT', 'LISTEN');
+    assert.deepEqual(await highlightedSegs(page), ['s1']);
+
+    // Step 3 asks first: nothing runs until the learner answers.
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, 3, 'question');
+    await page.getByTestId('lesson-question').waitFor();
+    assert.match(await page.getByTestId('lesson-question').textContent(), /Which state will B be in/);
+    assert.ok(await page.getByTestId('lesson-next').isDisabled(), 'Next waits for the answer');
+    await expectStates(page, 'SYN_SENT', 'LISTEN');
+    await screenshot(page, 'lessons-02-question');
+
+    // Wrong: the feedback says so, names the right state and the rule's RFC section.
+    await answer(page, 'ESTABLISHED');
+    const wrong = page.getByTestId('lesson-feedback');
+    assert.equal(await wrong.getAttribute('data-correct'), 'false');
+    const wrongText = await wrong.textContent();
+    assert.match(wrongText, /you chose ESTABLISHED, but B is now in SYN_RCVD/);
+    assert.match(wrongText, /§3\.10\.7\.2/);
+    await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
+    await expectStep(page, 3, 'step');
+    assert.equal(await page.locator('.explain').count(), 0, 'a click in a question is not an explanation');
+    await screenshot(page, 'lessons-03-wrong');
+
+    // Back over the question asks it again; right this time.
+    await page.getByTestId('lesson-back').click();
+    await expectStep(page, 3, 'question');
+    await expectStates(page, 'SYN_SENT', 'LISTEN');
+    await answer(page, 'SYN_RCVD');
+    assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
+    assert.match(await page.getByTestId('lesson-feedback').textContent(), /Right: B is now in SYN_RCVD/);
+    assert.deepEqual(await highlightedSegs(page), ['s1', 's2']);
+    await screenshot(page, 'lessons-04-right');
+
+    // The arrow keys drive the lesson.
+    await page.keyboard.press('ArrowRight');
+    await expectStep(page, 4, 'question');
+    await answer(page, 'ESTABLISHED');
+    assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
+    await expectStates(page, 'ESTABLISHED', 'SYN_RCVD');
+    await page.keyboard.press('ArrowRight');
+    await expectStep(page, 5, 'question');
+    await answer(page, 'ESTABLISHED');
+    await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+    await page.keyboard.press('ArrowLeft');
+    await expectStep(page, 5, 'question');
+    await page.keyboard.press('ArrowLeft');
+    await expectStep(page, 4, 'step');
+    await expectStates(page, 'ESTABLISHED', 'SYN_RCVD');
+    await page.keyboard.press('ArrowRight');
+    await expectStep(page, 5, 'question');
+    await answer(page, 'ESTABLISHED');
+
+    for (let k = 6; k <= n; k += 1) {
+      await page.getByTestId('lesson-next').click();
+      await expectStep(page, k, 'step');
+    }
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, n, 'end');
+    await page.getByTestId('lesson-done').waitFor();
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /Three segments suffice/);
+    assert.ok(await page.getByTestId('lesson-next').isDisabled());
+    await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+    await screenshot(page, 'lessons-05-end');
+
+    await page.getByTestId('lesson-exit').click();
+    await eventually(() => panel(page).count(), 0, 'Exit closes the lesson');
+    // Out of the lesson, a click on a state explains it again.
+    await page.locator('[data-state-node="LISTEN"]').click();
+    await page.locator('.explain').waitFor({ timeout: SETTLE_MS });
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+/** Plays whatever lesson is open to its end, answering every question with `guess`. */
+async function playToTheEnd(page, guess) {
+  const answers = [];
+  for (let i = 0; i < 200; i += 1) {
+    const s = await stepInfo(page);
+    if (s.page === 'end') return answers;
+    if (s.page === 'question') {
+      await answer(page, guess);
+      answers.push(await page.getByTestId('lesson-feedback').getAttribute('data-correct'));
+      await expectStep(page, s.step, 'step');
+    } else {
+      await page.getByTestId('lesson-next').click();
+      await eventually(
+        async () => {
+          const t = await stepInfo(page);
+          return t.step !== s.step || t.page !== s.page;
+        },
+        true,
+        'Next moves the lesson',
+      );
+    }
+  }
+  throw new Error('the lesson did not end');
+}
+
+test('in Chinese (?lang=zh) the picker, narration, question and feedback are Chinese', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=zh`);
+  try {
+    await appReady(page);
+    await eventually(
+      () => page.getByTestId('lesson-picker').locator('summary').textContent(),
+      '课程',
+      'the Lessons menu in Chinese',
+    );
+    await page.getByTestId('lesson-picker').locator('summary').click();
+    assert.match(await page.getByTestId('lesson-item-01-handshake').textContent(), /三次握手/);
+    await page.getByTestId('lesson-picker').locator('summary').click();
+    await openLesson(page, '01-handshake');
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /B 扮演服务器/);
+    await page.getByTestId('lesson-next').click();
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, 3, 'question');
+    assert.match(await page.getByTestId('lesson-question').textContent(), /B 会处于哪个状态/);
+    await answer(page, 'SYN_RCVD');
+    assert.match(await page.getByTestId('lesson-feedback').textContent(), /答对了/);
+    await screenshot(page, 'lessons-06-zh-right');
+    const answers = await playToTheEnd(page, 'CLOSED');
+    assert.ok(answers.length >= 1 && answers.every((a) => a === 'false'), `answers: ${answers}`);
+    assert.match(await page.getByTestId('lesson-done').textContent(), /课程结束/);
+    await screenshot(page, 'lessons-07-zh-end');
+
+    // A second lesson, played from the menu to its end.
+    await openLesson(page, '02-four-way-close');
+    await expectStep(page, 1, 'step');
+    await playToTheEnd(page, 'TIME_WAIT');
+    await page.getByTestId('lesson-done').waitFor();
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a 360 px phone the lesson panel fits and its buttons are in reach', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 360, height: 740 } });
+  try {
+    await appReady(page);
+    await openLesson(page, '01-handshake');
+    const box = await panel(page).boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, `panel spans ${box.x}..${box.x + box.width}`);
+    for (const id of ['lesson-back', 'lesson-next', 'lesson-exit']) {
+      const b = await page.getByTestId(id).boundingBox();
+      assert.ok(b.x >= 0 && b.x + b.width <= 360, `${id} at ${b.x}..${b.x + b.width}`);
+    }
+    await page.getByTestId('lesson-next').click();
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, 3, 'question');
+    await page.locator('.lesson-question .to-diagram').click();
+    await answer(page, 'SYN_RCVD');
+    assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
+    await screenshot(page, 'lessons-08-phone');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
