@@ -176,6 +176,7 @@ test('in Chinese (?lang=zh) the picker, narration, question and feedback are Chi
       'the Lessons menu in Chinese',
     );
     await page.getByTestId('lesson-picker').locator('summary').click();
+    assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 15);
     assert.match(await page.getByTestId('lesson-item-01-handshake').textContent(), /三次握手/);
     await page.getByTestId('lesson-picker').locator('summary').click();
     await openLesson(page, '01-handshake');
