@@ -42,8 +42,11 @@ const MIME = {
   '.tcps': 'text/plain; charset=utf-8',
 };
 
-/** Serves `dir` on a free localhost port. Returns `{ url, close }`. */
-export async function serveStatic(dir = DIST) {
+/**
+ * Serves `dir` on a free localhost port. Returns `{ url, close }`. `headers` are added to every
+ * response (e.g. a Content-Security-Policy).
+ */
+export async function serveStatic(dir = DIST, { headers = {} } = {}) {
   if (!existsSync(join(dir, 'index.html'))) {
     throw new Error(`${dir}/index.html is missing: run \`trunk build --release --offline\` first`);
   }
@@ -65,6 +68,7 @@ export async function serveStatic(dir = DIST) {
       res.writeHead(200, {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(body);
     } catch {

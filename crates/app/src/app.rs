@@ -12,7 +12,9 @@ use crate::components::inspector::Inspector;
 use crate::components::lesson::{LessonPanel, LessonPicker};
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
+use crate::components::export::Export;
 use crate::components::segment_menu::SegmentMenu;
+use crate::components::share::{OpenFull, Share};
 use crate::components::time_controls::TimeControls;
 use crate::i18n::{tr, Lang};
 use crate::presets;
@@ -20,33 +22,40 @@ use crate::state::{Action, AppState, Notice, TICK_MS};
 use crate::timeline::SegStatus;
 use crate::url;
 
-/// The state the page opens with: the URL's script if it has one, else the default preset.
-pub fn initial_state(fragment: &str) -> AppState {
-    let default = || AppState::loaded(presets::DEFAULT_SCRIPT);
-    match url::script_from_fragment(fragment) {
-        None => default(),
-        Some(Err(msg)) => {
-            let mut s = default();
-            // The page opens in English; the catalog for Chinese is not loaded yet.
-            s.notice = Some(Notice::Error(crate::i18n::fill(
-                tr(Lang::En, "ui.link_unreadable"),
-                &[("msg", &msg)],
-            )));
-            s
-        }
-        Some(Ok(text)) => AppState::loaded(&text),
+/// The state the page opens with: what the link asks for when that needs no waiting (see
+/// `url::needs_waiting`), else the default scenario until the link's view is ready.
+pub fn initial_state(link: &url::Link) -> AppState {
+    if url::needs_waiting(link) {
+        return AppState::loaded(presets::DEFAULT_SCRIPT);
     }
-}
-
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+    let script = match &link.script {
+        Some(url::Packed::Plain(text)) => Some(Ok(text.clone())),
+        _ => None,
+    };
+    url::restore(link, script, None, Lang::En)
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| initial_state(&location_hash()));
+    let link = use_memo((), |_| url::Link::from_location());
+    let state = {
+        let link = link.clone();
+        use_reducer(move || initial_state(&link))
+    };
+    // A link that needs fetching or inflating opens its view when that is done.
+    {
+        let d = state.dispatcher();
+        let link = link.clone();
+        use_effect_with((), move |_| {
+            if url::needs_waiting(&link) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let view = url::restore_waiting(&link).await;
+                    d.dispatch(Action::Restore(Box::new(view)));
+                });
+            }
+        });
+    }
+    let embed = link.embed;
     let dispatch = {
         let d = state.dispatcher();
         use_callback((), move |a: Action, _| d.dispatch(a))
@@ -198,6 +207,7 @@ pub fn app() -> Html {
     ];
 
     let lang = s.lang;
+    let share_view = crate::components::share::view_of(s);
     let toggle_lang = {
         let d = state.dispatcher();
         let other = match lang {
@@ -222,16 +232,24 @@ pub fn app() -> Html {
             <button class="lang-toggle" data-testid="lang-toggle" onclick={toggle_lang}
                 lang={if other_lang == Lang::Zh { "zh-Hans" } else { "en" }}
                 title={tr(lang, "app.language")}>{ other_lang.native_name() }</button>
+            if embed {
+                <OpenFull view={share_view.0.clone()} script={share_view.1.clone()} />
+            } else {
+                <Share view={share_view.0.clone()} script={share_view.1.clone()} />
+                <Export session={s.session.clone()} script={share_view.1.clone()} />
+            }
         </header>
         <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
             now={now} dispatch={dispatch.clone()} />
         { for notice }
         { lesson_bar }
-        <main class="layout">
+        <main class={classes!("layout", embed.then_some("embed"))}>
+            if !embed {
             <div class="peers">
                 { peer_panel(Peer::A) }
                 { peer_panel(Peer::B) }
             </div>
+            }
             <section class="chart-panel" aria-label={tr(lang, "ui.chart_panel")}>
                 <Chart session={s.session.clone()} timeline={s.timeline.clone()} cursor={s.cursor} now={now}
                     absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg}
@@ -242,8 +260,10 @@ pub fn app() -> Html {
                 <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state}
                     highlight={edge_highlight} />
             </section>
+            if !embed {
             <Inject presets={presets} dispatch={dispatch.clone()} />
             <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />
+            }
         </main>
         <footer class="foot">
             <p>{ tr(lang, "ui.footer_keys") }</p>
@@ -308,7 +328,7 @@ mod tests {
 
     #[test]
     fn the_page_opens_with_the_default_scenario() {
-        let s = initial_state("");
+        let s = initial_state(&url::Link::default());
         assert!(s.notice.is_none(), "{:?}", s.notice);
         assert!(!s.timeline.is_empty());
     }
@@ -316,10 +336,13 @@ mod tests {
     #[test]
     fn a_url_script_is_loaded_and_a_bad_one_falls_back() {
         let text = "B listen\nA connect\n";
-        let s = initial_state(&format!("#script={}", url::encode(text.as_bytes())));
+        let s = initial_state(&url::Link::parse(
+            "",
+            &format!("#script={}", url::encode(text.as_bytes())),
+        ));
         assert_eq!(s.editor, text);
         assert_eq!(s.state_of(Peer::A), synack_core::State::SynSent);
-        let bad = initial_state("#script=***");
+        let bad = initial_state(&url::Link::parse("", "#script=***"));
         assert!(matches!(bad.notice, Some(Notice::Error(_))));
     }
 }

@@ -117,6 +117,8 @@ pub enum Action {
 
 impl Default for AppState {
     fn default() -> AppState {
+    /// Replace the whole view with one a link describes (`url::restore`), keeping the language.
+    Restore(Box<AppState>),
         AppState::from_session(Session::default())
     }
 }
@@ -447,6 +449,11 @@ impl Reducible for AppState {
 /// A user call as a command.
 pub fn call(peer: Peer, call: Call) -> Action {
     Action::Do(Command::Call { peer, call })
+            Action::Restore(view) => {
+                let lang = s.lang;
+                s = *view;
+                s.lang = lang;
+            }
 }
 
 #[cfg(test)]

@@ -1,4 +1,17 @@
-//! The URL fragment `#script=<base64url of the UTF-8 script>`: decoding and encoding.
+//! Links to a view of the page: what a URL asks for, how to restore it, and how to write one.
+//!
+//! Query: `lang=en|zh`, `embed=1`, `lesson=<id>`, `step=<n>`, `at=<n>` (events shown, when not at
+//! the live end), `abs=1` (absolute seq/ack), `linux=1`. Fragment: `#z=<base64url of the
+//! deflate-raw of the script>` (the browser's CompressionStream does the deflating, so it costs
+//! the bundle nothing), or the older `#script=<base64url of the script>`. Whatever part of a link
+//! cannot be used is reported as a [`Problem`] and the rest is still honoured.
+
+use std::rc::Rc;
+
+use crate::i18n::Lang;
+use crate::lesson::{Lesson, Page, Player};
+use crate::session::Session;
+use crate::state::{AppState, Notice};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -65,6 +78,474 @@ pub fn script_from_fragment(fragment: &str) -> Option<Result<String, String>> {
     }))
 }
 
+/// Something in a link that could not be used: a catalog key (area `share`) and the values for
+/// its placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    fn new(key: &'static str, args: &[(&'static str, &str)]) -> Problem {
+        Problem {
+            key,
+            args: args.iter().map(|(k, v)| (*k, shorten(v))).collect(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::i18n::fill(crate::i18n::tr_dyn(lang, self.key), &args)
+    }
+}
+
+/// A value from the URL as it may be shown in a message: at most 40 characters.
+fn shorten(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_string(),
+    }
+}
+
+/// The script carried by a link's fragment, still to be unpacked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packed {
+    /// `#script=`: the text itself.
+    Plain(String),
+    /// `#z=`: deflate-raw bytes, to inflate with [`inflate`].
+    Deflated(Vec<u8>),
+}
+
+/// What a link asks for. Fields that were absent or unusable are at their defaults, and
+/// `problems` says what was wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    pub lang: Option<Lang>,
+    pub embed: bool,
+    pub lesson: Option<String>,
+    pub step: Option<usize>,
+    pub at: Option<usize>,
+    pub absolute: bool,
+    pub linux: bool,
+    pub script: Option<Packed>,
+    pub problems: Vec<Problem>,
+}
+
+impl Link {
+    /// Reads a URL's query (`?a=1&b=2`, with or without the `?`) and fragment (`#z=...`).
+    pub fn parse(query: &str, fragment: &str) -> Link {
+        let mut link = Link::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for part in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            match name {
+                "lang" => match Lang::from_tag(value) {
+                    Some(lang) => link.lang = Some(lang),
+                    None => link.problem("share.err_lang", &[("value", value)]),
+                },
+                "embed" => link.embed = link.flag(name, value),
+                "abs" => link.absolute = link.flag(name, value),
+                "linux" => link.linux = link.flag(name, value),
+                "lesson" => {
+                    let ok = !value.is_empty()
+                        && value
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                    if ok {
+                        link.lesson = Some(value.to_string());
+                    } else {
+                        link.problem("share.err_lesson", &[("value", value)]);
+                    }
+                }
+                "step" => link.step = link.number(name, value),
+                "at" => link.at = link.number(name, value),
+                // Unknown parameters (say, a tracker's) are none of our business.
+                _ => {}
+            }
+        }
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        for part in fragment.split('&') {
+            if let Some(value) = part.strip_prefix("z=") {
+                match decode_value(value) {
+                    Ok(bytes) => link.script = Some(Packed::Deflated(bytes)),
+                    Err(p) => link.problems.push(p),
+                }
+            } else if let Some(value) = part.strip_prefix("script=") {
+                match decode_value(value).and_then(utf8) {
+                    Ok(text) => link.script = Some(Packed::Plain(text)),
+                    Err(p) => link.problems.push(p),
+                }
+            }
+        }
+        link
+    }
+
+    /// The page's own link, from `window.location`.
+    pub fn from_location() -> Link {
+        let loc = web_sys::window().map(|w| w.location());
+        let get = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+            loc.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
+        };
+        Link::parse(
+            &get(web_sys::Location::search),
+            &get(web_sys::Location::hash),
+        )
+    }
+
+    fn problem(&mut self, key: &'static str, args: &[(&'static str, &str)]) {
+        self.problems.push(Problem::new(key, args));
+    }
+
+    fn flag(&mut self, name: &str, value: &str) -> bool {
+        match value {
+            "1" | "" => true,
+            "0" => false,
+            _ => {
+                self.problem("share.err_flag", &[("name", name), ("value", value)]);
+                false
+            }
+        }
+    }
+
+    fn number(&mut self, name: &str, value: &str) -> Option<usize> {
+        // Plain decimal digits only: `+1`, `1e3` or a 30-digit number is a broken link.
+        let n = (value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| value.parse().ok())
+            .flatten();
+        if n.is_none() {
+            self.problem("share.err_number", &[("name", name), ("value", value)]);
+        }
+        n
+    }
+}
+
+fn utf8(bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|_| Problem::new("share.err_utf8", &[]))
+}
+
+/// Base64url of a link's fragment, with its failure as a [`Problem`].
+fn decode_value(value: &str) -> Result<Vec<u8>, Problem> {
+    let value = value.trim_end_matches('=');
+    if let Some((i, c)) = value
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || "-_+/".contains(*c)))
+    {
+        let pos = (value[..i].chars().count() + 1).to_string();
+        return Err(Problem::new(
+            "share.err_char",
+            &[("pos", &pos), ("char", &c.to_string())],
+        ));
+    }
+    decode(value).map_err(|_| Problem::new("share.err_cut", &[]))
+}
+
+/// The view a link captures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    pub lang: Lang,
+    pub embed: bool,
+    pub lesson: Option<String>,
+    pub step: Option<usize>,
+    /// Events shown, when not at the live end.
+    pub at: Option<usize>,
+    pub absolute: bool,
+    pub linux: bool,
+}
+
+impl View {
+    /// The query string, with its `?`. Parameters always come in the same order, and `lang`
+    /// is always there: the reader's browser language must not change what the link shows.
+    pub fn query(&self) -> String {
+        let mut q = format!("?lang={}", self.lang.code());
+        if self.embed {
+            q += "&embed=1";
+        }
+        if let Some(lesson) = &self.lesson {
+            q += "&lesson=";
+            q += lesson;
+        }
+        for (name, value) in [("step", self.step), ("at", self.at)] {
+            if let Some(n) = value {
+                q += &format!("&{name}={n}");
+            }
+        }
+        if self.absolute {
+            q += "&abs=1";
+        }
+        if self.linux {
+            q += "&linux=1";
+        }
+        q
+    }
+
+    /// The whole link: `base` (the page's address without query or fragment), the query, and
+    /// `#z=` with the deflated script if there is one.
+    pub fn link(&self, base: &str, deflated: Option<&[u8]>) -> String {
+        let mut out = format!("{base}{}", self.query());
+        if let Some(bytes) = deflated {
+            out += "#z=";
+            out += &encode(bytes);
+        }
+        out
+    }
+}
+
+/// The address of the page without query or fragment (`https://host/path/`).
+pub fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+/// A lesson at step `step` (1-based; one past the last is the closing page), as the learner
+/// arrives there: the step's question first if it has one, and the questions before it
+/// answered.
+fn open_at_step(
+    id: &str,
+    lesson: Lesson,
+    step: Option<usize>,
+    problems: &mut Vec<Problem>,
+) -> Rc<Player> {
+    let mut player = Player::new(id.to_string(), lesson);
+    let steps = player.lesson.steps.clone();
+    match step {
+        None | Some(0) => {}
+        Some(n) if n <= steps.len() + 1 => {
+            for (k, s) in steps.iter().enumerate().take(n - 1) {
+                player.answers[k] = s.ask.as_ref().map(|a| a.answer);
+            }
+            player.page = match steps.get(n - 1) {
+                None => Page::End,
+                Some(s) if s.ask.is_some() => Page::Question(n - 1),
+                Some(_) => Page::Step(n - 1),
+            };
+        }
+        Some(n) => problems.push(Problem::new(
+            "share.err_step",
+            &[
+                ("value", &n.to_string()),
+                ("count", &steps.len().to_string()),
+            ],
+        )),
+    }
+    Rc::new(player)
+}
+
+/// Puts a lesson's own run on screen at its page.
+fn show_lesson(state: &mut AppState, player: Option<Rc<Player>>) {
+    if let Some(p) = &player {
+        state.session = p.lesson.session.clone();
+        state.timeline = p.lesson.timeline.clone();
+        state.editor = p.lesson.session.text();
+        state.cursor = p.cursor();
+    }
+    state.lesson = player;
+}
+
+/// The lesson step a link records for a player: 1-based, one past the last at the end.
+pub fn step_of(player: &Player) -> usize {
+    match player.page {
+        Page::Question(k) | Page::Step(k) => k + 1,
+        Page::End => player.lesson.steps.len() + 1,
+    }
+}
+
+/// Whether opening `link` needs to wait for something (inflating, fetching a lesson, the
+/// Chinese catalog for its messages); otherwise [`restore`] can run before the first paint.
+pub fn needs_waiting(link: &Link) -> bool {
+    link.lesson.is_some()
+        || matches!(link.script, Some(Packed::Deflated(_)))
+        || (link.lang == Some(Lang::Zh) && !link.problems.is_empty())
+}
+
+/// [`restore`] after fetching and unpacking what the link needs.
+pub async fn restore_waiting(link: &Link) -> AppState {
+    let lang = link.lang.unwrap_or_default();
+    if lang == Lang::Zh {
+        // Failing here only means the messages come in English.
+        let _ = crate::i18n::load(lang).await;
+    }
+    let script = unpack(link).await;
+    let lesson_text = match &link.lesson {
+        Some(id) if crate::lesson::LESSONS.iter().any(|l| l.0 == id) => {
+            Some(crate::fetch::text(&crate::lesson::url(id)).await)
+        }
+        _ => None,
+    };
+    restore(link, script, lesson_text, lang)
+}
+
+/// The state a link opens: its script (already unpacked, or the failure to unpack it), its
+/// position in time and options, with a notice in `lang` for whatever could not be used. A
+/// script that does not run still lands in the editor, so nothing the user wrote is lost, while
+/// the page shows the default scenario.
+pub fn restore(
+    link: &Link,
+    script: Option<Result<String, Problem>>,
+    lesson_text: Option<Result<String, String>>,
+    lang: Lang,
+) -> AppState {
+    let mut problems = link.problems.clone();
+    let default = || AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+    let lesson = link.lesson.as_ref().and_then(|id| {
+        let opened = lesson_text
+            .and_then(Result::ok)
+            .and_then(|text| Lesson::from_script(&text).ok())
+            .map(|lesson| open_at_step(id, lesson, link.step, &mut problems));
+        if opened.is_none() {
+            problems.push(Problem::new("share.err_lesson", &[("value", id)]));
+        }
+        opened
+    });
+    let mut state = match script {
+        // A lesson's own run needs no script in the link.
+        None if lesson.is_some() => {
+            let mut s = AppState::default();
+            show_lesson(&mut s, lesson.clone());
+            s
+        }
+        None => default(),
+        Some(Err(p)) => {
+            problems.push(p);
+            default()
+        }
+        Some(Ok(text)) => match Session::load(&text) {
+            Ok(_) => AppState::loaded(&text),
+            Err(e) => {
+                problems.push(Problem::new(
+                    "share.err_script",
+                    &[
+                        ("line", &e.line.to_string()),
+                        ("column", &e.column.to_string()),
+                        ("message", &e.message),
+                    ],
+                ));
+                let mut s = default();
+                s.editor = text;
+                s.script_error = Some(e);
+                s
+            }
+        },
+    };
+    if let (Some(player), None) = (&lesson, &state.lesson) {
+        // The link's script is the user's own run within the lesson.
+        state.lesson = Some(player.clone());
+    }
+    if let Some(at) = link.at {
+        let len = state.timeline.len();
+        if at <= len {
+            state.cursor = at;
+        } else {
+            problems.push(Problem::new(
+                "share.err_at",
+                &[("value", &at.to_string()), ("count", &len.to_string())],
+            ));
+        }
+    }
+    state.absolute = link.absolute;
+    state.linux = link.linux;
+    if !problems.is_empty() {
+        let text: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+        state.notice = Some(Notice::Error(text.join(" ")));
+    }
+    state
+}
+
+#[cfg(target_arch = "wasm32")]
+mod streams {
+    use wasm_bindgen::prelude::*;
+
+    // CompressionStream and DecompressionStream are behind web-sys's unstable-API flag; these
+    // are the few bindings we need.
+    #[wasm_bindgen]
+    extern "C" {
+        pub type CompressionStream;
+        #[wasm_bindgen(constructor, catch)]
+        pub fn new(format: &str) -> Result<CompressionStream, JsValue>;
+        #[wasm_bindgen(method, getter)]
+        pub fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+        #[wasm_bindgen(method, getter)]
+        pub fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+
+        pub type DecompressionStream;
+        #[wasm_bindgen(constructor, catch)]
+        pub fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+        #[wasm_bindgen(method, getter)]
+        pub fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+        #[wasm_bindgen(method, getter)]
+        pub fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+    }
+
+    /// Runs `bytes` through a transform stream and collects what comes out.
+    pub async fn pipe(
+        bytes: &[u8],
+        readable: web_sys::ReadableStream,
+        writable: web_sys::WritableStream,
+    ) -> Result<Vec<u8>, JsValue> {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+        let pair = web_sys::ReadableWritablePair::new(&readable, &writable);
+        let out = blob.stream().pipe_through(&pair);
+        let response = web_sys::Response::new_with_opt_readable_stream(Some(&out))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    }
+}
+
+/// The script deflated (raw deflate, RFC 1951) by the browser.
+#[cfg(target_arch = "wasm32")]
+pub async fn deflate(text: &str) -> Result<Vec<u8>, String> {
+    let cs = streams::CompressionStream::new("deflate-raw").map_err(js_error)?;
+    streams::pipe(text.as_bytes(), cs.readable(), cs.writable())
+        .await
+        .map_err(js_error)
+}
+
+/// A `#z=` script inflated by the browser.
+#[cfg(target_arch = "wasm32")]
+pub async fn inflate(bytes: &[u8]) -> Result<String, Problem> {
+    let failed = |e| Problem::new("share.err_deflate", &[("error", &js_error(e))]);
+    let ds = streams::DecompressionStream::new("deflate-raw").map_err(failed)?;
+    let out = streams::pipe(bytes, ds.readable(), ds.writable())
+        .await
+        .map_err(failed)?;
+    utf8(out)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn js_error(e: wasm_bindgen::JsValue) -> String {
+    js_sys::Error::from(e)
+        .message()
+        .as_string()
+        .unwrap_or_else(|| "error".into())
+}
+
+/// Natively there is no CompressionStream: the tests use `#script=` links.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn deflate(_text: &str) -> Result<Vec<u8>, String> {
+    Err("no CompressionStream outside the browser".into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn inflate(_bytes: &[u8]) -> Result<String, Problem> {
+    Err(Problem::new(
+        "share.err_deflate",
+        &[("error", "no DecompressionStream")],
+    ))
+}
+
+/// The script a link carries, unpacked: `None` without one.
+pub async fn unpack(link: &Link) -> Option<Result<String, Problem>> {
+    Some(match link.script.as_ref()? {
+        Packed::Plain(text) => Ok(text.clone()),
+        Packed::Deflated(bytes) => inflate(bytes).await,
+    })
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +580,206 @@ mod tests {
         assert_eq!(
             script_from_fragment(&format!("#script={}", encode(b"A listen"))),
             Some(Ok("A listen".to_string()))
+        );
+    }
+
+    fn keys(link: &Link) -> Vec<&'static str> {
+        link.problems.iter().map(|p| p.key).collect()
+    }
+
+    #[test]
+    fn a_full_link_round_trips_through_its_query() {
+        let view = View {
+            lang: Lang::Zh,
+            embed: true,
+            lesson: Some("01-handshake".into()),
+            step: Some(3),
+            at: Some(12),
+            absolute: true,
+            linux: true,
+        };
+        let url = view.link("https://example.org/synack/", Some(&[1, 2, 250]));
+        assert_eq!(
+            url,
+            "https://example.org/synack/?lang=zh&embed=1&lesson=01-handshake&step=3&at=12&abs=1&linux=1#z=AQL6"
+        );
+        let (rest, fragment) = url.split_once('#').unwrap();
+        let query = rest.split_once('?').unwrap().1;
+        let link = Link::parse(query, fragment);
+        assert!(link.problems.is_empty(), "{:?}", link.problems);
+        assert_eq!(link.lang, Some(Lang::Zh));
+        assert!(link.embed && link.absolute && link.linux);
+        assert_eq!(link.lesson.as_deref(), Some("01-handshake"));
+        assert_eq!((link.step, link.at), (Some(3), Some(12)));
+        assert_eq!(link.script, Some(Packed::Deflated(vec![1, 2, 250])));
+    }
+
+    #[test]
+    fn a_plain_view_has_only_its_language() {
+        let link = View::default().link("http://h/", None);
+        assert_eq!(link, "http://h/?lang=en");
+        assert_eq!(Link::parse("", ""), Link::default());
+    }
+
+    #[test]
+    fn the_old_script_fragment_is_still_read() {
+        let link = Link::parse("", &format!("#script={}", encode("B listen\n".as_bytes())));
+        assert_eq!(link.script, Some(Packed::Plain("B listen\n".into())));
+    }
+
+    #[test]
+    fn each_bad_part_is_named_and_the_rest_kept() {
+        let link = Link::parse(
+            "?lang=fr&embed=yes&lesson=../etc&step=-1&at=1e3&abs=1&utm_source=x",
+            "#z=ab$d",
+        );
+        assert_eq!(
+            keys(&link),
+            [
+                "share.err_lang",
+                "share.err_flag",
+                "share.err_lesson",
+                "share.err_number",
+                "share.err_number",
+                "share.err_char"
+            ]
+        );
+        assert!(link.absolute, "the good parameter still counts");
+        assert_eq!(
+            (link.lang, link.embed, link.lesson.clone()),
+            (None, false, None)
+        );
+        assert_eq!(
+            link.problems[5].args,
+            [("pos", "3".into()), ("char", "$".into())]
+        );
+        let msg = link.problems[0].message(Lang::En);
+        assert!(msg.contains("\"fr\""), "{msg}");
+        assert!(!msg.contains('{'), "every placeholder is filled: {msg}");
+        assert!(keys(&Link::parse("", "#z=abcde")) == ["share.err_cut"]);
+        assert!(keys(&Link::parse("", "#script=_w")) == ["share.err_utf8"]);
+        assert!(keys(&Link::parse("at=99999999999999999999", "")) == ["share.err_number"]);
+    }
+
+    #[test]
+    fn a_long_bad_value_is_shortened_in_the_message() {
+        let long = "x".repeat(500);
+        let link = Link::parse(&format!("lang={long}"), "");
+        let msg = link.problems[0].message(Lang::En);
+        assert!(msg.len() < 300 && msg.contains('…'), "{msg}");
+    }
+
+    #[test]
+    fn restore_runs_the_script_and_goes_back_in_time() {
+        let script = "B listen\nA connect\ndeliver s1\ndeliver s2\n";
+        let link = Link::parse("at=2&abs=1&linux=1", "");
+        let s = restore(&link, Some(Ok(script.into())), None, Lang::En);
+        assert_eq!(s.editor, script);
+        assert_eq!(s.cursor, 2);
+        assert!(s.absolute && s.linux);
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+        assert_eq!(s.state_of(synack_core::Peer::B), synack_core::State::Listen);
+    }
+
+    #[test]
+    fn restore_keeps_a_broken_script_in_the_editor_over_the_default_view() {
+        let bad = "B listen\nA conect\n";
+        let s = restore(&Link::default(), Some(Ok(bad.into())), None, Lang::En);
+        assert_eq!(s.editor, bad, "what the link carried is not lost");
+        assert_eq!(s.script_error.as_ref().map(|e| e.line), Some(2));
+        let default = AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+        assert_eq!(
+            s.timeline.len(),
+            default.timeline.len(),
+            "the default scenario runs"
+        );
+        match &s.notice {
+            Some(Notice::Error(t)) => assert!(t.contains("line 2"), "{t}"),
+            other => panic!("expected an error notice, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn restore_past_the_end_shows_the_end_and_says_so() {
+        let link = Link::parse("at=500", "");
+        let s = restore(&link, Some(Ok("B listen\n".into())), None, Lang::En);
+        assert!(s.at_live_end());
+        assert!(
+            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("500")),
+            "{:?}",
+            s.notice
+        );
+    }
+
+    #[test]
+    fn restore_of_an_unreadable_script_falls_back_with_a_notice() {
+        let link = Link::parse("", "#z=%%");
+        let s = restore(&link, None, None, Lang::En);
+        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT);
+        assert!(matches!(&s.notice, Some(Notice::Error(t)) if t.contains("could not be read")));
+    }
+
+    fn lesson_text(id: &str) -> Option<Result<String, String>> {
+        let path = format!("{}/../../lessons/{id}.tcps", env!("CARGO_MANIFEST_DIR"));
+        Some(std::fs::read_to_string(path).map_err(|e| e.to_string()))
+    }
+
+    #[test]
+    fn restore_opens_a_lesson_at_its_step() {
+        let (id, _, _) = crate::lesson::LESSONS[0];
+        let link = Link::parse(&format!("lesson={id}&step=2"), "");
+        let s = restore(&link, None, lesson_text(id), Lang::En);
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+        let player = s.lesson.as_ref().expect("the lesson is open");
+        assert_eq!(player.id, id);
+        assert_eq!(step_of(player), 2);
+        assert_eq!(s.cursor, player.cursor());
+        assert!(
+            Rc::ptr_eq(&s.session, &player.lesson.session),
+            "the lesson's own run"
+        );
+        let end = player.lesson.steps.len() + 1;
+        let s = restore(
+            &Link::parse(&format!("lesson={id}&step={end}"), ""),
+            None,
+            lesson_text(id),
+            Lang::En,
+        );
+        assert_eq!(s.lesson.as_ref().map(|p| p.page), Some(Page::End));
+    }
+
+    #[test]
+    fn restore_of_a_bad_lesson_or_step_says_so() {
+        let (id, _, _) = crate::lesson::LESSONS[0];
+        let s = restore(
+            &Link::parse(&format!("lesson={id}&step=999"), ""),
+            None,
+            lesson_text(id),
+            Lang::En,
+        );
+        assert!(
+            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("999")),
+            "{:?}",
+            s.notice
+        );
+        assert_eq!(
+            s.lesson.as_ref().map(|p| step_of(p)),
+            Some(1),
+            "the lesson opens at its start"
+        );
+
+        let s = restore(
+            &Link::parse("lesson=no-such-lesson", ""),
+            None,
+            None,
+            Lang::En,
+        );
+        assert!(s.lesson.is_none());
+        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT, "the default view");
+        assert!(
+            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("no-such-lesson")),
+            "{:?}",
+            s.notice
         );
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod chart;
 pub mod diagram;
+pub mod export;
 pub mod inject;
 pub mod inspector;
 pub mod lesson;
 pub mod peer_panel;
 pub mod script_panel;
 pub mod segment_menu;
+pub mod share;
 pub mod time_controls;

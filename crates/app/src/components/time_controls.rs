@@ -76,8 +76,8 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                     { format!("t = {}", props.now) }
                     // Always laid out, only hidden at the live end, so that the slider keeps its
                     // width while it is dragged to the end.
-                    <button class="linkish live-link" onclick={emit(Action::Seek(props.len))}
-                        style={live.then_some("visibility: hidden")} aria-hidden={live.then_some("true")}
+                    <button onclick={emit(Action::Seek(props.len))}
+                        class={classes!("linkish", "live-link", live.then_some("invisible"))} aria-hidden={live.then_some("true")}
                         tabindex={if live { "-1" } else { "0" }}>{ tr(lang, "controls.live") }</button>
                 </span>
             </div>

@@ -1,0 +1,81 @@
+// Export: the state diagram and the sequence chart as standalone SVG files (parsed back as XML
+// in the page, with the state names and colours in them), a PNG where the page may draw images
+// from blob: URLs, the script as .tcps (byte for byte) and the run as .pcap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { expectStates, freshApp, handshakeByClicks, scriptText, useApp } from './helpers.mjs';
+
+const app = useApp();
+
+async function exportFile(page, id) {
+  if (!(await page.locator('[data-testid="export"]').evaluate((d) => d.open))) {
+    await page.click('[data-testid="export"] summary');
+  }
+  const download = page.waitForEvent('download');
+  await page.click(`[data-export="${id}"]`);
+  const d = await download;
+  return { name: d.suggestedFilename(), bytes: await readFile(await d.path()) };
+}
+
+/** Parses an SVG file in the page, as a browser would open it. */
+function parseSvg(page, text) {
+  return page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const root = doc.documentElement;
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: root.localName,
+      ns: root.namespaceURI,
+      width: root.getAttribute('width'),
+      height: root.getAttribute('height'),
+      viewBox: root.getAttribute('viewBox'),
+      style: doc.querySelector('style')?.textContent ?? '',
+      text: root.textContent,
+    };
+  }, text);
+}
+
+test('the diagram and the chart export as standalone SVG; PNG, .tcps and .pcap download', async () => {
+  const page = await freshApp(app.browser, app.server.url);
+  await handshakeByClicks(page);
+  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+
+  const diagram = await exportFile(page, 'diagram-svg');
+  assert.equal(diagram.name, 'synack-diagram.svg');
+  const d = await parseSvg(page, diagram.bytes.toString('utf8'));
+  assert.equal(d.error, null, 'well-formed XML');
+  assert.equal(d.root, 'svg');
+  assert.equal(d.ns, 'http://www.w3.org/2000/svg');
+  assert.ok(Number(d.width) > 100 && Number(d.height) > 100, `${d.width}x${d.height}`);
+  assert.match(d.viewBox, /^[\d.\s-]+$/);
+  for (const s of ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK']) {
+    assert.ok(d.text.includes(s), `the diagram names ${s}`);
+  }
+  assert.match(d.style, /--peer-a:\s*#[0-9a-f]{6}/i, 'the peer colours are written out');
+  assert.match(d.style, /\.node/, 'the node rules are inlined');
+
+  const chart = await exportFile(page, 'chart-svg');
+  const c = await parseSvg(page, chart.bytes.toString('utf8'));
+  assert.equal(c.error, null);
+  assert.equal(c.root, 'svg');
+  assert.match(c.text, /SYN/);
+
+  const png = await exportFile(page, 'diagram-png');
+  assert.equal(png.name, 'synack-diagram.png');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  assert.ok(png.bytes.length > 2000, `${png.bytes.length} bytes`);
+
+  const tcps = await exportFile(page, 'tcps');
+  assert.equal(tcps.name, 'synack.tcps');
+  assert.equal(tcps.bytes.toString('utf8'), await scriptText(page), 'the .tcps file is the script');
+
+  const pcap = await exportFile(page, 'pcap');
+  assert.equal(pcap.name, 'synack.pcap');
+  assert.equal(pcap.bytes.readUInt32LE(0), 0xa1b2c3d4, 'the pcap magic number');
+  let records = 0;
+  for (let at = 24; at < pcap.bytes.length; at += 16 + pcap.bytes.readUInt32LE(at + 8)) records += 1;
+  assert.equal(records, 3, 'one packet per segment of the handshake');
+  assert.equal(page.problems.length, 0, page.problems.join('\n'));
+  await page.close();
+});
