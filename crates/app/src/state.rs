@@ -113,12 +113,12 @@ pub enum Action {
     /// The learner's answer to the lesson's question.
     Answer(State),
     CloseLesson,
+    /// Replace the whole view with one a link describes (`url::restore`), keeping the language.
+    Restore(Box<AppState>),
 }
 
 impl Default for AppState {
     fn default() -> AppState {
-    /// Replace the whole view with one a link describes (`url::restore`), keeping the language.
-    Restore(Box<AppState>),
         AppState::from_session(Session::default())
     }
 }
@@ -441,6 +441,11 @@ impl Reducible for AppState {
             Action::SetLang(lang) => s.lang = lang,
             Action::OpenLesson(id, text) => s.open_lesson(id, text),
             Action::CloseLesson => s.lesson = None,
+            Action::Restore(view) => {
+                let lang = s.lang;
+                s = *view;
+                s.lang = lang;
+            }
         }
         Rc::new(s)
     }
@@ -449,11 +454,6 @@ impl Reducible for AppState {
 /// A user call as a command.
 pub fn call(peer: Peer, call: Call) -> Action {
     Action::Do(Command::Call { peer, call })
-            Action::Restore(view) => {
-                let lang = s.lang;
-                s = *view;
-                s.lang = lang;
-            }
 }
 
 #[cfg(test)]
