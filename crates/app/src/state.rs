@@ -416,7 +416,13 @@ impl Reducible for AppState {
                 s.playing = false;
                 s.cursor = n.min(s.timeline.len());
             }
-            Action::Reset => s = AppState::default(),
+            Action::Reset => {
+                // Starting over keeps the page's language.
+                s = AppState {
+                    lang: s.lang,
+                    ..AppState::default()
+                }
+            }
             Action::Play => s.play(),
             Action::Pause => s.playing = false,
             Action::Tick => s.tick(),
@@ -517,6 +523,15 @@ mod tests {
         s = reduce(s, Action::Do(Command::Drop(Label(1))));
         assert_eq!(s.editor, "B listen\nA connect\ndrop s1\n");
         assert!(s.at_live_end());
+    }
+
+    #[test]
+    fn reset_keeps_the_language() {
+        let mut s = AppState::loaded("B listen\n");
+        s = reduce(s, Action::SetLang(Lang::Zh));
+        s = reduce(s, Action::Reset);
+        assert_eq!(s.lang, Lang::Zh);
+        assert_eq!(s.state_of(Peer::B), State::Closed);
     }
 
     #[test]
