@@ -189,6 +189,8 @@ pub fn app() -> Html {
         let shown = std::rc::Rc::ptr_eq(&s.session, &p.lesson.session) && s.cursor == p.cursor();
         p.current_step().filter(|_| shown)
     });
+    // In a lesson's question, a click on a state answers it: the diagram says so.
+    let asking = s.lesson.as_ref().is_some_and(|p| p.asking());
     let edge_highlight = lesson_step.map(|st| st.edges.clone()).unwrap_or_default();
     let seg_highlight = lesson_step
         .map(|st| st.segments.clone())
@@ -256,7 +258,7 @@ pub fn app() -> Html {
                     highlight={seg_highlight} />
             </section>
             { for selection }
-            <section class="diagram-panel" aria-label={tr(lang, "ui.diagram_panel")}>
+            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(lang, "ui.diagram_panel")}>
                 <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state}
                     highlight={edge_highlight} />
             </section>
