@@ -74,6 +74,7 @@ test('lesson 1 in English: narration, highlights, a wrong and a right answer, ke
     await page.getByTestId('lesson-question').waitFor();
     assert.match(await page.getByTestId('lesson-question').textContent(), /Which state will B be in/);
     assert.ok(await page.getByTestId('lesson-next').isDisabled(), 'Next waits for the answer');
+    assert.equal(await page.locator('.diagram-panel.asking').count(), 1, 'the diagram takes the answer');
     await expectStates(page, 'SYN_SENT', 'LISTEN');
     await screenshot(page, 'lessons-02-question');
 
@@ -87,6 +88,7 @@ test('lesson 1 in English: narration, highlights, a wrong and a right answer, ke
     await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
     await expectStep(page, 3, 'step');
     assert.equal(await page.locator('.explain').count(), 0, 'a click in a question is not an explanation');
+    assert.equal(await page.locator('.diagram-panel.asking').count(), 0);
     await screenshot(page, 'lessons-03-wrong');
 
     // Back over the question asks it again; right this time.
