@@ -10,13 +10,16 @@ use crate::components::diagram::{Diagram, DiagramProps};
 use crate::components::inject::{Inject, InjectPresets};
 use crate::components::inspector::Inspector;
 use crate::components::lesson::{LessonPanel, LessonPicker};
+use crate::components::linux_notes::LinuxNotes;
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
 use crate::components::export::Export;
 use crate::components::segment_menu::SegmentMenu;
 use crate::components::share::{OpenFull, Share};
+use crate::components::socket_table::SocketTable;
 use crate::components::time_controls::TimeControls;
 use crate::i18n::{tr, Lang};
+use crate::linux::LinuxView;
 use crate::presets;
 use crate::state::{Action, AppState, Notice, TICK_MS};
 use crate::timeline::SegStatus;
@@ -183,6 +186,11 @@ pub fn app() -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleAbsolute))
     };
+    let toggle_linux = {
+        let d = dispatch.clone();
+        Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleLinux))
+    };
+    let linux_profile = sim.endpoint(Peer::A).config().profile == synack_core::Profile::Linux;
     let diagram = DiagramProps::at(&s.timeline, s.cursor);
     // The lesson's current step, highlighted while the page shows the lesson's own run there.
     let lesson_step = s.lesson.as_ref().and_then(|p| {
@@ -224,12 +232,17 @@ pub fn app() -> Html {
     };
     html! {
         <ContextProvider<Lang> context={lang}>
+        <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
         <header class="top">
             <h1><span class="logo" aria-hidden="true">{ "⇄" }</span>{ tr(lang, "app.title") }</h1>
             <p class="tagline">{ tr(lang, "app.tagline") }</p>
             <label class="toggle">
                 <input type="checkbox" checked={s.absolute} onchange={toggle_abs} />
                 { tr(lang, "ui.absolute") }
+            </label>
+            <label class="toggle" title={tr(lang, "linux.toggle_title")}>
+                <input type="checkbox" data-testid="linux-toggle" checked={s.linux} onchange={toggle_linux} />
+                { tr(lang, "linux.toggle") }
             </label>
             <button class="lang-toggle" data-testid="lang-toggle" onclick={toggle_lang}
                 lang={if other_lang == Lang::Zh { "zh-Hans" } else { "en" }}
@@ -250,6 +263,9 @@ pub fn app() -> Html {
             <div class="peers">
                 { peer_panel(Peer::A) }
                 { peer_panel(Peer::B) }
+                if s.linux {
+                    <SocketTable session={s.session.clone()} cursor={s.cursor} />
+                }
             </div>
             }
             <section class="chart-panel" aria-label={tr(lang, "ui.chart_panel")}>
@@ -265,11 +281,15 @@ pub fn app() -> Html {
             if !embed {
             <Inject presets={presets} dispatch={dispatch.clone()} />
             <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />
+            if s.linux {
+                <LinuxNotes profile_on={linux_profile} dispatch={dispatch.clone()} />
+            }
             }
         </main>
         <footer class="foot">
             <p>{ tr(lang, "ui.footer_keys") }</p>
         </footer>
+        </ContextProvider<LinuxView>>
         </ContextProvider<Lang>>
     }
 }

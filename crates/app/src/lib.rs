@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fetch;
 pub mod i18n;
 pub mod lesson;
+pub mod linux;
 pub mod presets;
 pub mod session;
 pub mod state;

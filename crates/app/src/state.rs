@@ -39,6 +39,8 @@ pub struct AppState {
     pub selected_segment: Option<Label>,
     pub selected_state: Option<State>,
     pub absolute: bool,
+    /// The Linux view: state names as `ss` prints them, the socket table, Linux's differences.
+    pub linux: bool,
     pub playing: bool,
     pub speed: usize,
     idle_ticks: u32,
@@ -60,6 +62,7 @@ impl PartialEq for AppState {
             && self.selected_segment == other.selected_segment
             && self.selected_state == other.selected_state
             && self.absolute == other.absolute
+            && self.linux == other.linux
             && self.playing == other.playing
             && self.speed == other.speed
             && self.editor == other.editor
@@ -99,6 +102,7 @@ pub enum Action {
     SelectSegment(Option<Label>),
     SelectState(Option<State>),
     ToggleAbsolute,
+    ToggleLinux,
     /// Something outside the model failed (e.g. fetching a scenario): say so.
     Fail(String),
     Dismiss,
@@ -134,6 +138,7 @@ impl AppState {
             selected_segment: None,
             selected_state: None,
             absolute: false,
+            linux: false,
             playing: false,
             speed: 2,
             idle_ticks: 0,
@@ -442,6 +447,7 @@ impl Reducible for AppState {
             Action::Answer(_) => {}
             Action::SelectState(st) => s.selected_state = st,
             Action::ToggleAbsolute => s.absolute = !s.absolute,
+            Action::ToggleLinux => s.linux = !s.linux,
             Action::Fail(message) => s.notice = Some(Notice::Error(message)),
             Action::Dismiss => s.notice = None,
             Action::SetLang(lang) => s.lang = lang,

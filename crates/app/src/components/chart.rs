@@ -546,6 +546,7 @@ fn peer_class(peer: Peer) -> &'static str {
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let lang = use_lang();
+    let linux = crate::linux::use_linux();
     let scroller = use_node_ref();
     let view = use_state_eq(|| DEFAULT_VIEW);
 
@@ -681,7 +682,7 @@ pub fn chart(props: &ChartProps) -> Html {
         .collect();
     let states: Vec<Html> = Peer::BOTH
         .into_iter()
-        .flat_map(|peer| state_labels(t, &lanes, peer, cursor, band_top, band_bottom))
+        .flat_map(|peer| state_labels(t, &lanes, peer, cursor, band_top, band_bottom, linux))
         .collect();
     let gaps: Vec<Html> = {
         let gaps = &t.gaps;
@@ -865,6 +866,7 @@ fn state_labels(
     cursor: usize,
     top: f32,
     bottom: f32,
+    linux: bool,
 ) -> Vec<Html> {
     let changes = t.state_changes(peer, cursor);
     // `at` is the index of the event after the change, so the change's own row is `at - 1`.
@@ -896,7 +898,7 @@ fn state_labels(
             html! {
                 <g key={(at * 2 + key_base) as u64} class={classes!("state-change", peer_class(peer))}>
                     <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(row_y)} y2={num(row_y)} />
-                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ state.name() }</text>
+                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ crate::linux::state_label(state, linux) }</text>
                 </g>
             }
         })

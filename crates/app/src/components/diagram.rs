@@ -45,6 +45,7 @@ impl DiagramProps {
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let lang = use_lang();
+    let linux = crate::linux::use_linux();
     let current = props.current;
     let last = props.last;
     // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
@@ -85,7 +86,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .filter(|p| current[p.index()] == s)
             .collect();
         let jump = jumped.iter().find(|(to, _)| *to == s).map(|(_, at)| *at);
-        render_node(lang, s, &here, props.selected == Some(s), jump, &props.on_select)
+        render_node(
+            lang,
+            linux,
+            s,
+            &here,
+            props.selected == Some(s),
+            jump,
+            &props.on_select,
+        )
     });
     let explanation = props.selected.map(|s| {
         let ex = explain(lang, s);
@@ -213,6 +222,7 @@ fn render_edge(
 
 fn render_node(
     lang: Lang,
+    linux: bool,
     state: State,
     here: &[Peer],
     selected: bool,
@@ -265,7 +275,7 @@ fn render_node(
                 // Keyed by the event, so each new jump replays the pulse.
                 <rect key={at} class="pulse" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
             }
-            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ state.name() }</text>
+            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::linux::state_label(state, linux) }</text>
             { for badges }
         </g>
     }

@@ -94,6 +94,7 @@ pub fn format_left(ms: u64) -> String {
 pub fn peer_panel(props: &PeerPanelProps) -> Html {
     // The field's text as typed; Send uses it only when it is a byte count in range.
     let lang = use_lang();
+    let linux = crate::linux::use_linux();
     let bytes_text = use_state(|| "100".to_string());
     let parsed_bytes = parse_bytes(lang, &bytes_text);
     let bytes = parsed_bytes.clone().unwrap_or(100);
@@ -197,7 +198,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             aria-label={fill(tr(lang, "peer.title"), &[("peer", name)])}>
             <header>
                 <h2><span class="peer-dot" aria-hidden="true"></span>{ fill(tr(lang, "peer.title"), &[("peer", name)]) }</h2>
-                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ props.state.name() }</output>
+                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::linux::state_label(props.state, linux) }</output>
             </header>
             if let Some(signal) = props.signal {
                 <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", match tr_dyn(lang, &format!("peer.signal.{signal:?}")) {

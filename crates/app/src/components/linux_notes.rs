@@ -1,0 +1,59 @@
+//! The Linux view's panel "Where Linux differs from RFC 9293": one short paragraph per
+//! difference, and a button that switches the engine to Linux's timers.
+
+use synack_core::script::Command;
+use yew::prelude::*;
+
+use crate::i18n::{tr, use_lang};
+use crate::state::Action;
+
+/// The differences, in the order the panel lists them: (title key, text key).
+const NOTES: [(&str, &str); 7] = [
+    ("linux.n_time_wait", "linux.n_time_wait_text"),
+    ("linux.n_fin_timeout", "linux.n_fin_timeout_text"),
+    ("linux.n_syn_recv", "linux.n_syn_recv_text"),
+    ("linux.n_rto", "linux.n_rto_text"),
+    ("linux.n_retries", "linux.n_retries_text"),
+    ("linux.n_tw_reuse", "linux.n_tw_reuse_text"),
+    ("linux.n_rfc1337", "linux.n_rfc1337_text"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct LinuxNotesProps {
+    /// The engine already runs with `set profile linux`.
+    pub profile_on: bool,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(LinuxNotes)]
+pub fn linux_notes(props: &LinuxNotesProps) -> Html {
+    let lang = use_lang();
+    let apply = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.emit(Action::Do(Command::Set {
+                key: "profile".into(),
+                value: "linux".into(),
+            }))
+        })
+    };
+    html! {
+        <section class="linux-notes" data-testid="linux-notes" aria-label={tr(lang, "linux.notes_title")}>
+            <h3>{ tr(lang, "linux.notes_title") }</h3>
+            <dl>
+                { for NOTES.iter().map(|&(title, text)| html! {
+                    <>
+                        <dt>{ tr(lang, title) }</dt>
+                        <dd>{ tr(lang, text) }</dd>
+                    </>
+                }) }
+            </dl>
+            if props.profile_on {
+                <p class="muted" data-testid="linux-profile-on">{ tr(lang, "linux.profile_on") }</p>
+            } else {
+                <button data-action="linux-profile" onclick={apply}>{ tr(lang, "linux.apply_profile") }</button>
+                <p class="muted">{ tr(lang, "linux.apply_hint") }</p>
+            }
+        </section>
+    }
+}
