@@ -136,3 +136,19 @@ test('the notes panel\'s button adds set profile linux to the script', async () 
   assertNoProblems(page);
   await page.close();
 });
+
+test('the Linux view in Chinese: the notes and the table speak Chinese, ss names stay', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=zh#script=${base64url(HANDSHAKE)}`);
+  await appReady(page);
+  await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+  await page.locator('[data-testid="linux-toggle"]').check();
+  const notes = page.locator('[data-testid="linux-notes"]');
+  await notes.waitFor();
+  assert.equal(await notes.locator('h3').innerText(), 'Linux 与 RFC 9293 的不同之处');
+  assert.match(await notes.innerText(), /固定的 60 秒/);
+  assert.match(await page.locator('[data-testid="ss-table"] h3').innerText(), /ss -tan 列出的套接字/);
+  assert.equal((await shownNames(page)).A, 'ESTAB', 'ss names are the same in every language');
+  await screenshot(page, `${NAME}-06-zh`);
+  assertNoProblems(page);
+  await page.close();
+});
