@@ -269,9 +269,7 @@ impl AppState {
         }
         match self.next_step_command() {
             Some(command) => self.apply(command),
-            None => {
-                self.notice = Some(Notice::Info(tr(self.lang, "ui.nothing_more").into()))
-            }
+            None => self.notice = Some(Notice::Info(tr(self.lang, "ui.nothing_more").into())),
         }
     }
 
@@ -339,9 +337,7 @@ impl AppState {
                 let by = at - sim.now();
                 self.apply(Command::Wait(by));
             }
-            Some(_) => {
-                self.notice = Some(Notice::Info(tr(self.lang, "ui.return_live").into()))
-            }
+            Some(_) => self.notice = Some(Notice::Info(tr(self.lang, "ui.return_live").into())),
             None => self.notice = Some(Notice::Info(tr(self.lang, "ui.no_timer").into())),
         }
     }

@@ -69,9 +69,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
 
-    let edges = EDGES
-        .iter()
-        .map(|e| render_edge(lang, e, &last, newest, props.highlight.contains(&(e.from, e.to))));
+    let edges = EDGES.iter().map(|e| {
+        render_edge(
+            lang,
+            e,
+            &last,
+            newest,
+            props.highlight.contains(&(e.from, e.to)),
+        )
+    });
     // A transition the figure has no edge for (a reset, an abort, a crash, a timeout) is
     // shown by a pulse on the state it lands in.
     let jumped: Vec<(State, usize)> = last
