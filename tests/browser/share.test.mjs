@@ -21,6 +21,7 @@ function visibleView(page) {
     cursor: document.querySelector('.scrubber input[type=range]')?.value,
     max: document.querySelector('.scrubber input[type=range]')?.max,
     absolute: document.querySelector('header.top .toggle input')?.checked,
+    linux: document.querySelector('[data-testid="linux-toggle"]')?.checked ?? null,
     chartText: document.querySelector('.chart-svg')?.textContent,
     script: document.querySelector('textarea.script')?.value,
   }));
@@ -44,6 +45,8 @@ test('a shared link reopens the same script, moment, options and language', asyn
   await timeControl(page, 'back');
   await timeControl(page, 'back');
   await page.locator('header.top .toggle input').first().check();
+  const linux = page.locator('[data-testid="linux-toggle"]');
+  if (await linux.count()) await linux.check();
   await page.click('[data-testid="lang-toggle"]');
   await eventually(() => page.evaluate(() => document.documentElement.lang), 'zh-Hans', 'the page is in Chinese');
   const before = await visibleView(page);
@@ -51,7 +54,8 @@ test('a shared link reopens the same script, moment, options and language', asyn
   assert.equal(before.absolute, true);
 
   const link = await share(page, 'share');
-  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?lang=zh&at=\d+&abs=1#z=[A-Za-z0-9_-]+$/, link);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?lang=zh&at=\d+&abs=1(&linux=1)?#z=[A-Za-z0-9_-]+$/, link);
+  assert.equal(link.includes('&linux=1'), before.linux === true, 'the Linux view is in the link when it is on');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the link is on the clipboard');
   console.log(`# share link for a ${script.length}-byte script: ${link.length} characters`);
   await screenshot(page, `${NAME}-01-shared`);
@@ -134,5 +138,33 @@ test('the embed example page shows a lesson in Chinese in its iframe', async () 
   }
   await screenshot(page, `${NAME}-04-embed-example`);
   assertNoProblems(page);
+  await page.close();
+});
+
+test('a link to a lesson step names the lesson and step, not the script, and reopens there', async () => {
+  const page = await freshApp(app.browser, app.server.url);
+  await page.click('[data-testid="lesson-picker"] summary');
+  await page.click('[data-testid="lesson-item-01-handshake"]');
+  await page.locator('[data-testid="lesson-panel"]').waitFor();
+  await page.click('[data-testid="lesson-next"]');
+  await page.click('[data-testid="lesson-next"]');
+  const lessonView = () => page.evaluate(() => ({
+    step: document.querySelector('[data-testid="lesson-step"]')?.textContent,
+    narration: document.querySelector('[data-testid="lesson-narration"]')?.textContent,
+  }));
+  const before = { ...(await lessonView()), view: await visibleView(page) };
+  const link = await share(page, 'share');
+  assert.match(link, /\?lang=en&lesson=01-handshake&step=\d+(&at=\d+)?$/, `no #z= for the lesson's own run: ${link}`);
+
+  const fresh = await openPage(app.browser, link);
+  await appReady(fresh);
+  await fresh.locator('[data-testid="lesson-panel"]').waitFor();
+  await eventually(async () => ({
+    step: await fresh.evaluate(() => document.querySelector('[data-testid="lesson-step"]')?.textContent),
+    narration: await fresh.evaluate(() => document.querySelector('[data-testid="lesson-narration"]')?.textContent),
+    view: await visibleView(fresh),
+  }), before, 'the same lesson page');
+  assertNoProblems(fresh);
+  await fresh.close();
   await page.close();
 });
