@@ -448,6 +448,7 @@ pub fn restore(
         }
     }
     state.absolute = link.absolute;
+    state.linux = link.linux;
     if !problems.is_empty() {
         let text: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
         state.notice = Some(Notice::Error(text.join(" ")));
@@ -675,7 +676,7 @@ mod tests {
         let s = restore(&link, Some(Ok(script.into())), None, Lang::En);
         assert_eq!(s.editor, script);
         assert_eq!(s.cursor, 2);
-        assert!(s.absolute);
+        assert!(s.absolute && s.linux);
         assert!(s.notice.is_none(), "{:?}", s.notice);
         assert_eq!(s.state_of(synack_core::Peer::B), synack_core::State::Listen);
     }

@@ -183,7 +183,7 @@ pub fn view_of(s: &crate::state::AppState) -> (View, AttrValue) {
         step: player.map(url::step_of),
         at: (!s.at_live_end()).then_some(s.cursor),
         absolute: s.absolute,
-        linux: false,
+        linux: s.linux,
     };
     let script = if own_run {
         AttrValue::default()
