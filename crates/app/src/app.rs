@@ -5,6 +5,7 @@ use gloo_timers::callback::Interval;
 use synack_core::{Peer, Timer};
 use yew::prelude::*;
 
+use crate::components::capture_view::{CaptureImport, CaptureView};
 use crate::components::chart::Chart;
 use crate::components::diagram::{Diagram, DiagramProps};
 use crate::components::inject::{Inject, InjectPresets};
@@ -45,6 +46,8 @@ pub fn app() -> Html {
         let link = link.clone();
         use_reducer(move || initial_state(&link))
     };
+    // The troubleshooting mode: an imported capture, shown instead of the simulator.
+    let capture = use_reducer(crate::capture::CaptureState::default);
     // A link that needs fetching or inflating opens its view when that is done.
     {
         let d = state.dispatcher();
@@ -254,6 +257,11 @@ pub fn app() -> Html {
                 <Export session={s.session.clone()} script={share_view.1.clone()} />
             }
         </header>
+        <CaptureImport dispatch={capture.dispatcher()}
+            can_show={!capture.active && (capture.summary.is_some() || capture.failure.is_some())} />
+        if capture.active {
+        <CaptureView state={capture.clone()} />
+        } else {
         <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
             now={now} dispatch={dispatch.clone()} />
         { for notice }
@@ -286,6 +294,7 @@ pub fn app() -> Html {
             }
             }
         </main>
+        }
         <footer class="foot">
             <p>{ tr(lang, "ui.footer_keys") }</p>
         </footer>

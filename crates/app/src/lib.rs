@@ -2,6 +2,7 @@
 //! Rust, tested natively; the components render it with Yew.
 
 pub mod app;
+pub mod capture;
 pub mod components;
 pub mod diagram_layout;
 pub mod explain;

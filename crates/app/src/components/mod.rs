@@ -1,7 +1,10 @@
 //! One component per file; each repeated SVG shape is a plain function, not a component.
 
+pub mod capture_chart;
+pub mod capture_view;
 pub mod chart;
 pub mod diagram;
+pub mod hex_view;
 pub mod export;
 pub mod inject;
 pub mod inspector;

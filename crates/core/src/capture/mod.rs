@@ -10,6 +10,7 @@
 //! Pure: no I/O, no clock; builds for wasm.
 
 mod conn;
+pub mod digest;
 mod infer;
 mod read;
 

@@ -1,0 +1,302 @@
+//! The troubleshooting mode: a capture file imported by the capture worker
+//! (crates/capture-worker), its connection list, and the chosen connection's packets and
+//! inferred states.
+//!
+//! The worker is started only when the user opens a capture, so the pcap reader and the
+//! inference never weigh on the page's bundle. It answers with the texts of
+//! `synack_core::capture::digest`, which this module decodes into [`CaptureState`].
+
+use std::rc::Rc;
+
+use synack_core::capture::digest::{decode_detail, decode_summary, DecodeError, Detail, Summary};
+use synack_core::capture::ReadError;
+use yew::Reducible;
+
+/// Connections listed at first; "show more" adds as many again.
+pub const PAGE: usize = 200;
+
+/// Why an import failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The file is not a capture: its reason.
+    File(ReadError),
+    /// The worker could not start, or answered something unreadable.
+    Worker(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CaptureState {
+    /// The capture view is shown instead of the simulator.
+    pub active: bool,
+    /// The file being read or shown.
+    pub name: String,
+    /// A file is being read.
+    pub loading: bool,
+    pub failure: Option<Failure>,
+    pub summary: Option<Rc<Summary>>,
+    /// How many connections the list shows.
+    pub shown: usize,
+    /// The chosen connection (from 1), and its detail once the worker sent it.
+    pub selected: Option<usize>,
+    pub detail: Option<Rc<Detail>>,
+    /// Packets of the chosen connection seen so far (0 ..= its packet count).
+    pub cursor: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaptureAction {
+    /// A file was chosen and sent to the worker.
+    Open(String),
+    /// The worker's answer to a file.
+    Summary(String),
+    /// The worker's answer to a connection.
+    Detail(String),
+    Failed(String),
+    Select(usize),
+    Cursor(usize),
+    ShowMore,
+    /// Back to the simulator (the capture stays loaded).
+    Back,
+    /// Back to the capture, if one is loaded.
+    Show,
+}
+
+impl Reducible for CaptureState {
+    type Action = CaptureAction;
+
+    fn reduce(self: Rc<Self>, action: CaptureAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            CaptureAction::Open(name) => {
+                s = CaptureState {
+                    active: true,
+                    name,
+                    loading: true,
+                    ..CaptureState::default()
+                };
+            }
+            CaptureAction::Summary(text) => {
+                s.loading = false;
+                // The worker could not get the file's bytes (too large for memory, say).
+                if let Some(why) = text.strip_prefix("E\tunreadable\t") {
+                    s.failure = Some(Failure::Worker(why.to_string()));
+                    return Rc::new(s);
+                }
+                match decode_summary(&text) {
+                    Ok(sum) => {
+                        s.shown = PAGE;
+                        // A single connection is chosen at once.
+                        if sum.conns.len() == 1 {
+                            s.selected = Some(sum.conns[0].index);
+                        }
+                        s.summary = Some(Rc::new(sum));
+                    }
+                    Err(DecodeError::File(e)) => s.failure = Some(Failure::File(e)),
+                    Err(DecodeError::Malformed(n)) => {
+                        s.failure = Some(Failure::Worker(format!("line {n}")))
+                    }
+                }
+            }
+            CaptureAction::Detail(text) => {
+                if let Ok(d) = decode_detail(&text) {
+                    if Some(d.index) == s.selected {
+                        s.cursor = d.packets.len();
+                        s.detail = Some(Rc::new(d));
+                    }
+                }
+            }
+            CaptureAction::Failed(why) => {
+                s.loading = false;
+                s.failure = Some(Failure::Worker(why));
+            }
+            CaptureAction::Select(n) => {
+                if s.selected != Some(n) {
+                    s.selected = Some(n);
+                    s.detail = None;
+                    s.cursor = 0;
+                }
+            }
+            CaptureAction::Cursor(k) => {
+                let max = s.detail.as_ref().map_or(0, |d| d.packets.len());
+                s.cursor = k.min(max);
+            }
+            CaptureAction::ShowMore => s.shown += PAGE,
+            CaptureAction::Back => s.active = false,
+            CaptureAction::Show => s.active = s.summary.is_some() || s.failure.is_some(),
+        }
+        Rc::new(s)
+    }
+}
+
+/// `micros` as milliseconds with three decimals (`12.345`), without the float formatter.
+pub fn fmt_ms(micros: u64) -> String {
+    format!("{}.{:03}", micros / 1000, micros % 1000)
+}
+
+/// A time since the connection's first packet: `+12.345 ms` under ten seconds, else
+/// `+60.000 s` (the catalog's `capture.time` or `capture.time_s`).
+pub fn fmt_since(lang: crate::i18n::Lang, micros: u64) -> String {
+    use crate::i18n::{fill, tr};
+    if micros < 10_000_000 {
+        fill(tr(lang, "capture.time"), &[("ms", &fmt_ms(micros))])
+    } else {
+        fill(tr(lang, "capture.time_s"), &[("s", &fmt_ms(micros / 1000))])
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use std::cell::RefCell;
+
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{MessageEvent, Worker};
+    use yew::UseReducerDispatcher;
+
+    use super::{CaptureAction, CaptureState};
+
+    /// Where Trunk puts the worker's loader (`data-loader-shim`, named after the binary).
+    const LOADER: &str = "./synack-capture-worker_loader.js";
+
+    struct Running {
+        worker: Worker,
+        ready: bool,
+        /// Messages posted before the worker said it was ready.
+        pending: Vec<JsValue>,
+        _on_message: Closure<dyn Fn(MessageEvent)>,
+        _on_error: Closure<dyn Fn(web_sys::Event)>,
+    }
+
+    thread_local! {
+        static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    }
+
+    /// Sends `msg` to the worker, starting it on first use. Its answers are dispatched: a
+    /// summary after a file, a detail after a connection number.
+    pub fn post(msg: JsValue, dispatch: &UseReducerDispatcher<CaptureState>) {
+        let started = RUNNING.with(|r| r.borrow().is_some());
+        if !started {
+            if let Err(why) = start(dispatch.clone()) {
+                dispatch.dispatch(CaptureAction::Failed(why));
+                return;
+            }
+        }
+        RUNNING.with(|r| {
+            if let Some(run) = r.borrow_mut().as_mut() {
+                if run.ready {
+                    let _ = run.worker.post_message(&msg);
+                } else {
+                    run.pending.push(msg);
+                }
+            }
+        });
+    }
+
+    fn start(dispatch: UseReducerDispatcher<CaptureState>) -> Result<(), String> {
+        let worker = Worker::new(LOADER).map_err(|e| {
+            e.as_string()
+                .unwrap_or_else(|| "the capture worker cannot start".into())
+        })?;
+        let d = dispatch.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+            let text = e.data().as_string().unwrap_or_default();
+            match text.as_bytes().first() {
+                Some(b'R') => RUNNING.with(|r| {
+                    if let Some(run) = r.borrow_mut().as_mut() {
+                        run.ready = true;
+                        for m in run.pending.drain(..) {
+                            let _ = run.worker.post_message(&m);
+                        }
+                    }
+                }),
+                Some(b'D') => d.dispatch(CaptureAction::Detail(text)),
+                _ => d.dispatch(CaptureAction::Summary(text)),
+            }
+        });
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            // A worker that failed is started afresh next time.
+            RUNNING.with(|r| r.borrow_mut().take());
+            dispatch.dispatch(CaptureAction::Failed("the capture worker stopped".into()));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        RUNNING.with(|r| {
+            *r.borrow_mut() = Some(Running {
+                worker,
+                ready: false,
+                pending: Vec::new(),
+                _on_message: on_message,
+                _on_error: on_error,
+            })
+        });
+        Ok(())
+    }
+}
+
+/// Sends a chosen file to the worker.
+#[cfg(target_arch = "wasm32")]
+pub fn open_file(file: web_sys::File, dispatch: &yew::UseReducerDispatcher<CaptureState>) {
+    dispatch.dispatch(CaptureAction::Open(file.name()));
+    worker::post(file.into(), dispatch);
+}
+
+/// Asks the worker for connection `index`'s packets and states (the view does this when a
+/// connection is chosen and its detail is missing).
+#[cfg(target_arch = "wasm32")]
+pub fn request_detail(index: usize, dispatch: &yew::UseReducerDispatcher<CaptureState>) {
+    worker::post((index as f64).into(), dispatch);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn request_detail(_index: usize, _dispatch: &yew::UseReducerDispatcher<CaptureState>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synack_core::capture::digest;
+    use synack_core::pcap::{self, CaptureOptions};
+    use synack_core::script::run_source;
+
+    fn reduce(s: Rc<CaptureState>, a: CaptureAction) -> Rc<CaptureState> {
+        s.reduce(a)
+    }
+
+    #[test]
+    fn a_summary_then_a_detail_fill_the_view() {
+        let sim = run_source("set delivery auto\nB listen\nA connect\nwait 1s\n")
+            .unwrap()
+            .sim;
+        let bytes = pcap::capture(&sim, CaptureOptions::default()).bytes;
+        let (text, kept) = digest::summarize(&bytes);
+        let s = reduce(Rc::default(), CaptureAction::Open("x.pcap".into()));
+        assert!(s.active && s.loading);
+        let s = reduce(s, CaptureAction::Summary(text));
+        assert!(!s.loading && s.failure.is_none());
+        assert_eq!(s.summary.as_ref().unwrap().conns.len(), 1);
+        assert_eq!(s.selected, Some(1), "a lone connection is chosen at once");
+        let (p, c) = kept.unwrap();
+        let s = reduce(s, CaptureAction::Detail(digest::detail(&p, &c, 1).unwrap()));
+        assert_eq!(s.cursor, 3, "the view opens at the last packet");
+        let s = reduce(s, CaptureAction::Cursor(99));
+        assert_eq!(s.cursor, 3);
+        let s = reduce(s, CaptureAction::Back);
+        assert!(!s.active && s.summary.is_some());
+        assert!(reduce(s, CaptureAction::Show).active);
+    }
+
+    #[test]
+    fn a_bad_file_is_a_failure_with_its_reason() {
+        let s = reduce(Rc::default(), CaptureAction::Open("x.txt".into()));
+        let s = reduce(s, CaptureAction::Summary("E\tnotcapture\t".into()));
+        assert_eq!(s.failure, Some(Failure::File(ReadError::NotACapture)));
+        assert!(!s.loading);
+    }
+
+    #[test]
+    fn milliseconds_keep_three_decimals() {
+        assert_eq!(fmt_ms(12_345), "12.345");
+        assert_eq!(fmt_ms(7), "0.007");
+        assert_eq!(fmt_since(crate::i18n::Lang::En, 40_000), "+40.000 ms");
+        assert_eq!(fmt_since(crate::i18n::Lang::En, 60_000_000), "+60.000 s");
+    }
+}

@@ -1,0 +1,178 @@
+//! The sequence chart of a captured connection, in the simulator chart's visual language: A's
+//! lifeline on the left, B's on the right, one arrow per packet with its real time since the
+//! connection's first packet, and the inferred states on the lifelines where they change
+//! (`?` where the capture cannot confirm them). Only a window of rows around the cursor is
+//! drawn, so a connection of any size stays cheap.
+
+use std::rc::Rc;
+
+use synack_core::capture::digest::{Detail, PacketRow};
+use synack_core::capture::Side;
+use yew::prelude::*;
+
+use crate::capture::fmt_since;
+use crate::i18n::{tr, use_lang};
+use crate::svg::num;
+
+/// Rows drawn at most.
+pub const WINDOW: usize = 40;
+const ROW: f32 = 30.0;
+const TOP: f32 = 18.0;
+const LANE_A: f32 = 96.0;
+const LANE_B: f32 = 384.0;
+const WIDTH: f32 = 400.0;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct CaptureChartProps {
+    pub detail: Rc<Detail>,
+    /// Packets seen (0 ..= packets.len()).
+    pub cursor: usize,
+    pub on_cursor: Callback<usize>,
+}
+
+/// The first and one-past-last packet drawn for `cursor` among `n` packets.
+pub fn window(cursor: usize, n: usize) -> (usize, usize) {
+    let first = cursor
+        .saturating_sub(WINDOW / 2)
+        .min(n.saturating_sub(WINDOW));
+    (first, (first + WINDOW).min(n))
+}
+
+/// `SYN,ACK seq=0 ack=1 len=0`: what the arrow's label says.
+pub fn packet_label(p: &PacketRow) -> String {
+    let flags = p.flags.to_string();
+    let mut s = format!("{flags} seq={}", p.seq);
+    if p.flags.ack() {
+        s.push_str(&format!(" ack={}", p.ack));
+    }
+    if p.len > 0 {
+        s.push_str(&format!(" len={}", p.len));
+    }
+    if p.window == 0 {
+        s.push_str(" win=0");
+    }
+    s
+}
+
+#[function_component(CaptureChart)]
+pub fn capture_chart(props: &CaptureChartProps) -> Html {
+    let lang = use_lang();
+    let d = &props.detail;
+    let n = d.packets.len();
+    let (first, last) = window(props.cursor, n);
+    let height = TOP + (last - first) as f32 * ROW + 12.0;
+    let y_of = |j: usize| TOP + (j - first) as f32 * ROW;
+
+    let rows = (first..last).map(|j| {
+        let p = &d.packets[j];
+        let (x1, x2, class) = match p.side {
+            Side::A => (LANE_A, LANE_B, "seg from-a"),
+            Side::B => (LANE_B, LANE_A, "seg from-b"),
+        };
+        let y = y_of(j);
+        let y2 = y + ROW * 0.6;
+        let dir = if x2 > x1 { -1.0 } else { 1.0 };
+        let head = format!(
+            "{},{} {},{} {},{}",
+            num(x2),
+            num(y2),
+            num(x2 + dir * 8.0),
+            num(y2 - 5.0),
+            num(x2 + dir * 7.0),
+            num(y2 + 3.0)
+        );
+        let seen = j < props.cursor;
+        let cb = props.on_cursor.clone();
+        let onclick = Callback::from(move |_: MouseEvent| cb.emit(j + 1));
+        let class = classes!(
+            class,
+            (!seen).then_some("future"),
+            (j + 1 == props.cursor).then_some("selected"),
+            p.flags.rst().then_some("rst")
+        );
+        html! {
+            <g key={j} class={class} onclick={onclick} data-packet={(j + 1).to_string()}>
+                <text class="time" x="2" y={num(y + 4.0)}>{ fmt_since(lang, p.micros) }</text>
+                <line class="shaft" x1={num(x1)} y1={num(y)} x2={num(x2)} y2={num(y2)} />
+                <polygon class="head" points={head} />
+                <text class="seg-label" x={num((LANE_A + LANE_B) / 2.0)} y={num(y + ROW * 0.3 - 4.0)} text-anchor="middle">{ packet_label(p) }</text>
+                <rect class="hit" x={num(LANE_A)} y={num(y - 10.0)} width={num(LANE_B - LANE_A)} height={num(ROW)} />
+            </g>
+        }
+    });
+    // State changes caused by the drawn packets (or timers just before them).
+    let states = d
+        .steps
+        .iter()
+        .filter(|st| st.order > 2 * first && st.order <= 2 * last)
+        .map(|st| {
+            let j = (st.order - 1) / 2;
+            let y = y_of(j.min(last.saturating_sub(1)).max(first)) + ROW * 0.6 + 10.0;
+            let (x, anchor, class) = match st.side {
+                Side::A => (LANE_A + 4.0, "start", "state-label from-a"),
+                Side::B => (LANE_B - 4.0, "end", "state-label from-b"),
+            };
+            let mark = if st.uncertain.is_some() { "?" } else { "" };
+            html! {
+                <text class={classes!(class, st.uncertain.is_some().then_some("uncertain"))}
+                    x={num(x)} y={num(y)} text-anchor={anchor}>{ format!("{}{mark}", st.to) }</text>
+            }
+        });
+    let cursor_y = if props.cursor > first && props.cursor <= last {
+        Some(y_of(props.cursor - 1) + ROW * 0.6 + 3.0)
+    } else {
+        None
+    };
+    html! {
+        <div class="chart capture-chart">
+            <svg viewBox={format!("0 0 {} {}", WIDTH as u32, height as u32)} role="img"
+                aria-label={tr(lang, "capture.chart")}>
+                <line class="lifeline from-a" x1={num(LANE_A)} y1="0" x2={num(LANE_A)} y2={num(height)} />
+                <line class="lifeline from-b" x1={num(LANE_B)} y1="0" x2={num(LANE_B)} y2={num(height)} />
+                { for rows }
+                { for states }
+                if let Some(y) = cursor_y {
+                    <line class="now-line" x1="0" y1={num(y)} x2={num(WIDTH)} y2={num(y)} />
+                }
+            </svg>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synack_core::Flags;
+
+    #[test]
+    fn the_window_follows_the_cursor_and_stays_in_range() {
+        assert_eq!(window(0, 5), (0, 5));
+        assert_eq!(window(100, 1000), (80, 120));
+        assert_eq!(window(1000, 1000), (960, 1000));
+        assert_eq!(window(0, 0), (0, 0));
+    }
+
+    #[test]
+    fn labels_show_ack_only_with_the_flag() {
+        let mut p = PacketRow {
+            micros: 0,
+            side: Side::A,
+            flags: Flags::SYN,
+            seq: 0,
+            ack: 0,
+            len: 0,
+            window: 65535,
+            frame: 1,
+        };
+        assert_eq!(packet_label(&p), "SYN seq=0");
+        p.flags = Flags::from_bits(Flags::ACK.bits() | Flags::PSH.bits());
+        p.len = 5;
+        p.ack = 1;
+        p.window = 0;
+        assert!(
+            packet_label(&p).ends_with("seq=0 ack=1 len=5 win=0"),
+            "{}",
+            packet_label(&p)
+        );
+    }
+}

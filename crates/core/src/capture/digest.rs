@@ -1,0 +1,567 @@
+//! A compact text form of an import's results, for handing them across a boundary cheaply:
+//! the browser parses captures in a Web Worker (crates/capture-worker), which posts these texts
+//! to the page. The page links only the decoders, which are small; the reader, the connection
+//! tracker and the inference stay in the worker.
+//!
+//! One record per line, fields separated by tabs, the first field naming the record:
+//!
+//! - Summary ([`encode_summary`]): `F format frames tcp`, then `K reason count` per skip
+//!   reason, `X why` if reading stopped early, and `C a b packets first last start end retx
+//!   rst half_open zero_windows` per connection. A file that is no capture at all is the single
+//!   line `E code detail`.
+//! - Detail of one connection ([`encode_detail`]): `D index`, `P micros side flags seq ack len
+//!   window frame` per packet, `T micros side from to uncertain order` per inferred state
+//!   change, and `N note` when nothing could be inferred. Times count from the connection's
+//!   first packet; seq and ack are relative to the sender's and receiver's ISN where the
+//!   capture shows a SYN.
+//!
+//! Decoding never panics: a malformed line is an error naming it.
+
+use std::fmt::Write as _;
+
+use super::conn::{Connection, End, Problems, Side, Start};
+use super::infer::{Inference, Uncertain};
+#[cfg(test)]
+use super::read::read;
+use super::read::{FileFormat, Packets, ReadError, SkipReason, TcpPacket};
+use crate::segment::Flags;
+use crate::state::State;
+
+/// What the page shows of a capture before a connection is chosen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub format: Option<FileFormat>,
+    pub frames: usize,
+    pub tcp: usize,
+    pub skipped: Vec<(SkipReason, usize)>,
+    pub stopped: Option<String>,
+    pub conns: Vec<ConnRow>,
+}
+
+/// One line of the connection list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnRow {
+    pub index: usize,
+    pub a: String,
+    pub b: String,
+    pub packets: usize,
+    pub first_micros: u64,
+    pub last_micros: u64,
+    pub start: Start,
+    pub end: End,
+    pub problems: Problems,
+}
+
+/// One packet of a chosen connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacketRow {
+    /// Since the connection's first packet.
+    pub micros: u64,
+    pub side: Side,
+    pub flags: Flags,
+    /// Relative to the sender's ISN (absolute when its SYN is not in the capture).
+    pub seq: u32,
+    /// Relative to the receiver's ISN (likewise).
+    pub ack: u32,
+    pub len: u32,
+    pub window: u16,
+    /// Frame number in the file, from 1.
+    pub frame: usize,
+}
+
+/// One inferred state change of a chosen connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepRow {
+    /// Since the connection's first packet.
+    pub micros: u64,
+    pub side: Side,
+    pub from: State,
+    pub to: State,
+    pub uncertain: Option<Uncertain>,
+    /// 0 for B's passive OPEN, `2j + 1` for a timer before packet `j`, `2j + 2` for packet `j`:
+    /// the change has happened once `order <= 2k` with `k` packets seen.
+    pub order: usize,
+}
+
+/// A chosen connection's packets and both ends' inferred states.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detail {
+    pub index: usize,
+    pub packets: Vec<PacketRow>,
+    pub steps: Vec<StepRow>,
+    pub note: Option<String>,
+}
+
+impl Detail {
+    /// Each side's state after the first `k` packets.
+    pub fn states_at(&self, k: usize) -> [State; 2] {
+        let mut s = [State::Closed; 2];
+        for st in self.steps.iter().take_while(|st| st.order <= 2 * k) {
+            s[side_index(st.side)] = st.to;
+        }
+        s
+    }
+
+    /// Each side's latest change within the first `k` packets: (step index, step).
+    pub fn last_steps_at(&self, k: usize) -> [Option<(usize, StepRow)>; 2] {
+        let mut last = [None, None];
+        for (i, st) in self
+            .steps
+            .iter()
+            .enumerate()
+            .take_while(|(_, st)| st.order <= 2 * k)
+        {
+            last[side_index(st.side)] = Some((i, *st));
+        }
+        last
+    }
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::A => 0,
+        Side::B => 1,
+    }
+}
+
+fn skip_code(r: SkipReason) -> String {
+    match r {
+        SkipReason::LinkType(t) => format!("link{t}"),
+        SkipReason::NotIp => "notip".into(),
+        SkipReason::NotTcp => "nottcp".into(),
+        SkipReason::Fragment => "fragment".into(),
+        SkipReason::Truncated => "truncated".into(),
+        SkipReason::BadHeader => "badheader".into(),
+        SkipReason::UnknownInterface => "interface".into(),
+    }
+}
+
+fn parse_skip(code: &str) -> Option<SkipReason> {
+    Some(match code {
+        "notip" => SkipReason::NotIp,
+        "nottcp" => SkipReason::NotTcp,
+        "fragment" => SkipReason::Fragment,
+        "truncated" => SkipReason::Truncated,
+        "badheader" => SkipReason::BadHeader,
+        "interface" => SkipReason::UnknownInterface,
+        other => SkipReason::LinkType(other.strip_prefix("link")?.parse().ok()?),
+    })
+}
+
+/// The code the page's catalog keys use for a skip reason (`link` for any link type).
+pub fn skip_key(r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::LinkType(_) => "link",
+        SkipReason::NotIp => "notip",
+        SkipReason::NotTcp => "nottcp",
+        SkipReason::Fragment => "fragment",
+        SkipReason::Truncated => "truncated",
+        SkipReason::BadHeader => "badheader",
+        SkipReason::UnknownInterface => "interface",
+    }
+}
+
+/// The code of a start, for the wire and the page's catalog keys.
+pub fn start_key(s: Start) -> &'static str {
+    match s {
+        Start::Handshake => "handshake",
+        Start::SynAckOnly => "synack",
+        Start::SynOnly => "syn",
+        Start::MidStream => "midstream",
+    }
+}
+
+/// The code of an end, for the wire and the page's catalog keys (`fin1` and `rst` take a side).
+pub fn end_key(e: End) -> &'static str {
+    match e {
+        End::FinBothWays => "fin2",
+        End::FinFrom(_) => "fin1",
+        End::ResetBy(_) => "rst",
+        End::Open => "open",
+        End::TimeWaitReuse => "reuse",
+    }
+}
+
+/// The code of an uncertainty, for the page's catalog keys.
+pub fn uncertain_key(u: Uncertain) -> &'static str {
+    match u {
+        Uncertain::NotAcknowledged => "unacked",
+        Uncertain::NoLaterPacket => "nolater",
+        Uncertain::Timer => "timer",
+    }
+}
+
+/// A file that is not a capture, as one `E` line.
+pub fn encode_error(e: &ReadError) -> String {
+    match e {
+        ReadError::NotACapture => "E\tnotcapture\t".into(),
+        ReadError::BadFileHeader(d) => format!("E\tbadheader\t{}", clean(d)),
+    }
+}
+
+/// Tabs and line breaks cannot appear in a field.
+fn clean(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The summary of a read capture and its connections.
+pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
+    let mut out = String::with_capacity(64 + conns.len() * 96);
+    let format = match packets.format {
+        Some(FileFormat::Pcap) => "pcap",
+        Some(FileFormat::Pcapng) => "pcapng",
+        None => "",
+    };
+    let _ = writeln!(
+        out,
+        "F\t{format}\t{}\t{}",
+        packets.frames,
+        packets.tcp.len()
+    );
+    for (r, n) in &packets.skipped {
+        let _ = writeln!(out, "K\t{}\t{n}", skip_code(*r));
+    }
+    if let Some(why) = &packets.stopped {
+        let _ = writeln!(out, "X\t{}", clean(why));
+    }
+    for c in conns {
+        let p = &c.problems;
+        let end_side = match c.end {
+            End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            c.index,
+            c.a,
+            c.b,
+            c.packets.len(),
+            c.first_micros,
+            c.last_micros,
+            start_key(c.start),
+            end_key(c.end),
+            end_side,
+            p.retransmissions,
+            p.resets,
+            u8::from(p.half_open),
+            p.zero_windows
+        );
+    }
+    out
+}
+
+/// One connection's packets and inferred states.
+pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Inference) -> String {
+    let mut out = String::with_capacity(32 + conn.packets.len() * 40);
+    let _ = writeln!(out, "D\t{}", conn.index);
+    let t0 = conn.first_micros;
+    // Each side's ISN, from its first SYN.
+    let mut isn = [None::<u32>; 2];
+    for &i in &conn.packets {
+        let p = &packets[i];
+        let k = side_index(conn.side_of(p));
+        if p.segment.flags.syn() && isn[k].is_none() {
+            isn[k] = Some(p.segment.seq.0);
+        }
+    }
+    for &i in &conn.packets {
+        let p = &packets[i];
+        let side = conn.side_of(p);
+        let k = side_index(side);
+        let s = &p.segment;
+        let seq = s.seq.0.wrapping_sub(isn[k].unwrap_or(0));
+        let ack = s.ack.0.wrapping_sub(isn[1 - k].unwrap_or(0));
+        let _ = writeln!(
+            out,
+            "P\t{}\t{k}\t{}\t{seq}\t{ack}\t{}\t{}\t{}",
+            p.micros.saturating_sub(t0),
+            s.flags.bits(),
+            s.len,
+            s.window,
+            p.frame
+        );
+    }
+    for st in &inference.steps {
+        let u = match st.uncertain {
+            None => 0,
+            Some(Uncertain::NotAcknowledged) => 1,
+            Some(Uncertain::NoLaterPacket) => 2,
+            Some(Uncertain::Timer) => 3,
+        };
+        let _ = writeln!(
+            out,
+            "T\t{}\t{}\t{}\t{}\t{u}\t{}",
+            st.micros.saturating_sub(t0),
+            side_index(st.side),
+            state_index(st.from),
+            state_index(st.to),
+            st.order
+        );
+    }
+    if let Some(note) = &inference.note {
+        let _ = writeln!(out, "N\t{}", clean(note));
+    }
+    out
+}
+
+fn state_index(s: State) -> usize {
+    State::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+/// Why a digest could not be decoded, or the file was not a capture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The worker's `E` line: the file is not a capture.
+    File(ReadError),
+    /// A line that does not follow the format (its number, from 1).
+    Malformed(usize),
+}
+
+struct Fields<'a>(std::str::Split<'a, char>);
+
+impl<'a> Fields<'a> {
+    fn text(&mut self) -> Option<&'a str> {
+        self.0.next()
+    }
+    fn num<T: std::str::FromStr>(&mut self) -> Option<T> {
+        self.0.next()?.parse().ok()
+    }
+}
+
+/// Reads an [`encode_summary`] (or [`encode_error`]) text.
+pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
+    if let Some(e) = text.strip_prefix("E\t") {
+        let (code, detail) = e.split_once('\t').unwrap_or((e, ""));
+        return Err(DecodeError::File(if code == "notcapture" {
+            ReadError::NotACapture
+        } else {
+            ReadError::BadFileHeader(detail.trim_end().to_string())
+        }));
+    }
+    let mut s = Summary::default();
+    for (n, line) in text.lines().enumerate() {
+        let bad = DecodeError::Malformed(n + 1);
+        let mut f = Fields(line.split('\t'));
+        let ok: Option<()> = (|| {
+            match f.text()? {
+                "F" => {
+                    s.format = match f.text()? {
+                        "pcap" => Some(FileFormat::Pcap),
+                        "pcapng" => Some(FileFormat::Pcapng),
+                        _ => None,
+                    };
+                    s.frames = f.num()?;
+                    s.tcp = f.num()?;
+                }
+                "K" => {
+                    let r = parse_skip(f.text()?)?;
+                    s.skipped.push((r, f.num()?));
+                }
+                "X" => s.stopped = Some(f.text()?.to_string()),
+                "C" => {
+                    let index = f.num()?;
+                    let a = f.text()?.to_string();
+                    let b = f.text()?.to_string();
+                    let packets = f.num()?;
+                    let first_micros = f.num()?;
+                    let last_micros = f.num()?;
+                    let start = match f.text()? {
+                        "handshake" => Start::Handshake,
+                        "synack" => Start::SynAckOnly,
+                        "syn" => Start::SynOnly,
+                        _ => Start::MidStream,
+                    };
+                    let end_code = f.text()?;
+                    let side = if f.text()? == "B" { Side::B } else { Side::A };
+                    let end = match end_code {
+                        "fin2" => End::FinBothWays,
+                        "fin1" => End::FinFrom(side),
+                        "rst" => End::ResetBy(side),
+                        "reuse" => End::TimeWaitReuse,
+                        _ => End::Open,
+                    };
+                    let problems = Problems {
+                        retransmissions: f.num()?,
+                        resets: f.num()?,
+                        half_open: f.text()? == "1",
+                        missing_handshake: start != Start::Handshake,
+                        zero_windows: f.num()?,
+                    };
+                    s.conns.push(ConnRow {
+                        index,
+                        a,
+                        b,
+                        packets,
+                        first_micros,
+                        last_micros,
+                        start,
+                        end,
+                        problems,
+                    });
+                }
+                _ => return None,
+            }
+            Some(())
+        })();
+        ok.ok_or(bad)?;
+    }
+    Ok(s)
+}
+
+/// Reads an [`encode_detail`] text.
+pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
+    let mut d = Detail::default();
+    let side = |k: u8| if k == 1 { Side::B } else { Side::A };
+    for (n, line) in text.lines().enumerate() {
+        let mut f = Fields(line.split('\t'));
+        let ok: Option<()> = (|| {
+            match f.text()? {
+                "D" => d.index = f.num()?,
+                "P" => d.packets.push(PacketRow {
+                    micros: f.num()?,
+                    side: side(f.num()?),
+                    flags: Flags::from_bits(f.num()?),
+                    seq: f.num()?,
+                    ack: f.num()?,
+                    len: f.num()?,
+                    window: f.num()?,
+                    frame: f.num()?,
+                }),
+                "T" => d.steps.push(StepRow {
+                    micros: f.num()?,
+                    side: side(f.num()?),
+                    from: *State::ALL.get(f.num::<usize>()?)?,
+                    to: *State::ALL.get(f.num::<usize>()?)?,
+                    uncertain: match f.num::<u8>()? {
+                        1 => Some(Uncertain::NotAcknowledged),
+                        2 => Some(Uncertain::NoLaterPacket),
+                        3 => Some(Uncertain::Timer),
+                        _ => None,
+                    },
+                    order: f.num()?,
+                }),
+                "N" => d.note = Some(f.text()?.to_string()),
+                _ => return None,
+            }
+            Some(())
+        })();
+        ok.ok_or(DecodeError::Malformed(n + 1))?;
+    }
+    Ok(d)
+}
+
+/// The whole import of one file, as the worker does it: the summary text, and what it needs
+/// to answer for a connection later.
+pub fn summarize(bytes: &[u8]) -> (String, Option<(Packets, Vec<Connection>)>) {
+    match super::analyze(bytes) {
+        Ok((packets, conns)) => (encode_summary(&packets, &conns), Some((packets, conns))),
+        Err(e) => (encode_error(&e), None),
+    }
+}
+
+/// The detail text of connection `index` (from 1), inferring its states; `None` when there
+/// is no such connection.
+pub fn detail(packets: &Packets, conns: &[Connection], index: usize) -> Option<String> {
+    let conn = conns.get(index.checked_sub(1)?)?;
+    let inference = super::infer(conn, &packets.tcp, None);
+    Some(encode_detail(conn, &packets.tcp, &inference))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcap::{self, CaptureOptions};
+    use crate::script::run_source;
+
+    fn capture_of(script: &str) -> Vec<u8> {
+        let outcome = run_source(script).expect("script parses");
+        pcap::capture(&outcome.sim, CaptureOptions::default()).bytes
+    }
+
+    const HANDSHAKE_AND_RESET: &str = "set delivery auto\nB listen\nA connect\nwait 200ms\n\
+        A send 10\nwait 200ms\nB abort\nwait 200ms\n";
+
+    #[test]
+    fn summary_round_trip_keeps_every_connection_field() {
+        let bytes = capture_of(HANDSHAKE_AND_RESET);
+        let (packets, conns) = crate::capture::analyze(&bytes).unwrap();
+        let s = decode_summary(&encode_summary(&packets, &conns)).unwrap();
+        assert_eq!(s.format, Some(FileFormat::Pcap));
+        assert_eq!(s.frames, packets.frames);
+        assert_eq!(s.tcp, packets.tcp.len());
+        assert_eq!(s.conns.len(), 1);
+        let (row, c) = (&s.conns[0], &conns[0]);
+        assert_eq!(row.a, c.a.to_string());
+        assert_eq!(row.b, c.b.to_string());
+        assert_eq!(row.packets, c.packets.len());
+        assert_eq!(
+            (row.first_micros, row.last_micros),
+            (c.first_micros, c.last_micros)
+        );
+        assert_eq!(row.start, Start::Handshake);
+        assert_eq!(row.end, End::ResetBy(Side::B));
+        assert_eq!(row.problems, c.problems);
+    }
+
+    #[test]
+    fn detail_round_trip_replays_both_states() {
+        let bytes = capture_of(HANDSHAKE_AND_RESET);
+        let (text, kept) = summarize(&bytes);
+        assert!(text.starts_with("F\tpcap\t"), "{text}");
+        let (packets, conns) = kept.unwrap();
+        let d = decode_detail(&detail(&packets, &conns, 1).unwrap()).unwrap();
+        assert_eq!(d.index, 1);
+        assert_eq!(d.packets.len(), conns[0].packets.len());
+        // Relative numbers: the SYN is seq 0, the SYN-ACK acknowledges 1.
+        assert_eq!((d.packets[0].seq, d.packets[0].micros), (0, 0));
+        assert!(d.packets[1].flags.syn() && d.packets[1].ack == 1);
+        assert_eq!(d.states_at(0), [State::Closed, State::Listen]);
+        assert_eq!(d.states_at(1), [State::SynSent, State::SynReceived]);
+        assert_eq!(d.states_at(3), [State::Established; 2]);
+        assert_eq!(d.states_at(d.packets.len()), [State::Closed; 2]);
+        let last = d.last_steps_at(d.packets.len());
+        assert_eq!(last[0].unwrap().1.to, State::Closed);
+        assert!(detail(&packets, &conns, 2).is_none() && detail(&packets, &conns, 0).is_none());
+    }
+
+    #[test]
+    fn a_file_that_is_no_capture_decodes_to_its_error() {
+        let (text, kept) = summarize(b"hello, this is text");
+        assert!(kept.is_none());
+        assert_eq!(
+            decode_summary(&text),
+            Err(DecodeError::File(ReadError::NotACapture))
+        );
+    }
+
+    #[test]
+    fn skips_and_a_stopped_read_survive_the_trip() {
+        let mut bytes = capture_of(HANDSHAKE_AND_RESET);
+        bytes.truncate(bytes.len() - 7);
+        let (text, _) = summarize(&bytes);
+        let s = decode_summary(&text).unwrap();
+        let packets = read(&bytes).unwrap();
+        assert_eq!(s.stopped, packets.stopped.map(|w| clean(&w)));
+        assert_eq!(s.skipped, packets.skipped.into_iter().collect::<Vec<_>>());
+        assert!(s.stopped.is_some() || !s.skipped.is_empty(), "{text}");
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_not_panics() {
+        assert_eq!(
+            decode_summary("F\tpcap\tx\t1"),
+            Err(DecodeError::Malformed(1))
+        );
+        assert_eq!(
+            decode_summary("F\tpcap\t1\t1\nQ"),
+            Err(DecodeError::Malformed(2))
+        );
+        assert_eq!(
+            decode_detail("T\t0\t0\t99\t1\t0\t0"),
+            Err(DecodeError::Malformed(1))
+        );
+        assert!(decode_detail("").unwrap().packets.is_empty());
+        assert_eq!(parse_skip("link147"), Some(SkipReason::LinkType(147)));
+    }
+}
