@@ -102,8 +102,13 @@ fn lessons() -> String {
     out
 }
 
-/// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files; the Chinese
-/// ones are fetched by name at run time.
+/// Areas whose English file is not embedded in the wasm but fetched when first needed, like the
+/// Chinese ones: long texts that are read only on demand (the state explanations).
+const LAZY_AREAS: &[&str] = &["states"];
+
+/// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files but the lazy
+/// ones (embedded natively only, for the tests); the Chinese ones are fetched by name at run
+/// time.
 fn i18n() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/i18n/en");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -119,17 +124,23 @@ fn i18n() -> String {
     files.sort();
     let mut areas = String::from("/// Catalog areas: one file per area in web/i18n/en and web/i18n/zh.\npub const AREAS: &[&str] = &[");
     let mut en = String::from("/// The English catalog files, embedded: (area, text).\nconst EN_FILES: &[(&str, &str)] = &[\n");
+    let mut lazy = format!("/// Areas fetched when first needed, in English too.\npub const LAZY_AREAS: &[&str] = &{LAZY_AREAS:?};\n/// Their English files, embedded natively only (tests and tools have no server).\n#[cfg(not(target_arch = \"wasm32\"))]\nconst EN_LAZY_FILES: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let area = path.file_stem().and_then(|s| s.to_str()).unwrap_or("ui");
         let _ = write!(areas, "{area:?}, ");
         let _ = writeln!(
-            en,
+            if LAZY_AREAS.contains(&area) {
+                &mut lazy
+            } else {
+                &mut en
+            },
             "    ({area:?}, include_str!({:?})),",
             path.display().to_string()
         );
     }
     areas.push_str("];\n");
     en.push_str("];\n");
-    areas + &en
+    lazy.push_str("];\n");
+    areas + &en + &lazy
 }

@@ -196,3 +196,21 @@ test('when the Chinese text cannot be loaded, the page stays in English and says
   assert.equal(await page.locator('.script-panel h2').textContent(), 'Script');
   await page.close();
 });
+
+test('in English, the state explanations are fetched on the first click', async () => {
+  const page = await openPage(app.browser, app.server.url, { locale: 'en-US' });
+  await appReady(page);
+  const asked = [];
+  page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+  await page.click('[data-state-node="CLOSE_WAIT"]');
+  await page.locator('.explain').waitFor();
+  assert.match(await page.locator('.explain').textContent(), /application bug/);
+  assert.deepEqual(asked.filter((p) => p.includes('/i18n/')), ['/i18n/en/states.txt']);
+  // A second state needs no second fetch.
+  await page.click('[data-state-node="TIME_WAIT"]');
+  await eventually(() => page.locator('.explain h3').textContent(), 'TIME_WAIT');
+  assert.match(await page.locator('.explain p').first().textContent(), /2MSL/);
+  assert.equal(asked.filter((p) => p.includes('/i18n/')).length, 1);
+  assertNoProblems(page);
+  await page.close();
+});

@@ -165,8 +165,45 @@ pub fn parse(text: &'static str) -> (Vec<(&'static str, &'static str)>, Vec<Stri
 }
 
 thread_local! {
-    static EN: Catalog = EN_FILES.iter().flat_map(|(_, text)| parse(text).0).collect();
+    static EN: RefCell<Catalog> = RefCell::new(english());
+    /// The lazy areas whose English text is here.
+    static EN_LAZY_LOADED: RefCell<Vec<&'static str>> = RefCell::new(english_lazy_loaded());
     static ZH: RefCell<Option<Catalog>> = const { RefCell::new(None) };
+}
+
+/// The embedded English catalog (natively, with the lazy areas too).
+fn english() -> Catalog {
+    #[allow(unused_mut)]
+    let mut catalog: Catalog = EN_FILES.iter().flat_map(|(_, t)| parse(t).0).collect();
+    #[cfg(not(target_arch = "wasm32"))]
+    catalog.extend(EN_LAZY_FILES.iter().flat_map(|(_, t)| parse(t).0));
+    catalog
+}
+
+fn english_lazy_loaded() -> Vec<&'static str> {
+    if cfg!(target_arch = "wasm32") {
+        Vec::new()
+    } else {
+        LAZY_AREAS.to_vec()
+    }
+}
+
+/// Whether a lazy area's English text is here (see [`load_area`]).
+pub fn area_ready(area: &str) -> bool {
+    EN_LAZY_LOADED.with(|l| l.borrow().contains(&area))
+}
+
+/// Fetches the English file of a lazy area (`LAZY_AREAS`, e.g. `states`) once; the Chinese
+/// one comes with the rest of Chinese (see [`load`]).
+pub async fn load_area(area: &'static str) -> Result<(), String> {
+    if area_ready(area) {
+        return Ok(());
+    }
+    let text = crate::fetch::text(&format!("i18n/en/{area}.txt")).await?;
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    EN.with(|c| c.borrow_mut().extend(parse(text).0));
+    EN_LAZY_LOADED.with(|l| l.borrow_mut().push(area));
+    Ok(())
 }
 
 /// Where the page fetches a Chinese catalog file.
@@ -209,7 +246,7 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
             return text;
         }
     }
-    EN.with(|c| c.get(key).copied()).unwrap_or(key)
+    EN.with(|c| c.borrow().get(key).copied()).unwrap_or(key)
 }
 
 /// Like [`tr`] for a key built at run time (e.g. `state.listen.summary`).
@@ -219,7 +256,7 @@ pub fn tr_dyn(lang: Lang, key: &str) -> &'static str {
             return text;
         }
     }
-    EN.with(|c| c.get(key).copied()).unwrap_or("")
+    EN.with(|c| c.borrow().get(key).copied()).unwrap_or("")
 }
 
 /// A rule's one-line reason in `lang`.

@@ -102,13 +102,37 @@ pub fn diagram(props: &DiagramProps) -> Html {
             &props.on_select,
         )
     });
-    let explanation = props.selected.map(|s| {
-        let ex = explain(lang, s);
+    // The explanations are fetched the first time a state is clicked (the `states` area is
+    // lazy): None while they are on their way.
+    let texts = use_state(|| crate::i18n::area_ready("states").then_some(Ok::<(), String>(())));
+    {
+        let texts = texts.clone();
+        use_effect_with(props.selected.is_some(), move |open| {
+            if *open && texts.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    texts.set(Some(crate::i18n::load_area("states").await));
+                });
+            }
+        });
+    }
+    let explanation = props.selected.and_then(|s| {
         let close = {
             let cb = props.on_select.clone();
             Callback::from(move |_: MouseEvent| cb.emit(None))
         };
-        html! {
+        if let Err(e) = texts.as_ref()? {
+            return Some(html! {
+                <section class="explain" role="alert">
+                    <header>
+                        <h3>{ s.name() }</h3>
+                        <button class="icon" aria-label={tr(lang, "diagram.explain_close")} onclick={close}>{ "×" }</button>
+                    </header>
+                    <p class="error">{ fill(tr(lang, "diagram.explain_failed"), &[("error", e)]) }</p>
+                </section>
+            });
+        }
+        let ex = explain(lang, s);
+        Some(html! {
             <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
                 <header>
                     <h3>{ s.name() }</h3>
@@ -121,7 +145,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <dt>{ tr(lang, "states.in_practice") }</dt><dd>{ ex.in_practice }</dd>
                 </dl>
             </section>
-        }
+        })
     });
 
     html! {
