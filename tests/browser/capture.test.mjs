@@ -110,6 +110,27 @@ test('a file that is not a capture shows why, and the page keeps working', async
   await page.close();
 });
 
+test('a capture dropped anywhere on the page is opened', async () => {
+  const page = await openPage(app.browser, app.server.url);
+  await appReady(page);
+  const { readFile } = await import('node:fs/promises');
+  const bytes = [...await readFile(fixture('timed-close.pcap'))];
+  // Drop on the state diagram, far from the drop bar.
+  await page.evaluate((bytes) => {
+    const target = document.querySelector('[data-state-node="CLOSED"]');
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'dropped.pcap'));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  }, bytes);
+  await page.locator('[data-testid="capture-summary"]').waitFor({ timeout: 20000 });
+  assert.match(await page.locator('.capture-head').innerText(), /dropped\.pcap/);
+  await eventually(() => stateOf(page, 'a'), 'TIME_WAIT', 'the dropped capture\'s A');
+  assertNoProblems(page);
+  await page.close();
+});
+
 test('the inspector\'s hex view highlights a field\'s bytes, and a byte selects its field', async () => {
   const page = await openPage(app.browser, app.server.url);
   await appReady(page);

@@ -44,22 +44,51 @@ pub fn capture_import(props: &CaptureImportProps) -> Html {
         let over = over.clone();
         Callback::from(move |_: DragEvent| over.set(false))
     };
-    let on_drop = {
+    // A capture dropped anywhere on the page is opened (and never replaces the page, which
+    // is what the browser does with a dropped file otherwise).
+    {
         let d = props.dispatch.clone();
-        let over = over.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            over.set(false);
-            open_first(e.data_transfer().and_then(|t| t.files()), &d);
-        })
-    };
+        let over = over.setter();
+        use_effect_with((), move |_| {
+            use wasm_bindgen::closure::Closure;
+            use wasm_bindgen::JsCast;
+            let on_over = Closure::<dyn Fn(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
+                e.prevent_default()
+            });
+            let on_drop =
+                Closure::<dyn Fn(web_sys::DragEvent)>::new(move |e: web_sys::DragEvent| {
+                    e.prevent_default();
+                    over.set(false);
+                    open_first(e.data_transfer().and_then(|t| t.files()), &d);
+                });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("dragover", on_over.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("drop", on_drop.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "dragover",
+                        on_over.as_ref().unchecked_ref(),
+                    );
+                    let _ = w.remove_event_listener_with_callback(
+                        "drop",
+                        on_drop.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let show = {
         let d = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Show))
     };
     html! {
         <div class={classes!("capture-drop", over.then_some("over"))} data-testid="capture-drop"
-            ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+            ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <span class="muted">{ tr(lang, "capture.drop") }</span>
             <label class="button">
                 { tr(lang, "capture.open") }
