@@ -18,9 +18,10 @@ use crate::svg::num;
 pub const WINDOW: usize = 40;
 const ROW: f32 = 30.0;
 const TOP: f32 = 18.0;
-const LANE_A: f32 = 96.0;
-const LANE_B: f32 = 384.0;
-const WIDTH: f32 = 400.0;
+// A narrow drawing, so that the labels stay legible on a 360 px phone.
+const LANE_A: f32 = 74.0;
+const LANE_B: f32 = 312.0;
+const WIDTH: f32 = 320.0;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct CaptureChartProps {
