@@ -8,13 +8,13 @@ use yew::prelude::*;
 use crate::components::capture_view::{CaptureImport, CaptureView};
 use crate::components::chart::Chart;
 use crate::components::diagram::{Diagram, DiagramProps};
+use crate::components::export::Export;
 use crate::components::inject::{Inject, InjectPresets};
 use crate::components::inspector::Inspector;
 use crate::components::lesson::{LessonPanel, LessonPicker};
 use crate::components::linux_notes::LinuxNotes;
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
-use crate::components::export::Export;
 use crate::components::segment_menu::SegmentMenu;
 use crate::components::share::{OpenFull, Share};
 use crate::components::socket_table::SocketTable;
@@ -46,8 +46,6 @@ pub fn app() -> Html {
         let link = link.clone();
         use_reducer(move || initial_state(&link))
     };
-    // The troubleshooting mode: an imported capture, shown instead of the simulator.
-    let capture = use_reducer(crate::capture::CaptureState::default);
     // A link that needs fetching or inflating opens its view when that is done.
     {
         let d = state.dispatcher();
@@ -62,6 +60,8 @@ pub fn app() -> Html {
         });
     }
     let embed = link.embed;
+    // The troubleshooting mode: an imported capture, shown instead of the simulator.
+    let capture = use_reducer(crate::capture::CaptureState::default);
     let dispatch = {
         let d = state.dispatcher();
         use_callback((), move |a: Action, _| d.dispatch(a))
@@ -257,8 +257,10 @@ pub fn app() -> Html {
                 <Export session={s.session.clone()} script={share_view.1.clone()} />
             }
         </header>
+        if !embed {
         <CaptureImport dispatch={capture.dispatcher()}
             can_show={!capture.active && (capture.summary.is_some() || capture.failure.is_some())} />
+        }
         if capture.active {
         <CaptureView state={capture.clone()} />
         } else {

@@ -7,6 +7,7 @@ use synack_core::wire::address;
 use synack_core::{Cause, Event, Label, Origin, Sim};
 use yew::prelude::*;
 
+use crate::components::hex_view::{self, HexView};
 use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
 use crate::session::Session;
 
@@ -64,12 +65,20 @@ pub fn reasoning(lang: Lang, sim: &Sim, label: Label, cursor: usize) -> Vec<Reas
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
+    // The header field shown in the hex view: chosen on a field row or on the bytes.
+    let field = use_state(|| None::<&'static str>);
     let sim = props.session.sim();
     let Some(rec) = sim.segment(props.label) else {
         return html! {};
     };
     let seg = &rec.segment;
     let reasons = reasoning(lang, sim, props.label, props.cursor);
+    let on_field = {
+        let field = field.clone();
+        Callback::from(move |f: Option<&'static str>| field.set(f))
+    };
+    let pick = |name: &'static str| on_field.reform(move |_: MouseEvent| Some(name));
+    let packet = hex_view::headers(sim, props.label).map(Rc::new);
     let close = {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -98,20 +107,23 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <button class="icon" aria-label={tr(lang, "inspector.close")} onclick={close}>{ "×" }</button>
             </header>
             <table class="fields">
-                <tr><th scope="row">{ tr(lang, "inspector.addresses") }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
-                <tr><th scope="row">{ tr(lang, "inspector.flags") }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
+                <tr class="pick" onclick={pick("Source Address")} onmouseenter={pick("Source Address")}><th scope="row">{ tr(lang, "inspector.addresses") }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
+                <tr class="pick" onclick={pick("Control Bits")} onmouseenter={pick("Control Bits")}><th scope="row">{ tr(lang, "inspector.flags") }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
                 <tr><th></th><th scope="col">{ tr(lang, "inspector.relative") }</th><th scope="col">{ tr(lang, "inspector.absolute") }</th></tr>
-                <tr><th scope="row">{ tr(lang, "inspector.seq") }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
-                <tr><th scope="row">{ tr(lang, "inspector.ack") }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
-                <tr><th scope="row">{ tr(lang, "inspector.window") }</th><td colspan="2">{ seg.window }</td></tr>
-                <tr><th scope="row">{ tr(lang, "inspector.length") }</th><td colspan="2">{ fill(tr(lang, "inspector.length_value"), &[
+                <tr class="pick" onclick={pick("Sequence Number")} onmouseenter={pick("Sequence Number")}><th scope="row">{ tr(lang, "inspector.seq") }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
+                <tr class="pick" onclick={pick("Acknowledgment Number")} onmouseenter={pick("Acknowledgment Number")}><th scope="row">{ tr(lang, "inspector.ack") }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
+                <tr class="pick" onclick={pick("Window")} onmouseenter={pick("Window")}><th scope="row">{ tr(lang, "inspector.window") }</th><td colspan="2">{ seg.window }</td></tr>
+                <tr class="pick" onclick={pick("Total Length")} onmouseenter={pick("Total Length")}><th scope="row">{ tr(lang, "inspector.length") }</th><td colspan="2">{ fill(tr(lang, "inspector.length_value"), &[
                     ("len", &seg.len.to_string()),
                     ("seqs", &seg.seg_len().to_string()),
                 ]) }</td></tr>
                 if let Some(mss) = seg.mss {
-                    <tr><th scope="row">{ tr(lang, "inspector.mss") }</th><td colspan="2">{ mss }</td></tr>
+                    <tr class="pick" onclick={pick("Option: Maximum Segment Size")} onmouseenter={pick("Option: Maximum Segment Size")}><th scope="row">{ tr(lang, "inspector.mss") }</th><td colspan="2">{ mss }</td></tr>
                 }
             </table>
+            if let Some(packet) = packet {
+                <HexView packet={packet} selected={*field} on_select={on_field.clone()} />
+            }
             <h4>{ fill(tr(lang, "inspector.what_did"), &[("peer", rec.to.name())]) }</h4>
             if reasons.is_empty() {
                 <p class="muted">{ tr(lang, "inspector.not_arrived") }</p>
