@@ -207,12 +207,11 @@ pub fn app() -> Html {
         .map(|st| st.segments.clone())
         .unwrap_or_default();
     let lesson_bar = html! {
-        <div class="lesson-bar">
-            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))} dispatch={dispatch.clone()} />
-            if let Some(p) = &s.lesson {
+        if let Some(p) = &s.lesson {
+            <div class="lesson-bar">
                 <LessonPanel player={p.clone()} dispatch={dispatch.clone()} />
-            }
-        </div>
+            </div>
+        }
     };
     let presets = [
         InjectPresets::for_sender(sim, Peer::A),
@@ -252,14 +251,17 @@ pub fn app() -> Html {
                 title={tr(lang, "app.language")}>{ other_lang.native_name() }</button>
             if embed {
                 <OpenFull view={share_view.0.clone()} script={share_view.1.clone()} />
-            } else {
-                <Share view={share_view.0.clone()} script={share_view.1.clone()} />
-                <Export session={s.session.clone()} script={share_view.1.clone()} />
             }
         </header>
+        // One row for the things that open something: lessons, exports, a capture, links.
         if !embed {
-        <CaptureImport dispatch={capture.dispatcher()}
-            can_show={!capture.active && (capture.summary.is_some() || capture.failure.is_some())} />
+        <nav class="toolbar" aria-label={tr(lang, "ui.toolbar")}>
+            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))} dispatch={dispatch.clone()} />
+            <Export session={s.session.clone()} script={share_view.1.clone()} />
+            <CaptureImport dispatch={capture.dispatcher()}
+                can_show={!capture.active && (capture.summary.is_some() || capture.failure.is_some())} />
+            <Share view={share_view.0.clone()} script={share_view.1.clone()} />
+        </nav>
         }
         if capture.active {
         <CaptureView state={capture.clone()} />
