@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Prints the raw and gzip sizes of the built bundle and fails when either part is over its
 # budget:
-# - the initial page (every dist/*.wasm, *.js, *.css except the capture worker's): 160 KiB;
+# - the initial page (every dist/*.wasm, *.js, *.css except the capture worker's): 256 KiB.
+#   Issue 3 set 160 KB for the visualizer alone (it measured 153 KiB); lessons, two languages,
+#   share/embed/export, the Linux view and the capture troubleshooting view took it to about
+#   247 KiB (README, "Release bundle", has the cost of each). 256 KiB holds today's page with
+#   little room, so any further growth has to be decided, not drift in;
 # - the capture worker (synack-capture-worker*), which the page fetches only when the user
 #   opens a capture: 64 KiB. It carries the pcap/pcapng reader (pcap-parser), the packet
 #   parser (etherparse), connection tracking and the whole engine for the inference, about
@@ -12,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SYNACK_ROOT"
 
 dist="${1:-dist}"
-budget_kb=160
+budget_kb=256
 worker_budget_kb=64
 worker_prefix=synack-capture-worker
 shopt -s nullglob
