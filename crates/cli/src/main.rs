@@ -3,7 +3,8 @@
 //! - `synack run [--json] FILE`: prints the trace, one event per line (or as JSON).
 //! - `synack check FILE...`: runs scripts, reports every failed `expect`, ends with
 //!   `N passed, M failed`, and exits non-zero when any script failed.
-//! - `synack pcap FILE -o OUT [--include-dropped]`: writes the run's segments as a capture file.
+//! - `synack pcap FILE -o OUT [--include-dropped] [--ipv6]`: writes the run's segments as a
+//!   capture file, as IPv4 packets or, with `--ipv6`, IPv6 ones.
 //! - `synack analyze FILE [--conn N]`: reads a `.pcap`/`.pcapng` capture and prints its TCP
 //!   connections, or the inferred state timeline of both ends of connection N.
 //!
@@ -16,15 +17,17 @@ use std::process::ExitCode;
 use synack_core::capture::{self, Connection, Packets};
 use synack_core::pcap::{self, CaptureOptions};
 use synack_core::script::{self, Outcome, ScriptError};
+use synack_core::wire::IpVersion;
 
 const USAGE: &str = "usage:
   synack run [--json] FILE     print the trace of a scenario script
   synack check FILE...         run scripts and check their `expect` lines
-  synack pcap FILE -o OUT [--include-dropped]
+  synack pcap FILE -o OUT [--include-dropped] [--ipv6]
                                write the run's segments as IPv4 packets to OUT
                                (classic pcap; pcapng with --include-dropped,
-                               which keeps lost segments with a comment; OUT
-                               `-` is standard output)
+                               which keeps lost segments with a comment;
+                               --ipv6 writes IPv6 packets, 2001:db8::1 and
+                               2001:db8::7; OUT `-` is standard output)
   synack analyze FILE [--conn N]
                                list the TCP connections of a .pcap/.pcapng
                                capture; with --conn N, the states both ends
@@ -154,6 +157,7 @@ fn pcap(args: &[String]) -> ExitCode {
                 None => return usage_error("pcap: -o needs a file name"),
             },
             "--include-dropped" => options.include_dropped = true,
+            "--ipv6" => options.ip_version = IpVersion::V6,
             flag if flag.starts_with('-') => {
                 return usage_error(&format!("pcap: unknown option `{flag}`"))
             }
@@ -195,10 +199,14 @@ fn pcap(args: &[String]) -> ExitCode {
     }
     // The summary goes to stderr, so `-o -` can be piped into tshark.
     let mut summary = format!(
-        "wrote {} packet{} to {output} ({})",
+        "wrote {} packet{} to {output} ({}{})",
         capture.packets,
         if capture.packets == 1 { "" } else { "s" },
         capture.format.extension(),
+        match options.ip_version {
+            IpVersion::V4 => "",
+            IpVersion::V6 => ", IPv6",
+        },
     );
     if capture.dropped_included > 0 {
         summary += &format!(

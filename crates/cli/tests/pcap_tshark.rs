@@ -1,7 +1,9 @@
 //! Round trip through Wireshark's dissectors: `synack pcap` writes every built-in scenario as
-//! classic pcap and, with `--include-dropped`, as pcapng; `tshark` reads each file back, and
-//! every packet must show the flags, numbers, lengths, timestamps and comments of the segment
-//! it came from, with both checksums verified good.
+//! classic pcap and, with `--include-dropped`, as pcapng, each with IPv4 packets and (with
+//! `--ipv6`) IPv6 ones; `tshark` reads each file back, and every packet must show the
+//! addresses, flags, numbers, lengths, timestamps and comments of the segment it came from,
+//! with its checksums verified good. synack's own importer (`synack analyze`) must find the
+//! same connections in the IPv6 file as in the IPv4 one.
 //!
 //! Skipped, with a message, when `tshark` is not installed (`scripts/test.sh` installs it).
 
@@ -11,18 +13,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use synack_core::pcap::{capture, CaptureOptions};
-use synack_core::wire::{self, ADDRESSES};
+use synack_core::wire::{self, IpVersion, ADDRESSES, ADDRESSES_V6};
 use synack_core::{script, DropCause, Event, Origin, Peer, SegmentRecord, Sim};
 
 const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
 
 /// The fields asked of tshark, in column order.
-const FIELDS: [&str; 17] = [
+const FIELDS: [&str; 22] = [
     "frame.time_epoch",
     "frame.comment",
     "ip.src",
     "ip.id",
     "ip.checksum.status",
+    "ipv6.src",
+    "ipv6.dst",
+    "ipv6.plen",
+    "ipv6.nxt",
+    "ipv6.hlim",
     "tcp.srcport",
     "tcp.dstport",
     "tcp.stream",
@@ -158,6 +165,7 @@ fn compare(
     name: &str,
     sim: &Sim,
     include_dropped: bool,
+    ip_version: IpVersion,
     rows: &[Dissected],
 ) -> (Vec<String>, usize) {
     let expected: Vec<&SegmentRecord> = sim
@@ -165,7 +173,12 @@ fn compare(
         .iter()
         .filter(|r| include_dropped || drop_cause(sim, r).is_none())
         .collect();
-    let format = if include_dropped { "pcapng" } else { "pcap" };
+    let format = match (include_dropped, ip_version) {
+        (false, IpVersion::V4) => "pcap",
+        (true, IpVersion::V4) => "pcapng",
+        (false, IpVersion::V6) => "pcap, IPv6",
+        (true, IpVersion::V6) => "pcapng, IPv6",
+    };
     let mut problems = Vec::new();
     if rows.len() != expected.len() {
         problems.push(format!(
@@ -189,21 +202,53 @@ fn compare(
         };
         let from = ADDRESSES[rec.from.index()];
         let to = ADDRESSES[rec.to.index()];
-        let [a, b, c, d] = from.ip;
-        check("ip.src", row.get("ip.src"), format!("{a}.{b}.{c}.{d}"));
         check("tcp.srcport", row.get("tcp.srcport"), from.port.to_string());
         check("tcp.dstport", row.get("tcp.dstport"), to.port.to_string());
-        check(
-            "ip.id",
-            row.get("ip.id"),
-            format!("0x{:04x}", ids[rec.label.0 as usize - 1]),
-        );
-        // tshark 4.0 prints the checksum status as its value: 1 is "Good".
-        check(
-            "ip.checksum.status",
-            row.get("ip.checksum.status"),
-            "1".into(),
-        );
+        match ip_version {
+            IpVersion::V4 => {
+                let [a, b, c, d] = from.ip;
+                check("ip.src", row.get("ip.src"), format!("{a}.{b}.{c}.{d}"));
+                check(
+                    "ip.id",
+                    row.get("ip.id"),
+                    format!("0x{:04x}", ids[rec.label.0 as usize - 1]),
+                );
+                // tshark 4.0 prints the checksum status as its value: 1 is "Good".
+                check(
+                    "ip.checksum.status",
+                    row.get("ip.checksum.status"),
+                    "1".into(),
+                );
+                check("ipv6.src", row.get("ipv6.src"), String::new());
+            }
+            IpVersion::V6 => {
+                // No IPv4 header at all, so no Identification and no header checksum.
+                check("ip.src", row.get("ip.src"), String::new());
+                check("ip.id", row.get("ip.id"), String::new());
+                let v6 = |peer: Peer| {
+                    std::net::Ipv6Addr::from(ADDRESSES_V6[peer.index()].ip).to_string()
+                };
+                check("ipv6.src", row.get("ipv6.src"), v6(rec.from));
+                check("ipv6.dst", row.get("ipv6.dst"), v6(rec.to));
+                check("ipv6.dst (literal)", row.get("ipv6.dst"), {
+                    if rec.to == Peer::A {
+                        "2001:db8::1"
+                    } else {
+                        "2001:db8::7"
+                    }
+                    .to_string()
+                });
+                // Payload Length: the TCP header (20, or 24 with the MSS option) and data.
+                let tcp_header = if seg.mss.is_some() { 24 } else { 20 };
+                check(
+                    "ipv6.plen",
+                    row.get("ipv6.plen"),
+                    (tcp_header + seg.len).to_string(),
+                );
+                check("ipv6.nxt", row.get("ipv6.nxt"), "6".into());
+                check("ipv6.hlim", row.get("ipv6.hlim"), "64".into());
+            }
+        }
         check(
             "tcp.checksum.status",
             row.get("tcp.checksum.status"),
@@ -286,7 +331,32 @@ fn sim_isn_base(absolute: u32, relative: u32) -> u32 {
     absolute.wrapping_sub(relative)
 }
 
-/// Writes both captures of one scenario, reads them back, and returns the report line and
+/// `synack analyze FILE`'s output with the file's name taken out and the IPv6 addresses
+/// written as the IPv4 ones, as whitespace-separated words per line (columns are aligned to the
+/// addresses' widths).
+fn analyzed(file: &Path) -> Vec<Vec<String>> {
+    let out = Command::new(SYNACK)
+        .arg("analyze")
+        .arg(file)
+        .output()
+        .expect("synack runs");
+    assert!(
+        out.status.success(),
+        "synack analyze {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = file.display().to_string();
+    let mut text = String::from_utf8_lossy(&out.stdout).replace(&path, "FILE");
+    for (v6, v4) in ADDRESSES_V6.iter().zip(ADDRESSES) {
+        text = text.replace(&v6.to_string(), &v4.to_string());
+    }
+    text.lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
+/// Writes the four captures of one scenario, reads them back, and returns the report line and
 /// any disagreement.
 fn round_trip(path: &Path, out_dir: &Path) -> (String, Vec<String>) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -294,13 +364,28 @@ fn round_trip(path: &Path, out_dir: &Path) -> (String, Vec<String>) {
     let outcome = script::run_source(&source).expect("scenario parses");
     let mut line = format!("{name:34}");
     let mut problems = Vec::new();
-    for include_dropped in [false, true] {
+    for (ip_version, include_dropped) in [
+        (IpVersion::V4, false),
+        (IpVersion::V4, true),
+        (IpVersion::V6, false),
+        (IpVersion::V6, true),
+    ] {
         let ext = if include_dropped { "pcapng" } else { "pcap" };
-        let file = out_dir.join(format!("{}.{ext}", name.trim_end_matches(".tcps")));
+        let stem = name.trim_end_matches(".tcps");
+        let (file, label) = match ip_version {
+            IpVersion::V4 => (out_dir.join(format!("{stem}.{ext}")), ext.to_string()),
+            IpVersion::V6 => (
+                out_dir.join(format!("{stem}.v6.{ext}")),
+                format!("{ext}/v6"),
+            ),
+        };
         let mut cmd = Command::new(SYNACK);
         cmd.arg("pcap").arg(path).arg("-o").arg(&file);
         if include_dropped {
             cmd.arg("--include-dropped");
+        }
+        if ip_version == IpVersion::V6 {
+            cmd.arg("--ipv6");
         }
         let out = cmd.output().expect("synack runs");
         assert!(
@@ -310,20 +395,34 @@ fn round_trip(path: &Path, out_dir: &Path) -> (String, Vec<String>) {
         );
         // The binary writes exactly what the library does.
         let written = std::fs::read(&file).expect("capture written");
-        let options = CaptureOptions { include_dropped };
+        let options = CaptureOptions {
+            include_dropped,
+            ip_version,
+        };
         assert!(
             written == capture(&outcome.sim, options).bytes,
-            "{name}: the CLI's {ext} differs from pcap::capture's"
+            "{name}: the CLI's {label} differs from pcap::capture's"
         );
         let rows = dissect(&file);
-        let (found, relative) = compare(&name, &outcome.sim, include_dropped, &rows);
+        let (found, relative) = compare(&name, &outcome.sim, include_dropped, ip_version, &rows);
         line += &format!(
-            "  {ext}: {:2} packets, relative seq/ack on {:2}: {}",
+            "  {label}: {:2} packets, relative seq/ack on {:2}: {}",
             rows.len(),
             relative,
             if found.is_empty() { "ok" } else { "MISMATCH" }
         );
         problems.extend(found);
+        if ip_version == IpVersion::V6 {
+            // synack's importer sees the same connections over IPv6 as over IPv4.
+            let v4 = analyzed(&out_dir.join(format!("{stem}.{ext}")));
+            let v6 = analyzed(&file);
+            if v4 != v6 {
+                problems.push(format!(
+                    "{name} ({label}): synack analyze lists different connections than for \
+                     IPv4:\n  IPv4: {v4:?}\n  IPv6: {v6:?}"
+                ));
+            }
+        }
     }
     (line, problems)
 }

@@ -1,5 +1,5 @@
-//! Capture files of a run, for Wireshark and tshark: every segment as an IPv4 packet
-//! ([`crate::wire`]), in label order.
+//! Capture files of a run, for Wireshark and tshark: every segment as an IPv4 packet, or an
+//! IPv6 one with [`CaptureOptions::ip_version`] ([`crate::wire`]), in label order.
 //!
 //! Choices, documented in the README as well:
 //! - **Where the capture is taken.** Next to the sender: each packet is stamped with the
@@ -13,17 +13,29 @@
 //!   conversation the peers actually had. With [`CaptureOptions::include_dropped`] they are
 //!   kept, and since classic pcap has no comments the file is then pcapng, where every packet
 //!   carries a comment naming its label and what became of it (`s5 dropped by the network`).
-//! - **Link type** 101 (`LINKTYPE_RAW`): packets start at the IPv4 header, with no link layer
-//!   to make up. Timestamps are in microseconds.
+//! - **Link type** 101 (`LINKTYPE_RAW`): packets start at the IP header, with no link layer
+//!   to make up; readers tell IPv4 from IPv6 by the version nibble. Timestamps are in
+//!   microseconds.
 
 use crate::sim::Sim;
 use crate::trace::{DropCause, Event, Label, Origin, SegmentRecord};
-use crate::wire::{self, WireError};
+use crate::wire::{self, IpVersion, WireError};
 
 /// `LINKTYPE_RAW`: each packet begins with an IPv4 (or IPv6) header.
 pub const LINKTYPE_RAW: u16 = 101;
 /// The snapshot length written in the headers: IPv4's largest packet, so nothing is cut.
 pub const SNAPLEN: u32 = 65_535;
+/// The snapshot length of an IPv6 capture: the 40-byte header and the largest payload its
+/// 16-bit Payload Length allows.
+pub const SNAPLEN_V6: u32 = 40 + 65_535;
+
+/// The snapshot length for packets of `ip_version`.
+pub fn snaplen(ip_version: IpVersion) -> u32 {
+    match ip_version {
+        IpVersion::V4 => SNAPLEN,
+        IpVersion::V6 => SNAPLEN_V6,
+    }
+}
 
 /// The file format of a capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +61,8 @@ impl Format {
 pub struct CaptureOptions {
     /// Keep the segments the network lost, each with a comment; makes the file pcapng.
     pub include_dropped: bool,
+    /// The IP header of every packet: IPv4 (the default) or IPv6.
+    pub ip_version: IpVersion,
 }
 
 /// A finished capture file and what it holds.
@@ -86,16 +100,17 @@ pub fn capture(sim: &Sim, options: CaptureOptions) -> Capture {
         dropped_left_out: 0,
         skipped: Vec::new(),
     };
+    let snaplen = snaplen(options.ip_version);
     match format {
-        Format::Pcap => pcap_header(&mut out.bytes),
-        Format::Pcapng => pcapng_header(&mut out.bytes),
+        Format::Pcap => pcap_header(&mut out.bytes, snaplen),
+        Format::Pcapng => pcapng_header(&mut out.bytes, snaplen),
     }
     for ((rec, &id), &drop) in records.iter().zip(&ids).zip(&drops) {
         if drop.is_some() && !options.include_dropped {
             out.dropped_left_out += 1;
             continue;
         }
-        let packet = match wire::encode(rec.from, &rec.segment, id) {
+        let packet = match wire::encode_as(options.ip_version, rec.from, &rec.segment, id) {
             Ok(p) => p,
             Err(e) => {
                 out.skipped.push((rec.label, e));
@@ -151,13 +166,13 @@ fn comment(rec: &SegmentRecord, drop: Option<DropCause>) -> String {
 // Written little-endian; readers tell the byte order from the magic number.
 
 /// The global header: magic, version 2.4, GMT offset 0, accuracy 0, snaplen, link type.
-fn pcap_header(b: &mut Vec<u8>) {
+fn pcap_header(b: &mut Vec<u8>, snaplen: u32) {
     b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
     b.extend_from_slice(&2u16.to_le_bytes());
     b.extend_from_slice(&4u16.to_le_bytes());
     b.extend_from_slice(&0i32.to_le_bytes());
     b.extend_from_slice(&0u32.to_le_bytes());
-    b.extend_from_slice(&SNAPLEN.to_le_bytes());
+    b.extend_from_slice(&snaplen.to_le_bytes());
     b.extend_from_slice(&u32::from(LINKTYPE_RAW).to_le_bytes());
 }
 
@@ -166,7 +181,7 @@ fn pcap_header(b: &mut Vec<u8>) {
 fn pcap_record(b: &mut Vec<u8>, micros: u64, packet: &[u8]) {
     let secs = u32::try_from(micros / 1_000_000).unwrap_or(u32::MAX);
     let usecs = (micros % 1_000_000) as u32;
-    // A packet is at most 65,535 bytes (wire::encode checks), so its length fits in u32.
+    // A packet is at most 65,575 bytes (wire::encode_as checks), so its length fits in u32.
     let len = packet.len() as u32;
     b.extend_from_slice(&secs.to_le_bytes());
     b.extend_from_slice(&usecs.to_le_bytes());
@@ -188,7 +203,7 @@ const SHB_USERAPPL: u16 = 4;
 /// A Section Header Block (byte-order magic, version 1.0, unknown section length, the
 /// application's name) and one Interface Description Block (link type raw IP, microsecond
 /// resolution, the default).
-fn pcapng_header(b: &mut Vec<u8>) {
+fn pcapng_header(b: &mut Vec<u8>, snaplen: u32) {
     let mut body = Vec::new();
     body.extend_from_slice(&0x1A2B_3C4Du32.to_le_bytes());
     body.extend_from_slice(&1u16.to_le_bytes());
@@ -201,7 +216,7 @@ fn pcapng_header(b: &mut Vec<u8>) {
     let mut body = Vec::new();
     body.extend_from_slice(&LINKTYPE_RAW.to_le_bytes());
     body.extend_from_slice(&0u16.to_le_bytes());
-    body.extend_from_slice(&SNAPLEN.to_le_bytes());
+    body.extend_from_slice(&snaplen.to_le_bytes());
     block(b, INTERFACE_DESCRIPTION_BLOCK, &body);
 }
 
@@ -337,6 +352,7 @@ mod tests {
             &sim,
             CaptureOptions {
                 include_dropped: true,
+                ..Default::default()
             },
         );
         assert_eq!(cap.format, Format::Pcapng);
@@ -393,10 +409,132 @@ mod tests {
                 Label(1),
                 WireError::TooLong {
                     len: 65_535,
-                    max: 65_495
+                    max: 65_495,
+                    ip: IpVersion::V4,
                 }
             )]
         );
+    }
+
+    #[test]
+    fn ipv6_capture_holds_ipv6_packets_with_a_larger_snaplen() {
+        let sim = sim(LOSSY);
+        let v6 = CaptureOptions {
+            ip_version: IpVersion::V6,
+            ..Default::default()
+        };
+        let cap = capture(&sim, v6);
+        assert_eq!(cap.format, Format::Pcap);
+        assert_eq!((cap.packets, cap.dropped_left_out), (5, 1));
+        assert_eq!(u32_le(&cap.bytes, 16), 65_575, "snaplen");
+        let records = pcap_records(&cap.bytes);
+        let kept = sim.segments().iter().filter(|r| r.label != Label(2));
+        for ((_, bytes), rec) in records.iter().zip(kept) {
+            assert_eq!(bytes[0] >> 4, 6, "{}: version 6", rec.label);
+            assert_eq!(
+                bytes,
+                &wire::encode_as(IpVersion::V6, rec.from, &rec.segment, 0)
+                    .unwrap()
+                    .bytes
+            );
+        }
+        // pcapng carries the same snaplen in its interface description.
+        let ng = capture(
+            &sim,
+            CaptureOptions {
+                include_dropped: true,
+                ip_version: IpVersion::V6,
+            },
+        );
+        assert_eq!((ng.packets, ng.dropped_included), (6, 1));
+        let blocks = pcapng_blocks(&ng.bytes);
+        assert_eq!(u32_le(&blocks[1].1, 4), 65_575, "IDB snaplen");
+        // The default stays IPv4 with IPv4's snaplen.
+        let v4 = capture(&sim, CaptureOptions::default());
+        assert_eq!(u32_le(&v4.bytes, 16), 65_535);
+        assert_eq!(pcap_records(&v4.bytes)[0].1[0], 0x45);
+    }
+
+    #[test]
+    fn a_segment_too_long_for_ipv6_is_skipped_and_reported() {
+        // 65,515 bytes with a 20-byte TCP header is IPv6's limit exactly; one more is not.
+        let sim =
+            sim("inject A->B ACK seq=1 ack=1 len=65515\ninject A->B ACK seq=1 ack=1 len=65516\n");
+        let v6 = CaptureOptions {
+            ip_version: IpVersion::V6,
+            ..Default::default()
+        };
+        // Each injected segment draws a reply (a RST) from B: find them by length.
+        let label_of = |len| {
+            sim.segments()
+                .iter()
+                .find(|r| r.segment.len == len)
+                .map(|r| r.label)
+                .unwrap()
+        };
+        let (fits, too_big) = (label_of(65_515), label_of(65_516));
+        let cap = capture(&sim, v6);
+        let too_long: Vec<Label> = cap.skipped.iter().map(|(l, _)| *l).collect();
+        assert_eq!(too_long, [too_big]);
+        assert_eq!(cap.packets, sim.segments().len() - 1);
+        assert_eq!(
+            cap.skipped[0].1,
+            WireError::TooLong {
+                len: 65_516,
+                max: 65_515,
+                ip: IpVersion::V6,
+            }
+        );
+        let records = pcap_records(&cap.bytes);
+        assert_eq!(records.len(), cap.packets);
+        let written = sim.segments().iter().filter(|r| r.label != too_big);
+        let fitting = written
+            .zip(&records)
+            .find(|(r, _)| r.label == fits)
+            .unwrap();
+        assert_eq!(fitting.1 .1.len(), 40 + 20 + 65_515);
+        // Both are too long for IPv4.
+        let v4 = capture(&sim, CaptureOptions::default());
+        let v4_skipped: Vec<Label> = v4.skipped.iter().map(|(l, _)| *l).collect();
+        assert_eq!(v4_skipped, [fits, too_big]);
+    }
+
+    #[test]
+    fn the_importer_reads_an_ipv6_capture_as_it_reads_the_ipv4_one() {
+        let sim = sim(
+            "B listen\nA connect\ndeliver s1\ndrop s2\nwait 1s\ndeliver s3\n\
+                       deliver s4\nA send 300\ndeliver s6\ndeliver s7\nA close\nwait 1s\n",
+        );
+        for include_dropped in [false, true] {
+            let read = |ip_version| {
+                let options = CaptureOptions {
+                    include_dropped,
+                    ip_version,
+                };
+                crate::capture::analyze(&capture(&sim, options).bytes).expect("reads back")
+            };
+            let (p4, c4) = read(IpVersion::V4);
+            let (p6, c6) = read(IpVersion::V6);
+            assert!(
+                p6.skipped.is_empty() && p6.stopped.is_none(),
+                "{:?}",
+                p6.skipped
+            );
+            assert_eq!(p6.tcp.len(), p4.tcp.len());
+            for (a, b) in p4.tcp.iter().zip(&p6.tcp) {
+                assert_eq!((a.micros, &a.segment), (b.micros, &b.segment));
+                assert!(b.src.is_ipv6() && b.dst.is_ipv6());
+                assert_eq!((a.src.port(), a.dst.port()), (b.src.port(), b.dst.port()));
+            }
+            assert!(!c4.is_empty());
+            assert_eq!(c6.len(), c4.len());
+            for (a, b) in c4.iter().zip(&c6) {
+                assert_eq!(b.a.to_string(), "[2001:db8::1]:49152");
+                assert_eq!(b.b.to_string(), "[2001:db8::7]:80");
+                assert_eq!(a.packets, b.packets);
+                assert_eq!((&a.start, &a.end), (&b.start, &b.end));
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Segments as real packets: an IPv4 header (RFC 791) and a TCP header (RFC 9293 §3.1) with
-//! correct checksums, followed by the payload.
+//! Segments as real packets: an IPv4 header (RFC 791), or an IPv6 header (RFC 8200) with
+//! [`encode_as`], and a TCP header (RFC 9293 §3.1) with correct checksums, followed by the
+//! payload. IPv4 is the default.
 //!
 //! The engine's segments carry only a payload length, so the encoder makes up the bytes: each
 //! byte is a function of its own sequence number ([`payload_byte`]), so a retransmission, or
@@ -47,22 +48,97 @@ pub fn address(peer: Peer) -> SocketAddress {
     ADDRESSES[peer.index()]
 }
 
+/// Which IP header carries the TCP segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum IpVersion {
+    /// IPv4 (RFC 791), from [`ADDRESSES`].
+    #[default]
+    V4,
+    /// IPv6 (RFC 8200), from [`ADDRESSES_V6`].
+    V6,
+}
+
+impl IpVersion {
+    pub fn name(self) -> &'static str {
+        match self {
+            IpVersion::V4 => "IPv4",
+            IpVersion::V6 => "IPv6",
+        }
+    }
+
+    /// Size of the IP header this encoder writes (never any options or extension headers).
+    pub fn header_len(self) -> usize {
+        match self {
+            IpVersion::V4 => IPV4_HEADER_LEN,
+            IpVersion::V6 => IPV6_HEADER_LEN,
+        }
+    }
+
+    /// The largest payload of a segment whose TCP header is `tcp_header_len` bytes: IPv4's
+    /// Total Length counts both headers, IPv6's Payload Length only what follows its header
+    /// (no jumbograms, RFC 2675).
+    pub fn max_payload(self, tcp_header_len: usize) -> u32 {
+        let counted = match self {
+            IpVersion::V4 => IPV4_HEADER_LEN + tcp_header_len,
+            IpVersion::V6 => tcp_header_len,
+        };
+        65_535 - counted as u32
+    }
+}
+
+/// An IPv6 address and a TCP port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SocketAddressV6 {
+    pub ip: [u8; 16],
+    pub port: u16,
+}
+
+impl fmt::Display for SocketAddressV6 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}]:{}", core::net::Ipv6Addr::from(self.ip), self.port)
+    }
+}
+
+/// The peers' IPv6 addresses, indexed by [`Peer::index`], on the same ports as [`ADDRESSES`]:
+/// 2001:db8::1 and 2001:db8::7, in the documentation prefix of RFC 3849.
+pub const ADDRESSES_V6: [SocketAddressV6; 2] = [
+    SocketAddressV6 {
+        ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        port: 49152,
+    },
+    SocketAddressV6 {
+        ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7],
+        port: 80,
+    },
+];
+
+/// The IPv6 address `peer` sends from.
+pub fn address_v6(peer: Peer) -> SocketAddressV6 {
+    ADDRESSES_V6[peer.index()]
+}
+
 /// Size of the IPv4 header: no options.
 pub const IPV4_HEADER_LEN: usize = 20;
+/// Size of the IPv6 header: the fixed header, no extension headers.
+pub const IPV6_HEADER_LEN: usize = 40;
 /// Size of the TCP header without options.
 pub const TCP_HEADER_LEN: usize = 20;
-/// Time to Live of every packet: a common default (Linux's).
+/// Time to Live of every packet: a common default (Linux's). IPv6 packets carry it as their
+/// Hop Limit.
 pub const TTL: u8 = 64;
-/// IPv4's Protocol number for TCP.
+/// IPv4's Protocol number for TCP, which is also IPv6's Next Header value for TCP.
 pub const PROTOCOL_TCP: u8 = 6;
 /// The largest payload that always fits in one packet, even with the MSS option (IPv4's Total
 /// Length is 16 bits). Without the option, four more bytes fit.
 pub const MAX_PAYLOAD: u32 = 65_535 - (IPV4_HEADER_LEN + TCP_HEADER_LEN + 4) as u32;
+/// [`MAX_PAYLOAD`] for IPv6, whose 16-bit Payload Length does not count its own header.
+pub const MAX_PAYLOAD_V6: u32 = 65_535 - (TCP_HEADER_LEN + 4) as u32;
 
 /// Which header a field belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Layer {
     Ipv4,
+    Ipv6,
     Tcp,
     Payload,
 }
@@ -71,6 +147,7 @@ impl Layer {
     pub fn name(self) -> &'static str {
         match self {
             Layer::Ipv4 => "IPv4",
+            Layer::Ipv6 => "IPv6",
             Layer::Tcp => "TCP",
             Layer::Payload => "payload",
         }
@@ -78,8 +155,8 @@ impl Layer {
 }
 
 /// The bytes `range` of a packet hold the field `name`. Fields narrower than a byte share
-/// their byte and are named together (`"Version, IHL"`); names are those of RFC 791 and
-/// RFC 9293's header diagrams.
+/// their byte and are named together (`"Version, IHL"`); names are those of RFC 791, RFC 8200
+/// and RFC 9293's header diagrams.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldSpan {
     pub name: &'static str,
@@ -87,7 +164,7 @@ pub struct FieldSpan {
     pub range: Range<usize>,
 }
 
-/// An encoded segment: the bytes of one IPv4 packet, and where each field lies in them.
+/// An encoded segment: the bytes of one IP packet, and where each field lies in them.
 /// Spans are in packet order, do not overlap, and cover every byte.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packet {
@@ -105,16 +182,18 @@ impl Packet {
 /// Why a segment cannot be encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WireError {
-    /// The payload does not fit in one IPv4 packet (Total Length is 16 bits).
-    TooLong { len: u32, max: u32 },
+    /// The payload does not fit in one packet of IP version `ip` (IPv4's Total Length and
+    /// IPv6's Payload Length are 16 bits).
+    TooLong { len: u32, max: u32, ip: IpVersion },
 }
 
 impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WireError::TooLong { len, max } => write!(
+            WireError::TooLong { len, max, ip } => write!(
                 f,
-                "a payload of {len} bytes does not fit in one IPv4 packet (at most {max} with these headers)"
+                "a payload of {len} bytes does not fit in one {} packet (at most {max} with these headers)",
+                ip.name()
             ),
         }
     }
@@ -130,20 +209,32 @@ pub fn payload_byte(seq: u32) -> u8 {
 /// Identification. Fails only when the payload does not fit in one packet (see
 /// [`MAX_PAYLOAD`]); never panics and allocates nothing for a payload that does not fit.
 pub fn encode(from: Peer, segment: &Segment, identification: u16) -> Result<Packet, WireError> {
-    let src = address(from);
-    let dst = address(from.other());
+    encode_as(IpVersion::V4, from, segment, identification)
+}
+
+/// [`encode`] with a choice of IP version. IPv6 has no Identification outside a Fragment
+/// header, so `identification` only matters for IPv4; an IPv6 packet's limit is
+/// [`MAX_PAYLOAD_V6`].
+pub fn encode_as(
+    ip_version: IpVersion,
+    from: Peer,
+    segment: &Segment,
+    identification: u16,
+) -> Result<Packet, WireError> {
     let options_len = if segment.mss.is_some() { 4 } else { 0 };
     let tcp_header_len = TCP_HEADER_LEN + options_len;
-    let headers_len = IPV4_HEADER_LEN + tcp_header_len;
-    let max = 65_535 - headers_len as u32;
+    let ip_header_len = ip_version.header_len();
+    let max = ip_version.max_payload(tcp_header_len);
     if segment.len > max {
         return Err(WireError::TooLong {
             len: segment.len,
             max,
+            ip: ip_version,
         });
     }
-    // Fits in u16: checked against `max` just above.
-    let total_len = headers_len + segment.len as usize;
+    // TCP header and payload: fits in u16, checked against `max` just above.
+    let tcp_len = tcp_header_len + segment.len as usize;
+    let total_len = ip_header_len + tcp_len;
 
     let mut b = Vec::with_capacity(total_len);
     let mut fields = Vec::with_capacity(20);
@@ -157,36 +248,27 @@ pub fn encode(from: Peer, segment: &Segment, identification: u16) -> Result<Pack
         });
     };
 
-    // IPv4 header (RFC 791 §3.1). Version 4, IHL 5 words: no options.
-    let ip = Layer::Ipv4;
-    put(&mut b, "Version, IHL", ip, &[0x45]);
-    put(&mut b, "Type of Service", ip, &[0]);
-    put(
-        &mut b,
-        "Total Length",
-        ip,
-        &(total_len as u16).to_be_bytes(),
-    );
-    put(&mut b, "Identification", ip, &identification.to_be_bytes());
-    // Don't Fragment set, as stacks doing path MTU discovery send (RFC 1191); offset zero.
-    put(
-        &mut b,
-        "Flags, Fragment Offset",
-        ip,
-        &0x4000u16.to_be_bytes(),
-    );
-    put(&mut b, "Time to Live", ip, &[TTL]);
-    put(&mut b, "Protocol", ip, &[PROTOCOL_TCP]);
-    put(&mut b, "Header Checksum", ip, &[0, 0]);
-    put(&mut b, "Source Address", ip, &src.ip);
-    put(&mut b, "Destination Address", ip, &dst.ip);
-    let ip_checksum = checksum(&[&b[..IPV4_HEADER_LEN]]);
-    b[10..12].copy_from_slice(&ip_checksum.to_be_bytes());
+    // The pseudo-header the TCP checksum covers (RFC 9293 §3.1, RFC 8200 §8.1), and the ports.
+    let mut pseudo = [0u8; 40];
+    let (pseudo_len, src_port, dst_port) = match ip_version {
+        IpVersion::V4 => {
+            let (src, dst) = (address(from), address(from.other()));
+            ipv4_header(&mut b, &mut put, src.ip, dst.ip, total_len, identification);
+            pseudo[..12].copy_from_slice(&pseudo_header(src.ip, dst.ip, tcp_len as u16));
+            (12, src.port, dst.port)
+        }
+        IpVersion::V6 => {
+            let (src, dst) = (address_v6(from), address_v6(from.other()));
+            ipv6_header(&mut b, &mut put, src.ip, dst.ip, tcp_len);
+            pseudo = pseudo_header_v6(src.ip, dst.ip, tcp_len as u32);
+            (40, src.port, dst.port)
+        }
+    };
 
     // TCP header (RFC 9293 §3.1).
     let tcp = Layer::Tcp;
-    put(&mut b, "Source Port", tcp, &src.port.to_be_bytes());
-    put(&mut b, "Destination Port", tcp, &dst.port.to_be_bytes());
+    put(&mut b, "Source Port", tcp, &src_port.to_be_bytes());
+    put(&mut b, "Destination Port", tcp, &dst_port.to_be_bytes());
     put(&mut b, "Sequence Number", tcp, &segment.seq.0.to_be_bytes());
     put(
         &mut b,
@@ -220,22 +302,78 @@ pub fn encode(from: Peer, segment: &Segment, identification: u16) -> Result<Pack
         });
     }
 
-    // The checksum covers the pseudo-header (RFC 9293 §3.1), the TCP header and the payload.
-    let tcp_len = (total_len - IPV4_HEADER_LEN) as u16;
-    let pseudo = pseudo_header(src.ip, dst.ip, tcp_len);
-    let tcp_checksum = checksum(&[&pseudo, &b[IPV4_HEADER_LEN..]]);
-    b[IPV4_HEADER_LEN + 16..IPV4_HEADER_LEN + 18].copy_from_slice(&tcp_checksum.to_be_bytes());
+    // The checksum covers the pseudo-header, the TCP header and the payload.
+    let tcp_checksum = checksum(&[&pseudo[..pseudo_len], &b[ip_header_len..]]);
+    b[ip_header_len + 16..ip_header_len + 18].copy_from_slice(&tcp_checksum.to_be_bytes());
 
     Ok(Packet { bytes: b, fields })
+}
+
+/// Appends an IPv4 header (RFC 791 §3.1) with its checksum. Version 4, IHL 5 words: no options.
+fn ipv4_header(
+    b: &mut Vec<u8>,
+    put: &mut impl FnMut(&mut Vec<u8>, &'static str, Layer, &[u8]),
+    src: [u8; 4],
+    dst: [u8; 4],
+    total_len: usize,
+    identification: u16,
+) {
+    let ip = Layer::Ipv4;
+    put(b, "Version, IHL", ip, &[0x45]);
+    put(b, "Type of Service", ip, &[0]);
+    put(b, "Total Length", ip, &(total_len as u16).to_be_bytes());
+    put(b, "Identification", ip, &identification.to_be_bytes());
+    // Don't Fragment set, as stacks doing path MTU discovery send (RFC 1191); offset zero.
+    put(b, "Flags, Fragment Offset", ip, &0x4000u16.to_be_bytes());
+    put(b, "Time to Live", ip, &[TTL]);
+    put(b, "Protocol", ip, &[PROTOCOL_TCP]);
+    put(b, "Header Checksum", ip, &[0, 0]);
+    put(b, "Source Address", ip, &src);
+    put(b, "Destination Address", ip, &dst);
+    let ip_checksum = checksum(&[&b[..IPV4_HEADER_LEN]]);
+    b[10..12].copy_from_slice(&ip_checksum.to_be_bytes());
+}
+
+/// Appends an IPv6 header (RFC 8200 §3): version 6, traffic class 0, flow label 0 (RFC 6437
+/// allows a source that does not label flows to leave it zero), the length of what follows,
+/// next header TCP, hop limit [`TTL`]. IPv6 has no header checksum.
+fn ipv6_header(
+    b: &mut Vec<u8>,
+    put: &mut impl FnMut(&mut Vec<u8>, &'static str, Layer, &[u8]),
+    src: [u8; 16],
+    dst: [u8; 16],
+    payload_len: usize,
+) {
+    let ip = Layer::Ipv6;
+    put(
+        b,
+        "Version, Traffic Class, Flow Label",
+        ip,
+        &[0x60, 0, 0, 0],
+    );
+    put(b, "Payload Length", ip, &(payload_len as u16).to_be_bytes());
+    put(b, "Next Header", ip, &[PROTOCOL_TCP]);
+    put(b, "Hop Limit", ip, &[TTL]);
+    put(b, "Source Address", ip, &src);
+    put(b, "Destination Address", ip, &dst);
 }
 
 /// Encodes the segment labelled `label` among a simulator's `records`, with the Identification
 /// [`identifications`] gives it. `None` when no record has that label.
 pub fn encode_record(records: &[SegmentRecord], label: Label) -> Option<Result<Packet, WireError>> {
+    encode_record_as(IpVersion::V4, records, label)
+}
+
+/// [`encode_record`] with a choice of IP version.
+pub fn encode_record_as(
+    ip_version: IpVersion,
+    records: &[SegmentRecord],
+    label: Label,
+) -> Option<Result<Packet, WireError>> {
     let index = records.iter().position(|r| r.label == label)?;
     let rec = &records[index];
     let id = identification(records, index);
-    Some(encode(rec.from, &rec.segment, id))
+    Some(encode_as(ip_version, rec.from, &rec.segment, id))
 }
 
 /// Each sender numbers its packets' IPv4 Identification 1, 2, 3, … in the order they entered
@@ -268,6 +406,17 @@ fn pseudo_header(src: [u8; 4], dst: [u8; 4], tcp_len: u16) -> [u8; 12] {
     p[4..8].copy_from_slice(&dst);
     p[9] = PROTOCOL_TCP;
     p[10..12].copy_from_slice(&tcp_len.to_be_bytes());
+    p
+}
+
+/// The IPv6 pseudo-header the TCP checksum covers (RFC 8200 §8.1): source, destination,
+/// upper-layer packet length (32 bits), three zero bytes, next header.
+fn pseudo_header_v6(src: [u8; 16], dst: [u8; 16], tcp_len: u32) -> [u8; 40] {
+    let mut p = [0u8; 40];
+    p[0..16].copy_from_slice(&src);
+    p[16..32].copy_from_slice(&dst);
+    p[32..36].copy_from_slice(&tcp_len.to_be_bytes());
+    p[39] = PROTOCOL_TCP;
     p
 }
 
@@ -502,7 +651,8 @@ mod tests {
             encode(Peer::A, &seg, 1),
             Err(WireError::TooLong {
                 len: 65_535,
-                max: 65_491
+                max: 65_491,
+                ip: IpVersion::V4,
             })
         );
         seg.mss = None;
@@ -535,5 +685,176 @@ mod tests {
     fn addresses_print_as_socket_addresses() {
         assert_eq!(address(Peer::A).to_string(), "192.0.2.1:49152");
         assert_eq!(address(Peer::B).to_string(), "198.51.100.7:80");
+        assert_eq!(address_v6(Peer::A).to_string(), "[2001:db8::1]:49152");
+        assert_eq!(address_v6(Peer::B).to_string(), "[2001:db8::7]:80");
+    }
+
+    #[test]
+    fn ipv4_stays_the_default() {
+        assert_eq!(IpVersion::default(), IpVersion::V4);
+        let seg = syn();
+        assert_eq!(
+            encode(Peer::A, &seg, 5),
+            encode_as(IpVersion::V4, Peer::A, &seg, 5)
+        );
+    }
+
+    #[test]
+    fn ipv6_syn_from_a_is_byte_exact() {
+        // Worked out by hand from RFC 8200 §3 and RFC 9293 §3.1; the TCP checksum comes from
+        // the reference implementation over RFC 8200 §8.1's pseudo-header.
+        let p = encode_as(IpVersion::V6, Peer::A, &syn(), 1).unwrap();
+        let a6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        let b6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7];
+        let mut expected: Vec<u8> = vec![
+            0x60, 0x00, 0x00, 0x00, // version 6, traffic class 0, flow label 0
+            0x00, 24, 6, 64, // payload length 24 (TCP header with MSS), TCP, hop limit
+        ];
+        expected.extend_from_slice(&a6);
+        expected.extend_from_slice(&b6);
+        expected.extend_from_slice(&[
+            0xc0, 0x00, 0x00, 80, // ports 49152 -> 80
+            0, 0, 0, 100, // seq
+            0, 0, 0, 0, // ack
+            0x60, 0x02, 0xff, 0xff, // data offset 6 words; SYN; window 65535
+            0, 0, 0, 0, // checksum (below), urgent pointer
+            2, 4, 0x05, 0xb4, // MSS 1460
+        ]);
+        let mut covered = Vec::new();
+        covered.extend_from_slice(&a6);
+        covered.extend_from_slice(&b6);
+        covered.extend_from_slice(&[0, 0, 0, 24, 0, 0, 0, 6]);
+        covered.extend_from_slice(&expected[40..]);
+        let tcp_sum = reference_checksum(&covered);
+        expected[56..58].copy_from_slice(&tcp_sum.to_be_bytes());
+        assert_eq!(p.bytes, expected);
+        assert_ne!(tcp_sum, 0, "a checksum was written");
+    }
+
+    #[test]
+    fn ipv6_checksum_sums_to_all_ones_over_the_pseudo_header() {
+        let seg = Segment {
+            seq: SeqNum(4_294_967_290),
+            ack: SeqNum(301),
+            flags: Flags::ACK | Flags::PSH | Flags::FIN,
+            window: 1024,
+            len: 11, // odd: the last byte is padded
+            mss: None,
+        };
+        let p = encode_as(IpVersion::V6, Peer::B, &seg, 7).unwrap();
+        assert_eq!(p.bytes.len(), 40 + 20 + 11);
+        let tcp = &p.bytes[40..];
+        // Pseudo-header by hand: B's address, A's, 32-bit length, three zeros, next header.
+        let mut covered = ADDRESSES_V6[1].ip.to_vec();
+        covered.extend_from_slice(&ADDRESSES_V6[0].ip);
+        covered.extend_from_slice(&(tcp.len() as u32).to_be_bytes());
+        covered.extend_from_slice(&[0, 0, 0, 6]);
+        covered.extend_from_slice(tcp);
+        // The one's complement sum over everything covered is 0xffff: its complement is 0.
+        assert_eq!(reference_checksum(&covered), 0);
+        // Any other pseudo-header (here: IPv4's) does not verify.
+        let mut v4 = pseudo_header(ADDRESSES[1].ip, ADDRESSES[0].ip, tcp.len() as u16).to_vec();
+        v4.extend_from_slice(tcp);
+        assert_ne!(reference_checksum(&v4), 0);
+    }
+
+    #[test]
+    fn ipv6_decodes_with_an_independent_parser() {
+        use etherparse::{IpNumber, Ipv6HeaderSlice, TcpSlice};
+        let seg = Segment {
+            seq: SeqNum(7),
+            ack: SeqNum(9),
+            flags: Flags::ACK | Flags::PSH,
+            window: 512,
+            len: 100,
+            mss: None,
+        };
+        let p = encode_as(IpVersion::V6, Peer::A, &seg, 3).unwrap();
+        let ip = Ipv6HeaderSlice::from_slice(&p.bytes).expect("valid IPv6");
+        assert_eq!(ip.version(), 6);
+        assert_eq!(ip.traffic_class(), 0);
+        assert_eq!(ip.flow_label().value(), 0);
+        assert_eq!(usize::from(ip.payload_length()), p.bytes.len() - 40);
+        assert_eq!(ip.next_header(), IpNumber::TCP);
+        assert_eq!(ip.hop_limit(), 64);
+        assert_eq!(ip.source_addr().to_string(), "2001:db8::1");
+        assert_eq!(ip.destination_addr().to_string(), "2001:db8::7");
+        let tcp = TcpSlice::from_slice(&p.bytes[40..]).expect("valid TCP");
+        assert_eq!(
+            tcp.calc_checksum_ipv6(ip.source(), ip.destination()),
+            Ok(tcp.checksum())
+        );
+        assert_eq!((tcp.source_port(), tcp.destination_port()), (49152, 80));
+        assert_eq!((tcp.sequence_number(), tcp.acknowledgment_number()), (7, 9));
+        assert!(tcp.ack() && tcp.psh() && !tcp.syn());
+        assert_eq!(tcp.payload().len(), 100);
+    }
+
+    #[test]
+    fn ipv6_field_spans_tile_the_packet() {
+        let p = encode_as(IpVersion::V6, Peer::B, &syn(), 1).unwrap();
+        let mut at = 0;
+        for f in &p.fields {
+            assert_eq!(f.range.start, at, "{} starts where the last ended", f.name);
+            at = f.range.end;
+        }
+        assert_eq!(at, p.bytes.len());
+        let span = |name| p.field(name).unwrap().range.clone();
+        assert_eq!(span("Version, Traffic Class, Flow Label"), 0..4);
+        assert_eq!(span("Payload Length"), 4..6);
+        assert_eq!(span("Hop Limit"), 7..8);
+        assert_eq!(span("Source Address"), 8..24);
+        assert_eq!(span("Destination Address"), 24..40);
+        assert_eq!(span("Checksum"), 56..58);
+        assert_eq!(p.field("Source Address").unwrap().layer, Layer::Ipv6);
+        assert!(p.field("Identification").is_none());
+        assert!(p.field("Header Checksum").is_none());
+    }
+
+    #[test]
+    fn ipv6_length_limit_counts_only_what_follows_the_header() {
+        let mut seg = syn();
+        seg.len = 65_535;
+        let too_long = encode_as(IpVersion::V6, Peer::A, &seg, 1);
+        assert_eq!(
+            too_long,
+            Err(WireError::TooLong {
+                len: 65_535,
+                max: MAX_PAYLOAD_V6,
+                ip: IpVersion::V6,
+            })
+        );
+        assert_eq!(MAX_PAYLOAD_V6, 65_511);
+        assert!(too_long.unwrap_err().to_string().contains("IPv6 packet"));
+        seg.len = MAX_PAYLOAD_V6;
+        let p = encode_as(IpVersion::V6, Peer::A, &seg, 1).unwrap();
+        assert_eq!(p.bytes[4..6], [0xff, 0xff], "Payload Length at its maximum");
+        assert_eq!(p.bytes.len(), 40 + 65_535);
+        seg.mss = None;
+        seg.len = 65_515;
+        assert_eq!(
+            encode_as(IpVersion::V6, Peer::A, &seg, 1)
+                .unwrap()
+                .bytes
+                .len(),
+            65_575
+        );
+        seg.len = u32::MAX;
+        assert!(encode_as(IpVersion::V6, Peer::A, &seg, 1).is_err());
+    }
+
+    #[test]
+    fn ipv6_record_encoding_matches_encode_as() {
+        let outcome =
+            crate::script::run_source("B listen\nA connect\ndeliver s1\ndeliver s2\n").unwrap();
+        let records = outcome.sim.segments();
+        let p = encode_record_as(IpVersion::V6, records, Label(2))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            p,
+            encode_as(IpVersion::V6, records[1].from, &records[1].segment, 1).unwrap()
+        );
+        assert_eq!(p.bytes[8..24], ADDRESSES_V6[1].ip, "s2 comes from B");
     }
 }

@@ -31,7 +31,11 @@ fn export(include_dropped: bool) -> Vec<u8> {
          wait 1s\nA close\nwait 1s\n",
     )
     .unwrap();
-    pcap::capture(&outcome.sim, CaptureOptions { include_dropped }).bytes
+    let options = CaptureOptions {
+        include_dropped,
+        ..Default::default()
+    };
+    pcap::capture(&outcome.sim, options).bytes
 }
 
 /// The first packet (an IPv4 SYN) of the plain export.

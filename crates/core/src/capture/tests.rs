@@ -31,6 +31,7 @@ fn reads_pcapng_with_comments() {
         &outcome.sim,
         CaptureOptions {
             include_dropped: true,
+            ..Default::default()
         },
     );
     let packets = read(&cap.bytes).unwrap();
