@@ -1,6 +1,6 @@
 // Export: the state diagram and the sequence chart as standalone SVG files (parsed back as XML
 // in the page, with the state names and colours in them), a PNG where the page may draw images
-// from blob: URLs, the script as .tcps (byte for byte) and the run as .pcap.
+// from blob: URLs, the script as .tcps (byte for byte) and the run as .pcap, over IPv4 and IPv6.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -76,6 +76,14 @@ test('the diagram and the chart export as standalone SVG; PNG, .tcps and .pcap d
   let records = 0;
   for (let at = 24; at < pcap.bytes.length; at += 16 + pcap.bytes.readUInt32LE(at + 8)) records += 1;
   assert.equal(records, 3, 'one packet per segment of the handshake');
+  assert.equal(pcap.bytes[24 + 16] >> 4, 4, 'the first packet is IPv4');
+
+  const v6 = await exportFile(page, 'pcap-v6');
+  assert.equal(v6.name, 'synack-ipv6.pcap');
+  assert.equal(v6.bytes.readUInt32LE(0), 0xa1b2c3d4, 'the pcap magic number');
+  assert.equal(v6.bytes[24 + 16] >> 4, 6, 'the first packet is IPv6');
+  // The SYN: 40-byte IPv6 header, then the TCP header; next header 6 (TCP).
+  assert.equal(v6.bytes[24 + 16 + 6], 6, 'next header is TCP');
   assert.equal(page.problems.length, 0, page.problems.join('\n'));
   await page.close();
 });

@@ -79,12 +79,23 @@ pub fn export(props: &ExportProps) -> Html {
             );
         })
     };
-    let on_pcap = {
+    let pcap = |ip_version: synack_core::wire::IpVersion| {
         let session = props.session.clone();
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
-            let capture = synack_core::pcap::capture(session.sim(), Default::default());
-            let name = format!("synack.{}", capture.format.extension());
+            let options = synack_core::pcap::CaptureOptions {
+                ip_version,
+                ..Default::default()
+            };
+            let capture = synack_core::pcap::capture(session.sim(), options);
+            let name = match ip_version {
+                synack_core::wire::IpVersion::V4 => {
+                    format!("synack.{}", capture.format.extension())
+                }
+                synack_core::wire::IpVersion::V6 => {
+                    format!("synack-ipv6.{}", capture.format.extension())
+                }
+            };
             let r = download(&name, "application/vnd.tcpdump.pcap", &capture.bytes);
             message.set(
                 r.err()
@@ -104,7 +115,8 @@ pub fn export(props: &ExportProps) -> Html {
                 { item("diagram-svg", "share.diagram_svg", svg(DIAGRAM)) }
                 { item("diagram-png", "share.diagram_png", png(DIAGRAM)) }
                 { item("tcps", "share.script_tcps", on_script) }
-                { item("pcap", "share.run_pcap", on_pcap) }
+                { item("pcap", "share.run_pcap", pcap(synack_core::wire::IpVersion::V4)) }
+                { item("pcap-v6", "share.run_pcap_v6", pcap(synack_core::wire::IpVersion::V6)) }
             </div>
             if let Some(text) = &*message {
                 <p class="export-message" role="alert" data-testid="export-message">{ text.clone() }</p>
