@@ -138,6 +138,7 @@ pub fn app() -> Html {
             <PeerPanel peer={peer} state={s.state_of(peer)} now={now}
                 rto={t.timer_at(peer, Timer::Retransmission, s.cursor)}
                 time_wait={t.timer_at(peer, Timer::TimeWait, s.cursor)}
+                fin_timeout={t.timer_at(peer, Timer::FinWait2, s.cursor)}
                 tcb={live.then(|| sim.endpoint(peer).tcb())}
                 received={live.then(|| sim.endpoint(peer).received())}
                 signal={t.recent_signal(peer, s.cursor)}

@@ -95,12 +95,17 @@ pub struct Sim {
     segments: Vec<SegmentRecord>,
     trace: Vec<TraceEvent>,
     /// The timer deadlines last written to the log, to log only changes.
-    logged_timers: [[Option<Instant>; 3]; 2],
+    logged_timers: [[Option<Instant>; 4]; 2],
     /// Scheduled arrivals are in `in_flight` order (see `next_arrival`).
     arrivals_in_send_order: bool,
 }
 
-const TIMERS: [Timer; 3] = [Timer::Retransmission, Timer::TimeWait, Timer::Keepalive];
+const TIMERS: [Timer; 4] = [
+    Timer::Retransmission,
+    Timer::TimeWait,
+    Timer::Keepalive,
+    Timer::FinWait2,
+];
 
 impl Default for Sim {
     fn default() -> Sim {
@@ -122,7 +127,7 @@ impl Sim {
             in_flight: Vec::new(),
             segments: Vec::new(),
             trace: Vec::new(),
-            logged_timers: [[None; 3]; 2],
+            logged_timers: [[None; 4]; 2],
             arrivals_in_send_order: true,
         }
     }

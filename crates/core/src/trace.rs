@@ -129,6 +129,7 @@ impl fmt::Display for Cause {
             Cause::Timer(Timer::Retransmission) => f.write_str("RTO"),
             Cause::Timer(Timer::TimeWait) => f.write_str("2MSL"),
             Cause::Timer(Timer::Keepalive) => f.write_str("keepalive"),
+            Cause::Timer(Timer::FinWait2) => f.write_str("tcp_fin_timeout"),
         }
     }
 }
@@ -275,5 +276,6 @@ fn timer_name(timer: Timer) -> &'static str {
         Timer::Retransmission => "retransmission",
         Timer::TimeWait => "2MSL",
         Timer::Keepalive => "keep-alive",
+        Timer::FinWait2 => "tcp_fin_timeout",
     }
 }

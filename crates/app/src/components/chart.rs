@@ -455,7 +455,7 @@ struct TimerBar {
     deadline: Instant,
 }
 
-const DRAWN_TIMERS: [Timer; 2] = [Timer::Retransmission, Timer::TimeWait];
+const DRAWN_TIMERS: [Timer; 3] = [Timer::Retransmission, Timer::TimeWait, Timer::FinWait2];
 
 /// What depends only on the run and the cursor, computed once per cursor move.
 struct AtCursor {
@@ -916,6 +916,7 @@ fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instan
     let x = lanes.x(bar.peer) + dir * (5.0 + 5.0 * slot);
     let (name, long) = match bar.timer {
         Timer::TimeWait => ("2MSL", tr(lang, "peer.timer.2msl")),
+        Timer::FinWait2 => ("fin_timeout", tr(lang, "peer.timer.fin_timeout")),
         _ => ("RTO", tr(lang, "peer.timer.rto")),
     };
     let left = fmt_left((bar.deadline - now).millis());
@@ -927,7 +928,7 @@ fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instan
     let ty = y2 + 12.0 + 11.0 * slot;
     html! {
         <g key={format!("{}{}", bar.peer, name)}
-            class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::TimeWait { "timewait" } else { "rto" })}>
+            class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::Retransmission { "rto" } else { "timewait" })}>
             <title>{ fill(tr(lang, "chart.timer_title"), &[("peer", bar.peer.name()), ("timer", long), ("left", &left)]) }</title>
             <line class="timer-bar" x1={num(x)} x2={num(x)} y1={num(bar.set_y)} y2={num(y2)} />
             <text class="timer-label" x={num(tx)} y={num(ty)} text-anchor={anchor}>{ format!("{name} {left}") }</text>

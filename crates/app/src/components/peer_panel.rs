@@ -15,6 +15,9 @@ pub struct PeerPanelProps {
     /// Deadlines of the retransmission and 2MSL timers, when armed.
     pub rto: Option<Instant>,
     pub time_wait: Option<Instant>,
+    /// Linux's `tcp_fin_timeout` for an orphaned FIN_WAIT_2 (`set profile linux` only).
+    #[prop_or_default]
+    pub fin_timeout: Option<Instant>,
     /// The live TCB (only at the live end of the log).
     pub tcb: Option<TcbView>,
     pub received: Option<u64>,
@@ -164,6 +167,12 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let timers = [
         (Timer::Retransmission, props.rto, "RTO", tr(lang, "peer.timer.rto")),
         (Timer::TimeWait, props.time_wait, "2MSL", tr(lang, "peer.timer.2msl")),
+        (
+            Timer::FinWait2,
+            props.fin_timeout,
+            "fin_timeout",
+            tr(lang, "peer.timer.fin_timeout"),
+        ),
     ]
     .into_iter()
     .filter_map(|(timer, deadline, label, title)| {

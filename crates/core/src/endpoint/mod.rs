@@ -111,6 +111,9 @@ pub enum Timer {
     Retransmission,
     TimeWait,
     Keepalive,
+    /// Linux's `tcp_fin_timeout` for an orphaned FIN-WAIT-2 socket (`set profile linux`
+    /// only; RFC 9293 has no such timer).
+    FinWait2,
 }
 
 /// A segment for the network.
@@ -234,7 +237,16 @@ impl Endpoint {
     pub fn timer(&self, timer: Timer) -> Option<Instant> {
         match timer {
             Timer::Retransmission => self.tcb.rtx_deadline,
-            Timer::TimeWait => self.tcb.tw_deadline,
+            // One deadline serves both, as in Linux (an orphaned FIN-WAIT-2 socket becomes a
+            // timewait socket); the state says which one it is.
+            Timer::TimeWait => self
+                .tcb
+                .tw_deadline
+                .filter(|_| self.state != State::FinWait2),
+            Timer::FinWait2 => self
+                .tcb
+                .tw_deadline
+                .filter(|_| self.state == State::FinWait2),
             Timer::Keepalive => self.tcb.keepalive_deadline,
         }
     }
