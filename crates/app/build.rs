@@ -10,17 +10,7 @@ const DEFAULT: &str = "handshake";
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = files_in(&dir, "tcps");
     let mut out = String::from(
         "/// Built-in scenarios: (file stem, title from the first comment line).\npub const PRESETS: &[(&str, &str)] = &[\n",
     );
@@ -58,17 +48,7 @@ fn main() {
 /// one is missing). The texts are fetched when a lesson is opened.
 fn lessons() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = files_in(&dir, "tcps");
     let mut out = String::from(
         "/// Guided lessons: (file stem, English title, Chinese title).\npub const LESSONS: &[(&str, &str, &str)] = &[\n",
     );
@@ -111,17 +91,7 @@ const LAZY_AREAS: &[&str] = &["states"];
 /// time.
 fn i18n() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/i18n/en");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = files_in(&dir, "txt");
     let mut areas = String::from("/// Catalog areas: one file per area in web/i18n/en and web/i18n/zh.\npub const AREAS: &[&str] = &[");
     let mut en = String::from("/// The English catalog files, embedded: (area, text).\nconst EN_FILES: &[(&str, &str)] = &[\n");
     let mut lazy = format!("/// Areas fetched when first needed, in English too.\npub const LAZY_AREAS: &[&str] = &{LAZY_AREAS:?};\n/// Their English files, embedded natively only (tests and tools have no server).\n#[cfg(not(target_arch = \"wasm32\"))]\nconst EN_LAZY_FILES: &[(&str, &str)] = &[\n");
@@ -143,4 +113,21 @@ fn i18n() -> String {
     en.push_str("];\n");
     lazy.push_str("];\n");
     areas + &en + &lazy
+}
+
+/// The files of `dir` ending in `.ext`, sorted, and a note to cargo to rebuild when the folder
+/// changes.
+fn files_in(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
