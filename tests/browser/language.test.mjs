@@ -33,7 +33,7 @@ test('?lang=zh opens the page in Chinese', async () => {
   const page = await openPage(app.browser, `${app.server.url}?lang=zh`, { locale: 'en-US' });
   await appReady(page);
   await waitForLang(page, 'zh-Hans');
-  assert.equal(await page.locator('[data-peer="A"] h2').textContent(), '对端 A');
+  assert.equal(await page.locator('[data-peer="A"] h2').textContent(), 'A 端');
   assert.match(await page.locator('[data-peer="A"] [data-action="close"]').textContent(), /^关闭$/);
   assert.equal(await page.locator('.script-panel h2').textContent(), '脚本');
   assert.match(await page.locator('[data-action="step"]').textContent(), /单步/);

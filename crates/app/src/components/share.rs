@@ -148,6 +148,9 @@ pub struct OpenFullProps {
 pub fn open_full(props: &OpenFullProps) -> Html {
     let lang = use_lang();
     let href = use_state(String::new);
+    // Links are built asynchronously (the script is compressed by the browser), so an older
+    // view's link can finish after a newer one's: only the latest may set the href.
+    let latest = use_mut_ref(|| 0u32);
     {
         let href = href.clone();
         use_effect_with(
@@ -156,9 +159,16 @@ pub fn open_full(props: &OpenFullProps) -> Html {
                 let mut view = view.clone();
                 view.embed = false;
                 let script = script.clone();
+                let generation = {
+                    let mut n = latest.borrow_mut();
+                    *n = n.wrapping_add(1);
+                    *n
+                };
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Ok(link) = build_link(&view, &script).await {
-                        href.set(link);
+                        if *latest.borrow() == generation {
+                            href.set(link);
+                        }
                     }
                 });
             },
