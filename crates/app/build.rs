@@ -12,7 +12,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let files = files_in(&dir, "tcps");
     let mut out = String::from(
-        "/// Built-in scenarios: (file stem, title from the first comment line).\npub const PRESETS: &[(&str, &str)] = &[\n",
+        "/// Built-in scenarios: (file stem, title from the first comment line, Chinese title from\n/// the `title zh` line).\npub const PRESETS: &[(&str, &str, &str)] = &[\n",
     );
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -28,7 +28,12 @@ fn main() {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .unwrap_or(stem);
-        let _ = writeln!(out, "    ({stem:?}, {title:?}),");
+        let title_zh = text
+            .lines()
+            .find_map(|l| l.strip_prefix("title zh "))
+            .map(str::trim)
+            .unwrap_or(title);
+        let _ = writeln!(out, "    ({stem:?}, {title:?}, {title_zh:?}),");
     }
     out.push_str("];\n");
     let default = dir.join(format!("{DEFAULT}.tcps"));

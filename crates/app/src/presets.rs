@@ -19,15 +19,22 @@ mod tests {
 
     #[test]
     fn every_preset_is_a_passing_script() {
-        assert!(PRESETS.iter().any(|(name, _)| *name == DEFAULT_PRESET));
+        assert!(PRESETS.iter().any(|(name, _, _)| *name == DEFAULT_PRESET));
         assert_eq!(
             PRESETS.len(),
             std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios"))
                 .unwrap()
                 .count()
         );
-        for (name, title) in PRESETS {
+        for (name, title, title_zh) in PRESETS {
             assert!(!title.is_empty(), "{name}");
+            // The Scenarios menu speaks both languages: every scenario has a `title zh` line.
+            assert!(
+                title_zh
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{name}: add a `title zh` line with a Chinese title"
+            );
             let path = format!("{}/../../{}", env!("CARGO_MANIFEST_DIR"), url(name));
             let text = std::fs::read_to_string(&path).unwrap();
             let outcome = synack_core::script::run_source(&text).unwrap();

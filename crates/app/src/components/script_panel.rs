@@ -4,7 +4,7 @@
 use synack_core::script::ScriptError;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
+use crate::i18n::{fill, tr, use_lang, Lang};
 use crate::presets::PRESETS;
 use crate::state::Action;
 
@@ -75,8 +75,8 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
                     <span class="visually-hidden">{ tr(lang, "script.load") }</span>
                     <select onchange={on_preset} aria-label={tr(lang, "script.load")} data-action="presets">
                         <option value="" selected=true>{ tr(lang, "script.scenarios") }</option>
-                        { for PRESETS.iter().map(|(name, title)| html! {
-                            <option value={*name}>{ *title }</option>
+                        { for PRESETS.iter().map(|(name, en, zh)| html! {
+                            <option value={*name}>{ if lang == Lang::Zh { *zh } else { *en } }</option>
                         }) }
                     </select>
                 </label>
