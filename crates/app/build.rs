@@ -12,27 +12,9 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let files = files_in(&dir, "tcps");
     let mut out = String::from(
-        "/// Built-in scenarios: (file stem, title from the first comment line, Chinese title from\n/// the `title zh` line).\npub const PRESETS: &[(&str, &str, &str)] = &[\n",
+        "/// Built-in scenarios: (file stem, English title, Chinese title).\npub const PRESETS: &[(&str, &str, &str)] = &[\n",
     );
-    for path in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("scenario");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let title = text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix('#'))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .unwrap_or(stem);
-        let title_zh = text
-            .lines()
-            .find_map(|l| l.strip_prefix("title zh "))
-            .map(str::trim)
-            .unwrap_or(title);
+    for (stem, title, title_zh) in titled(&files) {
         let _ = writeln!(out, "    ({stem:?}, {title:?}, {title_zh:?}),");
     }
     out.push_str("];\n");
@@ -48,40 +30,16 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("lessons.rs"), lessons()).expect("OUT_DIR is writable");
 }
 
-/// Lists the guided lessons (`lessons/*.tcps`): id (file stem) and the English and Chinese
-/// titles from their `title en` / `title zh` lines (the first comment line, or the id, when
-/// one is missing). The texts are fetched when a lesson is opened.
+/// Lists the guided lessons (`lessons/*.tcps`): id (file stem) and titles. The texts are
+/// fetched when a lesson is opened.
 fn lessons() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
     let files = files_in(&dir, "tcps");
     let mut out = String::from(
         "/// Guided lessons: (file stem, English title, Chinese title).\npub const LESSONS: &[(&str, &str, &str)] = &[\n",
     );
-    for path in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("lesson");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let fallback = text
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix('#'))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .unwrap_or(stem);
-        let title = |code: &str| {
-            text.lines()
-                .find_map(|l| {
-                    let rest = l.trim().strip_prefix("title")?.trim_start();
-                    let rest = rest.strip_prefix(code)?;
-                    rest.starts_with(char::is_whitespace).then(|| rest.trim())
-                })
-                .filter(|t| !t.is_empty())
-                .unwrap_or(fallback)
-        };
-        let _ = writeln!(out, "    ({stem:?}, {:?}, {:?}),", title("en"), title("zh"));
+    for (stem, title, title_zh) in titled(&files) {
+        let _ = writeln!(out, "    ({stem:?}, {title:?}, {title_zh:?}),");
     }
     out.push_str("];\n");
     out
@@ -135,4 +93,39 @@ fn files_in(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// Each script's file stem and its English and Chinese titles: the `title en` / `title zh`
+/// lines, else the first comment line (else the stem) for English, and English for Chinese.
+fn titled(files: &[std::path::PathBuf]) -> Vec<(String, String, String)> {
+    files
+        .iter()
+        .map(|path| {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("script")
+                .to_string();
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let title = |code: &str| {
+                text.lines().find_map(|l| {
+                    let rest = l.trim().strip_prefix("title")?.trim_start();
+                    let rest = rest.strip_prefix(code)?;
+                    let rest = rest.strip_prefix(char::is_whitespace)?.trim();
+                    (!rest.is_empty()).then(|| rest.to_string())
+                })
+            };
+            let comment = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix('#'))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            let en = title("en").or(comment).unwrap_or_else(|| stem.clone());
+            let zh = title("zh").unwrap_or_else(|| en.clone());
+            (stem, en, zh)
+        })
+        .collect()
 }

@@ -241,37 +241,34 @@ pub fn install(texts: Vec<String>) {
 /// key were missing, which the tests forbid), and to the key itself as a last resort, so that a
 /// slip shows up on the page instead of breaking it.
 pub fn tr(lang: Lang, key: &'static str) -> &'static str {
-    if lang == Lang::Zh {
-        if let Some(text) = ZH.with(|z| z.borrow().as_ref().and_then(|c| c.get(key).copied())) {
-            return text;
-        }
-    }
-    EN.with(|c| c.borrow().get(key).copied()).unwrap_or(key)
+    lookup(lang, key).unwrap_or(key)
 }
 
 /// Like [`tr`] for a key built at run time (e.g. `state.listen.summary`).
 pub fn tr_dyn(lang: Lang, key: &str) -> &'static str {
-    if lang == Lang::Zh {
-        if let Some(text) = ZH.with(|z| z.borrow().as_ref().and_then(|c| c.get(key).copied())) {
-            return text;
-        }
-    }
-    EN.with(|c| c.borrow().get(key).copied()).unwrap_or("")
+    lookup(lang, key).unwrap_or("")
 }
 
 /// A rule's one-line reason in `lang`.
 pub fn rule_reason(lang: Lang, rule: Rule) -> &'static str {
-    if lang == Lang::Zh {
-        let key = format!("rule.{}", rule.key());
-        if let Some(text) = ZH.with(|z| {
-            z.borrow()
-                .as_ref()
-                .and_then(|c| c.get(key.as_str()).copied())
-        }) {
-            return text;
-        }
+    match lang {
+        Lang::Zh => zh(&format!("rule.{}", rule.key())),
+        Lang::En => None,
     }
-    rule.reason()
+    .unwrap_or(rule.reason())
+}
+
+/// `key` in `lang`, falling back to English while Chinese is not loaded.
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    match lang {
+        Lang::Zh => zh(key),
+        Lang::En => None,
+    }
+    .or_else(|| EN.with(|c| c.borrow().get(key).copied()))
+}
+
+fn zh(key: &str) -> Option<&'static str> {
+    ZH.with(|z| z.borrow().as_ref().and_then(|c| c.get(key).copied()))
 }
 
 /// Fills `{name}` placeholders.

@@ -2,7 +2,7 @@
 //! they differ.
 
 use synack_core::script::run_source;
-use synack_core::{Event, Instant, Peer, Rule, Sim, State, Timer};
+use synack_core::{Cause, Event, Instant, Peer, Rule, Sim, State, Timer};
 
 fn run(source: &str) -> Sim {
     let outcome = run_source(source).expect("the test script parses");
@@ -157,6 +157,21 @@ fn linux_orphaned_fin_wait_2_is_destroyed_after_fin_timeout() {
     assert!(notes(&sim).contains(&Rule::LinuxFinWait2Timer));
     let last = *changes(&sim, Peer::A).last().unwrap();
     assert_eq!(last, (60_000, State::Closed, Rule::LinuxFinWait2Timeout));
+    // It is its own timer, not TIME_WAIT's 2MSL, in the endpoint's view and in the log.
+    let armed = run(&format!("set profile linux\n{close}wait 30s\n"));
+    let a = armed.endpoint(Peer::A);
+    assert_eq!(a.timer(Timer::FinWait2), Some(Instant(60_000)));
+    assert_eq!(a.timer(Timer::TimeWait), None);
+    let expired_by = sim.trace().iter().find_map(|ev| match &ev.event {
+        Event::StateChange {
+            peer: Peer::A,
+            to: State::Closed,
+            cause,
+            ..
+        } => Some(*cause),
+        _ => None,
+    });
+    assert_eq!(expired_by, Some(Cause::Timer(Timer::FinWait2)));
     // RFC 9293 has no such timer: FIN-WAIT-2 waits for the peer's FIN.
     let sim = run(&format!("{close}wait 10min\nexpect A FIN_WAIT_2\n"));
     assert_eq!(sim.endpoint(Peer::A).timer(Timer::TimeWait), None);
