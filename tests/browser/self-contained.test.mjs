@@ -44,6 +44,11 @@ test('under the strict CSP: load, play, a lesson, a scenario, Chinese, share and
   const { context, page, requests } = await openRecorded(ctx.server.url);
   const headers = await (await page.request.get(ctx.server.url)).headers();
   assert.equal(headers['content-security-policy'], CSP, 'the server sends the policy');
+  // index.html preloads the wasm, and the loader uses that download: one fetch, not two (a
+  // mismatched preload would be fetched and then thrown away).
+  const wasmFetches = requests.filter((u) => u.endsWith('/synack-app_bg.wasm'));
+  assert.equal(wasmFetches.length, 1, `the wasm is fetched once: ${wasmFetches.join(', ')}`);
+  assert.equal(await page.locator('link[rel="preload"][href="synack-app_bg.wasm"]').count(), 1, 'the wasm is preloaded');
 
   // Play the default scenario from a fresh connection.
   await timeControl(page, 'reset');
