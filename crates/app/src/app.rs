@@ -2,7 +2,7 @@
 //! keyboard shortcuts and the `#script=` URL fragment.
 
 use gloo_timers::callback::Interval;
-use synack_core::{Peer, Timer};
+use synack_core::{Peer, Timer, TimerTable};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureView};
@@ -134,11 +134,14 @@ pub fn app() -> Html {
     let now = s.now();
     let peer_panel = |peer: Peer| {
         let t = &s.timeline;
+        let mut timers = TimerTable::default();
+        for timer in Timer::ALL {
+            if let Some(deadline) = t.timer_at(peer, timer, s.cursor) {
+                timers.set(timer, deadline);
+            }
+        }
         html! {
-            <PeerPanel peer={peer} state={s.state_of(peer)} now={now}
-                rto={t.timer_at(peer, Timer::Retransmission, s.cursor)}
-                time_wait={t.timer_at(peer, Timer::TimeWait, s.cursor)}
-                fin_timeout={t.timer_at(peer, Timer::FinWait2, s.cursor)}
+            <PeerPanel peer={peer} state={s.state_of(peer)} now={now} timers={timers}
                 tcb={live.then(|| sim.endpoint(peer).tcb())}
                 received={live.then(|| sim.endpoint(peer).received())}
                 signal={t.recent_signal(peer, s.cursor)}

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use synack_core::Rule;
+use synack_core::{Rule, Timer};
 use yew::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
@@ -256,6 +256,11 @@ pub fn rule_reason(lang: Lang, rule: Rule) -> &'static str {
         Lang::En => None,
     }
     .unwrap_or(rule.reason())
+}
+
+/// What a timer is, in `lang` (`peer.timer.<Timer::key>`).
+pub fn timer_title(lang: Lang, timer: Timer) -> &'static str {
+    tr_dyn(lang, &format!("peer.timer.{}", timer.key()))
 }
 
 /// `key` in `lang`, falling back to English while Chinese is not loaded.

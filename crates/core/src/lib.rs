@@ -27,7 +27,7 @@ pub mod wire;
 
 pub use endpoint::{
     Call, CallError, Config, Endpoint, EndpointEvent, Observed, Profile, Signal, TcbView, Timer,
-    Transmit,
+    TimerTable, Transmit,
 };
 pub use permit::permitted;
 pub use rule::Rule;

@@ -7,7 +7,9 @@
 
 use serde::Serialize;
 
-use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Profile, Timer};
+use crate::endpoint::{
+    Call, CallError, Config, Endpoint, EndpointEvent, Profile, Timer, TimerTable,
+};
 use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -94,18 +96,11 @@ pub struct Sim {
     in_flight: Vec<InFlight>,
     segments: Vec<SegmentRecord>,
     trace: Vec<TraceEvent>,
-    /// The timer deadlines last written to the log, to log only changes.
-    logged_timers: [[Option<Instant>; 4]; 2],
+    /// Each peer's timers as last written to the log, to log only changes.
+    logged_timers: [TimerTable; 2],
     /// Scheduled arrivals are in `in_flight` order (see `next_arrival`).
     arrivals_in_send_order: bool,
 }
-
-const TIMERS: [Timer; 4] = [
-    Timer::Retransmission,
-    Timer::TimeWait,
-    Timer::Keepalive,
-    Timer::FinWait2,
-];
 
 impl Default for Sim {
     fn default() -> Sim {
@@ -127,7 +122,7 @@ impl Sim {
             in_flight: Vec::new(),
             segments: Vec::new(),
             trace: Vec::new(),
-            logged_timers: [[None; 4]; 2],
+            logged_timers: [TimerTable::default(); 2],
             arrivals_in_send_order: true,
         }
     }
@@ -333,7 +328,7 @@ impl Sim {
             call,
             error: result.err(),
         });
-        self.drain(peer, Cause::Call(call));
+        self.drain(peer, Some(Cause::Call(call)));
         result
     }
 
@@ -422,7 +417,7 @@ impl Sim {
             copy,
         });
         self.peers[rec.to.index()].handle_segment(rec.segment, self.now);
-        self.drain(rec.to, Cause::Segment(label));
+        self.drain(rec.to, Some(Cause::Segment(label)));
     }
 
     /// Labels a segment entering the network and logs it.
@@ -447,20 +442,33 @@ impl Sim {
         label
     }
 
-    /// Moves an endpoint's outputs into the log and onto the network.
-    fn drain(&mut self, peer: Peer, cause: Cause) {
+    /// Moves an endpoint's outputs into the log and onto the network. `cause` is what set
+    /// them in motion: a call or a segment, or `None` after `handle_timeout`, whose
+    /// `TimerFired` events name the timer behind the events that follow each.
+    fn drain(&mut self, peer: Peer, mut cause: Option<Cause>) {
         let i = peer.index();
         while let Some(ev) = self.peers[i].poll_event() {
-            let event = match ev {
-                EndpointEvent::StateChange { from, to, rule } => Event::StateChange {
-                    peer,
-                    from,
-                    to,
-                    cause,
-                    rule,
-                },
-                EndpointEvent::Note(rule) => Event::Note { peer, cause, rule },
-                EndpointEvent::Signal(signal) => Event::Signal { peer, signal },
+            let event = match (ev, cause) {
+                (EndpointEvent::TimerFired(timer), _) => {
+                    cause = Some(Cause::Timer(timer));
+                    continue;
+                }
+                (EndpointEvent::Signal(signal), _) => Event::Signal { peer, signal },
+                (EndpointEvent::StateChange { from, to, rule }, Some(cause)) => {
+                    Event::StateChange {
+                        peer,
+                        from,
+                        to,
+                        cause,
+                        rule,
+                    }
+                }
+                (EndpointEvent::Note(rule), Some(cause)) => Event::Note { peer, cause, rule },
+                (EndpointEvent::StateChange { .. } | EndpointEvent::Note(_), None) => {
+                    // Unreachable: `handle_timeout` announces each timer before what it does.
+                    debug_assert!(false, "{peer}: an event of a timeout before its TimerFired");
+                    continue;
+                }
             };
             self.log(event);
         }
@@ -497,11 +505,11 @@ impl Sim {
     }
 
     fn log_timer_changes(&mut self, peer: Peer) {
-        for (k, timer) in TIMERS.into_iter().enumerate() {
-            let now = self.peers[peer.index()].timer(timer);
-            if now != self.logged_timers[peer.index()][k] {
-                self.logged_timers[peer.index()][k] = now;
-                self.log(match now {
+        let now = *self.peers[peer.index()].timers();
+        for timer in Timer::ALL {
+            let deadline = now.get(timer);
+            if deadline != self.logged_timers[peer.index()].get(timer) {
+                self.log(match deadline {
                     Some(deadline) => Event::TimerSet {
                         peer,
                         timer,
@@ -511,6 +519,7 @@ impl Sim {
                 });
             }
         }
+        self.logged_timers[peer.index()] = now;
     }
 
     fn log(&mut self, event: Event) {
@@ -560,12 +569,8 @@ impl Sim {
                     .poll_timeout()
                     .is_some_and(|t| t <= next);
                 if due {
-                    let timer = TIMERS
-                        .into_iter()
-                        .find(|&t| self.peers[peer.index()].timer(t).is_some_and(|d| d <= next))
-                        .unwrap_or(Timer::Retransmission);
                     self.peers[peer.index()].handle_timeout(next);
-                    self.drain(peer, Cause::Timer(timer));
+                    self.drain(peer, None);
                     break;
                 }
             }
@@ -700,6 +705,57 @@ mod tests {
         assert_eq!(sim.endpoint(Peer::A).timer(Timer::Keepalive), None);
         sim.wait(Duration::from_secs(3600)).unwrap();
         assert_eq!(sim.state(Peer::A), State::Established);
+    }
+
+    #[test]
+    fn a_zero_window_probe_is_the_persist_timers_work_in_the_log() {
+        let outcome = crate::script::run_source(
+            "B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n\
+             inject B->A ACK seq=1 ack=1 win=0\nA send 5\nwait 1s\n",
+        )
+        .unwrap();
+        assert!(outcome.passed());
+        let a_events: Vec<&Event> = outcome
+            .sim
+            .trace()
+            .iter()
+            .map(|e| &e.event)
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::Note { peer: Peer::A, .. }
+                        | Event::TimerSet { peer: Peer::A, .. }
+                        | Event::TimerCleared { peer: Peer::A, .. }
+                )
+            })
+            .collect();
+        // After the SYN's retransmission timer (set, then cleared by the SYN,ACK):
+        assert_eq!(
+            a_events[2..],
+            [
+                &Event::TimerSet {
+                    peer: Peer::A,
+                    timer: Timer::Persist,
+                    deadline: Instant(1000)
+                },
+                &Event::Note {
+                    peer: Peer::A,
+                    cause: Cause::Timer(Timer::Persist),
+                    rule: crate::rule::Rule::ZeroWindowProbe
+                },
+                &Event::TimerSet {
+                    peer: Peer::A,
+                    timer: Timer::Retransmission,
+                    deadline: Instant(2000)
+                },
+                &Event::TimerCleared {
+                    peer: Peer::A,
+                    timer: Timer::Persist
+                },
+            ]
+        );
+        let text = crate::trace_text("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\ninject B->A ACK seq=1 ack=1 win=0\nA send 5\nwait 1s\n");
+        assert!(text.contains("A  (persist) peer's window zero"), "{text}");
     }
 
     #[test]

@@ -126,10 +126,7 @@ impl fmt::Display for Cause {
         match self {
             Cause::Call(call) => write!(f, "{call}"),
             Cause::Segment(label) => write!(f, "{label}"),
-            Cause::Timer(Timer::Retransmission) => f.write_str("RTO"),
-            Cause::Timer(Timer::TimeWait) => f.write_str("2MSL"),
-            Cause::Timer(Timer::Keepalive) => f.write_str("keepalive"),
-            Cause::Timer(Timer::FinWait2) => f.write_str("tcp_fin_timeout"),
+            Cause::Timer(timer) => f.write_str(timer.label()),
         }
     }
 }
@@ -263,19 +260,10 @@ impl fmt::Display for TraceEvent {
                 peer,
                 timer,
                 deadline,
-            } => write!(f, "{peer}  {} timer set for {deadline}", timer_name(*timer)),
+            } => write!(f, "{peer}  {} timer set for {deadline}", timer.name()),
             Event::TimerCleared { peer, timer } => {
-                write!(f, "{peer}  {} timer off", timer_name(*timer))
+                write!(f, "{peer}  {} timer off", timer.name())
             }
         }
-    }
-}
-
-fn timer_name(timer: Timer) -> &'static str {
-    match timer {
-        Timer::Retransmission => "retransmission",
-        Timer::TimeWait => "2MSL",
-        Timer::Keepalive => "keep-alive",
-        Timer::FinWait2 => "tcp_fin_timeout",
     }
 }

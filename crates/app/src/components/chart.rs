@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang, Lang};
+use crate::i18n::{fill, timer_title, tr, use_lang, Lang};
 use crate::svg::num;
 
 use crate::session::Session;
@@ -455,8 +455,6 @@ struct TimerBar {
     deadline: Instant,
 }
 
-const DRAWN_TIMERS: [Timer; 3] = [Timer::Retransmission, Timer::TimeWait, Timer::FinWait2];
-
 /// What depends only on the run and the cursor, computed once per cursor move.
 struct AtCursor {
     now_y: f32,
@@ -467,7 +465,7 @@ impl AtCursor {
     fn new(t: &Timeline, cursor: usize) -> AtCursor {
         let timers = Peer::BOTH
             .into_iter()
-            .flat_map(|peer| DRAWN_TIMERS.into_iter().map(move |timer| (peer, timer)))
+            .flat_map(|peer| Timer::ALL.into_iter().map(move |timer| (peer, timer)))
             .filter_map(|(peer, timer)| {
                 let (at, deadline) = t.timer_set_at(peer, timer, cursor)?;
                 Some(TimerBar {
@@ -908,17 +906,10 @@ fn state_labels(
 /// A running timer: a bar beside its lifeline from where it was set down to the cursor's
 /// row, and the time left.
 fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
-    let slot = DRAWN_TIMERS
-        .iter()
-        .position(|&t| t == bar.timer)
-        .unwrap_or(0) as f32;
+    let slot = bar.timer.index() as f32;
     let dir = Lanes::inward(bar.peer);
     let x = lanes.x(bar.peer) + dir * (5.0 + 5.0 * slot);
-    let (name, long) = match bar.timer {
-        Timer::TimeWait => ("2MSL", tr(lang, "peer.timer.2msl")),
-        Timer::FinWait2 => ("fin_timeout", tr(lang, "peer.timer.fin_timeout")),
-        _ => ("RTO", tr(lang, "peer.timer.rto")),
-    };
+    let (name, long) = (bar.timer.label(), timer_title(lang, bar.timer));
     let left = fmt_left((bar.deadline - now).millis());
     let y2 = now_y.max(bar.set_y + 4.0);
     let (tx, anchor) = match bar.peer {

@@ -1,10 +1,10 @@
 //! One peer's panel: its state, its timers, its TCB, and the user calls it can make.
 //! A call the RFC rejects in the current state is disabled, and says why.
 
-use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer};
+use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer, TimerTable};
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
+use crate::i18n::{fill, timer_title, tr, tr_dyn, use_lang, Lang};
 use crate::state::{call, Action};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -12,12 +12,8 @@ pub struct PeerPanelProps {
     pub peer: Peer,
     pub state: State,
     pub now: Instant,
-    /// Deadlines of the retransmission and 2MSL timers, when armed.
-    pub rto: Option<Instant>,
-    pub time_wait: Option<Instant>,
-    /// Linux's `tcp_fin_timeout` for an orphaned FIN_WAIT_2 (`set profile linux` only).
-    #[prop_or_default]
-    pub fin_timeout: Option<Instant>,
+    /// The deadline of every armed timer.
+    pub timers: TimerTable,
     /// The live TCB (only at the live end of the log).
     pub tcb: Option<TcbView>,
     pub received: Option<u64>,
@@ -164,27 +160,15 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     };
     let bytes_error_id = format!("bytes-error-{lower}");
 
-    let timers = [
-        (Timer::Retransmission, props.rto, "RTO", tr(lang, "peer.timer.rto")),
-        (Timer::TimeWait, props.time_wait, "2MSL", tr(lang, "peer.timer.2msl")),
-        (
-            Timer::FinWait2,
-            props.fin_timeout,
-            "fin_timeout",
-            tr(lang, "peer.timer.fin_timeout"),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(timer, deadline, label, title)| {
-        let deadline = deadline?;
+    let timers = props.timers.iter().map(|(timer, deadline): (Timer, Instant)| {
         let left = deadline.0.saturating_sub(props.now.0);
-        Some(html! {
-            <li class={format!("timer timer-{timer:?}").to_ascii_lowercase()} data-timer={label} title={title}>
-                <span class="timer-name">{ label }</span>
+        html! {
+            <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
+                <span class="timer-name">{ timer.label() }</span>
                 <span class="timer-left">{ format_left(left) }</span>
                 <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
             </li>
-        })
+        }
     });
 
     let tcb = props.tcb.filter(|_| props.state != State::Closed).map(|t| {

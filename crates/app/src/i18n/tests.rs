@@ -71,6 +71,18 @@ fn every_rule_reason_is_translated() {
     );
 }
 
+#[test]
+fn every_timer_has_a_title() {
+    let en = keys("en", "peer");
+    let missing: Vec<_> = Timer::ALL
+        .iter()
+        .map(|t| format!("peer.timer.{}", t.key()))
+        .filter(|k| !en.contains(k.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "timers without a title: {missing:?}");
+    assert!(timer_title(Lang::En, Timer::Persist).contains("zero window"));
+}
+
 /// Every literal key the source passes to `tr(` exists in the English catalog (and so, by the
 /// test above, in the Chinese one).
 #[test]

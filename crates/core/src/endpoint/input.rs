@@ -2,7 +2,7 @@
 //! RFC's order.
 
 use super::tcb::OooEntry;
-use super::{Endpoint, Profile, Signal};
+use super::{Endpoint, Profile, Signal, Timer, TimerTable};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
@@ -296,7 +296,7 @@ impl Endpoint {
                 // Linux, not RFC 9293: a socket its application closed does not wait in
                 // FIN-WAIT-2 for ever (`tcp_fin_timeout`).
                 self.note(Rule::LinuxFinWait2Timer);
-                self.tcb.tw_deadline = Some(now + timeout);
+                self.tcb.timers.set(Timer::FinWait2, now + timeout);
             }
         }
     }
@@ -434,9 +434,8 @@ impl Endpoint {
             self.note(Rule::LinuxTimeWait);
         }
         let t = &mut self.tcb;
-        t.tw_deadline = Some(now + self.config.time_wait());
-        t.rtx_deadline = None;
-        t.keepalive_deadline = None;
+        t.timers = TimerTable::default();
+        t.timers.set(Timer::TimeWait, now + self.config.time_wait());
         t.rtx_queue.clear();
     }
 
@@ -501,11 +500,11 @@ impl Endpoint {
         }
         let t = &mut self.tcb;
         t.retransmissions = 0;
-        t.rtx_deadline = if t.rtx_queue.is_empty() {
-            None
+        if t.rtx_queue.is_empty() {
+            t.timers.stop(Timer::Retransmission);
         } else {
-            Some(now + t.rto)
-        };
+            t.timers.set(Timer::Retransmission, now + t.rto);
+        }
         // Acknowledgments of a SYN or FIN are told by the state change they cause.
         if data_acked {
             self.note(Rule::AckAdvances);
@@ -557,7 +556,10 @@ impl Endpoint {
         };
         let t = &mut self.tcb;
         t.keepalive_probes_sent = 0;
-        t.keepalive_deadline =
-            matches!(self.state, State::Established | State::CloseWait).then_some(now + idle);
+        if matches!(self.state, State::Established | State::CloseWait) {
+            t.timers.set(Timer::Keepalive, now + idle);
+        } else {
+            t.timers.stop(Timer::Keepalive);
+        }
     }
 }

@@ -10,6 +10,7 @@ mod config;
 mod input;
 mod observe;
 mod tcb;
+mod timer;
 
 use std::collections::VecDeque;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use self::config::{Config, Profile};
 pub use self::observe::Observed;
 use self::tcb::{RtxEntry, Tcb};
+pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
@@ -104,18 +106,6 @@ impl Signal {
     }
 }
 
-/// The timers of one endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Timer {
-    Retransmission,
-    TimeWait,
-    Keepalive,
-    /// Linux's `tcp_fin_timeout` for an orphaned FIN-WAIT-2 socket (`set profile linux`
-    /// only; RFC 9293 has no such timer).
-    FinWait2,
-}
-
 /// A segment for the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transmit {
@@ -135,6 +125,9 @@ pub enum EndpointEvent {
     /// A decision that did not change the state, e.g. why a segment was dropped.
     Note(Rule),
     Signal(Signal),
+    /// A timer expired. The events after it, up to the next `TimerFired`, are what it did;
+    /// `handle_timeout` reports each timer it fires this way before anything it caused.
+    TimerFired(Timer),
 }
 
 /// One TCP endpoint: the state, the TCB, timers and pending outputs.
@@ -184,11 +177,11 @@ impl Endpoint {
             self.tcb.rcv_wnd = u32::from(config.window);
         }
         if config.keepalive.is_none() {
-            self.tcb.keepalive_deadline = None;
+            self.tcb.timers.stop(Timer::Keepalive);
             self.tcb.keepalive_probes_sent = 0;
         }
-        if self.state == State::FinWait2 && config.fin_timeout().is_none() {
-            self.tcb.tw_deadline = None;
+        if config.fin_timeout().is_none() {
+            self.tcb.timers.stop(Timer::FinWait2);
         }
         self.config = config;
     }
@@ -235,32 +228,17 @@ impl Endpoint {
 
     /// When a timer is armed, its deadline.
     pub fn timer(&self, timer: Timer) -> Option<Instant> {
-        match timer {
-            Timer::Retransmission => self.tcb.rtx_deadline,
-            // One deadline serves both, as in Linux (an orphaned FIN-WAIT-2 socket becomes a
-            // timewait socket); the state says which one it is.
-            Timer::TimeWait => self
-                .tcb
-                .tw_deadline
-                .filter(|_| self.state != State::FinWait2),
-            Timer::FinWait2 => self
-                .tcb
-                .tw_deadline
-                .filter(|_| self.state == State::FinWait2),
-            Timer::Keepalive => self.tcb.keepalive_deadline,
-        }
+        self.tcb.timers.get(timer)
+    }
+
+    /// Every timer's deadline.
+    pub fn timers(&self) -> &TimerTable {
+        &self.tcb.timers
     }
 
     /// The earliest time `handle_timeout` has work to do.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [
-            self.tcb.rtx_deadline,
-            self.tcb.tw_deadline,
-            self.tcb.keepalive_deadline,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        self.tcb.timers.next_timeout()
     }
 
     /// The next segment to put on the network.
@@ -388,24 +366,26 @@ impl Endpoint {
 
     // ---- Timeouts (§3.10.8) ----
 
-    /// Fires every timer due at `now`.
+    /// Fires every timer due at `now`, in [`Timer::ALL`] order, each announced by an
+    /// [`EndpointEvent::TimerFired`] before the events it causes.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.tcb.tw_deadline.is_some_and(|t| t <= now) {
-            // The same timer serves Linux's FIN-WAIT-2 timeout, as in Linux itself (an
-            // orphaned FIN-WAIT-2 socket becomes a timewait socket with that substate).
-            let rule = match (self.state, self.config.profile) {
-                (State::FinWait2, _) => Rule::LinuxFinWait2Timeout,
-                (_, Profile::Linux) => Rule::LinuxTimeWaitExpired,
-                (_, Profile::Rfc) => Rule::TimeWaitExpired,
-            };
-            self.delete_tcb(rule);
-            return;
-        }
-        if self.tcb.rtx_deadline.is_some_and(|t| t <= now) {
-            self.on_retransmission_timeout(now);
-        }
-        if self.tcb.keepalive_deadline.is_some_and(|t| t <= now) {
-            self.on_keepalive_timeout(now);
+        for timer in Timer::ALL {
+            // A timer that deleted the TCB stopped the rest with it.
+            if !self.tcb.timers.is_expired(timer, now) {
+                continue;
+            }
+            self.tcb.timers.stop(timer);
+            self.events.push_back(EndpointEvent::TimerFired(timer));
+            match timer {
+                Timer::Retransmission => self.on_retransmission_timeout(now),
+                Timer::Persist => self.probe_zero_window(now),
+                Timer::TimeWait => self.delete_tcb(match self.config.profile {
+                    Profile::Linux => Rule::LinuxTimeWaitExpired,
+                    Profile::Rfc => Rule::TimeWaitExpired,
+                }),
+                Timer::Keepalive => self.on_keepalive_timeout(now),
+                Timer::FinWait2 => self.delete_tcb(Rule::LinuxFinWait2Timeout),
+            }
         }
     }
 
@@ -429,9 +409,7 @@ impl Endpoint {
             return;
         }
         let Some(front) = self.tcb.rtx_queue.front().copied() else {
-            // Nothing outstanding: the timer was the persist timer of a zero window.
-            self.tcb.rtx_deadline = None;
-            self.probe_zero_window(now);
+            // Nothing outstanding: every path that empties the queue stops this timer.
             return;
         };
         self.tcb.retransmissions += 1;
@@ -448,12 +426,14 @@ impl Endpoint {
         });
         // RFC 6298 §5.5 and §5.6: back off, then restart the timer.
         self.tcb.rto = Duration(self.tcb.rto.0.saturating_mul(2)).min(self.config.rto_max);
-        self.tcb.rtx_deadline = Some(now + self.tcb.rto);
+        self.tcb
+            .timers
+            .set(Timer::Retransmission, now + self.tcb.rto);
     }
 
-    /// §3.8.6.1: the peer's window has been zero for an RTO (SHLD-29), so one octet of new
-    /// data goes out beyond it. Its retransmissions, backed off like any other (SHLD-30), are
-    /// the later probes.
+    /// The persist timer fired (§3.8.6.1): the peer's window has been zero for an RTO
+    /// (SHLD-29), so one octet of new data goes out beyond it. Its retransmissions, backed off
+    /// like any other (SHLD-30), are the later probes.
     fn probe_zero_window(&mut self, now: Instant) {
         let t = &self.tcb;
         if !(self.sending_state() && t.unsent > 0 && t.snd_wnd == 0) {
@@ -469,7 +449,9 @@ impl Endpoint {
         // §3.8.4 (MUST-26): keep-alives only while no sent data is outstanding; until then the
         // retransmission timer watches the peer.
         if !self.tcb.rtx_queue.is_empty() {
-            self.tcb.keepalive_deadline = self.config.keepalive.map(|idle| now + idle);
+            if let Some(idle) = self.config.keepalive {
+                self.tcb.timers.set(Timer::Keepalive, now + idle);
+            }
             return;
         }
         if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
@@ -482,7 +464,9 @@ impl Endpoint {
         // §3.8.4: a probe with SEG.SEQ = SND.NXT-1 is old to the peer, which must ACK it.
         let probe = self.segment(self.tcb.snd_nxt - 1, Flags::ACK, 0);
         self.emit(probe);
-        self.tcb.keepalive_deadline = Some(now + self.config.keepalive_interval);
+        self.tcb
+            .timers
+            .set(Timer::Keepalive, now + self.config.keepalive_interval);
     }
 
     // ---- Internals shared by calls, arrivals and timers ----
@@ -491,7 +475,7 @@ impl Endpoint {
         let from = self.state;
         self.state = to;
         if !matches!(to, State::Established | State::CloseWait) {
-            self.tcb.keepalive_deadline = None;
+            self.tcb.timers.stop(Timer::Keepalive);
         }
         self.events
             .push_back(EndpointEvent::StateChange { from, to, rule });
@@ -558,8 +542,10 @@ impl Endpoint {
     }
 
     fn arm_retransmission(&mut self, now: Instant) {
-        if self.tcb.rtx_deadline.is_none() && !self.tcb.rtx_queue.is_empty() {
-            self.tcb.rtx_deadline = Some(now + self.tcb.rto);
+        if !self.tcb.timers.is_armed(Timer::Retransmission) && !self.tcb.rtx_queue.is_empty() {
+            self.tcb
+                .timers
+                .set(Timer::Retransmission, now + self.tcb.rto);
         }
     }
 
@@ -604,10 +590,9 @@ impl Endpoint {
             let t = &self.tcb;
             let in_flight = t.snd_nxt.offset_from(t.snd_una);
             if t.snd_wnd == 0 && in_flight == 0 {
-                // §3.8.6.1 (SHLD-29): a zero window is probed once it has lasted one RTO. The
-                // retransmission timer, idle while nothing is outstanding, is the persist timer.
-                if t.rtx_deadline.is_none() {
-                    self.tcb.rtx_deadline = Some(now + t.rto);
+                // §3.8.6.1 (SHLD-29): a zero window is probed once it has lasted one RTO.
+                if !t.timers.is_armed(Timer::Persist) {
+                    self.tcb.timers.set(Timer::Persist, now + t.rto);
                 }
                 break;
             }
@@ -656,11 +641,9 @@ impl Endpoint {
     /// Sends new data (and perhaps the FIN) at SND.NXT.
     fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
         let t = &mut self.tcb;
-        if t.rtx_queue.is_empty() {
-            // RFC 6298 §5.1: the first outstanding segment starts the retransmission timer
-            // afresh; a pending persist timer (see `output`) is not that timer.
-            t.rtx_deadline = None;
-        }
+        // New data goes out, so the window is open again or this is the probe itself: the
+        // persist timer's work is done. The retransmission timer takes over (`output`).
+        t.timers.stop(Timer::Persist);
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use super::Config;
+use super::{Config, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
 
@@ -50,9 +50,8 @@ pub(super) struct Tcb {
     /// RFC 6298 §5.7: the SYN or SYN,ACK timed out at least once.
     pub syn_timed_out: bool,
 
-    pub rtx_deadline: Option<Instant>,
-    pub tw_deadline: Option<Instant>,
-    pub keepalive_deadline: Option<Instant>,
+    /// Every timer lives in the TCB, so deleting the TCB stops them all.
+    pub timers: TimerTable,
     pub keepalive_probes_sent: u32,
     /// When we last answered an out-of-window segment that carried nothing.
     pub last_oow_ack: Option<Instant>,

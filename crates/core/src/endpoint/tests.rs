@@ -141,6 +141,10 @@ fn signal(signal: Signal) -> EndpointEvent {
     EndpointEvent::Signal(signal)
 }
 
+fn fired(timer: Timer) -> EndpointEvent {
+    EndpointEvent::TimerFired(timer)
+}
+
 /// Feeds the endpoint a segment from the peer, at t=0 or at `time` ms.
 macro_rules! send {
     ($ep:ident, $seg:expr) => {
@@ -309,7 +313,7 @@ fn retransmit_until_give_up(
         check_transmitted(ep, &[], false);
         ep.handle_timeout(at(due));
         check_transmitted(ep, &[segment], true);
-        check_events(ep, &[note(Rule::Retransmit)]);
+        check_events(ep, &[fired(Timer::Retransmission), note(Rule::Retransmit)]);
         now = due;
         rto = (rto * 2).min(ep.config.rto_max.0);
     }
@@ -1042,6 +1046,7 @@ fn test_syn_sent_syn_retransmitted_with_backoff_then_times_out() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::SynSent, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -1538,6 +1543,7 @@ fn test_syn_received_syn_ack_retransmitted_then_back_to_listen() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(
                 State::SynReceived,
@@ -1559,6 +1565,7 @@ fn test_syn_received_active_syn_ack_retransmitted_then_times_out() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::SynReceived, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -2549,6 +2556,7 @@ fn test_established_retransmission_backoff_and_give_up() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::Established, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -2676,9 +2684,11 @@ fn test_established_zero_window_probed_after_rto() {
         }
     );
     ep.send(50, at(0)).unwrap();
-    // SHLD-29: nothing goes until the zero window has lasted one RTO.
+    // SHLD-29: nothing goes until the zero window has lasted one RTO. The persist timer
+    // waits for that; the retransmission timer has nothing to watch.
     recv!(ep, []);
-    check_timer(&ep, Timer::Retransmission, Some(1000));
+    check_timer(&ep, Timer::Persist, Some(1000));
+    check_timer(&ep, Timer::Retransmission, None);
     ep.handle_timeout(at(999));
     recv!(ep, []);
     ep.handle_timeout(at(1000));
@@ -2687,7 +2697,10 @@ fn test_established_zero_window_probed_after_rto() {
         ..RECV_TEMPL
     };
     recv!(ep, [probe]);
-    events!(ep, [note(Rule::ZeroWindowProbe)]);
+    events!(ep, [fired(Timer::Persist), note(Rule::ZeroWindowProbe)]);
+    // The probe is outstanding data: the retransmission timer sends it again.
+    check_timer(&ep, Timer::Persist, None);
+    check_timer(&ep, Timer::Retransmission, Some(2000));
     // SHLD-30: later probes back off exponentially. The peer answers each with a zero window,
     // so however many there are, the connection stays open (MUST-37).
     let mut now = 1000;
@@ -2730,6 +2743,27 @@ fn test_established_zero_window_probed_after_rto() {
 }
 
 #[test]
+fn test_established_zero_window_probe_is_announced_as_persist() {
+    let mut ep = established();
+    send!(
+        ep,
+        Segment {
+            window: 0,
+            ..SEND_TEMPL
+        }
+    );
+    ep.send(50, at(0)).unwrap();
+    settle(&mut ep);
+    assert_eq!(ep.poll_timeout(), Some(at(1000)));
+    ep.handle_timeout(at(1000));
+    events!(ep, [fired(Timer::Persist), note(Rule::ZeroWindowProbe)]);
+    settle(&mut ep);
+    // The probe's own retransmission is the retransmission timer's work.
+    ep.handle_timeout(at(2000));
+    events!(ep, [fired(Timer::Retransmission), note(Rule::Retransmit)]);
+}
+
+#[test]
 fn test_established_zero_window_probes_unanswered_give_up() {
     let mut ep = established();
     send!(
@@ -2753,6 +2787,7 @@ fn test_established_zero_window_probes_unanswered_give_up() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::Established, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -2821,7 +2856,7 @@ fn test_established_keepalive_probes_then_give_up() {
     for now in [10_000, 11_000, 12_000] {
         ep.handle_timeout(at(now));
         recv!(ep, [probe]);
-        events!(ep, [note(Rule::KeepaliveProbe)]);
+        events!(ep, [fired(Timer::Keepalive), note(Rule::KeepaliveProbe)]);
         check_timer(&ep, Timer::Keepalive, Some(now + 1000));
     }
     ep.handle_timeout(at(13_000));
@@ -2829,6 +2864,7 @@ fn test_established_keepalive_probes_then_give_up() {
     events!(
         ep,
         [
+            fired(Timer::Keepalive),
             signal(Signal::TimedOut),
             change(State::Established, State::Closed, Rule::KeepaliveGiveUp)
         ]
@@ -2856,7 +2892,7 @@ fn test_established_keepalive_waits_while_data_outstanding() {
     settle(&mut ep);
     ep.handle_timeout(at(10_000));
     recv!(ep, []);
-    events!(ep, []);
+    events!(ep, [fired(Timer::Keepalive)]);
     check_timer(&ep, Timer::Keepalive, Some(20_000));
     send!(
         ep,
@@ -3081,7 +3117,7 @@ fn test_fin_wait_1_fin_retransmitted() {
             ..RECV_TEMPL
         }]
     );
-    events!(ep, [note(Rule::Retransmit)]);
+    events!(ep, [fired(Timer::Retransmission), note(Rule::Retransmit)]);
     check_timer(&ep, Timer::Retransmission, Some(3000));
 }
 
@@ -3216,6 +3252,84 @@ fn test_fin_wait_2_fin() {
         }]
     );
     check_timer(&ep, Timer::TimeWait, Some(500 + TWO_MSL));
+}
+
+/// FIN-WAIT-2 under Linux's timers (`tcp_fin_timeout`), at t=0.
+fn fin_wait_2_linux() -> Endpoint {
+    let mut config = config();
+    config.set_profile(Profile::Linux);
+    let mut ep = established_with(config);
+    ep.close(at(0)).unwrap();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, FinWait2);
+    ep
+}
+
+#[test]
+fn test_fin_wait_2_linux_fin_timeout_fires_its_own_timer() {
+    let mut ep = fin_wait_2_linux();
+    check_timer(&ep, Timer::FinWait2, Some(60_000));
+    check_timer(&ep, Timer::TimeWait, None);
+    ep.handle_timeout(at(59_999));
+    events!(ep, []);
+    ep.handle_timeout(at(60_000));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            fired(Timer::FinWait2),
+            change(State::FinWait2, State::Closed, Rule::LinuxFinWait2Timeout)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.poll_timeout(), None);
+}
+
+#[test]
+fn test_fin_wait_2_linux_fin_stops_fin_timeout_and_starts_time_wait() {
+    let mut ep = fin_wait_2_linux();
+    send!(
+        ep,
+        time 500,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    settle(&mut ep);
+    check_timer(&ep, Timer::FinWait2, None);
+    check_timer(&ep, Timer::TimeWait, Some(60_500));
+    // Where the FIN-WAIT-2 timeout would have been, nothing happens.
+    ep.handle_timeout(at(60_000));
+    state!(ep, TimeWait);
+    events!(ep, []);
+    ep.handle_timeout(at(60_500));
+    events!(
+        ep,
+        [
+            fired(Timer::TimeWait),
+            change(State::TimeWait, State::Closed, Rule::LinuxTimeWaitExpired)
+        ]
+    );
+}
+
+#[test]
+fn test_fin_wait_2_rfc_profile_switch_stops_fin_timeout() {
+    let mut ep = fin_wait_2_linux();
+    let mut rfc = ep.config().clone();
+    rfc.set_profile(Profile::Rfc);
+    ep.set_config(rfc);
+    check_timer(&ep, Timer::FinWait2, None);
+    assert_eq!(ep.poll_timeout(), None);
 }
 
 #[test]
@@ -3447,6 +3561,7 @@ fn test_close_wait_data_retransmitted_with_backoff() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::CloseWait, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -3759,6 +3874,7 @@ fn test_last_ack_fin_retransmitted_then_times_out() {
     events!(
         ep,
         [
+            fired(Timer::Retransmission),
             signal(Signal::TimedOut),
             change(State::LastAck, State::Closed, Rule::RetransmitGiveUp)
         ]
@@ -3817,11 +3933,10 @@ fn test_time_wait_expires_after_2msl() {
     state!(ep, Closed);
     events!(
         ep,
-        [change(
-            State::TimeWait,
-            State::Closed,
-            Rule::TimeWaitExpired
-        )]
+        [
+            fired(Timer::TimeWait),
+            change(State::TimeWait, State::Closed, Rule::TimeWaitExpired)
+        ]
     );
     recv!(ep, []);
     assert_eq!(ep.poll_timeout(), None);
