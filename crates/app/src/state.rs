@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use synack_core::script::{Command, ScriptError};
-use synack_core::{Call, Delivery, Duration, Label, Peer, State};
+use synack_core::{Call, Delivery, Duration, Label, Peer, Setting, State};
 use yew::Reducible;
 
 use crate::i18n::{fill, tr, Lang};
@@ -382,10 +382,7 @@ impl AppState {
         self.playing = true;
         self.idle_ticks = 0;
         if self.at_live_end() && self.session.sim().network().delivery == Delivery::Manual {
-            self.apply(Command::Set {
-                key: "delivery".into(),
-                value: "auto".into(),
-            });
+            self.apply(Command::Set(Setting::Delivery(Delivery::Auto)));
         }
     }
 }

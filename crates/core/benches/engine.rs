@@ -25,7 +25,9 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 use std::time::Instant as Wall;
 
-use synack_core::{Call, Config, Duration, Endpoint, Event, Origin, Peer, Segment, Sim, State};
+use synack_core::{
+    Call, Config, Delivery, Duration, Endpoint, Event, Origin, Peer, Segment, Setting, Sim, State,
+};
 
 /// The transfer size: 10 MiB.
 const PAYLOAD: usize = 10 * 1024 * 1024;
@@ -292,13 +294,14 @@ fn synack_transfer() -> Transfer {
     const CHUNK: u32 = 64 * 1024;
     let start = Wall::now();
     let mut sim = Sim::new();
-    for (key, value) in [
-        ("delivery", "auto".to_string()),
-        ("latency", format!("{LATENCY_MS}ms")),
-        ("loss", LOSS_PERCENT.to_string()),
-        ("seed", SEED.to_string()),
+    for setting in [
+        Setting::Delivery(Delivery::Auto),
+        Setting::Latency(Duration::from_millis(LATENCY_MS)),
+        // Parts per million.
+        Setting::Loss(LOSS_PERCENT as u32 * 10_000),
+        Setting::Seed(SEED),
     ] {
-        sim.set(key, &value).expect("a valid setting");
+        sim.set(setting).expect("a valid setting");
     }
     let _ = sim.call(Peer::B, Call::Listen);
     let _ = sim.call(Peer::A, Call::Connect);

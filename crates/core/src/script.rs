@@ -7,6 +7,7 @@ use core::fmt;
 use crate::endpoint::Call;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
+use crate::setting::{unknown_key, Setting, SettingKey};
 use crate::sim::{Sim, SimError};
 use crate::state::State;
 use crate::time::Duration;
@@ -79,10 +80,8 @@ impl fmt::Display for Language {
 /// One script command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    Set {
-        key: String,
-        value: String,
-    },
+    /// `set <key> <value>`.
+    Set(Setting),
     Call {
         peer: Peer,
         call: Call,
@@ -157,7 +156,7 @@ impl fmt::Display for Command {
     /// The command as a script line, so that UI actions can be recorded as a script.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Command::Set { key, value } => write!(f, "set {key} {value}"),
+            Command::Set(setting) => write!(f, "set {setting}"),
             Command::Call { peer, call } => write!(f, "{peer} {call}"),
             Command::Deliver(l) => write!(f, "deliver {l}"),
             Command::Drop(l) => write!(f, "drop {l}"),
@@ -485,12 +484,11 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
     p.pos += 1;
     let command = match first.text {
         "set" => {
-            let key = p.next("setting name")?;
-            let value = p.next("setting value")?;
-            Command::Set {
-                key: key.text.to_string(),
-                value: value.text.to_string(),
-            }
+            let word = p.next("setting name")?;
+            let key = SettingKey::from_name(word.text)
+                .ok_or_else(|| p.error(word.column, unknown_key(word.text)))?;
+            let value = p.next(&format!("value for `{key}` ({})", key.expected()))?;
+            Command::Set(key.parse(value.text).map_err(|m| p.error(value.column, m))?)
         }
         "A" | "B" => {
             let peer = parse_peer(first.text).unwrap_or(Peer::A);
@@ -782,7 +780,7 @@ fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
 /// simulation cannot perform, which ends a script run.
 pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimError> {
     match command {
-        Command::Set { key, value } => sim.set(key, value)?,
+        Command::Set(setting) => sim.set(*setting)?,
         Command::Call { peer, call } => {
             // A call the RFC rejects is logged in the trace; it is not a script error.
             let _ = sim.call(*peer, *call);
@@ -1082,6 +1080,55 @@ mod tests {
         let e = parse("title en One\ntitle zh 一\ntitle en Two\n").unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("first is on line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_settings_are_parse_errors_at_the_bad_word() {
+        let err = |text: &str| parse_line(4, text).unwrap_err();
+        let e = err("set mss banana");
+        assert_eq!((e.line, e.column), (4, 9));
+        assert_eq!(
+            e.message,
+            "`banana` is not a segment size from 1 to 65535 (for `mss`)"
+        );
+        let e = err("  set   mtu 1500");
+        assert_eq!(e.column, 9);
+        assert!(
+            e.message
+                .starts_with("unknown setting `mtu` (known: isn.A, isn.B, msl,"),
+            "{}",
+            e.message
+        );
+        let e = err("set window");
+        assert_eq!(e.column, 11);
+        assert_eq!(
+            e.message,
+            "missing value for `window` (a window from 0 to 65535)"
+        );
+        let e = err("set retries 51 # too many");
+        assert_eq!(e.column, 13);
+        assert!(e.message.contains("from 0 to 50"), "{}", e.message);
+        let e = err("set latency 50");
+        assert_eq!(e.column, 13);
+        assert!(e.message.contains("needs a unit"), "{}", e.message);
+        let e = err("set delivery auto now");
+        assert_eq!(e.column, 19);
+        // A whole script with one is refused before anything runs.
+        let e = run_source("B listen\nA connect\nset loss 200%\ndeliver s1\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 10));
+        assert!(e.message.contains("percentage"), "{}", e.message);
+    }
+
+    #[test]
+    fn settings_parse_typed_and_print_canonically() {
+        assert_eq!(one("set loss 1"), Command::Set(Setting::Loss(10_000)));
+        assert_eq!(one("set loss 1").to_string(), "set loss 1%");
+        assert_eq!(
+            one("set msl 120s"),
+            Command::Set(Setting::Msl(Duration::from_secs(120)))
+        );
+        assert_eq!(one("set msl 120s").to_string(), "set msl 2min");
+        assert_eq!(one("set isn.B 7"), Command::Set(Setting::Isn(Peer::B, 7)));
     }
 
     #[test]

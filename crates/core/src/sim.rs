@@ -7,11 +7,10 @@
 
 use serde::Serialize;
 
-use crate::endpoint::{
-    Call, CallError, Config, Endpoint, EndpointEvent, Profile, Timer, TimerTable,
-};
+use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Timer, TimerTable};
 use crate::segment::Segment;
 use crate::seq::SeqNum;
+use crate::setting::Setting;
 use crate::state::State;
 use crate::time::{Duration, Instant};
 use crate::trace::{Cause, DropCause, Event, Label, Origin, Peer, SegmentRecord, TraceEvent};
@@ -52,7 +51,7 @@ impl Default for NetworkSettings {
 pub enum SimError {
     /// The label names no segment that is in flight now.
     NotInFlight(Label),
-    /// A setting's key or value is bad.
+    /// A setting's value is out of bounds.
     Setting(String),
     /// `wait` processed more events than any sane run needs: two peers are ping-ponging.
     Livelock { events: u64 },
@@ -197,107 +196,33 @@ impl Sim {
 
     // ---- Settings ----
 
-    /// Applies `set key value`. Keys and values are the script format's.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SimError> {
-        let bad = |what: &str| SimError::Setting(format!("`{value}` is not {what} (for `{key}`)"));
-        let duration = || value.parse::<Duration>().map_err(SimError::Setting);
-        let number = || value.parse::<u32>().map_err(|_| bad("a whole number"));
-        let switch = || match value {
-            "on" => Ok(true),
-            "off" => Ok(false),
-            _ => Err(bad("`on` or `off`")),
-        };
-        match key {
-            "isn.A" | "isn.B" => {
-                let isn = number()?;
-                let peer = if key == "isn.A" { Peer::A } else { Peer::B };
-                self.peers[peer.index()].set_next_isn(isn);
-            }
-            "latency" => {
-                self.net.latency = duration()?;
-                if self.in_flight.iter().any(|f| f.arrive_at.is_some()) {
+    /// Applies a setting from now on, and logs it. A value out of bounds (possible only for
+    /// a setting built in code; parsing checks them) is refused without a change.
+    pub fn set(&mut self, setting: Setting) -> Result<(), SimError> {
+        setting.check().map_err(SimError::Setting)?;
+        if let Setting::Isn(peer, isn) = setting {
+            self.peers[peer.index()].set_next_isn(isn);
+        } else if self.net.apply(&setting) {
+            match setting {
+                Setting::Latency(_) if self.in_flight.iter().any(|f| f.arrive_at.is_some()) => {
                     self.arrivals_in_send_order = false;
                 }
+                Setting::Delivery(_) => self.reschedule_in_flight(),
+                Setting::Seed(seed) => self.rng = seed,
+                _ => {}
             }
-            "delivery" => {
-                self.net.delivery = match value {
-                    "manual" => Delivery::Manual,
-                    "auto" => Delivery::Auto,
-                    _ => return Err(bad("`manual` or `auto`")),
-                };
-                self.reschedule_in_flight();
+        } else {
+            let mut config = self.peers[0].config().clone();
+            config.apply(&setting);
+            for ep in &mut self.peers {
+                ep.set_config(config.clone());
             }
-            "loss" => {
-                let pct = value.strip_suffix('%').unwrap_or(value);
-                self.net.loss_ppm =
-                    parse_percent_ppm(pct).ok_or_else(|| bad("a percentage from 0% to 100%"))?;
-            }
-            "seed" => {
-                self.net.seed = value.parse().map_err(|_| bad("a whole number"))?;
-                self.rng = self.net.seed;
-            }
-            _ => {
-                let mut config = self.peers[0].config().clone();
-                match key {
-                    "msl" => config.msl = duration()?,
-                    "rto" => config.rto = duration()?.max(Duration(1)),
-                    "rto.max" => config.rto_max = duration()?.max(Duration(1)),
-                    "retries" => config.retries = bounded(number()?, MAX_RETRIES)?,
-                    "mss" => {
-                        config.mss = value
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|&m| m > 0)
-                            .ok_or_else(|| bad("a segment size from 1 to 65535"))?
-                    }
-                    "window" => {
-                        config.window = value
-                            .parse::<u16>()
-                            .map_err(|_| bad("a window from 0 to 65535"))?
-                    }
-                    "rfc5961" => config.rfc5961 = switch()?,
-                    "keepalive" => {
-                        config.keepalive = match value {
-                            "off" => None,
-                            _ => Some(at_least_a_second(duration()?)?),
-                        }
-                    }
-                    "keepalive.interval" => {
-                        config.keepalive_interval = at_least_a_second(duration()?)?
-                    }
-                    "keepalive.probes" => {
-                        config.keepalive_probes = bounded(number()?, MAX_RETRIES)?
-                    }
-                    "ack.ratelimit" => config.ack_ratelimit = duration()?,
-                    "profile" => config.set_profile(match value {
-                        "rfc" => Profile::Rfc,
-                        "linux" => Profile::Linux,
-                        _ => return Err(bad("`rfc` or `linux`")),
-                    }),
-                    "syn.retries" => config.syn_retries = Some(bounded(number()?, MAX_RETRIES)?),
-                    "synack.retries" => {
-                        config.synack_retries = Some(bounded(number()?, MAX_RETRIES)?)
-                    }
-                    _ => {
-                        return Err(SimError::Setting(format!(
-                            "unknown setting `{key}` (known: {})",
-                            SETTING_KEYS.join(", ")
-                        )))
-                    }
-                }
-                for ep in &mut self.peers {
-                    ep.set_config(config.clone());
-                }
-                // A setting can stop a timer (keep-alive off): the log must say so.
-                for peer in Peer::BOTH {
-                    self.log_timer_changes(peer);
-                }
+            // A setting can stop a timer (keep-alive off): the log must say so.
+            for peer in Peer::BOTH {
+                self.log_timer_changes(peer);
             }
         }
-        self.log(Event::Config {
-            key: key.to_string(),
-            value: value.to_string(),
-        });
+        self.log(Event::Config(setting));
         Ok(())
     }
 
@@ -580,72 +505,6 @@ impl Sim {
     }
 }
 
-/// The keys `set` accepts.
-pub const SETTING_KEYS: &[&str] = &[
-    "isn.A",
-    "isn.B",
-    "msl",
-    "rto",
-    "rto.max",
-    "retries",
-    "latency",
-    "mss",
-    "window",
-    "rfc5961",
-    "delivery",
-    "loss",
-    "seed",
-    "keepalive",
-    "keepalive.interval",
-    "keepalive.probes",
-    "ack.ratelimit",
-    "profile",
-    "syn.retries",
-    "synack.retries",
-];
-
-/// The most retransmissions (or keep-alive probes) a script may ask for: far past any
-/// stack's default, and small enough that a run stays short.
-pub const MAX_RETRIES: u32 = 50;
-
-fn bounded(n: u32, max: u32) -> Result<u32, SimError> {
-    if n <= max {
-        Ok(n)
-    } else {
-        Err(SimError::Setting(format!(
-            "{n} is more than the {max} allowed"
-        )))
-    }
-}
-
-/// Keep-alive times below a second would have their answers throttled (RFC 5961 §7) and
-/// would kill live connections; real stacks do not allow them either.
-fn at_least_a_second(d: Duration) -> Result<Duration, SimError> {
-    if d >= Duration::from_secs(1) {
-        Ok(d)
-    } else {
-        Err(SimError::Setting(format!(
-            "keep-alive times are at least 1s, not {d}"
-        )))
-    }
-}
-
-/// `1.5` (percent) as parts per million.
-fn parse_percent_ppm(text: &str) -> Option<u32> {
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    if int.is_empty() || frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let int: u32 = int.parse().ok()?;
-    let frac_ppm: u32 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<4}").parse().ok()?
-    };
-    let ppm = int.checked_mul(10_000)?.checked_add(frac_ppm)?;
-    (ppm <= 1_000_000).then_some(ppm)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -654,11 +513,13 @@ mod tests {
     #[test]
     fn a_latency_change_in_flight_keeps_arrivals_in_time_order() {
         let mut sim = Sim::new();
-        sim.set("delivery", "auto").unwrap();
-        sim.set("latency", "300ms").unwrap();
+        sim.set(Setting::Delivery(Delivery::Auto)).unwrap();
+        sim.set(Setting::Latency(Duration::from_millis(300)))
+            .unwrap();
         sim.call(Peer::B, Call::Listen).unwrap();
         sim.call(Peer::A, Call::Connect).unwrap(); // s1 arrives at 300 ms
-        sim.set("latency", "10ms").unwrap();
+        sim.set(Setting::Latency(Duration::from_millis(10)))
+            .unwrap();
         let s2 = sim.inject_in_flight(Peer::A, Segment::control(SeqNum(0), None, Flags::RST));
         // s2 was sent later but arrives first, at 10 ms.
         assert_eq!(sim.next_wakeup(), Some(Instant(10)));
@@ -673,22 +534,29 @@ mod tests {
     }
 
     #[test]
-    fn settings_that_would_never_end_are_refused() {
+    fn settings_built_in_code_out_of_bounds_are_refused_without_a_change() {
         let mut sim = Sim::new();
-        assert!(sim.set("retries", "51").is_err());
-        assert!(sim.set("keepalive.probes", "1000").is_err());
-        assert!(sim
-            .set("keepalive.interval", "500ms")
-            .unwrap_err()
-            .to_string()
-            .contains("at least 1s"));
-        assert!(sim.set("retries", "50").is_ok());
+        assert!(sim.set(Setting::Retries(51)).is_err());
+        assert!(sim.set(Setting::KeepaliveProbes(1000)).is_err());
+        let err = sim
+            .set(Setting::KeepaliveInterval(Duration::from_millis(500)))
+            .unwrap_err();
+        assert!(err.to_string().contains("at least 1s"), "{err}");
+        assert!(sim.trace().is_empty());
+        assert_eq!(sim.endpoint(Peer::A).config(), &Config::default());
+        sim.set(Setting::Retries(50)).unwrap();
+        assert_eq!(sim.endpoint(Peer::B).config().retries, 50);
+        assert_eq!(
+            sim.trace().last().map(|e| &e.event),
+            Some(&Event::Config(Setting::Retries(50)))
+        );
     }
 
     #[test]
     fn keepalive_off_stops_an_armed_timer() {
         let mut sim = Sim::new();
-        sim.set("keepalive", "10s").unwrap();
+        sim.set(Setting::Keepalive(Some(Duration::from_secs(10))))
+            .unwrap();
         for cmd in [Call::Listen, Call::Connect] {
             let peer = if cmd == Call::Listen {
                 Peer::B
@@ -701,7 +569,7 @@ mod tests {
             sim.deliver(Label(l)).unwrap();
         }
         assert!(sim.endpoint(Peer::A).timer(Timer::Keepalive).is_some());
-        sim.set("keepalive", "off").unwrap();
+        sim.set(Setting::Keepalive(None)).unwrap();
         assert_eq!(sim.endpoint(Peer::A).timer(Timer::Keepalive), None);
         sim.wait(Duration::from_secs(3600)).unwrap();
         assert_eq!(sim.state(Peer::A), State::Established);
@@ -756,15 +624,5 @@ mod tests {
         );
         let text = crate::trace_text("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\ninject B->A ACK seq=1 ack=1 win=0\nA send 5\nwait 1s\n");
         assert!(text.contains("A  (persist) peer's window zero"), "{text}");
-    }
-
-    #[test]
-    fn percent_parsing() {
-        assert_eq!(parse_percent_ppm("1"), Some(10_000));
-        assert_eq!(parse_percent_ppm("0.5"), Some(5_000));
-        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
-        assert_eq!(parse_percent_ppm("101"), None);
-        assert_eq!(parse_percent_ppm("-1"), None);
-        assert_eq!(parse_percent_ppm("x"), None);
     }
 }

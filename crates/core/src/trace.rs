@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::endpoint::{Call, CallError, Signal, Timer};
 use crate::rule::Rule;
 use crate::segment::Segment;
+use crate::setting::Setting;
 use crate::state::State;
 use crate::time::Instant;
 
@@ -145,8 +146,12 @@ pub enum DropCause {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    /// `set key value`.
-    Config { key: String, value: String },
+    /// A `set` line took effect. Replaying these through [`Config::apply`] and
+    /// [`NetworkSettings::apply`] gives every setting at any point of the log.
+    ///
+    /// [`Config::apply`]: crate::Config::apply
+    /// [`NetworkSettings::apply`]: crate::NetworkSettings::apply
+    Config(Setting),
     /// A user call; `error` is set when the RFC rejects it in this state.
     Call {
         peer: Peer,
@@ -199,7 +204,7 @@ impl fmt::Display for TraceEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:>9}  ", self.time.to_string())?;
         match &self.event {
-            Event::Config { key, value } => write!(f, "   set {key} {value}"),
+            Event::Config(setting) => write!(f, "   set {setting}"),
             Event::Call { peer, call, error } => {
                 write!(f, "{peer}  {call}")?;
                 if let Some(e) = error {

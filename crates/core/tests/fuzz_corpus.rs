@@ -196,16 +196,11 @@ fn scenarios_and_their_truncations_run_cleanly() {
 /// delivery never scans for arrivals.
 #[test]
 fn retransmissions_piling_up_in_flight_stay_bounded() {
-    // A retry count that would never end is refused outright...
+    // A retry count that would never end is refused outright, when the script is parsed...
     let error = synack_core::script::run_source("set retries 4294967295\n")
-        .unwrap()
-        .error
-        .expect("an absurd retry count is a script error");
-    assert!(
-        error.message.contains("more than the 50 allowed"),
-        "{}",
-        error.message
-    );
+        .expect_err("an absurd retry count is a parse error");
+    assert_eq!((error.line, error.column), (1, 13));
+    assert!(error.message.contains("from 0 to 50"), "{}", error.message);
     // ...and the largest allowed, with a 1 ms RTO in manual delivery (every copy stays in
     // flight), gives up after 50 retransmissions instead of piling up segments for ever.
     let source = "set rto 1ms\nset rto.max 1ms\nset retries 50\nA connect\nwait 1000s\n";

@@ -2,7 +2,7 @@
 //! they differ.
 
 use synack_core::script::run_source;
-use synack_core::{Cause, Event, Instant, Peer, Rule, Sim, State, Timer};
+use synack_core::{script, Cause, Event, Instant, Peer, Rule, Setting, Sim, State, Timer};
 
 fn run(source: &str) -> Sim {
     let outcome = run_source(source).expect("the test script parses");
@@ -199,9 +199,11 @@ fn linux_rto_floor_is_srtt_plus_200ms() {
 
 #[test]
 fn profile_rejects_unknown_values() {
-    let mut sim = Sim::new();
-    let err = sim.set("profile", "bsd").unwrap_err().to_string();
-    assert!(err.contains("`rfc` or `linux`"), "{err}");
-    assert!(sim.set("syn.retries", "51").is_err());
-    assert!(sim.set("synack.retries", "x").is_err());
+    let parse = |line: &str| script::parse_line(1, line);
+    let err = parse("set profile bsd").unwrap_err();
+    assert_eq!(err.column, 13);
+    assert!(err.message.contains("`rfc` or `linux`"), "{}", err.message);
+    assert!(parse("set syn.retries 51").is_err());
+    assert!(parse("set synack.retries x").is_err());
+    assert!(Sim::new().set(Setting::SynackRetries(51)).is_err());
 }

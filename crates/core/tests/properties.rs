@@ -22,7 +22,8 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use synack_core::script::{self, Command, Num};
 use synack_core::{
-    Call, Duration, Event, Flags, Label, Peer, Segment, SeqNum, Sim, SimError, State,
+    Call, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment, SeqNum, Setting, Sim,
+    SimError, State,
 };
 
 // ---- Operations ----
@@ -305,9 +306,18 @@ fn apply(sim: &mut Sim, op: &Op) -> Result<Step, TestCaseError> {
             );
         }
         Op::Set(key, value) => {
-            let result = sim.set(key, value);
+            // Bad values are refused by the parser, before the simulator sees them.
+            let before = sim.trace().len();
+            let result = format!("{key} {value}")
+                .parse::<Setting>()
+                .map(|setting| sim.set(setting));
             let bad = key == "nonsense" || value == "-1" || value == "101";
             prop_assert_eq!(result.is_err(), bad, "set {} {}: {:?}", key, value, result);
+            if let Ok(applied) = result {
+                prop_assert!(applied.is_ok(), "set {} {}: {:?}", key, value, applied);
+            } else {
+                prop_assert_eq!(sim.trace().len(), before, "a refused setting was logged");
+            }
         }
         Op::Wait(ms) => {
             let before = sim.now();
@@ -522,8 +532,45 @@ fn state() -> impl Strategy<Value = State> {
     prop::sample::select(State::ALL.to_vec())
 }
 
+/// A duration a script can write: up to 1000 days.
+fn script_duration() -> impl Strategy<Value = Duration> {
+    prop_oneof![
+        0u64..100_000,
+        (0u64..100).prop_map(|s| s * 1000),
+        (0u64..100).prop_map(|m| m * 60_000),
+        0u64..=1000 * 24 * 3600 * 1000,
+    ]
+    .prop_map(Duration::from_millis)
+}
+
+/// Any setting whose value is in bounds, each key with its own kind of value.
+fn setting() -> impl Strategy<Value = Setting> {
+    let retries = 0..=synack_core::MAX_RETRIES;
+    let keepalive = (1000u64..=1000 * 24 * 3600 * 1000).prop_map(Duration::from_millis);
+    prop_oneof![
+        (peer(), any::<u32>()).prop_map(|(peer, isn)| Setting::Isn(peer, isn)),
+        script_duration().prop_map(Setting::Msl),
+        script_duration().prop_map(Setting::Rto),
+        script_duration().prop_map(Setting::RtoMax),
+        retries.clone().prop_map(Setting::Retries),
+        script_duration().prop_map(Setting::Latency),
+        (1u16..).prop_map(Setting::Mss),
+        any::<u16>().prop_map(Setting::Window),
+        any::<bool>().prop_map(Setting::Rfc5961),
+        prop_oneof![Just(Delivery::Manual), Just(Delivery::Auto)].prop_map(Setting::Delivery),
+        (0u32..=1_000_000).prop_map(Setting::Loss),
+        any::<u64>().prop_map(Setting::Seed),
+        prop::option::of(keepalive.clone()).prop_map(Setting::Keepalive),
+        keepalive.prop_map(Setting::KeepaliveInterval),
+        retries.clone().prop_map(Setting::KeepaliveProbes),
+        script_duration().prop_map(Setting::AckRatelimit),
+        prop_oneof![Just(Profile::Rfc), Just(Profile::Linux)].prop_map(Setting::Profile),
+        retries.clone().prop_map(Setting::SynRetries),
+        retries.prop_map(Setting::SynackRetries),
+    ]
+}
+
 fn command() -> impl Strategy<Value = Command> {
-    let word = "[a-zA-Z0-9._%-]{1,12}";
     let send = (0u64..=script::MAX_SEND).prop_map(|n| Call::Send(n as u32));
     let any_call = prop_oneof![
         Just(Call::Listen),
@@ -565,16 +612,9 @@ fn command() -> impl Strategy<Value = Command> {
             len,
         },
     );
-    // At most 1000 days, the longest duration a script may write.
-    let wait = prop_oneof![
-        0u64..100_000,
-        (0u64..100).prop_map(|s| s * 1000),
-        (0u64..100).prop_map(|m| m * 60_000),
-        0u64..=1000 * 24 * 3600 * 1000,
-    ]
-    .prop_map(|ms| Command::Wait(Duration::from_millis(ms)));
+    let wait = script_duration().prop_map(Command::Wait);
     prop_oneof![
-        (word, word).prop_map(|(key, value)| Command::Set { key, value }),
+        setting().prop_map(Command::Set),
         (peer(), any_call).prop_map(|(peer, call)| Command::Call { peer, call }),
         label().prop_map(Command::Deliver),
         label().prop_map(Command::Drop),

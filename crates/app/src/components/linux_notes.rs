@@ -2,6 +2,7 @@
 //! difference, and a button that switches the engine to Linux's timers.
 
 use synack_core::script::Command;
+use synack_core::{Profile, Setting};
 use yew::prelude::*;
 
 use crate::i18n::{tr, use_lang};
@@ -31,10 +32,7 @@ pub fn linux_notes(props: &LinuxNotesProps) -> Html {
     let apply = {
         let d = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| {
-            d.emit(Action::Do(Command::Set {
-                key: "profile".into(),
-                value: "linux".into(),
-            }))
+            d.emit(Action::Do(Command::Set(Setting::Profile(Profile::Linux))))
         })
     };
     html! {
