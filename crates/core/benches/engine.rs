@@ -188,12 +188,12 @@ fn one_connection_endpoints() -> (usize, usize) {
         segments: 0,
     };
     let mut now = synack_core::Instant::ZERO;
-    let _ = p.eps[1].open_passive(now);
-    let _ = p.eps[0].open_active(now);
+    let _ = p.eps[1].call(Call::Listen, now);
+    let _ = p.eps[0].call(Call::Connect, now);
     p.settle(now);
-    let _ = p.eps[0].close(now);
+    let _ = p.eps[0].call(Call::Close, now);
     p.settle(now);
-    let _ = p.eps[1].close(now);
+    let _ = p.eps[1].call(Call::Close, now);
     p.settle(now);
     now = now + Duration::from_secs(240);
     for ep in &mut p.eps {

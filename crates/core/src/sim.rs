@@ -238,16 +238,7 @@ impl Sim {
 
     /// A user call on `peer`. A call the RFC rejects is logged with its error and returned.
     pub fn call(&mut self, peer: Peer, call: Call) -> Result<(), CallError> {
-        let now = self.now;
-        let ep = &mut self.peers[peer.index()];
-        let result = match call {
-            Call::Listen => ep.open_passive(now),
-            Call::Connect => ep.open_active(now),
-            Call::Send(n) => ep.send(n, now),
-            Call::Close => ep.close(now),
-            Call::Abort => ep.abort(now),
-            Call::Crash => ep.crash(),
-        };
+        let result = self.peers[peer.index()].call(call, self.now);
         self.log(Event::Call {
             peer,
             call,

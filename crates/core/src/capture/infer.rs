@@ -16,7 +16,7 @@
 
 use super::conn::{Connection, Side, Start};
 use super::read::TcpPacket;
-use crate::endpoint::{Config, Endpoint, EndpointEvent};
+use crate::endpoint::{Call, Config, Endpoint, EndpointEvent};
 use crate::rule::Rule;
 use crate::state::State;
 use crate::time::Instant;
@@ -138,7 +138,7 @@ pub fn infer_with(
                 ep.set_next_isn(p.segment.seq.0);
             }
             let t0 = pkts.first().map_or(0, |p| p.micros);
-            let _ = ep.open_passive(Instant(t0 / 1000));
+            let _ = ep.call(Call::Listen, Instant(t0 / 1000));
             collect(&mut ep, t0, Cause::Listen, &mut raw);
         }
         for (j, p) in pkts.iter().enumerate() {

@@ -260,8 +260,22 @@ impl Endpoint {
 
     // ---- User calls (§3.10.1 to §3.10.5) ----
 
+    /// A user call at `now`: the one entry for OPEN, SEND, CLOSE and ABORT (§3.10.1 to
+    /// §3.10.5), and for a crash. A call the RFC rejects in this state returns its error and
+    /// changes nothing.
+    pub fn call(&mut self, call: Call, now: Instant) -> Result<(), CallError> {
+        match call {
+            Call::Listen => self.open_passive(now),
+            Call::Connect => self.open_active(now),
+            Call::Send(n) => self.send(n, now),
+            Call::Close => self.close(now),
+            Call::Abort => self.abort(now),
+            Call::Crash => self.crash(),
+        }
+    }
+
     /// Passive OPEN (§3.10.1): wait for a connection from any remote socket.
-    pub fn open_passive(&mut self, _now: Instant) -> Result<(), CallError> {
+    fn open_passive(&mut self, _now: Instant) -> Result<(), CallError> {
         if self.state != State::Closed {
             return Err(CallError::ConnectionExists);
         }
@@ -272,7 +286,7 @@ impl Endpoint {
     }
 
     /// Active OPEN towards the peer (§3.10.1).
-    pub fn open_active(&mut self, now: Instant) -> Result<(), CallError> {
+    fn open_active(&mut self, now: Instant) -> Result<(), CallError> {
         let rule = match self.state {
             State::Closed => {
                 self.tcb = Tcb::new(&self.config);
@@ -289,7 +303,7 @@ impl Endpoint {
     }
 
     /// SEND `len` bytes (§3.10.2).
-    pub fn send(&mut self, len: u32, now: Instant) -> Result<(), CallError> {
+    fn send(&mut self, len: u32, now: Instant) -> Result<(), CallError> {
         match self.state {
             State::Closed => Err(CallError::ConnectionDoesNotExist),
             // Our LISTEN is always unspecified (it accepts any peer), so SEND cannot
@@ -309,7 +323,7 @@ impl Endpoint {
     }
 
     /// CLOSE (§3.10.4): "I have no more data to send."
-    pub fn close(&mut self, now: Instant) -> Result<(), CallError> {
+    fn close(&mut self, now: Instant) -> Result<(), CallError> {
         match self.state {
             State::Closed => return Err(CallError::ConnectionDoesNotExist),
             State::Listen => self.delete_tcb(Rule::CloseInListen),
@@ -338,7 +352,7 @@ impl Endpoint {
     }
 
     /// ABORT (§3.10.5).
-    pub fn abort(&mut self, _now: Instant) -> Result<(), CallError> {
+    fn abort(&mut self, _now: Instant) -> Result<(), CallError> {
         match self.state {
             State::Closed => return Err(CallError::ConnectionDoesNotExist),
             State::SynReceived
@@ -356,7 +370,7 @@ impl Endpoint {
     }
 
     /// The host crashes: the TCB vanishes and nothing is sent (§3.5.1's half-open case).
-    pub fn crash(&mut self) -> Result<(), CallError> {
+    fn crash(&mut self) -> Result<(), CallError> {
         if self.state == State::Closed {
             return Err(CallError::ConnectionDoesNotExist);
         }

@@ -159,7 +159,7 @@ impl Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::endpoint::{Config, EndpointEvent};
+    use crate::endpoint::{Call, Config, EndpointEvent};
     use crate::rule::Rule;
     use crate::segment::Flags;
     use crate::seq::SeqNum;
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn a_syn_ack_is_the_engines_own_answer() {
         let mut e = Endpoint::new(Config::default(), 9000);
-        e.open_passive(T).unwrap();
+        e.call(Call::Listen, T).unwrap();
         e.handle_segment(seg(1000, None, Flags::SYN, 0), T);
         assert_eq!(e.state(), State::SynReceived);
         assert_eq!(
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn a_syn_ack_with_another_iss_sets_the_iss() {
         let mut e = Endpoint::new(Config::default(), 9000);
-        e.open_passive(T).unwrap();
+        e.call(Call::Listen, T).unwrap();
         e.handle_segment(seg(1000, None, Flags::SYN, 0), T);
         assert_eq!(
             e.observe_transmit(&seg(400, Some(1001), Flags::SYN, 0), T),

@@ -236,18 +236,6 @@ fn settle(ep: &mut Endpoint) {
     while ep.poll_event().is_some() {}
 }
 
-/// Makes a user call at `now`.
-fn call(ep: &mut Endpoint, call: Call, now: Instant) -> Result<(), CallError> {
-    match call {
-        Call::Listen => ep.open_passive(now),
-        Call::Connect => ep.open_active(now),
-        Call::Send(n) => ep.send(n, now),
-        Call::Close => ep.close(now),
-        Call::Abort => ep.abort(now),
-        Call::Crash => ep.crash(),
-    }
-}
-
 /// Asserts that each call is rejected with the RFC's error and leaves the endpoint as it was:
 /// same state, nothing sent, nothing reported.
 #[track_caller]
@@ -255,7 +243,7 @@ fn check_rejected(ep: &mut Endpoint, calls: &[(Call, CallError)]) {
     let state = ep.state();
     let tcb = ep.tcb();
     for &(c, expected) in calls {
-        let came = call(ep, c, at(0));
+        let came = ep.call(c, at(0));
         assert!(
             came == Err(expected),
             "`{c}` in {state}: expected Err({expected:?}), came {came:?}"
@@ -329,7 +317,7 @@ fn closed() -> Endpoint {
 
 fn listen() -> Endpoint {
     let mut ep = closed();
-    ep.open_passive(at(0)).unwrap();
+    ep.call(Call::Listen, at(0)).unwrap();
     settle(&mut ep);
     state!(ep, Listen);
     ep
@@ -337,7 +325,7 @@ fn listen() -> Endpoint {
 
 fn syn_sent_with(config: Config) -> Endpoint {
     let mut ep = Endpoint::new(config, LOCAL_ISS);
-    ep.open_active(at(0)).unwrap();
+    ep.call(Call::Connect, at(0)).unwrap();
     settle(&mut ep);
     state!(ep, SynSent);
     ep
@@ -381,7 +369,7 @@ fn established() -> Endpoint {
 /// Our FIN (`local(1)`) is out and unacknowledged.
 fn fin_wait_1() -> Endpoint {
     let mut ep = established();
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     settle(&mut ep);
     state!(ep, FinWait1);
     ep
@@ -451,7 +439,7 @@ fn close_wait() -> Endpoint {
 /// After CLOSE-WAIT, our FIN (`local(1)`) is out.
 fn last_ack() -> Endpoint {
     let mut ep = close_wait();
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     settle(&mut ep);
     state!(ep, LastAck);
     ep
@@ -472,7 +460,7 @@ fn without_rfc5961(mut ep: Endpoint) -> Endpoint {
 #[test]
 fn test_closed_open_passive_goes_to_listen() {
     let mut ep = closed();
-    assert_eq!(ep.open_passive(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Listen, at(0)), Ok(()));
     state!(ep, Listen);
     events!(
         ep,
@@ -486,7 +474,7 @@ fn test_closed_open_passive_goes_to_listen() {
 #[test]
 fn test_closed_open_active_sends_syn() {
     let mut ep = closed();
-    assert_eq!(ep.open_active(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Connect, at(0)), Ok(()));
     state!(ep, SynSent);
     events!(
         ep,
@@ -583,7 +571,7 @@ fn test_closed_reopen_uses_isn_clock() {
     ep.handle_timeout(at(TWO_MSL));
     state!(ep, Closed);
     settle(&mut ep);
-    ep.open_active(at(TWO_MSL)).unwrap();
+    ep.call(Call::Connect, at(TWO_MSL)).unwrap();
     let iss = local(64_000 + 250 * TWO_MSL as u32);
     recv!(
         ep,
@@ -601,7 +589,7 @@ fn test_closed_set_next_isn_overrides_isn_clock() {
     ep.handle_timeout(at(TWO_MSL));
     settle(&mut ep);
     ep.set_next_isn(5);
-    ep.open_active(at(TWO_MSL)).unwrap();
+    ep.call(Call::Connect, at(TWO_MSL)).unwrap();
     recv!(
         ep,
         [Segment {
@@ -631,7 +619,7 @@ fn test_listen_user_calls_rejected() {
 #[test]
 fn test_listen_open_active_sends_syn() {
     let mut ep = listen();
-    assert_eq!(ep.open_active(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Connect, at(0)), Ok(()));
     state!(ep, SynSent);
     events!(
         ep,
@@ -644,7 +632,7 @@ fn test_listen_open_active_sends_syn() {
 #[test]
 fn test_listen_close_deletes_tcb() {
     let mut ep = listen();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -656,7 +644,7 @@ fn test_listen_close_deletes_tcb() {
 #[test]
 fn test_listen_abort_is_quiet() {
     let mut ep = listen();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(ep, [change(State::Listen, State::Closed, Rule::AbortQuiet)]);
     recv!(ep, []);
@@ -771,7 +759,7 @@ fn test_syn_sent_user_calls() {
         ],
     );
     // SEND is queued until ESTABLISHED.
-    assert_eq!(ep.send(150, at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Send(150), at(0)), Ok(()));
     state!(ep, SynSent);
     recv!(ep, []);
     events!(ep, []);
@@ -781,7 +769,7 @@ fn test_syn_sent_user_calls() {
 #[test]
 fn test_syn_sent_queued_data_goes_with_ack_of_syn_ack() {
     let mut ep = syn_sent();
-    ep.send(150, at(0)).unwrap();
+    ep.call(Call::Send(150), at(0)).unwrap();
     send!(ep, peer_syn_ack());
     state!(ep, Established);
     // The data carries the ACK of the SYN,ACK; no separate ACK is sent.
@@ -805,7 +793,7 @@ fn test_syn_sent_queued_data_goes_with_ack_of_syn_ack() {
 #[test]
 fn test_syn_sent_close_deletes_tcb() {
     let mut ep = syn_sent();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -818,7 +806,7 @@ fn test_syn_sent_close_deletes_tcb() {
 #[test]
 fn test_syn_sent_abort_is_quiet() {
     let mut ep = syn_sent();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -1094,7 +1082,7 @@ fn test_syn_received_user_calls() {
             (Call::Connect, CallError::ConnectionExists),
         ],
     );
-    assert_eq!(ep.send(50, at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Send(50), at(0)), Ok(()));
     state!(ep, SynReceived);
     recv!(ep, []);
     events!(ep, []);
@@ -1103,7 +1091,7 @@ fn test_syn_received_user_calls() {
 #[test]
 fn test_syn_received_queued_data_sent_on_established() {
     let mut ep = syn_received_passive();
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     send!(ep, SEND_TEMPL);
     state!(ep, Established);
     recv!(
@@ -1451,7 +1439,7 @@ fn test_syn_received_active_syn_resets_without_rfc5961() {
 #[test]
 fn test_syn_received_close_sends_fin() {
     let mut ep = syn_received_passive();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     state!(ep, FinWait1);
     events!(
         ep,
@@ -1490,8 +1478,8 @@ fn test_syn_received_close_sends_fin() {
 #[test]
 fn test_syn_received_close_with_queued_data_waits_for_established() {
     let mut ep = syn_received_passive();
-    ep.send(50, at(0)).unwrap();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    ep.call(Call::Send(50), at(0)).unwrap();
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     // "Otherwise, queue for processing after entering ESTABLISHED state."
     state!(ep, SynReceived);
     events!(ep, [note(Rule::CloseDeferred)]);
@@ -1519,7 +1507,7 @@ fn test_syn_received_close_with_queued_data_waits_for_established() {
 #[test]
 fn test_syn_received_abort_sends_rst() {
     let mut ep = syn_received_passive();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -1591,7 +1579,7 @@ fn test_established_user_calls_rejected() {
 #[test]
 fn test_established_send_segments_by_mss() {
     let mut ep = established();
-    assert_eq!(ep.send(250, at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Send(250), at(0)), Ok(()));
     // Cut to the peer's MSS; PSH on the segment that empties the send buffer.
     recv!(
         ep,
@@ -1632,7 +1620,7 @@ fn test_established_send_without_peer_mss_option_uses_536() {
     );
     send!(ep, SEND_TEMPL);
     settle(&mut ep);
-    ep.send(600, at(0)).unwrap();
+    ep.call(Call::Send(600), at(0)).unwrap();
     recv!(
         ep,
         [
@@ -1661,7 +1649,7 @@ fn test_established_send_limited_by_window() {
         }
     );
     assert_eq!(ep.tcb().snd_wnd, 150);
-    ep.send(250, at(0)).unwrap();
+    ep.call(Call::Send(250), at(0)).unwrap();
     // 150 bytes fit; the last of them is not the end of the buffer, so no PSH.
     recv!(
         ep,
@@ -1739,7 +1727,7 @@ fn test_established_window_update_ignores_older_segment() {
 #[test]
 fn test_established_close_sends_fin() {
     let mut ep = established();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     state!(ep, FinWait1);
     events!(
         ep,
@@ -1770,9 +1758,9 @@ fn test_established_close_with_unsent_data_sends_fin_on_last_segment() {
             ..SEND_TEMPL
         }
     );
-    ep.send(250, at(0)).unwrap();
+    ep.call(Call::Send(250), at(0)).unwrap();
     settle(&mut ep);
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     state!(ep, FinWait1);
     // The FIN waits behind the data the window holds back.
     recv!(ep, []);
@@ -1814,7 +1802,7 @@ fn test_established_abort_sends_rst() {
             ..SEND_TEMPL
         }
     );
-    ep.send(150, at(0)).unwrap();
+    ep.call(Call::Send(150), at(0)).unwrap();
     recv!(
         ep,
         [Segment {
@@ -1822,7 +1810,7 @@ fn test_established_abort_sends_rst() {
             ..RECV_TEMPL
         }]
     );
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -1840,7 +1828,7 @@ fn test_established_abort_sends_rst() {
 #[test]
 fn test_established_crash_sends_nothing() {
     let mut ep = established();
-    assert_eq!(ep.crash(), Ok(()));
+    assert_eq!(ep.call(Call::Crash, at(0)), Ok(()));
     state!(ep, Closed);
     events!(ep, [change(State::Established, State::Closed, Rule::Crash)]);
     recv!(ep, []);
@@ -2094,7 +2082,7 @@ fn test_established_data_with_fin() {
 #[test]
 fn test_established_rst() {
     let mut ep = established();
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -2227,7 +2215,7 @@ fn test_established_syn_outside_window_gets_ack() {
 #[test]
 fn test_established_ack_of_data() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -2248,7 +2236,7 @@ fn test_established_ack_of_data() {
 #[test]
 fn test_established_partial_ack_restarts_timer_and_trims_queue() {
     let mut ep = established();
-    ep.send(200, at(0)).unwrap();
+    ep.call(Call::Send(200), at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -2276,7 +2264,7 @@ fn test_established_partial_ack_restarts_timer_and_trims_queue() {
 #[test]
 fn test_established_duplicate_ack_ignored() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     settle(&mut ep);
     send!(ep, SEND_TEMPL);
     events!(ep, [note(Rule::AckDuplicate)]);
@@ -2491,7 +2479,7 @@ fn test_established_data_past_right_edge_trimmed() {
 #[test]
 fn test_established_zero_receive_window_takes_only_the_ack() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     settle(&mut ep);
     ep.set_config(Config {
         window: 0,
@@ -2543,7 +2531,7 @@ fn test_established_zero_receive_window_takes_only_the_ack() {
 #[test]
 fn test_established_retransmission_backoff_and_give_up() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     settle(&mut ep);
     let data = Segment {
         flags: Flags::ACK | Flags::PSH,
@@ -2567,7 +2555,7 @@ fn test_established_retransmission_backoff_and_give_up() {
 #[test]
 fn test_established_ack_resets_give_up_count() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     settle(&mut ep);
     for due in [1000, 3000, 7000] {
         ep.handle_timeout(at(due));
@@ -2591,7 +2579,7 @@ fn test_established_ack_updates_rtt_estimate() {
     send!(ep, time 400, peer_syn_ack());
     settle(&mut ep);
     // SRTT 400, RTTVAR 200, RTO 1200. Now R' = 600.
-    ep.send(100, at(1000)).unwrap();
+    ep.call(Call::Send(100), at(1000)).unwrap();
     settle(&mut ep);
     check_timer(&ep, Timer::Retransmission, Some(2200));
     send!(
@@ -2614,7 +2602,7 @@ fn test_established_rto_never_below_floor() {
     // The handshake's 0 ms sample computes an RTO of 1 ms: RFC 6298 §2.4 rounds it up to 1 s.
     assert_eq!(ep.tcb.srtt, Some(Duration(0)));
     assert_eq!(ep.tcb().rto, Duration::from_secs(1));
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     send!(
         ep,
         time 10,
@@ -2630,7 +2618,7 @@ fn test_established_rto_never_below_floor() {
         rto: Duration(200),
         ..config()
     });
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     send!(
         ep,
         time 10,
@@ -2645,7 +2633,7 @@ fn test_established_rto_never_below_floor() {
 #[test]
 fn test_established_no_rtt_sample_from_retransmitted_segment() {
     let mut ep = established();
-    ep.send(100, at(0)).unwrap();
+    ep.call(Call::Send(100), at(0)).unwrap();
     ep.handle_timeout(at(1000));
     settle(&mut ep);
     send!(
@@ -2660,7 +2648,7 @@ fn test_established_no_rtt_sample_from_retransmitted_segment() {
     assert_eq!(ep.tcb.srtt, Some(Duration(0)));
     assert_eq!(ep.tcb().rto, Duration(2000));
     // The next segment sent once gives a sample, and the RTO comes back down.
-    ep.send(100, at(2000)).unwrap();
+    ep.call(Call::Send(100), at(2000)).unwrap();
     send!(
         ep,
         time 2300,
@@ -2683,7 +2671,7 @@ fn test_established_zero_window_probed_after_rto() {
             ..SEND_TEMPL
         }
     );
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     // SHLD-29: nothing goes until the zero window has lasted one RTO. The persist timer
     // waits for that; the retransmission timer has nothing to watch.
     recv!(ep, []);
@@ -2752,7 +2740,7 @@ fn test_established_zero_window_probe_is_announced_as_persist() {
             ..SEND_TEMPL
         }
     );
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     settle(&mut ep);
     assert_eq!(ep.poll_timeout(), Some(at(1000)));
     ep.handle_timeout(at(1000));
@@ -2773,7 +2761,7 @@ fn test_established_zero_window_probes_unanswered_give_up() {
             ..SEND_TEMPL
         }
     );
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     ep.handle_timeout(at(1000));
     let probe = Segment {
         len: 1,
@@ -2804,7 +2792,7 @@ fn test_established_window_opening_before_probe_cancels_it() {
             ..SEND_TEMPL
         }
     );
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     recv!(ep, []);
     send!(
         ep,
@@ -2888,7 +2876,7 @@ fn test_established_keepalive_answered_restarts_idle_timer() {
 fn test_established_keepalive_waits_while_data_outstanding() {
     // MUST-26: no keep-alive while sent data is outstanding.
     let mut ep = established_with(keepalive_config());
-    ep.send(100, at(9_500)).unwrap();
+    ep.call(Call::Send(100), at(9_500)).unwrap();
     settle(&mut ep);
     ep.handle_timeout(at(10_000));
     recv!(ep, []);
@@ -2936,7 +2924,7 @@ fn test_fin_wait_1_user_calls_rejected() {
 #[test]
 fn test_fin_wait_1_abort_sends_rst() {
     let mut ep = fin_wait_1();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -2972,8 +2960,8 @@ fn test_fin_wait_1_ack_of_fin() {
 #[test]
 fn test_fin_wait_1_ack_of_data_only() {
     let mut ep = established();
-    ep.send(50, at(0)).unwrap();
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -3132,8 +3120,8 @@ fn test_fin_wait_1_peer_fin_before_queued_data_sent() {
             ..SEND_TEMPL
         }
     );
-    ep.send(250, at(0)).unwrap();
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Send(250), at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -3214,7 +3202,7 @@ fn test_fin_wait_2_user_calls_rejected() {
 #[test]
 fn test_fin_wait_2_abort_sends_rst() {
     let mut ep = fin_wait_2();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -3259,7 +3247,7 @@ fn fin_wait_2_linux() -> Endpoint {
     let mut config = config();
     config.set_profile(Profile::Linux);
     let mut ep = established_with(config);
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     send!(
         ep,
         Segment {
@@ -3420,7 +3408,7 @@ fn test_close_wait_user_calls() {
         ],
     );
     // Data still flows our way.
-    assert_eq!(ep.send(50, at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Send(50), at(0)), Ok(()));
     recv!(
         ep,
         [Segment {
@@ -3436,7 +3424,7 @@ fn test_close_wait_user_calls() {
 #[test]
 fn test_close_wait_close_sends_fin() {
     let mut ep = close_wait();
-    assert_eq!(ep.close(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Close, at(0)), Ok(()));
     state!(ep, LastAck);
     events!(
         ep,
@@ -3459,7 +3447,7 @@ fn test_close_wait_close_sends_fin() {
 #[test]
 fn test_close_wait_abort_sends_rst() {
     let mut ep = close_wait();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -3509,7 +3497,7 @@ fn test_close_wait_data_after_fin_ignored() {
 #[test]
 fn test_close_wait_ack_of_data() {
     let mut ep = close_wait();
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
@@ -3547,7 +3535,7 @@ fn test_close_wait_rst() {
 #[test]
 fn test_close_wait_data_retransmitted_with_backoff() {
     let mut ep = close_wait();
-    ep.send(50, at(0)).unwrap();
+    ep.call(Call::Send(50), at(0)).unwrap();
     settle(&mut ep);
     let data = Segment {
         ack: remote(2),
@@ -3595,7 +3583,7 @@ fn test_closing_user_calls_rejected() {
 #[test]
 fn test_closing_abort_is_quiet() {
     let mut ep = closing();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -3751,7 +3739,7 @@ fn test_last_ack_user_calls_rejected() {
 #[test]
 fn test_last_ack_abort_is_quiet() {
     let mut ep = last_ack();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -3911,7 +3899,7 @@ fn test_time_wait_user_calls_rejected() {
 #[test]
 fn test_time_wait_abort_is_quiet() {
     let mut ep = time_wait();
-    assert_eq!(ep.abort(at(0)), Ok(()));
+    assert_eq!(ep.call(Call::Abort, at(0)), Ok(()));
     state!(ep, Closed);
     events!(
         ep,
@@ -4083,7 +4071,7 @@ fn test_crash_in_every_state_sends_nothing() {
     ];
     for (from, fixture) in fixtures {
         let mut ep = fixture();
-        assert_eq!(ep.crash(), Ok(()), "crash in {from}");
+        assert_eq!(ep.call(Call::Crash, at(0)), Ok(()), "crash in {from}");
         state!(ep, Closed);
         events!(ep, [change(from, State::Closed, Rule::Crash)]);
         recv!(ep, []);
@@ -4103,7 +4091,7 @@ fn test_crash_in_every_state_sends_nothing() {
 fn test_wraparound_local_iss_near_max() {
     let iss = u32::MAX - 1;
     let mut ep = Endpoint::new(config(), iss);
-    ep.open_active(at(0)).unwrap();
+    ep.call(Call::Connect, at(0)).unwrap();
     recv!(
         ep,
         [Segment {
@@ -4124,7 +4112,7 @@ fn test_wraparound_local_iss_near_max() {
         seq: SeqNum(seq),
         ..RECV_TEMPL
     };
-    ep.send(250, at(0)).unwrap();
+    ep.call(Call::Send(250), at(0)).unwrap();
     recv!(
         ep,
         [
@@ -4173,7 +4161,7 @@ fn test_wraparound_local_iss_near_max() {
     );
     events!(ep, [note(Rule::AckOutsideRange)]);
     settle(&mut ep);
-    ep.close(at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
     recv!(
         ep,
         [Segment {
@@ -4195,7 +4183,7 @@ fn test_wraparound_local_iss_near_max() {
 fn test_wraparound_syn_sent_ack_check_across_zero() {
     // ISS = 2^32-1, so SND.NXT = 0.
     let mut ep = Endpoint::new(config(), u32::MAX);
-    ep.open_active(at(0)).unwrap();
+    ep.call(Call::Connect, at(0)).unwrap();
     settle(&mut ep);
     send!(
         ep,
