@@ -11,7 +11,7 @@ use crate::setting::{unknown_key, Setting, SettingKey};
 use crate::sim::{Sim, SimError};
 use crate::state::State;
 use crate::time::Duration;
-use crate::trace::{Label, Peer};
+use crate::trace::{Label, Peer, SegmentRecord};
 
 /// A sequence or acknowledgment number in a script: relative (`5`, `-1`) or absolute (`@5`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,89 @@ impl fmt::Display for Num {
             Num::Rel(n) => write!(f, "{n}"),
             Num::Abs(n) => write!(f, "@{n}"),
         }
+    }
+}
+
+/// A segment as a script writes it, `A->B SYN,ACK seq=0 ack=1 len=5 win=100`: what `inject`
+/// sends and what `expect s<k>` compares a sent segment with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentSpec {
+    /// The sender (the direction's left side); the receiver is the other peer.
+    pub from: Peer,
+    /// The control bits; `expect` ignores PSH.
+    pub flags: Flags,
+    /// SEG.SEQ, relative to the sender's ISN unless absolute.
+    pub seq: Num,
+    /// SEG.ACK, relative to the receiver's ISN unless absolute; given exactly when the ACK
+    /// flag is set.
+    pub ack: Option<Num>,
+    /// SEG.LEN without SYN and FIN: payload bytes.
+    pub len: u32,
+    /// SEG.WND. `inject` sends the sender's configured window when it is not given;
+    /// `expect` checks it only when given.
+    pub win: Option<u16>,
+}
+
+impl SegmentSpec {
+    /// The segment `inject` puts on the network: numbers resolved against the peers' ISNs.
+    pub fn segment(&self, sim: &Sim) -> Segment {
+        let to = self.from.other();
+        Segment {
+            seq: self.seq.resolve(sim.isn_base(self.from)),
+            ack: self.ack.map_or(SeqNum(0), |a| a.resolve(sim.isn_base(to))),
+            flags: self.flags,
+            window: self.win.unwrap_or(sim.endpoint(self.from).config().window),
+            len: self.len,
+            mss: None,
+        }
+    }
+
+    /// Whether a sent segment is this one: same sender, flags (PSH aside), numbers, length
+    /// and, when given, window.
+    pub fn matches(&self, rec: &SegmentRecord) -> bool {
+        let seg = &rec.segment;
+        let seq_ok = match self.seq {
+            Num::Rel(n) => rec.rel_seq == n,
+            Num::Abs(n) => seg.seq.0 == n,
+        };
+        let ack_ok = match (self.ack, rec.rel_ack) {
+            (None, None) => true,
+            (Some(Num::Rel(n)), Some(actual)) => actual == n,
+            (Some(Num::Abs(n)), Some(_)) => seg.ack.0 == n,
+            _ => false,
+        };
+        let same_flags = seg.flags.without(Flags::PSH) == self.flags.without(Flags::PSH);
+        let win_ok = self.win.is_none_or(|w| w == seg.window);
+        rec.from == self.from && same_flags && seq_ok && ack_ok && seg.len == self.len && win_ok
+    }
+
+    /// Whether a number is written absolute (`@`), so a mismatch should show absolute ones.
+    fn has_absolute(&self) -> bool {
+        matches!(self.seq, Num::Abs(_)) || matches!(self.ack, Some(Num::Abs(_)))
+    }
+}
+
+impl fmt::Display for SegmentSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let SegmentSpec {
+            from,
+            flags,
+            seq,
+            ack,
+            len,
+            win,
+        } = self;
+        write!(f, "{from}->{} {flags} seq={seq}", from.other())?;
+        if let Some(ack) = ack {
+            write!(f, " ack={ack}")?;
+        }
+        if *len > 0 {
+            write!(f, " len={len}")?;
+        }
+        if let Some(win) = win {
+            write!(f, " win={win}")?;
+        }
+        Ok(())
     }
 }
 
@@ -90,13 +173,10 @@ pub enum Command {
     Drop(Label),
     Dup(Label),
     Hold(Label),
+    /// `inject <spec> [inflight]`: a segment made up by the script.
     Inject {
-        from: Peer,
-        flags: Flags,
-        seq: Num,
-        ack: Option<Num>,
-        len: u32,
-        win: Option<u16>,
+        /// The segment, claimed to come from `spec.from`.
+        spec: SegmentSpec,
         /// *(extension)* The segment enters the network like any other and stays in flight,
         /// instead of arriving at once.
         in_flight: bool,
@@ -106,13 +186,12 @@ pub enum Command {
         peer: Peer,
         state: State,
     },
+    /// `expect s<k> <spec>`: segment k was sent like this.
     ExpectSegment {
+        /// Which segment.
         label: Label,
-        from: Peer,
-        flags: Flags,
-        seq: Num,
-        ack: Option<Num>,
-        len: u32,
+        /// What it must have been.
+        spec: SegmentSpec,
     },
     ExpectInFlight(Vec<Label>),
     ExpectReceived {
@@ -162,25 +241,8 @@ impl fmt::Display for Command {
             Command::Drop(l) => write!(f, "drop {l}"),
             Command::Dup(l) => write!(f, "dup {l}"),
             Command::Hold(l) => write!(f, "hold {l}"),
-            Command::Inject {
-                from,
-                flags,
-                seq,
-                ack,
-                len,
-                win,
-                in_flight,
-            } => {
-                write!(f, "inject {from}->{} {flags} seq={seq}", from.other())?;
-                if let Some(ack) = ack {
-                    write!(f, " ack={ack}")?;
-                }
-                if *len > 0 {
-                    write!(f, " len={len}")?;
-                }
-                if let Some(win) = win {
-                    write!(f, " win={win}")?;
-                }
+            Command::Inject { spec, in_flight } => {
+                write!(f, "inject {spec}")?;
                 if *in_flight {
                     f.write_str(" inflight")?;
                 }
@@ -188,27 +250,7 @@ impl fmt::Display for Command {
             }
             Command::Wait(d) => write!(f, "wait {d}"),
             Command::ExpectState { peer, state } => write!(f, "expect {peer} {state}"),
-            Command::ExpectSegment {
-                label,
-                from,
-                flags,
-                seq,
-                ack,
-                len,
-            } => {
-                write!(
-                    f,
-                    "expect {label} {from}->{} {flags} seq={seq}",
-                    from.other()
-                )?;
-                if let Some(ack) = ack {
-                    write!(f, " ack={ack}")?;
-                }
-                if *len > 0 {
-                    write!(f, " len={len}")?;
-                }
-                Ok(())
-            }
+            Command::ExpectSegment { label, spec } => write!(f, "expect {label} {spec}"),
             Command::ExpectInFlight(labels) if labels.is_empty() => {
                 f.write_str("expect inflight none")
             }
@@ -370,9 +412,13 @@ impl<'a> LineParser<'a> {
             .map_err(|_| self.error(t.column, format!("`{text}` is not {what}")))
     }
 
-    /// `key=value` options after a segment's flags.
-    fn segment_fields(&mut self, allowed: &[&str]) -> Result<SegmentFields, ScriptError> {
-        let mut f = SegmentFields::default();
+    /// `A->B FLAGS seq=<n> [ack=<n>] [len=<n>] [win=<n>]`, shared by `inject` and `expect`.
+    fn segment_spec(&mut self) -> Result<SegmentSpec, ScriptError> {
+        const FIELDS: [&str; 4] = ["seq", "ack", "len", "win"];
+        let from = self.direction()?;
+        let flags_at = self.peek().map_or(self.end_column, |t| t.column);
+        let flags = self.flags()?;
+        let (mut seq, mut ack, mut len, mut win) = (None, None, 0, None);
         let mut seen: Vec<&str> = Vec::new();
         while let Some(t) = self.peek() {
             self.pos += 1;
@@ -382,14 +428,14 @@ impl<'a> LineParser<'a> {
                     format!(
                         "`{}`: expected key=value (one of {})",
                         t.text,
-                        allowed.join(", ")
+                        FIELDS.join(", ")
                     ),
                 ));
             };
-            let Some(&key) = allowed.iter().find(|&&k| k == key) else {
+            let Some(&key) = FIELDS.iter().find(|&&k| k == key) else {
                 return Err(self.error(
                     t.column,
-                    format!("unknown field `{key}` (expected {})", allowed.join(", ")),
+                    format!("unknown field `{key}` (expected {})", FIELDS.join(", ")),
                 ));
             };
             if seen.contains(&key) {
@@ -397,11 +443,11 @@ impl<'a> LineParser<'a> {
             }
             seen.push(key);
             match key {
-                "seq" => f.seq = Some(self.num(t, value)?),
-                "ack" => f.ack = Some(self.num(t, value)?),
+                "seq" => seq = Some(self.num(t, value)?),
+                "ack" => ack = Some(self.num(t, value)?),
                 "len" => {
                     let n = self.u64_value(t, value, "a length in bytes")?;
-                    f.len = u32::try_from(n)
+                    len = u32::try_from(n)
                         .ok()
                         .filter(|&n| n <= MAX_SEGMENT_LEN)
                         .ok_or_else(|| {
@@ -413,14 +459,27 @@ impl<'a> LineParser<'a> {
                 }
                 "win" => {
                     let n = self.u64_value(t, value, "a window (0 to 65535)")?;
-                    f.win = Some(u16::try_from(n).map_err(|_| {
+                    win = Some(u16::try_from(n).map_err(|_| {
                         self.error(t.column, format!("win={value} is above 65535"))
                     })?);
                 }
-                _ => unreachable!("`allowed` only holds the keys matched above"),
+                _ => unreachable!("`FIELDS` only holds the keys matched above"),
             }
         }
-        Ok(f)
+        let seq = seq.ok_or_else(|| self.error(self.end_column, "missing seq="))?;
+        match (flags.ack(), ack.is_some()) {
+            (true, false) => return Err(self.error(flags_at, "the ACK flag needs ack=<n>")),
+            (false, true) => return Err(self.error(flags_at, "ack= needs the ACK flag")),
+            _ => {}
+        }
+        Ok(SegmentSpec {
+            from,
+            flags,
+            seq,
+            ack,
+            len,
+            win,
+        })
     }
 
     fn num(&self, t: Token<'_>, text: &str) -> Result<Num, ScriptError> {
@@ -447,14 +506,6 @@ pub const MAX_SEGMENT_LEN: u32 = 65_535;
 
 /// The most bytes one `send` may queue.
 pub const MAX_SEND: u64 = 1 << 30;
-
-#[derive(Default)]
-struct SegmentFields {
-    seq: Option<Num>,
-    ack: Option<Num>,
-    len: u32,
-    win: Option<u16>,
-}
 
 fn parse_peer(text: &str) -> Option<Peer> {
     match text {
@@ -522,24 +573,13 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
         "dup" => Command::Dup(p.label()?),
         "hold" => Command::Hold(p.label()?),
         "inject" => {
-            let from = p.direction()?;
-            let flags_at = p.peek().map_or(p.end_column, |t| t.column);
-            let flags = p.flags()?;
             // A trailing `inflight` keeps the segment on the network instead of delivering it.
             let in_flight = p.tokens.last().is_some_and(|t| t.text == "inflight") && p.tokens.len() > p.pos;
             if in_flight {
                 p.tokens.pop();
             }
-            let f = p.segment_fields(&["seq", "ack", "len", "win"])?;
-            let seq = f.seq.ok_or_else(|| p.error(p.end_column, "missing seq="))?;
-            check_ack_flag(&p, flags_at, flags, f.ack.is_some())?;
             Command::Inject {
-                from,
-                flags,
-                seq,
-                ack: f.ack,
-                len: f.len,
-                win: f.win,
+                spec: p.segment_spec()?,
                 in_flight,
             }
         }
@@ -619,19 +659,6 @@ fn parse_text_line(line: usize, text: &str) -> Option<Result<Command, ScriptErro
     }))
 }
 
-fn check_ack_flag(
-    p: &LineParser<'_>,
-    column: usize,
-    flags: Flags,
-    has_ack: bool,
-) -> Result<(), ScriptError> {
-    match (flags.ack(), has_ack) {
-        (true, false) => Err(p.error(column, "the ACK flag needs ack=<n>")),
-        (false, true) => Err(p.error(column, "ack= needs the ACK flag")),
-        _ => Ok(()),
-    }
-}
-
 fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
     let t = p.next("what to expect (a peer, a segment label or `inflight`)")?;
     if t.text == "inflight" {
@@ -665,19 +692,9 @@ fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
         return Ok(Command::ExpectState { peer, state });
     }
     if let Some(label) = parse_label(t.text) {
-        let from = p.direction()?;
-        let flags_at = p.peek().map_or(p.end_column, |t| t.column);
-        let flags = p.flags()?;
-        let f = p.segment_fields(&["seq", "ack", "len"])?;
-        let seq = f.seq.ok_or_else(|| p.error(p.end_column, "missing seq="))?;
-        check_ack_flag(p, flags_at, flags, f.ack.is_some())?;
         return Ok(Command::ExpectSegment {
             label,
-            from,
-            flags,
-            seq,
-            ack: f.ack,
-            len: f.len,
+            spec: p.segment_spec()?,
         });
     }
     Err(p.error(
@@ -789,28 +806,12 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
         Command::Drop(l) => sim.drop_segment(*l)?,
         Command::Dup(l) => sim.duplicate(*l)?,
         Command::Hold(l) => sim.hold(*l)?,
-        Command::Inject {
-            from,
-            flags,
-            seq,
-            ack,
-            len,
-            win,
-            in_flight,
-        } => {
-            let to = from.other();
-            let segment = Segment {
-                seq: seq.resolve(sim.isn_base(*from)),
-                ack: ack.map_or(SeqNum(0), |a| a.resolve(sim.isn_base(to))),
-                flags: *flags,
-                window: win.unwrap_or(sim.endpoint(*from).config().window),
-                len: *len,
-                mss: None,
-            };
+        Command::Inject { spec, in_flight } => {
+            let segment = spec.segment(sim);
             if *in_flight {
-                sim.inject_in_flight(*from, segment);
+                sim.inject_in_flight(spec.from, segment);
             } else {
-                sim.inject(*from, segment);
+                sim.inject(spec.from, segment);
             }
         }
         Command::Wait(d) => sim.wait(*d)?,
@@ -822,17 +823,8 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
                 )));
             }
         }
-        Command::ExpectSegment {
-            label,
-            from,
-            flags,
-            seq,
-            ack,
-            len,
-        } => {
-            return Ok(check_segment(
-                sim, command, *label, *from, *flags, *seq, *ack, *len,
-            ))
+        Command::ExpectSegment { label, spec } => {
+            return Ok(check_segment(sim, command, *label, spec))
         }
         Command::ExpectInFlight(labels) => {
             let actual: Vec<Label> = sim.in_flight().iter().map(|f| f.label).collect();
@@ -868,37 +860,18 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
     Ok(None)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check_segment(
-    sim: &Sim,
-    command: &Command,
-    label: Label,
-    from: Peer,
-    flags: Flags,
-    seq: Num,
-    ack: Option<Num>,
-    len: u32,
-) -> Option<String> {
+fn check_segment(sim: &Sim, command: &Command, label: Label, spec: &SegmentSpec) -> Option<String> {
     let Some(rec) = sim.segment(label) else {
         return Some(format!("{label} has not been sent yet"));
     };
-    let seg = &rec.segment;
-    let seq_ok = match seq {
-        Num::Rel(n) => rec.rel_seq == n,
-        Num::Abs(n) => seg.seq.0 == n,
-    };
-    let ack_ok = match (ack, rec.rel_ack) {
-        (None, None) => true,
-        (Some(Num::Rel(n)), Some(actual)) => actual == n,
-        (Some(Num::Abs(n)), Some(_)) => seg.ack.0 == n,
-        _ => false,
-    };
-    let same_flags = seg.flags.without(Flags::PSH) == flags.without(Flags::PSH);
-    if rec.from == from && same_flags && seq_ok && ack_ok && seg.len == len {
+    if spec.matches(rec) {
         return None;
     }
     let mut actual = format!("{} {}->{} {}", label, rec.from, rec.to, rec.summary());
-    if matches!(seq, Num::Abs(_)) || matches!(ack, Some(Num::Abs(_))) {
+    if spec.win.is_some() {
+        actual += &format!(" win={}", rec.segment.window);
+    }
+    if spec.has_absolute() {
         actual += &format!(" (absolute: {})", rec.summary_absolute());
     }
     Some(format!(
@@ -1129,6 +1102,56 @@ mod tests {
         );
         assert_eq!(one("set msl 120s").to_string(), "set msl 2min");
         assert_eq!(one("set isn.B 7"), Command::Set(Setting::Isn(Peer::B, 7)));
+    }
+
+    #[test]
+    fn inject_and_expect_read_the_same_segment_spec() {
+        let spec = SegmentSpec {
+            from: Peer::B,
+            flags: Flags::SYN | Flags::ACK,
+            seq: Num::Rel(0),
+            ack: Some(Num::Abs(101)),
+            len: 0,
+            win: Some(100),
+        };
+        assert_eq!(
+            one("inject B->A SYN,ACK seq=0 ack=@101 win=100 inflight"),
+            Command::Inject {
+                spec,
+                in_flight: true
+            }
+        );
+        assert_eq!(
+            one("expect s2 B->A SYN,ACK seq=0 ack=@101 win=100"),
+            Command::ExpectSegment {
+                label: Label(2),
+                spec
+            }
+        );
+        // The same errors, at the same columns, in both.
+        for (prefix, offset) in [("inject", 0), ("expect s1", 3)] {
+            let e = parse_line(1, &format!("{prefix} A->B ACK seq=1")).unwrap_err();
+            assert_eq!(e.column, 13 + offset, "{prefix}");
+            assert_eq!(e.message, "the ACK flag needs ack=<n>");
+            let e = parse_line(1, &format!("{prefix} A->B SYN seq=1 win=70000")).unwrap_err();
+            assert_eq!(e.column, 23 + offset, "{prefix}");
+            assert_eq!(e.message, "win=70000 is above 65535");
+        }
+    }
+
+    #[test]
+    fn expect_checks_the_window_only_when_given() {
+        let run = |expect: &str| {
+            run_source(&format!("B listen\nA connect\ndeliver s1\n{expect}\n")).unwrap()
+        };
+        assert!(run("expect s2 B->A SYN,ACK seq=0 ack=1").passed());
+        assert!(run("expect s2 B->A SYN,ACK seq=0 ack=1 win=65535").passed());
+        let failed = run("expect s2 B->A SYN,ACK seq=0 ack=1 win=100");
+        assert_eq!(
+            failed.failures[0].message,
+            "expected `expect s2 B->A SYN,ACK seq=0 ack=1 win=100`, but the segment was \
+             `s2 B->A SYN,ACK seq=0 ack=1 win=65535`"
+        );
     }
 
     #[test]

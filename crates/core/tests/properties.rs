@@ -20,7 +20,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use synack_core::script::{self, Command, Num};
+use synack_core::script::{self, Command, Num, SegmentSpec};
 use synack_core::{
     Call, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment, SeqNum, Setting, Sim,
     SimError, State,
@@ -592,26 +592,40 @@ fn command() -> impl Strategy<Value = Command> {
     )
         .prop_map(
             |(from, flags, seq, ack, len, win, in_flight)| Command::Inject {
-                from,
-                flags,
-                seq,
-                // `ack=` goes with the ACK flag and only with it.
-                ack: flags.ack().then_some(ack),
-                len,
-                win,
+                spec: SegmentSpec {
+                    from,
+                    flags,
+                    seq,
+                    // `ack=` goes with the ACK flag and only with it.
+                    ack: flags.ack().then_some(ack),
+                    len,
+                    win,
+                },
                 in_flight,
             },
         );
-    let expect_segment = (label(), peer(), script_flags(), num(), num(), len).prop_map(
-        |(label, from, flags, seq, ack, len)| Command::ExpectSegment {
-            label,
-            from,
-            flags,
-            seq,
-            ack: flags.ack().then_some(ack),
-            len,
-        },
-    );
+    let expect_segment = (
+        label(),
+        peer(),
+        script_flags(),
+        num(),
+        num(),
+        len,
+        prop::option::of(any::<u16>()),
+    )
+        .prop_map(
+            |(label, from, flags, seq, ack, len, win)| Command::ExpectSegment {
+                label,
+                spec: SegmentSpec {
+                    from,
+                    flags,
+                    seq,
+                    ack: flags.ack().then_some(ack),
+                    len,
+                    win,
+                },
+            },
+        );
     let wait = script_duration().prop_map(Command::Wait);
     prop_oneof![
         setting().prop_map(Command::Set),
@@ -653,12 +667,14 @@ proptest! {
 #[test]
 fn flagless_inject_round_trips() {
     let command = Command::Inject {
-        from: Peer::A,
-        flags: Flags::NONE,
-        seq: Num::Rel(1),
-        ack: None,
-        len: 5,
-        win: None,
+        spec: SegmentSpec {
+            from: Peer::A,
+            flags: Flags::NONE,
+            seq: Num::Rel(1),
+            ack: None,
+            len: 5,
+            win: None,
+        },
         in_flight: false,
     };
     let text = command.to_string();

@@ -1,7 +1,7 @@
 //! The inject form: build any segment and put it on the network, with presets for the
 //! numbers that teach something (the next expected, an old duplicate, one out of window).
 
-use synack_core::script::{Command, Num};
+use synack_core::script::{Command, Num, SegmentSpec};
 use synack_core::{Flags, Peer, Sim, State};
 use yew::prelude::*;
 
@@ -98,12 +98,14 @@ pub fn build_command(
         .filter(|&n| n <= 65_535)
         .ok_or_else(|| fill(tr(lang, "inject.err.len"), &[("text", len.trim())]))?;
     Ok(Command::Inject {
-        from,
-        flags,
-        seq,
-        ack,
-        len,
-        win: None,
+        spec: SegmentSpec {
+            from,
+            flags,
+            seq,
+            ack,
+            len,
+            win: None,
+        },
         in_flight,
     })
 }
