@@ -9,7 +9,8 @@
 //! inferred state changes chain (each starts where the last ended, the first from CLOSED)
 //! and end in the reported final state.
 
-use synack_core::capture::{self, Side};
+use synack_core::capture;
+use synack_core::Peer;
 use synack_core::State;
 
 const LINK_TYPES: [u32; 7] = [1, 101, 228, 229, 113, 276, 147];
@@ -58,7 +59,7 @@ fn check(bytes: &[u8]) {
     // Inference is the slow part: a bounded number of connections per input.
     for c in conns.iter().take(8) {
         let inference = capture::infer(c, &packets.tcp, None);
-        for (k, side) in [Side::A, Side::B].into_iter().enumerate() {
+        for (k, side) in [Peer::A, Peer::B].into_iter().enumerate() {
             let mut state = State::Closed;
             for step in inference.steps.iter().filter(|s| s.side == side) {
                 assert_eq!(step.from, state, "{side}'s changes chain");

@@ -17,42 +17,8 @@ use yew::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
-
-    /// The code used in URLs and in `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-
-    /// Reads a URL parameter or a browser language tag (`zh`, `zh-CN`, `zh-Hans-CN`, `en-GB`).
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "en" => Some(Lang::En),
-            "zh" => Some(Lang::Zh),
-            _ => None,
-        }
-    }
-
-    /// The language's own name, for the toggle.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Zh => "中文",
-        }
-    }
-}
+/// The page's language: the engine's own [`synack_core::Language`], which lesson lines name.
+pub use synack_core::Language as Lang;
 
 /// The language the page opens in: the URL's `lang` parameter if it names a language we have
 /// (`?lang=zh`, `?lang=en`), else the first of the browser's preferred languages that we have

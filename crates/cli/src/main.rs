@@ -301,11 +301,7 @@ fn rel(micros: u64, t0: u64) -> String {
 }
 
 fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u64) {
-    let format = match packets.format {
-        Some(capture::FileFormat::Pcap) => "pcap",
-        Some(capture::FileFormat::Pcapng) => "pcapng",
-        None => "?",
-    };
+    let format = packets.format.map_or("?", |f| f.extension());
     println!(
         "{input}: {format}, {} frames, {} TCP packets, {} connection{}",
         packets.frames,

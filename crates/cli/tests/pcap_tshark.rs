@@ -202,12 +202,15 @@ fn compare(
         };
         let from = ADDRESSES[rec.from.index()];
         let to = ADDRESSES[rec.to.index()];
-        check("tcp.srcport", row.get("tcp.srcport"), from.port.to_string());
-        check("tcp.dstport", row.get("tcp.dstport"), to.port.to_string());
+        check(
+            "tcp.srcport",
+            row.get("tcp.srcport"),
+            from.port().to_string(),
+        );
+        check("tcp.dstport", row.get("tcp.dstport"), to.port().to_string());
         match ip_version {
             IpVersion::V4 => {
-                let [a, b, c, d] = from.ip;
-                check("ip.src", row.get("ip.src"), format!("{a}.{b}.{c}.{d}"));
+                check("ip.src", row.get("ip.src"), from.ip().to_string());
                 check(
                     "ip.id",
                     row.get("ip.id"),
@@ -225,9 +228,7 @@ fn compare(
                 // No IPv4 header at all, so no Identification and no header checksum.
                 check("ip.src", row.get("ip.src"), String::new());
                 check("ip.id", row.get("ip.id"), String::new());
-                let v6 = |peer: Peer| {
-                    std::net::Ipv6Addr::from(ADDRESSES_V6[peer.index()].ip).to_string()
-                };
+                let v6 = |peer: Peer| ADDRESSES_V6[peer.index()].ip().to_string();
                 check("ipv6.src", row.get("ipv6.src"), v6(rec.from));
                 check("ipv6.dst", row.get("ipv6.dst"), v6(rec.to));
                 check("ipv6.dst (literal)", row.get("ipv6.dst"), {

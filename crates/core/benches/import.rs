@@ -49,7 +49,7 @@ fn records(file: &[u8]) -> Vec<(u64, Vec<u8>)> {
 /// Gives A's port the value `port` in an IPv4/TCP packet from `wire::encode`, fixing the TCP
 /// checksum.
 fn set_client_port(packet: &mut [u8], port: u16) {
-    let from_a = packet[12..16] == wire::ADDRESSES[0].ip;
+    let from_a = packet[12..16] == wire::ADDRESSES[0].ip().octets();
     let at = if from_a { 20 } else { 22 };
     packet[at..at + 2].copy_from_slice(&port.to_be_bytes());
     packet[36..38].copy_from_slice(&[0, 0]);

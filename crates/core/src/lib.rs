@@ -32,6 +32,7 @@ pub use endpoint::{
 };
 pub use permit::permitted;
 pub use rule::Rule;
+pub use script::Language;
 pub use segment::{Flags, Segment};
 pub use seq::SeqNum;
 pub use setting::{Setting, SettingKey, MAX_RETRIES};

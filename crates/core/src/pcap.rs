@@ -37,12 +37,14 @@ pub fn snaplen(ip_version: IpVersion) -> u32 {
     }
 }
 
-/// The file format of a capture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The file format of a capture, written here or read by [`crate::capture`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// Classic libpcap: magic a1b2c3d4, version 2.4, microsecond timestamps.
+    /// Classic libpcap. Written with magic a1b2c3d4, version 2.4 and microsecond
+    /// timestamps; read in either byte order and resolution.
     Pcap,
-    /// pcapng: one section, one interface, an Enhanced Packet Block with a comment per packet.
+    /// pcapng. Written as one section with one interface and an Enhanced Packet Block, with
+    /// a comment, per packet; read with any number of sections and interfaces.
     Pcapng,
 }
 
@@ -53,6 +55,13 @@ impl Format {
             Format::Pcap => "pcap",
             Format::Pcapng => "pcapng",
         }
+    }
+
+    /// The format whose [`extension`](Format::extension) this is.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        [Format::Pcap, Format::Pcapng]
+            .into_iter()
+            .find(|f| f.extension() == extension)
     }
 }
 

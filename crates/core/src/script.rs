@@ -122,17 +122,22 @@ impl fmt::Display for SegmentSpec {
     }
 }
 
-/// The language of a lesson's `title` or `say` line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A language of the lessons and of the page: a lesson's `title` and `say` lines name one,
+/// and the app speaks one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Language {
+    /// English, the default.
+    #[default]
     En,
+    /// Simplified Chinese.
     Zh,
 }
 
 impl Language {
+    /// Both languages.
     pub const ALL: [Language; 2] = [Language::En, Language::Zh];
 
-    /// The code written in scripts (`en`, `zh`).
+    /// The code written in scripts and URLs (`en`, `zh`).
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
@@ -145,11 +150,26 @@ impl Language {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// Reads a URL parameter or a browser language tag by its primary subtag, in any case
+    /// (`zh`, `zh-CN`, `zh_Hans_CN`, `en-GB`).
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Language::from_code(&primary)
+    }
+
     /// The language's name in English, for messages.
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Language::En => "English",
             Language::Zh => "Chinese",
+        }
+    }
+
+    /// The language's name in itself, for a language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Zh => "中文",
         }
     }
 }

@@ -12,7 +12,8 @@ use crate::setting::Setting;
 use crate::state::State;
 use crate::time::Instant;
 
-/// One of the two peers.
+/// One of the two ends of a connection: the simulator's peers A and B, or, in a capture,
+/// A the end that sent the first SYN (else the first packet) and B the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Peer {
     A,

@@ -10,41 +10,22 @@
 //! view that highlights a field. Pure and allocation-light: no I/O, no clock, builds for wasm.
 
 use core::fmt;
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 use core::ops::Range;
 
 use crate::segment::Segment;
 use crate::trace::{Label, Peer, SegmentRecord};
 
-/// An IPv4 address and a TCP port.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SocketAddress {
-    pub ip: [u8; 4],
-    pub port: u16,
-}
-
-impl fmt::Display for SocketAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d] = self.ip;
-        write!(f, "{a}.{b}.{c}.{d}:{}", self.port)
-    }
-}
-
 /// The peers' addresses, indexed by [`Peer::index`]: A is a client on an ephemeral port,
 /// B a web server. Both are documentation addresses (RFC 5737 TEST-NET-1 and TEST-NET-2), so a
 /// capture can never be mistaken for real traffic.
-pub const ADDRESSES: [SocketAddress; 2] = [
-    SocketAddress {
-        ip: [192, 0, 2, 1],
-        port: 49152,
-    },
-    SocketAddress {
-        ip: [198, 51, 100, 7],
-        port: 80,
-    },
+pub const ADDRESSES: [SocketAddrV4; 2] = [
+    SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 49152),
+    SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 7), 80),
 ];
 
 /// The address `peer` sends from.
-pub fn address(peer: Peer) -> SocketAddress {
+pub fn address(peer: Peer) -> SocketAddrV4 {
     ADDRESSES[peer.index()]
 }
 
@@ -86,34 +67,15 @@ impl IpVersion {
     }
 }
 
-/// An IPv6 address and a TCP port.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SocketAddressV6 {
-    pub ip: [u8; 16],
-    pub port: u16,
-}
-
-impl fmt::Display for SocketAddressV6 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}]:{}", core::net::Ipv6Addr::from(self.ip), self.port)
-    }
-}
-
 /// The peers' IPv6 addresses, indexed by [`Peer::index`], on the same ports as [`ADDRESSES`]:
 /// 2001:db8::1 and 2001:db8::7, in the documentation prefix of RFC 3849.
-pub const ADDRESSES_V6: [SocketAddressV6; 2] = [
-    SocketAddressV6 {
-        ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
-        port: 49152,
-    },
-    SocketAddressV6 {
-        ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7],
-        port: 80,
-    },
+pub const ADDRESSES_V6: [SocketAddrV6; 2] = [
+    SocketAddrV6::new(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1), 49152, 0, 0),
+    SocketAddrV6::new(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7), 80, 0, 0),
 ];
 
 /// The IPv6 address `peer` sends from.
-pub fn address_v6(peer: Peer) -> SocketAddressV6 {
+pub fn address_v6(peer: Peer) -> SocketAddrV6 {
     ADDRESSES_V6[peer.index()]
 }
 
@@ -253,15 +215,17 @@ pub fn encode_as(
     let (pseudo_len, src_port, dst_port) = match ip_version {
         IpVersion::V4 => {
             let (src, dst) = (address(from), address(from.other()));
-            ipv4_header(&mut b, &mut put, src.ip, dst.ip, total_len, identification);
-            pseudo[..12].copy_from_slice(&pseudo_header(src.ip, dst.ip, tcp_len as u16));
-            (12, src.port, dst.port)
+            let (src_ip, dst_ip) = (src.ip().octets(), dst.ip().octets());
+            ipv4_header(&mut b, &mut put, src_ip, dst_ip, total_len, identification);
+            pseudo[..12].copy_from_slice(&pseudo_header(src_ip, dst_ip, tcp_len as u16));
+            (12, src.port(), dst.port())
         }
         IpVersion::V6 => {
             let (src, dst) = (address_v6(from), address_v6(from.other()));
-            ipv6_header(&mut b, &mut put, src.ip, dst.ip, tcp_len);
-            pseudo = pseudo_header_v6(src.ip, dst.ip, tcp_len as u32);
-            (40, src.port, dst.port)
+            let (src_ip, dst_ip) = (src.ip().octets(), dst.ip().octets());
+            ipv6_header(&mut b, &mut put, src_ip, dst_ip, tcp_len);
+            pseudo = pseudo_header_v6(src_ip, dst_ip, tcp_len as u32);
+            (40, src.port(), dst.port())
         }
     };
 
@@ -506,7 +470,11 @@ mod tests {
         let p = encode(Peer::A, &syn(), 1).unwrap();
         assert_eq!(reference_checksum(&p.bytes[..20]), 0);
         let tcp = &p.bytes[20..];
-        let pseudo = pseudo_header(ADDRESSES[0].ip, ADDRESSES[1].ip, tcp.len() as u16);
+        let pseudo = pseudo_header(
+            ADDRESSES[0].ip().octets(),
+            ADDRESSES[1].ip().octets(),
+            tcp.len() as u16,
+        );
         let mut covered = pseudo.to_vec();
         covered.extend_from_slice(tcp);
         assert_eq!(reference_checksum(&covered), 0);
@@ -556,8 +524,8 @@ mod tests {
         assert_eq!(ip.ident(), 7);
         assert!(ip.dont_frag());
         assert_eq!(ip.hop_limit(), 64);
-        assert_eq!(ip.src_addr().octets(), ADDRESSES[1].ip);
-        assert_eq!(ip.dst_addr().octets(), ADDRESSES[0].ip);
+        assert_eq!(ip.src_addr().octets(), ADDRESSES[1].ip().octets());
+        assert_eq!(ip.dst_addr().octets(), ADDRESSES[0].ip().octets());
         let tcp = TcpPacket::new_checked(ip.payload()).expect("valid TCP");
         let (src, dst) = (
             IpAddress::Ipv4(ip.src_addr()),
@@ -745,15 +713,20 @@ mod tests {
         assert_eq!(p.bytes.len(), 40 + 20 + 11);
         let tcp = &p.bytes[40..];
         // Pseudo-header by hand: B's address, A's, 32-bit length, three zeros, next header.
-        let mut covered = ADDRESSES_V6[1].ip.to_vec();
-        covered.extend_from_slice(&ADDRESSES_V6[0].ip);
+        let mut covered = ADDRESSES_V6[1].ip().octets().to_vec();
+        covered.extend_from_slice(&ADDRESSES_V6[0].ip().octets());
         covered.extend_from_slice(&(tcp.len() as u32).to_be_bytes());
         covered.extend_from_slice(&[0, 0, 0, 6]);
         covered.extend_from_slice(tcp);
         // The one's complement sum over everything covered is 0xffff: its complement is 0.
         assert_eq!(reference_checksum(&covered), 0);
         // Any other pseudo-header (here: IPv4's) does not verify.
-        let mut v4 = pseudo_header(ADDRESSES[1].ip, ADDRESSES[0].ip, tcp.len() as u16).to_vec();
+        let mut v4 = pseudo_header(
+            ADDRESSES[1].ip().octets(),
+            ADDRESSES[0].ip().octets(),
+            tcp.len() as u16,
+        )
+        .to_vec();
         v4.extend_from_slice(tcp);
         assert_ne!(reference_checksum(&v4), 0);
     }
@@ -855,6 +828,10 @@ mod tests {
             p,
             encode_as(IpVersion::V6, records[1].from, &records[1].segment, 1).unwrap()
         );
-        assert_eq!(p.bytes[8..24], ADDRESSES_V6[1].ip, "s2 comes from B");
+        assert_eq!(
+            p.bytes[8..24],
+            ADDRESSES_V6[1].ip().octets(),
+            "s2 comes from B"
+        );
     }
 }

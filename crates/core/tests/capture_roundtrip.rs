@@ -63,8 +63,7 @@ fn every_scenario_round_trips_through_pcap() {
         }
         // The last connection on the 4-tuple is the one whose states the simulator ends in.
         let c = conns.last().unwrap();
-        let a_is_sim_a = c.a
-            == std::net::SocketAddr::from((wire::address(Peer::A).ip, wire::address(Peer::A).port));
+        let a_is_sim_a = c.a == std::net::SocketAddr::from(wire::address(Peer::A));
         let (pa, pb) = if a_is_sim_a {
             (Peer::A, Peer::B)
         } else {

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use synack_core::capture::digest::{Detail, PacketRow};
-use synack_core::capture::Side;
+use synack_core::Peer;
 use yew::prelude::*;
 
 use crate::capture::fmt_since;
@@ -67,8 +67,8 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
     let rows = (first..last).map(|j| {
         let p = &d.packets[j];
         let (x1, x2, class) = match p.side {
-            Side::A => (LANE_A, LANE_B, "seg from-a"),
-            Side::B => (LANE_B, LANE_A, "seg from-b"),
+            Peer::A => (LANE_A, LANE_B, "seg from-a"),
+            Peer::B => (LANE_B, LANE_A, "seg from-b"),
         };
         let y = y_of(j);
         let y2 = y + ROW * 0.6;
@@ -110,8 +110,8 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
             let j = (st.order - 1) / 2;
             let y = y_of(j.min(last.saturating_sub(1)).max(first)) + ROW * 0.6 + 10.0;
             let (x, anchor, class) = match st.side {
-                Side::A => (LANE_A + 4.0, "start", "state-label from-a"),
-                Side::B => (LANE_B - 4.0, "end", "state-label from-b"),
+                Peer::A => (LANE_A + 4.0, "start", "state-label from-a"),
+                Peer::B => (LANE_B - 4.0, "end", "state-label from-b"),
             };
             let mark = if st.uncertain.is_some() { "?" } else { "" };
             html! {
@@ -157,7 +157,7 @@ mod tests {
     fn labels_show_ack_only_with_the_flag() {
         let mut p = PacketRow {
             micros: 0,
-            side: Side::A,
+            side: Peer::A,
             flags: Flags::SYN,
             seq: 0,
             ack: 0,

@@ -41,7 +41,7 @@ pub fn rows(sim: &Sim, peer: Peer) -> Vec<SsRow> {
         // application takes it at once, so the queue is empty.
         recv_q: 0,
         send_q: BACKLOG,
-        local: format!("0.0.0.0:{}", here.port),
+        local: format!("0.0.0.0:{}", here.port()),
         peer: "0.0.0.0:*".to_string(),
     };
     let connection = |state: State, send_q: u64| SsRow {
@@ -119,9 +119,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     let exact = live || sim.trace().len() == props.cursor;
     let host = |peer: Peer| {
         let rows = rows(sim, peer);
-        let addr = wire::address(peer);
-        let [a, b, c, d] = addr.ip;
-        let ip = format!("{a}.{b}.{c}.{d}");
+        let ip = wire::address(peer).ip().to_string();
         html! {
             <div class={classes!("ss-host", format!("peer-{}", peer.name().to_lowercase()))} data-host={peer.name()}>
                 <h4>{ fill(tr(lang, "linux.host"), &[("peer", peer.name()), ("ip", &ip)]) }<code class="ss-cmd">{ "$ ss -tan" }</code></h4>

@@ -5,31 +5,7 @@ use std::net::SocketAddr;
 
 use super::read::TcpPacket;
 use crate::segment::Segment;
-
-/// One end of a connection. A sent the first SYN (or, with no SYN seen, the first packet).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Side {
-    A,
-    B,
-}
-
-impl Side {
-    pub fn other(self) -> Side {
-        match self {
-            Side::A => Side::B,
-            Side::B => Side::A,
-        }
-    }
-}
-
-impl core::fmt::Display for Side {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            Side::A => "A",
-            Side::B => "B",
-        })
-    }
-}
+use crate::trace::Peer;
 
 /// How a connection started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,9 +37,9 @@ pub enum End {
     /// Both sides sent a FIN.
     FinBothWays,
     /// Only this side sent a FIN.
-    FinFrom(Side),
+    FinFrom(Peer),
     /// This side sent a RST (the first one seen).
-    ResetBy(Side),
+    ResetBy(Peer),
     /// Neither FIN nor RST.
     Open,
     /// A new connection reused the 4-tuple while this one's closer was still in TIME_WAIT
@@ -130,7 +106,7 @@ impl Problems {
 pub struct Connection {
     /// From 1, in order of first packet.
     pub index: usize,
-    /// Side A's address (the SYN's sender), then B's.
+    /// Peer A's address (the SYN's sender), then B's.
     pub a: SocketAddr,
     pub b: SocketAddr,
     /// Indices into the packet list given to [`connections`], in time order (ties keep
@@ -145,11 +121,11 @@ pub struct Connection {
 
 impl Connection {
     /// The side that sent `p`.
-    pub fn side_of(&self, p: &TcpPacket) -> Side {
+    pub fn side_of(&self, p: &TcpPacket) -> Peer {
         if p.src == self.a && p.dst == self.b {
-            Side::A
+            Peer::A
         } else {
-            Side::B
+            Peer::B
         }
     }
 }
@@ -245,7 +221,7 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
         }
         let side = c.side_of(p);
         if seg.flags.fin() {
-            o.fin[side_index(side)] = true;
+            o.fin[side.index()] = true;
             o.last_fin_micros = p.micros;
         }
         if seg.flags.rst() {
@@ -258,13 +234,6 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
     conns
 }
 
-fn side_index(side: Side) -> usize {
-    match side {
-        Side::A => 0,
-        Side::B => 1,
-    }
-}
-
 /// Start, end and problems of a connection from its packets.
 fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     let seg_of = |i: usize| -> (&TcpPacket, &Segment) { (&packets[i], &packets[i].segment) };
@@ -273,7 +242,7 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     let mut syn_acked = [false; 2];
     for &i in &c.packets {
         let (p, s) = seg_of(i);
-        let side = side_index(c.side_of(p));
+        let side = c.side_of(p).index();
         if s.flags.syn() && !s.flags.rst() && syn[side].is_none() {
             syn[side] = Some(s.seq.0);
         }
@@ -299,7 +268,7 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     for &i in &c.packets {
         let (p, s) = seg_of(i);
         let side = c.side_of(p);
-        let k = side_index(side);
+        let k = side.index();
         if s.flags.fin() {
             fin[k] = true;
         }
@@ -326,8 +295,8 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     c.end = match (reset_by, fin) {
         (Some(side), _) => End::ResetBy(side),
         (None, [true, true]) => End::FinBothWays,
-        (None, [true, false]) => End::FinFrom(Side::A),
-        (None, [false, true]) => End::FinFrom(Side::B),
+        (None, [true, false]) => End::FinFrom(Peer::A),
+        (None, [false, true]) => End::FinFrom(Peer::B),
         (None, [false, false]) => End::Open,
     };
 }

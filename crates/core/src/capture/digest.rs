@@ -19,18 +19,20 @@
 
 use std::fmt::Write as _;
 
-use super::conn::{Connection, End, Problems, Side, Start};
+use super::conn::{Connection, End, Problems, Start};
 use super::infer::{Inference, Uncertain};
 #[cfg(test)]
 use super::read::read;
-use super::read::{FileFormat, Packets, ReadError, SkipReason, TcpPacket};
+use super::read::{Packets, ReadError, SkipReason, TcpPacket};
+use crate::pcap::Format;
 use crate::segment::Flags;
 use crate::state::State;
+use crate::trace::Peer;
 
 /// What the page shows of a capture before a connection is chosen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub format: Option<FileFormat>,
+    pub format: Option<Format>,
     pub frames: usize,
     pub tcp: usize,
     pub skipped: Vec<(SkipReason, usize)>,
@@ -57,7 +59,7 @@ pub struct ConnRow {
 pub struct PacketRow {
     /// Since the connection's first packet.
     pub micros: u64,
-    pub side: Side,
+    pub side: Peer,
     pub flags: Flags,
     /// Relative to the sender's ISN (absolute when its SYN is not in the capture).
     pub seq: u32,
@@ -74,7 +76,7 @@ pub struct PacketRow {
 pub struct StepRow {
     /// Since the connection's first packet.
     pub micros: u64,
-    pub side: Side,
+    pub side: Peer,
     pub from: State,
     pub to: State,
     pub uncertain: Option<Uncertain>,
@@ -97,7 +99,7 @@ impl Detail {
     pub fn states_at(&self, k: usize) -> [State; 2] {
         let mut s = [State::Closed; 2];
         for st in self.steps.iter().take_while(|st| st.order <= 2 * k) {
-            s[side_index(st.side)] = st.to;
+            s[st.side.index()] = st.to;
         }
         s
     }
@@ -111,16 +113,9 @@ impl Detail {
             .enumerate()
             .take_while(|(_, st)| st.order <= 2 * k)
         {
-            last[side_index(st.side)] = Some((i, *st));
+            last[st.side.index()] = Some((i, *st));
         }
         last
-    }
-}
-
-fn side_index(side: Side) -> usize {
-    match side {
-        Side::A => 0,
-        Side::B => 1,
     }
 }
 
@@ -208,8 +203,7 @@ fn clean(s: &str) -> String {
 pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
     let mut out = String::with_capacity(64 + conns.len() * 96);
     let format = match packets.format {
-        Some(FileFormat::Pcap) => "pcap",
-        Some(FileFormat::Pcapng) => "pcapng",
+        Some(format) => format.extension(),
         None => "",
     };
     let _ = writeln!(
@@ -260,7 +254,7 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
     let mut isn = [None::<u32>; 2];
     for &i in &conn.packets {
         let p = &packets[i];
-        let k = side_index(conn.side_of(p));
+        let k = conn.side_of(p).index();
         if p.segment.flags.syn() && isn[k].is_none() {
             isn[k] = Some(p.segment.seq.0);
         }
@@ -268,7 +262,7 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
     for &i in &conn.packets {
         let p = &packets[i];
         let side = conn.side_of(p);
-        let k = side_index(side);
+        let k = side.index();
         let s = &p.segment;
         let seq = s.seq.0.wrapping_sub(isn[k].unwrap_or(0));
         let ack = s.ack.0.wrapping_sub(isn[1 - k].unwrap_or(0));
@@ -293,7 +287,7 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             out,
             "T\t{}\t{}\t{}\t{}\t{u}\t{}",
             st.micros.saturating_sub(t0),
-            side_index(st.side),
+            st.side.index(),
             state_index(st.from),
             state_index(st.to),
             st.order
@@ -346,11 +340,7 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
         let ok: Option<()> = (|| {
             match f.text()? {
                 "F" => {
-                    s.format = match f.text()? {
-                        "pcap" => Some(FileFormat::Pcap),
-                        "pcapng" => Some(FileFormat::Pcapng),
-                        _ => None,
-                    };
+                    s.format = Format::from_extension(f.text()?);
                     s.frames = f.num()?;
                     s.tcp = f.num()?;
                 }
@@ -373,7 +363,7 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         _ => Start::MidStream,
                     };
                     let end_code = f.text()?;
-                    let side = if f.text()? == "B" { Side::B } else { Side::A };
+                    let side = if f.text()? == "B" { Peer::B } else { Peer::A };
                     let end = match end_code {
                         "fin2" => End::FinBothWays,
                         "fin1" => End::FinFrom(side),
@@ -412,7 +402,7 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
 /// Reads an [`encode_detail`] text.
 pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
     let mut d = Detail::default();
-    let side = |k: u8| if k == 1 { Side::B } else { Side::A };
+    let side = |k: u8| if k == 1 { Peer::B } else { Peer::A };
     for (n, line) in text.lines().enumerate() {
         let mut f = Fields(line.split('\t'));
         let ok: Option<()> = (|| {
@@ -487,7 +477,7 @@ mod tests {
         let bytes = capture_of(HANDSHAKE_AND_RESET);
         let (packets, conns) = crate::capture::analyze(&bytes).unwrap();
         let s = decode_summary(&encode_summary(&packets, &conns)).unwrap();
-        assert_eq!(s.format, Some(FileFormat::Pcap));
+        assert_eq!(s.format, Some(Format::Pcap));
         assert_eq!(s.frames, packets.frames);
         assert_eq!(s.tcp, packets.tcp.len());
         assert_eq!(s.conns.len(), 1);
@@ -500,7 +490,7 @@ mod tests {
             (c.first_micros, c.last_micros)
         );
         assert_eq!(row.start, Start::Handshake);
-        assert_eq!(row.end, End::ResetBy(Side::B));
+        assert_eq!(row.end, End::ResetBy(Peer::B));
         assert_eq!(row.problems, c.problems);
     }
 

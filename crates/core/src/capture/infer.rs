@@ -1,7 +1,7 @@
 //! State inference: each end's view of a connection, fed through the engine.
 //!
-//! Side A (the SYN's sender) starts CLOSED; its own SYN is an active OPEN with the capture's
-//! ISN. Side B starts with a passive OPEN at the first packet, its ISS set to the one its
+//! Peer A (the SYN's sender) starts CLOSED; its own SYN is an active OPEN with the capture's
+//! ISN. Peer B starts with a passive OPEN at the first packet, its ISS set to the one its
 //! SYN-ACK carries. Then, packet by packet in time order (ties in file order), each side gets
 //! the other's packets as arriving segments ([`Endpoint::handle_segment`]) and its own as
 //! observed transmissions ([`Endpoint::observe_transmit`], whose ACK also tells what the side
@@ -14,12 +14,13 @@
 //! to its receiver. A state change that an arriving packet caused is therefore marked
 //! [`Uncertain`] unless a later packet from the receiver shows that it arrived.
 
-use super::conn::{Connection, Side, Start};
+use super::conn::{Connection, Start};
 use super::read::TcpPacket;
 use crate::endpoint::{Call, Config, Endpoint, EndpointEvent};
 use crate::rule::Rule;
 use crate::state::State;
 use crate::time::Instant;
+use crate::trace::Peer;
 
 /// RCV.WND during replay: 2^30, the largest window RFC 7323's scaling allows.
 const REPLAY_WINDOW: u32 = 1 << 30;
@@ -51,7 +52,7 @@ impl core::fmt::Display for Uncertain {
 pub struct Step {
     /// Microseconds since the Unix epoch (the engine's clock counts milliseconds).
     pub micros: u64,
-    pub side: Side,
+    pub side: Peer,
     pub from: State,
     pub to: State,
     pub rule: Rule,
@@ -126,14 +127,14 @@ pub fn infer_with(
     let pkts: Vec<&TcpPacket> = conn.packets.iter().map(|&i| &packets[i]).collect();
     let mut steps = Vec::new();
     let mut finals = [State::Closed; 2];
-    for (k, side) in [Side::A, Side::B].into_iter().enumerate() {
+    for (k, side) in [Peer::A, Peer::B].into_iter().enumerate() {
         let mut ep = Endpoint::new(configs[k].clone(), 0);
         let mut raw: Vec<(u64, Cause, State, State, Rule)> = Vec::new();
-        if side == Side::B {
+        if side == Peer::B {
             // B's ISS is the one its first SYN carries.
             if let Some(p) = pkts
                 .iter()
-                .find(|p| conn.side_of(p) == Side::B && p.segment.flags.syn())
+                .find(|p| conn.side_of(p) == Peer::B && p.segment.flags.syn())
             {
                 ep.set_next_isn(p.segment.seq.0);
             }
@@ -175,7 +176,7 @@ pub fn infer_with(
             });
         }
     }
-    steps.sort_by_key(|s| (s.micros, s.order, s.side == Side::B));
+    steps.sort_by_key(|s| (s.micros, s.order, s.side == Peer::B));
     Inference {
         steps,
         final_states: finals,
@@ -217,7 +218,7 @@ fn collect(
 }
 
 /// Whether the change that packet `j` caused at `side` is shown to have happened.
-fn uncertainty(conn: &Connection, pkts: &[&TcpPacket], j: usize, side: Side) -> Option<Uncertain> {
+fn uncertainty(conn: &Connection, pkts: &[&TcpPacket], j: usize, side: Peer) -> Option<Uncertain> {
     let p = pkts[j];
     if conn.side_of(p) == side {
         // The side's own packet: the capture saw it act.

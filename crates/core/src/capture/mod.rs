@@ -14,9 +14,9 @@ pub mod digest;
 mod infer;
 mod read;
 
-pub use conn::{connections, Connection, End, Problems, Side, Start};
+pub use conn::{connections, Connection, End, Problems, Start};
 pub use infer::{infer, infer_with, Inference, Step, Uncertain};
-pub use read::{read, FileFormat, Packets, ReadError, SkipReason, TcpPacket};
+pub use read::{read, Packets, ReadError, SkipReason, TcpPacket};
 
 /// Reads a capture and finds its connections.
 pub fn analyze(bytes: &[u8]) -> Result<(Packets, Vec<Connection>), ReadError> {

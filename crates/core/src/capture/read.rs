@@ -11,6 +11,7 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::{parse_block_be, parse_block_le, parse_pcap_frame, parse_pcap_frame_be};
 use pcap_parser::{parse_pcap_header, parse_sectionheaderblock};
 
+use crate::pcap::Format;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
 
@@ -59,17 +60,10 @@ impl core::fmt::Display for SkipReason {
     }
 }
 
-/// The file format read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileFormat {
-    Pcap,
-    Pcapng,
-}
-
 /// Everything read from a capture file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Packets {
-    pub format: Option<FileFormat>,
+    pub format: Option<Format>,
     /// TCP packets in file order.
     pub tcp: Vec<TcpPacket>,
     /// Frames read in all (TCP or not).
@@ -135,7 +129,7 @@ fn read_pcap(bytes: &[u8]) -> Result<Packets, ReadError> {
     let (mut rest, header) =
         parse_pcap_header(bytes).map_err(|e| ReadError::BadFileHeader(format!("{e:?}")))?;
     let mut out = Packets {
-        format: Some(FileFormat::Pcap),
+        format: Some(Format::Pcap),
         ..Packets::default()
     };
     if header.is_modified_format() {
@@ -213,7 +207,7 @@ fn read_pcapng(bytes: &[u8]) -> Result<Packets, ReadError> {
         parse_sectionheaderblock(bytes).map_err(|e| ReadError::BadFileHeader(format!("{e:?}")))?;
     let mut big_endian = shb.big_endian();
     let mut out = Packets {
-        format: Some(FileFormat::Pcapng),
+        format: Some(Format::Pcapng),
         ..Packets::default()
     };
     let mut interfaces: Vec<Interface> = Vec::new();

@@ -1,7 +1,8 @@
 use super::*;
-use crate::pcap::{self, CaptureOptions};
+use crate::pcap::{self, CaptureOptions, Format};
 use crate::script::run_source;
 use crate::state::State;
+use crate::trace::Peer;
 
 fn capture_of(script: &str) -> Vec<u8> {
     let outcome = run_source(script).expect("script parses");
@@ -12,7 +13,7 @@ fn capture_of(script: &str) -> Vec<u8> {
 fn reads_the_exported_pcap_back() {
     let bytes = capture_of("B listen\nA connect\ndeliver s1\ndeliver s2\nA send 5\n");
     let packets = read(&bytes).unwrap();
-    assert_eq!(packets.format, Some(FileFormat::Pcap));
+    assert_eq!(packets.format, Some(Format::Pcap));
     assert_eq!(packets.frames, 4);
     assert_eq!(packets.tcp.len(), 4);
     assert!(packets.skipped.is_empty() && packets.stopped.is_none());
@@ -35,7 +36,7 @@ fn reads_pcapng_with_comments() {
         },
     );
     let packets = read(&cap.bytes).unwrap();
-    assert_eq!(packets.format, Some(FileFormat::Pcapng));
+    assert_eq!(packets.format, Some(Format::Pcapng));
     assert_eq!(packets.tcp.len(), cap.packets);
     assert_eq!(packets.tcp[2].micros, 1_000_000);
 }
@@ -56,7 +57,7 @@ fn a_full_close_is_one_connection_with_both_timelines() {
     let a: Vec<State> = inf
         .steps
         .iter()
-        .filter(|s| s.side == Side::A)
+        .filter(|s| s.side == Peer::A)
         .map(|s| s.to)
         .collect();
     assert_eq!(
@@ -71,7 +72,7 @@ fn a_full_close_is_one_connection_with_both_timelines() {
     );
     // B's last change, LAST_ACK -> CLOSED, came from A's last ACK, after which B sent
     // nothing: the capture cannot tell whether that ACK arrived.
-    let last_b = inf.steps.iter().rfind(|s| s.side == Side::B).unwrap();
+    let last_b = inf.steps.iter().rfind(|s| s.side == Peer::B).unwrap();
     assert_eq!(last_b.to, State::Closed);
     assert_eq!(last_b.uncertain, Some(Uncertain::NoLaterPacket));
     // With time running on, A's TIME-WAIT expires.
@@ -87,7 +88,7 @@ fn reuse_of_a_four_tuple_splits_connections() {
     );
     let (_, conns) = analyze(&bytes).unwrap();
     assert_eq!(conns.len(), 2, "{conns:#?}");
-    assert_eq!(conns[0].end, End::ResetBy(Side::A));
+    assert_eq!(conns[0].end, End::ResetBy(Peer::A));
     assert_eq!(conns[0].problems.resets, 1);
     assert_eq!(conns[1].start, Start::SynOnly);
     assert!(conns[1].problems.missing_handshake);
