@@ -11,6 +11,9 @@
 //! Exit status: 0 on success, 1 when a script fails or a file cannot be read or written, 2 for
 //! a usage error.
 
+// A command-line tool: printing is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -7,6 +7,9 @@
 //!
 //! Skipped, with a message, when `tshark` is not installed (`scripts/test.sh` installs it).
 
+// The test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

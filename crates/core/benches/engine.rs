@@ -21,6 +21,9 @@
 //! is built without its `socket-tcp-reno`/`socket-tcp-cubic` features), with a 65535-byte
 //! receive window (no window scaling) and a 1460-byte MSS on both sides.
 
+// A benchmark prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::collections::VecDeque;
 use std::hint::black_box;
 use std::time::Instant as Wall;
@@ -483,11 +486,11 @@ fn smoltcp_transfer() -> Transfer {
     let client = sets[0].add(socket());
     let server = sets[1].add(socket());
     sets[1]
-        .get_mut::<tcp::Socket>(server)
+        .get_mut::<tcp::Socket<'_>>(server)
         .listen(7000)
         .expect("listen");
     sets[0]
-        .get_mut::<tcp::Socket>(client)
+        .get_mut::<tcp::Socket<'_>>(client)
         .connect(ifaces[0].context(), (addrs[1], 7000), 49152)
         .expect("connect");
 
@@ -508,7 +511,7 @@ fn smoltcp_transfer() -> Transfer {
             busy |= ifaces[i].poll(t, &mut devs[i], &mut sets[i]) == PollResult::SocketStateChanged;
         }
         // The applications: A writes while there is room, B reads all it has.
-        let c = sets[0].get_mut::<tcp::Socket>(client);
+        let c = sets[0].get_mut::<tcp::Socket<'_>>(client);
         while sent < PAYLOAD && c.can_send() {
             let n = c
                 .send_slice(&data[..(PAYLOAD - sent).min(WINDOW)])
@@ -519,7 +522,7 @@ fn smoltcp_transfer() -> Transfer {
             sent += n;
             busy = true;
         }
-        let s = sets[1].get_mut::<tcp::Socket>(server);
+        let s = sets[1].get_mut::<tcp::Socket<'_>>(server);
         while s.can_recv() {
             received += s.recv(|buf| (buf.len(), buf.len())).expect("recv");
             busy = true;

@@ -13,6 +13,9 @@
 //! so they interleave; the packets are written as one classic pcap in time order. Dropped
 //! segments are left out, as in `synack pcap`.
 
+// A benchmark prints its figures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant as Wall;

@@ -11,6 +11,8 @@
 //! - [`capture`] reads a real `.pcap`/`.pcapng` file: its TCP connections, and the states both
 //!   ends went through, inferred with the engine.
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod capture;
 mod endpoint;
 pub mod pcap;
@@ -27,8 +29,8 @@ mod trace;
 pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, Endpoint, EndpointEvent, Observed, Profile, Signal, TcbView, Timer,
-    TimerTable, Transmit,
+    Call, CallError, Config, Endpoint, EndpointEvent, Profile, Signal, TcbView, Timer, TimerTable,
+    Transmit,
 };
 pub use permit::permitted;
 pub use rule::Rule;

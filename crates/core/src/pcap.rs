@@ -77,6 +77,7 @@ pub struct CaptureOptions {
 /// A finished capture file and what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capture {
+    /// pcap, or pcapng when dropped segments are included (they carry comments).
     pub format: Format,
     /// The file's contents.
     pub bytes: Vec<u8>,

@@ -16,7 +16,9 @@ use crate::trace::{Label, Peer, SegmentRecord};
 /// A sequence or acknowledgment number in a script: relative (`5`, `-1`) or absolute (`@5`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Num {
+    /// Counted from an ISN, modulo 2^32.
     Rel(u32),
+    /// The number on the wire.
     Abs(u32),
 }
 
@@ -185,13 +187,20 @@ impl fmt::Display for Language {
 pub enum Command {
     /// `set <key> <value>`.
     Set(Setting),
+    /// `A listen`, `B send 100`, ...: a user call on a peer.
     Call {
+        /// Whose user makes the call.
         peer: Peer,
+        /// The call.
         call: Call,
     },
+    /// `deliver s<k>`: the in-flight segment arrives now.
     Deliver(Label),
+    /// `drop s<k>`: the in-flight segment is lost.
     Drop(Label),
+    /// `dup s<k>`: a copy arrives now; the original stays in flight.
     Dup(Label),
+    /// *(extension)* `hold s<k>`: auto delivery passes the segment by.
     Hold(Label),
     /// `inject <spec> [inflight]`: a segment made up by the script.
     Inject {
@@ -201,9 +210,13 @@ pub enum Command {
         /// instead of arriving at once.
         in_flight: bool,
     },
+    /// `wait <duration>`: the clock advances; timers fire and segments arrive on the way.
     Wait(Duration),
+    /// `expect <X> <STATE>`.
     ExpectState {
+        /// Which peer.
         peer: Peer,
+        /// The state it must be in.
         state: State,
     },
     /// `expect s<k> <spec>`: segment k was sent like this.
@@ -213,20 +226,28 @@ pub enum Command {
         /// What it must have been.
         spec: SegmentSpec,
     },
+    /// `expect inflight ...`: exactly these segments are in flight, in label order.
     ExpectInFlight(Vec<Label>),
+    /// `expect <X> received <n>`.
     ExpectReceived {
+        /// Which peer.
         peer: Peer,
+        /// The bytes its application must have received in all.
         bytes: u64,
     },
     /// *(lessons)* The lesson's title in one language. Does not change the simulation.
     Title {
+        /// The title's language.
         lang: Language,
+        /// The title, verbatim.
         text: String,
     },
     /// *(lessons)* A paragraph of narration for the next step, or, after the last step, of
     /// the closing narration. Does not change the simulation.
     Say {
+        /// The paragraph's language.
         lang: Language,
+        /// The paragraph, verbatim.
         text: String,
     },
     /// *(lessons)* Before the next step, ask the learner which state this peer will be in
@@ -294,20 +315,25 @@ impl fmt::Display for Command {
 pub struct Line {
     /// 1-based line number.
     pub line: usize,
+    /// The command on it.
     pub command: Command,
 }
 
 /// A parsed script.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Script {
+    /// The commands, in order; blank and comment lines are left out.
     pub lines: Vec<Line>,
 }
 
 /// A parse or run error, at a 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScriptError {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters, of the word at fault (1 for a whole line).
     pub column: usize,
+    /// What is wrong, and what was expected.
     pub message: String,
 }
 
@@ -343,6 +369,7 @@ impl<'a> LineParser<'a> {
         for (i, ch) in code.char_indices() {
             column += 1;
             if ch.is_whitespace() {
+                // `s` and `i` both come from `char_indices`, so they are char boundaries.
                 if let Some((s, c)) = start.take() {
                     tokens.push(Token {
                         text: &code[s..i],
@@ -751,6 +778,7 @@ fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
         message,
     };
     // The first `say` line of each language since the last step, and the pending `ask`.
+    // Per-language arrays are indexed by `Language as usize`: En is 0, Zh is 1.
     let mut said: [Option<usize>; 2] = [None, None];
     let mut ask: Option<usize> = None;
     let mut titled: [Option<usize>; 2] = [None, None];
@@ -902,6 +930,7 @@ fn check_segment(sim: &Sim, command: &Command, label: Label, spec: &SegmentSpec)
 /// What running a script produced.
 #[derive(Clone, Debug)]
 pub struct Outcome {
+    /// The simulator as the run left it.
     pub sim: Sim,
     /// Failed expectations, in script order.
     pub failures: Vec<ScriptError>,
@@ -910,6 +939,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Every expectation held and the run reached the end.
     pub fn passed(&self) -> bool {
         self.failures.is_empty() && self.error.is_none()
     }

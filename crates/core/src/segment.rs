@@ -15,12 +15,19 @@ use crate::seq::SeqNum;
 pub struct Flags(u8);
 
 impl Flags {
+    /// No flag at all (legal TCP, if useless).
     pub const NONE: Flags = Flags(0);
+    /// FIN: no more data from the sender.
     pub const FIN: Flags = Flags(0x01);
+    /// SYN: synchronize sequence numbers.
     pub const SYN: Flags = Flags(0x02);
+    /// RST: reset the connection.
     pub const RST: Flags = Flags(0x04);
+    /// PSH: push function.
     pub const PSH: Flags = Flags(0x08);
+    /// ACK: the acknowledgment field is significant.
     pub const ACK: Flags = Flags(0x10);
+    /// URG: the urgent pointer is significant (not modelled beyond the bit).
     pub const URG: Flags = Flags(0x20);
 
     /// The order flags are written in, by scripts, traces and the `data-flags` attribute.
@@ -38,27 +45,34 @@ impl Flags {
         self.0
     }
 
+    /// Flags from a header's flag byte; bits above URG (ECE, CWR) are dropped.
     pub fn from_bits(bits: u8) -> Flags {
         Flags(bits & 0x3f)
     }
 
+    /// Whether every flag of `other` is set.
     pub fn contains(self, other: Flags) -> bool {
         self.0 & other.0 == other.0
     }
 
+    /// These flags with those of `other` cleared.
     pub fn without(self, other: Flags) -> Flags {
         Flags(self.0 & !other.0)
     }
 
+    /// SYN is set.
     pub fn syn(self) -> bool {
         self.contains(Flags::SYN)
     }
+    /// ACK is set.
     pub fn ack(self) -> bool {
         self.contains(Flags::ACK)
     }
+    /// FIN is set.
     pub fn fin(self) -> bool {
         self.contains(Flags::FIN)
     }
+    /// RST is set.
     pub fn rst(self) -> bool {
         self.contains(Flags::RST)
     }
@@ -120,10 +134,13 @@ impl fmt::Debug for Flags {
 /// One TCP segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
+    /// SEG.SEQ: the first sequence number of the segment.
     pub seq: SeqNum,
-    /// Meaningful only when `flags` has ACK; zero otherwise.
+    /// SEG.ACK. Meaningful only when `flags` has ACK; zero otherwise.
     pub ack: SeqNum,
+    /// The control bits.
     pub flags: Flags,
+    /// SEG.WND: the sender's receive window (unscaled).
     pub window: u16,
     /// Payload length in bytes.
     pub len: u32,

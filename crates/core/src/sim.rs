@@ -28,10 +28,13 @@ pub enum Delivery {
 /// Settings of the network (the endpoints' own are in [`Config`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NetworkSettings {
+    /// One-way delay in auto delivery.
     pub latency: Duration,
+    /// Whether segments wait for `deliver` or arrive by themselves.
     pub delivery: Delivery,
     /// Chance that a segment a peer sends is lost, in parts per million.
     pub loss_ppm: u32,
+    /// The seed of the loss generator.
     pub seed: u64,
 }
 
@@ -54,7 +57,10 @@ pub enum SimError {
     /// A setting's value is out of bounds.
     Setting(String),
     /// `wait` processed more events than any sane run needs: two peers are ping-ponging.
-    Livelock { events: u64 },
+    Livelock {
+        /// How many events that `wait` had processed.
+        events: u64,
+    },
 }
 
 impl core::fmt::Display for SimError {
@@ -73,14 +79,16 @@ impl core::fmt::Display for SimError {
 /// A segment on the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct InFlight {
+    /// Which segment.
     pub label: Label,
     /// When auto delivery will deliver it; `None` in manual delivery or while held.
     pub arrive_at: Option<Instant>,
+    /// `hold`: auto delivery passes it by until it is delivered or dropped by hand.
     pub held: bool,
 }
 
 /// The bound on events processed by one `wait`.
-pub const MAX_EVENTS_PER_WAIT: u64 = 300_000;
+pub(crate) const MAX_EVENTS_PER_WAIT: u64 = 300_000;
 
 /// Default ISNs, as in RFC 9293's figures: A starts at 100, B at 300.
 pub const DEFAULT_ISN: [u32; 2] = [100, 300];
@@ -89,6 +97,7 @@ pub const DEFAULT_ISN: [u32; 2] = [100, 300];
 #[derive(Clone, Debug)]
 pub struct Sim {
     now: Instant,
+    /// Indexed by `Peer::index`, which is 0 or 1, as is every per-peer array here.
     peers: [Endpoint; 2],
     net: NetworkSettings,
     rng: u64,
@@ -108,6 +117,7 @@ impl Default for Sim {
 }
 
 impl Sim {
+    /// Two CLOSED peers with the default settings and ISNs, at time zero, manual delivery.
     pub fn new() -> Sim {
         let net = NetworkSettings::default();
         Sim {
@@ -126,18 +136,22 @@ impl Sim {
         }
     }
 
+    /// The virtual clock.
     pub fn now(&self) -> Instant {
         self.now
     }
 
+    /// The peer's state.
     pub fn state(&self, peer: Peer) -> State {
         self.peers[peer.index()].state()
     }
 
+    /// The peer's endpoint, to read its TCB, timers and settings.
     pub fn endpoint(&self, peer: Peer) -> &Endpoint {
         &self.peers[peer.index()]
     }
 
+    /// The network's settings now.
     pub fn network(&self) -> &NetworkSettings {
         &self.net
     }
@@ -147,6 +161,7 @@ impl Sim {
         &self.segments
     }
 
+    /// Segment `label`, if it has entered the network.
     pub fn segment(&self, label: Label) -> Option<&SegmentRecord> {
         let index = usize::try_from(label.0).ok()?.checked_sub(1)?;
         self.segments.get(index)
@@ -157,6 +172,7 @@ impl Sim {
         &self.in_flight
     }
 
+    /// The log: everything that happened, in order.
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
     }
@@ -285,6 +301,7 @@ impl Sim {
 
     /// In-flight segment `label` stays in flight until delivered or dropped by hand.
     pub fn hold(&mut self, label: Label) -> Result<(), SimError> {
+        // `in_flight_index` found `i` in `in_flight` just now.
         let i = self.in_flight_index(label)?;
         self.in_flight[i].held = true;
         self.in_flight[i].arrive_at = None;

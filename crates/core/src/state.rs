@@ -10,19 +10,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum State {
+    /// No connection: no TCB.
     Closed,
+    /// Waiting for a connection request (a SYN) from any remote socket.
     Listen,
+    /// Our SYN is sent; waiting for a matching SYN (and its ACK).
     SynSent,
+    /// A SYN was received and ours sent; waiting for the ACK of ours.
     #[serde(rename = "SYN_RCVD")]
     SynReceived,
+    /// The connection is open: data flows both ways.
     Established,
+    /// We closed and our FIN is sent; waiting for its ACK or the peer's FIN.
     #[serde(rename = "FIN_WAIT_1")]
     FinWait1,
+    /// Our FIN is acknowledged; waiting for the peer's FIN.
     #[serde(rename = "FIN_WAIT_2")]
     FinWait2,
+    /// The peer closed (its FIN arrived); waiting for our user's CLOSE.
     CloseWait,
+    /// Both FINs crossed; waiting for the ACK of ours.
     Closing,
+    /// We closed after the peer did; waiting for the ACK of our FIN.
     LastAck,
+    /// Both sides closed; waiting 2 x MSL so the peer surely got our last ACK.
     TimeWait,
 }
 

@@ -17,24 +17,30 @@ pub struct Instant(pub u64);
 pub struct Duration(pub u64);
 
 impl Instant {
+    /// The start of the simulation.
     pub const ZERO: Instant = Instant(0);
 
+    /// Milliseconds since the start.
     pub fn millis(self) -> u64 {
         self.0
     }
 }
 
 impl Duration {
+    /// No time at all.
     pub const ZERO: Duration = Duration(0);
 
+    /// `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Duration {
         Duration(ms)
     }
 
+    /// `s` seconds.
     pub const fn from_secs(s: u64) -> Duration {
         Duration(s * 1000)
     }
 
+    /// The length in milliseconds.
     pub fn millis(self) -> u64 {
         self.0
     }

@@ -16,13 +16,17 @@ use crate::time::Instant;
 /// A the end that sent the first SYN (else the first packet) and B the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Peer {
+    /// The client in the default addresses; the first SYN's sender in a capture.
     A,
+    /// The server in the default addresses.
     B,
 }
 
 impl Peer {
+    /// Both peers, A first.
     pub const BOTH: [Peer; 2] = [Peer::A, Peer::B];
 
+    /// The peer at the other end.
     pub fn other(self) -> Peer {
         match self {
             Peer::A => Peer::B,
@@ -30,10 +34,12 @@ impl Peer {
         }
     }
 
+    /// 0 for A, 1 for B: always a valid index into a per-peer `[_; 2]`.
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// `A` or `B`.
     pub fn name(self) -> &'static str {
         match self {
             Peer::A => "A",
@@ -74,10 +80,15 @@ pub enum Origin {
 /// A segment as it entered the network, with numbers relative to each peer's ISN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SegmentRecord {
+    /// Its label: `s<k>` for the k-th segment that entered the network.
     pub label: Label,
+    /// The sender (or, for an injected segment, the peer it claims to come from).
     pub from: Peer,
+    /// The receiver.
     pub to: Peer,
+    /// When it entered the network.
     pub sent_at: Instant,
+    /// First transmission, retransmission or injection.
     pub origin: Origin,
     /// The header as sent, with absolute numbers.
     pub segment: Segment,
@@ -118,8 +129,11 @@ impl SegmentRecord {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
+    /// A user call.
     Call(Call),
+    /// An arriving segment.
     Segment(Label),
+    /// A timer that fired.
     Timer(Timer),
 }
 
@@ -155,47 +169,89 @@ pub enum Event {
     Config(Setting),
     /// A user call; `error` is set when the RFC rejects it in this state.
     Call {
+        /// Whose user made the call.
         peer: Peer,
+        /// The call.
         call: Call,
+        /// The RFC's error, when the state does not allow the call (nothing else changed).
         error: Option<CallError>,
     },
     /// A segment entered the network.
     Sent(SegmentRecord),
     /// A segment (or, with `copy`, a duplicate of it) arrived.
-    Delivered { label: Label, to: Peer, copy: bool },
+    Delivered {
+        /// Which segment.
+        label: Label,
+        /// The peer it arrived at.
+        to: Peer,
+        /// A duplicate arrived (`dup`); the original is still in flight.
+        copy: bool,
+    },
     /// A segment was lost.
-    Dropped { label: Label, cause: DropCause },
+    Dropped {
+        /// Which segment.
+        label: Label,
+        /// Who lost it: the user, or random loss.
+        cause: DropCause,
+    },
     /// A segment is held in flight: auto delivery passes it by.
-    Held { label: Label },
+    Held {
+        /// Which segment.
+        label: Label,
+    },
+    /// A peer entered another state.
     StateChange {
+        /// Whose state changed.
         peer: Peer,
+        /// The state it left.
         from: State,
+        /// The state it entered.
         to: State,
+        /// What set the change in motion: a call, a segment or a timer.
         cause: Cause,
+        /// The RFC rule that prescribes the change.
         rule: Rule,
     },
     /// A decision that did not change the state.
     Note {
+        /// Who decided.
         peer: Peer,
+        /// What it was deciding about.
         cause: Cause,
+        /// The rule applied.
         rule: Rule,
     },
     /// A signal to the peer's user, such as "connection reset".
-    Signal { peer: Peer, signal: Signal },
+    Signal {
+        /// Whose user is told.
+        peer: Peer,
+        /// What they are told.
+        signal: Signal,
+    },
     /// A timer was armed or moved.
     TimerSet {
+        /// Whose timer.
         peer: Peer,
+        /// Which timer.
         timer: Timer,
+        /// When it will fire, unless stopped or moved first.
         deadline: Instant,
     },
     /// A timer was stopped, or fired and was not re-armed.
-    TimerCleared { peer: Peer, timer: Timer },
+    TimerCleared {
+        /// Whose timer.
+        peer: Peer,
+        /// Which timer.
+        timer: Timer,
+    },
 }
 
 /// A log entry with the virtual time it happened at.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceEvent {
+    /// The virtual time.
     pub time: Instant,
+    /// What happened.
     #[serde(flatten)]
     pub event: Event,
 }

@@ -40,6 +40,7 @@ pub enum IpVersion {
 }
 
 impl IpVersion {
+    /// `IPv4` or `IPv6`.
     pub fn name(self) -> &'static str {
         match self {
             IpVersion::V4 => "IPv4",
@@ -99,13 +100,18 @@ pub const MAX_PAYLOAD_V6: u32 = 65_535 - (TCP_HEADER_LEN + 4) as u32;
 /// Which header a field belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Layer {
+    /// The IPv4 header.
     Ipv4,
+    /// The IPv6 header.
     Ipv6,
+    /// The TCP header.
     Tcp,
+    /// The data after the TCP header.
     Payload,
 }
 
 impl Layer {
+    /// `IPv4`, `IPv6`, `TCP` or `payload`.
     pub fn name(self) -> &'static str {
         match self {
             Layer::Ipv4 => "IPv4",
@@ -121,8 +127,11 @@ impl Layer {
 /// and RFC 9293's header diagrams.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldSpan {
+    /// The field's name in its RFC's header diagram.
     pub name: &'static str,
+    /// The header it belongs to.
     pub layer: Layer,
+    /// Its bytes in the packet.
     pub range: Range<usize>,
 }
 
@@ -130,7 +139,9 @@ pub struct FieldSpan {
 /// Spans are in packet order, do not overlap, and cover every byte.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packet {
+    /// The packet, from the first byte of its IP header.
     pub bytes: Vec<u8>,
+    /// Every field, in packet order.
     pub fields: Vec<FieldSpan>,
 }
 
@@ -146,7 +157,14 @@ impl Packet {
 pub enum WireError {
     /// The payload does not fit in one packet of IP version `ip` (IPv4's Total Length and
     /// IPv6's Payload Length are 16 bits).
-    TooLong { len: u32, max: u32, ip: IpVersion },
+    TooLong {
+        /// The payload length.
+        len: u32,
+        /// The most that fits.
+        max: u32,
+        /// The IP version it was to be encoded as.
+        ip: IpVersion,
+    },
 }
 
 impl fmt::Display for WireError {
@@ -334,6 +352,7 @@ pub fn encode_record_as(
     records: &[SegmentRecord],
     label: Label,
 ) -> Option<Result<Packet, WireError>> {
+    // `position` found `index` in `records`.
     let index = records.iter().position(|r| r.label == label)?;
     let rec = &records[index];
     let id = identification(records, index);
@@ -355,7 +374,8 @@ pub fn identifications(records: &[SegmentRecord]) -> Vec<u16> {
         .collect()
 }
 
-/// The Identification of `records[index]`, as in [`identifications`].
+/// The Identification of `records[index]`, as in [`identifications`]. `index` is in
+/// `records` (its one caller found it there).
 fn identification(records: &[SegmentRecord], index: usize) -> u16 {
     let from = records[index].from;
     let earlier = records[..index].iter().filter(|r| r.from == from).count();

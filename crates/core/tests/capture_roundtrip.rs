@@ -9,6 +9,9 @@
 //! Scenarios with dropped segments are compared as well and listed apart; the inference is
 //! run with each scenario's settings (`infer_with`) and time run on to the scenario's end.
 
+// The test says what it skipped and why.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 
 use synack_core::capture;

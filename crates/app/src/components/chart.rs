@@ -741,7 +741,7 @@ struct Ctx<'a> {
     lang: Lang,
 }
 
-fn seg_view(ctx: &Ctx, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
+fn seg_view(ctx: &Ctx<'_>, span: &SegSpan, rec: &SegmentRecord) -> Option<Html> {
     let t = ctx.t;
     let status = t.status(span, ctx.cursor);
     let course = course(t, span, ctx.cursor, ctx.net)?;

@@ -106,16 +106,22 @@ impl Problems {
 pub struct Connection {
     /// From 1, in order of first packet.
     pub index: usize,
-    /// Peer A's address (the SYN's sender), then B's.
+    /// Peer A's address: the SYN's sender (else the first packet's).
     pub a: SocketAddr,
+    /// Peer B's address.
     pub b: SocketAddr,
     /// Indices into the packet list given to [`connections`], in time order (ties keep
     /// file order).
     pub packets: Vec<usize>,
+    /// Its first packet's time, in microseconds since the Unix epoch.
     pub first_micros: u64,
+    /// Its last packet's time.
     pub last_micros: u64,
+    /// How it started.
     pub start: Start,
+    /// How it ended, as far as the capture shows.
     pub end: End,
+    /// What looks wrong.
     pub problems: Problems,
 }
 
@@ -176,6 +182,7 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
         };
         if start_new {
             if let Some(old) = open.get(&key) {
+                // An `Open` is only made with the index of the connection pushed with it.
                 let c = &mut conns[old.conn];
                 if old.fin[0]
                     && old.fin[1]
@@ -236,6 +243,7 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
 
 /// Start, end and problems of a connection from its packets.
 fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
+    // A connection's packet indices come from `connections`, over this same list.
     let seg_of = |i: usize| -> (&TcpPacket, &Segment) { (&packets[i], &packets[i].segment) };
     // Start.
     let mut syn: [Option<u32>; 2] = [None; 2];
@@ -247,6 +255,7 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
             syn[side] = Some(s.seq.0);
         }
         if s.flags.ack() {
+            // `side` is a `Peer::index`, 0 or 1, so `1 - side` is the other end's.
             if let Some(peer_syn) = syn[1 - side] {
                 if s.ack.0 == peer_syn.wrapping_add(1) {
                     syn_acked[1 - side] = true;

@@ -32,25 +32,40 @@ use crate::trace::Peer;
 /// What the page shows of a capture before a connection is chosen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// The file's format, when it was recognised.
     pub format: Option<Format>,
+    /// Frames read in all.
     pub frames: usize,
+    /// TCP packets among them.
     pub tcp: usize,
+    /// Frames not used, by reason.
     pub skipped: Vec<(SkipReason, usize)>,
+    /// Why reading stopped before the end of the file, if it did.
     pub stopped: Option<String>,
+    /// The connections, in order of first packet.
     pub conns: Vec<ConnRow>,
 }
 
 /// One line of the connection list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnRow {
+    /// The connection's number, from 1.
     pub index: usize,
+    /// Peer A's address, as text.
     pub a: String,
+    /// Peer B's address, as text.
     pub b: String,
+    /// Its packet count.
     pub packets: usize,
+    /// Its first packet's time, in microseconds since the Unix epoch.
     pub first_micros: u64,
+    /// Its last packet's time, likewise.
     pub last_micros: u64,
+    /// How it started.
     pub start: Start,
+    /// How it ended.
     pub end: End,
+    /// What looks wrong.
     pub problems: Problems,
 }
 
@@ -59,13 +74,17 @@ pub struct ConnRow {
 pub struct PacketRow {
     /// Since the connection's first packet.
     pub micros: u64,
+    /// Its sender.
     pub side: Peer,
+    /// Its control bits.
     pub flags: Flags,
     /// Relative to the sender's ISN (absolute when its SYN is not in the capture).
     pub seq: u32,
     /// Relative to the receiver's ISN (likewise).
     pub ack: u32,
+    /// Payload bytes.
     pub len: u32,
+    /// SEG.WND, unscaled.
     pub window: u16,
     /// Frame number in the file, from 1.
     pub frame: usize,
@@ -76,9 +95,13 @@ pub struct PacketRow {
 pub struct StepRow {
     /// Since the connection's first packet.
     pub micros: u64,
+    /// Whose state changed.
     pub side: Peer,
+    /// The state left.
     pub from: State,
+    /// The state entered.
     pub to: State,
+    /// Why the capture cannot confirm it, if it cannot.
     pub uncertain: Option<Uncertain>,
     /// 0 for B's passive OPEN, `2j + 1` for a timer before packet `j`, `2j + 2` for packet `j`:
     /// the change has happened once `order <= 2k` with `k` packets seen.
@@ -88,9 +111,13 @@ pub struct StepRow {
 /// A chosen connection's packets and both ends' inferred states.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Detail {
+    /// The connection's number, from 1.
     pub index: usize,
+    /// Its packets, in time order.
     pub packets: Vec<PacketRow>,
+    /// Both ends' inferred state changes, in time order.
     pub steps: Vec<StepRow>,
+    /// Why there are no steps, when there are none (no SYN in the capture).
     pub note: Option<String>,
 }
 

@@ -52,15 +52,20 @@ impl core::fmt::Display for Uncertain {
 pub struct Step {
     /// Microseconds since the Unix epoch (the engine's clock counts milliseconds).
     pub micros: u64,
+    /// Whose state changed.
     pub side: Peer,
+    /// The state left.
     pub from: State,
+    /// The state entered.
     pub to: State,
+    /// The engine's rule for the change.
     pub rule: Rule,
     /// The frame whose packet caused it; `None` for a timer or B's passive OPEN.
     pub frame: Option<usize>,
     /// Where among the connection's packets it happened, for ordering equal times: 0 for
     /// B's passive OPEN, `2j + 1` for a timer before packet `j`, `2j + 2` for packet `j`.
     pub order: usize,
+    /// Why the capture cannot confirm the change, if it cannot.
     pub uncertain: Option<Uncertain>,
 }
 
@@ -124,6 +129,7 @@ pub fn infer_with(
             ),
         };
     }
+    // `conn` was found by `connections` over this same `packets`, so its indices are in it.
     let pkts: Vec<&TcpPacket> = conn.packets.iter().map(|&i| &packets[i]).collect();
     let mut steps = Vec::new();
     let mut finals = [State::Closed; 2];
@@ -217,7 +223,8 @@ fn collect(
     }
 }
 
-/// Whether the change that packet `j` caused at `side` is shown to have happened.
+/// Whether the change that packet `j` caused at `side` is shown to have happened. `j` is
+/// the index of a packet of `pkts` (a `Cause::Packet`).
 fn uncertainty(conn: &Connection, pkts: &[&TcpPacket], j: usize, side: Peer) -> Option<Uncertain> {
     let p = pkts[j];
     if conn.side_of(p) == side {

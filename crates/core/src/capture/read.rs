@@ -22,8 +22,11 @@ pub struct TcpPacket {
     pub frame: usize,
     /// Microseconds since the Unix epoch.
     pub micros: u64,
+    /// The sender's address.
     pub src: SocketAddr,
+    /// The receiver's address.
     pub dst: SocketAddr,
+    /// The TCP header (and payload length) the engine reads.
     pub segment: Segment,
 }
 
@@ -63,6 +66,7 @@ impl core::fmt::Display for SkipReason {
 /// Everything read from a capture file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Packets {
+    /// The file's format, once its header was read.
     pub format: Option<Format>,
     /// TCP packets in file order.
     pub tcp: Vec<TcpPacket>,

@@ -51,17 +51,20 @@ pub struct Config {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
+    /// RFC 9293 with RFC 6298's timers: the engine's reference behaviour.
     #[default]
     Rfc,
+    /// A Linux host's defaults (TIME-WAIT 60 s, its retry counts and RTO floor,
+    /// `tcp_fin_timeout`).
     Linux,
 }
 
 /// Linux's TCP_TIMEWAIT_LEN (include/net/tcp.h): TIME-WAIT lasts 60 s whatever the MSL.
-pub const LINUX_TIME_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const LINUX_TIME_WAIT: Duration = Duration::from_secs(60);
 /// Linux's default `tcp_fin_timeout`: an orphaned FIN-WAIT-2 socket lives this long.
-pub const LINUX_FIN_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const LINUX_FIN_TIMEOUT: Duration = Duration::from_secs(60);
 /// Linux's TCP_RTO_MIN.
-pub const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
+pub(crate) const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
 impl Default for Config {
     fn default() -> Config {

@@ -17,7 +17,6 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 pub use self::config::{Config, Profile};
-pub use self::observe::Observed;
 use self::tcb::{RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
@@ -30,11 +29,17 @@ use crate::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Call {
+    /// Passive OPEN (§3.10.1): wait for a connection.
     Listen,
+    /// Active OPEN (§3.10.1): send a SYN to the other peer.
     Connect,
+    /// SEND (§3.10.2) of this many bytes.
     Send(u32),
+    /// CLOSE (§3.10.4): no more data from us; a FIN follows what is queued.
     Close,
+    /// ABORT (§3.10.5): drop the connection, with a RST when synchronized.
     Abort,
+    /// Not an RFC call: the host loses its TCB and sends nothing (§3.5.1's half-open case).
     Crash,
 }
 
@@ -54,9 +59,13 @@ impl core::fmt::Display for Call {
 /// Why the RFC rejects a user call in the current state (§3.10.1 to §3.10.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallError {
+    /// "connection already exists": OPEN on an open connection.
     ConnectionExists,
+    /// "connection does not exist": a call in CLOSED.
     ConnectionDoesNotExist,
+    /// "connection closing": SEND or CLOSE after our CLOSE.
     ConnectionClosing,
+    /// "remote socket unspecified": SEND in LISTEN.
     RemoteUnspecified,
 }
 
@@ -96,6 +105,7 @@ pub enum Signal {
 }
 
 impl Signal {
+    /// The RFC's wording of the signal.
     pub fn message(self) -> &'static str {
         match self {
             Signal::Reset => "connection reset",
@@ -109,6 +119,7 @@ impl Signal {
 /// A segment for the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transmit {
+    /// The segment.
     pub segment: Segment,
     /// Sent again by the retransmission timer.
     pub retransmission: bool,
@@ -117,13 +128,18 @@ pub struct Transmit {
 /// An output of the endpoint other than a segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndpointEvent {
+    /// The state changed.
     StateChange {
+        /// The state left.
         from: State,
+        /// The state entered.
         to: State,
+        /// The RFC rule that prescribes the change.
         rule: Rule,
     },
     /// A decision that did not change the state, e.g. why a segment was dropped.
     Note(Rule),
+    /// A signal to the user (§3.9.1.8), such as "connection reset".
     Signal(Signal),
     /// A timer expired. The events after it, up to the next `TimerFired`, are what it did;
     /// `handle_timeout` reports each timer it fires this way before anything it caused.
@@ -163,10 +179,12 @@ impl Endpoint {
         }
     }
 
+    /// The connection state.
     pub fn state(&self) -> State {
         self.state
     }
 
+    /// The settings in force.
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -684,17 +702,29 @@ impl Endpoint {
 /// A read-only copy of the TCB's variables (RFC 9293 §3.3.1), for display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TcbView {
+    /// ISS: our initial send sequence number.
     pub iss: SeqNum,
+    /// IRS: the peer's initial sequence number.
     pub irs: SeqNum,
+    /// SND.UNA: the oldest unacknowledged sequence number.
     pub snd_una: SeqNum,
+    /// SND.NXT: the next sequence number to send.
     pub snd_nxt: SeqNum,
+    /// SND.WND: the window the peer offers.
     pub snd_wnd: u32,
+    /// RCV.NXT: the next sequence number expected.
     pub rcv_nxt: SeqNum,
+    /// RCV.WND: the window we offer.
     pub rcv_wnd: u32,
+    /// The current retransmission timeout (RFC 6298).
     pub rto: Duration,
+    /// Bytes SENT by the user and not yet put in a segment.
     pub unsent: u64,
+    /// Segments sent and not yet fully acknowledged.
     pub rtx_queue_len: usize,
+    /// Segments received out of order, held until RCV.NXT reaches them.
     pub ooo_queue_len: usize,
+    /// The connection came from a passive OPEN (MUST-11: a failed one returns to LISTEN).
     pub passive_open: bool,
 }
 

@@ -23,7 +23,7 @@ use crate::time::Instant;
 
 /// What [`Endpoint::observe_transmit`] made of a segment the endpoint sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Observed {
+pub(crate) enum Observed {
     /// Nothing new: an answer the engine makes itself, or a retransmission.
     Nothing,
     /// A SYN without ACK: active OPEN with the segment's sequence number as ISS.
@@ -47,7 +47,7 @@ impl Endpoint {
     /// the segment shows (see [`Observed`]) and reports which. Any segment the call itself
     /// emits is queued as usual; a replaying caller drains and discards it, since the capture
     /// shows what was really sent.
-    pub fn observe_transmit(&mut self, seg: &Segment, now: Instant) -> Observed {
+    pub(crate) fn observe_transmit(&mut self, seg: &Segment, now: Instant) -> Observed {
         let flags = seg.flags;
         let received = flags.ack() && !flags.rst() && !flags.syn() && self.fill_to_ack(seg, now);
         if flags.rst() {
@@ -149,7 +149,7 @@ impl Endpoint {
     /// replay opens it wide enough to accept every segment the capture shows. At most 2^30,
     /// so sequence comparisons stay meaningful; no effect in CLOSED and LISTEN, where the
     /// next connection starts from the configured window again.
-    pub fn set_receive_window(&mut self, window: u32) {
+    pub(crate) fn set_receive_window(&mut self, window: u32) {
         if !matches!(self.state, State::Closed | State::Listen) {
             self.tcb.rcv_wnd = window.min(1 << 30);
         }

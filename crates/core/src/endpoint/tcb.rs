@@ -59,7 +59,7 @@ pub(super) struct Tcb {
 
 impl Tcb {
     /// A fresh TCB for an OPEN call.
-    pub fn new(config: &Config) -> Tcb {
+    pub(super) fn new(config: &Config) -> Tcb {
         Tcb {
             rcv_wnd: u32::from(config.window),
             // §3.7.1: without the peer's MSS option, assume 536.
@@ -81,17 +81,17 @@ pub(super) struct RtxEntry {
 }
 
 impl RtxEntry {
-    pub fn seg_len(&self) -> u32 {
+    pub(super) fn seg_len(&self) -> u32 {
         self.len + u32::from(self.syn) + u32::from(self.fin)
     }
 
     /// The sequence number just past the entry.
-    pub fn end(&self) -> SeqNum {
+    pub(super) fn end(&self) -> SeqNum {
         self.seq + self.seg_len()
     }
 
     /// Drops the part below `una` (a partial acknowledgment), keeping what is still owed.
-    pub fn trim_acked(&mut self, una: SeqNum) {
+    pub(super) fn trim_acked(&mut self, una: SeqNum) {
         let mut acked = una.offset_from(self.seq).min(self.seg_len());
         if self.syn && acked > 0 {
             self.syn = false;
