@@ -1,9 +1,10 @@
 //! The endpoint's timers: one small enum and a table with one deadline per timer, the pattern
 //! of quinn-proto's `connection/timer.rs`.
 //!
-//! Adding a timer is a variant of [`Timer`] (in [`Timer::ALL`] and in its name methods, which
-//! the compiler points at) and its handling in `Endpoint::handle_timeout`. Everything that
-//! lists timers (the simulator's log, the trace printer, the app) walks `Timer::ALL`.
+//! Adding a timer is a line in the `timers!` table below (which makes the variant, its place
+//! in [`Timer::ALL`] and its names) and its handling in `Endpoint::handle_timeout`, which the
+//! compiler asks for; the app's i18n test asks for its title. Everything that lists timers
+//! (the simulator's log, the trace printer, the app) walks `Timer::ALL`.
 
 use core::fmt;
 
@@ -11,76 +12,63 @@ use serde::{Serialize, Serializer};
 
 use crate::time::Instant;
 
-/// One timer of a TCP endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Timer {
+macro_rules! timers {
+    ($( $(#[$doc:meta])* $timer:ident => $key:literal, $label:literal, $name:literal; )*) => {
+        /// One timer of a TCP endpoint.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Timer {
+            $( $(#[$doc])* $timer, )*
+        }
+
+        impl Timer {
+            /// Every timer, in declaration order: the order in which `handle_timeout` fires
+            /// timers due at the same instant and in which the log reports several changes
+            /// at once.
+            pub const ALL: [Timer; Timer::COUNT] = [$(Timer::$timer),*];
+
+            /// How many timers an endpoint has.
+            pub const COUNT: usize = [$(Timer::$timer),*].len();
+
+            /// A stable identifier: the JSON trace's name, translation keys, CSS classes.
+            pub fn key(self) -> &'static str {
+                match self { $(Timer::$timer => $key,)* }
+            }
+
+            /// The short name shown on a timer's badge and printed as the cause of what it
+            /// did (`A  ESTABLISHED -> CLOSED on RTO: ...`).
+            pub fn label(self) -> &'static str {
+                match self { $(Timer::$timer => $label,)* }
+            }
+
+            /// The name in the trace's "... timer set for" lines.
+            pub fn name(self) -> &'static str {
+                match self { $(Timer::$timer => $name,)* }
+            }
+        }
+    };
+}
+
+timers! {
     /// The retransmission timer (RFC 9293 §3.8.1, RFC 6298): resends the oldest
     /// unacknowledged segment, or gives up after too many tries.
-    Retransmission,
+    Retransmission => "retransmission", "RTO", "retransmission";
     /// The persist timer (§3.8.6.1): probes a zero send window once it has lasted an RTO,
     /// while data waits and nothing is outstanding.
-    Persist,
+    Persist => "persist", "persist", "persist";
     /// TIME-WAIT's 2 x MSL (§3.4.2, §3.10.8; Linux: a fixed 60 s); deletes the TCB.
-    TimeWait,
+    TimeWait => "time_wait", "2MSL", "2MSL";
     /// The keep-alive timer (§3.8.4): probes an idle connection, or gives up.
-    Keepalive,
+    Keepalive => "keepalive", "keepalive", "keep-alive";
     /// Linux's `tcp_fin_timeout` for an orphaned FIN-WAIT-2 socket (`set profile linux`
     /// only; RFC 9293 has no such timer); deletes the TCB.
-    FinWait2,
+    FinWait2 => "fin_wait2", "fin_timeout", "tcp_fin_timeout";
 }
 
 impl Timer {
-    /// How many timers an endpoint has.
-    pub const COUNT: usize = 5;
-
-    /// Every timer, in the order of the enum: the order in which `handle_timeout` fires
-    /// timers due at the same instant and in which the log reports several changes at once.
-    pub const ALL: [Timer; Timer::COUNT] = [
-        Timer::Retransmission,
-        Timer::Persist,
-        Timer::TimeWait,
-        Timer::Keepalive,
-        Timer::FinWait2,
-    ];
-
-    /// The timer's slot in a [`TimerTable`]. `ALL` is in declaration order (a test checks),
-    /// so `ALL[t.index()] == t` and the index is always below `COUNT`.
+    /// The timer's slot in a [`TimerTable`]: its place in the declaration, which is also
+    /// its place in `ALL` (a test checks), so always below `COUNT`.
     pub fn index(self) -> usize {
         self as usize
-    }
-
-    /// A stable identifier: the JSON trace's name, translation keys, CSS classes.
-    pub fn key(self) -> &'static str {
-        match self {
-            Timer::Retransmission => "retransmission",
-            Timer::Persist => "persist",
-            Timer::TimeWait => "time_wait",
-            Timer::Keepalive => "keepalive",
-            Timer::FinWait2 => "fin_wait2",
-        }
-    }
-
-    /// The short name shown on a timer's badge and printed as the cause of what it did
-    /// (`A  ESTABLISHED -> CLOSED on RTO: ...`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Timer::Retransmission => "RTO",
-            Timer::Persist => "persist",
-            Timer::TimeWait => "2MSL",
-            Timer::Keepalive => "keepalive",
-            Timer::FinWait2 => "fin_timeout",
-        }
-    }
-
-    /// The name in the trace's "... timer set for" lines.
-    pub fn name(self) -> &'static str {
-        match self {
-            Timer::Retransmission => "retransmission",
-            Timer::Persist => "persist",
-            Timer::TimeWait => "2MSL",
-            Timer::Keepalive => "keep-alive",
-            Timer::FinWait2 => "tcp_fin_timeout",
-        }
     }
 
     /// The timer whose [`key`](Timer::key) this is.
