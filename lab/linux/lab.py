@@ -1,0 +1,661 @@
+#!/usr/bin/env python3
+"""The Linux lab: runs a `.tcps` scenario against this machine's kernel and against
+`synack` under `set profile linux`, and compares them.
+
+One peer of the scenario is the kernel (a `# lab: kernel=A` or `kernel=B` line says which):
+a real socket in its own network namespace, driven by kernel_app.py through the socket API
+(listen, connect, send, close, shutdown, abort). The other peer is played packetdrill-style
+by this script in a second namespace: every segment the scenario delivers (or injects, or
+duplicates) to the kernel is built by hand from synack's trace of the same scenario, with
+its ACK field mapped onto the kernel's real ISN, and sent on a veth with an AF_PACKET
+socket. nftables drops every TCP segment the driving namespace's own kernel would send (it
+knows no socket for these connections and would answer with RSTs); AF_PACKET frames pass
+below netfilter. Everything the kernel sends is captured on the same veth (and saved as a
+pcap), and `ss -tanoi` is polled in the kernel's namespace for its states and timers.
+
+Compared, in order, for the kernel's peer: every segment (flags without PSH, seq relative
+to the kernel's ISN, ack, payload length, and the time it left within the kernel's timer
+slack: 40 ms plus 1/8 of the time since the timer could have started), and the state at
+each `expect <kernel-peer> STATE` line (from `ss`). The run is paced in real time: `wait 60s`
+waits a minute, so long scenarios run in parallel namespaces.
+
+Usage (as root; scripts/linux-lab.sh wraps it):
+    lab.py run [--jobs N] [--out DIR] [--synack BIN] SCENARIO.tcps...
+"""
+
+import argparse
+import concurrent.futures
+import ctypes
+import json
+import os
+import platform
+import queue
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERNEL_APP = os.path.join(HERE, "kernel_app.py")
+
+# The addresses synack's pcap export uses (documentation ranges, RFC 5737). They exist only
+# inside the lab's namespaces, joined by one veth pair with host routes: nothing leaves.
+ADDR = {"A": ("192.0.2.1", 49152), "B": ("198.51.100.7", 80)}
+
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+FLAG_NAMES = [(SYN, "SYN"), (ACK, "ACK"), (FIN, "FIN"), (RST, "RST"), (URG, "URG")]
+
+STATE_FROM_SS = {
+    "ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RCVD",
+    "FIN-WAIT-1": "FIN_WAIT_1", "FIN-WAIT-2": "FIN_WAIT_2", "TIME-WAIT": "TIME_WAIT",
+    "CLOSE-WAIT": "CLOSE_WAIT", "LAST-ACK": "LAST_ACK", "CLOSING": "CLOSING",
+    "LISTEN": "LISTEN", "UNCONN": "CLOSED", "CLOSE": "CLOSED",
+}
+
+SLACK_FIXED = 0.04      # scheduling, veth, our own polling
+SLACK_RATIO = 0.125     # kernel timers fire up to about 1/8 late (timer wheel, HZ=250)
+SETTLE = 0.03           # real time between two steps at the same virtual time
+SYSCTLS = [
+    "tcp_syn_retries", "tcp_synack_retries", "tcp_syn_linear_timeouts", "tcp_retries1",
+    "tcp_retries2", "tcp_orphan_retries", "tcp_fin_timeout", "tcp_rfc1337",
+    "tcp_invalid_ratelimit", "tcp_challenge_ack_limit", "tcp_keepalive_time",
+    "tcp_keepalive_intvl", "tcp_keepalive_probes", "tcp_timestamps", "tcp_sack",
+    "tcp_window_scaling", "tcp_congestion_control", "tcp_tw_reuse", "tcp_abort_on_overflow",
+]
+
+
+def flag_text(flags):
+    names = [n for bit, n in FLAG_NAMES if flags & bit]
+    return ",".join(names) if names else "none"
+
+
+def seg_text(flags, seq, ack, length):
+    s = f"{flag_text(flags)} seq={seq}"
+    if flags & ACK:
+        s += f" ack={ack}"
+    if length:
+        s += f" len={length}"
+    return s
+
+
+# ---- The scenario ----------------------------------------------------------------------
+
+DURATION = re.compile(r"^(\d+)(ms|s|min)$")
+
+
+def duration_ms(text):
+    m = DURATION.match(text)
+    if not m:
+        raise ValueError(f"bad duration {text!r}")
+    return int(m.group(1)) * {"ms": 1, "s": 1000, "min": 60000}[m.group(2)]
+
+
+class Scenario:
+    """The lines of a `.tcps` file the lab acts on, and its `# lab:` settings."""
+
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.splitext(os.path.basename(path))[0]
+        self.kernel = None
+        self.keep_listener = False
+        self.pending = None
+        self.steps = []  # (line number, words)
+        with open(path, encoding="utf-8") as f:
+            for n, raw in enumerate(f, 1):
+                if raw.startswith("# lab:"):
+                    self.directive(raw[len("# lab:"):].split(), n)
+                    continue
+                words = raw.split("#", 1)[0].split()
+                if words and words[0] not in ("title", "say", "ask"):
+                    self.steps.append((n, words))
+        if self.kernel is None:
+            raise ValueError(f"{path}: no `# lab: kernel=A` or `kernel=B` line")
+
+    def directive(self, words, n):
+        for w in words:
+            key, _, value = w.partition("=")
+            if key == "kernel" and value in ("A", "B"):
+                self.kernel = value
+            elif key == "keep-listener":
+                self.keep_listener = True
+            elif key == "pending":
+                self.pending = " ".join(words[words.index(w):])[len("pending="):]
+                return
+            else:
+                raise ValueError(f"{self.path}:{n}: unknown lab setting {w!r}")
+
+
+class Model:
+    """synack's run of the scenario (`synack run --json`)."""
+
+    def __init__(self, synack, path):
+        out = subprocess.run([synack, "run", "--json", path], capture_output=True, text=True)
+        if not out.stdout.strip():
+            raise RuntimeError(f"synack could not run {path}: {out.stderr.strip()}")
+        self.expect_failures = [l for l in out.stderr.splitlines() if l.strip()]
+        self.events = json.loads(out.stdout)
+        self.segments = {e["label"]: e for e in self.events if e["event"] == "sent"}
+
+    def sent_by(self, peer):
+        return [s for s in self.segments.values() if s["from"] == peer]
+
+    def state_changes(self, peer):
+        return [e for e in self.events if e["event"] == "state_change" and e["peer"] == peer]
+
+
+# ---- Namespaces -------------------------------------------------------------------------
+
+def sh(*args, check=True):
+    return subprocess.run(args, check=check, capture_output=True, text=True)
+
+
+class Namespaces:
+    """Two namespaces, `ll-<tag>-k` (the kernel under test) and `ll-<tag>-d` (the driver),
+    joined by the veth pair `ll<tag>k`/`ll<tag>d`."""
+
+    def __init__(self, tag, kernel_peer):
+        self.k, self.d = f"ll-{tag}-k", f"ll-{tag}-d"
+        self.kif, self.dif = f"ll{tag}k", f"ll{tag}d"
+        self.kaddr = ADDR[kernel_peer][0]
+        self.daddr = ADDR["B" if kernel_peer == "A" else "A"][0]
+
+    def __enter__(self):
+        try:
+            self.create()
+        except BaseException:
+            self.delete()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.delete()
+
+    def create(self):
+        sh("ip", "netns", "add", self.k)
+        sh("ip", "netns", "add", self.d)
+        sh("ip", "link", "add", self.kif, "netns", self.k, "type", "veth",
+           "peer", "name", self.dif, "netns", self.d)
+        for ns, dev, local, remote in ((self.k, self.kif, self.kaddr, self.daddr),
+                                       (self.d, self.dif, self.daddr, self.kaddr)):
+            ip = ("ip", "netns", "exec", ns, "ip")
+            sh(*ip, "link", "set", "lo", "up")
+            sh(*ip, "link", "set", dev, "up")
+            sh(*ip, "addr", "add", f"{local}/32", "dev", dev)
+            sh(*ip, "route", "add", f"{remote}/32", "dev", dev)
+        # The driver's own kernel must stay silent: it has no socket for these connections
+        # and would answer the kernel's segments with RSTs. AF_PACKET frames bypass this.
+        rules = ("table inet ll {\n chain out {\n"
+                 "  type filter hook output priority 0; policy accept;\n"
+                 "  ip protocol tcp drop\n }\n}\n")
+        subprocess.run(["ip", "netns", "exec", self.d, "nft", "-f", "-"], input=rules,
+                       check=True, capture_output=True, text=True)
+        self.kmac = self.mac(self.k, self.kif)
+        self.dmac = self.mac(self.d, self.dif)
+
+    @staticmethod
+    def mac(ns, dev):
+        out = sh("ip", "netns", "exec", ns, "cat", f"/sys/class/net/{dev}/address").stdout
+        return bytes.fromhex(out.strip().replace(":", ""))
+
+    def delete(self):
+        for ns in (self.k, self.d):
+            sh("ip", "netns", "del", ns, check=False)
+
+    def enter_driver(self):
+        """Moves this process into the driver's namespace (Python 3.11 has no os.setns)."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/var/run/netns/{self.d}", os.O_RDONLY)
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(ctypes.get_errno(), "setns")
+        os.close(fd)
+
+
+# ---- Packets ----------------------------------------------------------------------------
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def build_frame(ns, src, dst, seq, ack, flags, window, length, mss):
+    (saddr, sport), (daddr, dport) = src, dst
+    options = struct.pack("!BBH", 2, 4, mss) if mss else b""
+    payload = bytes(0x61 + (seq + 1 + i) % 26 for i in range(length))
+    offset = (20 + len(options)) // 4
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, offset << 4, flags, window, 0, 0)
+    tcp += options + payload
+    s, d = socket.inet_aton(saddr), socket.inet_aton(daddr)
+    pseudo = s + d + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, s, d)
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return ns.kmac + ns.dmac + b"\x08\x00" + ip + tcp
+
+
+def parse_frame(frame):
+    """(src, dst, seq, ack, flags, window, payload length) of an IPv4/TCP frame, else None."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return None
+    ihl = (frame[14] & 0x0F) * 4
+    total = struct.unpack("!H", frame[16:18])[0]
+    t = 14 + ihl
+    sport, dport, seq, ack, off, flags, window = struct.unpack("!HHIIBBH", frame[t:t + 16])
+    length = total - ihl - (off >> 4) * 4
+    src = (socket.inet_ntoa(frame[26:30]), sport)
+    dst = (socket.inet_ntoa(frame[30:34]), dport)
+    return src, dst, seq, ack, flags, window, length
+
+
+class Capture(threading.Thread):
+    """Every TCP frame on the driver's veth, both ways, with its CLOCK_MONOTONIC time."""
+
+    def __init__(self, ns, pcap_path):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.sock.bind((ns.dif, 0))
+        self.sock.settimeout(0.2)
+        self.frames = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.pcap = open(pcap_path, "wb")
+        self.pcap.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                frame = self.sock.recv(65535)
+            except socket.timeout:
+                continue
+            now = time.monotonic()
+            wall = time.time()
+            self.pcap.write(struct.pack("<IIII", int(wall), int(wall % 1 * 1e6),
+                                        len(frame), len(frame)) + frame)
+            parsed = parse_frame(frame)
+            if parsed:
+                with self.lock:
+                    self.frames.append((now, parsed))
+        self.pcap.close()
+
+    def send(self, frame):
+        self.sock.send(frame)
+
+    def from_addr(self, addr):
+        with self.lock:
+            return [(t, p) for t, p in self.frames if p[0][0] == addr]
+
+
+class KernelApp:
+    """kernel_app.py in the kernel's namespace, with its events collected as they come."""
+
+    def __init__(self, ns):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", ns.k, sys.executable, KERNEL_APP],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.events = []
+        self.inbox = queue.Queue()
+        threading.Thread(target=self.read, daemon=True).start()
+        self.wait_for("ready", 10)
+
+    def read(self):
+        for line in self.proc.stdout:
+            e = json.loads(line)
+            self.events.append(e)
+            self.inbox.put(e)
+
+    def wait_for(self, kind, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                e = self.inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise RuntimeError(f"kernel_app: no {kind!r} within {timeout} s")
+            if e["event"] == kind:
+                return e
+
+    def command(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return self.wait_for("done", 10)
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired, ValueError):
+            self.proc.kill()
+            self.proc.wait()
+
+
+def kernel_state(lines, kernel, driver):
+    """The state synack would give the kernel's peer, from `ss -tan` lines: the socket on
+    the connection's 4-tuple (a live one before a TIME-WAIT one), else LISTEN when the
+    kernel listens on the peer's port, else CLOSED."""
+    local, remote = f"{kernel[0]}:{kernel[1]}", f"{driver[0]}:{driver[1]}"
+    on_tuple = [l[0] for l in lines if len(l) >= 5 and l[3] == local and l[4] == remote]
+    live = [s for s in on_tuple if s != "TIME-WAIT"]
+    if live or on_tuple:
+        return STATE_FROM_SS.get((live or on_tuple)[0], (live or on_tuple)[0])
+    if any(l[0] == "LISTEN" and l[3].endswith(f":{kernel[1]}") for l in lines):
+        return "LISTEN"
+    return "CLOSED"
+
+
+# ---- One run ----------------------------------------------------------------------------
+
+class Run:
+    def __init__(self, scenario, model, ns, cap, app):
+        self.sc, self.model, self.ns, self.cap, self.app = scenario, model, ns, cap, app
+        self.kpeer = scenario.kernel
+        self.dpeer = "B" if self.kpeer == "A" else "A"
+        self.kaddr, self.daddr = ADDR[self.kpeer], ADDR[self.dpeer]
+        self.anchors = []  # (real time, virtual ms) at every step
+        self.vt = 0
+        self.state_checks = []
+        self.notes = []
+        self.keepalive = [0, 75, 9]
+
+    def model_time(self, real):
+        """Virtual time (ms) of a real instant, from the last step before it."""
+        r0, v0 = self.anchors[0]
+        for r, v in self.anchors:
+            if r <= real:
+                r0, v0 = r, v
+        return v0 + (real - r0) * 1000
+
+    def kernel_isn(self, before=None):
+        """The kernel's ISN: that of its latest SYN (before a time), else 0 as synack does."""
+        isn = 0
+        for t, p in self.cap.from_addr(self.kaddr[0]):
+            if before is not None and t > before:
+                break
+            if p[4] & SYN:
+                isn = p[2]
+        return isn
+
+    def execute(self):
+        now = time.monotonic()
+        self.anchors.append((now, 0))
+        for line, words in self.sc.steps:
+            cmd = words[0]
+            if cmd == "wait":
+                target_vt = self.vt + duration_ms(words[1])
+                r, v = self.anchors[-1]
+                time.sleep(max(0.0, r + (target_vt - v) / 1000 - time.monotonic()))
+                self.vt = target_vt
+                self.anchors.append((time.monotonic(), self.vt))
+                continue
+            if cmd == "expect" and words[1] != self.kpeer:
+                continue  # segments are compared afterwards; the driver has no state
+            time.sleep(SETTLE)
+            self.anchors.append((time.monotonic(), self.vt))
+            self.step(line, words)
+
+    def step(self, line, words):
+        cmd = words[0]
+        if cmd == "set":
+            self.setting(words[1], words[2], line)
+        elif cmd == self.kpeer:
+            self.call(words[1:], line)
+        elif cmd == self.dpeer:
+            pass  # the driver's calls show up as the segments it sends
+        elif cmd in ("deliver", "dup"):
+            seg = self.model.segments.get(int(words[1][1:]))
+            if seg and seg["to"] == self.kpeer:
+                self.send(seg)
+        elif cmd == "inject":
+            label = max(self.model.segments_before_line(line), default=None)
+            seg = self.model.segments.get(label)
+            if seg and seg["to"] == self.kpeer and "inflight" not in words:
+                self.send(seg)
+        elif cmd == "expect" and words[1] == self.kpeer and words[2] != "received":
+            self.app.command("state")
+            ss = [e for e in self.app.events if e["event"] == "ss"][-1]
+            got = kernel_state(ss["lines"], self.kaddr, self.daddr)
+            self.state_checks.append({"line": line, "vt": self.vt, "expected": words[2],
+                                      "kernel": got})
+        elif cmd in ("drop", "hold", "expect"):
+            pass
+
+    def setting(self, key, value, line):
+        if key == "delivery" and value != "manual":
+            raise ValueError(f"line {line}: the lab drives manual delivery only")
+        if key == "keepalive":
+            self.keepalive[0] = 0 if value == "off" else duration_ms(value) // 1000
+        elif key == "keepalive.interval":
+            self.keepalive[1] = duration_ms(value) // 1000
+        elif key == "keepalive.probes":
+            self.keepalive[2] = int(value)
+        else:
+            return  # timers, ISNs, windows: the kernel has its own
+        self.app.command("keepalive " + " ".join(map(str, self.keepalive)))
+
+    def call(self, words, line):
+        op = words[0]
+        k, d = self.kaddr, self.daddr
+        if op == "listen":
+            self.app.command(f"listen {k[0]} {k[1]} {int(self.sc.keep_listener)}")
+        elif op == "connect":
+            self.app.command(f"connect {k[0]} {k[1]} {d[0]} {d[1]}")
+        elif op in ("send",):
+            self.app.command(f"send {words[1]}")
+        elif op in ("close", "shutdown", "abort"):
+            self.app.command(op)
+        else:
+            raise ValueError(f"line {line}: the lab cannot make the kernel `{op}`")
+
+    def send(self, seg):
+        s = seg["segment"]
+        ack = 0
+        if s["flags"] & ACK:
+            # synack counts the ack from the kernel peer's ISN; so does the real one.
+            model_isn = (s["ack"] - seg["rel_ack"]) % 2**32
+            real_isn = self.kernel_isn() if model_isn or seg["rel_ack"] != s["ack"] else 0
+            ack = (seg["rel_ack"] + real_isn) % 2**32
+        frame = build_frame(self.ns, self.daddr, self.kaddr, s["seq"], ack, s["flags"],
+                            s["window"], s["len"], s["mss"])
+        self.cap.send(frame)
+
+    # ---- Comparison ----
+
+    def compare(self):
+        model = self.model.sent_by(self.kpeer)
+        real = self.cap.from_addr(self.kaddr[0])
+        driver_isn = None
+        for s in self.model.sent_by(self.dpeer):
+            driver_isn = (s["segment"]["seq"] - s["rel_seq"]) % 2**32
+            break
+        steps_vt = sorted({v for _, v in self.anchors})
+        rows, prev_vt = [], 0
+        for i in range(max(len(model), len(real))):
+            row = {}
+            if i < len(model):
+                m = model[i]
+                row["label"] = f"s{m['label']}"
+                row["synack"] = seg_text(m["segment"]["flags"] & ~PSH, m["rel_seq"],
+                                         m["rel_ack"] or 0, m["segment"]["len"])
+                row["synack_t"] = m["sent_at"] / 1000
+            if i < len(real):
+                t, p = real[i]
+                isn = self.kernel_isn(before=t)
+                rel_ack = (p[3] - (driver_isn or 0)) % 2**32
+                row["kernel"] = seg_text(p[4] & ~PSH, (p[2] - isn) % 2**32, rel_ack, p[6])
+                row["kernel_t"] = round(self.model_time(t) / 1000, 3)
+            if "synack" in row and "kernel" in row:
+                started = max([prev_vt] + [v for v in steps_vt if v <= model[i]["sent_at"]])
+                slack = SLACK_FIXED + SLACK_RATIO * (model[i]["sent_at"] - started) / 1000
+                row["slack"] = round(slack, 3)
+                late = row["kernel_t"] - row["synack_t"]
+                row["agrees"] = row["synack"] == row["kernel"] and -SLACK_FIXED <= late <= slack
+                prev_vt = model[i]["sent_at"]
+            else:
+                row["agrees"] = False
+            rows.append(row)
+        return rows
+
+    def ss_timeline(self):
+        out, last = [], None
+        for e in self.app.events:
+            if e["event"] != "ss" or e["t"] < self.anchors[0][0]:
+                continue
+            st = kernel_state(e["lines"], self.kaddr, self.daddr)
+            if st != last:
+                out.append({"t": round(self.model_time(e["t"]) / 1000, 3), "state": st})
+                last = st
+        return out
+
+
+def _segments_before_line(self, line):
+    """Labels of segments injected by `inject` lines, in order, matched to script lines."""
+    return [self.inject_lines[line]] if line in self.inject_lines else []
+
+
+Model.segments_before_line = _segments_before_line
+
+
+def attach_injects(model, scenario):
+    """`inject` lines and injected segments come in the same order."""
+    injected = [s["label"] for s in model.segments.values() if s["origin"] == "injected"]
+    lines = [n for n, w in scenario.steps if w[0] == "inject"]
+    model.inject_lines = dict(zip(lines, injected))
+
+
+def environment():
+    env = {"kernel": platform.release(), "machine": platform.machine()}
+    for name in SYSCTLS:
+        try:
+            with open(f"/proc/sys/net/ipv4/{name}") as f:
+                env[name] = f.read().strip()
+        except OSError:
+            pass
+    return env
+
+
+def run_one(path, tag, synack, outdir):
+    """Runs one scenario in namespaces of its own; called in a process of its own (`one`),
+    which enters the driver's namespace before it starts any thread."""
+    sc = Scenario(path)
+    model = Model(synack, path)
+    attach_injects(model, sc)
+    result = {"scenario": os.path.relpath(path), "kernel_peer": sc.kernel,
+              "environment": environment(), "pending": sc.pending,
+              "synack_expect_failures": model.expect_failures}
+    with Namespaces(tag, sc.kernel) as ns:
+        try:
+            ns.enter_driver()
+            cap = Capture(ns, os.path.join(outdir, f"{sc.name}.pcap"))
+            cap.start()
+            app = KernelApp(ns)
+            run = Run(sc, model, ns, cap, app)
+            try:
+                run.execute()
+                time.sleep(0.3)
+                app.command("state")
+            finally:
+                app.close()
+                cap.stop.set()
+                cap.join()
+            result["segments"] = run.compare()
+            result["states"] = run.state_checks
+            result["ss_timeline"] = run.ss_timeline()
+            result["kernel_app"] = [e for e in app.events
+                                    if e["event"] not in ("ss", "done", "ready")]
+            for e in result["kernel_app"]:
+                e["t"] = round(run.model_time(e["t"]) / 1000, 3)
+        except Exception as e:  # reported in the result, never hidden
+            result["error"] = f"{type(e).__name__}: {e}"
+    segs_ok = all(r["agrees"] for r in result.get("segments", []))
+    states_ok = all(c["expected"] == c["kernel"] for c in result.get("states", []))
+    result["agrees"] = "error" not in result and segs_ok and states_ok
+    with open(os.path.join(outdir, f"{sc.name}.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def run_in_child(path, tag, synack, outdir):
+    name = os.path.splitext(os.path.basename(path))[0]
+    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "one", path, tag,
+                           synack, outdir], capture_output=True, text=True)
+    try:
+        with open(os.path.join(outdir, f"{name}.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {"scenario": path, "agrees": False, "pending": None,
+                "error": f"lab process failed: {proc.stderr.strip()[-2000:]}"}
+
+
+def report(result):
+    lines = [f"== {result['scenario']} (kernel is {result.get('kernel_peer', '?')}): "
+             + ("AGREES" if result["agrees"] else "DIFFERS")]
+    if "error" in result:
+        lines.append(f"   error: {result['error']}")
+    for r in result.get("segments", []):
+        mark = "  " if r["agrees"] else "!!"
+        lines.append(f" {mark} {r.get('label', '--'):>4}  synack {r.get('synack', '-'):<34}"
+                     f" at {r.get('synack_t', '-'):>8}   kernel {r.get('kernel', '-'):<34}"
+                     f" at {r.get('kernel_t', '-')}")
+    for c in result.get("states", []):
+        mark = "  " if c["expected"] == c["kernel"] else "!!"
+        lines.append(f" {mark} line {c['line']}: expect {c['expected']} at {c['vt'] / 1000}s,"
+                     f" ss says {c['kernel']}")
+    tl = ", ".join(f"{s['state']}@{s['t']}" for s in result.get("ss_timeline", []))
+    lines.append(f"    ss timeline: {tl}")
+    ka = ", ".join(f"{e['event']}{'(' + e['errno'] + ')' if 'errno' in e else ''}@{e['t']}"
+                   for e in result.get("kernel_app", []) if e["event"] != "received")
+    if ka:
+        lines.append(f"    application saw: {ka}")
+    for f in result.get("synack_expect_failures", []):
+        lines.append(f"    synack: {f}")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("scenarios", nargs="+")
+    r.add_argument("--jobs", type=int, default=8)
+    r.add_argument("--out", default="target/linux-lab")
+    r.add_argument("--synack", default="target/debug/synack")
+    o = sub.add_parser("one")
+    for name in ("scenario", "tag", "synack", "out"):
+        o.add_argument(name)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("linux-lab: needs root (network namespaces)")
+    # SIGTERM and SIGINT unwind through the `with Namespaces` blocks, which delete them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    if args.cmd == "one":
+        run_one(args.scenario, args.tag, args.synack, args.out)
+        return
+    os.makedirs(args.out, exist_ok=True)
+    tags = {p: f"{os.getpid() % 1000}{i}" for i, p in enumerate(args.scenarios)}
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = {pool.submit(run_in_child, p, tags[p], args.synack, args.out): p
+                   for p in args.scenarios}
+        for fut in concurrent.futures.as_completed(futures):
+            res = fut.result()
+            print(report(res), flush=True)
+            results.append(res)
+    results.sort(key=lambda r: r["scenario"])
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump({"environment": environment(), "results": results}, f, indent=1)
+    pending = [r for r in results if not r["agrees"] and r.get("pending")]
+    bad = [r for r in results if not r["agrees"] and not r.get("pending")]
+    for r in pending:
+        print(f"pending {r['scenario']}: {r['pending']}")
+    print(f"{len(results) - len(bad) - len(pending)} passed, {len(bad)} failed")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
