@@ -73,8 +73,10 @@ def flag_text(flags):
     return ",".join(names) if names else "none"
 
 
-def seg_text(flags, seq, ack, length):
-    s = f"{flag_text(flags)} seq={seq}"
+def seg_text(flags, seq, ack, length, abs_seq=None):
+    # A reset whose sequence number is 0 (answering a segment without ACK) is 0 whatever
+    # the ISN: shown absolute, as synack's scripts write it.
+    s = f"{flag_text(flags)} seq={'@0' if abs_seq == 0 else seq}"
     if flags & ACK:
         s += f" ack={ack}"
     if length:
@@ -103,6 +105,7 @@ class Scenario:
         self.kernel = None
         self.keep_listener = False
         self.pending = None
+        self.calls = {}  # a kernel call made another way, e.g. close -> shutdown
         self.steps = []  # (line number, words)
         with open(path, encoding="utf-8") as f:
             for n, raw in enumerate(f, 1):
@@ -120,6 +123,8 @@ class Scenario:
             key, _, value = w.partition("=")
             if key == "kernel" and value in ("A", "B"):
                 self.kernel = value
+            elif key in ("close", "abort") and value in ("close", "shutdown", "abort"):
+                self.calls[key] = value
             elif key == "keep-listener":
                 self.keep_listener = True
             elif key == "pending":
@@ -362,6 +367,8 @@ class Run:
         self.state_checks = []
         self.notes = []
         self.keepalive = [0, 75, 9]
+        self.end = float("inf")
+        self.action_vts = [0]  # virtual times of steps that act (a timer may start there)
 
     def model_time(self, real):
         """Virtual time (ms) of a real instant, from the last step before it."""
@@ -397,14 +404,18 @@ class Run:
                 continue  # segments are compared afterwards; the driver has no state
             time.sleep(SETTLE)
             self.anchors.append((time.monotonic(), self.vt))
-            self.step(line, words)
+            self.action_vts.append(self.vt)
+            done = self.step(line, words)
+            if done is not None:
+                # A call's effects start when the application made it, not when we asked.
+                self.anchors[-1] = (done["t"], self.vt)
 
     def step(self, line, words):
         cmd = words[0]
         if cmd == "set":
             self.setting(words[1], words[2], line)
         elif cmd == self.kpeer:
-            self.call(words[1:], line)
+            return self.call(words[1:], line)
         elif cmd == self.dpeer:
             pass  # the driver's calls show up as the segments it sends
         elif cmd in ("deliver", "dup"):
@@ -442,13 +453,13 @@ class Run:
         op = words[0]
         k, d = self.kaddr, self.daddr
         if op == "listen":
-            self.app.command(f"listen {k[0]} {k[1]} {int(self.sc.keep_listener)}")
+            return self.app.command(f"listen {k[0]} {k[1]} {int(self.sc.keep_listener)}")
         elif op == "connect":
-            self.app.command(f"connect {k[0]} {k[1]} {d[0]} {d[1]}")
+            return self.app.command(f"connect {k[0]} {k[1]} {d[0]} {d[1]}")
         elif op in ("send",):
-            self.app.command(f"send {words[1]}")
+            return self.app.command(f"send {words[1]}")
         elif op in ("close", "shutdown", "abort"):
-            self.app.command(op)
+            return self.app.command(self.sc.calls.get(op, op))
         else:
             raise ValueError(f"line {line}: the lab cannot make the kernel `{op}`")
 
@@ -468,12 +479,12 @@ class Run:
 
     def compare(self):
         model = self.model.sent_by(self.kpeer)
-        real = self.cap.from_addr(self.kaddr[0])
+        real = [(t, p) for t, p in self.cap.from_addr(self.kaddr[0]) if t <= self.end]
         driver_isn = None
         for s in self.model.sent_by(self.dpeer):
             driver_isn = (s["segment"]["seq"] - s["rel_seq"]) % 2**32
             break
-        steps_vt = sorted({v for _, v in self.anchors})
+        steps_vt = sorted(set(self.action_vts))
         rows, prev_vt = [], 0
         for i in range(max(len(model), len(real))):
             row = {}
@@ -481,13 +492,19 @@ class Run:
                 m = model[i]
                 row["label"] = f"s{m['label']}"
                 row["synack"] = seg_text(m["segment"]["flags"] & ~PSH, m["rel_seq"],
-                                         m["rel_ack"] or 0, m["segment"]["len"])
+                                         m["rel_ack"] or 0, m["segment"]["len"],
+                                         m["segment"]["seq"])
                 row["synack_t"] = m["sent_at"] / 1000
             if i < len(real):
                 t, p = real[i]
                 isn = self.kernel_isn(before=t)
-                rel_ack = (p[3] - (driver_isn or 0)) % 2**32
-                row["kernel"] = seg_text(p[4] & ~PSH, (p[2] - isn) % 2**32, rel_ack, p[6])
+                base = driver_isn or 0
+                if i < len(model) and model[i]["rel_ack"] is not None:
+                    base = model[i]["segment"]["ack"] - model[i]["rel_ack"]
+                rel_ack = (p[3] - base) % 2**32
+                row["kernel"] = seg_text(p[4] & ~PSH, (p[2] - isn) % 2**32, rel_ack, p[6],
+                                         p[2])
+                row["kernel_abs"] = {"seq": p[2], "ack": p[3], "isn": isn}
                 row["kernel_t"] = round(self.model_time(t) / 1000, 3)
             if "synack" in row and "kernel" in row:
                 started = max([prev_vt] + [v for v in steps_vt if v <= model[i]["sent_at"]])
@@ -558,6 +575,8 @@ def run_one(path, tag, synack, outdir):
             try:
                 run.execute()
                 time.sleep(0.3)
+                # What the kernel does once the application exits is not the scenario's.
+                run.end = time.monotonic()
                 app.command("state")
             finally:
                 app.close()
