@@ -4,7 +4,7 @@
 #
 #   bash scripts/setup.sh             Rust wasm target, trunk, wasm-bindgen-cli, npm tools, crates
 #   bash scripts/setup.sh --browser   also the system packages the tests need (apt): chromium,
-#                                     chromium-driver, tshark, fonts-wqy-microhei
+#                                     chromium-driver, tshark, fonts-wqy-microhei, nftables
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SYNACK_ROOT"
@@ -83,7 +83,8 @@ fi
 # 6. System packages for the browser and capture tests (Debian): binary that must exist -> package providing it.
 # chromium and chromium-driver run tests/browser; tshark reads back the pcap export
 # (crates/cli/tests/pcap_tshark.rs); a CJK font lets the Chinese UI's screenshots show
-# characters instead of empty boxes (the page itself never downloads fonts).
+# characters instead of empty boxes (the page itself never downloads fonts); nftables silences
+# the driving namespace's own kernel in the Linux lab (scripts/linux-lab.sh).
 if $browser; then
   apt_packages=()
   for pair in \
@@ -91,6 +92,7 @@ if $browser; then
     /usr/bin/chromedriver:chromium-driver \
     /usr/bin/tshark:tshark \
     /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
+    /usr/sbin/nft:nftables \
     ; do
     [[ -e "${pair%%:*}" ]] || apt_packages+=("${pair#*:}")
   done

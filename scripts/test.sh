@@ -22,6 +22,11 @@ step "scenario checks"
 cargo run -q -p synack -- check scenarios/*.tcps
 step "lesson checks"
 cargo run -q -p synack -- check lessons/*.tcps
+step "Linux lab scenarios under the Linux profile (no kernel needed)"
+cargo run -q -p synack -- check $(grep -L -E '^# lab:.*(pending|measured-only)=' lab/linux/*.tcps)
+
+step "Linux lab, short scenarios, against this machine's kernel (skips without namespaces)"
+bash scripts/linux-lab.sh --quick
 
 step "release build (trunk)"
 trunk build --release --offline

@@ -57,8 +57,15 @@ STATE_FROM_SS = {
 }
 
 SLACK_FIXED = 0.04      # scheduling, veth, our own polling
+# Linux's delayed-ACK timer (TCP_DELACK_MAX): synack does not model delayed ACKs yet
+# (issue 13), so a pure ACK with the right numbers sent up to this much late is reported as
+# "delayed ACK", not as a disagreement.
+DELACK_MAX = 0.2
 SLACK_RATIO = 0.125     # kernel timers fire up to about 1/8 late (timer wheel, HZ=250)
-SETTLE = 0.03           # real time between two steps at the same virtual time
+# Real time between two steps at the same virtual time. It is time synack does not see: a
+# handshake paced this way gives the kernel an RTT sample of about this much, and its RTO
+# (SRTT + 200 ms) grows by it, so it is kept small.
+SETTLE = 0.005
 SYSCTLS = [
     "tcp_syn_retries", "tcp_synack_retries", "tcp_syn_linear_timeouts", "tcp_retries1",
     "tcp_retries2", "tcp_orphan_retries", "tcp_fin_timeout", "tcp_rfc1337",
@@ -105,6 +112,7 @@ class Scenario:
         self.kernel = None
         self.keep_listener = False
         self.pending = None
+        self.measured_only = None  # recorded, never judged: what synack will model later
         self.calls = {}  # a kernel call made another way, e.g. close -> shutdown
         self.steps = []  # (line number, words)
         with open(path, encoding="utf-8") as f:
@@ -118,6 +126,10 @@ class Scenario:
         if self.kernel is None:
             raise ValueError(f"{path}: no `# lab: kernel=A` or `kernel=B` line")
 
+    def length(self):
+        """The scenario's virtual duration in ms: its waits added up."""
+        return sum(duration_ms(w[1]) for _, w in self.steps if w[0] == "wait")
+
     def directive(self, words, n):
         for w in words:
             key, _, value = w.partition("=")
@@ -127,8 +139,13 @@ class Scenario:
                 self.calls[key] = value
             elif key == "keep-listener":
                 self.keep_listener = True
-            elif key == "pending":
-                self.pending = " ".join(words[words.index(w):])[len("pending="):]
+            elif key in ("pending", "measured-only"):
+                # The reason runs to the end of the line.
+                reason = " ".join(words[words.index(w):])[len(key) + 1:]
+                if key == "pending":
+                    self.pending = reason
+                else:
+                    self.measured_only = reason
                 return
             else:
                 raise ValueError(f"{self.path}:{n}: unknown lab setting {w!r}")
@@ -187,6 +204,10 @@ class Namespaces:
         for ns, dev, local, remote in ((self.k, self.kif, self.kaddr, self.daddr),
                                        (self.d, self.dif, self.daddr, self.kaddr)):
             ip = ("ip", "netns", "exec", ns, "ip")
+            # No IPv6 chatter (neighbour and router solicitations) in the captures.
+            sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+            sh("ip", "netns", "exec", ns, "sysctl", "-qw",
+               "net.ipv6.conf.default.disable_ipv6=1")
             sh(*ip, "link", "set", "lo", "up")
             sh(*ip, "link", "set", dev, "up")
             sh(*ip, "addr", "add", f"{local}/32", "dev", dev)
@@ -267,6 +288,10 @@ class Capture(threading.Thread):
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
         self.sock.bind((ns.dif, 0))
         self.sock.settimeout(0.2)
+        # Sending on a socket of its own: a packet socket never sees its own frames, and
+        # the capture must (they time the kernel's answers).
+        self.out = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        self.out.bind((ns.dif, 0))
         self.frames = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -290,7 +315,7 @@ class Capture(threading.Thread):
         self.pcap.close()
 
     def send(self, frame):
-        self.sock.send(frame)
+        self.out.send(frame)
 
     def from_addr(self, addr):
         with self.lock:
@@ -421,13 +446,19 @@ class Run:
         elif cmd in ("deliver", "dup"):
             seg = self.model.segments.get(int(words[1][1:]))
             if seg and seg["to"] == self.kpeer:
-                self.send(seg)
+                return self.send(seg)
         elif cmd == "inject":
             label = max(self.model.segments_before_line(line), default=None)
             seg = self.model.segments.get(label)
             if seg and seg["to"] == self.kpeer and "inflight" not in words:
-                self.send(seg)
-        elif cmd == "expect" and words[1] == self.kpeer and words[2] != "received":
+                return self.send(seg)
+        elif cmd == "expect" and words[1] == self.kpeer and words[2] == "received":
+            time.sleep(0.05)  # the application reads as soon as the data is there
+            got = max([e["total"] for e in self.app.events if e["event"] == "received"],
+                      default=0)
+            self.state_checks.append({"line": line, "vt": self.vt, "expected": words[3],
+                                      "kernel": str(got), "what": "bytes received"})
+        elif cmd == "expect" and words[1] == self.kpeer:
             self.app.command("state")
             ss = [e for e in self.app.events if e["event"] == "ss"][-1]
             got = kernel_state(ss["lines"], self.kaddr, self.daddr)
@@ -469,11 +500,25 @@ class Run:
         if s["flags"] & ACK:
             # synack counts the ack from the kernel peer's ISN; so does the real one.
             model_isn = (s["ack"] - seg["rel_ack"]) % 2**32
-            real_isn = self.kernel_isn() if model_isn or seg["rel_ack"] != s["ack"] else 0
+            real_isn = 0
+            if model_isn:
+                # The kernel's SYN may still be on its way to the capture.
+                deadline = time.monotonic() + 0.5
+                while not (real_isn := self.kernel_isn()) and time.monotonic() < deadline:
+                    time.sleep(0.002)
             ack = (seg["rel_ack"] + real_isn) % 2**32
         frame = build_frame(self.ns, self.daddr, self.kaddr, s["seq"], ack, s["flags"],
                             s["window"], s["len"], s["mss"])
         self.cap.send(frame)
+        # The capture's own copy of the frame times the kernel's answer on the same clock,
+        # however late the capture thread runs on a loaded machine.
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            for t, p in reversed(self.cap.from_addr(self.daddr[0])):
+                if p[2] == s["seq"] and p[3] == ack and p[4] == s["flags"]:
+                    return {"t": t}
+            time.sleep(0.002)
+        return None
 
     # ---- Comparison ----
 
@@ -511,12 +556,40 @@ class Run:
                 slack = SLACK_FIXED + SLACK_RATIO * (model[i]["sent_at"] - started) / 1000
                 row["slack"] = round(slack, 3)
                 late = row["kernel_t"] - row["synack_t"]
-                row["agrees"] = row["synack"] == row["kernel"] and -SLACK_FIXED <= late <= slack
+                same = row["synack"] == row["kernel"]
+                row["agrees"] = same and -SLACK_FIXED <= late <= slack
+                pure_ack = model[i]["segment"]["flags"] & ~PSH == ACK and not model[i][
+                    "segment"]["len"]
+                if same and not row["agrees"] and pure_ack and 0 < late <= DELACK_MAX + slack:
+                    # synack ACKs at once; Linux may hold an ACK for its delayed-ACK timer.
+                    # Not a disagreement the lab can settle before issue 13 models it.
+                    row["agrees"] = True
+                    row["delayed_ack"] = round(late, 3)
                 prev_vt = model[i]["sent_at"]
             else:
                 row["agrees"] = False
             rows.append(row)
         return rows
+
+    def timer_transitions(self, timeline):
+        """Each change of state synack makes on a timer (TIME_WAIT ending, a give-up) must
+        show in `ss` too, within the timer's slack plus one poll."""
+        checks = []
+        kernel_sent = [m["sent_at"] for m in self.model.sent_by(self.kpeer)]
+        for e in self.model.state_changes(self.kpeer):
+            if "timer" not in e["cause"]:
+                continue
+            t = e["time"]
+            started = max([v for v in self.action_vts + kernel_sent if v < t], default=0)
+            slack = SLACK_FIXED + 0.1 + SLACK_RATIO * (t - started) / 1000
+            seen = [x["t"] for i, x in enumerate(timeline) if x["state"] == e["to"] and i
+                    and timeline[i - 1]["state"] == e["from"]]
+            near = min(seen, key=lambda x: abs(x - t / 1000), default=None)
+            checks.append({"synack": f"{e['from']} -> {e['to']}", "synack_t": t / 1000,
+                           "kernel_t": near, "slack": round(slack, 3),
+                           "agrees": near is not None
+                           and -SLACK_FIXED - 0.1 <= near - t / 1000 <= slack})
+        return checks
 
     def ss_timeline(self):
         out, last = [], None
@@ -564,6 +637,7 @@ def run_one(path, tag, synack, outdir):
     attach_injects(model, sc)
     result = {"scenario": os.path.relpath(path), "kernel_peer": sc.kernel,
               "environment": environment(), "pending": sc.pending,
+              "measured_only": sc.measured_only,
               "synack_expect_failures": model.expect_failures}
     with Namespaces(tag, sc.kernel) as ns:
         try:
@@ -585,6 +659,7 @@ def run_one(path, tag, synack, outdir):
             result["segments"] = run.compare()
             result["states"] = run.state_checks
             result["ss_timeline"] = run.ss_timeline()
+            result["timers"] = run.timer_transitions(result["ss_timeline"])
             result["kernel_app"] = [e for e in app.events
                                     if e["event"] not in ("ss", "done", "ready")]
             for e in result["kernel_app"]:
@@ -593,7 +668,11 @@ def run_one(path, tag, synack, outdir):
             result["error"] = f"{type(e).__name__}: {e}"
     segs_ok = all(r["agrees"] for r in result.get("segments", []))
     states_ok = all(c["expected"] == c["kernel"] for c in result.get("states", []))
-    result["agrees"] = "error" not in result and segs_ok and states_ok
+    timers_ok = all(c["agrees"] for c in result.get("timers", []))
+    # The file's `expect` lines are the kernel's (checked just above), so synack failing
+    # one of them is synack disagreeing with the kernel.
+    result["agrees"] = ("error" not in result and segs_ok and states_ok and timers_ok
+                        and not model.expect_failures)
     with open(os.path.join(outdir, f"{sc.name}.json"), "w") as f:
         json.dump(result, f, indent=1)
     return result
@@ -618,13 +697,19 @@ def report(result):
         lines.append(f"   error: {result['error']}")
     for r in result.get("segments", []):
         mark = "  " if r["agrees"] else "!!"
+        delayed = f"  (delayed ACK, {r['delayed_ack']} s late)" if "delayed_ack" in r else ""
         lines.append(f" {mark} {r.get('label', '--'):>4}  synack {r.get('synack', '-'):<34}"
                      f" at {r.get('synack_t', '-'):>8}   kernel {r.get('kernel', '-'):<34}"
-                     f" at {r.get('kernel_t', '-')}")
+                     f" at {r.get('kernel_t', '-')}{delayed}")
     for c in result.get("states", []):
         mark = "  " if c["expected"] == c["kernel"] else "!!"
+        source = "the application has" if c.get("what") else "ss says"
         lines.append(f" {mark} line {c['line']}: expect {c['expected']} at {c['vt'] / 1000}s,"
-                     f" ss says {c['kernel']}")
+                     f" {source} {c['kernel']}")
+    for c in result.get("timers", []):
+        mark = "  " if c["agrees"] else "!!"
+        lines.append(f" {mark} on a timer: synack {c['synack']} at {c['synack_t']}s,"
+                     f" ss at {c['kernel_t']}s (slack {c['slack']}s)")
     tl = ", ".join(f"{s['state']}@{s['t']}" for s in result.get("ss_timeline", []))
     lines.append(f"    ss timeline: {tl}")
     ka = ", ".join(f"{e['event']}{'(' + e['errno'] + ')' if 'errno' in e else ''}@{e['t']}"
@@ -644,6 +729,10 @@ def main():
     r.add_argument("--jobs", type=int, default=8)
     r.add_argument("--out", default="target/linux-lab")
     r.add_argument("--synack", default="target/debug/synack")
+    r.add_argument("--prefix", default=str(os.getpid() % 1000),
+                   help="namespaces are named ll-<prefix><n>-k and ll-<prefix><n>-d")
+    r.add_argument("--max-seconds", type=float,
+                   help="skip scenarios whose waits add up to more than this")
     o = sub.add_parser("one")
     for name in ("scenario", "tag", "synack", "out"):
         o.add_argument(name)
@@ -656,7 +745,12 @@ def main():
         run_one(args.scenario, args.tag, args.synack, args.out)
         return
     os.makedirs(args.out, exist_ok=True)
-    tags = {p: f"{os.getpid() % 1000}{i}" for i, p in enumerate(args.scenarios)}
+    if args.max_seconds is not None:
+        short = [p for p in args.scenarios if Scenario(p).length() <= args.max_seconds * 1000]
+        for p in sorted(set(args.scenarios) - set(short)):
+            print(f"skipped {p}: longer than {args.max_seconds:g} s")
+        args.scenarios = short
+    tags = {p: f"{args.prefix}{i}" for i, p in enumerate(args.scenarios)}
     results = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(run_in_child, p, tags[p], args.synack, args.out): p
@@ -668,10 +762,14 @@ def main():
     results.sort(key=lambda r: r["scenario"])
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump({"environment": environment(), "results": results}, f, indent=1)
-    pending = [r for r in results if not r["agrees"] and r.get("pending")]
-    bad = [r for r in results if not r["agrees"] and not r.get("pending")]
+    excused = lambda r: r.get("pending") or r.get("measured_only")  # noqa: E731
+    pending = [r for r in results if not r["agrees"] and excused(r)]
+    bad = [r for r in results if not r["agrees"] and not excused(r)]
     for r in pending:
-        print(f"pending {r['scenario']}: {r['pending']}")
+        print(f"pending {r['scenario']}: {r.get('pending') or r.get('measured_only')}")
+    for r in results:
+        if r["agrees"] and r.get("pending"):
+            print(f"note: {r['scenario']} now agrees: drop its `pending` mark")
     print(f"{len(results) - len(bad) - len(pending)} passed, {len(bad)} failed")
     sys.exit(1 if bad else 0)
 
