@@ -397,10 +397,8 @@ class Run:
 
     def model_time(self, real):
         """Virtual time (ms) of a real instant, from the last step before it."""
-        r0, v0 = self.anchors[0]
-        for r, v in self.anchors:
-            if r <= real:
-                r0, v0 = r, v
+        r0, v0 = max((a for a in self.anchors if a[0] <= real), default=self.anchors[0],
+                     key=lambda a: a[0])
         return v0 + (real - r0) * 1000
 
     def kernel_isn(self, before=None):
@@ -429,7 +427,8 @@ class Run:
                 continue  # segments are compared afterwards; the driver has no state
             time.sleep(SETTLE)
             self.anchors.append((time.monotonic(), self.vt))
-            self.action_vts.append(self.vt)
+            if cmd != "expect":
+                self.action_vts.append(self.vt)
             done = self.step(line, words)
             if done is not None:
                 # A call's effects start when the application made it, not when we asked.
@@ -509,12 +508,15 @@ class Run:
             ack = (seg["rel_ack"] + real_isn) % 2**32
         frame = build_frame(self.ns, self.daddr, self.kaddr, s["seq"], ack, s["flags"],
                             s["window"], s["len"], s["mss"])
+        sent = time.monotonic()
         self.cap.send(frame)
         # The capture's own copy of the frame times the kernel's answer on the same clock,
         # however late the capture thread runs on a loaded machine.
         deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             for t, p in reversed(self.cap.from_addr(self.daddr[0])):
+                if t < sent:
+                    break  # an earlier copy of the same segment
                 if p[2] == s["seq"] and p[3] == ack and p[4] == s["flags"]:
                     return {"t": t}
             time.sleep(0.002)
@@ -657,6 +659,10 @@ def run_one(path, tag, synack, outdir):
                 cap.stop.set()
                 cap.join()
             result["segments"] = run.compare()
+            t0 = run.anchors[0][0]
+            result["anchors"] = [(round(r - t0, 4), v) for r, v in run.anchors]
+            result["kernel_frames"] = [(round(t - t0, 4), flag_text(p[4]))
+                                       for t, p in cap.from_addr(ns.kaddr)]
             result["states"] = run.state_checks
             result["ss_timeline"] = run.ss_timeline()
             result["timers"] = run.timer_transitions(result["ss_timeline"])
