@@ -9,6 +9,7 @@ namespace, so lab.py can put them on its own timeline):
     connect LADDR LPORT RADDR RPORT    non-blocking connect from a fixed local port
     send N | close | shutdown | abort  on the connection (abort: SO_LINGER 0, then close)
     keepalive IDLE INTVL CNT   TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT in seconds (IDLE 0: off)
+    noread                     the application stops reading (data waits in Recv-Q)
     state                      report the sockets `ss -tanoi` lists now
     quit
 
@@ -34,6 +35,7 @@ listener = None
 keep_listener = False
 conn = None
 received = 0
+reading = True
 keepalive = None  # (idle, interval, count) in seconds
 last_ss = None
 
@@ -117,7 +119,7 @@ def on_listener():
 def drain():
     """Reads whatever has arrived; reports EOF and errors (ECONNRESET, ETIMEDOUT...)."""
     global received
-    while conn is not None:
+    while conn is not None and reading:
         try:
             data = conn.recv(65536)
         except BlockingIOError:
@@ -149,7 +151,7 @@ def on_conn_writable():
 
 
 def command(words):
-    global listener, keep_listener, conn, keepalive
+    global listener, keep_listener, conn, keepalive, reading
     op = words[0]
     if op == "listen":
         listener = new_socket()
@@ -198,6 +200,14 @@ def command(words):
         for s in (conn, listener):
             if s is not None:
                 apply_keepalive(s)
+    elif op == "noread":
+        reading = False
+        for s in (conn, listener):
+            if s is not None:
+                try:
+                    sel.unregister(s)
+                except (KeyError, ValueError):
+                    pass
     elif op == "state":
         poll_ss(force=True)
     elif op == "quit":

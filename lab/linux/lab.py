@@ -114,6 +114,8 @@ class Scenario:
         self.pending = None
         self.measured_only = None  # recorded, never judged: what synack will model later
         self.calls = {}  # a kernel call made another way, e.g. close -> shutdown
+        self.sysctls = []  # net.ipv4.* settings for the kernel's namespace
+        self.no_read = False  # the kernel's application never reads
         self.steps = []  # (line number, words)
         with open(path, encoding="utf-8") as f:
             for n, raw in enumerate(f, 1):
@@ -137,6 +139,10 @@ class Scenario:
                 self.kernel = value
             elif key in ("close", "abort") and value in ("close", "shutdown", "abort"):
                 self.calls[key] = value
+            elif key == "sysctl" and re.match(r"^net\.ipv4\.tcp_\w+=\w+$", value):
+                self.sysctls.append(value)
+            elif key == "no-read":
+                self.no_read = True
             elif key == "keep-listener":
                 self.keep_listener = True
             elif key in ("pending", "measured-only"):
@@ -179,7 +185,8 @@ class Namespaces:
     """Two namespaces, `ll-<tag>-k` (the kernel under test) and `ll-<tag>-d` (the driver),
     joined by the veth pair `ll<tag>k`/`ll<tag>d`."""
 
-    def __init__(self, tag, kernel_peer):
+    def __init__(self, tag, kernel_peer, sysctls=()):
+        self.sysctls = sysctls
         self.k, self.d = f"ll-{tag}-k", f"ll-{tag}-d"
         self.kif, self.dif = f"ll{tag}k", f"ll{tag}d"
         self.kaddr = ADDR[kernel_peer][0]
@@ -212,6 +219,8 @@ class Namespaces:
             sh(*ip, "link", "set", dev, "up")
             sh(*ip, "addr", "add", f"{local}/32", "dev", dev)
             sh(*ip, "route", "add", f"{remote}/32", "dev", dev)
+        for setting in self.sysctls:  # per namespace: the host's own stay as they are
+            sh("ip", "netns", "exec", self.k, "sysctl", "-qw", setting)
         # The driver's own kernel must stay silent: it has no socket for these connections
         # and would answer the kernel's segments with RSTs. AF_PACKET frames bypass this.
         rules = ("table inet ll {\n chain out {\n"
@@ -412,6 +421,8 @@ class Run:
         return isn
 
     def execute(self):
+        if self.sc.no_read:
+            self.app.command("noread")
         now = time.monotonic()
         self.anchors.append((now, 0))
         for line, words in self.sc.steps:
@@ -641,7 +652,9 @@ def run_one(path, tag, synack, outdir):
               "environment": environment(), "pending": sc.pending,
               "measured_only": sc.measured_only,
               "synack_expect_failures": model.expect_failures}
-    with Namespaces(tag, sc.kernel) as ns:
+    if sc.sysctls:
+        result["sysctls"] = sc.sysctls
+    with Namespaces(tag, sc.kernel, sc.sysctls) as ns:
         try:
             ns.enter_driver()
             cap = Capture(ns, os.path.join(outdir, f"{sc.name}.pcap"))
@@ -727,6 +740,28 @@ def report(result):
     return "\n".join(lines)
 
 
+def table(summary_path):
+    with open(summary_path) as f:
+        summary = json.load(f)
+    env = summary["environment"]
+    out = [f"Linux {env['kernel']}; " + ", ".join(
+        f"{k} {v}" for k, v in env.items() if k not in ("kernel", "machine")) + ".", "",
+        "| scenario | kernel plays | agrees | why not |", "|---|---|---|---|"]
+    for r in summary["results"]:
+        name = os.path.basename(r["scenario"])
+        if r.get("measured_only"):
+            verdict, why = "measured only", r["measured_only"]
+        elif r["agrees"]:
+            verdict, why = "yes", ""
+        else:
+            verdict, why = "no", r.get("pending") or r.get("error") or "see the run's report"
+        delayed = [x for x in r.get("segments", []) if "delayed_ack" in x]
+        if delayed:
+            why += ("; " if why else "") + f"{len(delayed)} ACK(s) held by Linux's delayed ACK"
+        out.append(f"| `{name}` | {r.get('kernel_peer', '?')} | {verdict} | {why} |")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -739,10 +774,15 @@ def main():
                    help="namespaces are named ll-<prefix><n>-k and ll-<prefix><n>-d")
     r.add_argument("--max-seconds", type=float,
                    help="skip scenarios whose waits add up to more than this")
+    t = sub.add_parser("table", help="a Markdown table of a run's results")
+    t.add_argument("summary", nargs="?", default="target/linux-lab/summary.json")
     o = sub.add_parser("one")
     for name in ("scenario", "tag", "synack", "out"):
         o.add_argument(name)
     args = ap.parse_args()
+    if args.cmd == "table":
+        print(table(args.summary))
+        return
     if os.geteuid() != 0:
         sys.exit("linux-lab: needs root (network namespaces)")
     # SIGTERM and SIGINT unwind through the `with Namespaces` blocks, which delete them.
