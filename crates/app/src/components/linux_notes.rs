@@ -8,15 +8,22 @@ use yew::prelude::*;
 use crate::i18n::{tr, use_lang};
 use crate::state::Action;
 
-/// The differences, in the order the panel lists them: (title key, text key).
-const NOTES: [(&str, &str); 7] = [
+/// The differences, in the order the panel lists them: (title key, text key). Each states
+/// only what the Linux lab (`bash scripts/linux-lab.sh`) saw the kernel do.
+const NOTES: [(&str, &str); 13] = [
     ("linux.n_time_wait", "linux.n_time_wait_text"),
     ("linux.n_fin_timeout", "linux.n_fin_timeout_text"),
+    ("linux.n_close", "linux.n_close_text"),
     ("linux.n_syn_recv", "linux.n_syn_recv_text"),
     ("linux.n_rto", "linux.n_rto_text"),
     ("linux.n_retries", "linux.n_retries_text"),
-    ("linux.n_tw_reuse", "linux.n_tw_reuse_text"),
+    ("linux.n_challenge", "linux.n_challenge_text"),
     ("linux.n_rfc1337", "linux.n_rfc1337_text"),
+    ("linux.n_tw_syn", "linux.n_tw_syn_text"),
+    ("linux.n_resets", "linux.n_resets_text"),
+    ("linux.n_zero_window", "linux.n_zero_window_text"),
+    ("linux.n_handshake_extras", "linux.n_handshake_extras_text"),
+    ("linux.n_delayed_ack", "linux.n_delayed_ack_text"),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -38,6 +45,7 @@ pub fn linux_notes(props: &LinuxNotesProps) -> Html {
     html! {
         <section class="linux-notes" data-testid="linux-notes" aria-label={tr(lang, "linux.notes_title")}>
             <h3>{ tr(lang, "linux.notes_title") }</h3>
+            <p class="muted">{ tr(lang, "linux.notes_intro") }</p>
             <dl>
                 { for NOTES.iter().map(|&(title, text)| html! {
                     <>
