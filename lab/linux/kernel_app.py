@@ -229,8 +229,10 @@ def main():
                 if not line:
                     return
                 if line.strip():
+                    # The call's own time, before the syscall: emitting comes later.
+                    t_call = time.monotonic()
                     command(line.split())
-                    emit("done", command=line.strip())
+                    emit("done", command=line.strip(), t_call=t_call)
             elif key.data == "listener":
                 on_listener()
             elif key.data == "connecting":

@@ -56,6 +56,7 @@ STATE_FROM_SS = {
     "LISTEN": "LISTEN", "UNCONN": "CLOSED", "CLOSE": "CLOSED",
 }
 
+SO_TIMESTAMPNS = 35     # <asm-generic/socket.h>; Python's socket module lacks the name
 SLACK_FIXED = 0.04      # scheduling, veth, our own polling
 # Linux's delayed-ACK timer (TCP_DELACK_MAX): synack does not model delayed ACKs yet
 # (issue 13), so a pure ACK with the right numbers sent up to this much late is reported as
@@ -167,6 +168,16 @@ class Model:
         self.expect_failures = [l for l in out.stderr.splitlines() if l.strip()]
         self.events = json.loads(out.stdout)
         self.segments = {e["label"]: e for e in self.events if e["event"] == "sent"}
+
+    def attach_injects(self, scenario):
+        """`inject` lines and injected segments come in the same order."""
+        injected = [s["label"] for s in self.segments.values() if s["origin"] == "injected"]
+        lines = [n for n, w in scenario.steps if w[0] == "inject"]
+        self.inject_lines = dict(zip(lines, injected))
+
+    def injected_at(self, line):
+        """The segment the `inject` on a line made."""
+        return self.segments.get(self.inject_lines.get(line))
 
     def sent_by(self, peer):
         return [s for s in self.segments.values() if s["from"] == peer]
@@ -297,6 +308,10 @@ class Capture(threading.Thread):
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
         self.sock.bind((ns.dif, 0))
         self.sock.settimeout(0.2)
+        # The kernel stamps each frame as it passes (CLOCK_REALTIME): the thread that reads
+        # it may run late on a loaded machine, the stamp does not.
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.realtime_offset = time.time() - time.monotonic()
         # Sending on a socket of its own: a packet socket never sees its own frames, and
         # the capture must (they time the kernel's answers).
         self.out = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -310,11 +325,15 @@ class Capture(threading.Thread):
     def run(self):
         while not self.stop.is_set():
             try:
-                frame = self.sock.recv(65535)
+                frame, ancillary, _, _ = self.sock.recvmsg(65535, 64)
             except socket.timeout:
                 continue
-            now = time.monotonic()
             wall = time.time()
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                    sec, nsec = struct.unpack("qq", data[:16])
+                    wall = sec + nsec / 1e9
+            now = wall - self.realtime_offset
             self.pcap.write(struct.pack("<IIII", int(wall), int(wall % 1 * 1e6),
                                         len(frame), len(frame)) + frame)
             parsed = parse_frame(frame)
@@ -442,8 +461,9 @@ class Run:
                 self.action_vts.append(self.vt)
             done = self.step(line, words)
             if done is not None:
-                # A call's effects start when the application made it, not when we asked.
-                self.anchors[-1] = (done["t"], self.vt)
+                # A call's effects start when the application made it, not when we asked;
+                # a delivery's when the capture saw it leave.
+                self.anchors[-1] = (done.get("t_call", done["t"]), self.vt)
 
     def step(self, line, words):
         cmd = words[0]
@@ -458,8 +478,7 @@ class Run:
             if seg and seg["to"] == self.kpeer:
                 return self.send(seg)
         elif cmd == "inject":
-            label = max(self.model.segments_before_line(line), default=None)
-            seg = self.model.segments.get(label)
+            seg = self.model.injected_at(line)
             if seg and seg["to"] == self.kpeer and "inflight" not in words:
                 return self.send(seg)
         elif cmd == "expect" and words[1] == self.kpeer and words[2] == "received":
@@ -616,21 +635,6 @@ class Run:
         return out
 
 
-def _segments_before_line(self, line):
-    """Labels of segments injected by `inject` lines, in order, matched to script lines."""
-    return [self.inject_lines[line]] if line in self.inject_lines else []
-
-
-Model.segments_before_line = _segments_before_line
-
-
-def attach_injects(model, scenario):
-    """`inject` lines and injected segments come in the same order."""
-    injected = [s["label"] for s in model.segments.values() if s["origin"] == "injected"]
-    lines = [n for n, w in scenario.steps if w[0] == "inject"]
-    model.inject_lines = dict(zip(lines, injected))
-
-
 def environment():
     env = {"kernel": platform.release(), "machine": platform.machine()}
     for name in SYSCTLS:
@@ -647,7 +651,7 @@ def run_one(path, tag, synack, outdir):
     which enters the driver's namespace before it starts any thread."""
     sc = Scenario(path)
     model = Model(synack, path)
-    attach_injects(model, sc)
+    model.attach_injects(sc)
     result = {"scenario": os.path.relpath(path), "kernel_peer": sc.kernel,
               "environment": environment(), "pending": sc.pending,
               "measured_only": sc.measured_only,
