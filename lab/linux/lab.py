@@ -418,7 +418,6 @@ class Run:
         self.anchors = []  # (real time, virtual ms) at every step
         self.vt = 0
         self.state_checks = []
-        self.notes = []
         self.keepalive = [0, 75, 9]
         self.end = float("inf")
         self.action_vts = [0]  # virtual times of steps that act (a timer may start there)
@@ -562,7 +561,7 @@ class Run:
             driver_isn = (s["segment"]["seq"] - s["rel_seq"]) % 2**32
             break
         steps_vt = sorted(set(self.action_vts))
-        rows, prev_vt = [], 0
+        rows, prev = [], None  # prev: (synack's time, the kernel's) of the last pair
         for i in range(max(len(model), len(real))):
             row = {}
             if i < len(model):
@@ -584,10 +583,19 @@ class Run:
                 row["kernel_abs"] = {"seq": p[2], "ack": p[3], "isn": isn}
                 row["kernel_t"] = round(self.model_time(t) / 1000, 3)
             if "synack" in row and "kernel" in row:
-                started = max([prev_vt] + [v for v in steps_vt if v <= model[i]["sent_at"]])
-                slack = SLACK_FIXED + SLACK_RATIO * (model[i]["sent_at"] - started) / 1000
+                # The segment's timer started at the last step before it or at the last
+                # segment the same peer sent, whichever came later. Timing is compared over
+                # that interval, so a retransmission late by its own slack does not make
+                # every later one late too.
+                sent = row["synack_t"]
+                step = max(v for v in steps_vt if v / 1000 <= sent) / 1000
+                if prev is not None and prev[0] >= step:
+                    since_model, since_kernel = prev
+                else:
+                    since_model = since_kernel = step
+                slack = SLACK_FIXED + SLACK_RATIO * (sent - since_model)
                 row["slack"] = round(slack, 3)
-                late = row["kernel_t"] - row["synack_t"]
+                late = (row["kernel_t"] - since_kernel) - (sent - since_model)
                 same = row["synack"] == row["kernel"]
                 row["agrees"] = same and -SLACK_FIXED <= late <= slack
                 pure_ack = model[i]["segment"]["flags"] & ~PSH == ACK and not model[i][
@@ -597,7 +605,7 @@ class Run:
                     # Not a disagreement the lab can settle before issue 13 models it.
                     row["agrees"] = True
                     row["delayed_ack"] = round(late, 3)
-                prev_vt = model[i]["sent_at"]
+                prev = (sent, row["kernel_t"])
             else:
                 row["agrees"] = False
             rows.append(row)
