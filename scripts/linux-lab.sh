@@ -41,14 +41,28 @@ probe="ll-${prefix}probe"
 ip netns add "$probe" 2>/dev/null || skip "cannot create a network namespace here (a container without CAP_SYS_ADMIN?)"
 ip netns del "$probe"
 
+lab_pid=""
 cleanup() {
+  # The lab stops its scenarios, which delete their namespaces; whatever is left (a
+  # scenario killed outright) goes here.
+  if [[ -n "$lab_pid" ]] && kill -0 "$lab_pid" 2>/dev/null; then
+    kill -TERM "$lab_pid" 2>/dev/null || true
+    wait "$lab_pid" 2>/dev/null || true
+  fi
   for ns in $(ip netns list | awk -v p="^ll-${prefix}[0-9]+-[kd]$" '$1 ~ p {print $1}'); do
     ip netns del "$ns" 2>/dev/null || true
   done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 cargo build -q -p synack
 echo "linux-lab: kernel $(uname -r); ${#files[@]} scenario(s)"
+# In the background and waited for, so that a signal reaches the trap at once.
 python3 lab/linux/lab.py run --prefix "$prefix" --jobs 8 --out target/linux-lab \
-  --synack target/debug/synack "${quick[@]}" "${files[@]}"
+  --synack target/debug/synack "${quick[@]}" "${files[@]}" &
+lab_pid=$!
+status=0
+wait "$lab_pid" || status=$?
+lab_pid=""
+exit "$status"

@@ -420,6 +420,7 @@ class Run:
         self.state_checks = []
         self.keepalive = [0, 75, 9]
         self.end = float("inf")
+        self.pairs = []  # (synack's time, the kernel's) of each pair of matching segments
         self.action_vts = [0]  # virtual times of steps that act (a timer may start there)
 
     def model_time(self, real):
@@ -606,6 +607,7 @@ class Run:
                     row["agrees"] = True
                     row["delayed_ack"] = round(late, 3)
                 prev = (sent, row["kernel_t"])
+                self.pairs.append(prev)
             else:
                 row["agrees"] = False
             rows.append(row)
@@ -613,22 +615,27 @@ class Run:
 
     def timer_transitions(self, timeline):
         """Each change of state synack makes on a timer (TIME_WAIT ending, a give-up) must
-        show in `ss` too, within the timer's slack plus one poll."""
+        show in `ss` too, within the timer's slack plus one poll, counted from when the
+        timer could have started: the last acting step, or the last segment the kernel's
+        peer sent (then from the kernel's own copy of it)."""
         checks = []
-        kernel_sent = [m["sent_at"] for m in self.model.sent_by(self.kpeer)]
+        steps_vt = sorted(set(self.action_vts))
         for e in self.model.state_changes(self.kpeer):
             if "timer" not in e["cause"]:
                 continue
-            t = e["time"]
-            started = max([v for v in self.action_vts + kernel_sent if v < t], default=0)
-            slack = SLACK_FIXED + 0.1 + SLACK_RATIO * (t - started) / 1000
+            t = e["time"] / 1000
+            step = max(v for v in steps_vt if v / 1000 <= t) / 1000
+            pairs = [p for p in self.pairs if step <= p[0] <= t]
+            since_model, since_kernel = pairs[-1] if pairs else (step, step)
+            slack = SLACK_FIXED + 0.1 + SLACK_RATIO * (t - since_model)
             seen = [x["t"] for i, x in enumerate(timeline) if x["state"] == e["to"] and i
                     and timeline[i - 1]["state"] == e["from"]]
-            near = min(seen, key=lambda x: abs(x - t / 1000), default=None)
-            checks.append({"synack": f"{e['from']} -> {e['to']}", "synack_t": t / 1000,
+            near = min(seen, key=lambda x: abs(x - since_kernel - (t - since_model)),
+                       default=None)
+            late = None if near is None else (near - since_kernel) - (t - since_model)
+            checks.append({"synack": f"{e['from']} -> {e['to']}", "synack_t": t,
                            "kernel_t": near, "slack": round(slack, 3),
-                           "agrees": near is not None
-                           and -SLACK_FIXED - 0.1 <= near - t / 1000 <= slack})
+                           "agrees": late is not None and -SLACK_FIXED - 0.1 <= late <= slack})
         return checks
 
     def ss_timeline(self):
@@ -709,16 +716,40 @@ def run_one(path, tag, synack, outdir):
     return result
 
 
+CHILDREN = set()  # the running `one` processes, stopped with us
+STOPPING = threading.Event()
+
+
 def run_in_child(path, tag, synack, outdir):
     name = os.path.splitext(os.path.basename(path))[0]
-    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "one", path, tag,
-                           synack, outdir], capture_output=True, text=True)
+    if STOPPING.is_set():
+        return {"scenario": path, "agrees": False, "pending": None, "error": "interrupted"}
+    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "one", path, tag,
+                             synack, outdir], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    CHILDREN.add(proc)
+    _, stderr = proc.communicate()
+    CHILDREN.discard(proc)
     try:
         with open(os.path.join(outdir, f"{name}.json")) as f:
             return json.load(f)
     except (OSError, ValueError):
         return {"scenario": path, "agrees": False, "pending": None,
-                "error": f"lab process failed: {proc.stderr.strip()[-2000:]}"}
+                "error": f"lab process failed: {stderr.strip()[-2000:]}"}
+
+
+def stop_children(*_):
+    """SIGTERM/SIGINT: start nothing more, and let each running scenario delete its
+    namespaces on its way out."""
+    STOPPING.set()
+    for proc in list(CHILDREN):
+        proc.terminate()
+    for proc in list(CHILDREN):
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    sys.exit(130)
 
 
 def report(result):
@@ -797,11 +828,13 @@ def main():
         return
     if os.geteuid() != 0:
         sys.exit("linux-lab: needs root (network namespaces)")
-    # SIGTERM and SIGINT unwind through the `with Namespaces` blocks, which delete them.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     if args.cmd == "one":
+        # SIGTERM and SIGINT unwind through the `with Namespaces` block, which deletes them.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
         run_one(args.scenario, args.tag, args.synack, args.out)
         return
+    signal.signal(signal.SIGTERM, stop_children)
+    signal.signal(signal.SIGINT, stop_children)
     os.makedirs(args.out, exist_ok=True)
     if args.max_seconds is not None:
         short = [p for p in args.scenarios if Scenario(p).length() <= args.max_seconds * 1000]
@@ -810,13 +843,14 @@ def main():
         args.scenarios = short
     tags = {p: f"{args.prefix}{i}" for i, p in enumerate(args.scenarios)}
     results = []
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {pool.submit(run_in_child, p, tags[p], args.synack, args.out): p
-                   for p in args.scenarios}
-        for fut in concurrent.futures.as_completed(futures):
-            res = fut.result()
-            print(report(res), flush=True)
-            results.append(res)
+    pool = concurrent.futures.ThreadPoolExecutor(args.jobs)
+    futures = [pool.submit(run_in_child, p, tags[p], args.synack, args.out)
+               for p in args.scenarios]
+    for fut in concurrent.futures.as_completed(futures):
+        res = fut.result()
+        print(report(res), flush=True)
+        results.append(res)
+    pool.shutdown()
     results.sort(key=lambda r: r["scenario"])
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump({"environment": environment(), "results": results}, f, indent=1)
