@@ -48,9 +48,15 @@ def emit(kind, **fields):
 
 
 def ss_lines():
+    """One list of words per socket: its line, then its tab-indented -i line (rtt:, rto:)."""
     out = subprocess.run(["ss", "-tanoi"], capture_output=True, text=True).stdout
-    # Keep the socket lines (not the header, not the tab-indented info lines).
-    return [line.split() for line in out.splitlines()[1:] if line and not line[0].isspace()]
+    sockets = []
+    for line in out.splitlines()[1:]:
+        if line and not line[0].isspace():
+            sockets.append(line.split())
+        elif line.strip() and sockets:
+            sockets[-1] += line.split()
+    return sockets
 
 
 def poll_ss(force=False):
