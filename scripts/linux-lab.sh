@@ -59,7 +59,7 @@ trap 'exit 130' INT TERM
 cargo build -q -p synack
 echo "linux-lab: kernel $(uname -r); ${#files[@]} scenario(s)"
 # In the background and waited for, so that a signal reaches the trap at once.
-python3 lab/linux/lab.py run --prefix "$prefix" --jobs 8 --out target/linux-lab \
+python3 lab/linux/lab.py run --prefix "$prefix" --jobs 4 --out target/linux-lab \
   --synack target/debug/synack "${quick[@]}" "${files[@]}" &
 lab_pid=$!
 status=0

@@ -57,6 +57,7 @@ STATE_FROM_SS = {
 }
 
 SO_TIMESTAMPNS = 35     # <asm-generic/socket.h>; Python's socket module lacks the name
+MAX_LAG = 0.1           # a step this late makes the run inconclusive
 SLACK_FIXED = 0.04      # scheduling, veth, our own polling
 # Linux's delayed-ACK timer (TCP_DELACK_MAX): synack does not model delayed ACKs yet
 # (issue 13), so a pure ACK with the right numbers sent up to this much late is reported as
@@ -420,6 +421,7 @@ class Run:
         self.state_checks = []
         self.keepalive = [0, 75, 9]
         self.end = float("inf")
+        self.lag = None  # (line, seconds) where the lab first fell behind the scenario
         self.pairs = []  # (synack's time, the kernel's) of each pair of matching segments
         self.action_vts = [0]  # virtual times of steps that act (a timer may start there)
 
@@ -455,6 +457,11 @@ class Run:
                 continue
             if cmd == "expect" and words[1] != self.kpeer:
                 continue  # segments are compared afterwards; the driver has no state
+            # Steps at one virtual time must follow each other closely, or the kernel's
+            # timers run while synack's clock stands still (an RTO of about 200 ms fires).
+            behind = time.monotonic() - self.anchors[-1][0]
+            if behind > MAX_LAG and self.lag is None:
+                self.lag = (line, round(behind, 3))
             time.sleep(SETTLE)
             self.anchors.append((time.monotonic(), self.vt))
             if cmd != "expect":
@@ -709,6 +716,9 @@ def run_one(path, tag, synack, outdir):
                 app.close()
                 cap.stop.set()
                 cap.join()
+            if run.lag:
+                raise RuntimeError(f"inconclusive: line {run.lag[0]} ran {run.lag[1]} s after "
+                                   "the step before it (the machine is too busy); run again")
             result["segments"] = run.compare()
             t0 = run.anchors[0][0]
             result["anchors"] = [(round(r - t0, 4), v) for r, v in run.anchors]
@@ -829,7 +839,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
     r.add_argument("scenarios", nargs="+")
-    r.add_argument("--jobs", type=int, default=8)
+    r.add_argument("--jobs", type=int, default=4)
     r.add_argument("--out", default="target/linux-lab")
     r.add_argument("--synack", default="target/debug/synack")
     r.add_argument("--prefix", default=str(os.getpid() % 1000),
@@ -860,6 +870,8 @@ def main():
         for p in sorted(set(args.scenarios) - set(short)):
             print(f"skipped {p}: longer than {args.max_seconds:g} s")
         args.scenarios = short
+    # Longest first, so the run takes about as long as its longest scenario.
+    args.scenarios.sort(key=lambda p: -Scenario(p).length())
     tags = {p: f"{args.prefix}{i}" for i, p in enumerate(args.scenarios)}
     results = []
     pool = concurrent.futures.ThreadPoolExecutor(args.jobs)
