@@ -76,7 +76,7 @@ rules! {
     TimeWaitFinRetransmit => "3.10.7.4", "retransmitted FIN in TIME-WAIT: ACK sent again, 2MSL timer restarted";
     Unacceptable => "3.10.7.4", "segment not acceptable (outside RCV.NXT .. RCV.NXT+RCV.WND): ACK sent, segment dropped";
     UnacceptableThrottled => "3.10.7.4", "empty segment not acceptable, but an ACK for one went out under 500 ms ago: no ACK (RFC 5961 §7 throttling)";
-    UnacceptableRst => "3.10.7.4", "RST outside the receive window: dropped silently";
+    UnacceptableRst => "3.10.7.4", "RST whose SEG.SEQ is outside the receive window: dropped silently (§3.5.3)";
     ZeroWindowAckOnly => "3.10.7.4", "receive window is zero: data dropped, only the ACK field processed";
     RstChallengeAck => "3.10.7.4", "RST in the window but SEG.SEQ != RCV.NXT: challenge ACK sent (RFC 5961 §3)";
     RstSynReceivedPassive => "3.10.7.4", "acceptable RST in SYN-RECEIVED after a passive OPEN: back to LISTEN";
@@ -101,6 +101,7 @@ rules! {
     TextIgnored => "3.10.7.4", "data after the peer's FIN: ignored";
     FinQueued => "3.10.7.4", "FIN beyond a gap held until the data before it arrives";
     FinReceived => "3.10.7.4", "FIN received: RCV.NXT advanced over it, ACK sent";
+    FinAgain => "3.10.7.4", "FIN at RCV.NXT after the peer's FIN: RCV.NXT advanced over it, ACK sent, state unchanged (TIME-WAIT: 2MSL timer restarted)";
     FinInFinWait1 => "3.10.7.4", "FIN in FIN-WAIT-1 before our FIN is acknowledged: simultaneous close";
     FinAckInFinWait1 => "3.10.7.4", "FIN that also acknowledges our FIN in FIN-WAIT-1: ACK sent, 2MSL timer started";
     FinInFinWait2 => "3.10.7.4", "FIN in FIN-WAIT-2: ACK sent, 2MSL timer started";
@@ -120,9 +121,18 @@ rules! {
     LinuxTimeWaitExpired => "3.4.2", "Linux: 60 s TIME-WAIT over (TCP_TIMEWAIT_LEN): TCB deleted";
     LinuxFinWait2Timer => "3.10.7.4", "Linux: our application has closed, so FIN-WAIT-2 lasts at most tcp_fin_timeout (60 s); RFC 9293 waits for the FIN indefinitely";
     LinuxFinWait2Timeout => "3.10.7.4", "Linux: tcp_fin_timeout expired in FIN-WAIT-2 with no FIN from the peer: socket destroyed without sending anything";
-    LinuxSynGiveUp => "3.8.3", "Linux: SYN retransmitted tcp_syn_retries times (6 by default) with no answer: connection timed out";
+    LinuxSynGiveUp => "3.8.3", "Linux: SYN retransmitted tcp_syn_retries (6) + tcp_syn_linear_timeouts (4, Linux 6.5 and later) times with no answer: connection timed out";
+    LinuxSynLinearTimeout => "3.8.3", "Linux: SYN retransmitted with the RTO unchanged: the first tcp_syn_linear_timeouts (4) retransmissions do not back off (tcp_retransmit_timer, Linux 6.5 and later)";
     LinuxSynAckGiveUp => "3.8.3", "Linux: SYN,ACK retransmitted tcp_synack_retries times (5 by default): request dropped, the listener stays in LISTEN";
     LinuxRetransmitGiveUp => "3.8.3", "Linux: retransmitted tcp_retries2 times (15 by default): connection timed out, TCB deleted";
+    LinuxAbortRstAck => "3.10.5", "Linux: ABORT sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (tcp_send_active_reset), queues flushed, TCB deleted";
+    LinuxKeepaliveGiveUp => "3.8.4", "Linux: keep-alive probes unanswered (tcp_keepalive_probes): <CTL=RST,ACK> sent (tcp_send_active_reset), connection timed out";
+    LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";
+    LinuxTimeWaitAckRestart => "3.10.7.4", "Linux: a bare ACK at RCV.NXT in TIME-WAIT restarts the 60 s, unanswered (tcp_timewait_state_process)";
+    LinuxTimeWaitAck => "3.10.7.4", "Linux: a segment other than a RST in TIME-WAIT is answered with an ACK of RCV.NXT; one with an ACK restarts the 60 s (tcp_timewait_state_process)";
+    LinuxTimeWaitRstIgnored => "3.10.7.4", "Linux: a RST in TIME-WAIT not at RCV.NXT is ignored, without a challenge ACK (tcp_timewait_state_process)";
+    LinuxFinAfterFinIgnored => "3.10.7.4", "Linux: a FIN at RCV.NXT after the peer's FIN is ignored in CLOSE-WAIT, CLOSING and LAST-ACK (tcp_rcv_state_process)";
+    LinuxZeroWindowProbe => "3.8.6.1", "Linux: zero window probed with <SEQ=SND.UNA-1><CTL=ACK> and no data, which the peer must answer (tcp_send_probe0); the next probe waits twice as long";
 }
 
 /// Serialized with its section and reason, so JSON traces explain themselves.

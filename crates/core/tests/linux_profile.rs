@@ -84,16 +84,18 @@ fn back_to_rfc_profile_restores_2msl() {
 }
 
 #[test]
-fn linux_syn_is_retransmitted_6_times_then_gives_up_at_127s() {
+fn linux_syn_is_retransmitted_10_times_linear_then_doubling_and_gives_up_at_131s() {
+    // What the Linux lab saw Linux 6.18 do (lab/linux/syn-retries.tcps): tcp_syn_retries 6
+    // plus tcp_syn_linear_timeouts 4, the first 4 retransmissions 1 s apart.
     let sim = run(
-        "set profile linux\nA connect\nwait 126s\nexpect A SYN_SENT\nwait 1s\nexpect A CLOSED\n",
+        "set profile linux\nA connect\nwait 130s\nexpect A SYN_SENT\nwait 1s\nexpect A CLOSED\n",
     );
     assert_eq!(
         syn_times(&sim),
-        [0, 1_000, 3_000, 7_000, 15_000, 31_000, 63_000]
+        [0, 1_000, 2_000, 3_000, 4_000, 5_000, 7_000, 11_000, 19_000, 35_000, 67_000]
     );
     let last = *changes(&sim, Peer::A).last().unwrap();
-    assert_eq!(last, (127_000, State::Closed, Rule::LinuxSynGiveUp));
+    assert_eq!(last, (131_000, State::Closed, Rule::LinuxSynGiveUp));
 }
 
 #[test]
@@ -112,8 +114,14 @@ fn rfc_profile_syn_backoff_uses_retries() {
 
 #[test]
 fn syn_retries_key_overrides_the_profile() {
-    let sim = run("set profile linux\nset syn.retries 2\nA connect\nwait 7s\nexpect A CLOSED\n");
-    assert_eq!(syn_times(&sim), [0, 1_000, 3_000]);
+    // Linux adds its 4 linear timeouts to tcp_syn_retries, whatever that is set to.
+    let sim = run("set profile linux\nset syn.retries 2\nA connect\nwait 10s\nexpect A SYN_SENT\nwait 1s\nexpect A CLOSED\n");
+    assert_eq!(
+        syn_times(&sim),
+        [0, 1_000, 2_000, 3_000, 4_000, 5_000, 7_000]
+    );
+    let last = *changes(&sim, Peer::A).last().unwrap();
+    assert_eq!(last, (11_000, State::Closed, Rule::LinuxSynGiveUp));
 }
 
 #[test]

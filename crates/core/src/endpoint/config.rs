@@ -13,8 +13,9 @@ pub struct Config {
     /// 120 s is Linux's).
     pub rto_max: Duration,
     /// Retransmissions of one segment before the connection is aborted (RFC 9293 §3.8.3's R2,
-    /// counted in retransmissions). With the RTO doubling from 1 s, 7 gives up after 255 s:
-    /// more than the 100 s R2 must allow, and the 3 minutes a SYN must be tried (MUST-23).
+    /// counted in retransmissions). With the RTO doubling from 1 s and capped at 120 s, 7 sends
+    /// the last retransmission at 127 s and gives up one capped RTO later, at 247 s: more
+    /// than the 100 s R2 must allow, and the 3 minutes a SYN must be tried (MUST-23).
     pub retries: u32,
     /// Maximum segment lifetime; TIME-WAIT lasts 2 x MSL (§3.4.2: 2 minutes).
     pub msl: Duration,
@@ -63,6 +64,9 @@ pub enum Profile {
 pub(crate) const LINUX_TIME_WAIT: Duration = Duration::from_secs(60);
 /// Linux's default `tcp_fin_timeout`: an orphaned FIN-WAIT-2 socket lives this long.
 pub(crate) const LINUX_FIN_TIMEOUT: Duration = Duration::from_secs(60);
+/// Linux's default `tcp_syn_linear_timeouts` (Linux 6.5 and later): an active opener's
+/// first 4 SYN retransmissions keep the initial RTO, and add to `tcp_syn_retries`.
+pub(super) const LINUX_SYN_LINEAR_TIMEOUTS: u32 = 4;
 /// Linux's TCP_RTO_MIN.
 pub(crate) const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
@@ -143,6 +147,11 @@ impl Config {
         use crate::state::State;
         match state {
             State::SynReceived if passive => self.synack_retries.unwrap_or(self.retries),
+            // Linux adds its linear SYN timeouts to tcp_syn_retries (tcp_write_timeout), for
+            // the active opener's SYN only.
+            State::SynSent if self.profile == Profile::Linux => {
+                self.syn_retries.unwrap_or(self.retries) + LINUX_SYN_LINEAR_TIMEOUTS
+            }
             State::SynSent | State::SynReceived => self.syn_retries.unwrap_or(self.retries),
             _ => self.retries,
         }

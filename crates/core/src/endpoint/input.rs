@@ -135,6 +135,10 @@ impl Endpoint {
             self.start_time_wait(now);
             return;
         }
+        if state == State::TimeWait && self.config.profile == Profile::Linux {
+            self.on_segment_time_wait_linux(&seg, now);
+            return;
+        }
 
         // Figure 7 (MUST-10): in a simultaneous open the peer's SYN,ACK repeats the SYN we
         // already acknowledged; only the new part, the ACK, is processed.
@@ -151,7 +155,7 @@ impl Endpoint {
 
         // First: the sequence number.
         let original_seq = seg.seq;
-        if !self.acceptable(&seg) {
+        if !self.acceptable_first_check(&seg) {
             let zero_window_at_edge =
                 self.tcb.rcv_wnd == 0 && seg.seq == self.tcb.rcv_nxt && !seg.flags.syn();
             if !zero_window_at_edge {
@@ -176,7 +180,12 @@ impl Endpoint {
         // Second: RST.
         if seg.flags.rst() {
             if self.config.rfc5961 && original_seq != self.tcb.rcv_nxt {
-                self.note(Rule::RstChallengeAck);
+                // Only Linux gets here with SEG.SEQ outside the window (see the first check).
+                self.note(if self.rst_in_window(original_seq) {
+                    Rule::RstChallengeAck
+                } else {
+                    Rule::LinuxRstWholeSegment
+                });
                 self.tcb.ack_pending = true;
                 return;
             }
@@ -285,6 +294,11 @@ impl Endpoint {
                 State::Established | State::FinWait1 | State::FinWait2 => {
                     self.receive_text(seg.seq, seg.len, seg.flags.fin(), now)
                 }
+                State::CloseWait | State::TimeWait
+                    if seg.len == 0 && seg.seq == self.tcb.rcv_nxt =>
+                {
+                    self.fin_after_fin(now)
+                }
                 _ => self.note(Rule::TextIgnored),
             }
         }
@@ -298,6 +312,72 @@ impl Endpoint {
                 self.note(Rule::LinuxFinWait2Timer);
                 self.tcb.timers.set(Timer::FinWait2, now + timeout);
             }
+        }
+    }
+
+    /// A FIN at RCV.NXT after the peer's FIN (so in CLOSE-WAIT or TIME-WAIT). RFC 9293's
+    /// eighth step: advance RCV.NXT over it and acknowledge it; CLOSE-WAIT remains, TIME-WAIT
+    /// remains and restarts the 2 MSL timeout. Linux ignores it in CLOSE-WAIT (its TIME-WAIT
+    /// is `on_segment_time_wait_linux`).
+    fn fin_after_fin(&mut self, now: Instant) {
+        if self.config.profile == Profile::Linux {
+            self.note(Rule::LinuxFinAfterFinIgnored);
+            return;
+        }
+        self.note(Rule::FinAgain);
+        self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
+        self.tcb.ack_pending = true;
+        if self.state == State::TimeWait {
+            self.start_time_wait(now);
+        }
+    }
+
+    /// Linux's TIME-WAIT (`tcp_timewait_state_process`, without timestamps): a RST or a
+    /// bare ACK exactly at RCV.NXT is taken in silence (the RST ends TIME-WAIT, as with
+    /// `tcp_rfc1337` = 0; the ACK restarts the 60 s); any other RST is ignored; anything else
+    /// is answered with an ACK of RCV.NXT (not advanced) and, when it carries an ACK,
+    /// restarts the 60 s.
+    fn on_segment_time_wait_linux(&mut self, seg: &Segment, now: Instant) {
+        let at_rcv_nxt = seg.seq == self.tcb.rcv_nxt;
+        if seg.flags.rst() {
+            if at_rcv_nxt {
+                self.delete_tcb(Rule::RstInClosingStates);
+            } else {
+                self.note(Rule::LinuxTimeWaitRstIgnored);
+            }
+            return;
+        }
+        if at_rcv_nxt && seg.seg_len() == 0 {
+            self.note(Rule::LinuxTimeWaitAckRestart);
+            self.start_time_wait(now);
+            return;
+        }
+        self.note(Rule::LinuxTimeWaitAck);
+        self.tcb.ack_pending = true;
+        if seg.flags.ack() {
+            self.start_time_wait(now);
+        }
+    }
+
+    /// The first check. Table 6 of §3.10.7.4 for every segment, except a RST in the RFC mode:
+    /// "a reset is valid if its sequence number is in the window" (§3.5.3; RFC 5961's exact
+    /// match comes in the second check), whatever data it carries. Linux judges a RST like
+    /// any other segment (`tcp_sequence`).
+    fn acceptable_first_check(&self, seg: &Segment) -> bool {
+        if seg.flags.rst() && self.config.profile == Profile::Rfc {
+            self.rst_in_window(seg.seq)
+        } else {
+            self.acceptable(seg)
+        }
+    }
+
+    /// RCV.NXT =< SEQ < RCV.NXT+RCV.WND, or SEQ = RCV.NXT when the window is zero.
+    fn rst_in_window(&self, seq: SeqNum) -> bool {
+        let t = &self.tcb;
+        if t.rcv_wnd == 0 {
+            seq == t.rcv_nxt
+        } else {
+            seq.offset_from(t.rcv_nxt) < t.rcv_wnd
         }
     }
 

@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use self::config::LINUX_SYN_LINEAR_TIMEOUTS;
 pub use self::config::{Config, Profile};
 use self::tcb::{RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
@@ -378,8 +379,14 @@ impl Endpoint {
             | State::FinWait1
             | State::FinWait2
             | State::CloseWait => {
-                let rst = Segment::control(self.tcb.snd_nxt, None, Flags::RST);
-                self.delete_tcb(Rule::AbortWithRst);
+                let (rst, rule) = match self.config.profile {
+                    Profile::Rfc => (
+                        Segment::control(self.tcb.snd_nxt, None, Flags::RST),
+                        Rule::AbortWithRst,
+                    ),
+                    Profile::Linux => (self.rst_ack(), Rule::LinuxAbortRstAck),
+                };
+                self.delete_tcb(rule);
                 self.emit(rst);
             }
             _ => self.delete_tcb(Rule::AbortQuiet),
@@ -456,8 +463,16 @@ impl Endpoint {
             segment,
             retransmission: true,
         });
-        // RFC 6298 §5.5 and §5.6: back off, then restart the timer.
-        self.tcb.rto = Duration(self.tcb.rto.0.saturating_mul(2)).min(self.config.rto_max);
+        if self.config.profile == Profile::Linux
+            && self.state == State::SynSent
+            && self.tcb.retransmissions <= LINUX_SYN_LINEAR_TIMEOUTS
+        {
+            self.note(Rule::LinuxSynLinearTimeout);
+        } else {
+            // RFC 6298 §5.5: back off.
+            self.tcb.rto = Duration(self.tcb.rto.0.saturating_mul(2)).min(self.config.rto_max);
+        }
+        // RFC 6298 §5.6: restart the timer.
         self.tcb
             .timers
             .set(Timer::Retransmission, now + self.tcb.rto);
@@ -469,6 +484,23 @@ impl Endpoint {
     fn probe_zero_window(&mut self, now: Instant) {
         let t = &self.tcb;
         if !(self.sending_state() && t.unsent > 0 && t.snd_wnd == 0) {
+            return;
+        }
+        if self.config.profile == Profile::Linux {
+            // tcp_send_probe0: an old sequence number the peer must acknowledge, and each
+            // probe waits twice as long as the one before (icsk_backoff).
+            self.note(Rule::LinuxZeroWindowProbe);
+            let probe = self.segment(self.tcb.snd_una - 1, Flags::ACK, 0);
+            self.emit(probe);
+            self.tcb.persist_backoff += 1;
+            let wait = Duration(
+                self.tcb
+                    .rto
+                    .0
+                    .saturating_mul(1 << self.tcb.persist_backoff.min(20)),
+            )
+            .min(self.config.rto_max);
+            self.tcb.timers.set(Timer::Persist, now + wait);
             return;
         }
         let fin = t.unsent == 1 && t.fin_queued && t.fin_seq.is_none();
@@ -488,7 +520,14 @@ impl Endpoint {
         }
         if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
             self.signal(Signal::TimedOut);
-            self.delete_tcb(Rule::KeepaliveGiveUp);
+            match self.config.profile {
+                Profile::Rfc => self.delete_tcb(Rule::KeepaliveGiveUp),
+                Profile::Linux => {
+                    let rst = self.rst_ack();
+                    self.delete_tcb(Rule::LinuxKeepaliveGiveUp);
+                    self.emit(rst);
+                }
+            }
             return;
         }
         self.tcb.keepalive_probes_sent += 1;
@@ -571,6 +610,12 @@ impl Endpoint {
         self.emit(seg);
         self.tcb.rtt_probe = Some((self.tcb.iss + 1, now));
         self.arm_retransmission(now);
+    }
+
+    /// Linux's reset from a synchronized connection (`tcp_send_active_reset`):
+    /// `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>`.
+    fn rst_ack(&self) -> Segment {
+        Segment::control(self.tcb.snd_nxt, Some(self.tcb.rcv_nxt), Flags::RST)
     }
 
     fn arm_retransmission(&mut self, now: Instant) {
@@ -676,6 +721,7 @@ impl Endpoint {
         // New data goes out, so the window is open again or this is the probe itself: the
         // persist timer's work is done. The retransmission timer takes over (`output`).
         t.timers.stop(Timer::Persist);
+        t.persist_backoff = 0;
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,

@@ -53,6 +53,9 @@ pub(super) struct Tcb {
     /// Every timer lives in the TCB, so deleting the TCB stops them all.
     pub timers: TimerTable,
     pub keepalive_probes_sent: u32,
+    /// Linux's zero-window probes sent since the window last opened: each waits twice as
+    /// long as the one before.
+    pub persist_backoff: u32,
     /// When we last answered an out-of-window segment that carried nothing.
     pub last_oow_ack: Option<Instant>,
 }

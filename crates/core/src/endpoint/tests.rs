@@ -4386,3 +4386,367 @@ fn test_syn_sent_timeout_then_established_starts_data_at_three_seconds() {
     state!(ep, Established);
     assert_eq!(ep.tcb().rto, Duration::from_secs(3));
 }
+
+// ---- Issue 11: the RFC corrections, and Linux as the lab measured it (lab/linux/) ----
+
+fn linux_config() -> Config {
+    let mut config = config();
+    config.set_profile(Profile::Linux);
+    config
+}
+
+/// ESTABLISHED under `set profile linux`. The handshake's RTT sample was 0 ms, so the RTO is
+/// SRTT + 200 ms = 200 ms.
+fn established_linux() -> Endpoint {
+    established_with(linux_config())
+}
+
+/// TIME-WAIT under `set profile linux`, entered at t=0: the peer's FIN (`remote(1)`) is
+/// acknowledged, RCV.NXT = `remote(2)`, SND.NXT = `local(2)`.
+fn time_wait_linux() -> Endpoint {
+    let mut ep = fin_wait_2_linux();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, TimeWait);
+    check_timer(&ep, Timer::TimeWait, Some(60_000));
+    ep
+}
+
+/// `<SEQ=remote(1)-50><ACK=local(1)><CTL=RST,ACK>` with 100 octets: SEG.SEQ is below RCV.NXT
+/// (`remote(1)`), the data reaches 49 octets into the window.
+fn rst_below_window_with_data() -> Segment {
+    Segment {
+        seq: remote(1) - 50,
+        flags: Flags::RST | Flags::ACK,
+        len: 100,
+        ..SEND_TEMPL
+    }
+}
+
+#[test]
+fn test_established_rst_below_window_with_data_into_it_is_dropped_silently() {
+    // §3.5.3: a reset is valid if its sequence number is in the window; the data it carries
+    // does not make it so (RFC 5961's exact match is the second check, never reached).
+    let mut ep = established();
+    send!(ep, rst_below_window_with_data());
+    state!(ep, Established);
+    events!(ep, [note(Rule::UnacceptableRst)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_linux_rst_below_window_with_data_into_it_gets_challenge_ack() {
+    // Linux judges the whole segment (tcp_sequence), finds it in the window, and answers the
+    // RST that is not at RCV.NXT with a challenge ACK (lab: rst-with-data-outside-window).
+    let mut ep = established_linux();
+    send!(ep, rst_below_window_with_data());
+    state!(ep, Established);
+    events!(ep, [note(Rule::LinuxRstWholeSegment)]);
+    recv!(ep, [RECV_TEMPL]);
+}
+
+#[test]
+fn test_established_rst_in_window_not_at_rcv_nxt_gets_challenge_ack_in_both_modes() {
+    for mut ep in [established(), established_linux()] {
+        send!(
+            ep,
+            Segment {
+                seq: remote(50),
+                ..rst(remote(50))
+            }
+        );
+        state!(ep, Established);
+        events!(ep, [note(Rule::RstChallengeAck)]);
+        recv!(ep, [RECV_TEMPL]);
+    }
+}
+
+/// A second FIN, at RCV.NXT (one past the peer's first FIN, which we acknowledged).
+fn fin_at(seq: SeqNum, ack: SeqNum) -> Segment {
+    Segment {
+        seq,
+        ack,
+        flags: Flags::ACK | Flags::FIN,
+        ..SEND_TEMPL
+    }
+}
+
+#[test]
+fn test_time_wait_fin_at_rcv_nxt_is_acknowledged_and_restarts_2msl() {
+    // §3.10.7.4, eighth step: advance RCV.NXT over the FIN and acknowledge it; TIME-WAIT
+    // remains and restarts the 2 MSL timeout. It used to be ignored as "data after the FIN".
+    let mut ep = time_wait();
+    send!(ep, time 1000, fin_at(remote(2), local(2)));
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::FinAgain)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(3),
+            ..RECV_TEMPL
+        }]
+    );
+    check_timer(&ep, Timer::TimeWait, Some(1000 + TWO_MSL));
+}
+
+#[test]
+fn test_close_wait_fin_at_rcv_nxt_is_acknowledged() {
+    // §3.10.7.4, eighth step: CLOSE-WAIT remains; the FIN is acknowledged.
+    let mut ep = close_wait();
+    send!(ep, fin_at(remote(2), local(1)));
+    state!(ep, CloseWait);
+    events!(ep, [note(Rule::FinAgain)]);
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(3),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_close_wait_linux_fin_at_rcv_nxt_is_ignored() {
+    // Lab: close-wait-fin-at-rcv-nxt. tcp_rcv_state_process drops it without an answer.
+    let mut ep = established_linux();
+    send!(ep, fin_at(remote(1), local(1)));
+    settle(&mut ep);
+    state!(ep, CloseWait);
+    send!(ep, fin_at(remote(2), local(1)));
+    state!(ep, CloseWait);
+    events!(ep, [note(Rule::LinuxFinAfterFinIgnored)]);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_time_wait_linux_fin_at_rcv_nxt_gets_ack_of_rcv_nxt_and_restarts() {
+    // Lab: time-wait-fin-at-rcv-nxt: ACK with ack=2 (not 3), TIME_WAIT over at about 90 s.
+    let mut ep = time_wait_linux();
+    send!(ep, time 30_000, fin_at(remote(2), local(2)));
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [note(Rule::LinuxTimeWaitAck), note(Rule::LinuxTimeWait)]
+    );
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    check_timer(&ep, Timer::TimeWait, Some(90_000));
+}
+
+#[test]
+fn test_time_wait_linux_bare_ack_at_rcv_nxt_restarts_silently() {
+    // Lab: time-wait-ack-restart: no answer, TIME_WAIT over at about 90 s.
+    let mut ep = time_wait_linux();
+    send!(
+        ep,
+        time 30_000,
+        Segment {
+            seq: remote(2),
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(
+        ep,
+        [
+            note(Rule::LinuxTimeWaitAckRestart),
+            note(Rule::LinuxTimeWait)
+        ]
+    );
+    recv!(ep, []);
+    check_timer(&ep, Timer::TimeWait, Some(90_000));
+}
+
+#[test]
+fn test_time_wait_linux_rst_not_at_rcv_nxt_is_ignored_and_at_rcv_nxt_ends_it() {
+    // Lab: time-wait-rst (tcp_rfc1337 = 0).
+    let mut ep = time_wait_linux();
+    send!(ep, time 100, rst(remote(100)));
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::LinuxTimeWaitRstIgnored)]);
+    recv!(ep, []);
+    check_timer(&ep, Timer::TimeWait, Some(60_000));
+    send!(ep, time 1000, rst(remote(2)));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::TimeWait,
+            State::Closed,
+            Rule::RstInClosingStates
+        )]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_time_wait_linux_old_syn_gets_ack_without_restart() {
+    // Lab: time-wait-syn-old. A SYN without ACK is answered but does not restart the 60 s.
+    let mut ep = time_wait_linux();
+    send!(
+        ep,
+        time 5000,
+        Segment {
+            seq: remote(0),
+            ack: SeqNum(0),
+            flags: Flags::SYN,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::LinuxTimeWaitAck)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+    check_timer(&ep, Timer::TimeWait, Some(60_000));
+}
+
+#[test]
+fn test_established_linux_abort_sends_rst_ack() {
+    // Lab: abort (close() with SO_LINGER 0).
+    let mut ep = established_linux();
+    ep.call(Call::Abort, at(0)).unwrap();
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::Established,
+            State::Closed,
+            Rule::LinuxAbortRstAck
+        )]
+    );
+    recv!(ep, [rst_ack(local(1), remote(1))]);
+}
+
+#[test]
+fn test_established_linux_keepalive_give_up_sends_rst_ack() {
+    // Lab: keepalive (idle 5 s, interval 2 s, 3 probes): probes at 5, 7 and 9 s, RST,ACK at 11 s.
+    let mut config = linux_config();
+    config.keepalive = Some(Duration::from_secs(5));
+    config.keepalive_interval = Duration::from_secs(2);
+    config.keepalive_probes = 3;
+    let mut ep = established_with(config);
+    let probe = Segment {
+        seq: local(0),
+        ..RECV_TEMPL
+    };
+    for due in [5000, 7000, 9000] {
+        ep.handle_timeout(at(due));
+        recv!(ep, [probe]);
+        events!(ep, [fired(Timer::Keepalive), note(Rule::KeepaliveProbe)]);
+    }
+    ep.handle_timeout(at(11_000));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            fired(Timer::Keepalive),
+            signal(Signal::TimedOut),
+            change(
+                State::Established,
+                State::Closed,
+                Rule::LinuxKeepaliveGiveUp
+            )
+        ]
+    );
+    recv!(ep, [rst_ack(local(1), remote(1))]);
+}
+
+#[test]
+fn test_syn_sent_linux_syn_schedule_is_linear_then_doubles() {
+    // Lab: syn-retries. Linux 6.5+: 4 retransmissions 1 s apart (tcp_syn_linear_timeouts),
+    // then doubling: SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35 and 67 s; ETIMEDOUT at 131 s.
+    let mut ep = syn_sent_with(linux_config());
+    let dues = [1, 2, 3, 4, 5, 7, 11, 19, 35, 67].map(|s| s * 1000);
+    for (i, due) in dues.into_iter().enumerate() {
+        check_timer(&ep, Timer::Retransmission, Some(due));
+        ep.handle_timeout(at(due));
+        recv_rtx!(ep, [our_syn()]);
+        if i < 4 {
+            events!(
+                ep,
+                [
+                    fired(Timer::Retransmission),
+                    note(Rule::Retransmit),
+                    note(Rule::LinuxSynLinearTimeout)
+                ]
+            );
+        } else {
+            events!(ep, [fired(Timer::Retransmission), note(Rule::Retransmit)]);
+        }
+    }
+    check_timer(&ep, Timer::Retransmission, Some(131_000));
+    ep.handle_timeout(at(131_000));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            signal(Signal::TimedOut),
+            change(State::SynSent, State::Closed, Rule::LinuxSynGiveUp)
+        ]
+    );
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_linux_zero_window_probes_are_old_acks_backing_off() {
+    // Lab: zero-window-probes: <SEQ=SND.UNA-1><CTL=ACK> without data at 0.2, 0.6, 1.4, 3.0 s...
+    let mut ep = established_linux();
+    send!(
+        ep,
+        Segment {
+            window: 0,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(10), at(0)).unwrap();
+    recv!(ep, []);
+    let probe = Segment {
+        seq: local(0),
+        ..RECV_TEMPL
+    };
+    for due in [200, 600, 1400, 3000, 6200] {
+        check_timer(&ep, Timer::Persist, Some(due));
+        ep.handle_timeout(at(due - 1));
+        recv!(ep, []);
+        ep.handle_timeout(at(due));
+        recv!(ep, [probe]);
+        events!(
+            ep,
+            [fired(Timer::Persist), note(Rule::LinuxZeroWindowProbe)]
+        );
+        check_timer(&ep, Timer::Retransmission, None);
+    }
+    // The window opens: the data goes, and the next zero window starts the backoff afresh.
+    send!(ep, time 7000, SEND_TEMPL);
+    recv!(
+        ep,
+        [Segment {
+            flags: Flags::ACK | Flags::PSH,
+            len: 10,
+            ..RECV_TEMPL
+        }]
+    );
+    check_timer(&ep, Timer::Persist, None);
+}
