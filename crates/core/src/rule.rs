@@ -125,6 +125,9 @@ rules! {
     LinuxSynLinearTimeout => "3.8.3", "Linux: SYN retransmitted with the RTO unchanged: the first tcp_syn_linear_timeouts (4) retransmissions do not back off (tcp_retransmit_timer, Linux 6.5 and later)";
     LinuxSynAckGiveUp => "3.8.3", "Linux: SYN,ACK retransmitted tcp_synack_retries times (5 by default): request dropped, the listener stays in LISTEN";
     LinuxRetransmitGiveUp => "3.8.3", "Linux: retransmitted tcp_retries2 times (15 by default): connection timed out, TCB deleted";
+    LinuxSynSentBadAckResend => "3.10.7.3", "Linux: after a RST for an unacceptable ACK in SYN-SENT, the SYN goes again in TCP_TIMEOUT_MIN (8 ms at HZ=250), not at the RTO (tcp_rcv_synsent_state_process)";
+    LinuxSynRecvSynAgain => "3.10.7.4", "Linux: the peer's SYN again in SYN-RECEIVED: our SYN,ACK sent again, request timer restarted (tcp_check_req)";
+    LinuxSynRecvNewSyn => "3.10.7.4", "Linux: a new SYN in the window of SYN-RECEIVED: <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK> sent, request dropped, the listener stays (tcp_check_req)";
     LinuxAbortRstAck => "3.10.5", "Linux: ABORT sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (tcp_send_active_reset), queues flushed, TCB deleted";
     LinuxKeepaliveGiveUp => "3.8.4", "Linux: keep-alive probes unanswered (tcp_keepalive_probes): <CTL=RST,ACK> sent (tcp_send_active_reset), connection timed out";
     LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";

@@ -1,8 +1,9 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), one function per group of states, each check in the
 //! RFC's order.
 
+use super::config::LINUX_TIMEOUT_MIN;
 use super::tcb::OooEntry;
-use super::{Endpoint, Profile, Signal, Timer, TimerTable};
+use super::{Endpoint, Profile, Signal, Timer, TimerTable, Transmit};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
@@ -78,6 +79,13 @@ impl Endpoint {
             } else {
                 self.note(Rule::SynSentBadAck);
                 self.emit(Segment::control(seg.ack, None, Flags::RST));
+                if self.config.profile == Profile::Linux && self.tcb.retransmissions == 0 {
+                    // The peer may have dropped our SYN as a stray: try again at once.
+                    self.note(Rule::LinuxSynSentBadAckResend);
+                    self.tcb
+                        .timers
+                        .set(Timer::Retransmission, now + LINUX_TIMEOUT_MIN);
+                }
             }
             return;
         }
@@ -137,6 +145,30 @@ impl Endpoint {
         }
         if state == State::TimeWait && self.config.profile == Profile::Linux {
             self.on_segment_time_wait_linux(&seg, now);
+            return;
+        }
+
+        // Linux (tcp_check_req): the peer's SYN again, in SYN-RECEIVED after a passive OPEN,
+        // means our SYN,ACK was lost: it goes again, and the request timer restarts.
+        if state == State::SynReceived
+            && self.tcb.passive
+            && self.config.profile == Profile::Linux
+            && seg.flags.syn()
+            && !seg.flags.ack()
+            && !seg.flags.rst()
+            && seg.seq == self.tcb.irs
+        {
+            self.note(Rule::LinuxSynRecvSynAgain);
+            if let Some(front) = self.tcb.rtx_queue.front().copied() {
+                let segment = self.segment_for(&front);
+                self.transmit.push_back(Transmit {
+                    segment,
+                    retransmission: true,
+                });
+                self.tcb
+                    .timers
+                    .set(Timer::Retransmission, now + self.tcb.rto);
+            }
             return;
         }
 
@@ -208,7 +240,15 @@ impl Endpoint {
 
         // Third, security, does not apply. Fourth: SYN.
         if seg.flags.syn() {
-            if state == State::SynReceived && self.tcb.passive {
+            if state == State::SynReceived
+                && self.tcb.passive
+                && self.config.profile == Profile::Linux
+            {
+                // tcp_check_req: the request is reset (<SEQ=0><ACK=SEG.SEQ+1>, as from a
+                // closed port) and dropped; the listener stays.
+                self.send_rst_for(&seg);
+                self.return_to_listen(Rule::LinuxSynRecvNewSyn);
+            } else if state == State::SynReceived && self.tcb.passive {
                 self.return_to_listen(Rule::SynSynReceivedPassive);
             } else if self.config.rfc5961 {
                 self.note(Rule::SynChallengeAck);

@@ -4750,3 +4750,75 @@ fn test_established_linux_zero_window_probes_are_old_acks_backing_off() {
     );
     check_timer(&ep, Timer::Persist, None);
 }
+
+#[test]
+fn test_syn_sent_linux_bad_ack_gets_rst_and_the_syn_again_after_8ms() {
+    // Lab: syn-sent-bad-ack: RST, then the SYN at about 10 ms, then 1 s later.
+    let mut ep = syn_sent_with(linux_config());
+    send!(
+        ep,
+        Segment {
+            seq: remote(0),
+            ack: local(77),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, SynSent);
+    events!(
+        ep,
+        [
+            note(Rule::SynSentBadAck),
+            note(Rule::LinuxSynSentBadAckResend)
+        ]
+    );
+    recv!(ep, [rst(local(77))]);
+    check_timer(&ep, Timer::Retransmission, Some(8));
+    ep.handle_timeout(at(8));
+    recv_rtx!(ep, [our_syn()]);
+    check_timer(&ep, Timer::Retransmission, Some(1008));
+}
+
+#[test]
+fn test_syn_received_linux_same_syn_again_gets_the_syn_ack_again() {
+    // Lab: syn-rcvd-duplicate-syn.
+    let mut ep = listen();
+    ep.set_config(Config {
+        window: LOCAL_WIN,
+        ..linux_config()
+    });
+    send!(ep, peer_syn());
+    settle(&mut ep);
+    send!(ep, time 300, peer_syn());
+    state!(ep, SynReceived);
+    events!(ep, [note(Rule::LinuxSynRecvSynAgain)]);
+    recv_rtx!(ep, [our_syn_ack()]);
+    check_timer(&ep, Timer::Retransmission, Some(1300));
+}
+
+#[test]
+fn test_syn_received_linux_new_syn_gets_rst_ack_and_the_listener_stays() {
+    let mut ep = listen();
+    ep.set_config(Config {
+        window: LOCAL_WIN,
+        ..linux_config()
+    });
+    send!(ep, peer_syn());
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            seq: remote(5),
+            ..peer_syn()
+        }
+    );
+    state!(ep, Listen);
+    events!(
+        ep,
+        [change(
+            State::SynReceived,
+            State::Listen,
+            Rule::LinuxSynRecvNewSyn
+        )]
+    );
+    recv!(ep, [rst_ack(SeqNum(0), remote(6))]);
+}
