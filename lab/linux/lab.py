@@ -115,7 +115,6 @@ class Scenario:
         self.keep_listener = False
         self.pending = None
         self.measured_only = None  # recorded, never judged: what synack will model later
-        self.calls = {}  # a kernel call made another way, e.g. close -> shutdown
         self.sysctls = []  # net.ipv4.* settings for the kernel's namespace
         self.no_read = False  # the kernel's application never reads
         self.steps = []  # (line number, words)
@@ -139,8 +138,6 @@ class Scenario:
             key, _, value = w.partition("=")
             if key == "kernel" and value in ("A", "B"):
                 self.kernel = value
-            elif key in ("close", "abort") and value in ("close", "shutdown", "abort"):
-                self.calls[key] = value
             elif key == "sysctl" and re.match(r"^net\.ipv4\.tcp_\w+=\w+$", value):
                 self.sysctls.append(value)
             elif key == "no-read":
@@ -526,7 +523,7 @@ class Run:
         elif op in ("send",):
             return self.app.command(f"send {words[1]}")
         elif op in ("close", "shutdown", "abort"):
-            return self.app.command(self.sc.calls.get(op, op))
+            return self.app.command(op)
         else:
             raise ValueError(f"line {line}: the lab cannot make the kernel `{op}`")
 

@@ -22,7 +22,7 @@ pub fn permitted(state: State, call: Call) -> Result<(), CallError> {
             SynSent | SynReceived | Established | CloseWait => Ok(()),
             FinWait1 | FinWait2 | Closing | LastAck | TimeWait => Err(CallError::ConnectionClosing),
         },
-        Call::Close => match state {
+        Call::Close | Call::Shutdown => match state {
             Closed => Err(CallError::ConnectionDoesNotExist),
             Listen | SynSent | SynReceived | Established | CloseWait => Ok(()),
             FinWait1 | FinWait2 | Closing | LastAck | TimeWait => Err(CallError::ConnectionClosing),
@@ -62,6 +62,7 @@ mod tests {
             Call::Connect,
             Call::Send(10),
             Call::Close,
+            Call::Shutdown,
             Call::Abort,
             Call::Crash,
         ];

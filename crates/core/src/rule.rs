@@ -128,6 +128,8 @@ rules! {
     LinuxSynSentBadAckResend => "3.10.7.3", "Linux: after a RST for an unacceptable ACK in SYN-SENT, the SYN goes again in TCP_TIMEOUT_MIN (8 ms at HZ=250), not at the RTO (tcp_rcv_synsent_state_process)";
     LinuxSynRecvSynAgain => "3.10.7.4", "Linux: the peer's SYN again in SYN-RECEIVED: our SYN,ACK sent again, request timer restarted (tcp_check_req)";
     LinuxSynRecvNewSyn => "3.10.7.4", "Linux: a new SYN in the window of SYN-RECEIVED: <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK> sent, request dropped, the listener stays (tcp_check_req)";
+    LinuxOrphanGiveUp => "3.8.3", "Linux: our FIN retransmitted tcp_orphan_retries times (0 means 8) by a socket its application has closed: socket destroyed silently";
+    LinuxDataAfterClose => "3.10.7.4", "Linux: data for a socket its application has closed (close(), not shutdown()): <SEQ=SEG.ACK><CTL=RST> sent, socket destroyed (tcp_rcv_state_process)";
     LinuxAbortRstAck => "3.10.5", "Linux: ABORT sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (tcp_send_active_reset), queues flushed, TCB deleted";
     LinuxKeepaliveGiveUp => "3.8.4", "Linux: keep-alive probes unanswered (tcp_keepalive_probes): <CTL=RST,ACK> sent (tcp_send_active_reset), connection timed out";
     LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";

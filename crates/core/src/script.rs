@@ -604,12 +604,13 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                     Call::Send(bytes)
                 }
                 "close" => Call::Close,
+                "shutdown" => Call::Shutdown,
                 "abort" => Call::Abort,
                 "crash" => Call::Crash,
                 other => {
                     return Err(p.error(
                         verb.column,
-                        format!("unknown call `{other}` (listen, connect, send <n>, close, abort, crash)"),
+                        format!("unknown call `{other}` (listen, connect, send <n>, close, shutdown, abort, crash)"),
                     ))
                 }
             };

@@ -131,6 +131,7 @@ fn call() -> impl Strategy<Value = Call> {
         2 => Just(Call::Connect),
         3 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Send),
         2 => Just(Call::Close),
+        1 => Just(Call::Shutdown),
         1 => Just(Call::Abort),
         1 => Just(Call::Crash),
     ]
@@ -577,6 +578,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Call::Connect),
         send,
         Just(Call::Close),
+        Just(Call::Shutdown),
         Just(Call::Abort),
         Just(Call::Crash),
     ];

@@ -67,6 +67,9 @@ pub(crate) const LINUX_FIN_TIMEOUT: Duration = Duration::from_secs(60);
 /// Linux's default `tcp_syn_linear_timeouts` (Linux 6.5 and later): an active opener's
 /// first 4 SYN retransmissions keep the initial RTO, and add to `tcp_syn_retries`.
 pub(super) const LINUX_SYN_LINEAR_TIMEOUTS: u32 = 4;
+/// Linux's retransmissions of an orphan's FIN: `tcp_orphan_retries` is 0 by default, which
+/// means 8 (tcp_orphan_retries()).
+pub(super) const LINUX_ORPHAN_RETRIES: u32 = 8;
 /// Linux's TCP_TIMEOUT_MIN: 2 jiffies, 8 ms at HZ=250.
 pub(super) const LINUX_TIMEOUT_MIN: Duration = Duration::from_millis(8);
 /// Linux's TCP_RTO_MIN.

@@ -329,6 +329,14 @@ impl Endpoint {
         }
 
         // Sixth, URG, is not modelled. Seventh and eighth: text and FIN.
+        if seg.len > 0 && self.tcb.orphan && matches!(self.state, State::FinWait1 | State::FinWait2)
+        {
+            // Linux (tcp_rcv_state_process): nobody is left to read it. The reset answers the
+            // segment, as from a closed port.
+            self.emit(Segment::control(seg.ack, None, Flags::RST));
+            self.delete_tcb(Rule::LinuxDataAfterClose);
+            return;
+        }
         if seg.len > 0 || seg.flags.fin() {
             match self.state {
                 State::Established | State::FinWait1 | State::FinWait2 => {
@@ -346,9 +354,9 @@ impl Endpoint {
         // same segment already took it to TIME-WAIT.
         if self.state == State::FinWait1 && self.our_fin_acked() {
             self.set_state(State::FinWait2, Rule::FinWait1FinAcked);
-            if let Some(timeout) = self.config.fin_timeout() {
+            if let Some(timeout) = self.config.fin_timeout().filter(|_| self.tcb.orphan) {
                 // Linux, not RFC 9293: a socket its application closed does not wait in
-                // FIN-WAIT-2 for ever (`tcp_fin_timeout`).
+                // FIN-WAIT-2 for ever (`tcp_fin_timeout`); after shutdown() it does.
                 self.note(Rule::LinuxFinWait2Timer);
                 self.tcb.timers.set(Timer::FinWait2, now + timeout);
             }

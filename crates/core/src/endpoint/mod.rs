@@ -16,8 +16,8 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use self::config::LINUX_SYN_LINEAR_TIMEOUTS;
 pub use self::config::{Config, Profile};
+use self::config::{LINUX_ORPHAN_RETRIES, LINUX_SYN_LINEAR_TIMEOUTS};
 use self::tcb::{RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
@@ -36,8 +36,13 @@ pub enum Call {
     Connect,
     /// SEND (§3.10.2) of this many bytes.
     Send(u32),
-    /// CLOSE (§3.10.4): no more data from us; a FIN follows what is queued.
+    /// CLOSE (§3.10.4): no more data from us; a FIN follows what is queued. Under `set
+    /// profile linux` it is the sockets API's close(): the application is gone as well (an
+    /// orphan), so nothing more can be received.
     Close,
+    /// The sockets API's shutdown(SHUT_WR): no more data from us, but we still receive. It is
+    /// what RFC 9293's CLOSE means, so outside the Linux profile it is CLOSE.
+    Shutdown,
     /// ABORT (§3.10.5): drop the connection, with a RST when synchronized.
     Abort,
     /// Not an RFC call: the host loses its TCB and sends nothing (§3.5.1's half-open case).
@@ -51,6 +56,7 @@ impl core::fmt::Display for Call {
             Call::Connect => f.write_str("connect"),
             Call::Send(n) => write!(f, "send {n}"),
             Call::Close => f.write_str("close"),
+            Call::Shutdown => f.write_str("shutdown"),
             Call::Abort => f.write_str("abort"),
             Call::Crash => f.write_str("crash"),
         }
@@ -86,7 +92,7 @@ impl CallError {
         match call {
             Call::Listen | Call::Connect => "3.10.1",
             Call::Send(_) => "3.10.2",
-            Call::Close => "3.10.4",
+            Call::Close | Call::Shutdown => "3.10.4",
             Call::Abort | Call::Crash => "3.10.5",
         }
     }
@@ -288,6 +294,7 @@ impl Endpoint {
             Call::Connect => self.open_active(now),
             Call::Send(n) => self.send(n, now),
             Call::Close => self.close(now),
+            Call::Shutdown => self.close_with(now, false),
             Call::Abort => self.abort(now),
             Call::Crash => self.crash(),
         }
@@ -341,8 +348,15 @@ impl Endpoint {
         }
     }
 
-    /// CLOSE (§3.10.4): "I have no more data to send."
+    /// CLOSE (§3.10.4): "I have no more data to send." Under `set profile linux`, close():
+    /// the application lets go of the socket too.
     fn close(&mut self, now: Instant) -> Result<(), CallError> {
+        self.close_with(now, true)
+    }
+
+    /// CLOSE, or with `release` false shutdown(SHUT_WR); only the Linux profile tells them
+    /// apart.
+    fn close_with(&mut self, now: Instant, release: bool) -> Result<(), CallError> {
         match self.state {
             State::Closed => return Err(CallError::ConnectionDoesNotExist),
             State::Listen => self.delete_tcb(Rule::CloseInListen),
@@ -365,6 +379,9 @@ impl Endpoint {
                 self.set_state(State::LastAck, Rule::CloseInCloseWait);
             }
             _ => return Err(CallError::ConnectionClosing),
+        }
+        if release && self.config.profile == Profile::Linux && self.state != State::Closed {
+            self.tcb.orphan = true;
         }
         self.output(now);
         Ok(())
@@ -430,6 +447,16 @@ impl Endpoint {
 
     fn on_retransmission_timeout(&mut self, now: Instant) {
         let passive = self.tcb.passive;
+        let orphan_closing = self.tcb.orphan
+            && matches!(
+                self.state,
+                State::FinWait1 | State::Closing | State::LastAck
+            );
+        if orphan_closing && self.tcb.retransmissions >= LINUX_ORPHAN_RETRIES {
+            // No application is left to be told.
+            self.delete_tcb(Rule::LinuxOrphanGiveUp);
+            return;
+        }
         if self.tcb.retransmissions >= self.config.retries_in(self.state, passive) {
             self.signal(Signal::TimedOut);
             let linux = self.config.profile == Profile::Linux;

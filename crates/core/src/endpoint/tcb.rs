@@ -11,6 +11,8 @@ use crate::time::{Duration, Instant};
 pub(super) struct Tcb {
     /// MUST-11: whether SYN-RECEIVED was reached from LISTEN.
     pub passive: bool,
+    /// Linux: the application called close(), not shutdown(): it reads nothing more.
+    pub orphan: bool,
     pub iss: SeqNum,
     pub irs: SeqNum,
     pub snd_una: SeqNum,

@@ -4822,3 +4822,119 @@ fn test_syn_received_linux_new_syn_gets_rst_ack_and_the_listener_stays() {
     );
     recv!(ep, [rst_ack(SeqNum(0), remote(6))]);
 }
+
+/// Our FIN as first sent from ESTABLISHED: `<SEQ=local(1)><ACK=remote(1)><CTL=FIN,ACK>`.
+fn our_fin() -> Segment {
+    Segment {
+        flags: Flags::ACK | Flags::FIN,
+        ..RECV_TEMPL
+    }
+}
+
+#[test]
+fn test_established_shutdown_is_close_in_the_rfc_mode() {
+    let mut ep = established();
+    ep.call(Call::Shutdown, at(0)).unwrap();
+    state!(ep, FinWait1);
+    events!(
+        ep,
+        [change(
+            State::Established,
+            State::FinWait1,
+            Rule::CloseSendsFin
+        )]
+    );
+    recv!(ep, [our_fin()]);
+}
+
+#[test]
+fn test_fin_wait_2_linux_data_after_close_gets_rst_and_the_socket_is_gone() {
+    // Lab: data-after-close. close() left nobody to read: RST <SEQ=SEG.ACK>.
+    let mut ep = fin_wait_2_linux();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, Closed);
+    events!(
+        ep,
+        [change(
+            State::FinWait2,
+            State::Closed,
+            Rule::LinuxDataAfterClose
+        )]
+    );
+    recv!(ep, [rst(local(2))]);
+}
+
+#[test]
+fn test_fin_wait_2_linux_after_shutdown_accepts_data_and_has_no_timer() {
+    // Lab: data-after-shutdown and fin-wait-2-after-shutdown.
+    let mut ep = established_linux();
+    ep.call(Call::Shutdown, at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(
+        ep,
+        [change(
+            State::FinWait1,
+            State::FinWait2,
+            Rule::FinWait1FinAcked
+        )]
+    );
+    check_timer(&ep, Timer::FinWait2, None);
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            len: 10,
+            ..SEND_TEMPL
+        }
+    );
+    state!(ep, FinWait2);
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(11),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.received(), 10);
+}
+
+#[test]
+fn test_fin_wait_1_linux_orphan_fin_is_sent_8_more_times_then_the_socket_is_gone() {
+    // Lab: orphan-fin-retries (tcp_orphan_retries = 0 means 8). RTO 200 ms, doubling.
+    let mut ep = established_linux();
+    ep.call(Call::Close, at(0)).unwrap();
+    settle(&mut ep);
+    for due in [200, 600, 1400, 3000, 6200, 12_600, 25_400, 51_000] {
+        ep.handle_timeout(at(due));
+        recv_rtx!(ep, [our_fin()]);
+        events!(ep, [fired(Timer::Retransmission), note(Rule::Retransmit)]);
+    }
+    check_timer(&ep, Timer::Retransmission, Some(102_200));
+    ep.handle_timeout(at(102_200));
+    state!(ep, Closed);
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            change(State::FinWait1, State::Closed, Rule::LinuxOrphanGiveUp)
+        ]
+    );
+    recv!(ep, []);
+}
