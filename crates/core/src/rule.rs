@@ -130,6 +130,8 @@ rules! {
     LinuxSynRecvNewSyn => "3.10.7.4", "Linux: a new SYN in the window of SYN-RECEIVED: <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK> sent, request dropped, the listener stays (tcp_check_req)";
     LinuxOrphanGiveUp => "3.8.3", "Linux: our FIN retransmitted tcp_orphan_retries times (0 means 8) by a socket its application has closed: socket destroyed silently";
     LinuxDataAfterClose => "3.10.7.4", "Linux: data for a socket its application has closed (close(), not shutdown()): <SEQ=SEG.ACK><CTL=RST> sent, socket destroyed (tcp_rcv_state_process)";
+    LinuxChallengeAckLimited => "3.10.7.4", "Linux: no challenge ACK: one went out under tcp_invalid_ratelimit (500 ms) ago; RSTs, SYNs, ACKs of unsent data and out-of-window segments share the limit (tcp_oow_rate_limited)";
+    LinuxSimultaneousOpenAck => "3.5", "Linux: the SYN repeated in the crossed SYN,ACK lies below RCV.NXT and is acknowledged at once, a fifth segment (tcp_data_queue)";
     LinuxAbortRstAck => "3.10.5", "Linux: ABORT sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (tcp_send_active_reset), queues flushed, TCB deleted";
     LinuxKeepaliveGiveUp => "3.8.4", "Linux: keep-alive probes unanswered (tcp_keepalive_probes): <CTL=RST,ACK> sent (tcp_send_active_reset), connection timed out";
     LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";

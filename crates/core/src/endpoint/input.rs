@@ -183,6 +183,12 @@ impl Endpoint {
             self.note(Rule::SimultaneousSynAck);
             seg.flags = seg.flags.without(Flags::SYN);
             seg.seq = seg.seq + 1;
+            if self.config.profile == Profile::Linux {
+                // The repeated SYN lies below RCV.NXT: Linux takes it for a retransmission
+                // and acknowledges it at once.
+                self.note(Rule::LinuxSimultaneousOpenAck);
+                self.tcb.ack_pending = true;
+            }
         }
 
         // First: the sequence number.
@@ -193,7 +199,12 @@ impl Endpoint {
             if !zero_window_at_edge {
                 if seg.flags.rst() {
                     self.note(Rule::UnacceptableRst);
-                } else if seg.seg_len() == 0 && self.oow_ack_throttled(now) {
+                } else if (seg.seg_len() == 0
+                    // Linux limits a SYN's answer too: only data cannot be part of an ACK
+                    // loop (tcp_oow_rate_limited).
+                    || (seg.flags.syn() && self.config.profile == Profile::Linux))
+                    && self.oow_ack_throttled(now)
+                {
                     self.note(Rule::UnacceptableThrottled);
                 } else {
                     self.note(Rule::Unacceptable);
@@ -213,12 +224,12 @@ impl Endpoint {
         if seg.flags.rst() {
             if self.config.rfc5961 && original_seq != self.tcb.rcv_nxt {
                 // Only Linux gets here with SEG.SEQ outside the window (see the first check).
-                self.note(if self.rst_in_window(original_seq) {
+                let rule = if self.rst_in_window(original_seq) {
                     Rule::RstChallengeAck
                 } else {
                     Rule::LinuxRstWholeSegment
-                });
-                self.tcb.ack_pending = true;
+                };
+                self.challenge_ack(rule, now);
                 return;
             }
             match state {
@@ -251,8 +262,7 @@ impl Endpoint {
             } else if state == State::SynReceived && self.tcb.passive {
                 self.return_to_listen(Rule::SynSynReceivedPassive);
             } else if self.config.rfc5961 {
-                self.note(Rule::SynChallengeAck);
-                self.tcb.ack_pending = true;
+                self.challenge_ack(Rule::SynChallengeAck, now);
             } else {
                 self.send_rst_for(&seg);
                 self.signal(Signal::Reset);
@@ -272,8 +282,7 @@ impl Endpoint {
             let t = &self.tcb;
             let lowest = t.snd_una - t.max_snd_wnd;
             if !(lowest <= seg.ack && seg.ack <= t.snd_nxt) {
-                self.note(Rule::AckOutsideRange);
-                self.tcb.ack_pending = true;
+                self.challenge_ack(Rule::AckOutsideRange, now);
                 return;
             }
         }
@@ -290,8 +299,7 @@ impl Endpoint {
             }
         }
         if seg.ack > self.tcb.snd_nxt {
-            self.note(Rule::AckTooNew);
-            self.tcb.ack_pending = true;
+            self.challenge_ack(Rule::AckTooNew, now);
             return;
         }
         if self.tcb.snd_una < seg.ack {
@@ -427,6 +435,18 @@ impl Endpoint {
         } else {
             seq.offset_from(t.rcv_nxt) < t.rcv_wnd
         }
+    }
+
+    /// Sends a challenge ACK (RFC 5961), or the ACK that refuses an ACK out of range. Linux
+    /// sends at most one per `tcp_invalid_ratelimit` (500 ms) for all of these and for
+    /// out-of-window segments together (`tcp_oow_rate_limited`, one timestamp per socket).
+    fn challenge_ack(&mut self, rule: Rule, now: Instant) {
+        if self.config.profile == Profile::Linux && self.oow_ack_throttled(now) {
+            self.note(Rule::LinuxChallengeAckLimited);
+            return;
+        }
+        self.note(rule);
+        self.tcb.ack_pending = true;
     }
 
     /// RFC 5961 §7: answers to empty out-of-window segments are rate-limited, which ends

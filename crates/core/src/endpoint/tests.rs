@@ -4938,3 +4938,70 @@ fn test_fin_wait_1_linux_orphan_fin_is_sent_8_more_times_then_the_socket_is_gone
     );
     recv!(ep, []);
 }
+
+#[test]
+fn test_established_linux_challenge_acks_share_one_limit_of_500ms() {
+    // Lab: challenge-ack-limit. A RST in the window, another, a SYN at once, an ACK of unsent
+    // data at 200 ms: one challenge ACK. A RST at 600 ms and a SYN at 1200 ms: one each.
+    let mut ep = established_linux();
+    let in_window_rst = |n| Segment {
+        seq: remote(n),
+        ..rst(remote(n))
+    };
+    let syn = Segment {
+        seq: remote(300),
+        ack: SeqNum(0),
+        flags: Flags::SYN,
+        ..SEND_TEMPL
+    };
+    send!(ep, in_window_rst(500));
+    events!(ep, [note(Rule::RstChallengeAck)]);
+    recv!(ep, [RECV_TEMPL]);
+    send!(ep, in_window_rst(700));
+    send!(ep, syn);
+    events!(
+        ep,
+        [
+            note(Rule::LinuxChallengeAckLimited),
+            note(Rule::LinuxChallengeAckLimited)
+        ]
+    );
+    recv!(ep, []);
+    send!(
+        ep,
+        time 200,
+        Segment {
+            ack: local(1000),
+            ..SEND_TEMPL
+        }
+    );
+    events!(ep, [note(Rule::LinuxChallengeAckLimited)]);
+    recv!(ep, []);
+    send!(ep, time 600, in_window_rst(500));
+    events!(ep, [note(Rule::RstChallengeAck)]);
+    recv!(ep, [RECV_TEMPL]);
+    send!(ep, time 1200, syn);
+    events!(ep, [note(Rule::SynChallengeAck)]);
+    recv!(ep, [RECV_TEMPL]);
+    state!(ep, Established);
+}
+
+#[test]
+fn test_syn_received_active_linux_crossed_syn_ack_is_acknowledged() {
+    // Lab: simultaneous-open: Linux sends a fifth segment, an ACK of the crossed SYN,ACK.
+    let mut ep = syn_sent_with(linux_config());
+    send!(ep, peer_syn());
+    settle(&mut ep);
+    state!(ep, SynReceived);
+    send!(ep, peer_syn_ack());
+    state!(ep, Established);
+    events!(
+        ep,
+        [
+            note(Rule::SimultaneousSynAck),
+            note(Rule::LinuxSimultaneousOpenAck),
+            change(State::SynReceived, State::Established, Rule::SynReceivedAck)
+        ]
+    );
+    recv!(ep, [RECV_TEMPL]);
+}
