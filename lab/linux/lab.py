@@ -443,6 +443,7 @@ class Run:
             self.app.command("noread")
         now = time.monotonic()
         self.anchors.append((now, 0))
+        checking = 0.0
         for line, words in self.sc.steps:
             cmd = words[0]
             if cmd == "wait":
@@ -451,19 +452,23 @@ class Run:
                 time.sleep(max(0.0, r + (target_vt - v) / 1000 - time.monotonic()))
                 self.vt = target_vt
                 self.anchors.append((time.monotonic(), self.vt))
+                checking = 0.0
                 continue
             if cmd == "expect" and words[1] != self.kpeer:
                 continue  # segments are compared afterwards; the driver has no state
             # Steps at one virtual time must follow each other closely, or the kernel's
             # timers run while synack's clock stands still (an RTO of about 200 ms fires).
-            behind = time.monotonic() - self.anchors[-1][0]
+            # Checking a state (running ss) takes its time but sends the kernel nothing.
+            behind = time.monotonic() - self.anchors[-1][0] - checking
             if behind > MAX_LAG and self.lag is None:
                 self.lag = (line, round(behind, 3))
             time.sleep(SETTLE)
             self.anchors.append((time.monotonic(), self.vt))
+            started = time.monotonic()
             if cmd != "expect":
                 self.action_vts.append(self.vt)
             done = self.step(line, words)
+            checking = time.monotonic() - started if cmd == "expect" else 0.0
             if done is not None:
                 # A call's effects start when the application made it, not when we asked;
                 # a delivery's when the capture saw it leave.
@@ -809,9 +814,19 @@ def report(result):
     return "\n".join(lines)
 
 
-def table(summary_path):
-    with open(summary_path) as f:
-        summary = json.load(f)
+def table(path):
+    """From a run's summary.json, or from a results folder: the latest result of each
+    scenario run there (runs of a few scenarios leave the others' results in place)."""
+    if os.path.isdir(path):
+        results = []
+        for name in sorted(os.listdir(path)):
+            if name.endswith(".json") and name != "summary.json":
+                with open(os.path.join(path, name)) as f:
+                    results.append(json.load(f))
+        summary = {"environment": results[0]["environment"], "results": results}
+    else:
+        with open(path) as f:
+            summary = json.load(f)
     env = summary["environment"]
     out = [f"Linux {env['kernel']}; " + ", ".join(
         f"{k} {v}" for k, v in env.items() if k not in ("kernel", "machine")) + ".", "",
@@ -844,7 +859,8 @@ def main():
     r.add_argument("--max-seconds", type=float,
                    help="skip scenarios whose waits add up to more than this")
     t = sub.add_parser("table", help="a Markdown table of a run's results")
-    t.add_argument("summary", nargs="?", default="target/linux-lab/summary.json")
+    t.add_argument("summary", nargs="?", default="target/linux-lab",
+                   help="a run's summary.json, or a results folder (the default)")
     o = sub.add_parser("one")
     for name in ("scenario", "tag", "synack", "out"):
         o.add_argument(name)
