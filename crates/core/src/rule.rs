@@ -82,6 +82,7 @@ rules! {
     RstSynReceivedPassive => "3.10.7.4", "acceptable RST in SYN-RECEIVED after a passive OPEN: back to LISTEN";
     RstSynReceivedActive => "3.10.7.4", "acceptable RST in SYN-RECEIVED after an active OPEN: connection refused";
     RstReset => "3.10.7.4", "acceptable RST: connection reset, TCB deleted";
+    TimeWaitRstIgnoredRfc1337 => "3.10.7.4", "RST in TIME-WAIT ignored, as RFC 1337 advises against TIME-WAIT assassination (`set rfc1337 on`, Linux's tcp_rfc1337 = 1)";
     RstInClosingStates => "3.10.7.4", "acceptable RST in CLOSING, LAST-ACK or TIME-WAIT: TCB deleted";
     SynSynReceivedPassive => "3.10.7.4", "SYN in SYN-RECEIVED after a passive OPEN: back to LISTEN";
     SynChallengeAck => "3.10.7.4", "SYN in a synchronized state: challenge ACK sent, segment dropped (RFC 5961 §4)";

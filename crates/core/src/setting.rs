@@ -96,6 +96,10 @@ setting_keys! {
     SynRetries => "syn.retries", "a number of retransmissions from 0 to 50";
     /// Retransmissions of a SYN,ACK before a passive open gives up (`tcp_synack_retries`).
     SynackRetries => "synack.retries", "a number of retransmissions from 0 to 50";
+    /// SYN retransmissions before the RTO starts doubling (`tcp_syn_linear_timeouts`).
+    SynLinear => "syn.linear", "a number of retransmissions from 0 to 50";
+    /// RFC 1337's advice (`tcp_rfc1337`): ignore a RST in TIME-WAIT.
+    Rfc1337 => "rfc1337", "`on` or `off`";
 }
 
 impl SettingKey {
@@ -158,6 +162,8 @@ impl SettingKey {
             }),
             SettingKey::SynRetries => Setting::SynRetries(number()?),
             SettingKey::SynackRetries => Setting::SynackRetries(number()?),
+            SettingKey::SynLinear => Setting::SynLinear(number()?),
+            SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -211,6 +217,10 @@ pub enum Setting {
     SynRetries(u32),
     /// `synack.retries`: Linux's `tcp_synack_retries`.
     SynackRetries(u32),
+    /// `syn.linear`: Linux's `tcp_syn_linear_timeouts`.
+    SynLinear(u32),
+    /// `rfc1337`: Linux's `tcp_rfc1337`.
+    Rfc1337(bool),
 }
 
 impl Setting {
@@ -237,6 +247,8 @@ impl Setting {
             Setting::Profile(_) => SettingKey::Profile,
             Setting::SynRetries(_) => SettingKey::SynRetries,
             Setting::SynackRetries(_) => SettingKey::SynackRetries,
+            Setting::SynLinear(_) => SettingKey::SynLinear,
+            Setting::Rfc1337(_) => SettingKey::Rfc1337,
         }
     }
 
@@ -247,7 +259,8 @@ impl Setting {
             Setting::Retries(n)
             | Setting::KeepaliveProbes(n)
             | Setting::SynRetries(n)
-            | Setting::SynackRetries(n) => n <= MAX_RETRIES,
+            | Setting::SynackRetries(n)
+            | Setting::SynLinear(n) => n <= MAX_RETRIES,
             Setting::Mss(mss) => mss > 0,
             Setting::Loss(ppm) => ppm <= 1_000_000,
             Setting::Keepalive(Some(d)) | Setting::KeepaliveInterval(d) => d >= MIN_KEEPALIVE,
@@ -274,7 +287,8 @@ impl Setting {
             | Setting::Retries(n)
             | Setting::KeepaliveProbes(n)
             | Setting::SynRetries(n)
-            | Setting::SynackRetries(n) => n.to_string(),
+            | Setting::SynackRetries(n)
+            | Setting::SynLinear(n) => n.to_string(),
             Setting::Msl(d)
             | Setting::Rto(d)
             | Setting::RtoMax(d)
@@ -284,7 +298,7 @@ impl Setting {
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
-            Setting::Rfc5961(on) => switch(on).to_string(),
+            Setting::Rfc5961(on) | Setting::Rfc1337(on) => switch(on).to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -353,6 +367,8 @@ impl Config {
             Setting::Profile(profile) => self.set_profile(profile),
             Setting::SynRetries(n) => self.syn_retries = Some(n),
             Setting::SynackRetries(n) => self.synack_retries = Some(n),
+            Setting::SynLinear(n) => self.syn_linear_timeouts = n,
+            Setting::Rfc1337(on) => self.rfc1337 = on,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -444,6 +460,8 @@ mod tests {
             ("profile", "linux"),
             ("syn.retries", "6"),
             ("synack.retries", "5"),
+            ("syn.linear", "0"),
+            ("rfc1337", "on"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -486,6 +504,7 @@ mod tests {
             .map(|k| {
                 let value = match k {
                     SettingKey::Rfc5961 => "off",
+                    SettingKey::Rfc1337 => "on",
                     SettingKey::Delivery => "auto",
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",

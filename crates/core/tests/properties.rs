@@ -567,7 +567,9 @@ fn setting() -> impl Strategy<Value = Setting> {
         script_duration().prop_map(Setting::AckRatelimit),
         prop_oneof![Just(Profile::Rfc), Just(Profile::Linux)].prop_map(Setting::Profile),
         retries.clone().prop_map(Setting::SynRetries),
-        retries.prop_map(Setting::SynackRetries),
+        retries.clone().prop_map(Setting::SynackRetries),
+        retries.prop_map(Setting::SynLinear),
+        any::<bool>().prop_map(Setting::Rfc1337),
     ]
 }
 

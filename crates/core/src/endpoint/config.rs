@@ -44,6 +44,14 @@ pub struct Config {
     /// Retransmissions of a SYN,ACK before a passive open goes back to LISTEN; `None`:
     /// `retries`. Linux's `tcp_synack_retries`.
     pub synack_retries: Option<u32>,
+    /// SYN retransmissions that keep the initial RTO before it doubles, added to the SYN's
+    /// retries: Linux's `tcp_syn_linear_timeouts` (4 since Linux 6.5; 0 in the RFC profile).
+    #[serde(default)]
+    pub syn_linear_timeouts: u32,
+    /// RFC 1337's advice, Linux's `tcp_rfc1337`: a RST in TIME-WAIT is ignored, even at
+    /// RCV.NXT. Off by default, as in RFC 9293 and in Linux.
+    #[serde(default)]
+    pub rfc1337: bool,
 }
 
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
@@ -92,6 +100,8 @@ impl Default for Config {
             profile: Profile::Rfc,
             syn_retries: None,
             synack_retries: None,
+            syn_linear_timeouts: 0,
+            rfc1337: false,
         }
     }
 }
@@ -119,11 +129,13 @@ impl Config {
                 self.retries = defaults.retries;
                 self.syn_retries = None;
                 self.synack_retries = None;
+                self.syn_linear_timeouts = 0;
             }
             Profile::Linux => {
                 self.retries = 15;
                 self.syn_retries = Some(6);
                 self.synack_retries = Some(5);
+                self.syn_linear_timeouts = LINUX_SYN_LINEAR_TIMEOUTS;
             }
         }
     }
@@ -154,10 +166,8 @@ impl Config {
             State::SynReceived if passive => self.synack_retries.unwrap_or(self.retries),
             // Linux adds its linear SYN timeouts to tcp_syn_retries (tcp_write_timeout), for
             // the active opener's SYN only.
-            State::SynSent if self.profile == Profile::Linux => {
-                self.syn_retries.unwrap_or(self.retries) + LINUX_SYN_LINEAR_TIMEOUTS
-            }
-            State::SynSent | State::SynReceived => self.syn_retries.unwrap_or(self.retries),
+            State::SynSent => self.syn_retries.unwrap_or(self.retries) + self.syn_linear_timeouts,
+            State::SynReceived => self.syn_retries.unwrap_or(self.retries),
             _ => self.retries,
         }
     }

@@ -244,6 +244,9 @@ impl Endpoint {
                     self.signal(Signal::Reset);
                     self.delete_tcb(Rule::RstReset);
                 }
+                State::TimeWait if self.config.rfc1337 => {
+                    self.note(Rule::TimeWaitRstIgnoredRfc1337)
+                }
                 _ => self.delete_tcb(Rule::RstInClosingStates),
             }
             return;
@@ -396,7 +399,9 @@ impl Endpoint {
     fn on_segment_time_wait_linux(&mut self, seg: &Segment, now: Instant) {
         let at_rcv_nxt = seg.seq == self.tcb.rcv_nxt;
         if seg.flags.rst() {
-            if at_rcv_nxt {
+            if at_rcv_nxt && self.config.rfc1337 {
+                self.note(Rule::TimeWaitRstIgnoredRfc1337);
+            } else if at_rcv_nxt {
                 self.delete_tcb(Rule::RstInClosingStates);
             } else {
                 self.note(Rule::LinuxTimeWaitRstIgnored);

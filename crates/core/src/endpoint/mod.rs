@@ -16,8 +16,8 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use self::config::LINUX_ORPHAN_RETRIES;
 pub use self::config::{Config, Profile};
-use self::config::{LINUX_ORPHAN_RETRIES, LINUX_SYN_LINEAR_TIMEOUTS};
 use self::tcb::{RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
@@ -490,9 +490,8 @@ impl Endpoint {
             segment,
             retransmission: true,
         });
-        if self.config.profile == Profile::Linux
-            && self.state == State::SynSent
-            && self.tcb.retransmissions <= LINUX_SYN_LINEAR_TIMEOUTS
+        if self.state == State::SynSent
+            && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
             self.note(Rule::LinuxSynLinearTimeout);
         } else {

@@ -5005,3 +5005,39 @@ fn test_syn_received_active_linux_crossed_syn_ack_is_acknowledged() {
     );
     recv!(ep, [RECV_TEMPL]);
 }
+
+#[test]
+fn test_time_wait_rfc1337_on_ignores_a_rst_at_rcv_nxt_in_both_modes() {
+    // Lab: time-wait-rst-rfc1337 (Linux with tcp_rfc1337 = 1).
+    let mut linux = time_wait_linux();
+    let mut config = linux.config().clone();
+    config.rfc1337 = true;
+    linux.set_config(config);
+    let mut rfc = time_wait();
+    let mut config = rfc.config().clone();
+    config.rfc1337 = true;
+    rfc.set_config(config);
+    for (mut ep, rcv_nxt) in [(linux, remote(2)), (rfc, remote(2))] {
+        send!(ep, rst(rcv_nxt));
+        state!(ep, TimeWait);
+        events!(ep, [note(Rule::TimeWaitRstIgnoredRfc1337)]);
+        recv!(ep, []);
+    }
+}
+
+#[test]
+fn test_syn_sent_linux_syn_linear_0_gives_the_schedule_before_6_5() {
+    // Lab: syn-retries-exponential (tcp_syn_linear_timeouts = 0): 7 SYNs, gone at 127 s.
+    let mut config = linux_config();
+    config.syn_linear_timeouts = 0;
+    let mut ep = syn_sent_with(config);
+    for due in [1, 3, 7, 15, 31, 63].map(|s| s * 1000) {
+        check_timer(&ep, Timer::Retransmission, Some(due));
+        ep.handle_timeout(at(due));
+        recv_rtx!(ep, [our_syn()]);
+        events!(ep, [fired(Timer::Retransmission), note(Rule::Retransmit)]);
+    }
+    check_timer(&ep, Timer::Retransmission, Some(127_000));
+    ep.handle_timeout(at(127_000));
+    state!(ep, Closed);
+}
