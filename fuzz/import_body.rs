@@ -60,7 +60,7 @@ fn check(bytes: &[u8]) {
     for c in conns.iter().take(8) {
         let inference = capture::infer(c, &packets.tcp, None);
         for (k, side) in [Peer::A, Peer::B].into_iter().enumerate() {
-            let mut state = State::Closed;
+            let mut state = inference.start_states[k];
             for step in inference.steps.iter().filter(|s| s.side == side) {
                 assert_eq!(step.from, state, "{side}'s changes chain");
                 state = step.to;

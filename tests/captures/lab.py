@@ -259,6 +259,8 @@ def parse_poll(path):
 def truth_of(side, samples):
     """Each socket's state changes (first time seen in each state) and its last state."""
     sockets = {}
+    # The poller is killed at the end, usually in the middle of a sample: drop the last one.
+    samples = samples[:-1]
     last_t = samples[-1][0] if samples else 0
     for t, rows in samples:
         seen = set()

@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 
 use super::conn::{Connection, End, Problems, Start};
-use super::infer::{Inference, Uncertain};
+use super::infer::{Inference, LostBecause, Uncertain};
 #[cfg(test)]
 use super::read::read;
 use super::read::{Packets, ReadError, SkipReason, TcpPacket};
@@ -108,8 +108,18 @@ pub struct StepRow {
     pub order: usize,
 }
 
+/// A packet the inference takes as lost between the capture point and its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LostRow {
+    /// Index among the connection's packets (from 0), and the later packet that shows it.
+    pub packet: usize,
+    pub evidence: usize,
+    /// [`LostBecause::key`](super::LostBecause::key).
+    pub because: &'static str,
+}
+
 /// A chosen connection's packets and both ends' inferred states.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Detail {
     /// The connection's number, from 1.
     pub index: usize,
@@ -117,14 +127,35 @@ pub struct Detail {
     pub packets: Vec<PacketRow>,
     /// Both ends' inferred state changes, in time order.
     pub steps: Vec<StepRow>,
-    /// Why there are no steps, when there are none (no SYN in the capture).
+    /// Both sides' states before the first packet (LISTEN for a passive opener).
+    pub start: [State; 2],
+    /// The start states are inferred: the capture began mid-connection.
+    pub start_inferred: bool,
+    /// A side that sent nothing in the capture.
+    pub silent: [bool; 2],
+    pub lost: Vec<LostRow>,
     pub note: Option<String>,
+}
+
+impl Default for Detail {
+    fn default() -> Detail {
+        Detail {
+            index: 0,
+            packets: Vec::new(),
+            steps: Vec::new(),
+            start: [State::Closed; 2],
+            start_inferred: false,
+            silent: [false; 2],
+            lost: Vec::new(),
+            note: None,
+        }
+    }
 }
 
 impl Detail {
     /// Each side's state after the first `k` packets.
     pub fn states_at(&self, k: usize) -> [State; 2] {
-        let mut s = [State::Closed; 2];
+        let mut s = self.start;
         for st in self.steps.iter().take_while(|st| st.order <= 2 * k) {
             s[st.side.index()] = st.to;
         }
@@ -210,6 +241,7 @@ pub fn uncertain_key(u: Uncertain) -> &'static str {
         Uncertain::NotAcknowledged => "unacked",
         Uncertain::NoLaterPacket => "nolater",
         Uncertain::Timer => "timer",
+        Uncertain::SocketGone => "gone",
     }
 }
 
@@ -309,6 +341,7 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             Some(Uncertain::NotAcknowledged) => 1,
             Some(Uncertain::NoLaterPacket) => 2,
             Some(Uncertain::Timer) => 3,
+            Some(Uncertain::SocketGone) => 4,
         };
         let _ = writeln!(
             out,
@@ -318,6 +351,30 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             state_index(st.from),
             state_index(st.to),
             st.order
+        );
+    }
+    let _ = writeln!(
+        out,
+        "S\t{}\t{}\t{}\t{}\t{}",
+        state_index(inference.start_states[0]),
+        state_index(inference.start_states[1]),
+        u8::from(inference.start_inferred),
+        u8::from(inference.silent[0]),
+        u8::from(inference.silent[1])
+    );
+    let position = |frame: usize| {
+        conn.packets
+            .iter()
+            .position(|&i| packets[i].frame == frame)
+            .unwrap_or(0)
+    };
+    for u in &inference.undelivered {
+        let _ = writeln!(
+            out,
+            "L\t{}\t{}\t{}",
+            position(u.frame),
+            position(u.evidence_frame),
+            u.because.key()
         );
     }
     if let Some(note) = &inference.note {
@@ -454,9 +511,30 @@ pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
                         1 => Some(Uncertain::NotAcknowledged),
                         2 => Some(Uncertain::NoLaterPacket),
                         3 => Some(Uncertain::Timer),
+                        4 => Some(Uncertain::SocketGone),
                         _ => None,
                     },
                     order: f.num()?,
+                }),
+                "S" => {
+                    d.start = [
+                        *State::ALL.get(f.num::<usize>()?)?,
+                        *State::ALL.get(f.num::<usize>()?)?,
+                    ];
+                    d.start_inferred = f.text()? == "1";
+                    d.silent = [f.text()? == "1", f.text()? == "1"];
+                }
+                "L" => d.lost.push(LostRow {
+                    packet: f.num()?,
+                    evidence: f.num()?,
+                    because: match f.text()? {
+                        "kept-sending" => LostBecause::ReceiverKeptSending,
+                        "retransmitted" => LostBecause::ReceiverRetransmitted,
+                        "syn-retransmitted" => LostBecause::SynRetransmitted,
+                        "syn-unanswered" => LostBecause::SynUnanswered,
+                        _ => return None,
+                    }
+                    .key(),
                 }),
                 "N" => d.note = Some(f.text()?.to_string()),
                 _ => return None,

@@ -1,0 +1,881 @@
+//! Per-connection diagnosis: what Wireshark's TCP analysis and Zeek's conn.log tell an
+//! engineer, computed from the capture alone.
+//!
+//! - Zeek: `conn_state` and `history` by Zeek's documented rules (each endpoint's state
+//!   machine: inactive, SYN sent, SYN,ACK sent, partial, established, closed, reset; the
+//!   history letters, upper case for the originator, once per direction except S/H/F/R on a
+//!   new sequence number and the logarithmic t/g/w), packets and IP bytes per direction,
+//!   missed bytes.
+//! - The handshake: SYN and SYN,ACK retransmissions, the initial RTT in its two halves as
+//!   seen from the capture point, options offered and agreed (MSS, window scale, SACK
+//!   permitted, timestamps).
+//! - Per packet, flags like Wireshark's `tcp.analysis.*` ([`PacketFlags`]), with two
+//!   differences kept on purpose: a segment whose bytes the capture already showed is a
+//!   retransmission whatever the time since the last one (Wireshark calls a quick one
+//!   "out of order"), and a hole filled within one round trip of the segment that opened it
+//!   is out of order, later a retransmission of a packet lost before the capture point;
+//!   retransmissions are further told apart as fast (after two duplicate ACKs or a SACK
+//!   above them), spurious (already acknowledged) or after a timeout.
+//! - Per direction: packets, payload with and without retransmissions, the counts of each
+//!   flag, windows scaled by the agreed factor.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::conn::Connection;
+use super::read::TcpPacket;
+use crate::trace::Peer;
+use crate::tseq::{SpanKind, TimeSeq, Unwrap};
+
+/// Analysis flags of one packet, as Wireshark's `tcp.analysis.*` names them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PacketFlags(pub u16);
+
+impl PacketFlags {
+    pub const RETRANSMISSION: u16 = 1;
+    pub const FAST_RETRANSMISSION: u16 = 1 << 1;
+    pub const SPURIOUS_RETRANSMISSION: u16 = 1 << 2;
+    pub const OUT_OF_ORDER: u16 = 1 << 3;
+    /// "Previous segment not captured": sequence space skipped before this segment.
+    pub const LOST_SEGMENT: u16 = 1 << 4;
+    /// "ACKed segment that wasn't captured".
+    pub const ACKED_UNSEEN: u16 = 1 << 5;
+    pub const DUPLICATE_ACK: u16 = 1 << 6;
+    pub const ZERO_WINDOW: u16 = 1 << 7;
+    pub const ZERO_WINDOW_PROBE: u16 = 1 << 8;
+    pub const WINDOW_FULL: u16 = 1 << 9;
+    pub const WINDOW_UPDATE: u16 = 1 << 10;
+    pub const KEEP_ALIVE: u16 = 1 << 11;
+    pub const KEEP_ALIVE_ACK: u16 = 1 << 12;
+
+    /// Each flag with its name (Wireshark's field name after `tcp.analysis.`).
+    pub const NAMES: [(u16, &'static str); 13] = [
+        (Self::RETRANSMISSION, "retransmission"),
+        (Self::FAST_RETRANSMISSION, "fast_retransmission"),
+        (Self::SPURIOUS_RETRANSMISSION, "spurious_retransmission"),
+        (Self::OUT_OF_ORDER, "out_of_order"),
+        (Self::LOST_SEGMENT, "lost_segment"),
+        (Self::ACKED_UNSEEN, "ack_lost_segment"),
+        (Self::DUPLICATE_ACK, "duplicate_ack"),
+        (Self::ZERO_WINDOW, "zero_window"),
+        (Self::ZERO_WINDOW_PROBE, "zero_window_probe"),
+        (Self::WINDOW_FULL, "window_full"),
+        (Self::WINDOW_UPDATE, "window_update"),
+        (Self::KEEP_ALIVE, "keep_alive"),
+        (Self::KEEP_ALIVE_ACK, "keep_alive_ack"),
+    ];
+
+    pub fn has(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// The names of the flags set.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .filter(move |(f, _)| self.has(*f))
+            .map(|(_, n)| n)
+    }
+}
+
+/// The options one side offered on its SYN (or SYN,ACK).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Offer {
+    pub mss: Option<u16>,
+    pub window_scale: Option<u8>,
+    pub sack_permitted: bool,
+    pub timestamps: bool,
+}
+
+/// The handshake as the capture shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Handshake {
+    /// Retransmissions of the originator's SYN.
+    pub syn_retransmissions: u32,
+    /// Retransmissions of the responder's SYN,ACK.
+    pub synack_retransmissions: u32,
+    /// From the last SYN before the answered SYN,ACK to that SYN,ACK, in microseconds.
+    pub rtt_syn_to_synack: Option<u64>,
+    /// From that SYN,ACK to the ACK that completes the handshake.
+    pub rtt_synack_to_ack: Option<u64>,
+    /// Their sum: Wireshark's `tcp.analysis.initial_rtt`.
+    pub initial_rtt: Option<u64>,
+    /// What A and B offered (`None` when the side's SYN is not in the capture).
+    pub offered: [Option<Offer>; 2],
+    /// Both sides offered window scaling: the shift applied to A's windows, then B's.
+    pub window_scale: Option<(u8, u8)>,
+    pub sack_permitted: bool,
+    pub timestamps: bool,
+    /// The smaller MSS of the two, when both were offered.
+    pub mss: Option<u16>,
+}
+
+/// Counts for the packets one side sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Direction {
+    pub packets: u64,
+    /// The IP packets' lengths added up (Zeek's `*_ip_bytes`).
+    pub ip_bytes: u64,
+    /// Payload bytes of every packet, retransmissions included.
+    pub payload_bytes: u64,
+    /// Distinct payload bytes by sequence number (Zeek's `*_bytes`).
+    pub unique_bytes: u64,
+    pub retransmissions: u32,
+    pub fast_retransmissions: u32,
+    pub spurious_retransmissions: u32,
+    /// Retransmissions neither fast nor spurious: after the retransmission timer.
+    pub timeout_retransmissions: u32,
+    pub out_of_order: u32,
+    pub duplicate_acks: u32,
+    pub lost_segments: u32,
+    pub acked_unseen: u32,
+    pub zero_windows: u32,
+    pub zero_window_probes: u32,
+    pub window_full: u32,
+    pub window_updates: u32,
+    pub keep_alives: u32,
+    pub keep_alive_acks: u32,
+    pub fins: u32,
+    pub resets: u32,
+    /// Smallest and largest window advertised after the handshake, scaled when the scale is
+    /// known.
+    pub min_window: Option<u64>,
+    pub max_window: Option<u64>,
+}
+
+/// The diagnosis of one connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// Zeek's `conn_state`.
+    pub conn_state: &'static str,
+    /// Zeek's `history`.
+    pub history: String,
+    /// The originator is B (Zeek's flip: B sent the first SYN without ACK, or A's first
+    /// packet was a SYN,ACK); `history` then starts with `^`.
+    pub flipped: bool,
+    /// Bytes in sequence space that the capture never showed but the peer acknowledged
+    /// (Zeek's `missed_bytes`).
+    pub missed_bytes: u64,
+    pub duration_micros: u64,
+    pub handshake: Handshake,
+    /// A's packets, then B's.
+    pub directions: [Direction; 2],
+    /// The side that sent the first RST.
+    pub reset_by: Option<Peer>,
+    /// One entry per packet of the connection, in its order.
+    pub packet_flags: Vec<PacketFlags>,
+    /// Each packet's window, scaled when the scale is known (SYNs are never scaled).
+    pub packet_windows: Vec<u64>,
+    /// The time-sequence graph of A's data, then B's.
+    #[serde(skip)]
+    pub time_seq: [TimeSeq; 2],
+}
+
+/// Zeek's per-endpoint TCP states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ZeekState {
+    Inactive,
+    SynSent,
+    SynAckSent,
+    Partial,
+    Established,
+    Closed,
+    Reset,
+}
+
+/// One direction's running picture during the scan.
+struct Track {
+    unwrap: Option<Unwrap>,
+    /// Highest end of sequence space seen (relative).
+    next: Option<u64>,
+    /// Captured ranges of sequence space `[start, end)`.
+    seen: BTreeMap<u64, u64>,
+    /// Holes opened by a jump, with the time of the segment that opened each.
+    holes: Vec<(u64, u64, u64)>,
+    last_ack: Option<u32>,
+    last_window: Option<u16>,
+    dup_acks_for_last: u32,
+    /// SACK blocks this side sent since its ACK last moved, as raw numbers.
+    sack_above: Option<u32>,
+    prev_keepalive: bool,
+    zeek: ZeekState,
+    zeek_prev: ZeekState,
+    letters_once: u32,
+    last_syn: Option<u32>,
+    last_fin: Option<u32>,
+    last_rst: Option<u32>,
+    scaled_counts: [u32; 3],
+    syn_seq: Option<u32>,
+    highest_ack_from_peer: Option<u64>,
+}
+
+impl Track {
+    fn new() -> Track {
+        Track {
+            unwrap: None,
+            next: None,
+            seen: BTreeMap::new(),
+            holes: Vec::new(),
+            last_ack: None,
+            last_window: None,
+            dup_acks_for_last: 0,
+            sack_above: None,
+            prev_keepalive: false,
+            zeek: ZeekState::Inactive,
+            zeek_prev: ZeekState::Inactive,
+            letters_once: 0,
+            last_syn: None,
+            last_fin: None,
+            last_rst: None,
+            scaled_counts: [0; 3],
+            syn_seq: None,
+            highest_ack_from_peer: None,
+        }
+    }
+
+    /// Whether any byte of `[start, end)` was captured before.
+    fn overlaps(&self, start: u64, end: u64) -> bool {
+        self.seen
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > start)
+            || self.seen.range(start..end).next().is_some()
+    }
+
+    fn insert(&mut self, start: u64, end: u64) {
+        if end <= start {
+            return;
+        }
+        let (mut s, mut e) = (start, end);
+        let touching: Vec<u64> = self
+            .seen
+            .range(..=e)
+            .filter(|(&a, &b)| b >= s && a <= e)
+            .map(|(&a, _)| a)
+            .collect();
+        for a in touching {
+            if let Some(b) = self.seen.remove(&a) {
+                s = s.min(a);
+                e = e.max(b);
+            }
+        }
+        self.seen.insert(s, e);
+    }
+
+    fn set_zeek(&mut self, to: ZeekState) {
+        self.zeek_prev = self.zeek;
+        self.zeek = to;
+    }
+}
+
+/// Letters recorded once per direction, by bit.
+const ONCE: &str = "ADIQ";
+
+struct History {
+    text: String,
+}
+
+impl History {
+    fn letter(c: char, orig: bool) -> char {
+        if orig {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        }
+    }
+
+    /// A letter recorded once per direction.
+    fn once(&mut self, t: &mut Track, c: char, orig: bool) -> bool {
+        let bit = 1 << ONCE.find(c).unwrap_or(0);
+        let first = t.letters_once & bit == 0;
+        if first {
+            t.letters_once |= bit;
+            self.text.push(Self::letter(c, orig));
+        }
+        first
+    }
+
+    /// A letter recorded again whenever its sequence number changes.
+    fn on_new_seq(&mut self, last: &mut Option<u32>, seq: u32, c: char, orig: bool) {
+        if *last != Some(seq) {
+            self.text.push(Self::letter(c, orig));
+        }
+        *last = Some(seq);
+    }
+
+    /// t, g, w: at the 1st, 10th, 100th, … occurrence.
+    fn scaled(&mut self, t: &mut Track, which: usize, c: char, orig: bool) {
+        t.scaled_counts[which] += 1;
+        let n = t.scaled_counts[which];
+        let mut mark = 1;
+        while mark < n {
+            mark *= 10;
+        }
+        if mark == n {
+            self.text.push(Self::letter(c, orig));
+        }
+    }
+}
+
+/// Analyzes one connection's packets.
+pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
+    let pkts: Vec<&TcpPacket> = conn.packets.iter().map(|&i| &packets[i]).collect();
+    let sides: Vec<Peer> = pkts.iter().map(|p| conn.side_of(p)).collect();
+    let handshake = handshake(&pkts, &sides);
+    let shift = handshake.window_scale.map(|(a, b)| [a, b]);
+    // Zeek's originator: the side that sent a bare SYN first; else the first sender, unless
+    // its first packet was a SYN,ACK.
+    let first_bare_syn = pkts
+        .iter()
+        .zip(&sides)
+        .find(|(p, _)| p.segment.flags.syn() && !p.segment.flags.ack())
+        .map(|(_, s)| *s);
+    let flipped = match first_bare_syn {
+        Some(s) => s == Peer::B,
+        None => pkts
+            .first()
+            .is_some_and(|p| p.segment.flags.syn() && p.segment.flags.ack()),
+    };
+    let orig_side = if flipped { Peer::B } else { Peer::A };
+    let rtt = handshake.initial_rtt.unwrap_or(0);
+
+    let mut tracks = [Track::new(), Track::new()];
+    let mut dirs = [Direction::default(), Direction::default()];
+    let mut flags_out = Vec::with_capacity(pkts.len());
+    let mut windows_out = Vec::with_capacity(pkts.len());
+    let mut history = History {
+        text: if flipped { "^".into() } else { String::new() },
+    };
+    let mut time_seq = [TimeSeq::default(), TimeSeq::default()];
+    let mut reset_by = None;
+    let mut missed = 0u64;
+
+    for (j, p) in pkts.iter().enumerate() {
+        let x = sides[j];
+        let (xi, yi) = (x.index(), 1 - x.index());
+        let s = &p.segment;
+        let orig = x == orig_side;
+        let mut f = 0u16;
+        let (syn, fin, rst, ack) = (s.flags.syn(), s.flags.fin(), s.flags.rst(), s.flags.ack());
+        let control = syn || fin || rst;
+        let seg_len = s.seg_len();
+
+        // The sender's sequence axis starts at its ISN (the SYN), or one before its first
+        // sequence number when the capture shows no SYN, as Zeek and Wireshark count.
+        let (tx, ty) = if xi == 0 {
+            let (a, b) = tracks.split_at_mut(1);
+            (&mut a[0], &mut b[0])
+        } else {
+            let (a, b) = tracks.split_at_mut(1);
+            (&mut b[0], &mut a[0])
+        };
+        if syn && tx.syn_seq.is_none() && !rst {
+            tx.syn_seq = Some(s.seq.0);
+            if tx.next.is_none() {
+                tx.unwrap = Some(Unwrap::new(s.seq.0));
+            }
+        }
+        let mut unwrap = tx
+            .unwrap
+            .unwrap_or_else(|| Unwrap::new(s.seq.0.wrapping_sub(1)));
+        let start = unwrap.rel(s.seq.0);
+        tx.unwrap = Some(unwrap);
+        let end = start + u64::from(seg_len);
+        let scale = |side: usize, w: u16, syn: bool| -> u64 {
+            match shift {
+                Some(sh) if !syn => u64::from(w) << sh[side].min(14),
+                _ => u64::from(w),
+            }
+        };
+        let window = scale(xi, s.window, syn);
+        windows_out.push(window);
+
+        // Counts.
+        let d = &mut dirs[xi];
+        d.packets += 1;
+        d.ip_bytes += u64::from(p.ip_len);
+        d.payload_bytes += u64::from(s.len);
+        if fin {
+            d.fins += 1;
+        }
+        if rst {
+            d.resets += 1;
+            reset_by.get_or_insert(x);
+        }
+
+        // Keep-alive: one byte (or none) just below what was sent, no control bits.
+        let keepalive =
+            !control && seg_len <= 1 && tx.next.is_some_and(|n| n > 0 && start + 1 == n);
+        // Zero-window probe: one byte at the next sequence number into a zero window.
+        let zwp = !control && s.len == 1 && tx.next == Some(start) && ty.last_window == Some(0);
+        if keepalive {
+            f |= PacketFlags::KEEP_ALIVE;
+        } else if zwp {
+            f |= PacketFlags::ZERO_WINDOW_PROBE;
+        }
+
+        let mut kind = SpanKind::New;
+        if seg_len > 0 && !rst && !keepalive {
+            match tx.next {
+                Some(next) if start > next => {
+                    f |= PacketFlags::LOST_SEGMENT;
+                    tx.holes.push((next, start, p.micros));
+                }
+                Some(next) if start < next && !zwp => {
+                    let again = tx.overlaps(start, end);
+                    let acked = tx.highest_ack_from_peer.is_some_and(|a| end <= a);
+                    let hole = tx
+                        .holes
+                        .iter()
+                        .find(|h| h.0 <= start && start < h.1)
+                        .map(|h| h.2);
+                    let reordered =
+                        !again && hole.is_some_and(|t| p.micros.saturating_sub(t) < rtt);
+                    if reordered {
+                        f |= PacketFlags::OUT_OF_ORDER;
+                        kind = SpanKind::OutOfOrder;
+                    } else {
+                        f |= PacketFlags::RETRANSMISSION;
+                        kind = SpanKind::Retransmission;
+                        let sacked_above = ty.sack_above.is_some_and(|l| {
+                            let mut u = unwrap;
+                            u.rel(l) > start
+                        });
+                        let dup = ty.last_ack == Some(s.seq.0) && ty.dup_acks_for_last >= 2;
+                        if acked && !syn {
+                            f |= PacketFlags::SPURIOUS_RETRANSMISSION;
+                        } else if dup || sacked_above {
+                            f |= PacketFlags::FAST_RETRANSMISSION;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if syn && tx.syn_seq == Some(s.seq.0) && tx.next.is_some_and(|n| n >= end) {
+                // A repeated SYN (or SYN,ACK) with the same ISN.
+                if f & PacketFlags::RETRANSMISSION == 0 && tx.overlaps(start, end) {
+                    f |= PacketFlags::RETRANSMISSION;
+                }
+            }
+            tx.insert(start, end);
+            // A hole is filled once every byte of it has been seen.
+            let seen = &tx.seen;
+            tx.holes.retain(|h| {
+                !seen
+                    .range(..=h.0)
+                    .next_back()
+                    .is_some_and(|(_, &e)| e >= h.1)
+            });
+            tx.next = Some(tx.next.map_or(end, |n| n.max(end)));
+        } else if tx.next.is_none() && !rst {
+            tx.next = Some(end);
+        }
+        if zwp || keepalive {
+            kind = SpanKind::Probe;
+        }
+        if seg_len > 0 && !rst {
+            time_seq[xi].span(p.micros, start, end, kind);
+        }
+
+        // The ACK side: about what the other side sent.
+        if ack && !syn {
+            let mut yu = ty
+                .unwrap
+                .unwrap_or_else(|| Unwrap::new(s.ack.0.wrapping_sub(1)));
+            let ack_rel = yu.rel(s.ack.0);
+            if ty.unwrap.is_none() {
+                ty.unwrap = Some(yu);
+            }
+            if let Some(ynext) = ty.next {
+                let fin_slack = 0;
+                if ack_rel > ynext + fin_slack && !rst {
+                    f |= PacketFlags::ACKED_UNSEEN;
+                    if !fin {
+                        missed += ack_rel - ynext;
+                    }
+                }
+            }
+            // Holes the peer's data left that this ACK covers: content gaps.
+            let gaps: u32 = ty.holes.iter().filter(|h| ack_rel >= h.1).count() as u32;
+            if gaps > 0 && !rst && !fin {
+                missed += ty
+                    .holes
+                    .iter()
+                    .filter(|h| ack_rel >= h.1)
+                    .map(|h| h.1 - h.0)
+                    .sum::<u64>();
+                ty.holes.retain(|h| ack_rel < h.1);
+                for _ in 0..gaps {
+                    history.scaled(ty, 1, 'g', !orig);
+                }
+            }
+            ty.highest_ack_from_peer =
+                Some(ty.highest_ack_from_peer.map_or(ack_rel, |h| h.max(ack_rel)));
+            let pure = seg_len == 0 && !control;
+            let same_ack = tx.last_ack == Some(s.ack.0);
+            if pure && same_ack && !keepalive {
+                if ty.prev_keepalive && tx.last_window == Some(s.window) {
+                    f |= PacketFlags::KEEP_ALIVE_ACK;
+                } else if tx.last_window == Some(s.window) {
+                    let outstanding = ty.next.is_some_and(|n| n > ack_rel);
+                    if outstanding {
+                        f |= PacketFlags::DUPLICATE_ACK;
+                        tx.dup_acks_for_last += 1;
+                    }
+                } else {
+                    f |= PacketFlags::WINDOW_UPDATE;
+                }
+            }
+            if !same_ack {
+                tx.dup_acks_for_last = 0;
+                tx.sack_above = None;
+            }
+            for &(l, r) in p.options.sack_blocks() {
+                let (lr, rr) = (yu.rel(l), yu.rel(r));
+                time_seq[yi].sack(p.micros, lr, rr);
+                tx.sack_above = Some(l);
+            }
+            time_seq[yi].ack(p.micros, ack_rel, window);
+            tx.last_ack = Some(s.ack.0);
+        }
+        if !syn {
+            tx.last_window = Some(s.window);
+        }
+        if s.window == 0 && !control {
+            f |= PacketFlags::ZERO_WINDOW;
+        }
+        // Window full: this segment's data reaches the right edge of the peer's window.
+        if s.len > 0 && !control {
+            if let (Some(a), Some(w)) = (ty.last_ack, ty.last_window) {
+                let mut u = unwrap;
+                let edge = u.rel(a) + scale(yi, w, false);
+                if end == edge && w > 0 {
+                    f |= PacketFlags::WINDOW_FULL;
+                }
+            }
+        }
+        tx.prev_keepalive = keepalive;
+
+        // Per-direction counts of the flags.
+        let d = &mut dirs[xi];
+        let pf = PacketFlags(f);
+        if pf.has(PacketFlags::RETRANSMISSION) {
+            d.retransmissions += 1;
+            if pf.has(PacketFlags::SPURIOUS_RETRANSMISSION) {
+                d.spurious_retransmissions += 1;
+            } else if pf.has(PacketFlags::FAST_RETRANSMISSION) {
+                d.fast_retransmissions += 1;
+            } else {
+                d.timeout_retransmissions += 1;
+            }
+        }
+        for (flag, counter) in [
+            (PacketFlags::OUT_OF_ORDER, &mut d.out_of_order),
+            (PacketFlags::DUPLICATE_ACK, &mut d.duplicate_acks),
+            (PacketFlags::LOST_SEGMENT, &mut d.lost_segments),
+            (PacketFlags::ACKED_UNSEEN, &mut d.acked_unseen),
+            (PacketFlags::ZERO_WINDOW, &mut d.zero_windows),
+            (PacketFlags::ZERO_WINDOW_PROBE, &mut d.zero_window_probes),
+            (PacketFlags::WINDOW_FULL, &mut d.window_full),
+            (PacketFlags::WINDOW_UPDATE, &mut d.window_updates),
+            (PacketFlags::KEEP_ALIVE, &mut d.keep_alives),
+            (PacketFlags::KEEP_ALIVE_ACK, &mut d.keep_alive_acks),
+        ] {
+            if pf.has(flag) {
+                *counter += 1;
+            }
+        }
+        if !syn && !rst {
+            d.min_window = Some(d.min_window.map_or(window, |m| m.min(window)));
+            d.max_window = Some(d.max_window.map_or(window, |m| m.max(window)));
+        }
+        flags_out.push(pf);
+
+        // Zeek's history and endpoint states.
+        let (tx, ty) = if xi == 0 {
+            let (a, b) = tracks.split_at_mut(1);
+            (&mut a[0], &mut b[0])
+        } else {
+            let (a, b) = tracks.split_at_mut(1);
+            (&mut b[0], &mut a[0])
+        };
+        zeek_history(&mut history, tx, s, start, orig);
+        if s.len > 0 && !rst && tx.zeek != ZeekState::Reset && f & PacketFlags::LOST_SEGMENT == 0 {
+            let below = tx.next.is_some_and(|n| end < n) || pf.has(PacketFlags::RETRANSMISSION);
+            if below || pf.has(PacketFlags::OUT_OF_ORDER) {
+                history.scaled(tx, 0, 't', orig);
+            }
+        }
+        if s.window == 0 && !rst && ty.zeek != ZeekState::Closed && tx.zeek != ZeekState::Reset {
+            history.scaled(tx, 2, 'w', orig);
+        }
+        zeek_state(tx, ty, s, orig);
+    }
+    for (k, d) in dirs.iter_mut().enumerate() {
+        d.unique_bytes = tracks[k]
+            .seen
+            .iter()
+            .map(|(a, b)| b - a)
+            .sum::<u64>()
+            .saturating_sub(u64::from(tracks[k].syn_seq.is_some()))
+            .saturating_sub(u64::from(d.fins > 0));
+    }
+    let (os, rs) = (
+        tracks[orig_side.index()].zeek,
+        tracks[1 - orig_side.index()].zeek,
+    );
+    let sizes_zero = dirs.iter().all(|d| d.unique_bytes == 0);
+    let conn_state = conn_state(os, rs, sizes_zero, &history.text);
+    Analysis {
+        conn_state,
+        history: history.text,
+        flipped,
+        missed_bytes: missed,
+        duration_micros: conn.last_micros.saturating_sub(conn.first_micros),
+        handshake,
+        directions: dirs,
+        reset_by,
+        packet_flags: flags_out,
+        packet_windows: windows_out,
+        time_seq,
+    }
+}
+
+/// The history letters for one packet (Zeek's `update_history`).
+fn zeek_history(
+    h: &mut History,
+    t: &mut Track,
+    s: &crate::segment::Segment,
+    _rel: u64,
+    orig: bool,
+) {
+    let (syn, fin, rst) = (s.flags.syn(), s.flags.fin(), s.flags.rst());
+    let bits = u8::from(syn) + u8::from(fin) + u8::from(rst);
+    if bits > 1 {
+        if fin && rst {
+            h.once(t, 'I', orig);
+        } else {
+            h.once(t, 'Q', orig);
+        }
+    } else if bits == 1 {
+        if syn {
+            let c = if s.flags.ack() { 'H' } else { 'S' };
+            h.on_new_seq(&mut t.last_syn, s.seq.0, c, orig);
+        }
+        if fin {
+            // A FIN's sequence number is taken after its data.
+            h.on_new_seq(&mut t.last_fin, s.seq.0.wrapping_add(s.len), 'F', orig);
+        }
+        if rst {
+            h.on_new_seq(&mut t.last_rst, s.seq.0, 'R', orig);
+        }
+    } else if s.len > 0 {
+        h.once(t, 'D', orig);
+    } else if s.flags.ack() {
+        h.once(t, 'A', orig);
+    }
+}
+
+/// Zeek's endpoint state machine for the packet's sender `t` (peer `p`).
+fn zeek_state(t: &mut Track, p: &mut Track, s: &crate::segment::Segment, orig: bool) {
+    use ZeekState::*;
+    let (syn, fin, rst, ack) = (s.flags.syn(), s.flags.fin(), s.flags.rst(), s.flags.ack());
+    match t.zeek {
+        Inactive => {
+            if syn {
+                if orig {
+                    t.set_zeek(if ack { SynAckSent } else { SynSent });
+                } else {
+                    if p.zeek == SynSent {
+                        p.set_zeek(Established);
+                    }
+                    t.set_zeek(Established);
+                }
+            }
+            if fin {
+                t.set_zeek(Closed);
+            }
+            if rst {
+                t.set_zeek(Reset);
+            }
+            if t.zeek == Inactive {
+                if !orig && s.len == 0 && p.zeek == SynSent {
+                    // An ACK of the SYN before the SYN,ACK: not a partial connection.
+                } else if ack && p.zeek == Established {
+                    t.set_zeek(Established);
+                } else {
+                    t.set_zeek(Partial);
+                }
+            }
+        }
+        SynSent | SynAckSent => {
+            if fin {
+                t.set_zeek(Closed);
+            }
+            if rst {
+                t.set_zeek(Reset);
+            }
+        }
+        Established | Partial => {
+            if syn && t.zeek == Partial && p.zeek == Inactive && !ack {
+                t.set_zeek(SynSent);
+            }
+            if fin && !rst {
+                t.set_zeek(Closed);
+                if p.zeek == Reset && p.zeek_prev == Closed {
+                    p.set_zeek(Closed);
+                }
+            }
+            if rst {
+                t.set_zeek(Reset);
+            }
+        }
+        Closed => {
+            if rst && p.zeek != Closed {
+                t.set_zeek(Reset);
+            }
+        }
+        Reset => {}
+    }
+}
+
+/// Zeek's `conn_state` from both endpoints' states (base/protocols/conn/main.zeek).
+fn conn_state(os: ZeekState, rs: ZeekState, sizes_zero: bool, history: &str) -> &'static str {
+    use ZeekState::*;
+    let o_inactive = matches!(os, Inactive | Partial);
+    let r_inactive = matches!(rs, Inactive | Partial);
+    if rs == Reset {
+        if matches!(os, SynSent | SynAckSent) || (os == Reset && sizes_zero) {
+            "REJ"
+        } else if o_inactive {
+            "RSTRH"
+        } else {
+            "RSTR"
+        }
+    } else if os == Reset {
+        if r_inactive {
+            // `^?S[^HAFGIQ]*R.*`: a SYN, then a RST, nothing acknowledged between.
+            let h = history.strip_prefix('^').unwrap_or(history);
+            let rst_after_syn = h.starts_with('S')
+                && h[1..]
+                    .find('R')
+                    .is_some_and(|r| !h[1..1 + r].contains(['H', 'A', 'F', 'G', 'I', 'Q']));
+            if rst_after_syn {
+                "RSTOS0"
+            } else {
+                "OTH"
+            }
+        } else {
+            "RSTO"
+        }
+    } else if rs == Closed && os == Closed {
+        "SF"
+    } else if os == Closed {
+        if r_inactive {
+            "SH"
+        } else {
+            "S2"
+        }
+    } else if rs == Closed {
+        if o_inactive {
+            "SHR"
+        } else {
+            "S3"
+        }
+    } else if os == SynSent && rs == Inactive {
+        "S0"
+    } else if os == Established && rs == Established {
+        "S1"
+    } else {
+        "OTH"
+    }
+}
+
+/// SYN retries, the initial RTT's halves and the options of the handshake.
+fn handshake(pkts: &[&TcpPacket], sides: &[Peer]) -> Handshake {
+    let mut h = Handshake::default();
+    let mut syns: Vec<(usize, Peer)> = Vec::new();
+    for (j, p) in pkts.iter().enumerate() {
+        let s = &p.segment;
+        if s.flags.syn() && !s.flags.rst() {
+            syns.push((j, sides[j]));
+            let k = sides[j].index();
+            if h.offered[k].is_none() {
+                h.offered[k] = Some(Offer {
+                    mss: s.mss,
+                    window_scale: p.options.window_scale,
+                    sack_permitted: p.options.sack_permitted,
+                    timestamps: p.options.timestamps.is_some(),
+                });
+            }
+        }
+    }
+    let bare: Vec<usize> = syns
+        .iter()
+        .filter(|(j, _)| !pkts[*j].segment.flags.ack())
+        .map(|(j, _)| *j)
+        .collect();
+    let synacks: Vec<usize> = syns
+        .iter()
+        .filter(|(j, _)| pkts[*j].segment.flags.ack())
+        .map(|(j, _)| *j)
+        .collect();
+    if let Some(&first) = bare.first() {
+        let isn = pkts[first].segment.seq;
+        h.syn_retransmissions = bare
+            .iter()
+            .skip(1)
+            .filter(|&&j| pkts[j].segment.seq == isn && sides[j] == sides[first])
+            .count() as u32;
+    }
+    if let Some(&first) = synacks.first() {
+        let isn = pkts[first].segment.seq;
+        h.synack_retransmissions = synacks
+            .iter()
+            .skip(1)
+            .filter(|&&j| pkts[j].segment.seq == isn && sides[j] == sides[first])
+            .count() as u32;
+    }
+    // The ACK that completes the handshake, the last SYN,ACK before it and the last SYN
+    // before that: one round trip as the capture point saw it.
+    let completing = (0..pkts.len()).find(|&j| {
+        let s = &pkts[j].segment;
+        s.flags.ack()
+            && !s.flags.syn()
+            && !s.flags.rst()
+            && synacks
+                .iter()
+                .any(|&k| k < j && sides[k] != sides[j] && s.ack == pkts[k].segment.seq + 1)
+    });
+    if let Some(ack) = completing {
+        let synack = synacks
+            .iter()
+            .rev()
+            .find(|&&k| k < ack && sides[k] != sides[ack]);
+        if let Some(&sa) = synack {
+            let syn = bare
+                .iter()
+                .rev()
+                .find(|&&k| k < sa && sides[k] == sides[ack]);
+            h.rtt_synack_to_ack = Some(pkts[ack].micros.saturating_sub(pkts[sa].micros));
+            if let Some(&sy) = syn {
+                h.rtt_syn_to_synack = Some(pkts[sa].micros.saturating_sub(pkts[sy].micros));
+                h.initial_rtt = Some(pkts[ack].micros.saturating_sub(pkts[sy].micros));
+            }
+        }
+    }
+    if let [Some(a), Some(b)] = h.offered {
+        if let (Some(x), Some(y)) = (a.window_scale, b.window_scale) {
+            h.window_scale = Some((x, y));
+        }
+        h.sack_permitted = a.sack_permitted && b.sack_permitted;
+        h.timestamps = a.timestamps && b.timestamps;
+        h.mss = match (a.mss, b.mss) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            _ => None,
+        };
+    }
+    h
+}
