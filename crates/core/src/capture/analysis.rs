@@ -196,6 +196,8 @@ struct Track {
     holes: Vec<(u64, u64, u64)>,
     last_ack: Option<u32>,
     last_window: Option<u16>,
+    /// The last window this side advertised, in bytes (a SYN's unscaled, RFC 7323 §2.2).
+    last_window_bytes: Option<u64>,
     dup_acks_for_last: u32,
     /// SACK blocks this side sent since its ACK last moved, as raw numbers.
     sack_above: Option<u32>,
@@ -209,6 +211,11 @@ struct Track {
     scaled_counts: [u32; 3],
     syn_seq: Option<u32>,
     highest_ack_from_peer: Option<u64>,
+    /// When the peer's ACK first reached each new height: (relative ack, micros).
+    peer_ack_times: Vec<(u64, u64)>,
+    /// The highest TSval (RFC 7323) on this side's segments so far: a TSval below it was
+    /// sent before something already seen.
+    max_tsval: Option<u32>,
 }
 
 impl Track {
@@ -220,6 +227,7 @@ impl Track {
             holes: Vec::new(),
             last_ack: None,
             last_window: None,
+            last_window_bytes: None,
             dup_acks_for_last: 0,
             sack_above: None,
             prev_keepalive: false,
@@ -232,6 +240,8 @@ impl Track {
             scaled_counts: [0; 3],
             syn_seq: None,
             highest_ack_from_peer: None,
+            peer_ack_times: Vec::new(),
+            max_tsval: None,
         }
     }
 
@@ -425,14 +435,31 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
                 }
                 Some(next) if start < next && !zwp => {
                     let again = tx.overlaps(start, end);
-                    let acked = tx.highest_ack_from_peer.is_some_and(|a| end <= a);
+                    // Spurious: the peer's ACK of it was captured less than a round trip
+                    // before, so the retransmission raced an ACK that did arrive. Later than
+                    // that, the ACK itself must have been lost.
+                    let acked_at = tx
+                        .peer_ack_times
+                        .iter()
+                        .find(|(a, _)| *a >= end)
+                        .map(|(_, t)| *t);
+                    let acked = acked_at.is_some_and(|t| p.micros.saturating_sub(t) < rtt.max(1));
                     let hole = tx
                         .holes
                         .iter()
                         .find(|h| h.0 <= start && start < h.1)
                         .map(|h| h.2);
-                    let reordered =
-                        !again && hole.is_some_and(|t| p.micros.saturating_sub(t) < rtt);
+                    // With timestamps, a TSval below one already seen was sent earlier: the
+                    // segment was reordered, not sent again. Without them (or at equal
+                    // TSvals), a hole filled within a round trip is reordered.
+                    let tsval = p.options.timestamps.map(|(v, _)| v);
+                    let older = match (tsval, tx.max_tsval) {
+                        (Some(v), Some(m)) if v != m => Some((m.wrapping_sub(v) as i32) > 0),
+                        _ => None,
+                    };
+                    let reordered = older.unwrap_or_else(|| {
+                        !again && hole.is_some_and(|t| p.micros.saturating_sub(t) < rtt)
+                    });
                     if reordered {
                         f |= PacketFlags::OUT_OF_ORDER;
                         kind = SpanKind::OutOfOrder;
@@ -457,6 +484,12 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
                 // A repeated SYN (or SYN,ACK) with the same ISN.
                 if f & PacketFlags::RETRANSMISSION == 0 && tx.overlaps(start, end) {
                     f |= PacketFlags::RETRANSMISSION;
+                }
+            }
+            if let Some((v, _)) = p.options.timestamps {
+                let newer = tx.max_tsval.is_none_or(|m| (v.wrapping_sub(m) as i32) > 0);
+                if newer {
+                    tx.max_tsval = Some(v);
                 }
             }
             tx.insert(start, end);
@@ -511,6 +544,9 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
                     history.scaled(ty, 1, 'g', !orig);
                 }
             }
+            if ty.highest_ack_from_peer.is_none_or(|h| ack_rel > h) && !rst {
+                ty.peer_ack_times.push((ack_rel, p.micros));
+            }
             ty.highest_ack_from_peer =
                 Some(ty.highest_ack_from_peer.map_or(ack_rel, |h| h.max(ack_rel)));
             let pure = seg_len == 0 && !control;
@@ -539,18 +575,24 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
             }
             time_seq[yi].ack(p.micros, ack_rel, window);
             tx.last_ack = Some(s.ack.0);
+        } else if ack {
+            // A SYN,ACK: its ACK and window bound what the other side may send first.
+            tx.last_ack = Some(s.ack.0);
         }
         if !syn {
             tx.last_window = Some(s.window);
+        }
+        if ack {
+            tx.last_window_bytes = Some(window);
         }
         if s.window == 0 && !control {
             f |= PacketFlags::ZERO_WINDOW;
         }
         // Window full: this segment's data reaches the right edge of the peer's window.
         if s.len > 0 && !control {
-            if let (Some(a), Some(w)) = (ty.last_ack, ty.last_window) {
+            if let (Some(a), Some(w)) = (ty.last_ack, ty.last_window_bytes) {
                 let mut u = unwrap;
-                let edge = u.rel(a) + scale(yi, w, false);
+                let edge = u.rel(a) + w;
                 if end == edge && w > 0 {
                     f |= PacketFlags::WINDOW_FULL;
                 }
