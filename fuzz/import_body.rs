@@ -11,7 +11,6 @@
 
 use synack_core::capture;
 use synack_core::Peer;
-use synack_core::State;
 
 const LINK_TYPES: [u32; 7] = [1, 101, 228, 229, 113, 276, 147];
 

@@ -254,3 +254,35 @@ fn reuse_of_a_four_tuple_in_time_wait_splits_the_connection() {
     assert_eq!(case.conns[0].end, End::TimeWaitReuse);
     assert_eq!(case.conns[1].start, Start::Handshake);
 }
+
+/// Zeek's conn_state for each capture, by Zeek's rules (base/protocols/conn/main.zeek).
+#[test]
+fn zeek_conn_state_of_each_capture() {
+    for (file, state, history) in [
+        ("refused.pcap", "REJ", "Sr"),
+        ("keepalive-rst-lost.pcap", "RSTO", "ShADaRf"),
+        ("lost-final-ack.pcap", "SF", "ShADadFf"),
+        ("simultaneous-open.pcap", "SF", "SsADaFf"),
+        ("orphan-fin-wait-2.pcap", "SF", "ShADFafR"),
+        ("zero-window.pcap", "SF", "ShADawFf"),
+        ("bulk-loss.server.pcap", "SF", "ShADaTFf"),
+    ] {
+        let case = open(file);
+        let a = capture::analysis::analyze(&case.conns[0], &case.packets);
+        assert_eq!(
+            (a.conn_state, a.history.as_str()),
+            (state, history),
+            "{file}"
+        );
+    }
+    // Zero windows and their probes, keep-alives, and the handshake's options.
+    let case = open("zero-window.pcap");
+    let a = capture::analysis::analyze(&case.conns[0], &case.packets);
+    assert!(a.directions[1].zero_windows > 0 && a.directions[0].keep_alives > 0);
+    let case = open("keepalive.pcap");
+    let a = capture::analysis::analyze(&case.conns[0], &case.packets);
+    assert!(a.directions[0].keep_alives >= 2, "{:?}", a.directions[0]);
+    assert!(a.directions[1].keep_alive_acks >= 2);
+    assert_eq!(a.handshake.window_scale.map(|(x, _)| x), Some(10));
+    assert!(a.handshake.sack_permitted && a.handshake.timestamps);
+}

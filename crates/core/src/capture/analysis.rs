@@ -495,12 +495,8 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
             tx.insert(start, end);
             // A hole is filled once every byte of it has been seen.
             let seen = &tx.seen;
-            tx.holes.retain(|h| {
-                !seen
-                    .range(..=h.0)
-                    .next_back()
-                    .is_some_and(|(_, &e)| e >= h.1)
-            });
+            tx.holes
+                .retain(|h| seen.range(..=h.0).next_back().is_none_or(|(_, &e)| e < h.1));
             tx.next = Some(tx.next.map_or(end, |n| n.max(end)));
         } else if tx.next.is_none() && !rst {
             tx.next = Some(end);

@@ -67,10 +67,13 @@ pub struct ConnRow {
     pub end: End,
     /// What looks wrong.
     pub problems: Problems,
+    /// Zeek's `conn_state` and `history` ([`super::analysis`]).
+    pub conn_state: String,
+    pub history: String,
 }
 
 /// One packet of a chosen connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PacketRow {
     /// Since the connection's first packet.
     pub micros: u64,
@@ -88,6 +91,12 @@ pub struct PacketRow {
     pub window: u16,
     /// Frame number in the file, from 1.
     pub frame: usize,
+    /// Analysis flags (`tcp.analysis.*`), see [`super::analysis::PacketFlags`].
+    pub analysis: u16,
+    /// The window in bytes, scaled when the scale is known.
+    pub window_bytes: u64,
+    /// SACK blocks, relative to the ISN of the side whose data they acknowledge.
+    pub sack: Vec<(u64, u64)>,
 }
 
 /// One inferred state change of a chosen connection.
@@ -134,6 +143,10 @@ pub struct Detail {
     /// A side that sent nothing in the capture.
     pub silent: [bool; 2],
     pub lost: Vec<LostRow>,
+    /// The connection's analysis as `(field, value)` pairs, in the order and with the
+    /// names of `synack analyze --json` (handshake fields prefixed `handshake.`, counts per
+    /// direction `a.` and `b.`).
+    pub analysis: Vec<(String, String)>,
     pub note: Option<String>,
 }
 
@@ -147,6 +160,7 @@ impl Default for Detail {
             start_inferred: false,
             silent: [false; 2],
             lost: Vec::new(),
+            analysis: Vec::new(),
             note: None,
         }
     }
@@ -279,13 +293,14 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
     }
     for c in conns {
         let p = &c.problems;
+        let analysis = super::analysis::analyze(c, &packets.tcp);
         let end_side = match c.end {
             End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
             _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.index,
             c.a,
             c.b,
@@ -298,7 +313,9 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
             p.retransmissions,
             p.resets,
             u8::from(p.half_open),
-            p.zero_windows
+            p.zero_windows,
+            analysis.conn_state,
+            analysis.history
         );
     }
     out
@@ -318,22 +335,38 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             isn[k] = Some(p.segment.seq.0);
         }
     }
-    for &i in &conn.packets {
+    let analysis = super::analysis::analyze(conn, packets);
+    for (n, &i) in conn.packets.iter().enumerate() {
         let p = &packets[i];
         let side = conn.side_of(p);
         let k = side.index();
         let s = &p.segment;
         let seq = s.seq.0.wrapping_sub(isn[k].unwrap_or(0));
         let ack = s.ack.0.wrapping_sub(isn[1 - k].unwrap_or(0));
+        let sack: Vec<String> = p
+            .options
+            .sack_blocks()
+            .iter()
+            .map(|(l, r)| {
+                let base = isn[1 - k].unwrap_or(0);
+                format!("{}-{}", l.wrapping_sub(base), r.wrapping_sub(base))
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "P\t{}\t{k}\t{}\t{seq}\t{ack}\t{}\t{}\t{}",
+            "P\t{}\t{k}\t{}\t{seq}\t{ack}\t{}\t{}\t{}\t{}\t{}\t{}",
             p.micros.saturating_sub(t0),
             s.flags.bits(),
             s.len,
             s.window,
-            p.frame
+            p.frame,
+            analysis.packet_flags.get(n).map_or(0, |f| f.0),
+            analysis.packet_windows.get(n).copied().unwrap_or(0),
+            sack.join(",")
         );
+    }
+    for (key, value) in analysis_fields(&analysis) {
+        let _ = writeln!(out, "A\t{key}\t{}", clean(&value));
     }
     for st in &inference.steps {
         let u = match st.uncertain {
@@ -379,6 +412,83 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
     }
     if let Some(note) = &inference.note {
         let _ = writeln!(out, "N\t{}", clean(note));
+    }
+    out
+}
+
+/// The analysis as flat `(field, value)` pairs for the `A` lines.
+fn analysis_fields(a: &super::analysis::Analysis) -> Vec<(String, String)> {
+    let opt = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    let h = &a.handshake;
+    let mut out = vec![
+        ("conn_state".to_string(), a.conn_state.to_string()),
+        ("history".into(), a.history.clone()),
+        ("missed_bytes".into(), a.missed_bytes.to_string()),
+        ("duration".into(), a.duration_micros.to_string()),
+        (
+            "reset_by".into(),
+            a.reset_by.map_or(String::new(), |s| s.to_string()),
+        ),
+        (
+            "handshake.syn_retransmissions".into(),
+            h.syn_retransmissions.to_string(),
+        ),
+        (
+            "handshake.synack_retransmissions".into(),
+            h.synack_retransmissions.to_string(),
+        ),
+        (
+            "handshake.rtt_syn_to_synack".into(),
+            opt(h.rtt_syn_to_synack),
+        ),
+        (
+            "handshake.rtt_synack_to_ack".into(),
+            opt(h.rtt_synack_to_ack),
+        ),
+        ("handshake.initial_rtt".into(), opt(h.initial_rtt)),
+        ("handshake.mss".into(), opt(h.mss.map(u64::from))),
+        (
+            "handshake.window_scale".into(),
+            h.window_scale
+                .map_or(String::new(), |(x, y)| format!("{x},{y}")),
+        ),
+        (
+            "handshake.sack_permitted".into(),
+            h.sack_permitted.to_string(),
+        ),
+        ("handshake.timestamps".into(), h.timestamps.to_string()),
+    ];
+    for (side, d) in ["a", "b"].iter().zip(&a.directions) {
+        for (name, value) in [
+            ("packets", d.packets),
+            ("ip_bytes", d.ip_bytes),
+            ("payload_bytes", d.payload_bytes),
+            ("unique_bytes", d.unique_bytes),
+            ("retransmissions", u64::from(d.retransmissions)),
+            ("fast_retransmissions", u64::from(d.fast_retransmissions)),
+            (
+                "spurious_retransmissions",
+                u64::from(d.spurious_retransmissions),
+            ),
+            (
+                "timeout_retransmissions",
+                u64::from(d.timeout_retransmissions),
+            ),
+            ("out_of_order", u64::from(d.out_of_order)),
+            ("duplicate_acks", u64::from(d.duplicate_acks)),
+            ("lost_segments", u64::from(d.lost_segments)),
+            ("acked_unseen", u64::from(d.acked_unseen)),
+            ("zero_windows", u64::from(d.zero_windows)),
+            ("zero_window_probes", u64::from(d.zero_window_probes)),
+            ("window_full", u64::from(d.window_full)),
+            ("window_updates", u64::from(d.window_updates)),
+            ("keep_alives", u64::from(d.keep_alives)),
+            ("keep_alive_acks", u64::from(d.keep_alive_acks)),
+            ("fins", u64::from(d.fins)),
+            ("resets", u64::from(d.resets)),
+        ] {
+            out.push((format!("{side}.{name}"), value.to_string()));
+        }
     }
     out
 }
@@ -462,6 +572,8 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         missing_handshake: start != Start::Handshake,
                         zero_windows: f.num()?,
                     };
+                    let conn_state = f.text().unwrap_or("").to_string();
+                    let history = f.text().unwrap_or("").to_string();
                     s.conns.push(ConnRow {
                         index,
                         a,
@@ -472,6 +584,8 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         start,
                         end,
                         problems,
+                        conn_state,
+                        history,
                     });
                 }
                 _ => return None,
@@ -501,7 +615,23 @@ pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
                     len: f.num()?,
                     window: f.num()?,
                     frame: f.num()?,
+                    analysis: f.num().unwrap_or(0),
+                    window_bytes: f.num().unwrap_or(0),
+                    sack: f
+                        .text()
+                        .unwrap_or("")
+                        .split(',')
+                        .filter(|b| !b.is_empty())
+                        .map(|b| {
+                            let (l, r) = b.split_once('-')?;
+                            Some((l.parse().ok()?, r.parse().ok()?))
+                        })
+                        .collect::<Option<Vec<_>>>()?,
                 }),
+                "A" => {
+                    let key = f.text()?.to_string();
+                    d.analysis.push((key, f.text()?.to_string()));
+                }
                 "T" => d.steps.push(StepRow {
                     micros: f.num()?,
                     side: side(f.num()?),
@@ -618,6 +748,52 @@ mod tests {
         let last = d.last_steps_at(d.packets.len());
         assert_eq!(last[0].unwrap().1.to, State::Closed);
         assert!(detail(&packets, &conns, 2).is_none() && detail(&packets, &conns, 0).is_none());
+    }
+
+    #[test]
+    fn analysis_rides_along_in_summary_and_detail() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/captures/bulk-loss.server.pcap"
+        ))
+        .unwrap();
+        let (text, kept) = summarize(&bytes);
+        let s = decode_summary(&text).unwrap();
+        assert_eq!(s.conns[0].conn_state, "SF");
+        assert!(
+            s.conns[0].history.starts_with("ShAD"),
+            "{}",
+            s.conns[0].history
+        );
+        let (packets, conns) = kept.unwrap();
+        let d = decode_detail(&detail(&packets, &conns, 1).unwrap()).unwrap();
+        let analysis = crate::capture::analysis::analyze(&conns[0], &packets.tcp);
+        let flags: Vec<u16> = d.packets.iter().map(|p| p.analysis).collect();
+        assert_eq!(
+            flags,
+            analysis
+                .packet_flags
+                .iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            d.packets.iter().any(|p| !p.sack.is_empty()),
+            "SACK blocks kept"
+        );
+        assert!(d
+            .packets
+            .iter()
+            .any(|p| p.window_bytes > u64::from(u16::MAX)));
+        let field = |k: &str| {
+            d.analysis
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(field("conn_state").as_deref(), Some("SF"));
+        assert_eq!(field("a.retransmissions").as_deref(), Some("3"));
+        assert_eq!(field("handshake.window_scale").as_deref(), Some("10,10"));
     }
 
     #[test]

@@ -29,6 +29,8 @@
 //! A state change that an arriving packet caused is [`Uncertain`] unless a later packet
 //! from the receiver shows that it arrived.
 
+use std::collections::HashMap;
+
 use super::conn::{Connection, Start};
 use super::read::TcpPacket;
 use crate::endpoint::{Call, Config, Endpoint, EndpointEvent};
@@ -232,24 +234,35 @@ impl View<'_> {
 }
 
 /// The shortest time, seen from the capture point, from a packet of `side` to the other
-/// side's first ACK of it: the least round trip through the other side. Retransmitted
-/// segments are not sampled (Karn). 0 when there is no sample.
+/// side's first ACK of it: the least round trip through the other side. Segments sent more
+/// than once are not sampled (Karn); the first 64 samples are enough for a minimum and keep
+/// this linear. 0 when there is no sample.
 fn round_trip_through_peer(v: &View<'_>, side: Peer) -> u64 {
+    let mut sent: HashMap<u32, u32> = HashMap::new();
+    for j in (0..v.pkts.len()).filter(|&j| v.sides[j] == side && v.takes_space(j)) {
+        *sent.entry(v.seg(j).seq.0).or_insert(0) += 1;
+    }
     let mut best: Option<u64> = None;
+    let mut samples = 0;
+    let mut q = 0;
     for p in 0..v.pkts.len() {
-        if v.sides[p] != side || !v.takes_space(p) {
+        if samples >= 64 {
+            break;
+        }
+        if v.sides[p] != side || !v.takes_space(p) || sent.get(&v.seg(p).seq.0) != Some(&1) {
             continue;
         }
-        let s = v.seg(p);
-        let repeated = (0..v.pkts.len())
-            .any(|o| o != p && v.sides[o] == side && v.seg(o).seq == s.seq && v.takes_space(o));
-        if repeated {
-            continue;
+        // ACKs are cumulative and come in order, so the search resumes where it stopped.
+        q = q.max(p + 1);
+        while q < v.pkts.len() && !(v.sides[q] != side && v.acks(q, p)) {
+            q += 1;
         }
-        if let Some(q) = (p + 1..v.pkts.len()).find(|&q| v.sides[q] != side && v.acks(q, p)) {
-            let rtt = v.micros(q).saturating_sub(v.micros(p));
-            best = Some(best.map_or(rtt, |b| b.min(rtt)));
+        if q == v.pkts.len() {
+            break;
         }
+        samples += 1;
+        let rtt = v.micros(q).saturating_sub(v.micros(p));
+        best = Some(best.map_or(rtt, |b| b.min(rtt)));
     }
     best.unwrap_or(0)
 }
@@ -261,53 +274,84 @@ fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
         round_trip_through_peer(v, Peer::B),
     ];
     let n = v.pkts.len();
+    // Per side: its retransmissions (sequence space it had sent before), and the index of
+    // its next non-RST packet and next bare SYN from each position, so that each question
+    // below is answered without rescanning the capture.
+    let mut retx: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut highest: [Option<SeqNum>; 2] = [None, None];
+    for j in 0..n {
+        let k = v.sides[j].index();
+        if !v.takes_space(j) {
+            continue;
+        }
+        let s = v.seg(j);
+        let end = s.seq + s.seg_len();
+        if highest[k].is_some_and(|h| end <= h) {
+            retx[k].push(j);
+        }
+        if highest[k].is_none_or(|h| end > h) {
+            highest[k] = Some(end);
+        }
+    }
+    let mut next_non_rst = [vec![n; n + 1], vec![n; n + 1]];
+    let mut next_bare_syn = [vec![n; n + 1], vec![n; n + 1]];
+    for j in (0..n).rev() {
+        for k in 0..2 {
+            next_non_rst[k][j] = next_non_rst[k][j + 1];
+            next_bare_syn[k][j] = next_bare_syn[k][j + 1];
+        }
+        let k = v.sides[j].index();
+        let s = v.seg(j);
+        if !s.flags.rst() {
+            next_non_rst[k][j] = j;
+        }
+        if s.flags.syn() && !s.flags.ack() {
+            next_bare_syn[k][j] = j;
+        }
+    }
+    // The first packet at or after time `t`.
+    let first_at = |t: u64, from: usize| from + v.pkts[from..].partition_point(|p| p.micros < t);
+    // The highest ACK each side had sent before each position.
+    let mut acked_before: [Option<SeqNum>; 2] = [None, None];
     let mut out = Vec::new();
     for p in 0..n {
         let x = v.sides[p];
+        let (xk, yk) = (x.index(), 1 - x.index());
         let s = *v.seg(p);
-        let after = v.micros(p).saturating_add(rtt[x.index()]);
-        // Later packets of the receiver, sent after `p` could have arrived.
-        let mut later = (p + 1..n).filter(|&q| v.sides[q] != x && v.micros(q) >= after);
+        let after = first_at(v.micros(p).saturating_add(rtt[xk]), p + 1).min(n);
         let found = if s.flags.rst() {
-            later
-                .find(|&q| !v.seg(q).flags.rst())
+            Some(next_non_rst[yk][after])
+                .filter(|&q| q < n)
                 .map(|q| (q, LostBecause::ReceiverKeptSending))
         } else if s.flags.syn() && s.flags.ack() {
-            later
-                .find(|&q| {
-                    let r = v.seg(q);
-                    r.flags.syn() && !r.flags.ack()
-                })
+            Some(next_bare_syn[yk][after])
+                .filter(|&q| q < n)
                 .map(|q| (q, LostBecause::SynRetransmitted))
         } else if s.flags.syn() {
             // Retransmitted by its sender before the receiver answered it.
-            let again = (p + 1..n)
-                .find(|&q| v.sides[q] == x && v.seg(q).flags.syn() && !v.seg(q).flags.ack());
-            again
+            Some(next_bare_syn[xk][p + 1])
+                .filter(|&r| r < n)
                 .filter(|&r| !(p + 1..r).any(|q| v.sides[q] != x && v.acks(q, p)))
                 .map(|r| (r, LostBecause::SynUnanswered))
         } else if s.flags.ack() && s.seg_len() == 0 {
-            // A pure ACK: its receiver retransmitted sequence space it covers, so had not
-            // got it (or any later ACK as high).
-            later
+            // A pure ACK: its receiver retransmitted sequence space it covers (and that no
+            // earlier ACK had covered), so it had not got it.
+            let from = retx[yk].partition_point(|&q| q < after);
+            retx[yk][from..]
+                .iter()
+                .copied()
                 .find(|&q| {
                     let r = v.seg(q);
-                    r.seg_len() > 0 && !r.flags.rst() && r.seq + r.seg_len() <= s.ack && {
-                        // Data already acknowledged before `p` is not evidence about `p`.
-                        let highest_before = (0..p)
-                            .filter(|&o| v.sides[o] == x && v.seg(o).flags.ack())
-                            .map(|o| v.seg(o).ack)
-                            .fold(None::<SeqNum>, |m, a| match m {
-                                Some(m) if m >= a => Some(m),
-                                _ => Some(a),
-                            });
-                        highest_before.is_none_or(|h| h < r.seq + r.seg_len())
-                    }
+                    let end = r.seq + r.seg_len();
+                    end <= s.ack && acked_before[xk].is_none_or(|h| h < end)
                 })
                 .map(|q| (q, LostBecause::ReceiverRetransmitted))
         } else {
             None
         };
+        if s.flags.ack() && !s.flags.rst() && acked_before[xk].is_none_or(|h| s.ack > h) {
+            acked_before[xk] = Some(s.ack);
+        }
         if let Some((q, because)) = found {
             out.push(Undelivered {
                 frame: v.pkts[p].frame,
@@ -418,6 +462,15 @@ pub fn infer_with(
         // a packet handed over late arrived no earlier than what came before it.
         let mut micros = t0;
         let mut shown = 0;
+        // For each position, the next packet of this side in the merged order.
+        let mut next_own = vec![usize::MAX; order.len() + 1];
+        for pos in (0..order.len()).rev() {
+            next_own[pos] = if v.sides[order[pos]] == side {
+                order[pos]
+            } else {
+                next_own[pos + 1]
+            };
+        }
         for (pos, &j) in order.iter().enumerate() {
             let p = v.pkts[j];
             // Shown no earlier than the latest packet this side has met.
@@ -432,11 +485,8 @@ pub fn infer_with(
             } else {
                 // A RST at SEG.ACK right after it is a closed port's answer (§3.10.7.1):
                 // the socket was already gone, by a timer the capture cannot show.
-                let answer = order[pos + 1..]
-                    .iter()
-                    .copied()
-                    .find(|&q| v.sides[q] == side);
-                let closed_port_reply = answer.is_some_and(|q| v.answers_with_rst(q, j));
+                let answer = next_own[pos + 1];
+                let closed_port_reply = answer != usize::MAX && v.answers_with_rst(answer, j);
                 if closed_port_reply && ep.observe_vanished() {
                     collect(
                         &mut ep,
