@@ -6,6 +6,9 @@
 //! that appears or disappears fails the test. Skipped, with a message, when `tshark` is not
 //! installed (`scripts/test.sh` installs it).
 
+// The test says what it skipped and why.
+#![allow(clippy::print_stderr)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
@@ -169,7 +172,10 @@ fn set(names: &str) -> BTreeSet<String> {
 #[test]
 fn analysis_flags_agree_with_tshark_except_where_explained() {
     if Command::new("tshark").arg("-v").output().is_err() {
-        eprintln!("tshark not installed: skipping the comparison with tshark");
+        eprintln!(
+            "SKIPPED analyze_tshark: `tshark` is not installed (Debian: apt-get install tshark; \
+             scripts/test.sh installs it)"
+        );
         return;
     }
     let mut files: Vec<String> = std::fs::read_dir(dir())

@@ -25,16 +25,22 @@ pub enum SpanKind {
 /// One segment: `[seq, end)` at `micros`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Span {
+    /// When the capture saw it, in microseconds.
     pub micros: u64,
+    /// Its first sequence number, relative and unwrapped.
     pub seq: u64,
+    /// One past its last (SEG.SEQ + SEG.LEN).
     pub end: u64,
+    /// What it was.
     pub kind: SpanKind,
 }
 
 /// One ACK from the receiver: what it acknowledged and its window's right edge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct AckPoint {
+    /// When the capture saw it, in microseconds.
     pub micros: u64,
+    /// SEG.ACK, relative to the data sender's ISN and unwrapped.
     pub ack: u64,
     /// `ack` plus the advertised window, scaled when the scale is known.
     pub window_edge: u64,
@@ -43,16 +49,22 @@ pub struct AckPoint {
 /// One SACK block reported by the receiver at `micros`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SackBlock {
+    /// When the capture saw the ACK carrying it, in microseconds.
     pub micros: u64,
+    /// Its left edge, relative and unwrapped.
     pub left: u64,
+    /// Its right edge (one past the last byte held).
     pub right: u64,
 }
 
 /// The graph of one direction.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TimeSeq {
+    /// The sender's segments, in capture order.
     pub spans: Vec<Span>,
+    /// The receiver's ACKs, in capture order.
     pub acks: Vec<AckPoint>,
+    /// The receiver's SACK blocks, in capture order.
     pub sacks: Vec<SackBlock>,
 }
 
@@ -84,6 +96,7 @@ impl Unwrap {
 }
 
 impl TimeSeq {
+    /// Adds a segment `[seq, end)` seen at `micros`.
     pub fn span(&mut self, micros: u64, seq: u64, end: u64, kind: SpanKind) {
         self.spans.push(Span {
             micros,
@@ -93,6 +106,7 @@ impl TimeSeq {
         });
     }
 
+    /// Adds an ACK of `ack` advertising `window` bytes.
     pub fn ack(&mut self, micros: u64, ack: u64, window: u64) {
         self.acks.push(AckPoint {
             micros,
@@ -101,6 +115,7 @@ impl TimeSeq {
         });
     }
 
+    /// Adds a SACK block `[left, right)`; an empty or inverted one is ignored.
     pub fn sack(&mut self, micros: u64, left: u64, right: u64) {
         if right > left {
             self.sacks.push(SackBlock {

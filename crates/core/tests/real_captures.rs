@@ -66,7 +66,7 @@ fn open(file: &str) -> Case {
 }
 
 /// The connection between `local` and `peer`, and which side `local` is.
-fn find<'a>(case: &'a Case, local: SocketAddr, peer: SocketAddr) -> (&'a Connection, Peer) {
+fn find(case: &Case, local: SocketAddr, peer: SocketAddr) -> (&Connection, Peer) {
     let c = case
         .conns
         .iter()

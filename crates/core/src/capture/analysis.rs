@@ -34,20 +34,36 @@ use crate::tseq::{SpanKind, TimeSeq, Unwrap};
 pub struct PacketFlags(pub u16);
 
 impl PacketFlags {
+    /// Sequence space the capture already showed, sent again.
     pub const RETRANSMISSION: u16 = 1;
+    /// A retransmission after two duplicate ACKs of its start, or after a SACK block above
+    /// it (RFC 5681 §3.2, RFC 6675).
     pub const FAST_RETRANSMISSION: u16 = 1 << 1;
+    /// A retransmission of bytes whose ACK the capture showed less than a round trip
+    /// before: the ACK was on its way, the retransmission was not needed.
     pub const SPURIOUS_RETRANSMISSION: u16 = 1 << 2;
+    /// Sent before a segment already seen (an older TSval), or, without timestamps, filling
+    /// a hole within one round trip: reordered, not sent again.
     pub const OUT_OF_ORDER: u16 = 1 << 3;
     /// "Previous segment not captured": sequence space skipped before this segment.
     pub const LOST_SEGMENT: u16 = 1 << 4;
     /// "ACKed segment that wasn't captured".
     pub const ACKED_UNSEEN: u16 = 1 << 5;
+    /// A pure ACK repeating the sender's last ACK and window while data is outstanding
+    /// (RFC 5681 §2's definition).
     pub const DUPLICATE_ACK: u16 = 1 << 6;
+    /// The sender advertises a zero window (SYN, FIN and RST packets not counted).
     pub const ZERO_WINDOW: u16 = 1 << 7;
+    /// A segment sent into a zero window to learn when it opens (RFC 9293 §3.8.6.1).
     pub const ZERO_WINDOW_PROBE: u16 = 1 << 8;
+    /// The segment's data reaches the right edge of the receiver's last advertised window.
     pub const WINDOW_FULL: u16 = 1 << 9;
+    /// A pure ACK repeating the sender's last ACK with another window.
     pub const WINDOW_UPDATE: u16 = 1 << 10;
+    /// A keep-alive: one byte or none at SND.NXT - 1, no SYN, FIN or RST (RFC 9293
+    /// §3.8.4).
     pub const KEEP_ALIVE: u16 = 1 << 11;
+    /// The pure ACK answering a keep-alive.
     pub const KEEP_ALIVE_ACK: u16 = 1 << 12;
 
     /// Each flag with its name (Wireshark's field name after `tcp.analysis.`).
@@ -67,6 +83,7 @@ impl PacketFlags {
         (Self::KEEP_ALIVE_ACK, "keep_alive_ack"),
     ];
 
+    /// Whether `flag` (one of the constants) is set.
     pub fn has(self, flag: u16) -> bool {
         self.0 & flag != 0
     }
@@ -83,9 +100,13 @@ impl PacketFlags {
 /// The options one side offered on its SYN (or SYN,ACK).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Offer {
+    /// The MSS option's value.
     pub mss: Option<u16>,
+    /// The window scale option's shift count (RFC 7323 §2).
     pub window_scale: Option<u8>,
+    /// The SACK-permitted option (RFC 2018).
     pub sack_permitted: bool,
+    /// The timestamps option (RFC 7323 §3).
     pub timestamps: bool,
 }
 
@@ -106,7 +127,9 @@ pub struct Handshake {
     pub offered: [Option<Offer>; 2],
     /// Both sides offered window scaling: the shift applied to A's windows, then B's.
     pub window_scale: Option<(u8, u8)>,
+    /// Both sides offered SACK-permitted, so SACK blocks may be sent.
     pub sack_permitted: bool,
+    /// Both sides offered timestamps, so every segment carries them.
     pub timestamps: bool,
     /// The smaller MSS of the two, when both were offered.
     pub mss: Option<u16>,
@@ -115,6 +138,7 @@ pub struct Handshake {
 /// Counts for the packets one side sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Direction {
+    /// Packets sent.
     pub packets: u64,
     /// The IP packets' lengths added up (Zeek's `*_ip_bytes`).
     pub ip_bytes: u64,
@@ -122,26 +146,42 @@ pub struct Direction {
     pub payload_bytes: u64,
     /// Distinct payload bytes by sequence number (Zeek's `*_bytes`).
     pub unique_bytes: u64,
+    /// Packets flagged [`PacketFlags::RETRANSMISSION`].
     pub retransmissions: u32,
+    /// Of those, fast ones.
     pub fast_retransmissions: u32,
+    /// Of those, spurious ones.
     pub spurious_retransmissions: u32,
     /// Retransmissions neither fast nor spurious: after the retransmission timer.
     pub timeout_retransmissions: u32,
+    /// Packets flagged [`PacketFlags::OUT_OF_ORDER`].
     pub out_of_order: u32,
+    /// Packets flagged [`PacketFlags::DUPLICATE_ACK`].
     pub duplicate_acks: u32,
+    /// Packets flagged [`PacketFlags::LOST_SEGMENT`].
     pub lost_segments: u32,
+    /// Packets flagged [`PacketFlags::ACKED_UNSEEN`].
     pub acked_unseen: u32,
+    /// Packets flagged [`PacketFlags::ZERO_WINDOW`].
     pub zero_windows: u32,
+    /// Packets flagged [`PacketFlags::ZERO_WINDOW_PROBE`].
     pub zero_window_probes: u32,
+    /// Packets flagged [`PacketFlags::WINDOW_FULL`].
     pub window_full: u32,
+    /// Packets flagged [`PacketFlags::WINDOW_UPDATE`].
     pub window_updates: u32,
+    /// Packets flagged [`PacketFlags::KEEP_ALIVE`].
     pub keep_alives: u32,
+    /// Packets flagged [`PacketFlags::KEEP_ALIVE_ACK`].
     pub keep_alive_acks: u32,
+    /// Packets with FIN, retransmissions included.
     pub fins: u32,
+    /// Packets with RST.
     pub resets: u32,
     /// Smallest and largest window advertised after the handshake, scaled when the scale is
     /// known.
     pub min_window: Option<u64>,
+    /// See `min_window`.
     pub max_window: Option<u64>,
 }
 
@@ -158,7 +198,9 @@ pub struct Analysis {
     /// Bytes in sequence space that the capture never showed but the peer acknowledged
     /// (Zeek's `missed_bytes`).
     pub missed_bytes: u64,
+    /// From the first packet to the last.
     pub duration_micros: u64,
+    /// The handshake as the capture shows it.
     pub handshake: Handshake,
     /// A's packets, then B's.
     pub directions: [Direction; 2],

@@ -69,6 +69,7 @@ pub struct ConnRow {
     pub problems: Problems,
     /// Zeek's `conn_state` and `history` ([`super::analysis`]).
     pub conn_state: String,
+    /// See `conn_state`.
     pub history: String,
 }
 
@@ -122,6 +123,7 @@ pub struct StepRow {
 pub struct LostRow {
     /// Index among the connection's packets (from 0), and the later packet that shows it.
     pub packet: usize,
+    /// See `packet`.
     pub evidence: usize,
     /// [`LostBecause::key`](super::LostBecause::key).
     pub because: &'static str,
@@ -142,11 +144,13 @@ pub struct Detail {
     pub start_inferred: bool,
     /// A side that sent nothing in the capture.
     pub silent: [bool; 2],
+    /// Packets taken as lost after the capture point, in packet order.
     pub lost: Vec<LostRow>,
     /// The connection's analysis as `(field, value)` pairs, in the order and with the
     /// names of `synack analyze --json` (handshake fields prefixed `handshake.`, counts per
     /// direction `a.` and `b.`).
     pub analysis: Vec<(String, String)>,
+    /// Why nothing could be inferred, when nothing could.
     pub note: Option<String>,
 }
 

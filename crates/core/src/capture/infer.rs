@@ -137,9 +137,11 @@ impl core::fmt::Display for LostBecause {
 /// A packet of the capture that its receiver is inferred never to have received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Undelivered {
+    /// Its frame number in the file.
     pub frame: usize,
     /// The later packet that shows it.
     pub evidence_frame: usize,
+    /// What that later packet shows.
     pub because: LostBecause,
 }
 

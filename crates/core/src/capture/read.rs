@@ -45,12 +45,15 @@ pub struct TcpPacket {
 /// meaningful on SYNs), timestamps and SACK blocks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TcpOptions {
+    /// The window scale option's shift count.
     pub window_scale: Option<u8>,
+    /// The SACK-permitted option.
     pub sack_permitted: bool,
     /// TSval and TSecr.
     pub timestamps: Option<(u32, u32)>,
     /// Up to four SACK blocks (left edge, right edge), `sack_count` of them used.
     pub sack: [(u32, u32); 4],
+    /// How many of `sack` are used.
     pub sack_count: u8,
 }
 
