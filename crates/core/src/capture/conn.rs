@@ -1,8 +1,8 @@
 //! Connection tracking: TCP packets grouped by 4-tuple, a reused 4-tuple split in two.
 
-use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 
+use super::fasthash::{FastMap, FastSet};
 use super::read::TcpPacket;
 use crate::segment::{Flags, Segment};
 use crate::trace::Peer;
@@ -160,7 +160,7 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
     let mut order: Vec<usize> = (0..packets.len()).collect();
     order.sort_by_key(|&i| packets[i].micros);
     let mut conns: Vec<Connection> = Vec::new();
-    let mut open: HashMap<(SocketAddr, SocketAddr), Open> = HashMap::new();
+    let mut open: FastMap<(SocketAddr, SocketAddr), Open> = FastMap::default();
     for i in order {
         let p = &packets[i];
         let key = if p.src <= p.dst {
@@ -275,7 +275,7 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     let mut problems = Problems::default();
     // A SYN,ACK repeating the sender's own SYN (simultaneous open, RFC 9293 Figure 7) is
     // not a retransmission: the key holds the SYN and ACK bits.
-    let mut seen: [HashSet<(u32, u32, u8)>; 2] = [HashSet::new(), HashSet::new()];
+    let mut seen: [FastSet<(u32, u32, u8)>; 2] = [FastSet::default(), FastSet::default()];
     for &i in &c.packets {
         let (p, s) = seg_of(i);
         let side = c.side_of(p);

@@ -12,6 +12,7 @@
 pub mod analysis;
 mod conn;
 pub mod digest;
+mod fasthash;
 mod infer;
 mod read;
 
