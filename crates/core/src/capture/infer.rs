@@ -29,8 +29,6 @@
 //! A state change that an arriving packet caused is [`Uncertain`] unless a later packet
 //! from the receiver shows that it arrived.
 
-use std::collections::HashMap;
-
 use super::conn::{Connection, Start};
 use super::read::TcpPacket;
 use crate::endpoint::{Call, Config, Endpoint, EndpointEvent};
@@ -206,18 +204,41 @@ pub fn infer(conn: &Connection, packets: &[TcpPacket], until_micros: Option<u64>
     infer_with(conn, packets, until_micros, [&config, &config])
 }
 
-/// The connection's packets with their senders: what the replay works on.
-struct View<'a> {
-    pkts: Vec<&'a TcpPacket>,
+/// The connection's packets with their senders: what the replay works on, each field in
+/// its own array so that the many passes over one of them read it straight through.
+struct View {
+    segs: Vec<Segment>,
+    micros: Vec<u64>,
+    frames: Vec<usize>,
     sides: Vec<Peer>,
 }
 
-impl View<'_> {
+impl View {
+    fn new(conn: &Connection, packets: &[TcpPacket]) -> View {
+        let n = conn.packets.len();
+        let mut v = View {
+            segs: Vec::with_capacity(n),
+            micros: Vec::with_capacity(n),
+            frames: Vec::with_capacity(n),
+            sides: Vec::with_capacity(n),
+        };
+        // `conn` was found by `connections` over this same `packets`, so its indices are in it.
+        for p in conn.packets.iter().map(|&i| &packets[i]) {
+            v.segs.push(p.segment);
+            v.micros.push(p.micros);
+            v.frames.push(p.frame);
+            v.sides.push(conn.side_of(p));
+        }
+        v
+    }
+    fn len(&self) -> usize {
+        self.segs.len()
+    }
     fn seg(&self, j: usize) -> &Segment {
-        &self.pkts[j].segment
+        &self.segs[j]
     }
     fn micros(&self, j: usize) -> u64 {
-        self.pkts[j].micros
+        self.micros[j]
     }
     /// Whether packet `q`'s ACK field covers all of packet `p`'s sequence space.
     fn acks(&self, q: usize, p: usize) -> bool {
@@ -239,27 +260,41 @@ impl View<'_> {
 /// side's first ACK of it: the least round trip through the other side. Segments sent more
 /// than once are not sampled (Karn); the first 64 samples are enough for a minimum and keep
 /// this linear. 0 when there is no sample.
-fn round_trip_through_peer(v: &View<'_>, side: Peer) -> u64 {
-    let mut sent: HashMap<u32, u32> = HashMap::new();
-    for j in (0..v.pkts.len()).filter(|&j| v.sides[j] == side && v.takes_space(j)) {
-        *sent.entry(v.seg(j).seq.0).or_insert(0) += 1;
+fn round_trip_through_peer(v: &View, side: Peer) -> u64 {
+    // A segment that starts below the highest sequence number already sent repeats sequence
+    // space. Its start, sorted, also marks the original it repeats (same start) as sent twice.
+    let mut highest: Option<SeqNum> = None;
+    let mut repeated: Vec<u32> = Vec::new();
+    for j in (0..v.len()).filter(|&j| v.sides[j] == side && v.takes_space(j)) {
+        let s = v.seg(j);
+        if highest.is_some_and(|h| s.seq < h) {
+            repeated.push(s.seq.0);
+        }
+        let end = s.seq + s.seg_len();
+        if highest.is_none_or(|h| end > h) {
+            highest = Some(end);
+        }
     }
+    repeated.sort_unstable();
     let mut best: Option<u64> = None;
     let mut samples = 0;
     let mut q = 0;
-    for p in 0..v.pkts.len() {
+    for p in 0..v.len() {
         if samples >= 64 {
             break;
         }
-        if v.sides[p] != side || !v.takes_space(p) || sent.get(&v.seg(p).seq.0) != Some(&1) {
+        if v.sides[p] != side
+            || !v.takes_space(p)
+            || repeated.binary_search(&v.seg(p).seq.0).is_ok()
+        {
             continue;
         }
         // ACKs are cumulative and come in order, so the search resumes where it stopped.
         q = q.max(p + 1);
-        while q < v.pkts.len() && !(v.sides[q] != side && v.acks(q, p)) {
+        while q < v.len() && !(v.sides[q] != side && v.acks(q, p)) {
             q += 1;
         }
-        if q == v.pkts.len() {
+        if q == v.len() {
             break;
         }
         samples += 1;
@@ -269,16 +304,33 @@ fn round_trip_through_peer(v: &View<'_>, side: Peer) -> u64 {
     best.unwrap_or(0)
 }
 
+/// The first index at or after a starting point where a condition holds, kept between
+/// searches whose starting point never moves back: then each index is looked at once.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    at: usize,
+}
+
+impl Cursor {
+    /// The first `j` in `from..n` with `wanted(j)`. `from` must be at least the last call's.
+    fn find(&mut self, from: usize, n: usize, wanted: impl Fn(usize) -> bool) -> Option<usize> {
+        self.at = self.at.max(from);
+        while self.at < n && !wanted(self.at) {
+            self.at += 1;
+        }
+        (self.at < n).then_some(self.at)
+    }
+}
+
 /// Packets the capture shows but whose receiver, later packets prove, never got them.
-fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
+fn undelivered(v: &View) -> Vec<(usize, Undelivered)> {
     let rtt = [
         round_trip_through_peer(v, Peer::A),
         round_trip_through_peer(v, Peer::B),
     ];
-    let n = v.pkts.len();
-    // Per side: its retransmissions (sequence space it had sent before), and the index of
-    // its next non-RST packet and next bare SYN from each position, so that each question
-    // below is answered without rescanning the capture.
+    let n = v.len();
+    // Per side: its retransmissions (sequence space it had sent before), so that each
+    // question below is answered without rescanning the capture.
     let mut retx: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     let mut highest: [Option<SeqNum>; 2] = [None, None];
     for j in 0..n {
@@ -295,24 +347,13 @@ fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
             highest[k] = Some(end);
         }
     }
-    let mut next_non_rst = [vec![n; n + 1], vec![n; n + 1]];
-    let mut next_bare_syn = [vec![n; n + 1], vec![n; n + 1]];
-    for j in (0..n).rev() {
-        for k in 0..2 {
-            next_non_rst[k][j] = next_non_rst[k][j + 1];
-            next_bare_syn[k][j] = next_bare_syn[k][j + 1];
-        }
-        let k = v.sides[j].index();
-        let s = v.seg(j);
-        if !s.flags.rst() {
-            next_non_rst[k][j] = j;
-        }
-        if s.flags.syn() && !s.flags.ack() {
-            next_bare_syn[k][j] = j;
-        }
-    }
-    // The first packet at or after time `t`.
-    let first_at = |t: u64, from: usize| from + v.pkts[from..].partition_point(|p| p.micros < t);
+    let bare_syn = |j: usize| v.seg(j).flags.syn() && !v.seg(j).flags.ack();
+    // Each search below starts from a point that only moves forward among one sender's
+    // packets (times are in order), so one cursor per sender and question serves them all.
+    let mut first_after_rtt = [Cursor::default(); 2];
+    let mut receiver_non_rst = [Cursor::default(); 2];
+    let mut receiver_bare_syn = [Cursor::default(); 2];
+    let mut sender_bare_syn = [Cursor::default(); 2];
     // The highest ACK each side had sent before each position.
     let mut acked_before: [Option<SeqNum>; 2] = [None, None];
     let mut out = Vec::new();
@@ -320,19 +361,23 @@ fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
         let x = v.sides[p];
         let (xk, yk) = (x.index(), 1 - x.index());
         let s = *v.seg(p);
-        let after = first_at(v.micros(p).saturating_add(rtt[xk]), p + 1).min(n);
+        // The first packet sent at least a round trip (through the receiver) after `p`.
+        let t = v.micros(p).saturating_add(rtt[xk]);
+        let after = first_after_rtt[xk]
+            .find(p + 1, n, |q| v.micros(q) >= t)
+            .unwrap_or(n);
         let found = if s.flags.rst() {
-            Some(next_non_rst[yk][after])
-                .filter(|&q| q < n)
+            receiver_non_rst[xk]
+                .find(after, n, |q| v.sides[q] != x && !v.seg(q).flags.rst())
                 .map(|q| (q, LostBecause::ReceiverKeptSending))
         } else if s.flags.syn() && s.flags.ack() {
-            Some(next_bare_syn[yk][after])
-                .filter(|&q| q < n)
+            receiver_bare_syn[xk]
+                .find(after, n, |q| v.sides[q] != x && bare_syn(q))
                 .map(|q| (q, LostBecause::SynRetransmitted))
         } else if s.flags.syn() {
             // Retransmitted by its sender before the receiver answered it.
-            Some(next_bare_syn[xk][p + 1])
-                .filter(|&r| r < n)
+            sender_bare_syn[xk]
+                .find(p + 1, n, |q| v.sides[q] == x && bare_syn(q))
                 .filter(|&r| !(p + 1..r).any(|q| v.sides[q] != x && v.acks(q, p)))
                 .map(|r| (r, LostBecause::SynUnanswered))
         } else if s.flags.ack() && s.seg_len() == 0 {
@@ -355,11 +400,14 @@ fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
             acked_before[xk] = Some(s.ack);
         }
         if let Some((q, because)) = found {
-            out.push(Undelivered {
-                frame: v.pkts[p].frame,
-                evidence_frame: v.pkts[q].frame,
-                because,
-            });
+            out.push((
+                p,
+                Undelivered {
+                    frame: v.frames[p],
+                    evidence_frame: v.frames[q],
+                    because,
+                },
+            ));
         }
     }
     out
@@ -368,32 +416,72 @@ fn undelivered(v: &View<'_>) -> Vec<Undelivered> {
 /// The order in which `side`'s engine meets the connection's packets: its own in capture
 /// order, the other side's in their sending order, each of those after every packet of
 /// `side` that does not yet acknowledge it. Lost packets are left out.
-fn arrival_order(v: &View<'_>, side: Peer, lost: &[bool]) -> Vec<usize> {
-    let own: Vec<usize> = (0..v.pkts.len()).filter(|&j| v.sides[j] == side).collect();
-    let other: Vec<usize> = (0..v.pkts.len())
-        .filter(|&j| v.sides[j] != side && !lost[j])
-        .collect();
-    let mut order = Vec::with_capacity(v.pkts.len());
-    let (mut i, mut k) = (0, 0);
-    while i < own.len() || k < other.len() {
-        let take_other = match (own.get(i), other.get(k)) {
+struct Arrivals<'v> {
+    v: &'v View,
+    side: Peer,
+    lost: &'v [bool],
+    /// The next packet of `side` not yet met (`v.len()` when none is left).
+    own: usize,
+    /// The next packet of the other side not yet met and not lost.
+    other: usize,
+}
+
+impl<'v> Arrivals<'v> {
+    fn new(v: &'v View, side: Peer, lost: &'v [bool]) -> Arrivals<'v> {
+        let mut a = Arrivals {
+            v,
+            side,
+            lost,
+            own: 0,
+            other: 0,
+        };
+        a.skip_own(0);
+        a.skip_other(0);
+        a
+    }
+
+    fn skip_own(&mut self, from: usize) {
+        self.own = (from..self.v.len())
+            .find(|&j| self.v.sides[j] == self.side)
+            .unwrap_or(self.v.len());
+    }
+
+    fn skip_other(&mut self, from: usize) {
+        self.other = (from..self.v.len())
+            .find(|&j| self.v.sides[j] != self.side && !self.lost[j])
+            .unwrap_or(self.v.len());
+    }
+
+    /// The next packet `side` sends after what it has met so far.
+    fn next_own(&self) -> Option<usize> {
+        (self.own < self.v.len()).then_some(self.own)
+    }
+}
+
+impl Iterator for Arrivals<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let (n, v) = (self.v.len(), self.v);
+        let (q, p) = (self.own, self.other);
+        let take_other = match (q < n, p < n) {
             // A RST at SEG.ACK without an ACK of its own answers `p` (§3.10.7.1).
-            (Some(&q), Some(&p)) if v.answers_with_rst(q, p) => true,
+            (true, true) if v.answers_with_rst(q, p) => true,
             // `q` does not acknowledge `p`: it was sent before `p` arrived.
-            (Some(&q), Some(&p)) if v.takes_space(p) => v.acks(q, p),
-            (Some(&q), Some(&p)) => p < q,
-            (None, Some(_)) => true,
-            _ => false,
+            (true, true) if v.takes_space(p) => v.acks(q, p),
+            (true, true) => p < q,
+            (false, true) => true,
+            (true, false) => false,
+            (false, false) => return None,
         };
         if take_other {
-            order.push(other[k]);
-            k += 1;
+            self.skip_other(p + 1);
+            Some(p)
         } else {
-            order.push(own[i]);
-            i += 1;
+            self.skip_own(q + 1);
+            Some(q)
         }
     }
-    order
 }
 
 /// How a side's connection began, from its own packets.
@@ -407,8 +495,8 @@ enum Opening {
     NoSocket,
 }
 
-fn opening(v: &View<'_>, side: Peer) -> Opening {
-    let first_syn = (0..v.pkts.len())
+fn opening(v: &View, side: Peer) -> Opening {
+    let first_syn = (0..v.len())
         .filter(|&j| v.sides[j] == side)
         .map(|j| v.seg(j))
         .find(|s| s.flags.syn() && !s.flags.rst());
@@ -427,23 +515,22 @@ pub fn infer_with(
     until_micros: Option<u64>,
     configs: [&Config; 2],
 ) -> Inference {
-    let pkts: Vec<&TcpPacket> = conn.packets.iter().map(|&i| &packets[i]).collect();
-    let sides: Vec<Peer> = pkts.iter().map(|p| conn.side_of(p)).collect();
-    let v = View { pkts, sides };
-    let n = v.pkts.len();
+    let v = View::new(conn, packets);
+    let n = v.len();
     let silent = [Peer::A, Peer::B].map(|s| !v.sides.contains(&s));
-    let undelivered = undelivered(&v);
     let mut lost = vec![false; n];
-    for u in &undelivered {
-        if let Some(j) = v.pkts.iter().position(|p| p.frame == u.frame) {
+    let undelivered: Vec<Undelivered> = undelivered(&v)
+        .into_iter()
+        .map(|(j, u)| {
             lost[j] = true;
-        }
-    }
+            u
+        })
+        .collect();
     let midstream = conn.start == Start::MidStream;
     let mut steps = Vec::new();
     let mut starts = [State::Closed; 2];
     let mut finals = [State::Closed; 2];
-    let t0 = v.pkts.first().map_or(0, |p| p.micros);
+    let t0 = v.micros.first().copied().unwrap_or(0);
     for (k, side) in [Peer::A, Peer::B].into_iter().enumerate() {
         let mut ep = Endpoint::new(configs[k].clone(), 0);
         let mut raw: Vec<(u64, Cause, State, State, Rule)> = Vec::new();
@@ -459,36 +546,27 @@ pub fn infer_with(
             raw.clear();
         }
         starts[k] = ep.state();
-        let order = arrival_order(&v, side, &lost);
+        let mut arrivals = Arrivals::new(&v, side, &lost);
         // The engine's clock (milliseconds) and the steps' (microseconds) only move forward:
         // a packet handed over late arrived no earlier than what came before it.
         let mut micros = t0;
         let mut shown = 0;
-        // For each position, the next packet of this side in the merged order.
-        let mut next_own = vec![usize::MAX; order.len() + 1];
-        for pos in (0..order.len()).rev() {
-            next_own[pos] = if v.sides[order[pos]] == side {
-                order[pos]
-            } else {
-                next_own[pos + 1]
-            };
-        }
-        for (pos, &j) in order.iter().enumerate() {
-            let p = v.pkts[j];
+        while let Some(j) = arrivals.next() {
             // Shown no earlier than the latest packet this side has met.
             shown = shown.max(2 * j + 2);
-            micros = micros.max(p.micros);
+            micros = micros.max(v.micros(j));
             let now = Instant(micros / 1000);
             run_timers(&mut ep, now, shown - 1, &mut raw);
             // The receiver's real (scaled) window is not in the capture: wide open.
             ep.set_receive_window(REPLAY_WINDOW);
             if v.sides[j] == side {
-                ep.observe_transmit(&p.segment, now);
+                ep.observe_transmit(v.seg(j), now);
             } else {
                 // A RST at SEG.ACK right after it is a closed port's answer (§3.10.7.1):
                 // the socket was already gone, by a timer the capture cannot show.
-                let answer = next_own[pos + 1];
-                let closed_port_reply = answer != usize::MAX && v.answers_with_rst(answer, j);
+                let closed_port_reply = arrivals
+                    .next_own()
+                    .is_some_and(|answer| v.answers_with_rst(answer, j));
                 if closed_port_reply && ep.observe_vanished() {
                     collect(
                         &mut ep,
@@ -497,7 +575,7 @@ pub fn infer_with(
                         &mut raw,
                     );
                 }
-                ep.handle_segment(p.segment, now);
+                ep.handle_segment(*v.seg(j), now);
             }
             collect(&mut ep, micros, Cause::Packet { j, order: shown }, &mut raw);
         }
@@ -510,7 +588,7 @@ pub fn infer_with(
                 Cause::Listen => (None, None),
                 Cause::Timer { .. } => (None, Some(Uncertain::Timer)),
                 Cause::Vanished { .. } => (None, Some(Uncertain::SocketGone)),
-                Cause::Packet { j, .. } => (Some(v.pkts[j].frame), uncertainty(&v, j, side, &lost)),
+                Cause::Packet { j, .. } => (Some(v.frames[j]), uncertainty(&v, j, side, &lost)),
             };
             steps.push(Step {
                 order: cause.order(),
@@ -541,12 +619,12 @@ pub fn infer_with(
 /// had happened just before the first packet, with the ISNs one before the first sequence
 /// numbers the capture shows for each side (its own packets' SEQ or the peer's ACK, the
 /// lower). The handshake's own changes are not reported.
-fn established_before(ep: &mut Endpoint, v: &View<'_>, side: Peer, t: Instant) {
+fn established_before(ep: &mut Endpoint, v: &View, side: Peer, t: Instant) {
     let first = |of: Peer| -> Option<SeqNum> {
-        let own = (0..v.pkts.len())
+        let own = (0..v.len())
             .find(|&j| v.sides[j] == of)
             .map(|j| v.seg(j).seq);
-        let acked = (0..v.pkts.len())
+        let acked = (0..v.len())
             .find(|&j| v.sides[j] != of && v.seg(j).flags.ack())
             .map(|j| v.seg(j).ack);
         match (own, acked) {
@@ -614,13 +692,13 @@ fn collect(
 }
 
 /// Whether the change that packet `j` caused at `side` is shown to have happened.
-fn uncertainty(v: &View<'_>, j: usize, side: Peer, lost: &[bool]) -> Option<Uncertain> {
+fn uncertainty(v: &View, j: usize, side: Peer, lost: &[bool]) -> Option<Uncertain> {
     if v.sides[j] == side {
         // The side's own packet: the capture saw it act.
         return None;
     }
     let seg = v.seg(j);
-    let mut later = (j + 1..v.pkts.len()).filter(|&q| v.sides[q] == side);
+    let mut later = (j + 1..v.len()).filter(|&q| v.sides[q] == side);
     if seg.seg_len() > 0 && !seg.flags.rst() {
         let end = seg.seq + seg.seg_len();
         let acked = later.any(|q| {
