@@ -322,8 +322,15 @@ impl Track {
     }
 }
 
-/// Letters recorded once per direction, by bit.
-const ONCE: &str = "ADIQ";
+/// The bit of a letter recorded once per direction (A, D, I, Q).
+fn once_bit(c: char) -> u32 {
+    match c {
+        'A' => 1,
+        'D' => 1 << 1,
+        'I' => 1 << 2,
+        _ => 1 << 3,
+    }
+}
 
 struct History {
     text: String,
@@ -340,7 +347,7 @@ impl History {
 
     /// A letter recorded once per direction.
     fn once(&mut self, t: &mut Track, c: char, orig: bool) -> bool {
-        let bit = 1 << ONCE.find(c).unwrap_or(0);
+        let bit = once_bit(c);
         let first = t.letters_once & bit == 0;
         if first {
             t.letters_once |= bit;
@@ -400,7 +407,15 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
     let mut history = History {
         text: if flipped { "^".into() } else { String::new() },
     };
-    let mut time_seq = [TimeSeq::default(), TimeSeq::default()];
+    // Each direction's graph gets at most one span per packet it sent and one ACK point per
+    // packet the other side sent: room for both up front.
+    let sent_by_a = sides.iter().filter(|&&s| s == Peer::A).count();
+    let sent = [sent_by_a, sides.len() - sent_by_a];
+    let mut time_seq = [0, 1].map(|k| TimeSeq {
+        spans: Vec::with_capacity(sent[k]),
+        acks: Vec::with_capacity(sent[1 - k]),
+        sacks: Vec::new(),
+    });
     let mut reset_by = None;
     let mut missed = 0u64;
 
@@ -651,20 +666,23 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
                 d.timeout_retransmissions += 1;
             }
         }
-        for (flag, counter) in [
-            (PacketFlags::OUT_OF_ORDER, &mut d.out_of_order),
-            (PacketFlags::DUPLICATE_ACK, &mut d.duplicate_acks),
-            (PacketFlags::LOST_SEGMENT, &mut d.lost_segments),
-            (PacketFlags::ACKED_UNSEEN, &mut d.acked_unseen),
-            (PacketFlags::ZERO_WINDOW, &mut d.zero_windows),
-            (PacketFlags::ZERO_WINDOW_PROBE, &mut d.zero_window_probes),
-            (PacketFlags::WINDOW_FULL, &mut d.window_full),
-            (PacketFlags::WINDOW_UPDATE, &mut d.window_updates),
-            (PacketFlags::KEEP_ALIVE, &mut d.keep_alives),
-            (PacketFlags::KEEP_ALIVE_ACK, &mut d.keep_alive_acks),
-        ] {
-            if pf.has(flag) {
-                *counter += 1;
+        // Most packets carry no flag at all.
+        if f != 0 {
+            for (flag, counter) in [
+                (PacketFlags::OUT_OF_ORDER, &mut d.out_of_order),
+                (PacketFlags::DUPLICATE_ACK, &mut d.duplicate_acks),
+                (PacketFlags::LOST_SEGMENT, &mut d.lost_segments),
+                (PacketFlags::ACKED_UNSEEN, &mut d.acked_unseen),
+                (PacketFlags::ZERO_WINDOW, &mut d.zero_windows),
+                (PacketFlags::ZERO_WINDOW_PROBE, &mut d.zero_window_probes),
+                (PacketFlags::WINDOW_FULL, &mut d.window_full),
+                (PacketFlags::WINDOW_UPDATE, &mut d.window_updates),
+                (PacketFlags::KEEP_ALIVE, &mut d.keep_alives),
+                (PacketFlags::KEEP_ALIVE_ACK, &mut d.keep_alive_acks),
+            ] {
+                if pf.has(flag) {
+                    *counter += 1;
+                }
             }
         }
         if !syn && !rst {
