@@ -23,7 +23,7 @@ pub struct Report {
     pub end: String,
     pub conn_state: &'static str,
     pub history: String,
-    /// Zeek's originator is B (its `history` then starts with `^`).
+    /// Zeek flipped the roles: its originator is B (`history` shows the `^`).
     pub flipped: bool,
     pub missed_bytes: u64,
     pub reset_by: Option<Peer>,

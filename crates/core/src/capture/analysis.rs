@@ -192,8 +192,9 @@ pub struct Analysis {
     pub conn_state: &'static str,
     /// Zeek's `history`.
     pub history: String,
-    /// The originator is B (Zeek's flip: B sent the first SYN without ACK, or A's first
-    /// packet was a SYN,ACK); `history` then starts with `^`.
+    /// Zeek flipped the roles, so its originator is B: A's first packet came from a likely
+    /// server port, or the capture showed a SYN,ACK before its SYN (then the first ACK or
+    /// data, or the late SYN, flips). `history` has the `^` where Zeek puts it.
     pub flipped: bool,
     /// Bytes in sequence space that the capture never showed but the peer acknowledged
     /// (Zeek's `missed_bytes`).
@@ -384,20 +385,14 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
     let sides: Vec<Peer> = pkts.iter().map(|p| conn.side_of(p)).collect();
     let handshake = handshake(&pkts, &sides);
     let shift = handshake.window_scale.map(|(a, b)| [a, b]);
-    // Zeek's originator: the side that sent a bare SYN first; else the first sender, unless
-    // its first packet was a SYN,ACK.
-    let first_bare_syn = pkts
-        .iter()
-        .zip(&sides)
-        .find(|(p, _)| p.segment.flags.syn() && !p.segment.flags.ack())
-        .map(|(_, s)| *s);
-    let flipped = match first_bare_syn {
-        Some(s) => s == Peer::B,
-        None => pkts
-            .first()
-            .is_some_and(|p| p.segment.flags.syn() && p.segment.flags.ack()),
-    };
-    let orig_side = if flipped { Peer::B } else { Peer::A };
+    // Zeek's originator starts as the first packet's sender, A, and Zeek flips the roles in
+    // three cases (`^` in the history): at the first packet by its ports, later by a SYN,ACK
+    // seen before its SYN.
+    let mut orig_side = Peer::A;
+    let mut flipped = pkts.first().is_some_and(|p| flip_by_ports(p));
+    if flipped {
+        orig_side = Peer::B;
+    }
     let rtt = handshake.initial_rtt.unwrap_or(0);
 
     let mut tracks = [Track::new(), Track::new()];
@@ -423,6 +418,16 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
         let x = sides[j];
         let (xi, yi) = (x.index(), 1 - x.index());
         let s = &p.segment;
+        // A connection that began with a SYN,ACK and nothing else: the first pure ACK or data
+        // segment makes a stealth scan unlikely, so Zeek flips it and rewrites its history
+        // "H" as "^h" before recording this packet (`TCP_Endpoint::CheckHistory`).
+        if !flipped && history.text == "H" && !s.flags.syn() && !s.flags.fin() && !s.flags.rst() {
+            if s.len > 0 || s.flags.ack() {
+                flipped = true;
+                orig_side = orig_side.other();
+                history.text = "^h".into();
+            }
+        }
         let orig = x == orig_side;
         let mut f = 0u16;
         let (syn, fin, rst, ack) = (s.flags.syn(), s.flags.fin(), s.flags.rst(), s.flags.ack());
@@ -709,7 +714,13 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
         if s.window == 0 && !rst && ty.zeek != ZeekState::Closed && tx.zeek != ZeekState::Reset {
             history.scaled(tx, 2, 'w', orig);
         }
-        zeek_state(tx, ty, s, orig);
+        if zeek_state(tx, ty, s, orig) && !flipped {
+            // The responder's SYN after the originator's SYN,ACK: the capture saw the answer
+            // before the question. Zeek flips after recording the SYN's letter.
+            flipped = true;
+            orig_side = orig_side.other();
+            history.text.push('^');
+        }
     }
     for (k, d) in dirs.iter_mut().enumerate() {
         d.unique_bytes = tracks[k]
@@ -777,8 +788,11 @@ fn zeek_history(
 }
 
 /// Zeek's endpoint state machine for the packet's sender `t` (peer `p`).
-fn zeek_state(t: &mut Track, p: &mut Track, s: &crate::segment::Segment, orig: bool) {
+/// Returns whether the packet reveals a SYN/SYN,ACK reversal: a bare SYN from the responder,
+/// which had sent nothing, while the originator is in SynAckSent (Zeek then flips the roles).
+fn zeek_state(t: &mut Track, p: &mut Track, s: &crate::segment::Segment, orig: bool) -> bool {
     use ZeekState::*;
+    let mut reversal = false;
     let (syn, fin, rst, ack) = (s.flags.syn(), s.flags.fin(), s.flags.rst(), s.flags.ack());
     match t.zeek {
         Inactive => {
@@ -786,6 +800,10 @@ fn zeek_state(t: &mut Track, p: &mut Track, s: &crate::segment::Segment, orig: b
                 if orig {
                     t.set_zeek(if ack { SynAckSent } else { SynSent });
                 } else {
+                    if !ack && p.zeek == SynAckSent {
+                        p.set_zeek(Established);
+                        reversal = true;
+                    }
                     if p.zeek == SynSent {
                         p.set_zeek(Established);
                     }
@@ -837,6 +855,34 @@ fn zeek_state(t: &mut Track, p: &mut Track, s: &crate::segment::Segment, orig: b
         }
         Reset => {}
     }
+    reversal
+}
+
+/// Zeek's default `likely_server_ports` for TCP: the ports its base protocol scripts register
+/// for their analyzers (DCE-RPC, DNP3, DNS, finger, FTP, HTTP, IMAP, IRC, Kerberos, LDAP,
+/// Modbus, MQTT, MySQL, PostgreSQL, RDP, Redis, SMB, SMTP, SOCKS, SSH, SSL/TLS, syslog, XMPP).
+const LIKELY_SERVER_PORTS: [u16; 49] = [
+    21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502, 514, 563, 585, 587,
+    614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3268, 3306, 3389, 5222,
+    5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
+];
+
+fn likely_server_port(port: u16) -> bool {
+    // The table is sorted.
+    LIKELY_SERVER_PORTS.binary_search(&port).is_ok()
+}
+
+/// Zeek's flip when a connection's first packet is not a bare SYN (`TCPAnalyzer::
+/// WantConnection`): its sender is taken as the responder when its port is a likely server
+/// port and the receiver's is not; when both are, only for a packet without SYN sent from the
+/// lower port (a SYN,ACK between two server ports may be a stealth scan's answer).
+fn flip_by_ports(p: &TcpPacket) -> bool {
+    let flags = p.segment.flags;
+    if flags.syn() && !flags.ack() {
+        return false;
+    }
+    let (src, dst) = (p.src.port(), p.dst.port());
+    likely_server_port(src) && (!likely_server_port(dst) || (!flags.syn() && src < dst))
 }
 
 /// Zeek's `conn_state` from both endpoints' states (base/protocols/conn/main.zeek).
@@ -976,4 +1022,139 @@ fn handshake(pkts: &[&TcpPacket], sides: &[Peer]) -> Handshake {
         };
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::capture::{connections, TcpOptions};
+    use crate::segment::{Flags, Segment};
+    use crate::seq::SeqNum;
+
+    const CLIENT: [u8; 4] = [192, 0, 2, 1];
+    const SERVER: [u8; 4] = [192, 0, 2, 2];
+
+    /// A packet `ms` milliseconds in, from `from` to `to` (address, port).
+    fn pkt(
+        ms: u64,
+        from: ([u8; 4], u16),
+        to: ([u8; 4], u16),
+        flags: Flags,
+        (seq, ack, len): (u32, u32, u32),
+    ) -> TcpPacket {
+        TcpPacket {
+            frame: 0,
+            micros: ms * 1000,
+            src: SocketAddr::from(from),
+            dst: SocketAddr::from(to),
+            segment: Segment {
+                seq: SeqNum(seq),
+                ack: SeqNum(ack),
+                flags,
+                window: 1000,
+                len,
+                mss: None,
+            },
+            ip_len: 40 + len,
+            headers_only: false,
+            options: TcpOptions::default(),
+        }
+    }
+
+    fn analyze_all(mut packets: Vec<TcpPacket>) -> Analysis {
+        for (k, p) in packets.iter_mut().enumerate() {
+            p.frame = k + 1;
+        }
+        let conns = connections(&packets);
+        assert_eq!(conns.len(), 1, "{conns:#?}");
+        analyze(&conns[0], &packets)
+    }
+
+    const ACK: Flags = Flags::ACK;
+
+    /// A capture that starts mid-connection with `first` sending data to `second`, which
+    /// acknowledges it.
+    fn midstream(first: ([u8; 4], u16), second: ([u8; 4], u16)) -> Analysis {
+        analyze_all(vec![
+            pkt(0, first, second, ACK, (1000, 5000, 100)),
+            pkt(10, second, first, ACK, (5000, 1100, 0)),
+        ])
+    }
+
+    #[test]
+    fn midstream_capture_from_a_server_port_is_flipped_at_its_first_packet() {
+        let a = midstream((SERVER, 8080), (CLIENT, 40000));
+        assert!(a.flipped);
+        // The server's data is the responder's (lower case); the client's ACK the originator's.
+        assert_eq!(a.history, "^dA");
+        let b = midstream((CLIENT, 40000), (SERVER, 8080));
+        assert!(!b.flipped);
+        assert_eq!(b.history, "Da");
+    }
+
+    #[test]
+    fn between_two_server_ports_only_the_lower_ports_segment_without_syn_flips() {
+        assert!(midstream((SERVER, 443), (CLIENT, 8080)).flipped);
+        assert!(!midstream((SERVER, 8080), (CLIENT, 443)).flipped);
+        // A SYN,ACK between two server ports may answer a stealth scan: not flipped by ports
+        // (nor later, since nothing but RSTs follow).
+        let scan = analyze_all(vec![
+            pkt(0, (SERVER, 443), (CLIENT, 8080), Flags::SYN | ACK, (7000, 3001, 0)),
+            pkt(10, (CLIENT, 8080), (SERVER, 443), Flags::RST, (3001, 0, 0)),
+        ]);
+        assert!(!scan.flipped);
+        assert_eq!(scan.history, "Hr");
+    }
+
+    /// The capture missed the client's SYN: it starts with the server's SYN,ACK.
+    fn missed_syn(server_port: u16) -> Analysis {
+        let (c, s) = ((CLIENT, 40000), (SERVER, server_port));
+        analyze_all(vec![
+            pkt(0, s, c, Flags::SYN | ACK, (7000, 3001, 0)),
+            pkt(10, c, s, ACK, (3001, 7001, 0)),
+            pkt(20, c, s, ACK, (3001, 7001, 50)),
+        ])
+    }
+
+    #[test]
+    fn a_syn_ack_first_is_flipped_by_the_first_ack_or_by_its_port() {
+        // Port 9000 is no likely server port: the SYN,ACK's history "H" becomes "^h" when
+        // the client's ACK arrives, which is then the originator's.
+        let a = missed_syn(9000);
+        assert!(a.flipped);
+        assert_eq!(a.history, "^hAD");
+        // Port 8080 is (HTTP): flipped at the first packet, the same history.
+        let b = missed_syn(8080);
+        assert!(b.flipped);
+        assert_eq!(b.history, "^hAD");
+    }
+
+    #[test]
+    fn a_syn_seen_after_its_syn_ack_is_a_reversal_flipped_after_the_syn() {
+        let (c, s) = ((CLIENT, 40000), (SERVER, 9000));
+        let a = analyze_all(vec![
+            pkt(0, s, c, Flags::SYN | ACK, (7000, 3001, 0)),
+            pkt(1, c, s, Flags::SYN, (3000, 0, 0)),
+            pkt(10, c, s, ACK, (3001, 7001, 0)),
+        ]);
+        assert!(a.flipped);
+        assert_eq!(a.history, "Hs^A");
+        // Zeek establishes both ends on the reversal.
+        assert_eq!(a.conn_state, "S1");
+    }
+
+    #[test]
+    fn an_ordinary_handshake_is_not_flipped() {
+        let (c, s) = ((CLIENT, 40000), (SERVER, 8080));
+        let a = analyze_all(vec![
+            pkt(0, c, s, Flags::SYN, (3000, 0, 0)),
+            pkt(10, s, c, Flags::SYN | ACK, (7000, 3001, 0)),
+            pkt(20, c, s, ACK, (3001, 7001, 0)),
+        ]);
+        assert!(!a.flipped);
+        assert_eq!(a.history, "ShA");
+        assert_eq!(a.conn_state, "S1");
+    }
 }
