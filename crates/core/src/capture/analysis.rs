@@ -19,8 +19,6 @@
 //! - Per direction: packets, payload with and without retransmissions, the counts of each
 //!   flag, windows scaled by the agreed factor.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::conn::Connection;
@@ -228,13 +226,50 @@ enum ZeekState {
     Reset,
 }
 
+/// Sequence space seen: sorted `[start, end)` ranges, those that touch merged. Data mostly
+/// arrives in order, so the last range grows and a hole adds one more.
+#[derive(Default)]
+struct Ranges(Vec<(u64, u64)>);
+
+impl Ranges {
+    /// Whether any byte of `[start, end)` is in.
+    fn overlaps(&self, start: u64, end: u64) -> bool {
+        // Of the ranges that start before `end`, the last reaches furthest.
+        let i = self.0.partition_point(|r| r.0 < end);
+        i > 0 && self.0[i - 1].1 > start
+    }
+
+    /// Whether every byte of `[start, end)` is in (one range, since touching ones merge).
+    fn covers(&self, start: u64, end: u64) -> bool {
+        let i = self.0.partition_point(|r| r.0 <= start);
+        i > 0 && self.0[i - 1].1 >= end
+    }
+
+    /// Adds `[start, end)`, merged with every range it overlaps or touches.
+    fn insert(&mut self, start: u64, end: u64) {
+        if end <= start {
+            return;
+        }
+        let lo = self.0.partition_point(|r| r.1 < start);
+        let hi = self.0.partition_point(|r| r.0 <= end);
+        if lo == hi {
+            self.0.insert(lo, (start, end));
+        } else {
+            // `lo < hi`: ranges `lo..hi` touch the new one; they become one.
+            let merged = (start.min(self.0[lo].0), end.max(self.0[hi - 1].1));
+            self.0[lo] = merged;
+            self.0.drain(lo + 1..hi);
+        }
+    }
+}
+
 /// One direction's running picture during the scan.
 struct Track {
     unwrap: Option<Unwrap>,
     /// Highest end of sequence space seen (relative).
     next: Option<u64>,
     /// Captured ranges of sequence space `[start, end)`.
-    seen: BTreeMap<u64, u64>,
+    seen: Ranges,
     /// Holes opened by a jump, with the time of the segment that opened each.
     holes: Vec<(u64, u64, u64)>,
     last_ack: Option<u32>,
@@ -266,7 +301,7 @@ impl Track {
         Track {
             unwrap: None,
             next: None,
-            seen: BTreeMap::new(),
+            seen: Ranges::default(),
             holes: Vec::new(),
             last_ack: None,
             last_window: None,
@@ -290,31 +325,11 @@ impl Track {
 
     /// Whether any byte of `[start, end)` was captured before.
     fn overlaps(&self, start: u64, end: u64) -> bool {
-        self.seen
-            .range(..end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > start)
-            || self.seen.range(start..end).next().is_some()
+        self.seen.overlaps(start, end)
     }
 
     fn insert(&mut self, start: u64, end: u64) {
-        if end <= start {
-            return;
-        }
-        let (mut s, mut e) = (start, end);
-        let touching: Vec<u64> = self
-            .seen
-            .range(..=e)
-            .filter(|(&a, &b)| b >= s && a <= e)
-            .map(|(&a, _)| a)
-            .collect();
-        for a in touching {
-            if let Some(b) = self.seen.remove(&a) {
-                s = s.min(a);
-                e = e.max(b);
-            }
-        }
-        self.seen.insert(s, e);
+        self.seen.insert(start, end);
     }
 
     fn set_zeek(&mut self, to: ZeekState) {
@@ -557,8 +572,7 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
             tx.insert(start, end);
             // A hole is filled once every byte of it has been seen.
             let seen = &tx.seen;
-            tx.holes
-                .retain(|h| seen.range(..=h.0).next_back().is_none_or(|(_, &e)| e < h.1));
+            tx.holes.retain(|h| !seen.covers(h.0, h.1));
             tx.next = Some(tx.next.map_or(end, |n| n.max(end)));
         } else if tx.next.is_none() && !rst {
             tx.next = Some(end);
@@ -725,6 +739,7 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
     for (k, d) in dirs.iter_mut().enumerate() {
         d.unique_bytes = tracks[k]
             .seen
+            .0
             .iter()
             .map(|(a, b)| b - a)
             .sum::<u64>()
@@ -902,10 +917,11 @@ fn conn_state(os: ZeekState, rs: ZeekState, sizes_zero: bool, history: &str) -> 
         if r_inactive {
             // `^?S[^HAFGIQ]*R.*`: a SYN, then a RST, nothing acknowledged between.
             let h = history.strip_prefix('^').unwrap_or(history);
-            let rst_after_syn = h.starts_with('S')
-                && h[1..]
-                    .find('R')
-                    .is_some_and(|r| !h[1..1 + r].contains(['H', 'A', 'F', 'G', 'I', 'Q']));
+            let rst_after_syn = h.strip_prefix('S').is_some_and(|rest| {
+                rest.chars()
+                    .find(|c| matches!(c, 'R' | 'H' | 'A' | 'F' | 'G' | 'I' | 'Q'))
+                    == Some('R')
+            });
             if rst_after_syn {
                 "RSTOS0"
             } else {
@@ -1101,7 +1117,13 @@ mod tests {
         // A SYN,ACK between two server ports may answer a stealth scan: not flipped by ports
         // (nor later, since nothing but RSTs follow).
         let scan = analyze_all(vec![
-            pkt(0, (SERVER, 443), (CLIENT, 8080), Flags::SYN | ACK, (7000, 3001, 0)),
+            pkt(
+                0,
+                (SERVER, 443),
+                (CLIENT, 8080),
+                Flags::SYN | ACK,
+                (7000, 3001, 0),
+            ),
             pkt(10, (CLIENT, 8080), (SERVER, 443), Flags::RST, (3001, 0, 0)),
         ]);
         assert!(!scan.flipped);
@@ -1143,6 +1165,42 @@ mod tests {
         assert_eq!(a.history, "Hs^A");
         // Zeek establishes both ends on the reversal.
         assert_eq!(a.conn_state, "S1");
+    }
+
+    #[test]
+    fn an_originator_reset_after_its_syn_alone_is_rstos0() {
+        let (c, s) = ((CLIENT, 40000), (SERVER, 8080));
+        let a = analyze_all(vec![
+            pkt(0, c, s, Flags::SYN, (3000, 0, 0)),
+            pkt(10, c, s, Flags::RST, (3001, 0, 0)),
+        ]);
+        assert_eq!((a.history.as_str(), a.conn_state), ("SR", "RSTOS0"));
+        // An ACK between them (Zeek's `^?S[^HAFGIQ]*R` no longer matches): OTH.
+        let b = analyze_all(vec![
+            pkt(0, c, s, Flags::SYN, (3000, 0, 0)),
+            pkt(5, c, s, ACK, (3001, 7001, 0)),
+            pkt(10, c, s, Flags::RST, (3001, 0, 0)),
+        ]);
+        assert_eq!((b.history.as_str(), b.conn_state), ("SAR", "OTH"));
+    }
+
+    #[test]
+    fn ranges_merge_what_touches_and_answer_overlap_and_cover() {
+        let mut r = Ranges::default();
+        r.insert(0, 10);
+        r.insert(20, 30);
+        r.insert(40, 50);
+        assert_eq!(r.0, [(0, 10), (20, 30), (40, 50)]);
+        assert!(r.overlaps(9, 12) && r.overlaps(15, 21) && !r.overlaps(10, 20));
+        assert!(r.covers(22, 30) && !r.covers(25, 35) && !r.covers(10, 12));
+        // Touching on both sides and swallowing one: one range.
+        r.insert(10, 40);
+        assert_eq!(r.0, [(0, 50)]);
+        r.insert(60, 70);
+        r.insert(55, 65);
+        assert_eq!(r.0, [(0, 50), (55, 70)]);
+        r.insert(5, 5);
+        assert_eq!(r.0, [(0, 50), (55, 70)]);
     }
 
     #[test]
