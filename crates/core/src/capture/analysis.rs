@@ -436,12 +436,12 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
         // A connection that began with a SYN,ACK and nothing else: the first pure ACK or data
         // segment makes a stealth scan unlikely, so Zeek flips it and rewrites its history
         // "H" as "^h" before recording this packet (`TCP_Endpoint::CheckHistory`).
-        if !flipped && history.text == "H" && !s.flags.syn() && !s.flags.fin() && !s.flags.rst() {
-            if s.len > 0 || s.flags.ack() {
-                flipped = true;
-                orig_side = orig_side.other();
-                history.text = "^h".into();
-            }
+        let a_or_d =
+            !(s.flags.syn() || s.flags.fin() || s.flags.rst()) && (s.len > 0 || s.flags.ack());
+        if !flipped && a_or_d && history.text == "H" {
+            flipped = true;
+            orig_side = orig_side.other();
+            history.text = "^h".into();
         }
         let orig = x == orig_side;
         let mut f = 0u16;
