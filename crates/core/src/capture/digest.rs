@@ -369,9 +369,7 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             sack.join(",")
         );
     }
-    for (key, value) in analysis_fields(&analysis) {
-        let _ = writeln!(out, "A\t{key}\t{}", clean(&value));
-    }
+    write_analysis(&mut out, &analysis);
     for st in &inference.steps {
         let u = match st.uncertain {
             None => 0,
@@ -420,48 +418,46 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
     out
 }
 
-/// The analysis as flat `(field, value)` pairs for the `A` lines.
-fn analysis_fields(a: &super::analysis::Analysis) -> Vec<(String, String)> {
-    let opt = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+/// An optional value that prints as nothing when absent.
+struct Blank<T>(Option<T>);
+
+impl<T: core::fmt::Display> core::fmt::Display for Blank<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The analysis as `A field value` lines (values hold no tab or newline: numbers, Zeek's
+/// letters), written straight into `out`.
+fn write_analysis(out: &mut String, a: &super::analysis::Analysis) {
+    use core::fmt::Display;
+    let mut field = |key: &dyn Display, value: &dyn Display| {
+        let _ = writeln!(out, "A\t{key}\t{value}");
+    };
     let h = &a.handshake;
-    let mut out = vec![
-        ("conn_state".to_string(), a.conn_state.to_string()),
-        ("history".into(), a.history.clone()),
-        ("missed_bytes".into(), a.missed_bytes.to_string()),
-        ("duration".into(), a.duration_micros.to_string()),
-        (
-            "reset_by".into(),
-            a.reset_by.map_or(String::new(), |s| s.to_string()),
-        ),
-        (
-            "handshake.syn_retransmissions".into(),
-            h.syn_retransmissions.to_string(),
-        ),
-        (
-            "handshake.synack_retransmissions".into(),
-            h.synack_retransmissions.to_string(),
-        ),
-        (
-            "handshake.rtt_syn_to_synack".into(),
-            opt(h.rtt_syn_to_synack),
-        ),
-        (
-            "handshake.rtt_synack_to_ack".into(),
-            opt(h.rtt_synack_to_ack),
-        ),
-        ("handshake.initial_rtt".into(), opt(h.initial_rtt)),
-        ("handshake.mss".into(), opt(h.mss.map(u64::from))),
-        (
-            "handshake.window_scale".into(),
-            h.window_scale
-                .map_or(String::new(), |(x, y)| format!("{x},{y}")),
-        ),
-        (
-            "handshake.sack_permitted".into(),
-            h.sack_permitted.to_string(),
-        ),
-        ("handshake.timestamps".into(), h.timestamps.to_string()),
-    ];
+    field(&"conn_state", &a.conn_state);
+    field(&"history", &a.history);
+    field(&"missed_bytes", &a.missed_bytes);
+    field(&"duration", &a.duration_micros);
+    field(&"reset_by", &Blank(a.reset_by));
+    field(&"handshake.syn_retransmissions", &h.syn_retransmissions);
+    field(
+        &"handshake.synack_retransmissions",
+        &h.synack_retransmissions,
+    );
+    field(&"handshake.rtt_syn_to_synack", &Blank(h.rtt_syn_to_synack));
+    field(&"handshake.rtt_synack_to_ack", &Blank(h.rtt_synack_to_ack));
+    field(&"handshake.initial_rtt", &Blank(h.initial_rtt));
+    field(&"handshake.mss", &Blank(h.mss));
+    match h.window_scale {
+        Some((x, y)) => field(&"handshake.window_scale", &format_args!("{x},{y}")),
+        None => field(&"handshake.window_scale", &""),
+    }
+    field(&"handshake.sack_permitted", &h.sack_permitted);
+    field(&"handshake.timestamps", &h.timestamps);
     for (side, d) in ["a", "b"].iter().zip(&a.directions) {
         for (name, value) in [
             ("packets", d.packets),
@@ -491,10 +487,9 @@ fn analysis_fields(a: &super::analysis::Analysis) -> Vec<(String, String)> {
             ("fins", u64::from(d.fins)),
             ("resets", u64::from(d.resets)),
         ] {
-            out.push((format!("{side}.{name}"), value.to_string()));
+            field(&format_args!("{side}.{name}"), &value);
         }
     }
-    out
 }
 
 fn state_index(s: State) -> usize {

@@ -262,7 +262,8 @@ impl View {
 /// this linear. 0 when there is no sample.
 fn round_trip_through_peer(v: &View, side: Peer) -> u64 {
     // A segment that starts below the highest sequence number already sent repeats sequence
-    // space. Its start, sorted, also marks the original it repeats (same start) as sent twice.
+    // space. Its start also marks the original it repeats (same start) as sent twice. There
+    // are few: a linear search of them for each of at most 64 samples.
     let mut highest: Option<SeqNum> = None;
     let mut repeated: Vec<u32> = Vec::new();
     for j in (0..v.len()).filter(|&j| v.sides[j] == side && v.takes_space(j)) {
@@ -275,8 +276,6 @@ fn round_trip_through_peer(v: &View, side: Peer) -> u64 {
             highest = Some(end);
         }
     }
-    // A stable sort: the worker already carries its code, an unstable one would add 3 KB.
-    repeated.sort();
     let mut best: Option<u64> = None;
     let mut samples = 0;
     let mut q = 0;
@@ -284,10 +283,7 @@ fn round_trip_through_peer(v: &View, side: Peer) -> u64 {
         if samples >= 64 {
             break;
         }
-        if v.sides[p] != side
-            || !v.takes_space(p)
-            || repeated.binary_search(&v.seg(p).seq.0).is_ok()
-        {
+        if v.sides[p] != side || !v.takes_space(p) || repeated.contains(&v.seg(p).seq.0) {
             continue;
         }
         // ACKs are cumulative and come in order, so the search resumes where it stopped.
