@@ -6,14 +6,20 @@
 //! One record per line, fields separated by tabs, the first field naming the record:
 //!
 //! - Summary ([`encode_summary`]): `F format frames tcp`, then `K reason count` per skip
-//!   reason, `X why` if reading stopped early, and `C a b packets first last start end retx
-//!   rst half_open zero_windows` per connection. A file that is no capture at all is the single
-//!   line `E code detail`.
-//! - Detail of one connection ([`encode_detail`]): `D index`, `P micros side flags seq ack len
-//!   window frame` per packet, `T micros side from to uncertain order` per inferred state
-//!   change, and `N note` when nothing could be inferred. Times count from the connection's
-//!   first packet; seq and ack are relative to the sender's and receiver's ISN where the
-//!   capture shows a SYN.
+//!   reason, `X why` if reading stopped early, and `C index a b packets first last start end
+//!   end_side retx rst half_open zero_windows conn_state history` per connection (the last two
+//!   Zeek's, from [`super::analysis`]). A file that is no capture at all is the single line
+//!   `E code detail`.
+//! - Detail of one connection ([`encode_detail`]): `D index`; `P micros side flags seq ack len
+//!   window frame analysis window_bytes sack` per packet (its `tcp.analysis.*` flags as
+//!   [`super::analysis::PacketFlags`] bits, its window scaled when the scale is known, its
+//!   SACK blocks as `left-right` pairs joined by commas, relative to the acknowledged side's
+//!   ISN); `T micros side from to uncertain order` per inferred state change; `S start_a
+//!   start_b start_inferred silent_a silent_b`; `L packet evidence because` per packet taken
+//!   as lost after the capture point (indices among the connection's packets); `A field
+//!   value` per analysis field, named as in `synack analyze --json`; and `N note` when nothing
+//!   could be inferred. Times count from the connection's first packet; seq and ack are
+//!   relative to the sender's and receiver's ISN where the capture shows a SYN.
 //!
 //! Decoding never panics: a malformed line is an error naming it.
 
