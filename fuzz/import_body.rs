@@ -11,7 +11,6 @@
 
 use synack_core::capture;
 use synack_core::Peer;
-use synack_core::State;
 
 const LINK_TYPES: [u32; 7] = [1, 101, 228, 229, 113, 276, 147];
 
@@ -60,7 +59,7 @@ fn check(bytes: &[u8]) {
     for c in conns.iter().take(8) {
         let inference = capture::infer(c, &packets.tcp, None);
         for (k, side) in [Peer::A, Peer::B].into_iter().enumerate() {
-            let mut state = State::Closed;
+            let mut state = inference.start_states[k];
             for step in inference.steps.iter().filter(|s| s.side == side) {
                 assert_eq!(step.from, state, "{side}'s changes chain");
                 state = step.to;

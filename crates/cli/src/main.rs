@@ -14,13 +14,17 @@
 // A command-line tool: printing is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
+
+mod report;
 
 use synack_core::capture::{self, Connection, Packets};
 use synack_core::pcap::{self, CaptureOptions};
 use synack_core::script::{self, Outcome, ScriptError};
 use synack_core::wire::IpVersion;
+use synack_core::Peer;
 
 const USAGE: &str = "usage:
   synack run [--json] FILE     print the trace of a scenario script
@@ -31,10 +35,12 @@ const USAGE: &str = "usage:
                                which keeps lost segments with a comment;
                                --ipv6 writes IPv6 packets, 2001:db8::1 and
                                2001:db8::7; OUT `-` is standard output)
-  synack analyze FILE [--conn N]
+  synack analyze FILE [--conn N] [--json | --conn-log]
                                list the TCP connections of a .pcap/.pcapng
                                capture; with --conn N, the states both ends
-                               of connection N went through (inferred)";
+                               of connection N went through (inferred);
+                               --json: every analysis field, one object per
+                               connection; --conn-log: Zeek's conn.log";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -246,6 +252,8 @@ fn pcap(args: &[String]) -> ExitCode {
 fn analyze(args: &[String]) -> ExitCode {
     let mut input = None;
     let mut conn: Option<usize> = None;
+    let mut json = false;
+    let mut conn_log = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -253,6 +261,8 @@ fn analyze(args: &[String]) -> ExitCode {
                 Some(Ok(n)) if n >= 1 => conn = Some(n),
                 _ => return usage_error("analyze: --conn needs a connection number (1, 2, …)"),
             },
+            "--json" => json = true,
+            "--conn-log" => conn_log = true,
             flag if flag.starts_with('-') => {
                 return usage_error(&format!("analyze: unknown option `{flag}`"))
             }
@@ -262,6 +272,9 @@ fn analyze(args: &[String]) -> ExitCode {
                 }
             }
         }
+    }
+    if json && conn_log {
+        return usage_error("analyze: --json or --conn-log, not both");
     }
     let Some(input) = input else {
         return usage_error("analyze: which capture? (synack analyze FILE [--conn N])");
@@ -281,20 +294,56 @@ fn analyze(args: &[String]) -> ExitCode {
         }
     };
     let t0 = packets.tcp.iter().map(|p| p.micros).min().unwrap_or(0);
-    match conn {
-        None => print_connections(input, &packets, &conns, t0),
-        Some(n) => {
-            let Some(c) = conns.get(n - 1) else {
+    let chosen: Vec<&Connection> = match conn {
+        None => conns.iter().collect(),
+        Some(n) => match conns.get(n - 1) {
+            Some(c) => vec![c],
+            None => {
                 eprintln!(
                     "{input}: no connection {n} (the capture has {})",
                     conns.len()
                 );
                 return ExitCode::FAILURE;
-            };
-            print_timeline(c, &packets, t0);
+            }
+        },
+    };
+    let mut out = String::new();
+    if json {
+        let rows: Vec<report::Report> = chosen
+            .iter()
+            .map(|c| report::Report::new(c, &packets.tcp))
+            .collect();
+        match serde_json::to_string_pretty(&rows) {
+            Ok(text) => out = text + "\n",
+            Err(e) => {
+                eprintln!("cannot encode the analysis as JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else if conn_log {
+        report::conn_log(&mut out, &chosen, &packets.tcp);
+    } else if let (Some(_), [c]) = (conn, chosen.as_slice()) {
+        print_timeline(&mut out, c, &packets, t0);
+    } else {
+        print_connections(&mut out, input, &packets, &conns, t0);
+    }
+    emit(&out)
+}
+
+/// Writes the output; a reader that went away (`| head`) ends the program quietly.
+fn emit(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cannot write: {e}");
+            ExitCode::FAILURE
         }
     }
-    ExitCode::SUCCESS
 }
 
 /// Seconds since the capture's first TCP packet, with microseconds.
@@ -303,9 +352,16 @@ fn rel(micros: u64, t0: u64) -> String {
     format!("{}.{:06}", d / 1_000_000, d % 1_000_000)
 }
 
-fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u64) {
+fn print_connections(
+    out: &mut String,
+    input: &str,
+    packets: &Packets,
+    conns: &[Connection],
+    t0: u64,
+) {
     let format = packets.format.map_or("?", |f| f.extension());
-    println!(
+    let _ = writeln!(
+        out,
         "{input}: {format}, {} frames, {} TCP packets, {} connection{}",
         packets.frames,
         packets.tcp.len(),
@@ -319,14 +375,34 @@ fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u
         .unwrap_or(0)
         .max(16);
     if !conns.is_empty() {
-        println!(
-            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} flags",
-            "#", "A (sent the SYN)", "B", "packets", "first (s)", "last (s)", "start", "end"
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} flags",
+            "#",
+            "A (sent the SYN)",
+            "B",
+            "packets",
+            "first (s)",
+            "last (s)",
+            "start",
+            "end",
+            "zeek"
         );
     }
     for c in conns {
-        println!(
-            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {}",
+        let analysis = capture::analysis::analyze(c, &packets.tcp);
+        let keepalives: u32 = analysis.directions.iter().map(|d| d.keep_alives).sum();
+        let mut flags = c.problems.summary();
+        if keepalives > 0 {
+            flags = if flags == "-" {
+                format!("keep-alive={keepalives}")
+            } else {
+                format!("{flags} keep-alive={keepalives}")
+            };
+        }
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} {}",
             c.index,
             c.a.to_string(),
             c.b.to_string(),
@@ -335,7 +411,8 @@ fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u
             rel(c.last_micros, t0),
             c.start.to_string(),
             c.end.to_string(),
-            c.problems.summary()
+            analysis.conn_state,
+            flags
         );
     }
     if !packets.skipped.is_empty() {
@@ -344,15 +421,23 @@ fn print_connections(input: &str, packets: &Packets, conns: &[Connection], t0: u
             .iter()
             .map(|(reason, n)| format!("{n} {reason}"))
             .collect();
-        println!("skipped frames: {}", parts.join(", "));
+        let _ = writeln!(out, "skipped frames: {}", parts.join(", "));
     }
     if let Some(why) = &packets.stopped {
-        println!("reading stopped early: {why}");
+        let _ = writeln!(out, "reading stopped early: {why}");
+    }
+    let headers_only = packets.tcp.iter().filter(|p| p.headers_only).count();
+    if headers_only > 0 {
+        let _ = writeln!(
+            out,
+            "{headers_only} packets were captured headers only: their lengths come from the IP header"
+        );
     }
 }
 
-fn print_timeline(c: &Connection, packets: &Packets, t0: u64) {
-    println!(
+fn print_timeline(out: &mut String, c: &Connection, packets: &Packets, t0: u64) {
+    let _ = writeln!(
+        out,
         "connection {}: A {} <-> B {}, {} packets, start: {}, end: {}, flags: {}",
         c.index,
         c.a,
@@ -364,10 +449,28 @@ fn print_timeline(c: &Connection, packets: &Packets, t0: u64) {
     );
     let inference = capture::infer(c, &packets.tcp, None);
     if let Some(note) = &inference.note {
-        println!("{note}");
+        let _ = writeln!(out, "{note}");
         return;
     }
-    println!(
+    let [sa, sb] = inference.start_states;
+    if inference.start_inferred {
+        let _ = writeln!(
+            out,
+            "start (inferred: the capture began mid-connection): A {sa}, B {sb}"
+        );
+    } else {
+        let _ = writeln!(out, "start: A {sa}, B {sb}");
+    }
+    for (k, side) in ["A", "B"].into_iter().enumerate() {
+        if inference.silent[k] {
+            let _ = writeln!(
+                out,
+                "{side} sent nothing in the capture: its states come only from what it was sent"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
         "{:>12}  {:<4} {:<28} {:>6}  rule (RFC 9293 section)",
         "time (s)", "side", "from -> to", "frame"
     );
@@ -390,10 +493,27 @@ fn print_timeline(c: &Connection, packets: &Packets, t0: u64) {
         if let Some(u) = step.uncertain {
             line += &format!("  {u}");
         }
-        println!("{line}");
+        let _ = writeln!(out, "{line}");
     }
-    println!(
+    for u in &inference.undelivered {
+        let _ = writeln!(
+            out,
+            "frame #{} taken as lost after the capture point: {} (#{})",
+            u.frame, u.because, u.evidence_frame
+        );
+    }
+    let mark = |side: Peer| {
+        let q = if inference.final_uncertain(side).is_some() {
+            "?"
+        } else {
+            ""
+        };
+        format!("{}{q}", inference.final_states[side.index()])
+    };
+    let _ = writeln!(
+        out,
         "after the last packet: A {}, B {} (a ? marks a change the capture cannot confirm)",
-        inference.final_states[0], inference.final_states[1]
+        mark(Peer::A),
+        mark(Peer::B)
     );
 }

@@ -103,3 +103,51 @@ fn a_cut_off_file_reports_where_reading_stopped() {
     let table = text(&out.stdout);
     assert!(table.contains("reading stopped early"), "{table}");
 }
+
+/// `synack analyze FILE | head -1`: the reader goes away; the program ends quietly.
+#[test]
+fn analyze_into_a_closed_pipe_ends_quietly() {
+    use std::process::{Command, Stdio};
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/captures/bulk-loss.server.pcap"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["analyze", "--json", file])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `--conn-log` prints Zeek's header and one row per connection with its columns.
+#[test]
+fn conn_log_has_zeeks_columns() {
+    use std::process::Command;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/captures/reuse.pcap"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["analyze", "--conn-log", file])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let fields = text.lines().find(|l| l.starts_with("#fields")).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        let cols: Vec<&str> = row.split('\t').collect();
+        assert_eq!(cols.len(), fields.split('\t').count() - 1, "{row}");
+        assert_eq!((cols[6], cols[11]), ("tcp", "SF"));
+        assert_eq!(cols[5], "8080");
+    }
+}

@@ -4,7 +4,13 @@
 //!
 //! `cargo bench -p synack-core --bench import` (the bench profile: release, opt-level 3).
 //! Options after `--`: `--runs=N` (default 5; the median is shown), `--keep=PATH` (write the
-//! generated capture there too).
+//! generated capture there too), `--file=PATH` (read that capture instead of generating one,
+//! e.g. to profile the importer alone), `--no-tshark`.
+//!
+//! Three phases are timed: read + connection tracking (`capture::analyze`), the analysis of
+//! every connection (`capture::analysis::analyze`: Zeek's conn_state and history, the
+//! retransmission classes, the time-sequence graph; the connection list and `synack analyze`
+//! run it for each connection), and the state inference of every connection.
 //!
 //! The capture: connections of a scripted exchange (handshake, A sends 20,000 bytes with a
 //! 1000-byte MSS, B answers 3,000, both close; auto delivery, 20 ms latency, 3% random loss,
@@ -105,37 +111,54 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let mut runs = 5usize;
     let mut keep = None;
+    let mut given = None;
+    let mut with_tshark = true;
     for arg in std::env::args().skip(1) {
         if let Some(n) = arg.strip_prefix("--runs=") {
             runs = n.parse().expect("--runs=N");
         } else if let Some(p) = arg.strip_prefix("--keep=") {
             keep = Some(p.to_string());
+        } else if let Some(p) = arg.strip_prefix("--file=") {
+            given = Some(p.to_string());
+        } else if arg == "--no-tshark" {
+            with_tshark = false;
         }
     }
-    let t = Wall::now();
-    let (file, conns) = generate();
-    println!(
-        "generated {conns} connections, {} bytes, in {:.2} s",
-        file.len(),
-        t.elapsed().as_secs_f64()
-    );
-    let kept = keep.is_some();
-    let path = keep.unwrap_or_else(|| {
-        std::env::temp_dir()
-            .join(format!("synack-import-bench-{}.pcap", std::process::id()))
-            .to_string_lossy()
-            .into_owned()
-    });
-    std::fs::write(&path, &file).expect("write the capture");
+    let kept = keep.is_some() || given.is_some();
+    let path = match given {
+        Some(path) => path,
+        None => {
+            let t = Wall::now();
+            let (file, conns) = generate();
+            println!(
+                "generated {conns} connections, {} bytes, in {:.2} s",
+                file.len(),
+                t.elapsed().as_secs_f64()
+            );
+            let path = keep.unwrap_or_else(|| {
+                std::env::temp_dir()
+                    .join(format!("synack-import-bench-{}.pcap", std::process::id()))
+                    .to_string_lossy()
+                    .into_owned()
+            });
+            std::fs::write(&path, &file).expect("write the capture");
+            path
+        }
+    };
 
     // Native: read the file from disk, as the CLI does, then analyze.
-    let (mut analyze, mut infer) = (Vec::new(), Vec::new());
+    let (mut analyze, mut analysis, mut infer) = (Vec::new(), Vec::new(), Vec::new());
     let mut summary = (0, 0, 0);
     for _ in 0..runs {
         let t = Wall::now();
         let bytes = std::fs::read(&path).unwrap();
         let (packets, found) = capture::analyze(&bytes).unwrap();
         analyze.push(t.elapsed().as_secs_f64());
+        let t = Wall::now();
+        for c in &found {
+            black_box(capture::analysis::analyze(c, &packets.tcp));
+        }
+        analysis.push(t.elapsed().as_secs_f64());
         let t = Wall::now();
         let mut steps = 0;
         for c in &found {
@@ -144,16 +167,17 @@ fn main() {
         infer.push(t.elapsed().as_secs_f64());
         summary = (packets.tcp.len(), found.len(), steps);
     }
-    let (analyze, infer) = (median(analyze), median(infer));
+    let (analyze, analysis, infer) = (median(analyze), median(analysis), median(infer));
     println!(
         "synack: {} TCP packets, {} connections, {} inferred state changes",
         summary.0, summary.1, summary.2
     );
     println!("synack analyze (read + connections), median of {runs}: {analyze:.3} s");
+    println!("synack analysis of every connection, median of {runs}: {analysis:.3} s");
     println!("synack states of every connection, median of {runs}: {infer:.3} s");
 
     let mut tshark = Vec::new();
-    for _ in 0..runs {
+    for _ in 0..if with_tshark { runs } else { 0 } {
         let t = Wall::now();
         let out = Command::new("tshark")
             .args(["-q", "-z", "conv,tcp", "-r", &path])

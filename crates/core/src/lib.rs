@@ -26,6 +26,7 @@ mod sim;
 mod state;
 mod time;
 mod trace;
+pub mod tseq;
 pub mod wire;
 
 pub use endpoint::{

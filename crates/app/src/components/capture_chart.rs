@@ -164,6 +164,9 @@ mod tests {
             len: 0,
             window: 65535,
             frame: 1,
+            analysis: 0,
+            window_bytes: 65535,
+            sack: Vec::new(),
         };
         assert_eq!(packet_label(&p), "SYN seq=0");
         p.flags = Flags::from_bits(Flags::ACK.bits() | Flags::PSH.bits());

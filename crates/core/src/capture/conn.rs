@@ -1,10 +1,10 @@
 //! Connection tracking: TCP packets grouped by 4-tuple, a reused 4-tuple split in two.
 
-use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 
+use super::fasthash::{FastMap, FastSet};
 use super::read::TcpPacket;
-use crate::segment::Segment;
+use crate::segment::{Flags, Segment};
 use crate::trace::Peer;
 
 /// How a connection started.
@@ -160,7 +160,7 @@ pub fn connections(packets: &[TcpPacket]) -> Vec<Connection> {
     let mut order: Vec<usize> = (0..packets.len()).collect();
     order.sort_by_key(|&i| packets[i].micros);
     let mut conns: Vec<Connection> = Vec::new();
-    let mut open: HashMap<(SocketAddr, SocketAddr), Open> = HashMap::new();
+    let mut open: FastMap<(SocketAddr, SocketAddr), Open> = FastMap::default();
     for i in order {
         let p = &packets[i];
         let key = if p.src <= p.dst {
@@ -273,7 +273,9 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
     let mut fin = [false; 2];
     let mut reset_by = None;
     let mut problems = Problems::default();
-    let mut seen: [HashSet<(u32, u32)>; 2] = [HashSet::new(), HashSet::new()];
+    // A SYN,ACK repeating the sender's own SYN (simultaneous open, RFC 9293 Figure 7) is
+    // not a retransmission: the key holds the SYN and ACK bits.
+    let mut seen: [FastSet<(u32, u32, u8)>; 2] = [FastSet::default(), FastSet::default()];
     for &i in &c.packets {
         let (p, s) = seg_of(i);
         let side = c.side_of(p);
@@ -291,7 +293,8 @@ fn summarize(c: &mut Connection, packets: &[TcpPacket]) {
             if s.window == 0 {
                 problems.zero_windows += 1;
             }
-            if s.seg_len() > 0 && !seen[k].insert((s.seq.0, s.seg_len())) {
+            let control = s.flags.bits() & (Flags::SYN | Flags::ACK).bits();
+            if s.seg_len() > 0 && !seen[k].insert((s.seq.0, s.seg_len(), control)) {
                 problems.retransmissions += 1;
             }
         }

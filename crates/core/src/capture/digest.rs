@@ -6,21 +6,27 @@
 //! One record per line, fields separated by tabs, the first field naming the record:
 //!
 //! - Summary ([`encode_summary`]): `F format frames tcp`, then `K reason count` per skip
-//!   reason, `X why` if reading stopped early, and `C a b packets first last start end retx
-//!   rst half_open zero_windows` per connection. A file that is no capture at all is the single
-//!   line `E code detail`.
-//! - Detail of one connection ([`encode_detail`]): `D index`, `P micros side flags seq ack len
-//!   window frame` per packet, `T micros side from to uncertain order` per inferred state
-//!   change, and `N note` when nothing could be inferred. Times count from the connection's
-//!   first packet; seq and ack are relative to the sender's and receiver's ISN where the
-//!   capture shows a SYN.
+//!   reason, `X why` if reading stopped early, and `C index a b packets first last start end
+//!   end_side retx rst half_open zero_windows conn_state history` per connection (the last two
+//!   Zeek's, from [`super::analysis`]). A file that is no capture at all is the single line
+//!   `E code detail`.
+//! - Detail of one connection ([`encode_detail`]): `D index`; `P micros side flags seq ack len
+//!   window frame analysis window_bytes sack` per packet (its `tcp.analysis.*` flags as
+//!   [`super::analysis::PacketFlags`] bits, its window scaled when the scale is known, its
+//!   SACK blocks as `left-right` pairs joined by commas, relative to the acknowledged side's
+//!   ISN); `T micros side from to uncertain order` per inferred state change; `S start_a
+//!   start_b start_inferred silent_a silent_b`; `L packet evidence because` per packet taken
+//!   as lost after the capture point (indices among the connection's packets); `A field
+//!   value` per analysis field, named as in `synack analyze --json`; and `N note` when nothing
+//!   could be inferred. Times count from the connection's first packet; seq and ack are
+//!   relative to the sender's and receiver's ISN where the capture shows a SYN.
 //!
 //! Decoding never panics: a malformed line is an error naming it.
 
 use std::fmt::Write as _;
 
 use super::conn::{Connection, End, Problems, Start};
-use super::infer::{Inference, Uncertain};
+use super::infer::{Inference, LostBecause, Uncertain};
 #[cfg(test)]
 use super::read::read;
 use super::read::{Packets, ReadError, SkipReason, TcpPacket};
@@ -67,10 +73,14 @@ pub struct ConnRow {
     pub end: End,
     /// What looks wrong.
     pub problems: Problems,
+    /// Zeek's `conn_state` and `history` ([`super::analysis`]).
+    pub conn_state: String,
+    /// See `conn_state`.
+    pub history: String,
 }
 
 /// One packet of a chosen connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PacketRow {
     /// Since the connection's first packet.
     pub micros: u64,
@@ -88,6 +98,12 @@ pub struct PacketRow {
     pub window: u16,
     /// Frame number in the file, from 1.
     pub frame: usize,
+    /// Analysis flags (`tcp.analysis.*`), see [`super::analysis::PacketFlags`].
+    pub analysis: u16,
+    /// The window in bytes, scaled when the scale is known.
+    pub window_bytes: u64,
+    /// SACK blocks, relative to the ISN of the side whose data they acknowledge.
+    pub sack: Vec<(u64, u64)>,
 }
 
 /// One inferred state change of a chosen connection.
@@ -108,8 +124,19 @@ pub struct StepRow {
     pub order: usize,
 }
 
+/// A packet the inference takes as lost between the capture point and its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LostRow {
+    /// Index among the connection's packets (from 0), and the later packet that shows it.
+    pub packet: usize,
+    /// See `packet`.
+    pub evidence: usize,
+    /// [`LostBecause::key`](super::LostBecause::key).
+    pub because: &'static str,
+}
+
 /// A chosen connection's packets and both ends' inferred states.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Detail {
     /// The connection's number, from 1.
     pub index: usize,
@@ -117,14 +144,42 @@ pub struct Detail {
     pub packets: Vec<PacketRow>,
     /// Both ends' inferred state changes, in time order.
     pub steps: Vec<StepRow>,
-    /// Why there are no steps, when there are none (no SYN in the capture).
+    /// Both sides' states before the first packet (LISTEN for a passive opener).
+    pub start: [State; 2],
+    /// The start states are inferred: the capture began mid-connection.
+    pub start_inferred: bool,
+    /// A side that sent nothing in the capture.
+    pub silent: [bool; 2],
+    /// Packets taken as lost after the capture point, in packet order.
+    pub lost: Vec<LostRow>,
+    /// The connection's analysis as `(field, value)` pairs, in the order and with the
+    /// names of `synack analyze --json` (handshake fields prefixed `handshake.`, counts per
+    /// direction `a.` and `b.`).
+    pub analysis: Vec<(String, String)>,
+    /// Why nothing could be inferred, when nothing could.
     pub note: Option<String>,
+}
+
+impl Default for Detail {
+    fn default() -> Detail {
+        Detail {
+            index: 0,
+            packets: Vec::new(),
+            steps: Vec::new(),
+            start: [State::Closed; 2],
+            start_inferred: false,
+            silent: [false; 2],
+            lost: Vec::new(),
+            analysis: Vec::new(),
+            note: None,
+        }
+    }
 }
 
 impl Detail {
     /// Each side's state after the first `k` packets.
     pub fn states_at(&self, k: usize) -> [State; 2] {
-        let mut s = [State::Closed; 2];
+        let mut s = self.start;
         for st in self.steps.iter().take_while(|st| st.order <= 2 * k) {
             s[st.side.index()] = st.to;
         }
@@ -210,6 +265,7 @@ pub fn uncertain_key(u: Uncertain) -> &'static str {
         Uncertain::NotAcknowledged => "unacked",
         Uncertain::NoLaterPacket => "nolater",
         Uncertain::Timer => "timer",
+        Uncertain::SocketGone => "gone",
     }
 }
 
@@ -247,13 +303,14 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
     }
     for c in conns {
         let p = &c.problems;
+        let analysis = super::analysis::analyze(c, &packets.tcp);
         let end_side = match c.end {
             End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
             _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.index,
             c.a,
             c.b,
@@ -266,7 +323,9 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
             p.retransmissions,
             p.resets,
             u8::from(p.half_open),
-            p.zero_windows
+            p.zero_windows,
+            analysis.conn_state,
+            analysis.history
         );
     }
     out
@@ -286,29 +345,44 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             isn[k] = Some(p.segment.seq.0);
         }
     }
-    for &i in &conn.packets {
+    let analysis = super::analysis::analyze(conn, packets);
+    for (n, &i) in conn.packets.iter().enumerate() {
         let p = &packets[i];
         let side = conn.side_of(p);
         let k = side.index();
         let s = &p.segment;
         let seq = s.seq.0.wrapping_sub(isn[k].unwrap_or(0));
         let ack = s.ack.0.wrapping_sub(isn[1 - k].unwrap_or(0));
+        let sack: Vec<String> = p
+            .options
+            .sack_blocks()
+            .iter()
+            .map(|(l, r)| {
+                let base = isn[1 - k].unwrap_or(0);
+                format!("{}-{}", l.wrapping_sub(base), r.wrapping_sub(base))
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "P\t{}\t{k}\t{}\t{seq}\t{ack}\t{}\t{}\t{}",
+            "P\t{}\t{k}\t{}\t{seq}\t{ack}\t{}\t{}\t{}\t{}\t{}\t{}",
             p.micros.saturating_sub(t0),
             s.flags.bits(),
             s.len,
             s.window,
-            p.frame
+            p.frame,
+            analysis.packet_flags.get(n).map_or(0, |f| f.0),
+            analysis.packet_windows.get(n).copied().unwrap_or(0),
+            sack.join(",")
         );
     }
+    write_analysis(&mut out, &analysis);
     for st in &inference.steps {
         let u = match st.uncertain {
             None => 0,
             Some(Uncertain::NotAcknowledged) => 1,
             Some(Uncertain::NoLaterPacket) => 2,
             Some(Uncertain::Timer) => 3,
+            Some(Uncertain::SocketGone) => 4,
         };
         let _ = writeln!(
             out,
@@ -320,10 +394,108 @@ pub fn encode_detail(conn: &Connection, packets: &[TcpPacket], inference: &Infer
             st.order
         );
     }
+    let _ = writeln!(
+        out,
+        "S\t{}\t{}\t{}\t{}\t{}",
+        state_index(inference.start_states[0]),
+        state_index(inference.start_states[1]),
+        u8::from(inference.start_inferred),
+        u8::from(inference.silent[0]),
+        u8::from(inference.silent[1])
+    );
+    let position = |frame: usize| {
+        conn.packets
+            .iter()
+            .position(|&i| packets[i].frame == frame)
+            .unwrap_or(0)
+    };
+    for u in &inference.undelivered {
+        let _ = writeln!(
+            out,
+            "L\t{}\t{}\t{}",
+            position(u.frame),
+            position(u.evidence_frame),
+            u.because.key()
+        );
+    }
     if let Some(note) = &inference.note {
         let _ = writeln!(out, "N\t{}", clean(note));
     }
     out
+}
+
+/// An optional value that prints as nothing when absent.
+struct Blank<T>(Option<T>);
+
+impl<T: core::fmt::Display> core::fmt::Display for Blank<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The analysis as `A field value` lines (values hold no tab or newline: numbers, Zeek's
+/// letters), written straight into `out`.
+fn write_analysis(out: &mut String, a: &super::analysis::Analysis) {
+    use core::fmt::Display;
+    let mut field = |key: &dyn Display, value: &dyn Display| {
+        let _ = writeln!(out, "A\t{key}\t{value}");
+    };
+    let h = &a.handshake;
+    field(&"conn_state", &a.conn_state);
+    field(&"history", &a.history);
+    field(&"missed_bytes", &a.missed_bytes);
+    field(&"duration", &a.duration_micros);
+    field(&"reset_by", &Blank(a.reset_by));
+    field(&"handshake.syn_retransmissions", &h.syn_retransmissions);
+    field(
+        &"handshake.synack_retransmissions",
+        &h.synack_retransmissions,
+    );
+    field(&"handshake.rtt_syn_to_synack", &Blank(h.rtt_syn_to_synack));
+    field(&"handshake.rtt_synack_to_ack", &Blank(h.rtt_synack_to_ack));
+    field(&"handshake.initial_rtt", &Blank(h.initial_rtt));
+    field(&"handshake.mss", &Blank(h.mss));
+    match h.window_scale {
+        Some((x, y)) => field(&"handshake.window_scale", &format_args!("{x},{y}")),
+        None => field(&"handshake.window_scale", &""),
+    }
+    field(&"handshake.sack_permitted", &h.sack_permitted);
+    field(&"handshake.timestamps", &h.timestamps);
+    for (side, d) in ["a", "b"].iter().zip(&a.directions) {
+        for (name, value) in [
+            ("packets", d.packets),
+            ("ip_bytes", d.ip_bytes),
+            ("payload_bytes", d.payload_bytes),
+            ("unique_bytes", d.unique_bytes),
+            ("retransmissions", u64::from(d.retransmissions)),
+            ("fast_retransmissions", u64::from(d.fast_retransmissions)),
+            (
+                "spurious_retransmissions",
+                u64::from(d.spurious_retransmissions),
+            ),
+            (
+                "timeout_retransmissions",
+                u64::from(d.timeout_retransmissions),
+            ),
+            ("out_of_order", u64::from(d.out_of_order)),
+            ("duplicate_acks", u64::from(d.duplicate_acks)),
+            ("lost_segments", u64::from(d.lost_segments)),
+            ("acked_unseen", u64::from(d.acked_unseen)),
+            ("zero_windows", u64::from(d.zero_windows)),
+            ("zero_window_probes", u64::from(d.zero_window_probes)),
+            ("window_full", u64::from(d.window_full)),
+            ("window_updates", u64::from(d.window_updates)),
+            ("keep_alives", u64::from(d.keep_alives)),
+            ("keep_alive_acks", u64::from(d.keep_alive_acks)),
+            ("fins", u64::from(d.fins)),
+            ("resets", u64::from(d.resets)),
+        ] {
+            field(&format_args!("{side}.{name}"), &value);
+        }
+    }
 }
 
 fn state_index(s: State) -> usize {
@@ -405,6 +577,8 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         missing_handshake: start != Start::Handshake,
                         zero_windows: f.num()?,
                     };
+                    let conn_state = f.text().unwrap_or("").to_string();
+                    let history = f.text().unwrap_or("").to_string();
                     s.conns.push(ConnRow {
                         index,
                         a,
@@ -415,6 +589,8 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         start,
                         end,
                         problems,
+                        conn_state,
+                        history,
                     });
                 }
                 _ => return None,
@@ -444,7 +620,23 @@ pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
                     len: f.num()?,
                     window: f.num()?,
                     frame: f.num()?,
+                    analysis: f.num().unwrap_or(0),
+                    window_bytes: f.num().unwrap_or(0),
+                    sack: f
+                        .text()
+                        .unwrap_or("")
+                        .split(',')
+                        .filter(|b| !b.is_empty())
+                        .map(|b| {
+                            let (l, r) = b.split_once('-')?;
+                            Some((l.parse().ok()?, r.parse().ok()?))
+                        })
+                        .collect::<Option<Vec<_>>>()?,
                 }),
+                "A" => {
+                    let key = f.text()?.to_string();
+                    d.analysis.push((key, f.text()?.to_string()));
+                }
                 "T" => d.steps.push(StepRow {
                     micros: f.num()?,
                     side: side(f.num()?),
@@ -454,9 +646,30 @@ pub fn decode_detail(text: &str) -> Result<Detail, DecodeError> {
                         1 => Some(Uncertain::NotAcknowledged),
                         2 => Some(Uncertain::NoLaterPacket),
                         3 => Some(Uncertain::Timer),
+                        4 => Some(Uncertain::SocketGone),
                         _ => None,
                     },
                     order: f.num()?,
+                }),
+                "S" => {
+                    d.start = [
+                        *State::ALL.get(f.num::<usize>()?)?,
+                        *State::ALL.get(f.num::<usize>()?)?,
+                    ];
+                    d.start_inferred = f.text()? == "1";
+                    d.silent = [f.text()? == "1", f.text()? == "1"];
+                }
+                "L" => d.lost.push(LostRow {
+                    packet: f.num()?,
+                    evidence: f.num()?,
+                    because: match f.text()? {
+                        "kept-sending" => LostBecause::ReceiverKeptSending,
+                        "retransmitted" => LostBecause::ReceiverRetransmitted,
+                        "syn-retransmitted" => LostBecause::SynRetransmitted,
+                        "syn-unanswered" => LostBecause::SynUnanswered,
+                        _ => return None,
+                    }
+                    .key(),
                 }),
                 "N" => d.note = Some(f.text()?.to_string()),
                 _ => return None,
@@ -540,6 +753,52 @@ mod tests {
         let last = d.last_steps_at(d.packets.len());
         assert_eq!(last[0].unwrap().1.to, State::Closed);
         assert!(detail(&packets, &conns, 2).is_none() && detail(&packets, &conns, 0).is_none());
+    }
+
+    #[test]
+    fn analysis_rides_along_in_summary_and_detail() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/captures/bulk-loss.server.pcap"
+        ))
+        .unwrap();
+        let (text, kept) = summarize(&bytes);
+        let s = decode_summary(&text).unwrap();
+        assert_eq!(s.conns[0].conn_state, "SF");
+        assert!(
+            s.conns[0].history.starts_with("ShAD"),
+            "{}",
+            s.conns[0].history
+        );
+        let (packets, conns) = kept.unwrap();
+        let d = decode_detail(&detail(&packets, &conns, 1).unwrap()).unwrap();
+        let analysis = crate::capture::analysis::analyze(&conns[0], &packets.tcp);
+        let flags: Vec<u16> = d.packets.iter().map(|p| p.analysis).collect();
+        assert_eq!(
+            flags,
+            analysis
+                .packet_flags
+                .iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            d.packets.iter().any(|p| !p.sack.is_empty()),
+            "SACK blocks kept"
+        );
+        assert!(d
+            .packets
+            .iter()
+            .any(|p| p.window_bytes > u64::from(u16::MAX)));
+        let field = |k: &str| {
+            d.analysis
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(field("conn_state").as_deref(), Some("SF"));
+        assert_eq!(field("a.retransmissions").as_deref(), Some("3"));
+        assert_eq!(field("handshake.window_scale").as_deref(), Some("10,10"));
     }
 
     #[test]

@@ -9,14 +9,16 @@
 //!
 //! Pure: no I/O, no clock; builds for wasm.
 
+pub mod analysis;
 mod conn;
 pub mod digest;
+mod fasthash;
 mod infer;
 mod read;
 
 pub use conn::{connections, Connection, End, Problems, Start};
-pub use infer::{infer, infer_with, Inference, Step, Uncertain};
-pub use read::{read, Packets, ReadError, SkipReason, TcpPacket};
+pub use infer::{infer, infer_with, Inference, LostBecause, Step, Uncertain, Undelivered};
+pub use read::{read, Packets, ReadError, SkipReason, TcpOptions, TcpPacket};
 
 /// Reads a capture and finds its connections.
 pub fn analyze(bytes: &[u8]) -> Result<(Packets, Vec<Connection>), ReadError> {

@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
-use etherparse::{EtherType, NetSlice, SlicedPacket, TcpOptionElement, TransportSlice};
+use etherparse::{
+    EtherType, LaxNetSlice, LaxSlicedPacket, NetSlice, SlicedPacket, TcpOptionElement, TcpSlice,
+    TransportSlice,
+};
 use pcap_parser::pcapng::Block;
 use pcap_parser::{parse_block_be, parse_block_le, parse_pcap_frame, parse_pcap_frame_be};
 use pcap_parser::{parse_pcap_header, parse_sectionheaderblock};
@@ -28,6 +31,37 @@ pub struct TcpPacket {
     pub dst: SocketAddr,
     /// The TCP header (and payload length) the engine reads.
     pub segment: Segment,
+    /// The IP packet's length from its header (IPv4 total length; IPv6 payload length plus
+    /// its 40-byte header), as Zeek's `*_ip_bytes` count it.
+    pub ip_len: u32,
+    /// The capture kept only the headers (a small snapshot length): `segment.len` comes from
+    /// the IP header's length, not from payload bytes in the file.
+    pub headers_only: bool,
+    /// The TCP options the analysis reads (MSS is in `segment.mss`).
+    pub options: TcpOptions,
+}
+
+/// TCP options of a packet, beyond MSS: window scale and SACK-permitted (RFC 7323, 2018;
+/// meaningful on SYNs), timestamps and SACK blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpOptions {
+    /// The window scale option's shift count.
+    pub window_scale: Option<u8>,
+    /// The SACK-permitted option.
+    pub sack_permitted: bool,
+    /// TSval and TSecr.
+    pub timestamps: Option<(u32, u32)>,
+    /// Up to four SACK blocks (left edge, right edge), `sack_count` of them used.
+    pub sack: [(u32, u32); 4],
+    /// How many of `sack` are used.
+    pub sack_count: u8,
+}
+
+impl TcpOptions {
+    /// The SACK blocks present.
+    pub fn sack_blocks(&self) -> &[(u32, u32)] {
+        &self.sack[..usize::from(self.sack_count).min(4)]
+    }
 }
 
 /// Why a frame was not used.
@@ -307,11 +341,17 @@ fn packet(out: &mut Packets, link: i32, data: &[u8], micros: u64, cut_by_snaplen
     };
     let sliced = match sliced {
         Ok(s) => s,
-        Err(etherparse::err::packet::SliceError::Len(_)) => {
-            out.skip(SkipReason::Truncated);
+        // A snapshot length that kept the headers but not the payload (`tcpdump -s 96`):
+        // the IP header still says how long the segment was.
+        Err(_) if cut_by_snaplen => {
+            if let Some(p) = headers_only(out.frames, link, data, micros) {
+                out.tcp.push(p);
+            } else {
+                out.skip(SkipReason::Truncated);
+            }
             return;
         }
-        Err(_) if cut_by_snaplen => {
+        Err(etherparse::err::packet::SliceError::Len(_)) => {
             out.skip(SkipReason::Truncated);
             return;
         }
@@ -320,18 +360,20 @@ fn packet(out: &mut Packets, link: i32, data: &[u8], micros: u64, cut_by_snaplen
             return;
         }
     };
-    let (src_ip, dst_ip, fragmented, tcp_number) = match &sliced.net {
+    let (src_ip, dst_ip, fragmented, tcp_number, ip_len) = match &sliced.net {
         Some(NetSlice::Ipv4(ip)) => (
             IpAddr::V4(ip.header().source_addr()),
             IpAddr::V4(ip.header().destination_addr()),
             ip.is_payload_fragmented(),
             ip.payload().ip_number == etherparse::IpNumber::TCP,
+            u32::from(ip.header().total_len()),
         ),
         Some(NetSlice::Ipv6(ip)) => (
             IpAddr::V6(ip.header().source_addr()),
             IpAddr::V6(ip.header().destination_addr()),
             ip.is_payload_fragmented(),
             ip.payload().ip_number == etherparse::IpNumber::TCP,
+            40 + u32::from(ip.header().payload_length()),
         ),
         _ => {
             out.skip(SkipReason::NotIp);
@@ -350,6 +392,86 @@ fn packet(out: &mut Packets, link: i32, data: &[u8], micros: u64, cut_by_snaplen
         });
         return;
     };
+    let len = tcp.payload().len() as u32;
+    out.tcp.push(tcp_packet(
+        out.frames,
+        micros,
+        (src_ip, dst_ip),
+        tcp,
+        len,
+        ip_len,
+    ));
+}
+
+/// A frame cut by the snapshot length after its TCP header: the segment's length comes
+/// from the IP header (IPv4 total length, IPv6 payload length, less the headers).
+fn headers_only(frame: usize, link: i32, data: &[u8], micros: u64) -> Option<TcpPacket> {
+    let ether = |skip: usize| -> Option<LaxSlicedPacket<'_>> {
+        let proto = u16::from_be_bytes([*data.get(skip - 2)?, *data.get(skip - 1)?]);
+        Some(LaxSlicedPacket::from_ether_type(
+            EtherType(proto),
+            data.get(skip..)?,
+        ))
+    };
+    let sliced = match link {
+        LINKTYPE_ETHERNET => LaxSlicedPacket::from_ethernet(data).ok()?,
+        LINKTYPE_RAW | LINKTYPE_IPV4 | LINKTYPE_IPV6 => LaxSlicedPacket::from_ip(data).ok()?,
+        // SLL: 16 bytes, the protocol in the last two. SLL2: 20, the protocol first.
+        LINKTYPE_LINUX_SLL => ether(16)?,
+        LINKTYPE_LINUX_SLL2 => {
+            let proto = u16::from_be_bytes([*data.first()?, *data.get(1)?]);
+            LaxSlicedPacket::from_ether_type(EtherType(proto), data.get(20..)?)
+        }
+        _ => return None,
+    };
+    let (src, dst, ip_payload, ip_len) = match &sliced.net {
+        Some(LaxNetSlice::Ipv4(ip)) => {
+            let h = ip.header();
+            if ip.payload().fragmented {
+                return None;
+            }
+            let header = u32::from(h.ihl()) * 4;
+            let total = u32::from(h.total_len());
+            (
+                IpAddr::V4(h.source_addr()),
+                IpAddr::V4(h.destination_addr()),
+                total.checked_sub(header)?,
+                total,
+            )
+        }
+        Some(LaxNetSlice::Ipv6(ip)) => {
+            let h = ip.header();
+            if ip.payload().fragmented {
+                return None;
+            }
+            let exts = ip.extensions().slice().len() as u32;
+            let payload = u32::from(h.payload_length());
+            (
+                IpAddr::V6(h.source_addr()),
+                IpAddr::V6(h.destination_addr()),
+                payload.checked_sub(exts)?,
+                40 + payload,
+            )
+        }
+        _ => return None,
+    };
+    let Some(TransportSlice::Tcp(tcp)) = &sliced.transport else {
+        return None;
+    };
+    let len = ip_payload.checked_sub(tcp.header_len() as u32)?;
+    let mut p = tcp_packet(frame, micros, (src, dst), tcp, len, ip_len);
+    p.headers_only = true;
+    Some(p)
+}
+
+fn tcp_packet(
+    frame: usize,
+    micros: u64,
+    (src_ip, dst_ip): (IpAddr, IpAddr),
+    tcp: &TcpSlice<'_>,
+    len: u32,
+    ip_len: u32,
+) -> TcpPacket {
     let mut flags = Flags::NONE;
     for (on, flag) in [
         (tcp.fin(), Flags::FIN),
@@ -363,10 +485,29 @@ fn packet(out: &mut Packets, link: i32, data: &[u8], micros: u64, cut_by_snaplen
             flags = flags | flag;
         }
     }
-    let mss = tcp.options_iterator().take(40).find_map(|o| match o {
-        Ok(TcpOptionElement::MaximumSegmentSize(m)) => Some(m),
-        _ => None,
-    });
+    let mut mss = None;
+    let mut options = TcpOptions::default();
+    // At most 40 bytes of options, so at most 40 elements: the bound only guards the loop.
+    for o in tcp.options_iterator().take(40) {
+        match o {
+            Ok(TcpOptionElement::MaximumSegmentSize(m)) => mss = Some(m),
+            Ok(TcpOptionElement::WindowScale(w)) => options.window_scale = Some(w),
+            Ok(TcpOptionElement::SelectiveAcknowledgementPermitted) => {
+                options.sack_permitted = true
+            }
+            Ok(TcpOptionElement::Timestamp(v, e)) => options.timestamps = Some((v, e)),
+            Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => {
+                options.sack[0] = first;
+                options.sack_count = 1;
+                for block in rest.into_iter().flatten() {
+                    options.sack[usize::from(options.sack_count)] = block;
+                    options.sack_count += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
     let segment = Segment {
         seq: SeqNum(tcp.sequence_number()),
         ack: SeqNum(if tcp.ack() {
@@ -376,14 +517,17 @@ fn packet(out: &mut Packets, link: i32, data: &[u8], micros: u64, cut_by_snaplen
         }),
         flags,
         window: tcp.window_size(),
-        len: tcp.payload().len() as u32,
+        len,
         mss,
     };
-    out.tcp.push(TcpPacket {
-        frame: out.frames,
+    TcpPacket {
+        frame,
         micros,
         src: SocketAddr::new(src_ip, tcp.source_port()),
         dst: SocketAddr::new(dst_ip, tcp.destination_port()),
         segment,
-    });
+        ip_len,
+        headers_only: false,
+        options,
+    }
 }

@@ -211,6 +211,9 @@ fn more_than_a_16_bit_window_in_flight_is_accepted() {
             src,
             dst,
             segment,
+            ip_len: 40 + len,
+            headers_only: false,
+            options: TcpOptions::default(),
         });
     };
     push(true, 100, None, Flags::SYN, 0);

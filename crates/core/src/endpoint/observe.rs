@@ -16,7 +16,8 @@
 //! real receiver's window (scaled, RFC 7323) is not in the capture. Nothing here is used by
 //! the simulator.
 
-use super::Endpoint;
+use super::{Endpoint, Profile};
+use crate::rule::Rule;
 use crate::segment::Segment;
 use crate::state::State;
 use crate::time::Instant;
@@ -117,6 +118,22 @@ impl Endpoint {
             observed = Observed::Close;
         }
         observed
+    }
+
+    /// Capture replay: the capture shows this endpoint answering a segment as a port with no
+    /// socket does (a RST at SEG.ACK, §3.10.7.1) while the engine still holds a TCB in
+    /// FIN-WAIT-2 or TIME-WAIT. Only a timer removes those without a packet: Linux's
+    /// `tcp_fin_timeout` for an orphaned FIN-WAIT-2 socket, or the end of TIME-WAIT. Applies
+    /// that timer's rule and returns whether it did; other states are left alone.
+    pub(crate) fn observe_vanished(&mut self) -> bool {
+        let rule = match (self.state, self.config.profile) {
+            (State::FinWait2, _) => Rule::LinuxFinWait2Timeout,
+            (State::TimeWait, Profile::Linux) => Rule::LinuxTimeWaitExpired,
+            (State::TimeWait, Profile::Rfc) => Rule::TimeWaitExpired,
+            _ => return false,
+        };
+        self.delete_tcb(rule);
+        true
     }
 
     /// Capture replay: our own ACK says everything before SEG.ACK arrived, even what the
