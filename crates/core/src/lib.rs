@@ -8,6 +8,8 @@
 //! - [`script`] parses and runs `.tcps` scenario scripts.
 //! - [`wire`] encodes a segment as the bytes of a real IPv4/TCP packet; [`pcap`] writes a run
 //!   as a capture file for Wireshark.
+//! - [`explore`] searches every interleaving from a moment of a run for the shortest way to
+//!   a pair of states or a transition ("how do I get there?").
 //! - [`capture`] reads a real `.pcap`/`.pcapng` file: its TCP connections, and the states both
 //!   ends went through, inferred with the engine.
 
@@ -15,6 +17,7 @@
 
 pub mod capture;
 mod endpoint;
+pub mod explore;
 pub mod pcap;
 mod permit;
 mod rule;

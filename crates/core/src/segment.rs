@@ -132,7 +132,7 @@ impl fmt::Debug for Flags {
 }
 
 /// One TCP segment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Segment {
     /// SEG.SEQ: the first sequence number of the segment.
     pub seq: SeqNum,

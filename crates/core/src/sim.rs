@@ -5,6 +5,8 @@
 //! they wait for `deliver`; with auto delivery they arrive one latency after they were sent as
 //! time advances. Everything is deterministic: the same inputs give the same log.
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 
 use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Timer, TimerTable};
@@ -16,7 +18,7 @@ use crate::time::{Duration, Instant};
 use crate::trace::{Cause, DropCause, Event, Label, Origin, Peer, SegmentRecord, TraceEvent};
 
 /// How in-flight segments reach their destination.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Delivery {
     /// Segments stay in flight until delivered or dropped by hand.
@@ -26,7 +28,7 @@ pub enum Delivery {
 }
 
 /// Settings of the network (the endpoints' own are in [`Config`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct NetworkSettings {
     /// One-way delay in auto delivery.
     pub latency: Duration,
@@ -510,6 +512,79 @@ impl Sim {
         }
         self.now = until;
         Ok(())
+    }
+}
+
+/// What the explorer (`crate::explore`) needs from the simulator: a copy to search from that
+/// carries no history, and a fingerprint of the state that decides the future.
+impl Sim {
+    /// A copy of this moment without the log: the in-flight segments are the only records
+    /// kept, relabelled `s1`, `s2`, … in label order, and the labels they had are returned
+    /// in the same order. A segment the copy sends gets the label after them, so the copy's
+    /// label `k` beyond those is the original's `k - in_flight + segments().len()`.
+    pub(crate) fn search_root(&self) -> (Sim, Vec<Label>) {
+        let mut segments = Vec::with_capacity(self.in_flight.len());
+        let mut in_flight = Vec::with_capacity(self.in_flight.len());
+        let mut labels = Vec::with_capacity(self.in_flight.len());
+        for f in &self.in_flight {
+            // Every in-flight label names a record: `put_in_flight` follows `record`.
+            let Some(rec) = self.segment(f.label) else {
+                continue;
+            };
+            let label = Label(segments.len() as u32 + 1);
+            segments.push(SegmentRecord { label, ..*rec });
+            in_flight.push(InFlight { label, ..*f });
+            labels.push(f.label);
+        }
+        let root = Sim {
+            now: self.now,
+            peers: self.peers.clone(),
+            net: self.net.clone(),
+            rng: self.rng,
+            in_flight,
+            segments,
+            trace: Vec::new(),
+            logged_timers: self.logged_timers,
+            arrivals_in_send_order: self.arrivals_in_send_order,
+        };
+        (root, labels)
+    }
+
+    /// Forgets the log (the records of sent segments stay: in-flight labels point at them).
+    pub(crate) fn clear_trace(&mut self) {
+        self.trace.clear();
+    }
+
+    /// Feeds into `h` what decides the run from here: both endpoints, the network settings,
+    /// the loss generator and the in-flight segments in label order, but not their labels,
+    /// nor the clock (every time is taken relative to `now`), nor the log. Two moments with
+    /// the same fingerprint go on the same way, up to labels and a shift in time.
+    ///
+    /// The pattern names every field: a new one does not compile until it is dealt with here.
+    pub(crate) fn fingerprint<H: Hasher>(&self, h: &mut H) {
+        let Sim {
+            now,
+            peers,
+            net,
+            rng,
+            in_flight,
+            segments: _,
+            trace: _,
+            // What was last written to the log, so that the log shows changes only.
+            logged_timers: _,
+            // A shortcut: arrivals come in the same order with it or without.
+            arrivals_in_send_order: _,
+        } = self;
+        for peer in peers {
+            peer.fingerprint(*now, h);
+        }
+        (net, rng, in_flight.len()).hash(h);
+        for f in in_flight {
+            if let Some(rec) = self.segment(f.label) {
+                (rec.from, rec.segment).hash(h);
+            }
+            (f.held, f.arrive_at.map(|at| at.since(*now))).hash(h);
+        }
     }
 }
 

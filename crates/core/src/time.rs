@@ -24,6 +24,12 @@ impl Instant {
     pub fn millis(self) -> u64 {
         self.0
     }
+
+    /// Milliseconds from `origin` to this instant, negative when it lies before: the
+    /// explorer hashes times this way, relative to the moment it looks at.
+    pub(crate) fn since(self, origin: Instant) -> i128 {
+        i128::from(self.0) - i128::from(origin.0)
+    }
 }
 
 impl Duration {

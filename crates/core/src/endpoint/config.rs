@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::Duration;
 
 /// Settings for one endpoint. The defaults follow RFC 9293 and RFC 6298.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Config {
     /// Initial retransmission timeout (RFC 6298 §2.1: 1 s).
     pub rto: Duration,
@@ -57,7 +57,7 @@ pub struct Config {
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
 /// profile swaps in the numbers a Linux host uses, each difference logged with a rule whose
 /// reason starts with "Linux:".
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// RFC 9293 with RFC 6298's timers: the engine's reference behaviour.

@@ -261,6 +261,34 @@ impl Endpoint {
         &self.tcb.timers
     }
 
+    /// Feeds into `h` everything about the endpoint that decides what it does next, times
+    /// taken relative to `now` (see `Tcb::fingerprint`). For the explorer, which calls it
+    /// between inputs, when every output has been drained.
+    ///
+    /// The pattern names every field: a new one does not compile until it is dealt with here.
+    pub(crate) fn fingerprint<H: std::hash::Hasher>(&self, now: Instant, h: &mut H) {
+        use std::hash::Hash;
+        let Endpoint {
+            config,
+            state,
+            tcb,
+            next_isn,
+            last_iss,
+            // Only `expect X received` reads the total; the endpoint never does.
+            received_total: _,
+            transmit,
+            events,
+        } = self;
+        debug_assert!(
+            transmit.is_empty() && events.is_empty(),
+            "outputs not drained"
+        );
+        (config, state, next_isn).hash(h);
+        // The ISN clock counts from the last ISS's time (§3.4.1).
+        last_iss.map(|(iss, at)| (iss, at.since(now))).hash(h);
+        tcb.fingerprint(now, config, h);
+    }
+
     /// The earliest time `handle_timeout` has work to do.
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.tcb.timers.next_timeout()
@@ -802,3 +830,6 @@ pub struct TcbView {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fingerprint_tests;

@@ -1,8 +1,9 @@
 //! The transmission control block (RFC 9293 §3.3.1) and its queues.
 
 use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 
-use super::{Config, TimerTable};
+use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
 
@@ -73,10 +74,69 @@ impl Tcb {
             ..Tcb::default()
         }
     }
+
+    /// Feeds into `h` everything about the TCB that decides what it does next, with every
+    /// time taken relative to `now`: two TCBs that differ only by when things happened give
+    /// the same input, so the explorer sees them as one state.
+    ///
+    /// The pattern below names every field on purpose (no `..`): a field added to `Tcb` does
+    /// not compile until it is either hashed here or said here to make no difference.
+    pub(super) fn fingerprint<H: Hasher>(&self, now: Instant, config: &Config, h: &mut H) {
+        let Tcb {
+            passive,
+            iss,
+            irs,
+            snd_una,
+            snd_nxt,
+            snd_wnd,
+            snd_wl1,
+            snd_wl2,
+            max_snd_wnd,
+            snd_mss,
+            rcv_nxt,
+            rcv_wnd,
+            unsent,
+            fin_queued,
+            close_deferred,
+            fin_seq,
+            ack_pending,
+            rtx_queue,
+            ooo,
+            rto,
+            srtt,
+            rttvar,
+            rtt_probe,
+            retransmissions,
+            syn_timed_out,
+            timers,
+            keepalive_probes_sent,
+            last_oow_ack,
+        } = self;
+        (
+            passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
+        )
+            .hash(h);
+        (max_snd_wnd, snd_mss, rcv_nxt, rcv_wnd, unsent, fin_queued).hash(h);
+        (close_deferred, fin_seq, ack_pending, rtx_queue, ooo).hash(h);
+        (rto, srtt, rttvar, retransmissions, syn_timed_out).hash(h);
+        // An RTT sample measures from when the timed segment left.
+        rtt_probe.map(|(seq, sent)| (seq, sent.since(now))).hash(h);
+        for timer in Timer::ALL {
+            timers.get(timer).map(|at| at.since(now)).hash(h);
+        }
+        keepalive_probes_sent.hash(h);
+        // RFC 5961 §7's throttle only asks whether the last answer is recent; once it is not,
+        // it never will be again, and the TCB acts as if it had never answered.
+        let limit = config.ack_ratelimit;
+        last_oow_ack
+            .filter(|&at| limit > Duration::ZERO && now - at < limit)
+            .map(|at| at.since(now))
+            .hash(h);
+    }
 }
 
 /// A segment we sent that is not yet fully acknowledged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct RtxEntry {
     pub seq: SeqNum,
     pub len: u32,
@@ -115,7 +175,7 @@ impl RtxEntry {
 }
 
 /// Data (and perhaps a FIN) received beyond RCV.NXT.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct OooEntry {
     pub seq: SeqNum,
     pub len: u32,
