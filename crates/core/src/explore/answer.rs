@@ -69,6 +69,30 @@ pub struct Path {
     pub b: State,
 }
 
+impl Path {
+    /// The steps, then an `expect` line for each peer's state at the end: appended to the
+    /// start's script, a script that `synack check` passes.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = self.steps.clone();
+        lines.push(format!("expect A {}", self.a));
+        lines.push(format!("expect B {}", self.b));
+        lines
+    }
+
+    /// `start`'s text followed by [`lines`](Path::lines), one per line.
+    pub fn script_after(&self, start: &str) -> String {
+        let mut script = start.to_string();
+        if !script.is_empty() && !script.ends_with('\n') {
+            script.push('\n');
+        }
+        for line in self.lines() {
+            script += &line;
+            script.push('\n');
+        }
+        script
+    }
+}
+
 /// A pair of states the search reached, how many steps away, and one shortest way there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reached {
