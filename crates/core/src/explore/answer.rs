@@ -46,6 +46,9 @@ pub struct Progress {
     pub states: u64,
     /// States whose next steps have all been tried.
     pub expanded: u64,
+    /// Steps tried, each from a copy of the state it starts from, whether it led to a new
+    /// state or to one seen before.
+    pub tried: u64,
     /// States reached but not yet expanded.
     pub frontier: u64,
     /// Every sequence of up to this many steps has been explored: a target not found is not

@@ -12,6 +12,11 @@
 //! happen or by how segments are numbered meet. Two different states would have to share
 //! all 128 bits to be merged: about one chance in 10^26 among a million states.
 //!
+//! A state costs about a hundred bytes: its node (parent, step, depth, states) and its
+//! fingerprint. The simulator is not kept for each: a state waiting in the frontier is
+//! rebuilt from its parent when its turn comes, and breadth-first order expands siblings one
+//! after the other, so a handful of simulator copies (one per depth) are all it holds.
+//!
 //! The search is deterministic: the same start, goal and limits give the same answer, and a
 //! path found is a shortest one (fewest steps), the first in the order steps are tried. It is
 //! bounded by depth and by the number of states, and by the caller, who runs it in slices
@@ -264,7 +269,13 @@ pub struct Explorer {
     nodes: Vec<Node>,
     seen: Seen,
     fingerprinter: Fingerprinter,
-    frontier: VecDeque<(u32, Sim)>,
+    /// States reached and not yet expanded, oldest first. Only their nodes are kept: a
+    /// state is rebuilt from its parent when its turn comes (`materialise`).
+    frontier: VecDeque<u32>,
+    /// One rebuilt state per depth, `cache[0]` the start. Breadth-first order expands the
+    /// children of one state one after the other, so each state is rebuilt about once and
+    /// the search holds a few copies of the simulator instead of one per state.
+    cache: Vec<(u32, Sim)>,
     /// For each (A, B) pair, by `State::ALL` index, the first node that reached it.
     pairs: [[Option<u32>; 11]; 11],
     found: Option<u32>,
@@ -272,6 +283,7 @@ pub struct Explorer {
     /// A state at the depth limit was left unexpanded.
     depth_cut: bool,
     expanded: u64,
+    tried: u64,
     dead_ends: u64,
     /// The depth of the states being expanded.
     depth: u32,
@@ -297,11 +309,13 @@ impl Explorer {
             seen: Seen::default(),
             fingerprinter: Fingerprinter::default(),
             frontier: VecDeque::new(),
+            cache: Vec::new(),
             pairs: [[None; 11]; 11],
             found: None,
             stop: None,
             depth_cut: false,
             expanded: 0,
+            tried: 0,
             dead_ends: 0,
             depth: 0,
         };
@@ -318,8 +332,9 @@ impl Explorer {
         if explorer.options.max_depth == Some(0) {
             explorer.depth_cut = true;
         } else {
-            explorer.frontier.push_back((0, root));
+            explorer.frontier.push_back(0);
         }
+        explorer.cache.push((0, root));
         explorer
     }
 
@@ -330,14 +345,14 @@ impl Explorer {
             if self.stop.is_some() {
                 break;
             }
-            let Some((id, sim)) = self.frontier.pop_front() else {
+            let Some(id) = self.frontier.pop_front() else {
                 self.stop = Some(match self.options.max_depth {
                     Some(depth) if self.depth_cut => Stop::DepthLimit { depth },
                     _ => Stop::Exhausted,
                 });
                 break;
             };
-            self.expand(id, &sim);
+            self.expand(id);
         }
         self.progress()
     }
@@ -359,6 +374,7 @@ impl Explorer {
         Progress {
             states: self.seen.len() as u64,
             expanded: self.expanded,
+            tried: self.tried,
             frontier: self.frontier.len() as u64,
             complete_depth,
             dead_ends: self.dead_ends,
@@ -424,12 +440,44 @@ impl Explorer {
         }
     }
 
-    fn expand(&mut self, id: u32, sim: &Sim) {
+    /// Makes `cache[depth]` hold node `id`'s state, rebuilding it (and, when needed, its
+    /// ancestors) from the start by the steps that first reached it.
+    fn materialise(&mut self, id: u32) {
+        let node = self.nodes[id as usize];
+        let depth = node.depth as usize;
+        if self.cache.get(depth).is_some_and(|&(held, _)| held == id) {
+            return;
+        }
+        // The start is always `cache[0]`, so here depth > 0.
+        self.materialise(node.parent);
+        let mut sim = self.cache[depth - 1].1.clone();
+        // The step ran from this very state when the node was reached.
+        let ran = node.step.apply(&mut sim);
+        debug_assert!(ran, "a step that once ran fails on the same state");
+        sim.clear_trace();
+        if depth < self.cache.len() {
+            self.cache[depth] = (id, sim);
+        } else {
+            self.cache.push((id, sim));
+        }
+    }
+
+    fn expand(&mut self, id: u32) {
+        self.materialise(id);
+        let depth = self.nodes[id as usize].depth as usize;
+        // Lent out while its children are tried, so that they can be recorded meanwhile.
+        let sim = std::mem::take(&mut self.cache[depth].1);
+        self.expand_from(id, &sim);
+        self.cache[depth].1 = sim;
+    }
+
+    fn expand_from(&mut self, id: u32, sim: &Sim) {
         let parent = self.nodes[id as usize];
         self.depth = parent.depth;
         self.expanded += 1;
         let depth = parent.depth + 1;
         for step in steps(sim, &self.options) {
+            self.tried += 1;
             let mut child = sim.clone();
             if !step.apply(&mut child) {
                 self.dead_ends += 1;
@@ -467,7 +515,7 @@ impl Explorer {
             if self.options.max_depth.is_some_and(|max| depth >= max) {
                 self.depth_cut = true;
             } else {
-                self.frontier.push_back((child_id, child));
+                self.frontier.push_back(child_id);
             }
         }
     }
