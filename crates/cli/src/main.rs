@@ -7,12 +7,16 @@
 //!   capture file, as IPv4 packets or, with `--ipv6`, IPv6 ones.
 //! - `synack analyze FILE [--conn N]`: reads a `.pcap`/`.pcapng` capture and prints its TCP
 //!   connections, or the inferred state timeline of both ends of connection N.
+//! - `synack explore FILE --reach A=STATE,B=STATE | --map [...]`: the shortest way from the
+//!   end of FILE to a pair of states or a transition, as a script; or every pair within reach.
 //!
 //! Exit status: 0 on success, 1 when a script fails or a file cannot be read or written, 2 for
-//! a usage error.
+//! a usage error, and for `explore`, a target not reachable within the search's bounds.
 
 // A command-line tool: printing is its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod explore;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -40,7 +44,15 @@ const USAGE: &str = "usage:
                                capture; with --conn N, the states both ends
                                of connection N went through (inferred);
                                --json: every analysis field, one object per
-                               connection; --conn-log: Zeek's conn.log";
+                               connection; --conn-log: Zeek's conn.log
+  synack explore FILE (--reach TARGET | --map) [--calls[=LIST]] [--send N]
+                      [--depth N] [--states N] [--time SECONDS]
+                               search every interleaving from the end of
+                               FILE; TARGET is A=STATE,B=STATE (* for any)
+                               or B=FROM->TO (a transition); prints FILE,
+                               the shortest steps there and expect lines
+                               (exit 2 when not reachable within the
+                               bounds); --map lists every pair reached";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +61,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("pcap") => pcap(&args[1..]),
         Some("analyze") => analyze(&args[1..]),
+        Some("explore") => explore::explore(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -127,6 +127,42 @@ impl Answer {
     pub fn why_not_found(&self) -> WhyNot {
         WhyNot(self.progress)
     }
+
+    /// In words, how much of the space the search covered, for a map.
+    pub fn coverage(&self) -> Coverage {
+        Coverage(self.progress)
+    }
+}
+
+/// How much a search covered, for messages: "every reachable state (812 states)" or "every
+/// sequence of up to 6 steps (200000 states); the state limit stopped it".
+#[derive(Clone, Copy, Debug)]
+pub struct Coverage(Progress);
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.0;
+        let (states, depth) = (p.states, p.complete_depth);
+        let plural =
+            |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let states_word = plural(states, "state", "states");
+        let steps_word = plural(u64::from(depth), "step", "steps");
+        match p.stop {
+            Some(Stop::Exhausted) => write!(
+                f,
+                "every reachable state was explored ({states} {states_word}, the farthest {depth} {steps_word} away)"
+            ),
+            Some(Stop::Found) => write!(f, "{states} {states_word} explored"),
+            stop => {
+                write!(f, "every sequence of up to {depth} {steps_word} was explored ({states} {states_word}); ")?;
+                match stop {
+                    Some(Stop::DepthLimit { depth }) => write!(f, "the depth limit ({depth}) stopped the search"),
+                    Some(Stop::StateLimit { states }) => write!(f, "the state limit ({states}) stopped the search"),
+                    _ => write!(f, "the time budget stopped the search"),
+                }
+            }
+        }
+    }
 }
 
 /// The explanation of an unsuccessful search, for messages.

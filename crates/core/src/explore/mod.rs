@@ -31,7 +31,7 @@ use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-pub use self::answer::{Answer, Path, Progress, Reached, Stop, WhyNot};
+pub use self::answer::{Answer, Coverage, Path, Progress, Reached, Stop, WhyNot};
 pub use self::goal::{Goal, PeerGoal};
 use crate::endpoint::Call;
 use crate::permit::permitted;
