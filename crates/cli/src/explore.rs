@@ -1,5 +1,5 @@
 //! `synack explore FILE --reach A=CLOSING,B=CLOSING | --map [--calls[=LIST]] [--send N]
-//! [--depth N] [--states N] [--time SECONDS]`: searches every interleaving from the end of
+//! [--depth N] [--states N] [--time SECONDS] [--seed N]`: searches every interleaving from the end of
 //! FILE for the shortest way to a pair of states or a transition, or maps every pair within
 //! reach.
 
@@ -14,6 +14,7 @@ use crate::{located, usage_error};
 /// What the command line asked for.
 struct Args {
     file: String,
+    seed: Option<u64>,
     search: Search,
     options: Options,
     time: Duration,
@@ -30,6 +31,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         ..Options::default()
     };
     let mut time = DEFAULT_TIME;
+    let mut seed = None;
     let mut args = args.iter();
     let number = |flag: &str, value: Option<&String>| -> Result<u64, String> {
         value
@@ -60,6 +62,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     .filter(|&n| n > 0 && u64::from(n) <= script::MAX_SEND)
                     .ok_or("explore: --send needs a number of bytes from 1 to 1073741824")?;
             }
+            "--seed" => seed = Some(number("--seed", args.next())?),
             "--depth" => {
                 let n = number("--depth", args.next())?;
                 options.max_depth =
@@ -104,6 +107,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let search = search.ok_or("explore: what to look for? (--reach A=STATE,B=STATE, or --map)")?;
     Ok(Args {
         file,
+        seed,
         search,
         options,
         time,
@@ -123,7 +127,7 @@ pub(crate) fn explore(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = match script::run_source(&source) {
+    let (outcome, instance) = match script::run_seeded(&source, args.seed) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{}", located(path, &e));
@@ -140,6 +144,12 @@ pub(crate) fn explore(args: &[String]) -> ExitCode {
         eprintln!("{path}: the search starts where the script ends, so the script must pass");
         return ExitCode::FAILURE;
     }
+    // With a seed, the script printed is the one these values made (it replays without it).
+    let source = if args.seed.is_some() && instance.varies() {
+        instance.source
+    } else {
+        source
+    };
     let began = Instant::now();
     let answer = explore::explore(&outcome.sim, args.search, args.options.clone(), |_| {
         began.elapsed() < args.time

@@ -31,8 +31,11 @@ use synack_core::wire::IpVersion;
 use synack_core::Peer;
 
 const USAGE: &str = "usage:
-  synack run [--json] FILE     print the trace of a scenario script
-  synack check FILE...         run scripts and check their `expect` lines
+  synack run [--json] [--seed N] FILE
+                               print the trace of a scenario script
+  synack check [--seed N] FILE...
+                               run scripts and check their `expect` lines
+                               (--seed N draws the values of `let` lines)
   synack pcap FILE -o OUT [--include-dropped] [--ipv6]
                                write the run's segments as IPv4 packets to OUT
                                (classic pcap; pcapng with --include-dropped,
@@ -46,7 +49,7 @@ const USAGE: &str = "usage:
                                --json: every analysis field, one object per
                                connection; --conn-log: Zeek's conn.log
   synack explore FILE (--reach TARGET | --map) [--calls[=LIST]] [--send N]
-                      [--depth N] [--states N] [--time SECONDS]
+                      [--depth N] [--states N] [--time SECONDS] [--seed N]
                                search every interleaving from the end of
                                FILE; TARGET is A=STATE,B=STATE (* for any)
                                or B=FROM->TO (a transition); prints FILE,
@@ -73,10 +76,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads and runs a script; a read or parse error comes back as `file:line:col: message`.
-fn load(path: &str) -> Result<Outcome, String> {
+/// Reads and runs a script, its `let` lines drawn from `seed`; a read or parse error comes
+/// back as `file:line:col: message`.
+fn load(path: &str, seed: Option<u64>) -> Result<Outcome, String> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-    script::run_source(&source).map_err(|e| located(path, &e))
+    let (outcome, instance) = script::run_seeded(&source, seed).map_err(|e| located(path, &e))?;
+    if seed.is_some() && instance.varies() {
+        let values: Vec<String> = instance.bindings.iter().map(|b| b.to_string()).collect();
+        eprintln!("{path}: seed {}: {}", seed.unwrap_or(0), values.join(", "));
+    }
+    Ok(outcome)
+}
+
+/// Takes `--seed N` out of `args`: the seed for `let` lines. `Err` for a bad value.
+fn take_seed(args: &[String]) -> Result<(Option<u64>, Vec<String>), String> {
+    let mut seed = None;
+    let mut rest = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--seed" {
+            let n = args
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .ok_or("--seed needs a whole number from 0 to 18446744073709551615")?;
+            seed = Some(n);
+        } else {
+            rest.push(arg.clone());
+        }
+    }
+    Ok((seed, rest))
 }
 
 fn located(path: &str, e: &ScriptError) -> String {
@@ -84,12 +112,16 @@ fn located(path: &str, e: &ScriptError) -> String {
 }
 
 fn run(args: &[String]) -> ExitCode {
+    let (seed, args) = match take_seed(args) {
+        Ok(v) => v,
+        Err(e) => return usage_error(&format!("run: {e}")),
+    };
     let (json, files): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| *a == "--json");
     let [path] = files.as_slice() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let outcome = match load(path) {
+    let outcome = match load(path, seed) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("{msg}");
@@ -122,14 +154,18 @@ fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn check(files: &[String]) -> ExitCode {
+fn check(args: &[String]) -> ExitCode {
+    let (seed, files) = match take_seed(args) {
+        Ok(v) => v,
+        Err(e) => return usage_error(&format!("check: {e}")),
+    };
     if files.is_empty() {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
     let (mut passed, mut failed) = (0, 0);
-    for path in files {
-        match load(path) {
+    for path in &files {
+        match load(path, seed) {
             Ok(outcome) if outcome.passed() => {
                 passed += 1;
                 println!("ok    {path}");
@@ -196,7 +232,7 @@ fn pcap(args: &[String]) -> ExitCode {
     let Some(output) = output else {
         return usage_error("pcap: where to? (-o OUT, or -o - for standard output)");
     };
-    let outcome = match load(input) {
+    let outcome = match load(input, None) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("{msg}");

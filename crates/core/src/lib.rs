@@ -6,6 +6,8 @@
 //! - [`Sim`] joins two endpoints, labels every segment (`s1`, `s2`, …), lets segments be
 //!   delivered, dropped, duplicated or held, and logs every event with the RFC rule behind it.
 //! - [`script`] parses and runs `.tcps` scenario scripts.
+//! - [`predict`] checks a learner's prediction of a segment field by field, with reasons.
+//! - [`variant`] gives exercises fresh numbers: `let` lines whose values a seed picks.
 //! - [`wire`] encodes a segment as the bytes of a real IPv4/TCP packet; [`pcap`] writes a run
 //!   as a capture file for Wireshark.
 //! - [`explore`] searches every interleaving from a moment of a run for the shortest way to
@@ -20,6 +22,7 @@ mod endpoint;
 pub mod explore;
 pub mod pcap;
 mod permit;
+pub mod predict;
 mod rule;
 pub mod script;
 mod segment;
@@ -30,6 +33,7 @@ mod state;
 mod time;
 mod trace;
 pub mod tseq;
+pub mod variant;
 pub mod wire;
 
 pub use endpoint::{

@@ -12,6 +12,7 @@ use crate::sim::{Sim, SimError};
 use crate::state::State;
 use crate::time::Duration;
 use crate::trace::{Label, Peer, SegmentRecord};
+use crate::variant::{self, Instance};
 
 /// A sequence or acknowledgment number in a script: relative (`5`, `-1`) or absolute (`@5`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,6 +254,25 @@ pub enum Command {
     /// *(lessons)* Before the next step, ask the learner which state this peer will be in
     /// after it. The answer is whatever the engine does, never written in the script.
     Ask(Peer),
+    /// *(exercises)* `ask segment A [absolute]`: before the next step, ask the learner for
+    /// the first segment this peer sends in it (flags, seq, ack, len). The step must make
+    /// the peer send one; the answer is what the engine sends.
+    AskSegment {
+        /// Whose segment.
+        peer: Peer,
+        /// Whether the learner writes relative or absolute numbers.
+        numbers: Numbers,
+    },
+}
+
+/// How a learner writes sequence and acknowledgment numbers in an answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Numbers {
+    /// Counted from each side's ISN, as the chart shows them (`seq=1`).
+    #[default]
+    Relative,
+    /// As on the wire (`seq=4712`), with the ISNs shown: the point of random ISNs.
+    Absolute,
 }
 
 impl Command {
@@ -306,6 +326,10 @@ impl fmt::Display for Command {
             Command::Title { lang, text } => write!(f, "title {lang} {text}"),
             Command::Say { lang, text } => write!(f, "say {lang} {text}"),
             Command::Ask(peer) => write!(f, "ask {peer}"),
+            Command::AskSegment { peer, numbers } => match numbers {
+                Numbers::Relative => write!(f, "ask segment {peer}"),
+                Numbers::Absolute => write!(f, "ask segment {peer} absolute"),
+            },
         }
     }
 }
@@ -638,9 +662,33 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
         "expect" => parse_expect(&mut p)?,
         "ask" => {
             let t = p.next("peer to ask about (A or B)")?;
-            let peer = parse_peer(t.text)
-                .ok_or_else(|| p.error(t.column, format!("`{}` is not a peer (A or B)", t.text)))?;
-            Command::Ask(peer)
+            if t.text == "segment" {
+                let t = p.next("peer whose segment to ask for (A or B)")?;
+                let peer = parse_peer(t.text)
+                    .ok_or_else(|| p.error(t.column, format!("`{}` is not a peer (A or B)", t.text)))?;
+                let numbers = match p.peek() {
+                    None => Numbers::Relative,
+                    Some(w) => {
+                        p.pos += 1;
+                        match w.text {
+                            "relative" => Numbers::Relative,
+                            "absolute" => Numbers::Absolute,
+                            other => {
+                                return Err(p.error(
+                                    w.column,
+                                    format!("`{other}`: the numbers are `relative` (the default) or `absolute`"),
+                                ))
+                            }
+                        }
+                    }
+                };
+                Command::AskSegment { peer, numbers }
+            } else {
+                let peer = parse_peer(t.text).ok_or_else(|| {
+                    p.error(t.column, format!("`{}` is not a peer (A or B), nor `segment`", t.text))
+                })?;
+                Command::Ask(peer)
+            }
         }
         other => {
             return Err(p.error(
@@ -754,8 +802,24 @@ fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
     ))
 }
 
-/// Parses a whole script, stopping at the first error.
+/// Parses a whole script, stopping at the first error. `let` lines take their first values
+/// (see [`parse_seeded`]).
 pub fn parse(source: &str) -> Result<Script, ScriptError> {
+    parse_seeded(source, None).map(|(script, _)| script)
+}
+
+/// Parses a script whose `let` lines draw their values from `seed` (or, without one, take
+/// their first values): the script, and the values chosen. See [`crate::variant`].
+pub fn parse_seeded(source: &str, seed: Option<u64>) -> Result<(Script, Instance), ScriptError> {
+    let instance = variant::instantiate(source, seed)?;
+    match parse_instance(&instance.source) {
+        Ok(script) => Ok((script, instance)),
+        Err(e) if instance.varies() => Err(instance.locate(e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn parse_instance(source: &str) -> Result<Script, ScriptError> {
     let mut lines = Vec::new();
     for (i, text) in source.lines().enumerate() {
         if let Some(command) = parse_line(i + 1, text)? {
@@ -817,7 +881,7 @@ fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
             Command::Say { lang, .. } => {
                 said[*lang as usize].get_or_insert(l.line);
             }
-            Command::Ask(_) => {
+            Command::Ask(_) | Command::AskSegment { .. } => {
                 if let Some(first) = ask {
                     return Err(at(
                         l.line,
@@ -896,7 +960,10 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
             }
         }
         // Lesson text is for the reader; the simulation does not see it.
-        Command::Title { .. } | Command::Say { .. } | Command::Ask(_) => {}
+        Command::Title { .. }
+        | Command::Say { .. }
+        | Command::Ask(_)
+        | Command::AskSegment { .. } => {}
         Command::ExpectReceived { peer, bytes } => {
             let actual = sim.endpoint(*peer).received();
             if actual != *bytes {
@@ -946,11 +1013,16 @@ impl Outcome {
     }
 }
 
-/// Runs a parsed script from a fresh simulator.
+/// Runs a parsed script from a fresh simulator. An `ask segment` whose step makes the peer
+/// send nothing is a failure at the `ask`: the exercise would ask for a segment that never
+/// comes.
 pub fn run(script: &Script) -> Outcome {
     let mut sim = Sim::new();
     let mut failures = Vec::new();
+    // The pending `ask segment`: its line and peer.
+    let mut asked: Option<(usize, Peer)> = None;
     for line in &script.lines {
+        let sent_before = sim.segments().len();
         match execute(&mut sim, &line.command) {
             Ok(None) => {}
             Ok(Some(message)) => failures.push(ScriptError {
@@ -970,6 +1042,24 @@ pub fn run(script: &Script) -> Outcome {
                 }
             }
         }
+        if let Command::AskSegment { peer, .. } = line.command {
+            asked = Some((line.line, peer));
+        } else if line.command.is_step() {
+            if let Some((ask_line, peer)) = asked.take() {
+                if crate::predict::Question::first_sent_by(&sim.segments()[sent_before..], peer)
+                    .is_none()
+                {
+                    failures.push(ScriptError {
+                        line: ask_line,
+                        column: 1,
+                        message: format!(
+                            "`ask segment {peer}` asks for the segment {peer} sends in the step on line {}, but {peer} sends none there",
+                            line.line
+                        ),
+                    });
+                }
+            }
+        }
     }
     Outcome {
         sim,
@@ -981,6 +1071,11 @@ pub fn run(script: &Script) -> Outcome {
 /// Parses and runs a script.
 pub fn run_source(source: &str) -> Result<Outcome, ScriptError> {
     parse(source).map(|s| run(&s))
+}
+
+/// Parses and runs a script whose `let` lines draw from `seed`; also returns the values.
+pub fn run_seeded(source: &str, seed: Option<u64>) -> Result<(Outcome, Instance), ScriptError> {
+    parse_seeded(source, seed).map(|(s, instance)| (run(&s), instance))
 }
 
 #[cfg(test)]
@@ -1092,6 +1187,73 @@ mod tests {
         // Several paragraphs in one language and one in the other are fine.
         let ok = "say en One.\nsay en Two.\nsay zh 一。\nB listen\nsay en End.\nsay zh 完。\n";
         assert_eq!(parse(ok).unwrap().lines.len(), 6);
+    }
+
+    #[test]
+    fn ask_segment_parses_prints_back_and_needs_a_segment_from_its_step() {
+        for (text, command) in [
+            (
+                "ask segment A",
+                Command::AskSegment {
+                    peer: Peer::A,
+                    numbers: Numbers::Relative,
+                },
+            ),
+            (
+                "ask segment B absolute",
+                Command::AskSegment {
+                    peer: Peer::B,
+                    numbers: Numbers::Absolute,
+                },
+            ),
+        ] {
+            assert_eq!(one(text), command);
+            assert_eq!(command.to_string(), text);
+        }
+        assert_eq!(one("ask segment A relative").to_string(), "ask segment A");
+        let e = parse_line(1, "ask segment C").unwrap_err();
+        assert_eq!(e.column, 13);
+        let e = parse_line(1, "ask segment A decimal").unwrap_err();
+        assert!(
+            e.message.contains("`relative` (the default) or `absolute`"),
+            "{}",
+            e.message
+        );
+        let e = parse_line(1, "ask seg A").unwrap_err();
+        assert!(e.message.contains("nor `segment`"), "{}", e.message);
+        // Two questions before one step are refused, whatever their kind.
+        let e = parse("B listen\nask B\nask segment A\nA connect\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        // The step must make the peer send: B sends nothing when A connects.
+        let ok = run_source("B listen\nask segment A\nA connect\n").unwrap();
+        assert!(ok.passed(), "{:?}", ok.failures);
+        let bad = run_source("B listen\nask segment B\nA connect\n").unwrap();
+        assert_eq!(bad.failures.len(), 1);
+        assert_eq!(bad.failures[0].line, 2);
+        assert!(
+            bad.failures[0].message.contains("B sends none there"),
+            "{}",
+            bad.failures[0].message
+        );
+        // An injected segment is the script's, not the peer's.
+        let bad = run_source("B listen\nask segment A\ninject A->B SYN seq=0\n").unwrap();
+        assert_eq!(bad.failures.len(), 1);
+    }
+
+    #[test]
+    fn a_seeded_script_reports_errors_where_they_were_written() {
+        let e = parse("let n = banana\nB listen\nA connect\nA send $n\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 8));
+        assert!(e.message.ends_with("(with $n = banana)"), "{}", e.message);
+        let (script, instance) = parse_seeded("let n = 1..9\nA send $n\n", Some(3)).unwrap();
+        let value: u32 = instance.bindings[0].value.parse().unwrap();
+        assert_eq!(
+            script.lines[0].command,
+            Command::Call {
+                peer: Peer::A,
+                call: Call::Send(value)
+            }
+        );
     }
 
     #[test]
