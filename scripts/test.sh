@@ -22,6 +22,8 @@ step "scenario checks"
 cargo run -q -p synack -- check scenarios/*.tcps
 step "lesson checks"
 cargo run -q -p synack -- check lessons/*.tcps
+step "exercise checks"
+cargo run -q -p synack -- check exercises/*.tcps
 step "Linux lab scenarios under the Linux profile (no kernel needed)"
 cargo run -q -p synack -- check $(grep -L -E '^# lab:.*(pending|measured-only)=' lab/linux/*.tcps)
 

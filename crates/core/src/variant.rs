@@ -6,6 +6,7 @@
 //! let size = 100..1400 step 100   # 100, 200, ..., 1400
 //! let lost = s4 | s5 | s6         # one of the words
 //! let fin = $size+1               # a value made from earlier ones
+//! let total = $size+$fin-1        # (a sum of integers is worked out)
 //! set isn.A $isn_a
 //! A send $size
 //! drop $lost
@@ -369,6 +370,18 @@ fn parse_let(
         }
         return Ok((name.to_string(), Choices::Range { lo, hi, step }));
     }
+    if let Some(sum) = integer_sum(spec) {
+        let value = sum
+            .filter(|v| (0..=MAX_VALUE as i64).contains(v))
+            .ok_or_else(|| {
+                error(
+                    line,
+                    spec_col,
+                    format!("`{spec}` is out of range (0 to {MAX_VALUE})"),
+                )
+            })?;
+        return Ok((name.to_string(), Choices::Words(vec![value.to_string()])));
+    }
     let words: Vec<String> = spec.split('|').map(|w| w.trim().to_string()).collect();
     if let Some(bad) = words
         .iter()
@@ -381,6 +394,33 @@ fn parse_let(
         ));
     }
     Ok((name.to_string(), Choices::Words(words)))
+}
+
+/// `12+3-1`: integers joined by `+` and `-` (what `$a+$b-1` becomes), summed; `None` when
+/// `text` is not such a sum, `Some(None)` when it overflows.
+fn integer_sum(text: &str) -> Option<Option<i64>> {
+    let first = text.find(['+', '-'])?;
+    let mut total = text[..first].parse::<i64>().ok()?;
+    let mut rest = &text[first..];
+    while let Some(sign) = rest.chars().next() {
+        let body = &rest[1..];
+        let end = body.find(['+', '-']).unwrap_or(body.len());
+        let term: i64 = body[..end]
+            .parse()
+            .ok()
+            .filter(|_| !body[..end].starts_with('+'))?;
+        let next = if sign == '+' {
+            total.checked_add(term)
+        } else {
+            total.checked_sub(term)
+        };
+        let Some(next) = next else {
+            return Some(None);
+        };
+        total = next;
+        rest = &body[end..];
+    }
+    Some(Some(total))
 }
 
 impl fmt::Display for Binding {
