@@ -148,6 +148,13 @@ impl Draw {
 /// The largest number a range may name: sequence numbers and sizes fit in 32 bits.
 const MAX_VALUE: u64 = u32::MAX as u64;
 
+/// The longest value a `let` may hold, in characters: a word or a number, not a text.
+const MAX_VALUE_CHARS: usize = 200;
+
+/// How much longer than the source its instance may grow, in bytes, so that a script that
+/// uses a value many times cannot make a huge one.
+const MAX_GROWTH: usize = 1 << 20;
+
 /// Chooses every `let` value (by `seed`, or the first of each) and replaces every `$name`.
 pub fn instantiate(source: &str, seed: Option<u64>) -> Result<Instance, ScriptError> {
     let mut draw = seed.map(Draw);
@@ -163,6 +170,13 @@ pub fn instantiate(source: &str, seed: Option<u64>) -> Result<Instance, ScriptEr
             let choices_count = choices.count();
             let index = draw.as_mut().map_or(0, |d| d.below(choices_count));
             let value = choices.pick(index);
+            if value.chars().count() > MAX_VALUE_CHARS {
+                return Err(error(
+                    line,
+                    column,
+                    format!("the value of `{name}` is longer than {MAX_VALUE_CHARS} characters"),
+                ));
+            }
             out += &format!("# let {name} = {value}");
             bindings.push(Binding {
                 name,
@@ -174,6 +188,13 @@ pub fn instantiate(source: &str, seed: Option<u64>) -> Result<Instance, ScriptEr
             out += &text;
         }
         out.push('\n');
+        if out.len() > source.len() + MAX_GROWTH {
+            return Err(error(
+                line,
+                1,
+                "the script grows too large once the `let` values are put in",
+            ));
+        }
         if !replacements.is_empty() {
             replaced.push((line, replacements));
         }

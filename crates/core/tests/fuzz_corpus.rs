@@ -129,6 +129,40 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
     text(&"B listen\nA connect\ndeliver s1\nA crash\nB abort\n".repeat(200));
     text(&"\n".repeat(100_000));
 
+    // `let` lines and `$` values: bad ones, huge ones, ones that would grow without end.
+    text("let");
+    text("let x");
+    text("let x =");
+    text("let = 5");
+    text("let x = 1..");
+    text("let x = ..5");
+    text("let x = 1..5 step");
+    text("let x = 1..4294967296");
+    text("let x = 0..4294967295 step 4294967295\nA send $x");
+    text("let x = 4294967295\nset isn.A $x+1");
+    text("let x = 1\nA send $x+99999999999999999999999");
+    text("let x = 1\nA send $x-");
+    text("let x = 1\nlet y = $x+$x+$x-3-1");
+    text("$");
+    text("$$$$");
+    text("A send $x");
+    text("let é = 1");
+    text("let x = ａ | ｂ\nA $x");
+    text("let x = 1\nsay en $x$x$x $y\nsay zh $x\nA listen");
+    text("let x = 1 # $y\n# $z\nA send $x # $w");
+    text(&format!(
+        "let a = {}\nlet b = $a$a\nlet c = $b$b",
+        "x".repeat(100)
+    ));
+    text(&format!(
+        "let a = {}\n{}",
+        "9".repeat(200),
+        "A send $a$a\n".repeat(3_000)
+    ));
+    text(&"let x = 1\n".repeat(2_000));
+    text(&format!("let x = {}", "a|".repeat(50_000)));
+    text("ask segment A\nA connect\nask segment B absolute\nB listen");
+
     // Binary junk, and junk that is almost a script.
     for seed in 0..16 {
         inputs.push(junk(seed, 64 << (seed % 8)));
@@ -143,18 +177,26 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
     inputs
 }
 
+/// The built-in scenarios, and the exercises (whose `let` values every prefix cuts off).
 fn scenarios() -> Vec<(PathBuf, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut found: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
-                .filter_map(|p| std::fs::read_to_string(&p).ok().map(|s| (p, s)))
-                .collect()
+    let mut found: Vec<(PathBuf, String)> = ["scenarios", "exercises"]
+        .into_iter()
+        .flat_map(|folder| {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(folder);
+            std::fs::read_dir(&dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
+                        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|s| (p, s)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+        .collect();
     found.sort();
     found
 }
