@@ -40,6 +40,18 @@ pub fn run(data: &[u8]) {
         }
     }
 
+    // Exercises' `let` lines: with and without a seed, a seeded read either fails at a real
+    // line or gives a script the plain reader takes as it is.
+    for seed in [None, Some(data.len() as u64)] {
+        match script::parse_seeded(&source, seed) {
+            Ok((_, instance)) => {
+                assert_eq!(instance.source.lines().count(), lines, "lines kept");
+                assert!(script::parse(&instance.source).is_ok());
+            }
+            Err(e) => assert!(e.line >= 1 && e.line <= lines.max(1) && e.column >= 1),
+        }
+    }
+
     let outcome = script::run_source(&source);
     if let Ok(outcome) = &outcome {
         check_outcome(outcome, lines);

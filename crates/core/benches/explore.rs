@@ -1,5 +1,7 @@
 //! Benchmarks of the explorer: states per second, how deep a search gets in 1 s and 10 s
-//! from the start of a handshake, and the memory it holds.
+//! from the start of a handshake (`B listen`, `A connect`) and from an established
+//! connection, without user calls and with all of them, and the memory it holds. Each search
+//! is a map (no goal), so only the clock stops it.
 //!
 //! `cargo bench -p synack-core --bench explore` (the bench profile: release, opt-level 3).
 //! `-- --quick` runs 0.2 s and 1 s budgets instead of 1 s and 10 s (a smoke test).
@@ -53,11 +55,16 @@ fn main() {
     println!();
     println!("| start | calls | budget | states | steps tried | complete depth | expanding depth | states/s | steps/s | peak memory | bytes/state |");
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, start) in [("handshake", HANDSHAKE), ("established", ESTABLISHED)] {
-        for calls in [false, true] {
-            for budget in budgets {
-                timed_search(name, start, calls, budget);
-            }
+    // From an established connection with no call to make, nothing happens at all: only
+    // the search with calls is worth timing there.
+    let runs = [
+        ("handshake", HANDSHAKE, false),
+        ("handshake", HANDSHAKE, true),
+        ("established", ESTABLISHED, true),
+    ];
+    for (name, start, calls) in runs {
+        for budget in budgets {
+            timed_search(name, start, calls, budget);
         }
     }
 }

@@ -690,6 +690,12 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                 Command::Ask(peer)
             }
         }
+        "let" => {
+            return Err(p.error(
+                first.column,
+                "a `let` line: this script is an exercise, whose values a seed draws (synack's --seed; script::parse_seeded)",
+            ))
+        }
         other => {
             return Err(p.error(
                 first.column,
@@ -802,24 +808,10 @@ fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
     ))
 }
 
-/// Parses a whole script, stopping at the first error. `let` lines take their first values
-/// (see [`parse_seeded`]).
+/// Parses and checks a whole script, stopping at the first error. `let` lines and `$name`
+/// values are not read here but by [`parse_seeded`], which exercises go through: kept apart,
+/// they cost the page's first download nothing until exercises are opened.
 pub fn parse(source: &str) -> Result<Script, ScriptError> {
-    parse_seeded(source, None).map(|(script, _)| script)
-}
-
-/// Parses a script whose `let` lines draw their values from `seed` (or, without one, take
-/// their first values): the script, and the values chosen. See [`crate::variant`].
-pub fn parse_seeded(source: &str, seed: Option<u64>) -> Result<(Script, Instance), ScriptError> {
-    let instance = variant::instantiate(source, seed)?;
-    match parse_instance(&instance.source) {
-        Ok(script) => Ok((script, instance)),
-        Err(e) if instance.varies() => Err(instance.locate(e)),
-        Err(e) => Err(e),
-    }
-}
-
-fn parse_instance(source: &str) -> Result<Script, ScriptError> {
     let mut lines = Vec::new();
     for (i, text) in source.lines().enumerate() {
         if let Some(command) = parse_line(i + 1, text)? {
@@ -831,6 +823,17 @@ fn parse_instance(source: &str) -> Result<Script, ScriptError> {
     }
     check_lesson_lines(&lines)?;
     Ok(Script { lines })
+}
+
+/// Parses a script whose `let` lines draw their values from `seed` (or, without one, take
+/// their first values): the script, and the values chosen. See [`crate::variant`].
+pub fn parse_seeded(source: &str, seed: Option<u64>) -> Result<(Script, Instance), ScriptError> {
+    let instance = variant::instantiate(source, seed)?;
+    match parse(&instance.source) {
+        Ok(script) => Ok((script, instance)),
+        Err(e) if instance.varies() => Err(instance.locate(e)),
+        Err(e) => Err(e),
+    }
 }
 
 /// The rules that tie lesson lines to steps: a step narrated in one language is narrated in
@@ -1242,7 +1245,14 @@ mod tests {
 
     #[test]
     fn a_seeded_script_reports_errors_where_they_were_written() {
-        let e = parse("let n = banana\nB listen\nA connect\nA send $n\n").unwrap_err();
+        // The plain reader says what a `let` line is for.
+        let e = parse("let n = 1\n").unwrap_err();
+        assert!(
+            e.message.contains("this script is an exercise"),
+            "{}",
+            e.message
+        );
+        let e = parse_seeded("let n = banana\nB listen\nA connect\nA send $n\n", None).unwrap_err();
         assert_eq!((e.line, e.column), (4, 8));
         assert!(e.message.ends_with("(with $n = banana)"), "{}", e.message);
         let (script, instance) = parse_seeded("let n = 1..9\nA send $n\n", Some(3)).unwrap();

@@ -40,7 +40,7 @@ fn there_are_at_least_eight_exercises_titled_and_narrated_in_both_languages() {
                 .is_some_and(|l| l.starts_with("# Exercise")),
             "{name}: the first line is a `# Exercise N: ...` comment"
         );
-        let parsed = script::parse(text).unwrap_or_else(|e| panic!("{name}:{e}"));
+        let (parsed, _) = script::parse_seeded(text, None).unwrap_or_else(|e| panic!("{name}:{e}"));
         let commands: Vec<&Command> = parsed.lines.iter().map(|l| &l.command).collect();
         for lang in Language::ALL {
             assert!(
