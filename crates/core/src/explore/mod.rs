@@ -242,6 +242,29 @@ impl Fingerprinter {
     }
 }
 
+impl Fingerprinter {
+    /// LEB128: seven bits a byte, the high bit saying more follow. Small numbers (most of a
+    /// state: lengths, enum tags, flags, relative times) take one byte instead of eight, and
+    /// the code is prefix-free, so what is written still tells states apart.
+    fn varint(&mut self, mut n: u128) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                self.0.push(byte);
+                return;
+            }
+            self.0.push(byte | 0x80);
+        }
+    }
+
+    /// Signed numbers zigzagged first, so that small negative ones stay short.
+    fn signed(&mut self, n: i128) {
+        self.varint(((n << 1) ^ (n >> 127)) as u128);
+    }
+}
+
+/// Every integer goes through `varint`; byte strings as they are (after their length).
 impl Hasher for Fingerprinter {
     /// Not a hash: `of` hashes what was written.
     fn finish(&self) -> u64 {
@@ -250,6 +273,54 @@ impl Hasher for Fingerprinter {
 
     fn write(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.0.push(n);
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.varint(n.into());
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.varint(n.into());
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.varint(n.into());
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.varint(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.varint(n as u128);
+    }
+
+    fn write_i8(&mut self, n: i8) {
+        self.signed(n.into());
+    }
+
+    fn write_i16(&mut self, n: i16) {
+        self.signed(n.into());
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.signed(n.into());
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.signed(n.into());
+    }
+
+    fn write_i128(&mut self, n: i128) {
+        self.signed(n);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.signed(n as i128);
     }
 }
 
