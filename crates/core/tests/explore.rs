@@ -278,6 +278,44 @@ fn a_request_runs_its_script_and_refuses_a_broken_one() {
     assert!(unparsable.start().err().unwrap().starts_with("1:3:"));
 }
 
+#[test]
+fn requests_progress_and_answers_cross_to_a_worker_as_json() {
+    let request = explore::Request {
+        script: ESTABLISHED.into(),
+        search: Search::Reach("B=FIN_WAIT_1->CLOSING".parse().unwrap()),
+        options: Options {
+            calls: vec![CallKind::Close],
+            max_depth: Some(6),
+            ..Options::default()
+        },
+    };
+    let json = serde_json::to_string(&request).unwrap();
+    assert!(json.contains(r#""calls":["close"]"#), "{json}");
+    let back: explore::Request = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, request);
+    let mut explorer = back.start().unwrap();
+    let progress = explorer.run(1_000_000);
+    let progress_json = serde_json::to_string(&progress).unwrap();
+    assert_eq!(
+        serde_json::from_str::<explore::Progress>(&progress_json).unwrap(),
+        progress
+    );
+    let answer = explorer.answer();
+    let answer_json = serde_json::to_string(&answer).unwrap();
+    assert!(
+        answer_json.contains(r#""stop":{"kind":"found"}"#),
+        "{answer_json}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Answer>(&answer_json).unwrap(),
+        answer
+    );
+    assert_eq!(
+        answer.found.unwrap().steps,
+        ["A close", "B close", "deliver s4"]
+    );
+}
+
 // ---- Property: every script the explorer prints replays to what it claims ----
 
 mod replay_property {

@@ -9,7 +9,7 @@ use crate::state::State;
 
 /// Why a search ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "stop")]
+#[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Stop {
     /// The goal was reached (by a shortest path).
     Found,

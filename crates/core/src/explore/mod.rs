@@ -512,24 +512,33 @@ impl Explorer {
     }
 
     /// Makes `cache[depth]` hold node `id`'s state, rebuilding it (and, when needed, its
-    /// ancestors) from the start by the steps that first reached it.
+    /// ancestors) by the steps that first reached them, from the nearest one cached. A loop,
+    /// not a recursion: a deep search must not run out of stack (wasm has little).
     fn materialise(&mut self, id: u32) {
-        let node = self.nodes[id as usize];
-        let depth = node.depth as usize;
-        if self.cache.get(depth).is_some_and(|&(held, _)| held == id) {
-            return;
+        let cached = |cache: &[(u32, Sim)], id: u32, depth: usize| {
+            cache.get(depth).is_some_and(|&(held, _)| held == id)
+        };
+        // The nodes to rebuild, deepest first, up to the first one cached (the start always
+        // is, at depth 0).
+        let mut chain = Vec::new();
+        let mut at = id;
+        while !cached(&self.cache, at, self.nodes[at as usize].depth as usize) {
+            chain.push(at);
+            at = self.nodes[at as usize].parent;
         }
-        // The start is always `cache[0]`, so here depth > 0.
-        self.materialise(node.parent);
-        let mut sim = self.cache[depth - 1].1.clone();
-        // The step ran from this very state when the node was reached.
-        let ran = node.step.apply(&mut sim);
-        debug_assert!(ran, "a step that once ran fails on the same state");
-        sim.clear_trace();
-        if depth < self.cache.len() {
-            self.cache[depth] = (id, sim);
-        } else {
-            self.cache.push((id, sim));
+        for &node_id in chain.iter().rev() {
+            let node = self.nodes[node_id as usize];
+            let depth = node.depth as usize;
+            let mut sim = self.cache[depth - 1].1.clone();
+            // The step ran from this very state when the node was reached.
+            let ran = node.step.apply(&mut sim);
+            debug_assert!(ran, "a step that once ran fails on the same state");
+            sim.clear_trace();
+            if depth < self.cache.len() {
+                self.cache[depth] = (node_id, sim);
+            } else {
+                self.cache.push((node_id, sim));
+            }
         }
     }
 
