@@ -258,6 +258,7 @@ fn a_goal_true_at_the_start_needs_no_step_and_a_transition_needs_one() {
 fn a_request_runs_its_script_and_refuses_a_broken_one() {
     let request = explore::Request {
         script: "B listen\nA connect\n".into(),
+        seed: None,
         search: Search::Reach("B=SYN_RCVD".parse().unwrap()),
         options: Options::default(),
     };
@@ -273,15 +274,44 @@ fn a_request_runs_its_script_and_refuses_a_broken_one() {
     assert!(err.contains("expected B in CLOSED"), "{err}");
     let unparsable = explore::Request {
         script: "B listne\n".into(),
-        ..request
+        ..request.clone()
     };
     assert!(unparsable.start().err().unwrap().starts_with("1:3:"));
+    // An exercise's `let` values come from the request's seed.
+    let script = "let who = A | B\n$who listen\n".to_string();
+    let seed = (0..64)
+        .find(|&seed| {
+            synack_core::variant::instantiate(&script, Some(seed))
+                .unwrap()
+                .bindings[0]
+                .value
+                == "B"
+        })
+        .expect("a seed that draws B");
+    for (seed, pair) in [
+        (None, (State::Listen, State::Closed)),
+        (Some(seed), (State::Closed, State::Listen)),
+    ] {
+        let exercise = explore::Request {
+            script: script.clone(),
+            seed,
+            search: Search::Map,
+            ..request.clone()
+        };
+        let answer = exercise.start().unwrap().answer();
+        assert_eq!(
+            (answer.reached[0].path.a, answer.reached[0].path.b),
+            pair,
+            "seed {seed:?}"
+        );
+    }
 }
 
 #[test]
 fn requests_progress_and_answers_cross_to_a_worker_as_json() {
     let request = explore::Request {
         script: ESTABLISHED.into(),
+        seed: None,
         search: Search::Reach("B=FIN_WAIT_1->CLOSING".parse().unwrap()),
         options: Options {
             calls: vec![CallKind::Close],

@@ -140,6 +140,9 @@ pub enum Search {
 pub struct Request {
     /// A `.tcps` script; the search starts where it ends.
     pub script: String,
+    /// The seed of the script's `let` lines, if it has any (an exercise).
+    #[serde(default)]
+    pub seed: Option<u64>,
     /// What to look for.
     pub search: Search,
     /// How the search may act, and its limits.
@@ -150,7 +153,8 @@ impl Request {
     /// Runs the script and starts the search where it ends. A script that does not parse,
     /// stops early or fails an `expect` is refused with its error.
     pub fn start(&self) -> Result<Explorer, String> {
-        let outcome = script::run_source(&self.script).map_err(|e| e.to_string())?;
+        let (outcome, _) =
+            script::run_seeded(&self.script, self.seed).map_err(|e| e.to_string())?;
         if let Some(e) = outcome.error.as_ref().or(outcome.failures.first()) {
             return Err(e.to_string());
         }
