@@ -111,6 +111,8 @@ impl Tcb {
             timers,
             keepalive_probes_sent,
             last_oow_ack,
+            orphan,
+            persist_backoff,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -124,7 +126,7 @@ impl Tcb {
         for timer in Timer::ALL {
             timers.get(timer).map(|at| at.since(now)).hash(h);
         }
-        keepalive_probes_sent.hash(h);
+        (keepalive_probes_sent, orphan, persist_backoff).hash(h);
         // RFC 5961 §7's throttle only asks whether the last answer is recent; once it is not,
         // it never will be again, and the TCB acts as if it had never answered.
         let limit = config.ack_ratelimit;
