@@ -19,29 +19,29 @@ use crate::components::segment_menu::SegmentMenu;
 use crate::components::share::{OpenFull, Share};
 use crate::components::socket_table::SocketTable;
 use crate::components::time_controls::TimeControls;
+use crate::glue::link;
+use crate::hooks::linux::LinuxView;
 use crate::i18n::{tr, Lang};
-use crate::linux::LinuxView;
-use crate::presets;
-use crate::state::{Action, AppState, Notice, TICK_MS};
-use crate::timeline::SegStatus;
-use crate::url;
+use crate::model::presets;
+use crate::model::state::{Action, AppState, Notice, TICK_MS};
+use crate::model::timeline::SegStatus;
 
 /// The state the page opens with: what the link asks for when that needs no waiting (see
-/// `url::needs_waiting`), else the default scenario until the link's view is ready.
-pub fn initial_state(link: &url::Link) -> AppState {
-    if url::needs_waiting(link) {
+/// `link::needs_waiting`), else the default scenario until the link's view is ready.
+pub fn initial_state(link: &link::Link) -> AppState {
+    if link::needs_waiting(link) {
         return AppState::loaded(presets::DEFAULT_SCRIPT);
     }
     let script = match &link.script {
-        Some(url::Packed::Plain(text)) => Some(Ok(text.clone())),
+        Some(link::Packed::Plain(text)) => Some(Ok(text.clone())),
         _ => None,
     };
-    url::restore(link, script, None, Lang::En)
+    link::restore(link, script, None, Lang::En)
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let link = use_memo((), |_| url::Link::from_location());
+    let link = use_memo((), |_| link::Link::from_location());
     let state = {
         let link = link.clone();
         use_reducer(move || initial_state(&link))
@@ -51,9 +51,9 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         let link = link.clone();
         use_effect_with((), move |_| {
-            if url::needs_waiting(&link) {
+            if link::needs_waiting(&link) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let view = url::restore_waiting(&link).await;
+                    let view = link::restore_waiting(&link).await;
                     d.dispatch(Action::Restore(Box::new(view)));
                 });
             }
@@ -61,7 +61,7 @@ pub fn app() -> Html {
     }
     let embed = link.embed;
     // The troubleshooting mode: an imported capture, shown instead of the simulator.
-    let capture = use_reducer(crate::capture::CaptureState::default);
+    let capture = use_reducer(crate::model::capture::CaptureState::default);
     let dispatch = {
         let d = state.dispatcher();
         use_callback((), move |a: Action, _| d.dispatch(a))
@@ -81,13 +81,15 @@ pub fn app() -> Html {
     {
         let d = state.dispatcher();
         use_effect_with((), move |_| {
-            let lang = crate::i18n::browser_initial_lang();
+            let lang = crate::glue::link::browser_initial_lang();
             if lang != Lang::En {
                 switch_lang(lang, d, false);
             }
         });
     }
-    use_effect_with(state.lang, |lang| crate::i18n::apply_to_document(*lang));
+    use_effect_with(state.lang, |lang| {
+        crate::glue::catalog::apply_to_document(*lang)
+    });
 
     // Keyboard shortcuts, unless the user is typing in a field.
     {
@@ -316,10 +318,10 @@ pub fn app() -> Html {
 /// URL, for a user's toggle but not for the language the page opened in.
 fn switch_lang(lang: Lang, d: UseReducerDispatcher<AppState>, remember: bool) {
     wasm_bindgen_futures::spawn_local(async move {
-        match crate::i18n::load(lang).await {
+        match crate::glue::catalog::load(lang).await {
             Ok(()) => {
                 if remember {
-                    crate::i18n::remember_in_url(lang);
+                    crate::glue::link::remember_in_url(lang);
                 }
                 d.dispatch(Action::SetLang(lang));
             }
@@ -367,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_page_opens_with_the_default_scenario() {
-        let s = initial_state(&url::Link::default());
+        let s = initial_state(&link::Link::default());
         assert!(s.notice.is_none(), "{:?}", s.notice);
         assert!(!s.timeline.is_empty());
     }
@@ -375,13 +377,13 @@ mod tests {
     #[test]
     fn a_url_script_is_loaded_and_a_bad_one_falls_back() {
         let text = "B listen\nA connect\n";
-        let s = initial_state(&url::Link::parse(
+        let s = initial_state(&link::Link::parse(
             "",
-            &format!("#script={}", url::encode(text.as_bytes())),
+            &format!("#script={}", link::encode(text.as_bytes())),
         ));
         assert_eq!(s.editor, text);
         assert_eq!(s.state_of(Peer::A), synack_core::State::SynSent);
-        let bad = initial_state(&url::Link::parse("", "#script=***"));
+        let bad = initial_state(&link::Link::parse("", "#script=***"));
         assert!(matches!(bad.notice, Some(Notice::Error(_))));
     }
 }

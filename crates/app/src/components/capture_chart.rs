@@ -10,8 +10,9 @@ use synack_core::capture::digest::{Detail, PacketRow};
 use synack_core::Peer;
 use yew::prelude::*;
 
-use crate::capture::fmt_since;
-use crate::i18n::{tr, use_lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::tr;
+use crate::model::capture::fmt_since;
 use crate::svg::num;
 
 /// Rows drawn at most.

@@ -7,10 +7,11 @@ use synack_core::capture::{End, ReadError, SkipReason};
 use synack_core::State;
 use yew::prelude::*;
 
-use crate::capture::{self, CaptureAction, CaptureState, Failure};
 use crate::components::capture_chart::CaptureChart;
 use crate::components::diagram::Diagram;
-use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::model::capture::{self, CaptureAction, CaptureState, Failure};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct CaptureImportProps {
@@ -105,7 +106,7 @@ pub fn capture_import(props: &CaptureImportProps) -> Html {
 fn open_first(files: Option<web_sys::FileList>, d: &UseReducerDispatcher<CaptureState>) {
     #[cfg(target_arch = "wasm32")]
     if let Some(file) = files.and_then(|f| f.get(0)) {
-        capture::open_file(file, d);
+        crate::glue::worker::open_file(file, d);
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (files, d);
@@ -127,7 +128,7 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
         let d = d.clone();
         use_effect_with((s.selected, s.detail.is_some()), move |(sel, has)| {
             if let (Some(i), false) = (*sel, *has) {
-                capture::request_detail(i, &d);
+                crate::glue::worker::request_detail(i, &d);
             }
         });
     }

@@ -15,11 +15,12 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::i18n::{fill, timer_title, tr, use_lang, Lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, timer_title, tr, Lang};
 use crate::svg::num;
 
-use crate::session::Session;
-use crate::timeline::{SegEnd, SegSpan, SegStatus, Timeline, PX_PER_MS, STEP_PX};
+use crate::model::session::Session;
+use crate::model::timeline::{SegEnd, SegSpan, SegStatus, Timeline, PX_PER_MS, STEP_PX};
 
 /// The narrowest logical width: narrower containers scale the drawing down a little rather
 /// than squeezing the lifelines together.
@@ -544,7 +545,7 @@ fn peer_class(peer: Peer) -> &'static str {
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let lang = use_lang();
-    let linux = crate::linux::use_linux();
+    let linux = crate::hooks::linux::use_linux();
     let scroller = use_node_ref();
     let view = use_state_eq(|| DEFAULT_VIEW);
 
@@ -896,7 +897,7 @@ fn state_labels(
             html! {
                 <g key={(at * 2 + key_base) as u64} class={classes!("state-change", peer_class(peer))}>
                     <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(row_y)} y2={num(row_y)} />
-                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ crate::linux::state_label(state, linux) }</text>
+                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ crate::hooks::linux::state_label(state, linux) }</text>
                 </g>
             }
         })

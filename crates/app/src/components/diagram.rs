@@ -5,11 +5,14 @@
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
-use crate::diagram_layout::{edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
-use crate::explain::explain;
-use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::model::diagram_layout::{
+    edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
+};
+use crate::model::explain::explain;
+use crate::model::timeline::Timeline;
 use crate::svg::num;
-use crate::timeline::Timeline;
 
 /// A peer's latest transition: (event index, from, to).
 pub type Transition = (usize, State, State);
@@ -45,7 +48,7 @@ impl DiagramProps {
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let lang = use_lang();
-    let linux = crate::linux::use_linux();
+    let linux = crate::hooks::linux::use_linux();
     let current = props.current;
     let last = props.last;
     // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
@@ -110,7 +113,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         use_effect_with(props.selected.is_some(), move |open| {
             if *open && texts.is_none() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    texts.set(Some(crate::i18n::load_area("states").await));
+                    texts.set(Some(crate::glue::catalog::load_area("states").await));
                 });
             }
         });
@@ -305,7 +308,7 @@ fn render_node(
                 // Keyed by the event, so each new jump replays the pulse.
                 <rect key={at} class="pulse" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
             }
-            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::linux::state_label(state, linux) }</text>
+            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::hooks::linux::state_label(state, linux) }</text>
             { for badges }
         </g>
     }

@@ -12,8 +12,9 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::session::Session;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::model::session::Session;
 
 #[derive(Properties, Clone)]
 pub struct ExportProps {
@@ -350,5 +351,5 @@ async fn png_file(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, Option<String>> 
     // A data: URL is the synchronous way out of a canvas; its base64 is decoded here.
     let data = canvas.to_data_url_with_type("image/png").map_err(some)?;
     let b64 = data.split_once(',').map(|(_, b)| b).unwrap_or_default();
-    crate::url::decode(b64).map_err(Some)
+    crate::glue::link::decode(b64).map_err(Some)
 }

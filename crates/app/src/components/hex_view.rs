@@ -8,7 +8,8 @@ use synack_core::wire::{encode_record, Layer, Packet};
 use synack_core::{Label, Sim};
 use yew::prelude::*;
 
-use crate::i18n::{tr, tr_dyn, use_lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{tr, tr_dyn};
 
 /// Bytes per row: 8 keeps a row about 30 characters wide, readable on a 360 px phone.
 const PER_ROW: usize = 8;

@@ -5,8 +5,9 @@ use synack_core::script::{Command, Num, SegmentSpec};
 use synack_core::{Flags, Peer, Sim, State};
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang, Lang};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, Lang};
+use crate::model::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct InjectProps {

@@ -8,8 +8,9 @@ use synack_core::{Cause, Event, Label, Origin, Sim};
 use yew::prelude::*;
 
 use crate::components::hex_view::{self, HexView};
-use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
-use crate::session::Session;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::model::session::Session;
 
 #[derive(Properties, Clone)]
 pub struct InspectorProps {

@@ -5,9 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
-use crate::lesson::{self, Page, Player, LESSONS};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::model::lesson::{self, Page, Player, LESSONS};
+use crate::model::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct LessonPickerProps {
@@ -32,7 +33,7 @@ pub fn lesson_picker(props: &LessonPickerProps) -> Html {
                 }
                 let d = d.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    match crate::fetch::text(&lesson::url(id)).await {
+                    match crate::glue::fetch::text(&lesson::url(id)).await {
                         Ok(text) => d.emit(Action::OpenLesson(id.to_owned(), text)),
                         Err(msg) => d.emit(Action::Fail(fill(
                             tr(lang, "lesson.fetch_failed"),

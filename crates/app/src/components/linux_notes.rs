@@ -5,8 +5,9 @@ use synack_core::script::Command;
 use synack_core::{Profile, Setting};
 use yew::prelude::*;
 
-use crate::i18n::{tr, use_lang};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::tr;
+use crate::model::state::Action;
 
 /// The differences, in the order the panel lists them: (title key, text key). Each states
 /// only what the Linux lab (`bash scripts/linux-lab.sh`) saw the kernel do.

@@ -4,8 +4,9 @@
 use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer, TimerTable};
 use yew::prelude::*;
 
-use crate::i18n::{fill, timer_title, tr, tr_dyn, use_lang, Lang};
-use crate::state::{call, Action};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, timer_title, tr, tr_dyn, Lang};
+use crate::model::state::{call, Action};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PeerPanelProps {
@@ -93,7 +94,7 @@ pub fn format_left(ms: u64) -> String {
 pub fn peer_panel(props: &PeerPanelProps) -> Html {
     // The field's text as typed; Send uses it only when it is a byte count in range.
     let lang = use_lang();
-    let linux = crate::linux::use_linux();
+    let linux = crate::hooks::linux::use_linux();
     let bytes_text = use_state(|| "100".to_string());
     let parsed_bytes = parse_bytes(lang, &bytes_text);
     let bytes = parsed_bytes.clone().unwrap_or(100);
@@ -191,7 +192,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             aria-label={fill(tr(lang, "peer.title"), &[("peer", name)])}>
             <header>
                 <h2><span class="peer-dot" aria-hidden="true"></span>{ fill(tr(lang, "peer.title"), &[("peer", name)]) }</h2>
-                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::linux::state_label(props.state, linux) }</output>
+                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::hooks::linux::state_label(props.state, linux) }</output>
             </header>
             if let Some(signal) = props.signal {
                 <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", match tr_dyn(lang, &format!("peer.signal.{signal:?}")) {

@@ -4,9 +4,10 @@
 use synack_core::script::ScriptError;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang, Lang};
-use crate::presets::PRESETS;
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, Lang};
+use crate::model::presets::PRESETS;
+use crate::model::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ScriptPanelProps {
@@ -56,7 +57,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             }
             let d = d.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::presets::fetch(&name).await {
+                match crate::model::presets::fetch(&name).await {
                     Ok(text) => d.emit(Action::Load(text)),
                     Err(msg) => d.emit(Action::Fail(fill(
                         tr(lang, "script.fetch_failed"),

@@ -4,8 +4,9 @@ use synack_core::script::Command;
 use synack_core::Label;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::model::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct SegmentMenuProps {

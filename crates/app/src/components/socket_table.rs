@@ -13,8 +13,9 @@ use std::rc::Rc;
 use synack_core::{script, wire, Peer, Sim, State};
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::session::Session;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::model::session::Session;
 
 /// The backlog shown for a listener: synack's LISTEN has no queue limit, so the table shows
 /// what `listen(fd, 128)` would give.

@@ -9,9 +9,9 @@
 use std::rc::Rc;
 
 use crate::i18n::Lang;
-use crate::lesson::{Lesson, Page, Player};
-use crate::session::Session;
-use crate::state::{AppState, Notice};
+use crate::model::lesson::{Lesson, Page, Player};
+use crate::model::session::Session;
+use crate::model::state::{AppState, Notice};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -368,12 +368,12 @@ pub async fn restore_waiting(link: &Link) -> AppState {
     let lang = link.lang.unwrap_or_default();
     if lang == Lang::Zh {
         // Failing here only means the messages come in English.
-        let _ = crate::i18n::load(lang).await;
+        let _ = crate::glue::catalog::load(lang).await;
     }
     let script = unpack(link).await;
     let lesson_text = match &link.lesson {
-        Some(id) if crate::lesson::LESSONS.iter().any(|l| l.0 == id) => {
-            Some(crate::fetch::text(&crate::lesson::url(id)).await)
+        Some(id) if crate::model::lesson::LESSONS.iter().any(|l| l.0 == id) => {
+            Some(crate::glue::fetch::text(&crate::model::lesson::url(id)).await)
         }
         _ => None,
     };
@@ -391,7 +391,7 @@ pub fn restore(
     lang: Lang,
 ) -> AppState {
     let mut problems = link.problems.clone();
-    let default = || AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+    let default = || AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
     let lesson = link.lesson.as_ref().and_then(|id| {
         let opened = lesson_text
             .and_then(Result::ok)
@@ -546,6 +546,76 @@ pub async fn unpack(link: &Link) -> Option<Result<String, Problem>> {
         Packed::Deflated(bytes) => inflate(bytes).await,
     })
 }
+/// The language the page opens in: the URL's `lang` parameter if it names a language we have
+/// (`?lang=zh`, `?lang=en`), else the first of the browser's preferred languages that we have
+/// (`navigator.language` first, then `navigator.languages`), else English.
+pub fn initial_lang(query: &str, browser_langs: &[String]) -> Lang {
+    query_param(query, "lang")
+        .and_then(Lang::from_tag)
+        .or_else(|| browser_langs.iter().find_map(|t| Lang::from_tag(t)))
+        .unwrap_or_default()
+}
+
+/// The value of `name` in a query string (`?a=1&lang=zh`), if present.
+fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The query string with `lang` set to `lang`, every other parameter kept as it was and in
+/// its place (a new `lang` goes last). Returns it with its leading `?`.
+pub fn with_lang_param(query: &str, lang: Lang) -> String {
+    let mut found = false;
+    let mut parts: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p == "lang" || p.starts_with("lang=") {
+                found = true;
+                format!("lang={}", lang.code())
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        parts.push(format!("lang={}", lang.code()));
+    }
+    format!("?{}", parts.join("&"))
+}
+
+/// The page's language as the browser sees it: [`initial_lang`] of the page's query string and
+/// the browser's preferred languages.
+pub fn browser_initial_lang() -> Lang {
+    let Some(w) = web_sys::window() else {
+        return Lang::En;
+    };
+    let query = w.location().search().unwrap_or_default();
+    let nav = w.navigator();
+    let mut langs: Vec<String> = nav.language().into_iter().collect();
+    langs.extend(nav.languages().iter().filter_map(|v| v.as_string()));
+    initial_lang(&query, &langs)
+}
+
+/// Records the user's choice in the URL's `lang` parameter, without a new history entry and
+/// leaving the rest of the URL (path, other parameters, `#script=`) as it is.
+pub fn remember_in_url(lang: Lang) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let (Ok(path), Ok(query), Ok(hash)) = (loc.pathname(), loc.search(), loc.hash()) else {
+        return;
+    };
+    let url = format!("{path}{}{hash}", with_lang_param(&query, lang));
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,7 +757,7 @@ mod tests {
         let s = restore(&Link::default(), Some(Ok(bad.into())), None, Lang::En);
         assert_eq!(s.editor, bad, "what the link carried is not lost");
         assert_eq!(s.script_error.as_ref().map(|e| e.line), Some(2));
-        let default = AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+        let default = AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
         assert_eq!(
             s.timeline.len(),
             default.timeline.len(),
@@ -715,7 +785,7 @@ mod tests {
     fn restore_of_an_unreadable_script_falls_back_with_a_notice() {
         let link = Link::parse("", "#z=%%");
         let s = restore(&link, None, None, Lang::En);
-        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT);
+        assert_eq!(s.editor, crate::model::presets::DEFAULT_SCRIPT);
         assert!(matches!(&s.notice, Some(Notice::Error(t)) if t.contains("could not be read")));
     }
 
@@ -726,7 +796,7 @@ mod tests {
 
     #[test]
     fn restore_opens_a_lesson_at_its_step() {
-        let (id, _, _) = crate::lesson::LESSONS[0];
+        let (id, _, _) = crate::model::lesson::LESSONS[0];
         let link = Link::parse(&format!("lesson={id}&step=2"), "");
         let s = restore(&link, None, lesson_text(id), Lang::En);
         assert!(s.notice.is_none(), "{:?}", s.notice);
@@ -750,7 +820,7 @@ mod tests {
 
     #[test]
     fn restore_of_a_bad_lesson_or_step_says_so() {
-        let (id, _, _) = crate::lesson::LESSONS[0];
+        let (id, _, _) = crate::model::lesson::LESSONS[0];
         let s = restore(
             &Link::parse(&format!("lesson={id}&step=999"), ""),
             None,
@@ -775,11 +845,50 @@ mod tests {
             Lang::En,
         );
         assert!(s.lesson.is_none());
-        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT, "the default view");
+        assert_eq!(
+            s.editor,
+            crate::model::presets::DEFAULT_SCRIPT,
+            "the default view"
+        );
         assert!(
             matches!(&s.notice, Some(Notice::Error(t)) if t.contains("no-such-lesson")),
             "{:?}",
             s.notice
         );
+    }
+
+    #[test]
+    fn the_url_parameter_wins_over_the_browser_languages() {
+        let zh_browser = ["zh-CN".to_string(), "en".to_string()];
+        assert_eq!(initial_lang("?lang=en", &zh_browser), Lang::En);
+        assert_eq!(initial_lang("?x=1&lang=zh", &[]), Lang::Zh);
+        assert_eq!(initial_lang("?lang=zh-Hans", &[]), Lang::Zh);
+        // An unknown or empty parameter falls through to the browser's preference.
+        assert_eq!(initial_lang("?lang=fr", &zh_browser), Lang::Zh);
+        assert_eq!(initial_lang("?lang=", &zh_browser), Lang::Zh);
+        assert_eq!(initial_lang("?language=en", &zh_browser), Lang::Zh);
+    }
+
+    #[test]
+    fn the_first_browser_language_we_have_is_chosen_else_english() {
+        let langs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            initial_lang("", &langs(&["fr-FR", "zh-TW", "en"])),
+            Lang::Zh
+        );
+        assert_eq!(initial_lang("", &langs(&["en-GB", "zh-CN"])), Lang::En);
+        assert_eq!(initial_lang("", &langs(&["de", "fr"])), Lang::En);
+        assert_eq!(initial_lang("", &[]), Lang::En);
+    }
+
+    #[test]
+    fn the_lang_parameter_is_replaced_and_the_rest_of_the_query_kept() {
+        assert_eq!(with_lang_param("", Lang::Zh), "?lang=zh");
+        assert_eq!(with_lang_param("?lang=en", Lang::Zh), "?lang=zh");
+        assert_eq!(
+            with_lang_param("?lesson=handshake&lang=zh&step=3", Lang::En),
+            "?lesson=handshake&lang=en&step=3"
+        );
+        assert_eq!(with_lang_param("?a=1", Lang::En), "?a=1&lang=en");
     }
 }

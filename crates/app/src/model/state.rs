@@ -8,9 +8,9 @@ use synack_core::{Call, Delivery, Duration, Label, Peer, Setting, State};
 use yew::Reducible;
 
 use crate::i18n::{fill, tr, Lang};
-use crate::lesson::{Lesson, Player};
-use crate::session::Session;
-use crate::timeline::Timeline;
+use crate::model::lesson::{Lesson, Player};
+use crate::model::session::Session;
+use crate::model::timeline::Timeline;
 
 /// Playback speeds offered, as multiples of the base pace.
 pub const SPEEDS: [f32; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -106,7 +106,7 @@ pub enum Action {
     /// Something outside the model failed (e.g. fetching a scenario): say so.
     Fail(String),
     Dismiss,
-    /// Show the page in this language (its catalog must be loaded: see `i18n::load`).
+    /// Show the page in this language (its catalog must be loaded: see `glue::catalog::load`).
     SetLang(Lang),
     /// Open a guided lesson: its id and script text.
     OpenLesson(String, String),
@@ -117,7 +117,7 @@ pub enum Action {
     /// The learner's answer to the lesson's question.
     Answer(State),
     CloseLesson,
-    /// Replace the whole view with one a link describes (`url::restore`), keeping the language.
+    /// Replace the whole view with one a link describes (`link::restore`), keeping the language.
     Restore(Box<AppState>),
 }
 

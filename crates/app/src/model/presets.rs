@@ -10,7 +10,7 @@ pub fn url(name: &str) -> String {
 
 /// Fetches a scenario's text.
 pub async fn fetch(name: &str) -> Result<String, String> {
-    crate::fetch::text(&url(name)).await
+    crate::glue::fetch::text(&url(name)).await
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use synack_core::script::{Command, Language};
 use synack_core::{Event, Label, Peer, Rule, State};
 
 use crate::i18n::Lang;
-use crate::session::Session;
-use crate::timeline::Timeline;
+use crate::model::session::Session;
+use crate::model::timeline::Timeline;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
@@ -422,7 +422,7 @@ mod tests {
                 }
             }
         }
-        let missing: Vec<String> = crate::diagram_layout::EDGES
+        let missing: Vec<String> = crate::model::diagram_layout::EDGES
             .iter()
             .filter(|e| !taken.contains(&(e.from, e.to)))
             .map(|e| format!("{} -> {} ({} / {})", e.from, e.to, e.event, e.action))
@@ -431,7 +431,7 @@ mod tests {
             missing.is_empty(),
             "{} of {} diagram edges are taken by no lesson ({} lessons):\n  {}",
             missing.len(),
-            crate::diagram_layout::EDGES.len(),
+            crate::model::diagram_layout::EDGES.len(),
             LESSONS.len(),
             missing.join("\n  ")
         );

@@ -1,0 +1,5 @@
+//! Custom hooks: each wraps one piece of the page's environment (the language, the Linux view,
+//! window events, the chart's viewport, playback, keyboard shortcuts) for the components.
+
+pub mod lang;
+pub mod linux;
