@@ -11,11 +11,8 @@ use crate::model::diagram_layout::{
     edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
 };
 use crate::model::explain::explain;
-use crate::model::timeline::Timeline;
+use crate::model::frame::Transition;
 use crate::svg::num;
-
-/// A peer's latest transition: (event index, from, to).
-pub type Transition = (usize, State, State);
 
 /// What the diagram shows: each peer's state and latest transition at the cursor. Only these
 /// are props, so that moving through time re-renders the diagram only when they change.
@@ -29,20 +26,6 @@ pub struct DiagramProps {
     /// Transitions to highlight: those a lesson's current step caused, (from, to).
     #[prop_or_default]
     pub highlight: Vec<(State, State)>,
-}
-
-impl DiagramProps {
-    /// The diagram's view of the timeline after the first `cursor` events.
-    pub fn at(t: &Timeline, cursor: usize) -> ([State; 2], [Option<Transition>; 2]) {
-        let last = |peer| {
-            let (at, to) = *t.state_changes(peer, cursor).last()?;
-            Some((at, t.previous_state_at(peer, cursor)?, to))
-        };
-        (
-            [t.state_at(Peer::A, cursor), t.state_at(Peer::B, cursor)],
-            [last(Peer::A), last(Peer::B)],
-        )
-    }
 }
 
 #[function_component(Diagram)]
@@ -311,29 +294,5 @@ fn render_node(
             <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::hooks::linux::state_label(state, linux) }</text>
             { for badges }
         </g>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use synack_core::script;
-
-    #[test]
-    fn the_diagram_view_follows_the_cursor() {
-        let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
-            .unwrap()
-            .sim;
-        let t = Timeline::new(&sim);
-        let (current, last) = DiagramProps::at(&t, t.len());
-        assert_eq!(current, [State::SynSent, State::SynReceived]);
-        let (_, from, to) = last[1].expect("B moved");
-        assert_eq!((from, to), (State::Listen, State::SynReceived));
-        // Before anything happened there is no transition to animate.
-        assert_eq!(DiagramProps::at(&t, 0), ([State::Closed; 2], [None, None]));
-        // While nothing changes for a peer, its latest transition stays the same event, so
-        // moving through those events does not re-render the diagram.
-        let before_b_moved = t.len() - 2;
-        assert_eq!(DiagramProps::at(&t, before_b_moved).1[0], last[0]);
     }
 }

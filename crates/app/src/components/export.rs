@@ -7,25 +7,16 @@
 //! and the page elements around the picture are kept as nested `<g>`s carrying their classes,
 //! so that rules like `.chart .seg` still match.
 
-use std::rc::Rc;
-
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr};
-use crate::model::session::Session;
-
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct ExportProps {
-    pub session: Rc<Session>,
+    /// The run's script: saved as `.tcps`, and run again for the `.pcap` (the engine is
+    /// deterministic, so it gives the run shown).
     pub script: AttrValue,
-}
-
-impl PartialEq for ExportProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.session, &other.session) && self.script == other.script
-    }
 }
 
 /// The two pictures: where they are on the page and their file names.
@@ -81,14 +72,25 @@ pub fn export(props: &ExportProps) -> Html {
         })
     };
     let pcap = |ip_version: synack_core::wire::IpVersion| {
-        let session = props.session.clone();
+        let script = props.script.clone();
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
             let options = synack_core::pcap::CaptureOptions {
                 ip_version,
                 ..Default::default()
             };
-            let capture = synack_core::pcap::capture(session.sim(), options);
+            let sim = match synack_core::script::run_source(&script) {
+                Ok(outcome) => outcome.sim,
+                Err(e) => {
+                    let error = e.to_string();
+                    message.set(Some(fill(
+                        tr(lang, "share.export_failed"),
+                        &[("error", &error)],
+                    )));
+                    return;
+                }
+            };
+            let capture = synack_core::pcap::capture(&sim, options);
             let name = match ip_version {
                 synack_core::wire::IpVersion::V4 => {
                     format!("synack.{}", capture.format.extension())

@@ -1,14 +1,13 @@
 //! Guided lessons: the picker (the built-in list, titles in the page's language) and the
 //! panel of the lesson being played (narration, question and feedback, Back/Next, Exit).
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
 use crate::model::lesson::{self, Page, Player, LESSONS};
-use crate::model::state::Action;
+use crate::model::shared::Shared;
+use crate::model::state::{Action, Notice};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct LessonPickerProps {
@@ -35,10 +34,7 @@ pub fn lesson_picker(props: &LessonPickerProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     match crate::glue::fetch::text(&lesson::url(id)).await {
                         Ok(text) => d.emit(Action::OpenLesson(id.to_owned(), text)),
-                        Err(msg) => d.emit(Action::Fail(fill(
-                            tr(lang, "lesson.fetch_failed"),
-                            &[("error", &msg)],
-                        ))),
+                        Err(msg) => d.emit(Action::Notify(Notice::LessonFetchFailed(msg))),
                     }
                 });
             })
@@ -63,16 +59,10 @@ pub fn lesson_picker(props: &LessonPickerProps) -> Html {
     }
 }
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct LessonPanelProps {
-    pub player: Rc<Player>,
+    pub player: Shared<Player>,
     pub dispatch: Callback<Action>,
-}
-
-impl PartialEq for LessonPanelProps {
-    fn eq(&self, other: &LessonPanelProps) -> bool {
-        Rc::ptr_eq(&self.player, &other.player) && self.dispatch == other.dispatch
-    }
 }
 
 fn paragraphs(texts: &[String]) -> Html {

@@ -1,25 +1,24 @@
 //! One peer's panel: its state, its timers, its TCB, and the user calls it can make.
 //! A call the RFC rejects in the current state is disabled, and says why.
 
-use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer, TimerTable};
+use synack_core::{permitted, Call, Instant, Peer, State};
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
+use crate::i18n::keys::{call_error_key, signal_key};
 use crate::i18n::{fill, timer_title, tr, tr_dyn, Lang};
+use crate::model::frame::PeerFrame;
 use crate::model::state::{call, Action};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PeerPanelProps {
     pub peer: Peer,
-    pub state: State,
+    /// The peer at the cursor: its state, timers, latest signal and TCB.
+    pub frame: PeerFrame,
+    /// The virtual time at the cursor.
     pub now: Instant,
-    /// The deadline of every armed timer.
-    pub timers: TimerTable,
-    /// The live TCB (only at the live end of the log).
-    pub tcb: Option<TcbView>,
-    pub received: Option<u64>,
-    /// The latest signal to this peer's user, e.g. "connection reset".
-    pub signal: Option<Signal>,
+    /// At the live end: the TCB and the bytes received are shown there only.
+    pub live: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -58,10 +57,7 @@ fn describe(lang: Lang, action: &str) -> &'static str {
 
 /// The RFC's error for a refused call, in `lang`.
 fn call_error(lang: Lang, e: synack_core::CallError) -> &'static str {
-    match tr_dyn(lang, &format!("peer.err.{e:?}")) {
-        "" => e.message(),
-        text => text,
-    }
+    tr(lang, call_error_key(e))
 }
 
 /// The most bytes one Send button press queues (the script allows more).
@@ -99,13 +95,14 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let parsed_bytes = parse_bytes(lang, &bytes_text);
     let bytes = parsed_bytes.clone().unwrap_or(100);
     let peer = props.peer;
+    let state = props.frame.state;
     let name = peer.name();
     let lower = name.to_ascii_lowercase();
 
     let buttons = CALLS.iter().map(|&(action, label_key)| {
         let label = tr_dyn(lang, label_key);
         let c = call_for(action, bytes);
-        let verdict = permitted(props.state, c);
+        let verdict = permitted(state, c);
         let bad_bytes = action == "send" && parsed_bytes.is_err();
         let title = match verdict {
             Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
@@ -113,7 +110,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             Err(e) => fill(
                 tr(lang, "peer.not_in"),
                 &[
-                    ("state", props.state.name()),
+                    ("state", state.name()),
                     ("error", call_error(lang, e)),
                     ("section", e.section(c)),
                 ],
@@ -139,7 +136,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         .iter()
         .filter_map(|&(action, label_key)| {
             let c = call_for(action, bytes);
-            permitted(props.state, c).err().map(|e| {
+            permitted(state, c).err().map(|e| {
                 fill(
                     tr(lang, "peer.refused"),
                     &[
@@ -161,8 +158,9 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     };
     let bytes_error_id = format!("bytes-error-{lower}");
 
-    let timers = props.timers.iter().map(|(timer, deadline): (Timer, Instant)| {
-        let left = deadline.0.saturating_sub(props.now.0);
+    let timers = props.frame.timers.iter().map(|running| {
+        let timer = running.timer;
+        let left = running.deadline.0.saturating_sub(props.now.0);
         html! {
             <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
                 <span class="timer-name">{ timer.label() }</span>
@@ -172,33 +170,33 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         }
     });
 
-    let tcb = props.tcb.filter(|_| props.state != State::Closed).map(|t| {
-        html! {
-            <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
-                <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
-                <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
-                <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
-                <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
-                <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
-                <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
-                <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
-                <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
-            </dl>
-        }
-    });
+    let after = &props.frame.after;
+    let tcb = (props.live && state != State::Closed)
+        .then_some(after.tcb)
+        .map(|t| {
+            html! {
+                <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
+                    <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
+                    <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
+                    <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
+                    <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
+                    <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
+                    <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
+                    <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
+                    <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
+                </dl>
+            }
+        });
 
     html! {
-        <section class={format!("peer peer-{lower}")} data-peer={name} data-state={props.state.name()}
+        <section class={format!("peer peer-{lower}")} data-peer={name} data-state={state.name()}
             aria-label={fill(tr(lang, "peer.title"), &[("peer", name)])}>
             <header>
                 <h2><span class="peer-dot" aria-hidden="true"></span>{ fill(tr(lang, "peer.title"), &[("peer", name)]) }</h2>
-                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::hooks::linux::state_label(props.state, linux) }</output>
+                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::hooks::linux::state_label(state, linux) }</output>
             </header>
-            if let Some(signal) = props.signal {
-                <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", match tr_dyn(lang, &format!("peer.signal.{signal:?}")) {
-                    "" => signal.message(),
-                    text => text,
-                })]) }</p>
+            if let Some(signal) = props.frame.signal {
+                <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", tr(lang, signal_key(signal)))]) }</p>
             }
             <div class="calls">
                 { for buttons }
@@ -216,13 +214,13 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             </div>
             if !refused.is_empty() {
                 <details class="why">
-                    <summary>{ fill(tr(lang, "peer.why"), &[("state", props.state.name())]) }</summary>
+                    <summary>{ fill(tr(lang, "peer.why"), &[("state", state.name())]) }</summary>
                     <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                 </details>
             }
             <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ for timers }</ul>
-            if let Some(received) = props.received {
-                <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &received.to_string())]) }</p>
+            if props.live {
+                <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &after.received.to_string())]) }</p>
             }
             { for tcb }
         </section>

@@ -7,11 +7,11 @@ use yew::prelude::*;
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, Lang};
 use crate::model::presets::PRESETS;
-use crate::model::state::Action;
+use crate::model::state::{Action, Notice};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ScriptPanelProps {
-    pub text: String,
+    pub text: AttrValue,
     pub error: Option<ScriptError>,
     pub dispatch: Callback<Action>,
 }
@@ -32,7 +32,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
     let on_run = {
         let d = props.dispatch.clone();
         let text = props.text.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Load(text.clone())))
+        Callback::from(move |_: MouseEvent| d.emit(Action::Load(text.to_string())))
     };
     let on_copy = {
         let text = props.text.clone();
@@ -57,12 +57,9 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             }
             let d = d.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::model::presets::fetch(&name).await {
+                match crate::glue::fetch::text(&crate::model::presets::url(&name)).await {
                     Ok(text) => d.emit(Action::Load(text)),
-                    Err(msg) => d.emit(Action::Fail(fill(
-                        tr(lang, "script.fetch_failed"),
-                        &[("error", &msg)],
-                    ))),
+                    Err(msg) => d.emit(Action::Notify(Notice::ScenarioFetchFailed(msg))),
                 }
             });
         })

@@ -181,25 +181,3 @@ pub fn open_full(props: &OpenFullProps) -> Html {
         </a>
     }
 }
-
-/// The view a link to `s` records, and the script its fragment carries (empty when a lesson
-/// shows its own run, which the lesson id already names).
-pub fn view_of(s: &crate::model::state::AppState) -> (View, AttrValue) {
-    let player = s.lesson.as_deref();
-    let own_run = player.is_some_and(|p| std::rc::Rc::ptr_eq(&s.session, &p.lesson.session));
-    let view = View {
-        lang: s.lang,
-        embed: false,
-        lesson: player.map(|p| p.id.clone()),
-        step: player.map(link::step_of),
-        at: (!s.at_live_end()).then_some(s.cursor),
-        absolute: s.absolute,
-        linux: s.linux,
-    };
-    let script = if own_run {
-        AttrValue::default()
-    } else {
-        AttrValue::from(s.session.text())
-    };
-    (view, script)
-}

@@ -2,6 +2,7 @@
 //! lazy English areas (fetched when first shown), and telling the document its language.
 
 use crate::i18n::{self, Lang, AREAS};
+use crate::model::state::{Action, Notice};
 
 /// Where the page fetches a Chinese catalog file.
 pub fn zh_url(area: &str) -> String {
@@ -47,4 +48,21 @@ pub fn apply_to_document(lang: Lang) {
         let _ = html.set_attribute("lang", code);
     }
     doc.set_title(i18n::tr(lang, "app.doc_title"));
+}
+
+/// Shows the page in `lang`: at once for English, after fetching the catalog for Chinese (a
+/// failed fetch keeps the current language and says why). `remember` puts the choice in the
+/// URL, for a user's toggle but not for the language the page opened in.
+pub fn switch_language(lang: Lang, dispatch: yew::Callback<Action>, remember: bool) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match load(lang).await {
+            Ok(()) => {
+                if remember {
+                    crate::glue::link::remember_in_url(lang);
+                }
+                dispatch.emit(Action::SetLang(lang));
+            }
+            Err(e) => dispatch.emit(Action::Notify(Notice::LangLoadFailed(e))),
+        }
+    });
 }

@@ -6,11 +6,9 @@
 //! the bundle nothing), or the older `#script=<base64url of the script>`. Whatever part of a link
 //! cannot be used is reported as a [`Problem`] and the rest is still honoured.
 
-use std::rc::Rc;
-
 use crate::i18n::Lang;
 use crate::model::lesson::{Lesson, Page, Player};
-use crate::model::session::Session;
+use crate::model::shared::Shared;
 use crate::model::state::{AppState, Notice};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -310,7 +308,7 @@ fn open_at_step(
     lesson: Lesson,
     step: Option<usize>,
     problems: &mut Vec<Problem>,
-) -> Rc<Player> {
+) -> Shared<Player> {
     let mut player = Player::new(id.to_string(), lesson);
     let steps = player.lesson.steps.clone();
     match step {
@@ -333,18 +331,7 @@ fn open_at_step(
             ],
         )),
     }
-    Rc::new(player)
-}
-
-/// Puts a lesson's own run on screen at its page.
-fn show_lesson(state: &mut AppState, player: Option<Rc<Player>>) {
-    if let Some(p) = &player {
-        state.session = p.lesson.session.clone();
-        state.timeline = p.lesson.timeline.clone();
-        state.editor = p.lesson.session.text();
-        state.cursor = p.cursor();
-    }
-    state.lesson = player;
+    Shared::new(player)
 }
 
 /// The lesson step a link records for a player: 1-based, one past the last at the end.
@@ -355,21 +342,27 @@ pub fn step_of(player: &Player) -> usize {
     }
 }
 
-/// Whether opening `link` needs to wait for something (inflating, fetching a lesson, the
-/// Chinese catalog for its messages); otherwise [`restore`] can run before the first paint.
+/// Whether opening `link` needs to wait for something (inflating, fetching a lesson);
+/// otherwise [`restore`] can run before the first paint.
 pub fn needs_waiting(link: &Link) -> bool {
-    link.lesson.is_some()
-        || matches!(link.script, Some(Packed::Deflated(_)))
-        || (link.lang == Some(Lang::Zh) && !link.problems.is_empty())
+    link.lesson.is_some() || matches!(link.script, Some(Packed::Deflated(_)))
+}
+
+/// The state the page opens with: what the link asks for when that needs no waiting (see
+/// [`needs_waiting`]), else the default scenario until the link's view is ready.
+pub fn initial_state(link: &Link) -> AppState {
+    if needs_waiting(link) {
+        return AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
+    }
+    let script = match &link.script {
+        Some(Packed::Plain(text)) => Some(Ok(text.clone())),
+        _ => None,
+    };
+    restore(link, script, None)
 }
 
 /// [`restore`] after fetching and unpacking what the link needs.
 pub async fn restore_waiting(link: &Link) -> AppState {
-    let lang = link.lang.unwrap_or_default();
-    if lang == Lang::Zh {
-        // Failing here only means the messages come in English.
-        let _ = crate::glue::catalog::load(lang).await;
-    }
     let script = unpack(link).await;
     let lesson_text = match &link.lesson {
         Some(id) if crate::model::lesson::LESSONS.iter().any(|l| l.0 == id) => {
@@ -377,18 +370,17 @@ pub async fn restore_waiting(link: &Link) -> AppState {
         }
         _ => None,
     };
-    restore(link, script, lesson_text, lang)
+    restore(link, script, lesson_text)
 }
 
 /// The state a link opens: its script (already unpacked, or the failure to unpack it), its
-/// position in time and options, with a notice in `lang` for whatever could not be used. A
+/// position in time and options, with a notice for whatever could not be used. A
 /// script that does not run still lands in the editor, so nothing the user wrote is lost, while
 /// the page shows the default scenario.
 pub fn restore(
     link: &Link,
     script: Option<Result<String, Problem>>,
     lesson_text: Option<Result<String, String>>,
-    lang: Lang,
 ) -> AppState {
     let mut problems = link.problems.clone();
     let default = || AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
@@ -406,7 +398,8 @@ pub fn restore(
         // A lesson's own run needs no script in the link.
         None if lesson.is_some() => {
             let mut s = AppState::default();
-            show_lesson(&mut s, lesson.clone());
+            s.lesson = lesson.clone();
+            s.show_lesson();
             s
         }
         None => default(),
@@ -414,9 +407,12 @@ pub fn restore(
             problems.push(p);
             default()
         }
-        Some(Ok(text)) => match Session::load(&text) {
-            Ok(_) => AppState::loaded(&text),
-            Err(e) => {
+        Some(Ok(text)) => match AppState::loaded(&text) {
+            s if s.script_error.is_none() => s,
+            AppState {
+                script_error: Some(e),
+                ..
+            } => {
                 problems.push(Problem::new(
                     "share.err_script",
                     &[
@@ -426,10 +422,11 @@ pub fn restore(
                     ],
                 ));
                 let mut s = default();
-                s.editor = text;
+                s.editor = text.into();
                 s.script_error = Some(e);
                 s
             }
+            s => s,
         },
     };
     if let (Some(player), None) = (&lesson, &state.lesson) {
@@ -437,9 +434,9 @@ pub fn restore(
         state.lesson = Some(player.clone());
     }
     if let Some(at) = link.at {
-        let len = state.timeline.len();
+        let len = state.session.len();
         if at <= len {
-            state.cursor = at;
+            state.show(at);
         } else {
             problems.push(Problem::new(
                 "share.err_at",
@@ -450,10 +447,31 @@ pub fn restore(
     state.absolute = link.absolute;
     state.linux = link.linux;
     if !problems.is_empty() {
-        let text: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
-        state.notice = Some(Notice::Error(text.join(" ")));
+        state.notice = Some(Notice::Link(problems));
     }
     state
+}
+
+/// The view a link to `s` records, and the script its fragment carries (empty when a lesson
+/// shows its own run, which the lesson id already names). The other direction of
+/// [`restore`].
+pub fn view_of(s: &AppState) -> (View, yew::AttrValue) {
+    let player = s.lesson.as_deref();
+    let view = View {
+        lang: s.lang,
+        embed: false,
+        lesson: player.map(|p| p.id.clone()),
+        step: player.map(step_of),
+        at: (!s.at_live_end()).then_some(s.cursor()),
+        absolute: s.absolute,
+        linux: s.linux,
+    };
+    let script = if s.shows_lesson_run() {
+        yew::AttrValue::default()
+    } else {
+        yew::AttrValue::from(s.session.text())
+    };
+    (view, script)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -653,6 +671,14 @@ mod tests {
         );
     }
 
+    /// The page's notice in English, or "" without one.
+    fn notice_text(s: &AppState) -> String {
+        s.notice
+            .as_ref()
+            .map(|n| n.text(Lang::En))
+            .unwrap_or_default()
+    }
+
     fn keys(link: &Link) -> Vec<&'static str> {
         link.problems.iter().map(|p| p.key).collect()
     }
@@ -743,9 +769,9 @@ mod tests {
     fn restore_runs_the_script_and_goes_back_in_time() {
         let script = "B listen\nA connect\ndeliver s1\ndeliver s2\n";
         let link = Link::parse("at=2&abs=1&linux=1", "");
-        let s = restore(&link, Some(Ok(script.into())), None, Lang::En);
+        let s = restore(&link, Some(Ok(script.into())), None);
         assert_eq!(s.editor, script);
-        assert_eq!(s.cursor, 2);
+        assert_eq!(s.cursor(), 2);
         assert!(s.absolute && s.linux);
         assert!(s.notice.is_none(), "{:?}", s.notice);
         assert_eq!(s.state_of(synack_core::Peer::B), synack_core::State::Listen);
@@ -754,39 +780,33 @@ mod tests {
     #[test]
     fn restore_keeps_a_broken_script_in_the_editor_over_the_default_view() {
         let bad = "B listen\nA conect\n";
-        let s = restore(&Link::default(), Some(Ok(bad.into())), None, Lang::En);
+        let s = restore(&Link::default(), Some(Ok(bad.into())), None);
         assert_eq!(s.editor, bad, "what the link carried is not lost");
         assert_eq!(s.script_error.as_ref().map(|e| e.line), Some(2));
         let default = AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
         assert_eq!(
-            s.timeline.len(),
-            default.timeline.len(),
+            s.session.len(),
+            default.session.len(),
             "the default scenario runs"
         );
-        match &s.notice {
-            Some(Notice::Error(t)) => assert!(t.contains("line 2"), "{t}"),
-            other => panic!("expected an error notice, got {other:?}"),
-        }
+        let text = notice_text(&s);
+        assert!(text.contains("line 2"), "{text}");
     }
 
     #[test]
     fn restore_past_the_end_shows_the_end_and_says_so() {
         let link = Link::parse("at=500", "");
-        let s = restore(&link, Some(Ok("B listen\n".into())), None, Lang::En);
+        let s = restore(&link, Some(Ok("B listen\n".into())), None);
         assert!(s.at_live_end());
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("500")),
-            "{:?}",
-            s.notice
-        );
+        assert!(notice_text(&s).contains("500"), "{:?}", s.notice);
     }
 
     #[test]
     fn restore_of_an_unreadable_script_falls_back_with_a_notice() {
         let link = Link::parse("", "#z=%%");
-        let s = restore(&link, None, None, Lang::En);
+        let s = restore(&link, None, None);
         assert_eq!(s.editor, crate::model::presets::DEFAULT_SCRIPT);
-        assert!(matches!(&s.notice, Some(Notice::Error(t)) if t.contains("could not be read")));
+        assert!(notice_text(&s).contains("could not be read"));
     }
 
     fn lesson_text(id: &str) -> Option<Result<String, String>> {
@@ -798,22 +818,18 @@ mod tests {
     fn restore_opens_a_lesson_at_its_step() {
         let (id, _, _) = crate::model::lesson::LESSONS[0];
         let link = Link::parse(&format!("lesson={id}&step=2"), "");
-        let s = restore(&link, None, lesson_text(id), Lang::En);
+        let s = restore(&link, None, lesson_text(id));
         assert!(s.notice.is_none(), "{:?}", s.notice);
         let player = s.lesson.as_ref().expect("the lesson is open");
         assert_eq!(player.id, id);
         assert_eq!(step_of(player), 2);
-        assert_eq!(s.cursor, player.cursor());
-        assert!(
-            Rc::ptr_eq(&s.session, &player.lesson.session),
-            "the lesson's own run"
-        );
+        assert_eq!(s.cursor(), player.cursor());
+        assert!(s.session == player.lesson.session, "the lesson's own run");
         let end = player.lesson.steps.len() + 1;
         let s = restore(
             &Link::parse(&format!("lesson={id}&step={end}"), ""),
             None,
             lesson_text(id),
-            Lang::En,
         );
         assert_eq!(s.lesson.as_ref().map(|p| p.page), Some(Page::End));
     }
@@ -825,36 +841,22 @@ mod tests {
             &Link::parse(&format!("lesson={id}&step=999"), ""),
             None,
             lesson_text(id),
-            Lang::En,
         );
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("999")),
-            "{:?}",
-            s.notice
-        );
+        assert!(notice_text(&s).contains("999"), "{:?}", s.notice);
         assert_eq!(
             s.lesson.as_ref().map(|p| step_of(p)),
             Some(1),
             "the lesson opens at its start"
         );
 
-        let s = restore(
-            &Link::parse("lesson=no-such-lesson", ""),
-            None,
-            None,
-            Lang::En,
-        );
+        let s = restore(&Link::parse("lesson=no-such-lesson", ""), None, None);
         assert!(s.lesson.is_none());
         assert_eq!(
             s.editor,
             crate::model::presets::DEFAULT_SCRIPT,
             "the default view"
         );
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("no-such-lesson")),
-            "{:?}",
-            s.notice
-        );
+        assert!(notice_text(&s).contains("no-such-lesson"), "{:?}", s.notice);
     }
 
     #[test]

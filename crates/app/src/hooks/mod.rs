@@ -1,5 +1,9 @@
 //! Custom hooks: each wraps one piece of the page's environment (the language, the Linux view,
 //! window events, the chart's viewport, playback, keyboard shortcuts) for the components.
 
+pub mod keyboard;
 pub mod lang;
 pub mod linux;
+pub mod playback;
+pub mod viewport;
+pub mod window_event;

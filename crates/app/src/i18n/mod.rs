@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 use synack_core::{Rule, Timer};
 
+pub mod keys;
+
 include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
 
 /// The page's language: the engine's own [`synack_core::Language`], which lesson lines name.
@@ -149,4 +151,4 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

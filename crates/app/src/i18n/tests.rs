@@ -140,7 +140,7 @@ fn lookups_fall_back_to_english_until_chinese_is_installed() {
 }
 
 /// Installs the Chinese catalog from the source tree, as the page does after fetching it.
-fn install_chinese() {
+pub(crate) fn install_chinese() {
     let texts = AREAS
         .iter()
         .copied()

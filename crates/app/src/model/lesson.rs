@@ -6,14 +6,12 @@
 //! The list of lessons (ids and titles) is built in by `build.rs`; a lesson's text is fetched
 //! from `lessons/<id>.tcps` when it is opened.
 
-use std::rc::Rc;
-
 use synack_core::script::{Command, Language};
 use synack_core::{Event, Label, Peer, Rule, State};
 
 use crate::i18n::Lang;
 use crate::model::session::Session;
-use crate::model::timeline::Timeline;
+use crate::model::shared::Shared;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
@@ -94,8 +92,8 @@ pub struct Lesson {
     pub title_zh: String,
     pub steps: Vec<Step>,
     pub closing: Narration,
-    pub session: Rc<Session>,
-    pub timeline: Rc<Timeline>,
+    /// The lesson's own run.
+    pub session: Session,
 }
 
 impl Lesson {
@@ -107,8 +105,8 @@ impl Lesson {
         if let Some(f) = session.failures().first() {
             return Err(format!("line {}: {}", f.line, f.message));
         }
-        let timeline = Timeline::new(session.sim());
-        let trace = session.sim().trace();
+        let timeline = session.timeline().clone();
+        let trace = session.trace();
         let fallback = text
             .lines()
             .next()
@@ -121,7 +119,7 @@ impl Lesson {
         let mut ask = None;
         let mut steps = Vec::new();
         let mut end_before = 0;
-        for rec in session.commands() {
+        for rec in session.commands().iter() {
             match &rec.command {
                 Command::Title { lang, text } => match lang {
                     Language::En => title_en = Some(text.clone()),
@@ -179,6 +177,7 @@ impl Lesson {
             }
             end_before = rec.trace_end;
         }
+        drop(trace);
         if steps.is_empty() {
             return Err("the lesson has no step".into());
         }
@@ -188,8 +187,7 @@ impl Lesson {
             title_en,
             steps,
             closing: narration,
-            session: Rc::new(session),
-            timeline: Rc::new(timeline),
+            session,
         })
     }
 
@@ -216,7 +214,7 @@ pub enum Page {
 #[derive(Clone, Debug)]
 pub struct Player {
     pub id: String,
-    pub lesson: Rc<Lesson>,
+    pub lesson: Shared<Lesson>,
     pub page: Page,
     /// The learner's answer to each step's question, once given.
     pub answers: Vec<Option<State>>,
@@ -227,7 +225,7 @@ impl Player {
         let answers = vec![None; lesson.steps.len()];
         let mut player = Player {
             id,
-            lesson: Rc::new(lesson),
+            lesson: Shared::new(lesson),
             page: Page::End,
             answers,
         };
@@ -280,7 +278,7 @@ impl Player {
         match self.page {
             Page::Question(k) => self.lesson.steps[k].before,
             Page::Step(k) => self.lesson.steps[k].after,
-            Page::End => self.lesson.timeline.len(),
+            Page::End => self.lesson.session.len(),
         }
     }
 
@@ -389,7 +387,7 @@ mod tests {
         p.answer(State::Established);
         p.next();
         assert_eq!(p.page, Page::End);
-        assert_eq!(p.cursor(), p.lesson.timeline.len());
+        assert_eq!(p.cursor(), p.lesson.session.len());
         p.back();
         assert_eq!(p.page, Page::Step(3));
         for _ in 0..10 {

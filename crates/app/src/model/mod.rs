@@ -3,10 +3,18 @@
 //! answers what the views ask at one cursor; `state` holds the actions and the reducer.
 
 pub mod capture;
+pub mod chart_layout;
+pub mod chunked;
 pub mod diagram_layout;
 pub mod explain;
+pub mod frame;
+pub mod inject;
 pub mod lesson;
+pub mod notice;
 pub mod presets;
 pub mod session;
+pub mod settings;
+pub mod shared;
+pub mod ss;
 pub mod state;
 pub mod timeline;

@@ -1,0 +1,211 @@
+//! The sequence (ladder) chart: A's lifeline on the left, B's on the right, time flowing down.
+//! Each segment is a slanted arrow from its send to its arrival; state names sit on the
+//! lifelines where they change, as in the textbooks' ASCII ladders; running timers are bars
+//! beside their lifeline; compressed idle time is a marked break.
+//!
+//! A run of thousands of segments stays fast because the chart renders only what overlaps the
+//! scrolled view (plus a margin): the container's scroll position is component state, and
+//! [`Timeline::segs_in_band`] picks the arrows. The geometry is in
+//! [`crate::model::chart_layout`]; the shapes are plain functions in [`shapes`].
+
+pub mod shapes;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use synack_core::{Label, Peer};
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::hooks::lang::use_lang;
+use crate::hooks::linux::use_linux;
+use crate::hooks::viewport::{use_viewport, Viewport};
+use crate::i18n::tr;
+use crate::model::chart_layout::{
+    band, parse_label, scale, scroll_target, Lanes, Network, HEAD_H, SCROLL_QUANTUM, TOP,
+};
+use crate::model::frame::Frame;
+use crate::model::shared::Shared;
+use crate::model::timeline::{Timeline, PX_PER_MS, STEP_PX};
+use crate::svg::num;
+use shapes::{gap_view, seg_view, state_labels, timer_view, Ctx, TimerBar};
+
+/// Until measured, the container is assumed this wide and tall (CSS px).
+const DEFAULT_VIEW: Viewport = Viewport {
+    top: 0.0,
+    height: 600.0,
+    width: 560.0,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    pub timeline: Shared<Timeline>,
+    /// The run at the cursor: its clock, settings and running timers.
+    pub frame: Shared<Frame>,
+    /// Label numbers absolute instead of relative.
+    pub absolute: bool,
+    pub selected: Option<Label>,
+    /// A segment arrow clicked (or Enter/Space on it): `Some(label)`; empty space: `None`.
+    pub on_select: Callback<Option<Label>>,
+    /// Segments to highlight: those a lesson's current step sent, delivered or dropped.
+    #[prop_or_default]
+    pub highlight: Vec<Label>,
+}
+
+/// The segment whose arrow an event happened in.
+fn seg_of_event(e: &Event) -> Option<Label> {
+    let target: Element = e.target_dyn_into()?;
+    let g = target.closest("[data-seg]").ok()??;
+    parse_label(&g.get_attribute("data-seg")?)
+}
+
+/// Keeps the cursor's row in view as it moves (or as events arrive at the live end): a glide
+/// over short distances (CSS decides, honouring reduced motion), a jump over long ones,
+/// which would otherwise render every band on the way.
+#[hook]
+fn use_follow_cursor(scroller: NodeRef, timeline: Shared<Timeline>, cursor: usize) {
+    let y = timeline.y_at(cursor);
+    use_effect_with((cursor, timeline), move |_| {
+        if let Some(el) = scroller.cast::<Element>() {
+            let px = el.client_width() as f32;
+            let scale = scale(px, &Lanes::new(px));
+            let (top, height) = (el.scroll_top() as f32, el.client_height() as f32);
+            if let Some(target) = scroll_target(y, top, height, scale) {
+                let smooth = (target - top).abs() < 2.0 * height;
+                let _ = el.set_attribute("data-scroll", if smooth { "smooth" } else { "jump" });
+                el.set_scroll_top(target.round() as i32);
+            }
+        }
+    });
+}
+
+/// The first event whose arrows have arrived since the cursor last moved forward: those
+/// draw themselves once.
+#[hook]
+fn use_fresh_from(cursor: usize) -> usize {
+    let fresh = use_mut_ref(|| (cursor, cursor));
+    let mut f = fresh.borrow_mut();
+    if f.0 != cursor {
+        f.1 = f.0.min(cursor);
+        f.0 = cursor;
+    }
+    f.1
+}
+
+/// Whether the cursor moved since the last render.
+#[hook]
+fn use_moved(cursor: usize) -> bool {
+    let last: Rc<RefCell<usize>> = use_mut_ref(|| usize::MAX);
+    let moved = *last.borrow() != cursor;
+    *last.borrow_mut() = cursor;
+    moved
+}
+
+#[function_component(Chart)]
+pub fn chart(props: &ChartProps) -> Html {
+    let lang = use_lang();
+    let linux = use_linux();
+    let scroller = use_node_ref();
+    let (view, onscroll) = use_viewport(scroller.clone(), SCROLL_QUANTUM, DEFAULT_VIEW);
+    let t = &*props.timeline;
+    let f = &*props.frame;
+    let cursor = f.cursor.min(t.len());
+    use_follow_cursor(scroller.clone(), props.timeline.clone(), cursor);
+    let fresh_from = use_fresh_from(cursor);
+    let moved = use_moved(cursor);
+
+    let onclick = use_callback(props.on_select.clone(), |e: MouseEvent, on_select| {
+        on_select.emit(seg_of_event(&e));
+    });
+    let onkeydown = use_callback(props.on_select.clone(), |e: KeyboardEvent, on_select| {
+        if e.key() == "Enter" || e.key() == " " {
+            if let Some(label) = seg_of_event(&e) {
+                e.prevent_default();
+                on_select.emit(Some(label));
+            }
+        }
+    });
+
+    let lanes = Lanes::new(view.width);
+    let scale = scale(view.width, &lanes);
+    // When the cursor has just moved, `use_follow_cursor` scrolls its row into view: render
+    // the band there at once rather than the band being left, which would cost a second
+    // render (and show the old band for a frame). Otherwise follow the user's own scrolling.
+    let band_from = scroll_target(t.y_at(cursor), view.top, view.height, scale)
+        .filter(|_| moved)
+        .map_or(view.top, |target| {
+            (target / SCROLL_QUANTUM).floor() * SCROLL_QUANTUM
+        });
+    let (band_top, band_bottom) = band(band_from, view.height, scale);
+    let net = Network::at(&f.settings, f.now);
+    let now_y = t.y_at(cursor);
+    let tail = (2.0 * STEP_PX).max(net.latency_ms as f32 * PX_PER_MS + STEP_PX);
+    let height = TOP + t.last_y() + tail;
+
+    let ctx = Ctx {
+        t,
+        lanes: &lanes,
+        cursor,
+        net: &net,
+        absolute: props.absolute,
+        selected: props.selected,
+        fresh_from,
+        highlight: &props.highlight,
+        lang,
+    };
+    let arrows: Vec<Html> = t
+        .segs_in_band(band_top, band_bottom, cursor)
+        .filter_map(|span| seg_view(&ctx, span))
+        .collect();
+    let states: Vec<Html> = Peer::BOTH
+        .into_iter()
+        .flat_map(|peer| state_labels(t, &lanes, peer, cursor, (band_top, band_bottom), linux))
+        .collect();
+    let gaps: Vec<Html> = t
+        .gaps_in(band_top, band_bottom.min(now_y))
+        .map(|(i, g)| gap_view(&lanes, i, g.y, g.skipped_ms))
+        .collect();
+    let timers: Vec<Html> = Peer::BOTH
+        .into_iter()
+        .flat_map(|peer| {
+            f.peer(peer).timers.iter().filter_map(move |r| {
+                Some(TimerBar {
+                    peer,
+                    timer: r.timer,
+                    set_y: t.y(r.set_at)?,
+                    deadline: r.deadline,
+                })
+            })
+        })
+        .filter(|bar| bar.set_y <= band_bottom && now_y >= band_top)
+        .map(|bar| timer_view(lang, &lanes, &bar, now_y, f.now))
+        .collect();
+
+    let w = lanes.width;
+    let view_box = format!("0 0 {} {}", num(w), num(height + TOP));
+    let head_box = format!("0 0 {} {}", num(w), num(HEAD_H));
+    html! {
+        <div class="chart" ref={scroller} {onscroll}>
+            <svg class="chart-head" viewBox={head_box} preserveAspectRatio="xMidYMin meet"
+                height={num(HEAD_H * scale)}>
+                <text class="peer-name from-a" x={num(lanes.xa)} y="17" text-anchor="middle">{ "A" }</text>
+                <text class="peer-name from-b" x={num(lanes.xb)} y="17" text-anchor="middle">{ "B" }</text>
+            </svg>
+            <svg class="chart-svg" viewBox={view_box} preserveAspectRatio="xMidYMin meet"
+                height={num((height + TOP) * scale)} role="group"
+                aria-label={tr(lang, "chart.title")}
+                {onclick} {onkeydown}>
+                <g transform={format!("translate(0 {})", num(TOP))}>
+                    <line class="lifeline from-a" x1={num(lanes.xa)} x2={num(lanes.xa)} y1={num(-TOP)} y2={num(height)} />
+                    <line class="lifeline from-b" x1={num(lanes.xb)} x2={num(lanes.xb)} y1={num(-TOP)} y2={num(height)} />
+                    <g class="gaps">{ for gaps }</g>
+                    <line class="now-line" x1={num(lanes.xa)} x2={num(lanes.xb)} y1={num(now_y)} y2={num(now_y)} />
+                    <text class="now-time" x="4" y={num(now_y + 12.0)}>{ f.now.to_string() }</text>
+                    <g class="timers">{ for timers }</g>
+                    <g class="states">{ for states }</g>
+                    <g class="segs">{ for arrows }</g>
+                </g>
+            </svg>
+        </div>
+    }
+}
