@@ -16,8 +16,8 @@ use proptest::test_runner::RngSeed;
 use synack_app::model::frame::Frame;
 use synack_app::model::session::Session;
 use synack_app::model::timeline::Timeline;
-use synack_core::script::{Command, Num};
-use synack_core::{Call, Duration, Flags, Label, Peer, TraceEvent};
+use synack_core::script::{Command, Num, SegmentSpec};
+use synack_core::{Call, Duration, Flags, Label, Peer, Setting, TraceEvent};
 
 #[derive(Clone, Copy, Debug)]
 enum Net {
@@ -154,18 +154,20 @@ fn run(s: &mut Session, op: &Op) {
         } => {
             let flags = Flags::from_bits(*flags);
             Command::Inject {
-                from: *from,
-                flags,
-                seq: Num::Rel(*seq),
-                ack: flags.ack().then_some(Num::Rel(*ack)),
-                len: *len,
-                win: None,
+                spec: SegmentSpec {
+                    from: *from,
+                    flags,
+                    seq: Num::Rel(*seq),
+                    ack: flags.ack().then_some(Num::Rel(*ack)),
+                    len: *len,
+                    win: None,
+                },
                 in_flight: *in_flight,
             }
         }
-        Op::Set(key, value) => Command::Set {
-            key: key.to_string(),
-            value: value.to_string(),
+        Op::Set(key, value) => match format!("{key} {value}").parse::<Setting>() {
+            Ok(setting) => Command::Set(setting),
+            Err(e) => panic!("`set {key} {value}`: {e}"),
         },
         Op::Wait(ms) => Command::Wait(Duration::from_millis(*ms)),
         Op::Playback(ms) => {

@@ -5,12 +5,12 @@
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
+use crate::components::state_explanation::StateExplanation;
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
 use crate::model::diagram_layout::{
     edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
 };
-use crate::model::explain::explain;
 use crate::model::frame::Transition;
 use crate::svg::num;
 
@@ -28,29 +28,31 @@ pub struct DiagramProps {
     pub highlight: Vec<(State, State)>,
 }
 
+/// On a phone the diagram scrolls sideways inside its panel: keeps the states the peers are
+/// in within view as they change.
+#[hook]
+fn use_peers_in_view(panel: NodeRef, current: [State; 2]) {
+    use_effect_with(current, move |current| {
+        if let Some(el) = panel.cast::<web_sys::Element>() {
+            let (width, visible) = (el.scroll_width(), el.client_width());
+            if width > visible {
+                let (xa, _) = node_center(current[0]);
+                let (xb, _) = node_center(current[1]);
+                let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
+                el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
+            }
+        }
+    });
+}
+
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let lang = use_lang();
     let linux = crate::hooks::linux::use_linux();
     let current = props.current;
     let last = props.last;
-    // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
-    // are in within view as they change.
     let panel = use_node_ref();
-    {
-        let panel = panel.clone();
-        use_effect_with(current, move |current| {
-            if let Some(el) = panel.cast::<web_sys::Element>() {
-                let (width, visible) = (el.scroll_width(), el.client_width());
-                if width > visible {
-                    let (xa, _) = node_center(current[0]);
-                    let (xb, _) = node_center(current[1]);
-                    let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
-                    el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
-                }
-            }
-        });
-    }
+    use_peers_in_view(panel.clone(), current);
     // The most recent transition(s) of the cursor's moment are animated; older ones only
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
@@ -88,52 +90,6 @@ pub fn diagram(props: &DiagramProps) -> Html {
             &props.on_select,
         )
     });
-    // The explanations are fetched the first time a state is clicked (the `states` area is
-    // lazy): None while they are on their way.
-    let texts = use_state(|| crate::i18n::area_ready("states").then_some(Ok::<(), String>(())));
-    {
-        let texts = texts.clone();
-        use_effect_with(props.selected.is_some(), move |open| {
-            if *open && texts.is_none() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    texts.set(Some(crate::glue::catalog::load_area("states").await));
-                });
-            }
-        });
-    }
-    let explanation = props.selected.and_then(|s| {
-        let close = {
-            let cb = props.on_select.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(None))
-        };
-        if let Err(e) = texts.as_ref()? {
-            return Some(html! {
-                <section class="explain" role="alert">
-                    <header>
-                        <h3>{ s.name() }</h3>
-                        <button class="icon" aria-label={tr(lang, "diagram.explain_close")} onclick={close}>{ "×" }</button>
-                    </header>
-                    <p class="error">{ fill(tr(lang, "diagram.explain_failed"), &[("error", e)]) }</p>
-                </section>
-            });
-        }
-        let ex = explain(lang, s);
-        Some(html! {
-            <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
-                <header>
-                    <h3>{ s.name() }</h3>
-                    <button class="icon" aria-label={tr(lang, "states.close")} onclick={close}>{ "×" }</button>
-                </header>
-                <p>{ ex.meaning }</p>
-                <dl>
-                    <dt>{ tr(lang, "states.arrival") }</dt><dd>{ ex.arrival }</dd>
-                    <dt>{ tr(lang, "states.waits_for") }</dt><dd>{ ex.waits_for }</dd>
-                    <dt>{ tr(lang, "states.in_practice") }</dt><dd>{ ex.in_practice }</dd>
-                </dl>
-            </section>
-        })
-    });
-
     html! {
         <div class="diagram" ref={panel}>
             <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
@@ -151,7 +107,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge passive" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.passive") }</li>
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.unusual") }</li>
             </ul>
-            { for explanation }
+            if let Some(state) = props.selected {
+                <StateExplanation {state} on_select={props.on_select.clone()} />
+            }
         </div>
     }
 }

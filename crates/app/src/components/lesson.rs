@@ -98,6 +98,43 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             }
         });
     }
+    let at_end = p.page == Page::End;
+    let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
+
+    html! {
+        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
+            aria-label={tr(lang, "lesson.region")}>
+            <header>
+                <h2>{ l.title(lang).to_owned() }</h2>
+                <span class="lesson-step" data-testid="lesson-step" data-step={k.to_string()} data-steps={n.to_string()}
+                    data-page={match p.page { Page::Question(_) => "question", Page::Step(_) => "step", Page::End => "end" }}
+                    aria-label={fill(tr(lang, "lesson.step_of"), &[("k", &k.to_string()), ("n", &n.to_string())])}>
+                    { format!("{k}/{n}") }
+                </span>
+            </header>
+            { page_body(p, lang) }
+            <nav class="lesson-nav">
+                <button type="button" data-testid="lesson-back" disabled={at_start}
+                    aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
+                    { "← " }{ tr(lang, "lesson.back") }
+                </button>
+                <button type="button" class="primary" data-testid="lesson-next" disabled={at_end || p.asking()}
+                    aria-label={tr(lang, "lesson.next_label")} onclick={emit(Action::LessonStep)}>
+                    { tr(lang, "lesson.next") }{ " →" }
+                </button>
+                <button type="button" class="lesson-exit" data-testid="lesson-exit"
+                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
+                    { tr(lang, "lesson.exit") }
+                </button>
+            </nav>
+        </section>
+    }
+}
+
+/// The page's text: the question, the step's narration (after the feedback to an answer),
+/// or the closing words.
+fn page_body(p: &Player, lang: Lang) -> Html {
+    let l = &p.lesson;
     let to_diagram = Callback::from(|_: MouseEvent| {
         let el = web_sys::window()
             .and_then(|w| w.document())
@@ -106,10 +143,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             el.scroll_into_view();
         }
     });
-    let at_end = p.page == Page::End;
-    let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
-
-    let body = match p.page {
+    match p.page {
         Page::Question(i) => {
             let step = &l.steps[i];
             let peer = step.ask.as_ref().map_or("B", |a| a.peer.name());
@@ -143,35 +177,6 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
             </div>
         },
-    };
-
-    html! {
-        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
-            aria-label={tr(lang, "lesson.region")}>
-            <header>
-                <h2>{ l.title(lang).to_owned() }</h2>
-                <span class="lesson-step" data-testid="lesson-step" data-step={k.to_string()} data-steps={n.to_string()}
-                    data-page={match p.page { Page::Question(_) => "question", Page::Step(_) => "step", Page::End => "end" }}
-                    aria-label={fill(tr(lang, "lesson.step_of"), &[("k", &k.to_string()), ("n", &n.to_string())])}>
-                    { format!("{k}/{n}") }
-                </span>
-            </header>
-            { body }
-            <nav class="lesson-nav">
-                <button type="button" data-testid="lesson-back" disabled={at_start}
-                    aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
-                    { "← " }{ tr(lang, "lesson.back") }
-                </button>
-                <button type="button" class="primary" data-testid="lesson-next" disabled={at_end || p.asking()}
-                    aria-label={tr(lang, "lesson.next_label")} onclick={emit(Action::LessonStep)}>
-                    { tr(lang, "lesson.next") }{ " →" }
-                </button>
-                <button type="button" class="lesson-exit" data-testid="lesson-exit"
-                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
-                    { tr(lang, "lesson.exit") }
-                </button>
-            </nav>
-        </section>
     }
 }
 

@@ -16,5 +16,6 @@ pub mod script_panel;
 pub mod segment_menu;
 pub mod share;
 pub mod socket_table;
+pub mod state_explanation;
 pub mod time_controls;
 pub mod top_bar;

@@ -1,7 +1,7 @@
 //! One peer's panel: its state, its timers, its TCB, and the user calls it can make.
 //! A call the RFC rejects in the current state is disabled, and says why.
 
-use synack_core::{permitted, Call, Instant, Peer, State};
+use synack_core::{permitted, Call, Instant, Peer, State, TcbView};
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
@@ -100,54 +100,16 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let lower = name.to_ascii_lowercase();
 
     let buttons = CALLS.iter().map(|&(action, label_key)| {
-        let label = tr_dyn(lang, label_key);
-        let c = call_for(action, bytes);
-        let verdict = permitted(state, c);
         let bad_bytes = action == "send" && parsed_bytes.is_err();
-        let title = match verdict {
-            Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
-            Ok(()) => describe(lang, action).to_string(),
-            Err(e) => fill(
-                tr(lang, "peer.not_in"),
-                &[
-                    ("state", state.name()),
-                    ("error", call_error(lang, e)),
-                    ("section", e.section(c)),
-                ],
-            ),
-        };
-        let onclick = {
-            let dispatch = props.dispatch.clone();
-            Callback::from(move |_: MouseEvent| dispatch.emit(call(peer, c)))
-        };
-        let reason_id = format!("why-{lower}-{action}");
-        html! {
-            <button data-action={action} {onclick} disabled={verdict.is_err() || bad_bytes} title={title.clone()}
-                aria-describedby={verdict.is_err().then(|| reason_id.clone())}>
-                { label }
-                if verdict.is_err() {
-                    <span id={reason_id} class="visually-hidden">{ title }</span>
-                }
-            </button>
-        }
+        call_button(
+            lang,
+            props,
+            (action, label_key),
+            call_for(action, bytes),
+            bad_bytes,
+        )
     });
-
-    let refused: Vec<String> = CALLS
-        .iter()
-        .filter_map(|&(action, label_key)| {
-            let c = call_for(action, bytes);
-            permitted(state, c).err().map(|e| {
-                fill(
-                    tr(lang, "peer.refused"),
-                    &[
-                        ("call", tr_dyn(lang, label_key)),
-                        ("error", call_error(lang, e)),
-                        ("section", e.section(c)),
-                    ],
-                )
-            })
-        })
-        .collect();
+    let refused = refusals(lang, state, bytes);
 
     let on_bytes = {
         let bytes_text = bytes_text.clone();
@@ -158,35 +120,8 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     };
     let bytes_error_id = format!("bytes-error-{lower}");
 
-    let timers = props.frame.timers.iter().map(|running| {
-        let timer = running.timer;
-        let left = running.deadline.0.saturating_sub(props.now.0);
-        html! {
-            <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
-                <span class="timer-name">{ timer.label() }</span>
-                <span class="timer-left">{ format_left(left) }</span>
-                <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
-            </li>
-        }
-    });
-
     let after = &props.frame.after;
-    let tcb = (props.live && state != State::Closed)
-        .then_some(after.tcb)
-        .map(|t| {
-            html! {
-                <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
-                    <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
-                    <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
-                    <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
-                    <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
-                    <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
-                    <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
-                    <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
-                    <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
-                </dl>
-            }
-        });
+    let tcb = (props.live && state != State::Closed).then(|| tcb_view(lang, name, &after.tcb));
 
     html! {
         <section class={format!("peer peer-{lower}")} data-peer={name} data-state={state.name()}
@@ -218,12 +153,105 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
                     <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                 </details>
             }
-            <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ for timers }</ul>
+            <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ timer_items(lang, &props.frame, props.now) }</ul>
             if props.live {
                 <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &after.received.to_string())]) }</p>
             }
             { for tcb }
         </section>
+    }
+}
+
+/// One call's button: disabled, with the RFC's reason, when the state refuses the call.
+fn call_button(
+    lang: Lang,
+    props: &PeerPanelProps,
+    (action, label_key): (&'static str, &'static str),
+    c: Call,
+    bad_bytes: bool,
+) -> Html {
+    let (peer, state) = (props.peer, props.frame.state);
+    let verdict = permitted(state, c);
+    let title = match verdict {
+        Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
+        Ok(()) => describe(lang, action).to_string(),
+        Err(e) => fill(
+            tr(lang, "peer.not_in"),
+            &[
+                ("state", state.name()),
+                ("error", call_error(lang, e)),
+                ("section", e.section(c)),
+            ],
+        ),
+    };
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(call(peer, c)))
+    };
+    let reason_id = format!("why-{}-{action}", peer.name().to_ascii_lowercase());
+    html! {
+        <button data-action={action} {onclick} disabled={verdict.is_err() || bad_bytes} title={title.clone()}
+            aria-describedby={verdict.is_err().then(|| reason_id.clone())}>
+            { tr_dyn(lang, label_key) }
+            if verdict.is_err() {
+                <span id={reason_id} class="visually-hidden">{ title }</span>
+            }
+        </button>
+    }
+}
+
+/// Each call the state refuses, with the RFC's error and section.
+fn refusals(lang: Lang, state: State, bytes: u32) -> Vec<String> {
+    CALLS
+        .iter()
+        .filter_map(|&(action, label_key)| {
+            let c = call_for(action, bytes);
+            permitted(state, c).err().map(|e| {
+                fill(
+                    tr(lang, "peer.refused"),
+                    &[
+                        ("call", tr_dyn(lang, label_key)),
+                        ("error", call_error(lang, e)),
+                        ("section", e.section(c)),
+                    ],
+                )
+            })
+        })
+        .collect()
+}
+
+/// The running timers and the time each has left.
+fn timer_items(lang: Lang, frame: &PeerFrame, now: Instant) -> Html {
+    frame
+        .timers
+        .iter()
+        .map(|running| {
+            let timer = running.timer;
+            let left = running.deadline.0.saturating_sub(now.0);
+            html! {
+                <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
+                    <span class="timer-name">{ timer.label() }</span>
+                    <span class="timer-left">{ format_left(left) }</span>
+                    <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
+                </li>
+            }
+        })
+        .collect()
+}
+
+/// The TCB's variables (RFC 9293 §3.3.1).
+fn tcb_view(lang: Lang, name: &str, t: &TcbView) -> Html {
+    html! {
+        <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
+            <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
+            <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
+            <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
+            <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
+            <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
+            <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
+            <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
+            <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
+        </dl>
     }
 }
 

@@ -12,6 +12,8 @@ use synack_core::capture::digest::{decode_detail, decode_summary, DecodeError, D
 use synack_core::capture::ReadError;
 use yew::Reducible;
 
+use crate::model::shared::Shared;
+
 /// Connections listed at first; "show more" adds as many again.
 pub const PAGE: usize = 200;
 
@@ -33,12 +35,12 @@ pub struct CaptureState {
     /// A file is being read.
     pub loading: bool,
     pub failure: Option<Failure>,
-    pub summary: Option<Rc<Summary>>,
+    pub summary: Option<Shared<Summary>>,
     /// How many connections the list shows.
     pub shown: usize,
     /// The chosen connection (from 1), and its detail once the worker sent it.
     pub selected: Option<usize>,
-    pub detail: Option<Rc<Detail>>,
+    pub detail: Option<Shared<Detail>>,
     /// Packets of the chosen connection seen so far (0 ..= its packet count).
     pub cursor: usize,
 }
@@ -89,7 +91,7 @@ impl Reducible for CaptureState {
                         if sum.conns.len() == 1 {
                             s.selected = Some(sum.conns[0].index);
                         }
-                        s.summary = Some(Rc::new(sum));
+                        s.summary = Some(Shared::new(sum));
                     }
                     Err(DecodeError::File(e)) => s.failure = Some(Failure::File(e)),
                     Err(DecodeError::Malformed(n)) => {
@@ -101,7 +103,7 @@ impl Reducible for CaptureState {
                 if let Ok(d) = decode_detail(&text) {
                     if Some(d.index) == s.selected {
                         s.cursor = d.packets.len();
-                        s.detail = Some(Rc::new(d));
+                        s.detail = Some(Shared::new(d));
                     }
                 }
             }

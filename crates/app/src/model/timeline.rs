@@ -197,27 +197,7 @@ impl Timeline {
 
     fn push(&mut self, TraceEvent { time, event }: &TraceEvent) {
         let i = self.len();
-        let y = match (self.y.last(), self.times.last()) {
-            (Some(&y), Some(&prev)) if starts_moment(event) || *time != prev => {
-                let dt = (*time - prev).millis();
-                let drawn = dt as f32 * PX_PER_MS;
-                if drawn > GAP_CAP_PX {
-                    self.gaps.push(Gap {
-                        y: y + GAP_CAP_PX / 2.0,
-                        skipped_ms: dt,
-                    });
-                }
-                // Actions at one instant get a step; time gets its scale, but never less
-                // than half a step so that rows stay readable.
-                y + if dt == 0 {
-                    STEP_PX
-                } else {
-                    drawn.clamp(STEP_PX / 2.0, GAP_CAP_PX)
-                }
-            }
-            (Some(&y), _) => y,
-            (None, _) => STEP_PX,
-        };
+        let y = self.next_y(*time, event);
         self.y.push(y);
         self.times.push(*time);
         match event {
@@ -240,29 +220,7 @@ impl Timeline {
                 );
             }
             Event::Note { cause, rule, .. } => self.add_effect(*cause, i, Effect::Note(*rule)),
-            Event::Sent(rec) => {
-                let n = &mut self.sent_by[rec.from.index()];
-                *n = n.wrapping_add(1);
-                let ident = *n;
-                if self.segs.len().is_multiple_of(CHUNK) {
-                    self.reach.push(Reach {
-                        open: 0,
-                        max_end_y: f32::NEG_INFINITY,
-                    });
-                }
-                if let Some(r) = self.reach.last_mut() {
-                    r.open += 1;
-                }
-                self.segs.push(SegSpan {
-                    record: *rec,
-                    sent: i,
-                    end: None,
-                    copies: Vec::new(),
-                    held: None,
-                    ident,
-                    effects: Vec::new(),
-                });
-            }
+            Event::Sent(rec) => self.push_seg(rec, i),
             Event::Delivered { label, copy, .. } => {
                 let end = (!*copy).then_some(SegEnd::Delivered);
                 self.touch_seg(*label, i, y, end, |s| {
@@ -295,6 +253,56 @@ impl Timeline {
             }
             Event::Signal { .. } => {}
         }
+    }
+
+    /// The chart's y of an event at `time` after the ones indexed.
+    fn next_y(&mut self, time: Instant, event: &Event) -> f32 {
+        match (self.y.last(), self.times.last()) {
+            (Some(&y), Some(&prev)) if starts_moment(event) || time != prev => {
+                let dt = (time - prev).millis();
+                let drawn = dt as f32 * PX_PER_MS;
+                if drawn > GAP_CAP_PX {
+                    self.gaps.push(Gap {
+                        y: y + GAP_CAP_PX / 2.0,
+                        skipped_ms: dt,
+                    });
+                }
+                // Actions at one instant get a step; time gets its scale, but never less
+                // than half a step so that rows stay readable.
+                y + if dt == 0 {
+                    STEP_PX
+                } else {
+                    drawn.clamp(STEP_PX / 2.0, GAP_CAP_PX)
+                }
+            }
+            (Some(&y), _) => y,
+            (None, _) => STEP_PX,
+        }
+    }
+
+    /// A segment sent at event `i`.
+    fn push_seg(&mut self, rec: &SegmentRecord, i: usize) {
+        let n = &mut self.sent_by[rec.from.index()];
+        *n = n.wrapping_add(1);
+        let ident = *n;
+        if self.segs.len().is_multiple_of(CHUNK) {
+            self.reach.push(Reach {
+                open: 0,
+                max_end_y: f32::NEG_INFINITY,
+            });
+        }
+        if let Some(r) = self.reach.last_mut() {
+            r.open += 1;
+        }
+        self.segs.push(SegSpan {
+            record: *rec,
+            sent: i,
+            end: None,
+            copies: Vec::new(),
+            held: None,
+            ident,
+            effects: Vec::new(),
+        });
     }
 
     /// Changes segment `label`'s span with `f` at event `i` (row `y`); `end` ends its flight.

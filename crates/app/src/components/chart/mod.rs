@@ -101,6 +101,47 @@ fn use_moved(cursor: usize) -> bool {
     moved
 }
 
+/// What the chart draws of the band `top..=bottom` of the run.
+struct Layers {
+    arrows: Html,
+    states: Html,
+    gaps: Html,
+    timers: Html,
+}
+
+fn band_layers(ctx: &Ctx<'_>, f: &Frame, (top, bottom): (f32, f32), linux: bool) -> Layers {
+    let (t, lanes, cursor) = (ctx.t, ctx.lanes, ctx.cursor);
+    let now_y = t.y_at(cursor);
+    let timers = Peer::BOTH.into_iter().flat_map(|peer| {
+        f.peer(peer).timers.iter().filter_map(move |r| {
+            Some(TimerBar {
+                peer,
+                timer: r.timer,
+                set_y: t.y(r.set_at)?,
+                deadline: r.deadline,
+            })
+        })
+    });
+    Layers {
+        arrows: t
+            .segs_in_band(top, bottom, cursor)
+            .filter_map(|span| seg_view(ctx, span))
+            .collect(),
+        states: Peer::BOTH
+            .into_iter()
+            .flat_map(|peer| state_labels(t, lanes, peer, cursor, (top, bottom), linux))
+            .collect(),
+        gaps: t
+            .gaps_in(top, bottom.min(now_y))
+            .map(|(i, g)| gap_view(lanes, i, g.y, g.skipped_ms))
+            .collect(),
+        timers: timers
+            .filter(|bar| bar.set_y <= bottom && now_y >= top)
+            .map(|bar| timer_view(ctx.lang, lanes, &bar, now_y, f.now))
+            .collect(),
+    }
+}
+
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let lang = use_lang();
@@ -153,33 +194,7 @@ pub fn chart(props: &ChartProps) -> Html {
         highlight: &props.highlight,
         lang,
     };
-    let arrows: Vec<Html> = t
-        .segs_in_band(band_top, band_bottom, cursor)
-        .filter_map(|span| seg_view(&ctx, span))
-        .collect();
-    let states: Vec<Html> = Peer::BOTH
-        .into_iter()
-        .flat_map(|peer| state_labels(t, &lanes, peer, cursor, (band_top, band_bottom), linux))
-        .collect();
-    let gaps: Vec<Html> = t
-        .gaps_in(band_top, band_bottom.min(now_y))
-        .map(|(i, g)| gap_view(&lanes, i, g.y, g.skipped_ms))
-        .collect();
-    let timers: Vec<Html> = Peer::BOTH
-        .into_iter()
-        .flat_map(|peer| {
-            f.peer(peer).timers.iter().filter_map(move |r| {
-                Some(TimerBar {
-                    peer,
-                    timer: r.timer,
-                    set_y: t.y(r.set_at)?,
-                    deadline: r.deadline,
-                })
-            })
-        })
-        .filter(|bar| bar.set_y <= band_bottom && now_y >= band_top)
-        .map(|bar| timer_view(lang, &lanes, &bar, now_y, f.now))
-        .collect();
+    let layers = band_layers(&ctx, f, (band_top, band_bottom), linux);
 
     let w = lanes.width;
     let view_box = format!("0 0 {} {}", num(w), num(height + TOP));
@@ -198,12 +213,12 @@ pub fn chart(props: &ChartProps) -> Html {
                 <g transform={format!("translate(0 {})", num(TOP))}>
                     <line class="lifeline from-a" x1={num(lanes.xa)} x2={num(lanes.xa)} y1={num(-TOP)} y2={num(height)} />
                     <line class="lifeline from-b" x1={num(lanes.xb)} x2={num(lanes.xb)} y1={num(-TOP)} y2={num(height)} />
-                    <g class="gaps">{ for gaps }</g>
+                    <g class="gaps">{ layers.gaps }</g>
                     <line class="now-line" x1={num(lanes.xa)} x2={num(lanes.xb)} y1={num(now_y)} y2={num(now_y)} />
                     <text class="now-time" x="4" y={num(now_y + 12.0)}>{ f.now.to_string() }</text>
-                    <g class="timers">{ for timers }</g>
-                    <g class="states">{ for states }</g>
-                    <g class="segs">{ for arrows }</g>
+                    <g class="timers">{ layers.timers }</g>
+                    <g class="states">{ layers.states }</g>
+                    <g class="segs">{ layers.arrows }</g>
                 </g>
             </svg>
         </div>

@@ -149,26 +149,7 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
     let line = |class: &'static str| {
         html! { <path {class} d={segment_path(a.x1, a.y1, a.x2, a.y2)} /> }
     };
-    let tip = match a.tip {
-        Tip::Head => head_view(&a, "head"),
-        Tip::Paused => {
-            let (ux, uy) = direction(&a);
-            let (px, py) = (a.x2 + ux * 8.0, a.y2 + uy * 8.0);
-            html! {
-                <>
-                    { head_view(&a, "head") }
-                    <path class="pause" d={format!("M{} {}v8M{} {}v8", num(px - 2.5), num(py - 4.0), num(px + 2.5), num(py - 4.0))} />
-                </>
-            }
-        }
-        Tip::Cross => {
-            let (x, y, r) = (a.x2, a.y2, 5.0);
-            html! {
-                <path class="cross" d={format!("M{} {}L{} {}M{} {}L{} {}",
-                    num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r), num(x + r), num(y - r))} />
-            }
-        }
-    };
+    let tip = tip_view(&a);
     let copy_views = copies.into_iter().map(|cy| {
         let c = Arrow {
             x2: ctx.lanes.x(rec.from.other()),
@@ -199,6 +180,30 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
             </text>
         </g>
     })
+}
+
+/// An arrow's end: a head, a head with a pause mark (held), or a cross (lost).
+fn tip_view(a: &Arrow) -> Html {
+    match a.tip {
+        Tip::Head => head_view(a, "head"),
+        Tip::Paused => {
+            let (ux, uy) = direction(a);
+            let (px, py) = (a.x2 + ux * 8.0, a.y2 + uy * 8.0);
+            html! {
+                <>
+                    { head_view(a, "head") }
+                    <path class="pause" d={format!("M{} {}v8M{} {}v8", num(px - 2.5), num(py - 4.0), num(px + 2.5), num(py - 4.0))} />
+                </>
+            }
+        }
+        Tip::Cross => {
+            let (x, y, r) = (a.x2, a.y2, 5.0);
+            html! {
+                <path class="cross" d={format!("M{} {}L{} {}M{} {}L{} {}",
+                    num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r), num(x + r), num(y - r))} />
+            }
+        }
+    }
 }
 
 /// The path data of a straight segment.
