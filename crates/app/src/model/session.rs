@@ -76,11 +76,11 @@ pub struct Recorded {
     pub after: After,
 }
 
-/// The engine after some number of commands.
+/// The engine after some number of commands, without its log (see `synack_core::Checkpoint`).
 #[derive(Clone, Debug)]
 struct Checkpoint {
     commands: usize,
-    sim: Rc<Sim>,
+    state: Rc<synack_core::Checkpoint>,
 }
 
 /// The engine, shared by the copies of a session along one line of history.
@@ -254,8 +254,8 @@ impl Session {
             && n.is_multiple_of(CHECKPOINT_EVERY)
             && self.checkpoints.last().is_none_or(|c| c.commands < n)
         {
-            let sim = Rc::new(self.engine.borrow().sim.clone());
-            self.checkpoints.push(Checkpoint { commands: n, sim });
+            let state = Rc::new(self.engine.borrow().sim.checkpoint());
+            self.checkpoints.push(Checkpoint { commands: n, state });
         }
         let failure = self.change_engine(|sim| script::execute(sim, &command))?;
         if let Some(message) = failure {
@@ -387,13 +387,19 @@ impl Session {
     }
 
     /// A new engine after the first `n` commands: the nearest checkpoint at or before them,
-    /// and the commands since.
+    /// its log copied from the engine's, and the commands since.
     fn engine_after(&self, n: usize) -> Sim {
         let k = self.checkpoints.partition_point(|c| c.commands <= n);
-        let (mut sim, from) = match k.checked_sub(1).and_then(|k| self.checkpoints.get(k)) {
-            Some(c) => ((*c.sim).clone(), c.commands),
-            None => (Sim::new(), 0),
-        };
+        // The engine's log starts with this session's, which holds every checkpoint's (the
+        // engine only appends, and a session gets a new engine only with its own log), so
+        // `resume` finds the log it needs.
+        let resumed = k.checked_sub(1).and_then(|k| {
+            let c = self.checkpoints.get(k)?;
+            let engine = self.engine.borrow();
+            let sim = Sim::resume(&c.state, engine.sim.segments(), engine.sim.trace())?;
+            Some((sim, c.commands))
+        });
+        let (mut sim, from) = resumed.unwrap_or_else(|| (Sim::new(), 0));
         for rec in self.commands.iter_from(from).take(n - from) {
             // These commands ran before without an error, and the engine is deterministic.
             let _ = script::execute(&mut sim, &rec.command);
