@@ -1,12 +1,20 @@
 //! The chart's viewport: how far its scrolling container is scrolled, and how big it is.
+//!
+//! Measured when the container scrolls and when a ResizeObserver reports a new size (panels
+//! stacking, a rotated phone), never right after a render: reading a layout value there would
+//! force the browser to lay the page out in the middle of the click, a second time before the
+//! frame.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::hooks::window_event::use_window_event;
-
 /// A scrolling container's scroll position and size, in CSS px; `top` is kept to a multiple
-/// of the quantum the hook was given.
+/// of the quantum the hook was given, so scrolling within a quantum changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Viewport {
     pub top: f32,
@@ -14,40 +22,61 @@ pub struct Viewport {
     pub width: f32,
 }
 
-impl Viewport {
-    fn measure(el: &Element, quantum: f32) -> Viewport {
-        let top = el.scroll_top() as f32;
-        Viewport {
-            top: (top / quantum).floor() * quantum,
-            height: el.client_height() as f32,
-            width: el.client_width() as f32,
-        }
-    }
+/// The viewport's measures, and its exact scroll position (not kept to the quantum: a change
+/// of it alone re-renders nothing).
+pub struct Measured {
+    pub view: Viewport,
+    pub exact_top: Rc<Cell<f32>>,
+    /// The `onscroll` handler to put on the container.
+    pub onscroll: Callback<Event>,
+    /// Measures again now (after the page scrolled the container itself, when the layout is
+    /// fresh anyway).
+    pub measure: Callback<()>,
 }
 
-/// The viewport of the element behind `node` (`initial` until it is measured), and the
-/// `onscroll` handler to put on it. It is measured after every render (the container may
-/// have changed size: panels stacking, a rotated phone), on scrolls and on window resizes;
-/// a measure equal to the last one does not re-render.
+/// The viewport of the element behind `node` (`initial` until it is measured).
 #[hook]
-pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> (Viewport, Callback<Event>) {
+pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> Measured {
     let view = use_state_eq(|| initial);
+    let exact = use_memo((), |_| Cell::new(initial.top));
     let measure = {
-        let setter = view.setter();
-        use_callback(node, move |_: (), node| {
+        let (setter, exact) = (view.setter(), exact.clone());
+        use_callback(node.clone(), move |_: (), node| {
             if let Some(el) = node.cast::<Element>() {
-                setter.set(Viewport::measure(&el, quantum));
+                let top = el.scroll_top() as f32;
+                exact.set(top);
+                setter.set(Viewport {
+                    top: (top / quantum).floor() * quantum,
+                    height: el.client_height() as f32,
+                    width: el.client_width() as f32,
+                });
             }
         })
     };
     {
         let measure = measure.clone();
-        use_effect(move || measure.emit(()));
+        use_effect_with(node, move |node| {
+            let observer = node.cast::<Element>().and_then(|el| {
+                // Called after layout, with the new size: reading it costs nothing more.
+                let on_resize =
+                    Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| measure.emit(()));
+                let observer =
+                    web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+                observer.observe(&el);
+                Some((observer, on_resize))
+            });
+            move || {
+                if let Some((observer, _)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
     }
-    let on_resize = use_callback(measure.clone(), |_: web_sys::Event, measure| {
-        measure.emit(())
-    });
-    use_window_event("resize", on_resize);
-    let onscroll = use_callback(measure, |_: Event, measure| measure.emit(()));
-    (*view, onscroll)
+    let onscroll = use_callback(measure.clone(), |_: Event, measure| measure.emit(()));
+    Measured {
+        view: *view,
+        exact_top: exact,
+        onscroll,
+        measure,
+    }
 }

@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::hooks::linux::use_linux;
-use crate::hooks::viewport::{use_viewport, Viewport};
+use crate::hooks::viewport::{use_viewport, Measured, Viewport};
 use crate::i18n::tr;
 use crate::model::chart_layout::{
     band, parse_label, scale, scroll_target, Lanes, Network, HEAD_H, SCROLL_QUANTUM, TOP,
@@ -61,20 +61,28 @@ fn seg_of_event(e: &Event) -> Option<Label> {
 
 /// Keeps the cursor's row in view as it moves (or as events arrive at the live end): a glide
 /// over short distances (CSS decides, honouring reduced motion), a jump over long ones,
-/// which would otherwise render every band on the way.
+/// which would otherwise render every band on the way. It decides from the measured viewport,
+/// so a render that needs no scrolling reads no layout.
 #[hook]
-fn use_follow_cursor(scroller: NodeRef, timeline: Shared<Timeline>, cursor: usize) {
-    let y = timeline.y_at(cursor);
-    use_effect_with((cursor, timeline), move |_| {
+fn use_follow_cursor(scroller: NodeRef, measured: &Measured, y: f32) {
+    let (view, exact_top, measure) = (
+        measured.view,
+        measured.exact_top.clone(),
+        measured.measure.clone(),
+    );
+    use_effect_with((y.to_bits(), view.width, view.height), move |_| {
+        let scale = scale(view.width, &Lanes::new(view.width));
+        let top = exact_top.get();
+        let Some(target) = scroll_target(y, top, view.height, scale) else {
+            return;
+        };
         if let Some(el) = scroller.cast::<Element>() {
-            let px = el.client_width() as f32;
-            let scale = scale(px, &Lanes::new(px));
-            let (top, height) = (el.scroll_top() as f32, el.client_height() as f32);
-            if let Some(target) = scroll_target(y, top, height, scale) {
-                let smooth = (target - top).abs() < 2.0 * height;
-                let _ = el.set_attribute("data-scroll", if smooth { "smooth" } else { "jump" });
-                el.set_scroll_top(target.round() as i32);
-            }
+            let smooth = (target - top).abs() < 2.0 * view.height;
+            let _ = el.set_attribute("data-scroll", if smooth { "smooth" } else { "jump" });
+            el.set_scroll_top(target.round() as i32);
+            // Setting the position laid the page out: reading it back is free, and keeps the
+            // band in step with where the browser really scrolled (it clamps; it glides).
+            measure.emit(());
         }
     });
 }
@@ -147,11 +155,12 @@ pub fn chart(props: &ChartProps) -> Html {
     let lang = use_lang();
     let linux = use_linux();
     let scroller = use_node_ref();
-    let (view, onscroll) = use_viewport(scroller.clone(), SCROLL_QUANTUM, DEFAULT_VIEW);
+    let measured = use_viewport(scroller.clone(), SCROLL_QUANTUM, DEFAULT_VIEW);
     let t = &*props.timeline;
     let f = &*props.frame;
     let cursor = f.cursor.min(t.len());
-    use_follow_cursor(scroller.clone(), props.timeline.clone(), cursor);
+    use_follow_cursor(scroller.clone(), &measured, t.y_at(cursor));
+    let view = measured.view;
     let fresh_from = use_fresh_from(cursor);
     let moved = use_moved(cursor);
 
@@ -172,11 +181,12 @@ pub fn chart(props: &ChartProps) -> Html {
     // When the cursor has just moved, `use_follow_cursor` scrolls its row into view: render
     // the band there at once rather than the band being left, which would cost a second
     // render (and show the old band for a frame). Otherwise follow the user's own scrolling.
-    let band_from = scroll_target(t.y_at(cursor), view.top, view.height, scale)
+    // Both decide from the same measured position.
+    let quantize = |top: f32| (top / SCROLL_QUANTUM).floor() * SCROLL_QUANTUM;
+    let exact = measured.exact_top.get();
+    let band_from = scroll_target(t.y_at(cursor), exact, view.height, scale)
         .filter(|_| moved)
-        .map_or(view.top, |target| {
-            (target / SCROLL_QUANTUM).floor() * SCROLL_QUANTUM
-        });
+        .map_or(quantize(exact), quantize);
     let (band_top, band_bottom) = band(band_from, view.height, scale);
     let net = Network::at(&f.settings, f.now);
     let now_y = t.y_at(cursor);
@@ -200,7 +210,7 @@ pub fn chart(props: &ChartProps) -> Html {
     let view_box = format!("0 0 {} {}", num(w), num(height + TOP));
     let head_box = format!("0 0 {} {}", num(w), num(HEAD_H));
     html! {
-        <div class="chart" ref={scroller} {onscroll}>
+        <div class="chart" ref={scroller} onscroll={measured.onscroll.clone()}>
             <svg class="chart-head" viewBox={head_box} preserveAspectRatio="xMidYMin meet"
                 height={num(HEAD_H * scale)}>
                 <text class="peer-name from-a" x={num(lanes.xa)} y="17" text-anchor="middle">{ "A" }</text>
