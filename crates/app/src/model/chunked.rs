@@ -50,18 +50,18 @@ impl<T> Chunked<T> {
     }
 
     /// The items in order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|c| c.iter())
+    pub fn iter(&self) -> Iter<'_, T> {
+        self.iter_from(0)
     }
 
     /// The items from index `from` on.
-    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &T> + '_ {
-        let first = from / CHUNK;
-        self.chunks
-            .iter()
-            .skip(first)
-            .enumerate()
-            .flat_map(move |(k, c)| c.iter().skip(if k == 0 { from % CHUNK } else { 0 }))
+    pub fn iter_from(&self, from: usize) -> Iter<'_, T> {
+        let mut chunks = self.chunks.get(from / CHUNK..).unwrap_or_default().iter();
+        let items = match chunks.next() {
+            Some(first) => first.get(from % CHUNK..).unwrap_or_default().iter(),
+            None => [].iter(),
+        };
+        Iter { chunks, items }
     }
 
     /// The index of the first item for which `pred` is false, assuming it is true for a
@@ -123,6 +123,26 @@ impl<T: Clone> Chunked<T> {
             }
         }
         self.len = len;
+    }
+}
+
+/// The items of a [`Chunked`] in order. (A plain iterator rather than `flat_map`: it is
+/// instantiated for every item type, and its one small `next` keeps the bundle small.)
+pub struct Iter<'a, T> {
+    chunks: std::slice::Iter<'a, Rc<Vec<T>>>,
+    items: std::slice::Iter<'a, T>,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(item) = self.items.next() {
+                return Some(item);
+            }
+            self.items = self.chunks.next()?.iter();
+        }
     }
 }
 
