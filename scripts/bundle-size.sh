@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Prints the raw and gzip sizes of the built bundle and fails when either part is over its
 # budget:
-# - the initial page (every dist/*.wasm, *.js, *.css except the capture worker's): 256 KiB.
+# - the initial page (every dist/*.wasm, *.js, *.css except the capture worker's): 266 KiB.
 #   Issue 3 set 160 KB for the visualizer alone (it measured 153 KiB); lessons, two languages,
 #   share/embed/export, the Linux view and the capture troubleshooting view took it to about
-#   249 KiB (README, "Release bundle", has the cost of each). 256 KiB holds today's page with
-#   little room, so any further growth has to be decided, not drift in;
+#   249 KiB, and issue 9's read model (the session, incremental timeline and frame: a click
+#   costs what it adds) to about 264 KiB (README, "Release bundle", has the cost of each).
+#   266 KiB holds today's page with little room, so any further growth has to be decided, not
+#   drift in;
 # - the capture worker (synack-capture-worker*), which the page fetches only when the user
 #   opens a capture: 72 KiB. It carries the pcap/pcapng reader (pcap-parser), the packet
 #   parser (etherparse), connection tracking and the whole engine for the inference: 51,083 B
@@ -21,7 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SYNACK_ROOT"
 
 dist="${1:-dist}"
-budget_kb=256
+budget_kb=266
 worker_budget_kb=72
 worker_prefix=synack-capture-worker
 shopt -s nullglob
