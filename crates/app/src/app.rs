@@ -85,7 +85,7 @@ pub fn app() -> Html {
     use_shortcuts(state.playing, dispatch.clone());
     let cbs = use_callbacks(dispatch);
     // The troubleshooting mode: an imported capture, shown instead of the simulator.
-    let capture = use_reducer(CaptureState::default);
+    let capture = use_reducer_eq(CaptureState::default);
 
     let s = &*state;
     let embed = link.embed;

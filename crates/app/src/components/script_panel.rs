@@ -16,6 +16,25 @@ pub struct ScriptPanelProps {
     pub dispatch: Callback<Action>,
 }
 
+/// The Scenarios menu's `onchange`: fetches the chosen scenario and loads it, or says why not.
+fn scenario_loader(d: Callback<Action>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let name = sel.value();
+        sel.set_value("");
+        if name.is_empty() {
+            return;
+        }
+        let d = d.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::glue::fetch::text(&crate::model::presets::url(&name)).await {
+                Ok(text) => d.emit(Action::Load(text)),
+                Err(msg) => d.emit(Action::Notify(Notice::ScenarioFetchFailed(msg))),
+            }
+        });
+    })
+}
+
 #[function_component(ScriptPanel)]
 pub fn script_panel(props: &ScriptPanelProps) -> Html {
     let lang = use_lang();
@@ -46,24 +65,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             }
         })
     };
-    let on_preset = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let name = sel.value();
-            sel.set_value("");
-            if name.is_empty() {
-                return;
-            }
-            let d = d.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match crate::glue::fetch::text(&crate::model::presets::url(&name)).await {
-                    Ok(text) => d.emit(Action::Load(text)),
-                    Err(msg) => d.emit(Action::Notify(Notice::ScenarioFetchFailed(msg))),
-                }
-            });
-        })
-    };
+    let on_preset = scenario_loader(props.dispatch.clone());
     let lines = props.text.lines().count().max(1);
     html! {
         <section class="script-panel" aria-label={tr(lang, "script.region")}>

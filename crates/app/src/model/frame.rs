@@ -144,6 +144,7 @@ mod tests {
     use synack_core::script::Command;
     use synack_core::{Delivery, Duration, Label, Setting};
 
+    use crate::model::chart_layout::{course, Course, Network};
     use crate::model::timeline::SegStatus;
 
     #[test]
@@ -186,6 +187,21 @@ mod tests {
         assert_eq!(past.settings.network.latency.millis(), 80);
         let s1 = s.timeline().seg(Label(1)).unwrap();
         assert_eq!(s1.status(waiting), SegStatus::InFlight);
+        // So the chart draws it waiting for a hand there, not flying.
+        let t = s.timeline();
+        let at = |f: &Frame| course(t, s1, f.cursor, &Network::at(&f.settings, f.now));
+        assert!(
+            matches!(at(&past), Some(Course::Waiting { held: false, .. })),
+            "{:?}",
+            at(&past)
+        );
+        // At the live end it has arrived (auto delivery moved it on once time passed)
+        // or flies: in no case is it drawn by the other cursor's rules.
+        assert!(
+            !matches!(at(&live), Some(Course::Waiting { .. })),
+            "{:?}",
+            at(&live)
+        );
     }
 
     /// Issue 9: the inject presets come from the peers at the cursor, not at the live end.

@@ -7,11 +7,12 @@
 //! from `lessons/<id>.tcps` when it is opened.
 
 use synack_core::script::{Command, Language};
-use synack_core::{Event, Label, Peer, Rule, State};
+use synack_core::{Event, Label, Peer, Rule, State, TraceEvent};
 
 use crate::i18n::Lang;
 use crate::model::session::Session;
 use crate::model::shared::Shared;
+use crate::model::timeline::Timeline;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
@@ -85,6 +86,66 @@ pub struct Step {
     pub segments: Vec<Label>,
 }
 
+impl Step {
+    /// The step of command `command`, whose events are `events` (log indexes `before..after`):
+    /// the transitions it caused and the segments it touched. Its line, narration and question
+    /// are the caller's to fill in.
+    fn of(command: &Command, events: &[TraceEvent], (before, after): (usize, usize)) -> Step {
+        let mut edges = Vec::new();
+        let mut segments = Vec::new();
+        for e in events {
+            match &e.event {
+                Event::StateChange { from, to, .. } => edges.push((*from, *to)),
+                Event::Sent(r) => segments.push(r.label),
+                Event::Delivered { label, .. }
+                | Event::Dropped { label, .. }
+                | Event::Held { label } => segments.push(*label),
+                _ => {}
+            }
+        }
+        segments.sort();
+        segments.dedup();
+        Step {
+            line: 0,
+            command: command.clone(),
+            narration: Narration::default(),
+            ask: None,
+            before,
+            after,
+            edges,
+            segments,
+        }
+    }
+}
+
+impl Ask {
+    /// The question about `peer` for a step whose events are `events` (log indexes
+    /// `before..after`): the answer is what the engine did.
+    fn about(
+        peer: Peer,
+        events: &[TraceEvent],
+        timeline: &Timeline,
+        (before, after): (usize, usize),
+    ) -> Ask {
+        let moved = events.iter().rev().find_map(|e| match e.event {
+            Event::StateChange { peer: p, rule, .. } if p == peer => Some(rule),
+            _ => None,
+        });
+        let noted = || {
+            events.iter().rev().find_map(|e| match e.event {
+                Event::Note { peer: p, rule, .. } if p == peer => Some(rule),
+                _ => None,
+            })
+        };
+        Ask {
+            peer,
+            before: timeline.state_at(peer, before),
+            answer: timeline.state_at(peer, after),
+            rule: moved.or_else(noted),
+        }
+    }
+}
+
 /// A lesson, run once.
 #[derive(Clone, Debug)]
 pub struct Lesson {
@@ -129,49 +190,13 @@ impl Lesson {
                 Command::Ask(peer) => ask = Some(*peer),
                 c if c.is_step() => {
                     let (before, after) = (end_before, rec.trace_end);
-                    let events = &trace[before..after];
-                    let mut edges = Vec::new();
-                    let mut segments = Vec::new();
-                    for e in events {
-                        match &e.event {
-                            Event::StateChange { from, to, .. } => edges.push((*from, *to)),
-                            Event::Sent(r) => segments.push(r.label),
-                            Event::Delivered { label, .. }
-                            | Event::Dropped { label, .. }
-                            | Event::Held { label } => segments.push(*label),
-                            _ => {}
-                        }
-                    }
-                    segments.sort();
-                    segments.dedup();
-                    let ask = ask.take().map(|peer: Peer| {
-                        let moved = events.iter().rev().find_map(|e| match e.event {
-                            Event::StateChange { peer: p, rule, .. } if p == peer => Some(rule),
-                            _ => None,
-                        });
-                        let noted = || {
-                            events.iter().rev().find_map(|e| match e.event {
-                                Event::Note { peer: p, rule, .. } if p == peer => Some(rule),
-                                _ => None,
-                            })
-                        };
-                        Ask {
-                            peer,
-                            before: timeline.state_at(peer, before),
-                            answer: timeline.state_at(peer, after),
-                            rule: moved.or_else(noted),
-                        }
+                    let mut step = Step::of(c, &trace[before..after], (before, after));
+                    step.line = rec.line + 1;
+                    step.narration = std::mem::take(&mut narration);
+                    step.ask = ask.take().map(|peer| {
+                        Ask::about(peer, &trace[before..after], &timeline, (before, after))
                     });
-                    steps.push(Step {
-                        line: rec.line + 1,
-                        command: c.clone(),
-                        narration: std::mem::take(&mut narration),
-                        ask,
-                        before,
-                        after,
-                        edges,
-                        segments,
-                    });
+                    steps.push(step);
                 }
                 _ => {}
             }
