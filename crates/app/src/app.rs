@@ -28,6 +28,7 @@ use crate::components::time_controls::TimeControls;
 use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
 use crate::hooks::keyboard::use_shortcuts;
+use crate::hooks::link::use_link_view;
 use crate::hooks::lang::use_page_language;
 use crate::hooks::linux::LinuxView;
 use crate::hooks::playback::use_playback;
@@ -35,19 +36,6 @@ use crate::i18n::{tr, Lang};
 use crate::model::capture::CaptureState;
 use crate::model::state::{Action, AppState};
 use crate::model::timeline::SegStatus;
-
-/// A link that needs fetching or inflating opens its view once that is done.
-#[hook]
-fn use_link_view(link: std::rc::Rc<Link>, dispatch: Callback<Action>) {
-    use_effect_with((), move |_| {
-        if link::needs_waiting(&link) {
-            wasm_bindgen_futures::spawn_local(async move {
-                let view = link::restore_waiting(&link).await;
-                dispatch.emit(Action::Restore(Box::new(view)));
-            });
-        }
-    });
-}
 
 /// The callbacks the panels get, made once: a new callback each render would re-render
 /// every panel that takes one.
@@ -124,7 +112,7 @@ fn toolbar(
         <nav class="toolbar" aria-label={tr(s.lang, "ui.toolbar")}>
             <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))}
                 dispatch={cbs.dispatch.clone()} />
-            <Export script={AttrValue::from(s.session.text())} />
+            <Export script={s.script.clone()} />
             <CaptureImport dispatch={capture.dispatcher()} {can_show} />
             <Share {view} {script} />
         </nav>

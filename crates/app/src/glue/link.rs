@@ -469,7 +469,7 @@ pub fn view_of(s: &AppState) -> (View, yew::AttrValue) {
     let script = if s.shows_lesson_run() {
         yew::AttrValue::default()
     } else {
-        yew::AttrValue::from(s.session.text())
+        s.script.clone()
     };
     (view, script)
 }

@@ -56,6 +56,8 @@ pub struct AppState {
     pub playing: bool,
     pub speed: usize,
     pacing: Pacing,
+    /// The session's script (the text a link or an export carries).
+    pub script: AttrValue,
     /// The script panel's text, which may be edited before it is run.
     pub editor: AttrValue,
     /// The error of the last script run from the editor, with its line.
@@ -120,9 +122,11 @@ impl Default for AppState {
 
 impl AppState {
     pub fn from_session(session: Session) -> AppState {
+        let script = AttrValue::from(session.text());
         AppState {
             frame: Shared::new(Frame::new(&session, session.len())),
-            editor: AttrValue::from(session.text()),
+            editor: script.clone(),
+            script,
             session,
             selected_segment: None,
             selected_state: None,
@@ -179,7 +183,8 @@ impl AppState {
 
     /// Puts a new session on screen at its live end.
     fn set_session(&mut self, session: Session) {
-        self.editor = AttrValue::from(session.text());
+        self.script = AttrValue::from(session.text());
+        self.editor = self.script.clone();
         self.session = session;
         self.frame = Shared::new(Frame::new(&self.session, self.session.len()));
         if let Some(l) = self.selected_segment {
@@ -300,7 +305,8 @@ impl AppState {
         let lesson = &player.lesson;
         if self.session != lesson.session {
             self.session = lesson.session.clone();
-            self.editor = AttrValue::from(lesson.session.text());
+            self.script = AttrValue::from(lesson.session.text());
+            self.editor = self.script.clone();
             self.frame = Shared::new(Frame::new(&self.session, player.cursor()));
         }
         self.show(player.cursor());
