@@ -9,6 +9,11 @@ use std::path::Path;
 const DEFAULT: &str = "handshake";
 
 fn main() {
+    // The wasm splitter (scripts/split-wasm.sh) needs the linker's relocations to tell which
+    // code and data each `#[wasm_split]` part alone reaches.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo:rustc-link-arg-bin=synack-app=--emit-relocs");
+    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let files = files_in(&dir, "tcps");
     let mut out = String::from(

@@ -10,7 +10,7 @@
 use synack_core::{Label, Peer, Profile, State};
 use yew::prelude::*;
 
-use crate::components::capture_view::{CaptureImport, CaptureView};
+use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
 use crate::components::chart::Chart;
 use crate::components::diagram::Diagram;
 use crate::components::export::Export;
@@ -36,6 +36,7 @@ use crate::i18n::{tr, Lang};
 use crate::model::capture::CaptureState;
 use crate::model::state::{Action, AppState};
 use crate::model::timeline::SegStatus;
+use crate::lazy::{self, Lazy};
 
 /// The callbacks the panels get, made once: a new callback each render would re-render
 /// every panel that takes one.
@@ -87,7 +88,7 @@ pub fn app() -> Html {
             { toolbar(s, &capture, view, script, &cbs) }
         }
         if capture.active {
-            <CaptureView state={capture.clone()} />
+            <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
             { simulator(s, embed, &cbs) }
         }

@@ -12,5 +12,6 @@ pub mod components;
 pub mod glue;
 pub mod hooks;
 pub mod i18n;
+pub mod lazy;
 pub mod model;
 pub mod svg;

@@ -14,6 +14,7 @@ use crate::components::diagram::Diagram;
 use crate::hooks::lang::use_lang;
 use crate::hooks::window_event::use_window_event;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::lazy::{self, wasm_split, LoadError, Part, View};
 use crate::model::capture::{self, CaptureAction, CaptureState, Failure};
 use crate::model::shared::Shared;
 
@@ -93,6 +94,19 @@ fn open_first(files: Option<web_sys::FileList>, d: &Dispatch) {
 #[derive(Properties, Clone, PartialEq)]
 pub struct CaptureViewProps {
     pub state: UseReducerHandle<CaptureState>,
+}
+
+/// The troubleshooting view is fetched when a capture is first opened.
+pub static CAPTURE_VIEW: Part = Part::new("capture", &[], None, || Box::pin(capture_part()));
+
+#[wasm_split(capture, fallible)]
+fn capture_part() -> Result<View, LoadError> {
+    Ok(|p| {
+        lazy::draw(
+            p,
+            |p: &CaptureViewProps| html! { <CaptureView ..p.clone() /> },
+        )
+    })
 }
 
 #[function_component(CaptureView)]
