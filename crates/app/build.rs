@@ -51,8 +51,18 @@ fn lessons() -> String {
 }
 
 /// Areas whose English file is not embedded in the wasm but fetched when first needed, like the
-/// Chinese ones: long texts that are read only on demand (the state explanations).
-const LAZY_AREAS: &[&str] = &["states"];
+/// Chinese ones: long texts that are read only on demand (the state explanations), and the
+/// texts of the parts of the page that are fetched on first use (`Part::areas` in lazy.rs).
+const LAZY_AREAS: &[&str] = &[
+    "states",
+    "capture-view",
+    "export",
+    "hex",
+    "inject-form",
+    "inspector",
+    "lesson-panel",
+    "linux-view",
+];
 
 /// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files but the lazy
 /// ones (embedded natively only, for the tests); the Chinese ones are fetched by name at run

@@ -14,16 +14,16 @@ use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_V
 use crate::components::chart::Chart;
 use crate::components::diagram::Diagram;
 use crate::components::export::Export;
-use crate::components::inject::Inject;
-use crate::components::inspector::Inspector;
-use crate::components::lesson::{LessonPanel, LessonPicker};
-use crate::components::linux_notes::LinuxNotes;
+use crate::components::inject::{InjectProps, INJECT};
+use crate::components::inspector::{InspectorProps, INSPECTOR};
+use crate::components::lesson::{LessonPanelProps, LessonPicker, LESSON_PANEL};
+use crate::components::linux_notes::{LinuxNotesProps, LINUX_NOTES};
 use crate::components::notice_bar::NoticeBar;
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
 use crate::components::segment_menu::SegmentMenu;
 use crate::components::share::Share;
-use crate::components::socket_table::SocketTable;
+use crate::components::socket_table::{SocketTableProps, SOCKET_TABLE};
 use crate::components::time_controls::TimeControls;
 use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
@@ -33,10 +33,10 @@ use crate::hooks::lang::use_page_language;
 use crate::hooks::linux::LinuxView;
 use crate::hooks::playback::use_playback;
 use crate::i18n::{tr, Lang};
+use crate::lazy::{self, Lazy, LazyDetails};
 use crate::model::capture::CaptureState;
 use crate::model::state::{Action, AppState};
 use crate::model::timeline::SegStatus;
-use crate::lazy::{self, Lazy};
 
 /// The callbacks the panels get, made once: a new callback each render would re-render
 /// every panel that takes one.
@@ -144,7 +144,7 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks) -> Html {
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">
-                <LessonPanel player={p.clone()} dispatch={d.clone()} />
+                <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), dispatch: d.clone() })} />
             </div>
         }
         <main class={classes!("layout", embed.then_some("embed"))}>
@@ -162,10 +162,11 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks) -> Html {
                     on_select={cbs.select_state.clone()} highlight={edge_highlight} />
             </section>
             if !embed {
-                <Inject presets={frame.presets} dispatch={d.clone()} />
+                <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
+                    part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
                 <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
                 if s.linux {
-                    <LinuxNotes {profile_on} dispatch={d.clone()} />
+                    <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
                 }
             }
         </main>
@@ -187,7 +188,7 @@ fn peers(s: &AppState, d: &Callback<Action>) -> Html {
             { panel(Peer::A) }
             { panel(Peer::B) }
             if s.linux {
-                <SocketTable frame={frame.clone()} />
+                <Lazy part={&SOCKET_TABLE} props={lazy::props(SocketTableProps { frame: frame.clone() })} />
             }
         </div>
     }
@@ -209,8 +210,8 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
                 <SegmentMenu {label} held={span.held_at(cursor) && s.at_live_end()}
                     dispatch={cbs.dispatch.clone()} />
             }
-            <Inspector timeline={s.timeline().clone()} {label} {cursor}
-                on_close={cbs.close_inspector.clone()} />
+            <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
+                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
         </div>
     }
 }

@@ -6,28 +6,31 @@
 //! out of the page's wasm into `split_<part>.wasm`, which the browser fetches the first time
 //! the function is called. The function hands back the part's [`View`]; [`Lazy`] draws it
 //! once it has arrived, and at once from then on. English texts that only the part shows
-//! live in catalog areas fetched with it (`LAZY_AREAS` in build.rs), and its stylesheet, if
-//! it has one of its own, too.
+//! live in catalog areas fetched with it (`LAZY_AREAS` in build.rs), and so do its own
+//! stylesheets.
 //!
-//! To move a component out of the first paint:
+//! To move a component out of the first paint, declare it a part next to it
 //! ```ignore
-//! #[wasm_split(export, fallible)]
-//! fn export_view() -> Result<View, LoadError> {
-//!     Ok(|p| lazy::draw(p, |p: &ExportProps| html! { <Export ..p.clone() /> }))
+//! crate::lazy::part! {
+//!     /// The export menu's items, fetched when the menu is first opened.
+//!     pub static EXPORT_MENU = ExportMenu(ExportProps) in export, areas: &["export"], stylesheets: &[];
 //! }
-//! pub static EXPORT: Part = Part::new("export", &["share"], None, || Box::pin(export_view()));
-//! // where it was drawn:
-//! html! { <Lazy part={&EXPORT} props={lazy::props(ExportProps { .. })} /> }
 //! ```
+//! and draw it through [`Lazy`] where it was drawn:
+//! ```ignore
+//! html! { <Lazy part={&EXPORT_MENU} props={lazy::props(ExportProps { .. })} /> }
+//! ```
+//! Parts declared `in` the same module name share one split module.
 //! `Lazy` itself is one component for every part, and props cross as `Rc<dyn PartProps>`,
 //! so each part costs the first paint only a few bytes. Natively (tests, tools) the split
 //! function is called directly.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 use yew::prelude::*;
 
@@ -53,19 +56,19 @@ type Fetch = fn() -> Pin<Box<dyn Future<Output = Result<View, LoadError>>>>;
 
 /// One lazily loaded part of the page.
 pub struct Part {
-    /// Its name: the split module's (`split_<name>.wasm`), `data-part`'s, and the key of its
-    /// name in the catalog (`lazy.part.<name>`).
+    /// Its name: the split module's (`split_<name>.wasm`, which several parts may share),
+    /// `data-part`'s, and the key of its name in the catalog (`lazy.part.<name>`).
     pub name: &'static str,
     /// Catalog areas only this part shows, fetched with it.
     pub areas: &'static [&'static str],
-    /// Its own stylesheet (a file Trunk copies, e.g. `capture.css`), added to the page with it.
-    pub stylesheet: Option<&'static str>,
+    /// Stylesheets of its own (files Trunk copies, e.g. `capture.css`), linked with it.
+    pub stylesheets: &'static [&'static str],
     fetch: Fetch,
 }
 
 thread_local! {
-    /// The views that have arrived, by part name.
-    static LOADED: RefCell<Vec<(&'static str, View)>> = const { RefCell::new(Vec::new()) };
+    /// The views that have arrived, by part (its address: parts are statics).
+    static LOADED: RefCell<Vec<(usize, View)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Part {
@@ -73,13 +76,13 @@ impl Part {
     pub const fn new(
         name: &'static str,
         areas: &'static [&'static str],
-        stylesheet: Option<&'static str>,
+        stylesheets: &'static [&'static str],
         fetch: Fetch,
     ) -> Self {
         Part {
             name,
             areas,
-            stylesheet,
+            stylesheets,
             fetch,
         }
     }
@@ -89,46 +92,129 @@ impl Part {
         LOADED.with(|l| {
             l.borrow()
                 .iter()
-                .find(|(n, _)| *n == self.name)
+                .find(|(p, _)| *p == self.id())
                 .map(|(_, v)| *v)
         })
     }
 
-    /// Fetches the part's texts, stylesheet and module. A failed load is tried afresh on the
-    /// next call; its error is a sentence for the user.
+    fn id(&self) -> usize {
+        self as *const Part as usize
+    }
+
+    /// Fetches the part's module, texts and stylesheets, all at once. A failed load is tried
+    /// afresh on the next call; its error says what could not be fetched.
     pub async fn load(&'static self) -> Result<View, String> {
         if let Some(view) = self.loaded() {
             return Ok(view);
         }
-        if let Some(href) = self.stylesheet {
-            add_stylesheet(href);
-        }
-        for area in self.areas {
-            crate::glue::catalog::load_area(area).await?;
-        }
-        let view = (self.fetch)()
-            .await
-            .map_err(|LoadError| format!("cannot load split_{}.wasm", self.name))?;
-        LOADED.with(|l| l.borrow_mut().push((self.name, view)));
+        let view = Rc::new(Cell::new(None));
+        let mut tasks: Vec<Task> = Vec::new();
+        tasks.extend(
+            self.stylesheets
+                .iter()
+                .map(|href| Box::pin(add_stylesheet(href)) as Task),
+        );
+        tasks.extend(
+            self.areas
+                .iter()
+                .map(|area| Box::pin(crate::glue::catalog::load_area(area)) as Task),
+        );
+        let arrived = view.clone();
+        tasks.push(Box::pin(async move {
+            let v = (self.fetch)()
+                .await
+                .map_err(|LoadError| format!("cannot load split_{}.wasm", self.name))?;
+            arrived.set(Some(v));
+            Ok(())
+        }));
+        all(tasks).await?;
+        // All tasks succeeded, the module's too.
+        let view = view
+            .get()
+            .ok_or_else(|| format!("split_{}.wasm gave no view", self.name))?;
+        LOADED.with(|l| l.borrow_mut().push((self.id(), view)));
         Ok(view)
     }
 }
 
-/// Links a stylesheet of the page's own origin, once.
-fn add_stylesheet(href: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
+/// Declares a [`Part`]: a component drawn through [`Lazy`], whose code moves to
+/// `split_<module>.wasm` (see the module's documentation).
+macro_rules! part {
+    ($(#[$doc:meta])* $vis:vis static $part:ident = $component:ident($props:ty) in $module:ident,
+        areas: $areas:expr, stylesheets: $css:expr;) => {
+        $(#[$doc])*
+        $vis static $part: $crate::lazy::Part =
+            $crate::lazy::Part::new(stringify!($module), $areas, $css, || {
+                // Named after the part, so every split function's symbol is its own.
+                #[allow(non_snake_case)]
+                #[$crate::lazy::wasm_split($module, fallible)]
+                fn $part() -> Result<$crate::lazy::View, $crate::lazy::LoadError> {
+                    Ok(|p| $crate::lazy::draw(p, |p: &$props| ::yew::html! { <$component ..p.clone() /> }))
+                }
+                Box::pin($part())
+            });
     };
-    let selector = format!("link[rel=stylesheet][href=\"{href}\"]");
-    if doc.query_selector(&selector).ok().flatten().is_some() {
-        return;
+}
+pub(crate) use part;
+
+/// One fetch of a part's load.
+type Task = Pin<Box<dyn Future<Output = Result<(), String>>>>;
+
+/// Runs `tasks` at once, to the end of each, and returns the first error if there was one. (A
+/// few lines instead of `futures::join_all`, which costs the first paint 4 KB.)
+async fn all(mut tasks: Vec<Task>) -> Result<(), String> {
+    let mut first_error = None;
+    std::future::poll_fn(move |cx| {
+        tasks.retain_mut(|task| match task.as_mut().poll(cx) {
+            Poll::Ready(result) => {
+                if let Err(e) = result {
+                    first_error.get_or_insert(e);
+                }
+                false
+            }
+            Poll::Pending => true,
+        });
+        if tasks.is_empty() {
+            Poll::Ready(first_error.take().map_or(Ok(()), Err))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+thread_local! {
+    /// The part stylesheets that have loaded.
+    static STYLES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Links a stylesheet of the page's own origin and waits until it has loaded, so that a part
+/// is never drawn unstyled. Natively (tests) there is nothing to link.
+async fn add_stylesheet(href: &'static str) -> Result<(), String> {
+    if !cfg!(target_arch = "wasm32") || STYLES.with(|s| s.borrow().contains(&href)) {
+        return Ok(());
     }
+    let failed = || format!("cannot load {href}");
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(failed)?;
     let (Ok(link), Some(head)) = (doc.create_element("link"), doc.head()) else {
-        return;
+        return Err(failed());
     };
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        let _ = link.add_event_listener_with_callback("load", &resolve);
+        let _ = link.add_event_listener_with_callback("error", &reject);
+    });
     let _ = link.set_attribute("rel", "stylesheet");
     let _ = link.set_attribute("href", href);
-    let _ = head.append_child(&link);
+    head.append_child(&link).map_err(|_| failed())?;
+    if wasm_bindgen_futures::JsFuture::from(loaded).await.is_err() {
+        // Gone, so that trying again links it afresh.
+        link.remove();
+        return Err(failed());
+    }
+    STYLES.with(|s| s.borrow_mut().push(href));
+    Ok(())
 }
 
 /// A part's props, compared by value but passed without knowing their type.
@@ -224,5 +310,44 @@ pub fn lazy(props: &LazyProps) -> Html {
                 </div>
             }
         }
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct LazyDetailsProps {
+    /// The `<details>`' class and `data-testid`.
+    pub class: &'static str,
+    pub testid: &'static str,
+    pub summary: AttrValue,
+    pub part: &'static Part,
+    pub props: Rc<dyn PartProps>,
+}
+
+impl PartialEq for LazyDetailsProps {
+    fn eq(&self, other: &Self) -> bool {
+        (self.class, self.testid, &self.summary) == (other.class, other.testid, &other.summary)
+            && std::ptr::eq(self.part, other.part)
+            && self.props.same(&*other.props)
+    }
+}
+
+/// A disclosure whose contents are a part, fetched when it is first opened.
+#[function_component(LazyDetails)]
+pub fn lazy_details(props: &LazyDetailsProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
+    html! {
+        <details class={props.class} data-testid={props.testid} {ontoggle}>
+            <summary>{ props.summary.clone() }</summary>
+            if *open {
+                <Lazy part={props.part} props={props.props.clone()} />
+            }
+        </details>
     }
 }

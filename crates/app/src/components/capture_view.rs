@@ -14,7 +14,6 @@ use crate::components::diagram::Diagram;
 use crate::hooks::lang::use_lang;
 use crate::hooks::window_event::use_window_event;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
-use crate::lazy::{self, wasm_split, LoadError, Part, View};
 use crate::model::capture::{self, CaptureAction, CaptureState, Failure};
 use crate::model::shared::Shared;
 
@@ -96,17 +95,9 @@ pub struct CaptureViewProps {
     pub state: UseReducerHandle<CaptureState>,
 }
 
-/// The troubleshooting view is fetched when a capture is first opened.
-pub static CAPTURE_VIEW: Part = Part::new("capture", &[], None, || Box::pin(capture_part()));
-
-#[wasm_split(capture, fallible)]
-fn capture_part() -> Result<View, LoadError> {
-    Ok(|p| {
-        lazy::draw(
-            p,
-            |p: &CaptureViewProps| html! { <CaptureView ..p.clone() /> },
-        )
-    })
+crate::lazy::part! {
+    /// The troubleshooting view, fetched when a capture is first opened.
+    pub static CAPTURE_VIEW = CaptureView(CaptureViewProps) in capture, areas: &["capture-view"], stylesheets: &["capture.css"];
 }
 
 #[function_component(CaptureView)]

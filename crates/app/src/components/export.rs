@@ -12,6 +12,8 @@ use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr};
+use crate::lazy::{self, LazyDetails};
+
 #[derive(Properties, Clone, PartialEq)]
 pub struct ExportProps {
     /// The run's script: saved as `.tcps`, and run again for the `.pcap` (the engine is
@@ -23,8 +25,23 @@ pub struct ExportProps {
 const CHART: (&str, &str) = (".chart-panel svg.chart-svg", "synack-chart");
 const DIAGRAM: (&str, &str) = (".diagram-panel .diagram > svg", "synack-diagram");
 
+crate::lazy::part! {
+    /// The menu's items and what they do, fetched when the menu is first opened.
+    pub static EXPORT_MENU = ExportMenu(ExportProps) in export, areas: &["export"], stylesheets: &[];
+}
+
+/// The Export menu: a disclosure whose items arrive when it is first opened.
 #[function_component(Export)]
 pub fn export(props: &ExportProps) -> Html {
+    let lang = use_lang();
+    html! {
+        <LazyDetails class="export" testid="export" summary={tr(lang, "share.export")}
+            part={&EXPORT_MENU} props={lazy::props(props.clone())} />
+    }
+}
+
+#[function_component(ExportMenu)]
+fn export_menu(props: &ExportProps) -> Html {
     let lang = use_lang();
     let message = use_state(|| None::<String>);
     let svg = |(selector, name): (&'static str, &'static str)| {
@@ -110,8 +127,7 @@ pub fn export(props: &ExportProps) -> Html {
         html! { <button data-export={id} {onclick}>{ tr(lang, key) }</button> }
     };
     html! {
-        <details class="export" data-testid="export">
-            <summary>{ tr(lang, "share.export") }</summary>
+        <>
             <div class="export-menu">
                 { item("chart-svg", "share.chart_svg", svg(CHART)) }
                 { item("chart-png", "share.chart_png", png(CHART)) }
@@ -124,7 +140,7 @@ pub fn export(props: &ExportProps) -> Html {
             if let Some(text) = &*message {
                 <p class="export-message" role="alert" data-testid="export-message">{ text.clone() }</p>
             }
-        </details>
+        </>
     }
 }
 

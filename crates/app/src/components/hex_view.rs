@@ -131,7 +131,7 @@ mod tests {
             let key = field_key(f.name);
             assert!(
                 !crate::i18n::tr_dyn(crate::i18n::Lang::En, &key).is_empty(),
-                "{key} missing from web/i18n/en/capture.txt"
+                "{key} missing from web/i18n/en/hex.txt"
             );
         }
     }

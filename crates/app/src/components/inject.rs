@@ -16,6 +16,11 @@ pub struct InjectProps {
     pub dispatch: Callback<Action>,
 }
 
+crate::lazy::part! {
+    /// The inject form, fetched when it is first opened.
+    pub static INJECT = Inject(InjectProps) in inject, areas: &["inject-form"], stylesheets: &[];
+}
+
 /// A text field's `oninput`: keeps what is typed in `state`.
 fn text_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();

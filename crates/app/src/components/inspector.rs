@@ -19,6 +19,11 @@ pub struct InspectorProps {
     pub on_close: Callback<()>,
 }
 
+crate::lazy::part! {
+    /// The inspector and its hex view, fetched when a segment is first chosen.
+    pub static INSPECTOR = Inspector(InspectorProps) in inspector, areas: &["inspector", "hex"], stylesheets: &["hex.css"];
+}
+
 /// One line of the receiver's reasoning.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reason {

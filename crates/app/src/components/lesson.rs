@@ -65,6 +65,11 @@ pub struct LessonPanelProps {
     pub dispatch: Callback<Action>,
 }
 
+crate::lazy::part! {
+    /// The lesson player's panel, fetched when a lesson is first opened.
+    pub static LESSON_PANEL = LessonPanel(LessonPanelProps) in lesson, areas: &["lesson-panel"], stylesheets: &["lesson.css"];
+}
+
 fn paragraphs(texts: &[String]) -> Html {
     texts
         .iter()

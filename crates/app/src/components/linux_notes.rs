@@ -27,11 +27,16 @@ const NOTES: [(&str, &str); 13] = [
     ("linux.n_delayed_ack", "linux.n_delayed_ack_text"),
 ];
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct LinuxNotesProps {
     /// The engine already runs with `set profile linux`.
     pub profile_on: bool,
     pub dispatch: Callback<Action>,
+}
+
+crate::lazy::part! {
+    /// The Linux view's notes, fetched with its socket table.
+    pub static LINUX_NOTES = LinuxNotes(LinuxNotesProps) in linux, areas: &["linux-view"], stylesheets: &["linux.css"];
 }
 
 #[function_component(LinuxNotes)]

@@ -10,10 +10,15 @@ use crate::i18n::{fill, tr};
 use crate::model::frame::Frame;
 use crate::model::shared::Shared;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct SocketTableProps {
     /// The run at the cursor.
     pub frame: Shared<Frame>,
+}
+
+crate::lazy::part! {
+    /// The Linux view's socket table, fetched when the view is first turned on.
+    pub static SOCKET_TABLE = SocketTable(SocketTableProps) in linux, areas: &["linux-view"], stylesheets: &["linux.css"];
 }
 
 #[function_component(SocketTable)]
