@@ -14,20 +14,24 @@ import { join, basename } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 const KiB = 1024;
-/** The first paint: issue 9 asks for at most 160 KiB. See README, "Release bundle". */
-const FIRST_PAINT_BUDGET = 216 * KiB;
+/**
+ * The first paint. Issue 9 asks for at most 160 KiB; splitting out the parts below took it from
+ * 249.8 to 207.0 KiB, and README, "Release bundle", says what the rest costs. The budget holds
+ * today's page with a little room, so that growth is decided, not drifted into.
+ */
+const FIRST_PAINT_BUDGET = 210 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
- * one first use, and the catalog and stylesheet files fetched with it (`Part::areas`,
- * `Part::stylesheet`).
+ * one first use (about a fifth over what it measured), and the catalog and stylesheet files
+ * fetched with it (`Part::areas`, `Part::stylesheets`).
  */
 const PARTS = {
-  capture: { budget: 32 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
-  export: { budget: 16 * KiB, files: ['i18n/en/export.txt'] },
-  inject: { budget: 12 * KiB, files: ['i18n/en/inject-form.txt'] },
-  inspector: { budget: 20 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'hex.css'] },
-  lesson: { budget: 14 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
-  linux: { budget: 24 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
+  capture: { budget: 20 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
+  export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
+  inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
+  inspector: { budget: 22 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'hex.css'] },
+  lesson: { budget: 15 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
+  linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
 };
 /**
  * The capture worker: the pcap/pcapng reader (pcap-parser), the packet parser (etherparse),
