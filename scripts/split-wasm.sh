@@ -42,9 +42,12 @@ shopt -s nullglob
 parts=("$work"/split/split_*.wasm "$work"/split/chunk_*.wasm)
 for f in "${parts[@]}"; do cp "$f" "$TRUNK_STAGING_DIR/"; done
 
+# The main module takes most of the time: the parts are optimised beside it, on the other core.
+optimise() { wasm-opt -Oz "$1" --output "$1.opt" && mv "$1.opt" "$1"; }
 if [[ "$profile" == release ]]; then
-  for f in "$TRUNK_STAGING_DIR/${name}_bg.wasm" "${parts[@]/#$work\/split/$TRUNK_STAGING_DIR}"; do
-    wasm-opt -Oz "$f" --output "$f.opt" && mv "$f.opt" "$f"
-  done
+  optimise "$TRUNK_STAGING_DIR/${name}_bg.wasm" &
+  main_opt=$!
+  for f in "${parts[@]}"; do optimise "$TRUNK_STAGING_DIR/$(basename "$f")"; done
+  wait "$main_opt"
 fi
 echo "split-wasm: $name split into the first paint and ${#parts[@]} lazily loaded module(s)"

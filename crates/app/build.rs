@@ -62,6 +62,7 @@ const LAZY_AREAS: &[&str] = &[
     "inspector",
     "lesson-panel",
     "linux-view",
+    "segment-menu",
 ];
 
 /// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files but the lazy

@@ -24,7 +24,7 @@ after(async () => {
 });
 
 /** What belongs to one part: its module, its shared chunks, its texts and stylesheets. */
-const PART_FILE = /\/(split_\w+\.wasm|chunk_\d+\w*\.wasm|(capture|hex|lesson|linux)\.css|i18n\/en\/(capture-view|export|hex|inject-form|inspector|lesson-panel|linux-view)\.txt)$/;
+const PART_FILE = /\/(split_\w+\.wasm|chunk_\d+\w*\.wasm|(capture|hex|lesson|linux)\.css|i18n\/en\/(capture-view|export|hex|inject-form|inspector|lesson-panel|linux-view|segment-menu)\.txt)$/;
 
 /** Opens the app recording every request's path and every CSP violation. */
 async function openRecorded(url, options) {

@@ -21,7 +21,7 @@ use crate::components::linux_notes::{LinuxNotesProps, LINUX_NOTES};
 use crate::components::notice_bar::NoticeBar;
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
-use crate::components::segment_menu::SegmentMenu;
+use crate::components::segment_menu::{SegmentMenuProps, SEGMENT_MENU};
 use crate::components::share::Share;
 use crate::components::socket_table::{SocketTableProps, SOCKET_TABLE};
 use crate::components::time_controls::TimeControls;
@@ -207,8 +207,8 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
     html! {
         <div class="selection">
             if in_flight {
-                <SegmentMenu {label} held={span.held_at(cursor) && s.at_live_end()}
-                    dispatch={cbs.dispatch.clone()} />
+                <Lazy part={&SEGMENT_MENU} props={lazy::props(SegmentMenuProps {
+                    label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
             }
             <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
                 timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />

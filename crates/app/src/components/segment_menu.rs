@@ -15,6 +15,11 @@ pub struct SegmentMenuProps {
     pub dispatch: Callback<Action>,
 }
 
+crate::lazy::part! {
+    /// The menu, fetched with the inspector when a segment is first chosen.
+    pub static SEGMENT_MENU = SegmentMenu(SegmentMenuProps) in inspector, areas: &["segment-menu"], stylesheets: &[];
+}
+
 #[function_component(SegmentMenu)]
 pub fn segment_menu(props: &SegmentMenuProps) -> Html {
     let lang = use_lang();
