@@ -351,3 +351,122 @@ pub fn lazy_details(props: &LazyDetailsProps) -> Html {
         </details>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::task::{Context, Waker};
+
+    use super::*;
+    use crate::components::{
+        capture_view, export, inject, inspector, lesson, linux_notes, segment_menu, socket_table,
+    };
+
+    /// Every part of the page.
+    fn parts() -> [&'static Part; 8] {
+        [
+            &capture_view::CAPTURE_VIEW,
+            &export::EXPORT_MENU,
+            &inject::INJECT,
+            &inspector::INSPECTOR,
+            &lesson::LESSON_PANEL,
+            &linux_notes::LINUX_NOTES,
+            &segment_menu::SEGMENT_MENU,
+            &socket_table::SOCKET_TABLE,
+        ]
+    }
+
+    /// Polls `f` to its end (the futures here wait on nothing but each other).
+    fn block_on<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..1000 {
+            if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+        panic!("the future did not finish");
+    }
+
+    /// A task that is pending `n` times, then gives `result`, counting its polls in `polls`.
+    fn task(n: u32, result: Result<(), &str>, polls: Rc<Cell<u32>>) -> Task {
+        let result = result.map_err(str::to_string);
+        let mut left = n;
+        Box::pin(std::future::poll_fn(move |cx| {
+            polls.set(polls.get() + 1);
+            if left == 0 {
+                Poll::Ready(result.clone())
+            } else {
+                left -= 1;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }))
+    }
+
+    #[test]
+    fn all_runs_every_task_to_its_end_and_gives_the_first_error() {
+        let polls = Rc::new(Cell::new(0));
+        let tasks = vec![
+            task(3, Ok(()), polls.clone()),
+            task(1, Err("cannot load a.txt"), polls.clone()),
+            task(0, Err("cannot load b.css"), polls.clone()),
+        ];
+        // b fails first; a still runs to its end (4 polls), a.txt's error comes second.
+        assert_eq!(block_on(all(tasks)), Err("cannot load b.css".to_string()));
+        assert_eq!(polls.get(), 4 + 2 + 1);
+        assert_eq!(block_on(all(Vec::new())), Ok(()));
+        let ok = vec![task(2, Ok(()), polls.clone()), task(0, Ok(()), polls)];
+        assert_eq!(block_on(all(ok)), Ok(()));
+    }
+
+    #[test]
+    fn part_props_compare_by_type_and_value() {
+        let a = props(1u32);
+        assert!(a.same(&*props(1u32)));
+        assert!(!a.same(&*props(2u32)));
+        assert!(!a.same(&*props(1u64)), "another type is never the same");
+        // A view drawn with props of another type draws nothing instead of failing.
+        assert_eq!(draw(&*a, |_: &String| html! { <p /> }), Html::default());
+    }
+
+    #[test]
+    fn a_part_loads_with_its_texts_and_is_kept() {
+        // Natively the split function is called directly and texts are read from web/i18n.
+        let part = &export::EXPORT_MENU;
+        assert!(part.loaded().is_none());
+        block_on(part.load()).expect("the export menu loads");
+        assert!(part.loaded().is_some(), "the view is kept");
+        assert!(
+            inject::INJECT.loaded().is_none(),
+            "loading one part loads no other"
+        );
+    }
+
+    #[test]
+    fn every_part_fetches_only_what_the_first_paint_leaves_out() {
+        let index =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../index.html"))
+                .expect("index.html");
+        for part in parts() {
+            for area in part.areas {
+                assert!(
+                    crate::i18n::LAZY_AREAS.contains(area),
+                    "{}: its texts `{area}` are in the first paint (add the area to LAZY_AREAS in build.rs)",
+                    part.name
+                );
+            }
+            for css in part.stylesheets {
+                assert!(
+                    index.contains(&format!(r#"rel="copy-file" href="web/{css}""#)),
+                    "{}: {css} must be copied, not linked, by index.html",
+                    part.name
+                );
+            }
+            let key = format!("lazy.part.{}", part.name);
+            assert!(
+                !crate::i18n::tr_dyn(crate::i18n::Lang::En, &key).is_empty(),
+                "{key} missing from web/i18n/en/ui.txt"
+            );
+        }
+    }
+}
