@@ -62,7 +62,13 @@ test('at first paint no part is fetched; each part arrives on first use, under t
 
   // Each use, the part it needs, and what must then be on the page.
   const uses = [
-    ['export', async () => page.click('[data-testid="export"] summary'), '[data-export="chart-svg"]'],
+    ['export', async () => {
+      // A pointer on the menu starts the fetch before the click opens it.
+      await page.hover('[data-testid="export"] summary');
+      await eventually(() => partRequests(page).includes('split_export.wasm'), true, 'hovering fetches the part');
+      assert.equal(await page.locator('[data-testid="export"]').evaluate((d) => d.open), false);
+      await page.click('[data-testid="export"] summary');
+    }, '[data-export="chart-svg"]'],
     // (closes the menu again, so that it covers nothing)
     ['inject', async () => {
       await page.click('[data-testid="export"] summary');

@@ -32,6 +32,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::Poll;
 
+use async_once_cell::OnceCell;
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
@@ -64,11 +65,8 @@ pub struct Part {
     /// Stylesheets of its own (files Trunk copies, e.g. `capture.css`), linked with it.
     pub stylesheets: &'static [&'static str],
     fetch: Fetch,
-}
-
-thread_local! {
-    /// The views that have arrived, by part (its address: parts are statics).
-    static LOADED: RefCell<Vec<(usize, View)>> = const { RefCell::new(Vec::new()) };
+    /// The view, once it has arrived.
+    view: OnceCell<View>,
 }
 
 impl Part {
@@ -84,29 +82,23 @@ impl Part {
             areas,
             stylesheets,
             fetch,
+            view: OnceCell::new(),
         }
     }
 
     /// The part's view, if it has arrived.
     pub fn loaded(&self) -> Option<View> {
-        LOADED.with(|l| {
-            l.borrow()
-                .iter()
-                .find(|(p, _)| *p == self.id())
-                .map(|(_, v)| *v)
-        })
+        self.view.get().copied()
     }
 
-    fn id(&self) -> usize {
-        self as *const Part as usize
-    }
-
-    /// Fetches the part's module, texts and stylesheets, all at once. A failed load is tried
-    /// afresh on the next call; its error says what could not be fetched.
+    /// Fetches the part's module, texts and stylesheets, all at once, once: a caller that asks
+    /// while a load is under way waits for that one, and a failed load is tried afresh on the
+    /// next call. The error says what could not be fetched.
     pub async fn load(&'static self) -> Result<View, String> {
-        if let Some(view) = self.loaded() {
-            return Ok(view);
-        }
+        self.view.get_or_try_init(self.fetch_all()).await.copied()
+    }
+
+    async fn fetch_all(&'static self) -> Result<View, String> {
         let view = Rc::new(Cell::new(None));
         let mut tasks: Vec<Task> = Vec::new();
         tasks.extend(
@@ -128,12 +120,9 @@ impl Part {
             Ok(())
         }));
         all(tasks).await?;
-        // All tasks succeeded, the module's too.
-        let view = view
-            .get()
-            .ok_or_else(|| format!("split_{}.wasm gave no view", self.name))?;
-        LOADED.with(|l| l.borrow_mut().push((self.id(), view)));
-        Ok(view)
+        // Every task succeeded, the module's too.
+        view.get()
+            .ok_or_else(|| format!("split_{}.wasm gave no view", self.name))
     }
 }
 
@@ -342,9 +331,22 @@ pub fn lazy_details(props: &LazyDetailsProps) -> Html {
             open.set(details.open());
         })
     };
+    // A pointer on the summary, or focus, usually comes a moment before the click: start the
+    // fetch then, so the part is often there when the disclosure opens. (A failure here is
+    // met again, and shown, when it opens.)
+    let part = props.part;
+    let prefetch = Callback::from(move |_: Event| {
+        if part.loaded().is_none() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = part.load().await;
+            });
+        }
+    });
     html! {
         <details class={props.class} data-testid={props.testid} {ontoggle}>
-            <summary>{ props.summary.clone() }</summary>
+            <summary onpointerenter={prefetch.reform(Event::from)} onfocus={prefetch.reform(Event::from)}>
+                { props.summary.clone() }
+            </summary>
             if *open {
                 <Lazy part={props.part} props={props.props.clone()} />
             }
