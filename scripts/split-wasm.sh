@@ -7,12 +7,13 @@
 # itself (its imports of the loaders change). So this hook starts again from cargo's output,
 # which still has them (crates/app/build.rs links it with --emit-relocs):
 #   1. wasm-split-cli cuts it into the main module, split_<part>.wasm for each part,
-#      chunk_<n>_*.wasm for code that several parts share, and __wasm_split.js, the loaders;
+#      chunk_<n>.wasm for code that several parts share, and __wasm_split.js, the loaders;
 #   2. wasm-bindgen turns the main module into synack-app.js + synack-app_bg.wasm, replacing
 #      Trunk's, and keeps the linker's exports (table, stack pointer) that the parts link to;
 #   3. in release builds wasm-opt shrinks every module (Trunk's own wasm-opt is off for the
 #      app, `data-wasm-opt="0"` in index.html, since it would only see the unsplit module).
-# Runs in seconds; `trunk serve` runs it after every rebuild.
+# A second or two in debug builds, which `trunk serve` makes after every change; in release
+# builds wasm-opt on the main module takes most of its time (about 20 s here).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
