@@ -16,10 +16,12 @@ import { execFileSync } from 'node:child_process';
 const KiB = 1024;
 /**
  * The first paint. Issue 9 asks for at most 160 KiB; splitting out the parts below took it from
- * 249.8 to 207.0 KiB, and README, "Release bundle", says what the rest costs. The budget holds
- * today's page with a little room, so that growth is decided, not drifted into.
+ * 249.8 to 207.0 KiB, and issue 9's read model (app-model: the session, incremental timeline and
+ * frame) added 12.5 KB back: 226,486 B (221.2 KiB) once rebased onto it. README, "Release
+ * bundle", says what the rest costs. The budget holds today's page with a little room, so that
+ * growth is decided, not drifted into.
  */
-const FIRST_PAINT_BUDGET = 210 * KiB;
+const FIRST_PAINT_BUDGET = 224 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about a fifth over what it measured), and the catalog and stylesheet files
