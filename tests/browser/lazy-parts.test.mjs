@@ -143,6 +143,25 @@ test('a part that cannot be fetched says so, the page keeps working, and Try aga
   await page.close();
 });
 
+test('a capture opened while its module cannot be fetched says so, and opens once it can', async () => {
+  const page = await openRecorded(ctx.server.url);
+  let block = true;
+  await page.route('**/split_capture.wasm', (route) => (block ? route.abort('internetdisconnected') : route.continue()));
+  const file = join(ROOT, 'tests/fixtures/crash-half-open.pcap');
+  await page.setInputFiles('[data-testid="capture-open"]', file);
+  const error = page.locator('[data-testid="lazy-error"][data-part="capture"]');
+  await error.waitFor({ timeout: 10000 });
+  assert.match(await error.innerText(), /capture view could not be loaded \(cannot load split_capture\.wasm\)/);
+  block = false;
+  await page.locator('[data-testid="lazy-retry"]').click();
+  // The view has arrived and says why the file was not read; opening it again reads it.
+  await eventually(async () => /The capture could not be read \(cannot load split_capture\.wasm\)/.test(await page.locator('body').innerText()),
+    true, 'the failed import is explained');
+  await page.setInputFiles('[data-testid="capture-open"]', file);
+  await page.locator('[data-testid="capture-summary"]').waitFor({ timeout: 10000 });
+  await page.close();
+});
+
 test('a part whose texts cannot be fetched is not drawn with keys in place of words', async () => {
   const page = await openRecorded(ctx.server.url);
   await page.route('**/i18n/en/export.txt', (route) => route.fulfill({ status: 404, body: 'gone' }));

@@ -3,6 +3,8 @@
 //! ([`CaptureState`](crate::model::capture::CaptureState)).
 
 #[cfg(target_arch = "wasm32")]
+use crate::lazy::{wasm_split, LoadError};
+#[cfg(target_arch = "wasm32")]
 use crate::model::capture::CaptureAction;
 use crate::model::capture::CaptureState;
 
@@ -15,7 +17,8 @@ mod running {
     use web_sys::{MessageEvent, Worker};
     use yew::UseReducerDispatcher;
 
-    use crate::model::capture::{CaptureAction, CaptureState};
+    use crate::model::capture::{self, CaptureAction, CaptureState};
+    use crate::model::shared::Shared;
 
     /// Where Trunk puts the worker's loader (`data-loader-shim`, named after the binary).
     const LOADER: &str = "./synack-capture-worker_loader.js";
@@ -71,8 +74,14 @@ mod running {
                         }
                     }
                 }),
-                Some(b'D') => d.dispatch(CaptureAction::Detail(text)),
-                _ => d.dispatch(CaptureAction::Summary(text)),
+                Some(b'D') => {
+                    if let Some(detail) = capture::detail_of(&text) {
+                        d.dispatch(CaptureAction::Detail(Shared::new(detail)));
+                    }
+                }
+                _ => d.dispatch(CaptureAction::Summary(
+                    capture::summary_of(&text).map(Shared::new),
+                )),
             }
         });
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
@@ -95,11 +104,29 @@ mod running {
     }
 }
 
-/// Sends a chosen file to the worker.
+/// Sends a chosen file to the worker. The worker's plumbing and the decoder of its answers
+/// come with the capture view's module (`split_capture.wasm`, see [`opener`]), fetched here
+/// the first time; if it cannot be fetched, the capture view says so.
 #[cfg(target_arch = "wasm32")]
 pub fn open_file(file: web_sys::File, dispatch: &yew::UseReducerDispatcher<CaptureState>) {
     dispatch.dispatch(CaptureAction::Open(file.name()));
-    running::post(file.into(), dispatch);
+    let dispatch = dispatch.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match opener().await {
+            Ok(open) => open(file, &dispatch),
+            Err(LoadError) => dispatch.dispatch(CaptureAction::Failed(
+                "cannot load split_capture.wasm".into(),
+            )),
+        }
+    });
+}
+
+/// What sends a file to the worker, starting it: reached only through this split function,
+/// the worker's plumbing and the digest decoder move to the capture view's module.
+#[cfg(target_arch = "wasm32")]
+#[wasm_split(capture, fallible)]
+fn opener() -> Result<fn(web_sys::File, &yew::UseReducerDispatcher<CaptureState>), LoadError> {
+    Ok(|file, dispatch| running::post(file.into(), dispatch))
 }
 
 /// Asks the worker for connection `index`'s packets and states (the view does this when a

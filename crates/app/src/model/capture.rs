@@ -4,7 +4,9 @@
 //!
 //! The worker is started only when the user opens a capture, so the pcap reader and the
 //! inference never weigh on the page's bundle. It answers with the texts of
-//! `synack_core::capture::digest`, which this module decodes into [`CaptureState`].
+//! `synack_core::capture::digest`, which [`summary_of`] and [`detail_of`] decode where they
+//! arrive (glue/worker.rs, part of the capture view's lazily loaded module, so the decoder is
+//! not in the first paint either); the reducer gets them decoded.
 
 use std::rc::Rc;
 
@@ -49,10 +51,10 @@ pub struct CaptureState {
 pub enum CaptureAction {
     /// A file was chosen and sent to the worker.
     Open(String),
-    /// The worker's answer to a file.
-    Summary(String),
-    /// The worker's answer to a connection.
-    Detail(String),
+    /// The worker's answer to a file, decoded by [`summary_of`].
+    Summary(Result<Shared<Summary>, Failure>),
+    /// The worker's answer to a connection, decoded by [`detail_of`].
+    Detail(Shared<Detail>),
     Failed(String),
     Select(usize),
     Cursor(usize),
@@ -77,34 +79,24 @@ impl Reducible for CaptureState {
                     ..CaptureState::default()
                 };
             }
-            CaptureAction::Summary(text) => {
+            CaptureAction::Summary(answer) => {
                 s.loading = false;
-                // The worker could not get the file's bytes (too large for memory, say).
-                if let Some(why) = text.strip_prefix("E\tunreadable\t") {
-                    s.failure = Some(Failure::Worker(why.to_string()));
-                    return Rc::new(s);
-                }
-                match decode_summary(&text) {
+                match answer {
                     Ok(sum) => {
                         s.shown = PAGE;
                         // A single connection is chosen at once.
                         if sum.conns.len() == 1 {
                             s.selected = Some(sum.conns[0].index);
                         }
-                        s.summary = Some(Shared::new(sum));
+                        s.summary = Some(sum);
                     }
-                    Err(DecodeError::File(e)) => s.failure = Some(Failure::File(e)),
-                    Err(DecodeError::Malformed(n)) => {
-                        s.failure = Some(Failure::Worker(format!("line {n}")))
-                    }
+                    Err(f) => s.failure = Some(f),
                 }
             }
-            CaptureAction::Detail(text) => {
-                if let Ok(d) = decode_detail(&text) {
-                    if Some(d.index) == s.selected {
-                        s.cursor = d.packets.len();
-                        s.detail = Some(Shared::new(d));
-                    }
+            CaptureAction::Detail(d) => {
+                if Some(d.index) == s.selected {
+                    s.cursor = d.packets.len();
+                    s.detail = Some(d);
                 }
             }
             CaptureAction::Failed(why) => {
@@ -128,6 +120,24 @@ impl Reducible for CaptureState {
         }
         Rc::new(s)
     }
+}
+
+/// Decodes the worker's answer to a file: the capture's summary, or why there is none.
+pub fn summary_of(text: &str) -> Result<Summary, Failure> {
+    // The worker could not get the file's bytes (too large for memory, say).
+    if let Some(why) = text.strip_prefix("E\tunreadable\t") {
+        return Err(Failure::Worker(why.to_string()));
+    }
+    decode_summary(text).map_err(|e| match e {
+        DecodeError::File(e) => Failure::File(e),
+        DecodeError::Malformed(n) => Failure::Worker(format!("line {n}")),
+    })
+}
+
+/// Decodes the worker's answer to a connection; an unreadable one is dropped (the view keeps
+/// saying it is inferring, and choosing the connection again asks again).
+pub fn detail_of(text: &str) -> Option<Detail> {
+    decode_detail(text).ok()
 }
 
 /// `micros` as milliseconds with three decimals (`12.345`), without the float formatter.
@@ -166,12 +176,16 @@ mod tests {
         let (text, kept) = digest::summarize(&bytes);
         let s = reduce(Rc::default(), CaptureAction::Open("x.pcap".into()));
         assert!(s.active && s.loading);
-        let s = reduce(s, CaptureAction::Summary(text));
+        let s = reduce(
+            s,
+            CaptureAction::Summary(summary_of(&text).map(Shared::new)),
+        );
         assert!(!s.loading && s.failure.is_none());
         assert_eq!(s.summary.as_ref().unwrap().conns.len(), 1);
         assert_eq!(s.selected, Some(1), "a lone connection is chosen at once");
         let (p, c) = kept.unwrap();
-        let s = reduce(s, CaptureAction::Detail(digest::detail(&p, &c, 1).unwrap()));
+        let detail = detail_of(&digest::detail(&p, &c, 1).unwrap()).unwrap();
+        let s = reduce(s, CaptureAction::Detail(Shared::new(detail)));
         assert_eq!(s.cursor, 3, "the view opens at the last packet");
         let s = reduce(s, CaptureAction::Cursor(99));
         assert_eq!(s.cursor, 3);
@@ -183,9 +197,17 @@ mod tests {
     #[test]
     fn a_bad_file_is_a_failure_with_its_reason() {
         let s = reduce(Rc::default(), CaptureAction::Open("x.txt".into()));
-        let s = reduce(s, CaptureAction::Summary("E\tnotcapture\t".into()));
+        let s = reduce(
+            s,
+            CaptureAction::Summary(summary_of("E\tnotcapture\t").map(Shared::new)),
+        );
         assert_eq!(s.failure, Some(Failure::File(ReadError::NotACapture)));
         assert!(!s.loading);
+        assert_eq!(
+            summary_of("E\tunreadable\tout of memory"),
+            Err(Failure::Worker("out of memory".into())),
+            "the worker could not read the file's bytes"
+        );
     }
 
     #[test]
