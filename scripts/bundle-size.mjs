@@ -29,6 +29,7 @@ const FIRST_PAINT_BUDGET = 224 * KiB;
  */
 const PARTS = {
   capture: { budget: 25 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
+  explain: { budget: 8 * KiB, files: ['i18n/en/states.txt'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
   inspector: { budget: 22 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },

@@ -75,6 +75,7 @@ test('at first paint no part is fetched; each part arrives on first use, under t
       await page.click('[data-testid="inject-box"] summary');
     }, 'form.inject [data-action="inject"]'],
     ['inspector', async () => clickSeg(page, 's1'), '[data-testid="hex-view"] .hex-byte'],
+    ['explain', async () => page.click('[data-state-node="CLOSE_WAIT"]'), '.explain dd'],
     ['linux', async () => page.click('[data-testid="linux-toggle"]'), '[data-testid="ss-table"] tr[data-ss-state="ESTAB"]'],
     ['lesson', async () => {
       await page.click('[data-testid="lesson-picker"] summary');

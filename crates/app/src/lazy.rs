@@ -361,10 +361,11 @@ mod tests {
     use super::*;
     use crate::components::{
         capture_view, export, inject, inspector, lesson, linux_notes, segment_menu, socket_table,
+        state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 8] {
+    fn parts() -> [&'static Part; 9] {
         [
             &capture_view::CAPTURE_VIEW,
             &export::EXPORT_MENU,
@@ -374,6 +375,7 @@ mod tests {
             &linux_notes::LINUX_NOTES,
             &segment_menu::SEGMENT_MENU,
             &socket_table::SOCKET_TABLE,
+            &state_explanation::STATE_EXPLANATION,
         ]
     }
 

@@ -6,6 +6,7 @@
 //! - [`hooks`]: the custom hooks the components use.
 //! - [`components`]: one Yew component per file; [`app`] puts them together.
 //! - [`i18n`]: the English and Chinese catalogs and lookups.
+//! - [`lazy`]: the parts of the page fetched on first use (their code, texts and stylesheets).
 
 pub mod app;
 pub mod components;

@@ -5,9 +5,10 @@
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
-use crate::components::state_explanation::StateExplanation;
+use crate::components::state_explanation::{StateExplanationProps, STATE_EXPLANATION};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::lazy::{self, Lazy};
 use crate::model::diagram_layout::{
     edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
 };
@@ -108,7 +109,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.unusual") }</li>
             </ul>
             if let Some(state) = props.selected {
-                <StateExplanation {state} on_select={props.on_select.clone()} />
+                <Lazy part={&STATE_EXPLANATION}
+                    props={lazy::props(StateExplanationProps { state, on_select: props.on_select.clone() })} />
             }
         </div>
     }
