@@ -308,13 +308,17 @@ pub struct LazyDetailsProps {
     pub class: &'static str,
     pub testid: &'static str,
     pub summary: AttrValue,
+    /// The summary's tooltip.
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
     pub part: &'static Part,
     pub props: Rc<dyn PartProps>,
 }
 
 impl PartialEq for LazyDetailsProps {
     fn eq(&self, other: &Self) -> bool {
-        (self.class, self.testid, &self.summary) == (other.class, other.testid, &other.summary)
+        (self.class, self.testid, &self.summary, &self.title)
+            == (other.class, other.testid, &other.summary, &other.title)
             && std::ptr::eq(self.part, other.part)
             && self.props.same(&*other.props)
     }
@@ -344,7 +348,7 @@ pub fn lazy_details(props: &LazyDetailsProps) -> Html {
     });
     html! {
         <details class={props.class} data-testid={props.testid} {ontoggle}>
-            <summary onpointerenter={prefetch.reform(Event::from)} onfocus={prefetch.reform(Event::from)}>
+            <summary title={props.title.clone()} onpointerenter={prefetch.reform(Event::from)} onfocus={prefetch.reform(Event::from)}>
                 { props.summary.clone() }
             </summary>
             if *open {

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::lazy::{self, LazyDetails};
 use crate::model::lesson::{self, Page, Player, LESSONS};
 use crate::model::shared::Shared;
 use crate::model::state::{Action, Notice};
@@ -16,19 +17,37 @@ pub struct LessonPickerProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The "Lessons" menu: a disclosure listing every lesson; choosing one fetches its text.
+/// The "Lessons" menu: a disclosure whose list arrives, with the lesson panel's module, when it
+/// is first opened (or the pointer reaches it); choosing a lesson fetches its text.
 #[function_component(LessonPicker)]
 pub fn lesson_picker(props: &LessonPickerProps) -> Html {
     let lang = use_lang();
-    let details = use_node_ref();
+    html! {
+        <LazyDetails class="lesson-picker" testid="lesson-picker" summary={tr(lang, "lesson.menu")}
+            title={tr(lang, "lesson.menu_hint")} part={&LESSON_LIST} props={lazy::props(props.clone())} />
+    }
+}
+
+crate::lazy::part! {
+    /// The list of lessons, in the lesson panel's module: a lesson chosen there opens the panel.
+    pub static LESSON_LIST = LessonList(LessonPickerProps) in lesson, areas: &["lesson-panel"], stylesheets: &["lesson.css"];
+}
+
+/// Every lesson, the open one marked.
+#[function_component(LessonList)]
+fn lesson_list(props: &LessonPickerProps) -> Html {
+    let lang = use_lang();
     let items: Vec<Html> = LESSONS.iter().enumerate().map(|(i, entry)| {
         let id = entry.0;
         let onclick = {
             let d = props.dispatch.clone();
-            let details = details.clone();
-            Callback::from(move |_: MouseEvent| {
-                if let Some(el) = details.cast::<web_sys::Element>() {
-                    let _ = el.remove_attribute("open");
+            Callback::from(move |e: MouseEvent| {
+                // The choice closes the menu.
+                let menu = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|el| el.closest("details").ok().flatten());
+                if let Some(menu) = menu {
+                    let _ = menu.remove_attribute("open");
                 }
                 let d = d.clone();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -51,12 +70,7 @@ pub fn lesson_picker(props: &LessonPickerProps) -> Html {
             </li>
         }
     }).collect();
-    html! {
-        <details class="lesson-picker" data-testid="lesson-picker" ref={details}>
-            <summary title={tr(lang, "lesson.menu_hint")}>{ tr(lang, "lesson.menu") }</summary>
-            <ol class="lesson-list">{ for items }</ol>
-        </details>
-    }
+    html! { <ol class="lesson-list">{ for items }</ol> }
 }
 
 #[derive(Properties, Clone, PartialEq)]
