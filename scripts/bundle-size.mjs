@@ -16,15 +16,15 @@ import { execFileSync } from 'node:child_process';
 const KiB = 1024;
 /**
  * The first paint. Issue 9 asks for at most 160 KiB; splitting out the parts below took it from
- * 249.8 to 207.0 KiB, and issue 9's read model (app-model: the session, incremental timeline and
- * frame) added 12.5 KB back: 226,486 B (221.2 KiB) once rebased onto it. README, "Release
- * bundle", says what the rest costs. The budget holds today's page with a little room, so that
- * growth is decided, not drifted into.
+ * 249.8 to 207.9 KiB, issue 9's read model added 12.5 KB back (221.2 KiB once rebased onto it),
+ * and three more splits (the capture worker's plumbing, the state explanation, the lesson list)
+ * took it to 219,673 B (214.5 KiB). README, "Release bundle", says what the rest costs. The
+ * budget holds today's page with a little room, so that growth is decided, not drifted into.
  */
-const FIRST_PAINT_BUDGET = 224 * KiB;
+const FIRST_PAINT_BUDGET = 218 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
- * one first use (about a fifth over what it measured), and the catalog and stylesheet files
+ * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files
  * fetched with it (`Part::areas`, `Part::stylesheets`).
  */
 const PARTS = {
@@ -32,7 +32,7 @@ const PARTS = {
   explain: { budget: 8 * KiB, files: ['i18n/en/states.txt'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
-  inspector: { budget: 22 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
+  inspector: { budget: 23 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
   lesson: { budget: 17 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
   linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
 };
