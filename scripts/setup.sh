@@ -2,7 +2,8 @@
 # Installs everything synack needs to build, serve and test. Idempotent: when all is
 # present it only checks versions and takes seconds.
 #
-#   bash scripts/setup.sh             Rust wasm target, trunk, wasm-bindgen-cli, npm tools, crates
+#   bash scripts/setup.sh             Rust wasm target, trunk, wasm-bindgen-cli, wasm-split-cli,
+#                                     npm tools, crates
 #   bash scripts/setup.sh --browser   also the system packages the tests need (apt): chromium,
 #                                     chromium-driver, tshark, fonts-wqy-microhei, nftables
 set -euo pipefail
@@ -10,6 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SYNACK_ROOT"
 
 TRUNK_VERSION=0.21.14
+# The post-link wasm splitter (scripts/split-wasm.sh); its runtime half, wasm_split_helpers,
+# is a dependency of crates/app.
+WASM_SPLIT_VERSION=0.2.4
 browser=false
 for arg in "$@"; do
   case "$arg" in
@@ -71,7 +75,16 @@ if [[ "$(tool_version wasm-bindgen)" != "$bindgen_version" ]]; then
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-# 5. npm tools: binaryen (wasm-opt) and playwright-core, reinstalled when package-lock.json changes.
+# 5. wasm-split-cli: cuts the app's wasm into the first paint and the parts loaded on first use.
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  wait_for_other_install wasm_split_cli_support
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (takes about a minute)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
+  fi
+fi
+
+# 6. npm tools: binaryen (wasm-opt) and playwright-core, reinstalled when package-lock.json changes.
 stamp=node_modules/.synack-lock.sha256
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
@@ -80,7 +93,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   echo "$lock_hash" > "$stamp"
 fi
 
-# 6. System packages for the browser and capture tests (Debian): binary that must exist -> package providing it.
+# 7. System packages for the browser and capture tests (Debian): binary that must exist -> package providing it.
 # chromium and chromium-driver run tests/browser; tshark reads back the pcap export
 # (crates/cli/tests/pcap_tshark.rs); a CJK font lets the Chinese UI's screenshots show
 # characters instead of empty boxes (the page itself never downloads fonts); nftables silences
@@ -105,4 +118,4 @@ if $browser; then
   fi
 fi
 
-say "ready: trunk $(tool_version trunk), wasm-bindgen $(tool_version wasm-bindgen), $(wasm-opt --version)"
+say "ready: trunk $(tool_version trunk), wasm-bindgen $(tool_version wasm-bindgen), wasm-split-cli $WASM_SPLIT_VERSION, $(wasm-opt --version)"

@@ -9,6 +9,11 @@ use std::path::Path;
 const DEFAULT: &str = "handshake";
 
 fn main() {
+    // The wasm splitter (scripts/split-wasm.sh) needs the linker's relocations to tell which
+    // code and data each `#[wasm_split]` part alone reaches.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo:rustc-link-arg-bin=synack-app=--emit-relocs");
+    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let files = files_in(&dir, "tcps");
     let mut out = String::from(
@@ -46,8 +51,19 @@ fn lessons() -> String {
 }
 
 /// Areas whose English file is not embedded in the wasm but fetched when first needed, like the
-/// Chinese ones: long texts that are read only on demand (the state explanations).
-const LAZY_AREAS: &[&str] = &["states"];
+/// Chinese ones: long texts that are read only on demand (the state explanations), and the
+/// texts of the parts of the page that are fetched on first use (`Part::areas` in lazy.rs).
+const LAZY_AREAS: &[&str] = &[
+    "states",
+    "capture-view",
+    "export",
+    "hex",
+    "inject-form",
+    "inspector",
+    "lesson-panel",
+    "linux-view",
+    "segment-menu",
+];
 
 /// Lists the catalog areas (`web/i18n/en/*.txt`) and embeds the English files but the lazy
 /// ones (embedded natively only, for the tests); the Chinese ones are fetched by name at run

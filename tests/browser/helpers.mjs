@@ -232,6 +232,18 @@ export async function actOnSeg(page, label, action) {
 }
 
 /** Clicks a time control: step, back, reset, next-timer, play, pause. */
+/**
+ * Opens the "Inject a segment" disclosure (its form is fetched on first use, see
+ * crates/app/src/lazy.rs) and returns the form once it is there.
+ */
+export async function openInject(page) {
+  const box = page.locator('[data-testid="inject-box"]');
+  if (!(await box.evaluate((d) => d.open))) await box.locator('summary').click();
+  const form = page.locator('form.inject');
+  await form.waitFor();
+  return form;
+}
+
 export async function timeControl(page, action) {
   await page.click(`[data-action="${action}"]`);
 }

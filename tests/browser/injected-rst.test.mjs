@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   actOnSeg, assertNoProblems, expectSegs, expectStates, handshakeByClicks, scriptText, shooter,
-  useApp, withApp,
+  useApp, withApp, openInject,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -21,7 +21,7 @@ test('an injected RST with the next expected seq resets B to CLOSED', async () =
     const shot = shooter(page, NAME);
     await handshakeByClicks(page);
 
-    const form = page.locator('form.inject');
+    const form = await openInject(page);
     await form.getByLabel('Direction').selectOption({ label: 'A → B' });
     // RST only: clear every other flag (ACK is ticked by default), tick RST.
     for (const name of ['SYN', 'ACK', 'FIN', 'PSH', 'URG']) {

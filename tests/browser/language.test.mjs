@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   actOnSeg, appReady, assertNoProblems, base64url, clickSeg, eventually, expectSegs, expectStates,
-  openPage, peerCall, screenshot, scriptText, timeControl, useApp,
+  openPage, peerCall, screenshot, scriptText, timeControl, useApp, openInject,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -117,6 +117,7 @@ test('a Chinese page leaves no English in its main labels', async () => {
   await page.click('[data-state-node="TIME_WAIT"]');
   await page.locator('.explain').waitFor();
 
+  await openInject(page);
   const labels = {
     'peer calls': await texts(page, '[data-peer] .calls button'),
     'time controls': await texts(page, '.time .buttons button'),
@@ -174,6 +175,7 @@ test('the Chinese page fits at 360 px', async () => {
   await page.locator('.explain').waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 361, `scrollWidth is ${width} at a 360 px viewport`);
+  await openInject(page);
   for (const sel of ['[data-peer="A"]', '[data-peer="B"]', '.time', 'form.inject', '.script-panel', 'header.top']) {
     const r = await page.locator(sel).boundingBox();
     assert.ok(r && r.x >= 0 && r.x + r.width <= 361, `${sel} fits: ${JSON.stringify(r)}`);

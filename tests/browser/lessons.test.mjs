@@ -178,6 +178,8 @@ test('in Chinese (?lang=zh) the picker, narration, question and feedback are Chi
       'the Lessons menu in Chinese',
     );
     await page.getByTestId('lesson-picker').locator('summary').click();
+    // The list arrives with the lessons' module on the first opening.
+    await page.getByTestId('lesson-item-01-handshake').waitFor();
     assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 15);
     assert.match(await page.getByTestId('lesson-item-01-handshake').textContent(), /三次握手/);
     await page.getByTestId('lesson-picker').locator('summary').click();

@@ -41,7 +41,7 @@ test('at 360x800 nothing overflows horizontally and the panels stack', async () 
 
   // Stacked: the peer panels, chart and diagram are each about as wide as the page.
   const boxes = await page.evaluate(() => Object.fromEntries(
-    ['[data-peer="A"]', '[data-peer="B"]', '.chart-panel', '.diagram-panel', 'form.inject', '.script-panel'].map((sel) => {
+    ['[data-peer="A"]', '[data-peer="B"]', '.chart-panel', '.diagram-panel', '[data-testid="inject-box"]', '.script-panel'].map((sel) => {
       const r = document.querySelector(sel)?.getBoundingClientRect();
       return [sel, r && { left: Math.round(r.left), right: Math.round(r.right), top: Math.round(r.top) }];
     }),

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   assertNoProblems, expectSegs, expectStates, handshakeByClicks, peerCall, scriptText, shooter,
-  useApp, withApp,
+  useApp, withApp, openInject,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -70,7 +70,7 @@ test('absurd numbers in the inject form give a message and inject nothing', asyn
   await withApp(app.browser, app.server.url, `${NAME}-inject`, async (page) => {
     const shot = shooter(page, NAME);
     await handshakeByClicks(page);
-    const form = page.locator('form.inject');
+    const form = await openInject(page);
     const seq = form.getByLabel(/^seq/);
     const ack = form.getByLabel(/^ack/);
     const len = form.getByLabel(/payload length/);

@@ -1,207 +1,133 @@
-//! The page: wires the state to the panels, drives playback with a timer, and handles the
-//! keyboard shortcuts and the `#script=` URL fragment.
+//! The page: the state and its reducer, the hooks that tie it to the browser (the link,
+//! playback, the language, the keyboard), and the panels laid out.
+//!
+//! Data flows one way: a panel emits an [`Action`]; the reducer turns it into script commands
+//! for the session, which extends its timeline; the state keeps a [`Frame`] at the cursor; the
+//! panels draw the frame and the timeline. No panel sees the session or the engine.
+//!
+//! [`Frame`]: crate::model::frame::Frame
 
-use gloo_timers::callback::Interval;
-use synack_core::{Peer, Timer, TimerTable};
+use synack_core::{Label, Peer, Profile, State};
 use yew::prelude::*;
 
-use crate::components::capture_view::{CaptureImport, CaptureView};
+use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
 use crate::components::chart::Chart;
-use crate::components::diagram::{Diagram, DiagramProps};
+use crate::components::diagram::Diagram;
 use crate::components::export::Export;
-use crate::components::inject::{Inject, InjectPresets};
-use crate::components::inspector::Inspector;
-use crate::components::lesson::{LessonPanel, LessonPicker};
-use crate::components::linux_notes::LinuxNotes;
+use crate::components::inject::{InjectProps, INJECT};
+use crate::components::inspector::{InspectorProps, INSPECTOR};
+use crate::components::lesson::{LessonPanelProps, LessonPicker, LESSON_PANEL};
+use crate::components::linux_notes::{LinuxNotesProps, LINUX_NOTES};
+use crate::components::notice_bar::NoticeBar;
 use crate::components::peer_panel::PeerPanel;
 use crate::components::script_panel::ScriptPanel;
-use crate::components::segment_menu::SegmentMenu;
-use crate::components::share::{OpenFull, Share};
-use crate::components::socket_table::SocketTable;
+use crate::components::segment_menu::{SegmentMenuProps, SEGMENT_MENU};
+use crate::components::share::Share;
+use crate::components::socket_table::{SocketTableProps, SOCKET_TABLE};
 use crate::components::time_controls::TimeControls;
+use crate::components::top_bar::TopBar;
+use crate::glue::link::{self, Link, View};
+use crate::hooks::keyboard::use_shortcuts;
+use crate::hooks::lang::use_page_language;
+use crate::hooks::link::use_link_view;
+use crate::hooks::linux::LinuxView;
+use crate::hooks::playback::use_playback;
 use crate::i18n::{tr, Lang};
-use crate::linux::LinuxView;
-use crate::presets;
-use crate::state::{Action, AppState, Notice, TICK_MS};
-use crate::timeline::SegStatus;
-use crate::url;
+use crate::lazy::{self, Lazy, LazyDetails};
+use crate::model::capture::CaptureState;
+use crate::model::state::{Action, AppState};
+use crate::model::timeline::SegStatus;
 
-/// The state the page opens with: what the link asks for when that needs no waiting (see
-/// `url::needs_waiting`), else the default scenario until the link's view is ready.
-pub fn initial_state(link: &url::Link) -> AppState {
-    if url::needs_waiting(link) {
-        return AppState::loaded(presets::DEFAULT_SCRIPT);
+/// The callbacks the panels get, made once: a new callback each render would re-render
+/// every panel that takes one.
+struct Callbacks {
+    dispatch: Callback<Action>,
+    select_segment: Callback<Option<Label>>,
+    select_state: Callback<Option<State>>,
+    close_inspector: Callback<()>,
+}
+
+#[hook]
+fn use_callbacks(dispatch: Callback<Action>) -> Callbacks {
+    Callbacks {
+        select_segment: use_callback(dispatch.clone(), |l, d| d.emit(Action::SelectSegment(l))),
+        select_state: use_callback(dispatch.clone(), |st, d| d.emit(Action::SelectState(st))),
+        close_inspector: use_callback(dispatch.clone(), |(), d| {
+            d.emit(Action::SelectSegment(None))
+        }),
+        dispatch,
     }
-    let script = match &link.script {
-        Some(url::Packed::Plain(text)) => Some(Ok(text.clone())),
-        _ => None,
-    };
-    url::restore(link, script, None, Lang::En)
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let link = use_memo((), |_| url::Link::from_location());
+    let link = use_memo((), |_| Link::from_location());
     let state = {
         let link = link.clone();
-        use_reducer(move || initial_state(&link))
+        use_reducer_eq(move || link::initial_state(&link))
     };
-    // A link that needs fetching or inflating opens its view when that is done.
-    {
-        let d = state.dispatcher();
-        let link = link.clone();
-        use_effect_with((), move |_| {
-            if url::needs_waiting(&link) {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let view = url::restore_waiting(&link).await;
-                    d.dispatch(Action::Restore(Box::new(view)));
-                });
-            }
-        });
-    }
-    let embed = link.embed;
+    // The reducer's dispatcher is made once, so this callback is the same every render.
+    let dispatch = state.dispatcher().to_callback();
+    use_link_view(link.clone(), dispatch.clone());
+    use_playback(state.playing, dispatch.clone());
+    use_page_language(state.lang, dispatch.clone());
+    use_shortcuts(state.playing, dispatch.clone());
+    let cbs = use_callbacks(dispatch);
     // The troubleshooting mode: an imported capture, shown instead of the simulator.
-    let capture = use_reducer(crate::capture::CaptureState::default);
-    let dispatch = {
-        let d = state.dispatcher();
-        use_callback((), move |a: Action, _| d.dispatch(a))
-    };
-
-    // Playback: one tick every TICK_MS while playing.
-    {
-        let d = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
-            let interval =
-                playing.then(|| Interval::new(TICK_MS, move || d.dispatch(Action::Tick)));
-            move || drop(interval)
-        });
-    }
-
-    // Language: the URL's or the browser's choice; Chinese once its catalog has arrived.
-    {
-        let d = state.dispatcher();
-        use_effect_with((), move |_| {
-            let lang = crate::i18n::browser_initial_lang();
-            if lang != Lang::En {
-                switch_lang(lang, d, false);
-            }
-        });
-    }
-    use_effect_with(state.lang, |lang| crate::i18n::apply_to_document(*lang));
-
-    // Keyboard shortcuts, unless the user is typing in a field.
-    {
-        let d = state.dispatcher();
-        let playing = state.playing;
-        use_effect_with(playing, move |playing| {
-            let playing = *playing;
-            let listener = web_sys::window().map(|w| {
-                gloo_events_listener(&w, move |e: web_sys::KeyboardEvent| {
-                    let typing = e
-                        .target()
-                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                        .is_some_and(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    let action = match e.key().as_str() {
-                        "ArrowRight" => Action::Step,
-                        "ArrowLeft" => Action::Back,
-                        "p" | "P" => {
-                            if playing {
-                                Action::Pause
-                            } else {
-                                Action::Play
-                            }
-                        }
-                        "t" | "T" => Action::NextTimer,
-                        "Escape" => Action::SelectSegment(None),
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    d.dispatch(action);
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    let capture = use_reducer_eq(CaptureState::default);
 
     let s = &*state;
-    let sim = s.session.sim();
-    let live = s.at_live_end();
-    let now = s.now();
-    let peer_panel = |peer: Peer| {
-        let t = &s.timeline;
-        let mut timers = TimerTable::default();
-        for timer in Timer::ALL {
-            if let Some(deadline) = t.timer_at(peer, timer, s.cursor) {
-                timers.set(timer, deadline);
-            }
+    let embed = link.embed;
+    let (view, script) = link::view_of(s);
+    html! {
+        <ContextProvider<Lang> context={s.lang}>
+        <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
+        <TopBar absolute={s.absolute} linux={s.linux} {embed} view={view.clone()}
+            script={script.clone()} dispatch={cbs.dispatch.clone()} />
+        if !embed {
+            { toolbar(s, &capture, view, script, &cbs) }
         }
-        html! {
-            <PeerPanel peer={peer} state={s.state_of(peer)} now={now} timers={timers}
-                tcb={live.then(|| sim.endpoint(peer).tcb())}
-                received={live.then(|| sim.endpoint(peer).received())}
-                signal={t.recent_signal(peer, s.cursor)}
-                dispatch={dispatch.clone()} />
+        if capture.active {
+            <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
+        } else {
+            { simulator(s, embed, &cbs) }
         }
-    };
+        <footer class="foot">
+            <p>{ tr(s.lang, "ui.footer_keys") }</p>
+        </footer>
+        </ContextProvider<LinuxView>>
+        </ContextProvider<Lang>>
+    }
+}
 
-    let selection = s.selected_segment.and_then(|label| {
-        let span = s.timeline.segs.get((label.0 as usize).checked_sub(1)?)?;
-        let in_flight = s.timeline.status(span, s.cursor) == SegStatus::InFlight;
-        let held = sim.in_flight().iter().any(|f| f.label == label && f.held);
-        let on_close = {
-            let d = dispatch.clone();
-            Callback::from(move |_| d.emit(Action::SelectSegment(None)))
-        };
-        Some(html! {
-            <div class="selection">
-                if in_flight {
-                    <SegmentMenu label={label} held={held && live} dispatch={dispatch.clone()} />
-                }
-                <Inspector session={s.session.clone()} label={label} cursor={s.cursor} on_close={on_close} />
-            </div>
-        })
-    });
+/// One row for the things that open something: lessons, exports, a capture, links.
+fn toolbar(
+    s: &AppState,
+    capture: &UseReducerHandle<CaptureState>,
+    view: View,
+    script: AttrValue,
+    cbs: &Callbacks,
+) -> Html {
+    let can_show = !capture.active && (capture.summary.is_some() || capture.failure.is_some());
+    html! {
+        <nav class="toolbar" aria-label={tr(s.lang, "ui.toolbar")}>
+            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))}
+                dispatch={cbs.dispatch.clone()} />
+            <Export script={s.script.clone()} />
+            <CaptureImport dispatch={capture.dispatcher()} {can_show} />
+            <Share {view} {script} />
+        </nav>
+    }
+}
 
-    let notice = s.notice.as_ref().map(|n| {
-        let (class, text, role) = match n {
-            Notice::Info(t) => ("notice info", t, "status"),
-            Notice::Error(t) => ("notice error", t, "alert"),
-        };
-        let d = dispatch.clone();
-        html! {
-            <div class={class} role={role}>
-                <span>{ text }</span>
-                <button class="icon" aria-label={tr(s.lang, "ui.dismiss")} onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))}>{ "×" }</button>
-            </div>
-        }
-    });
-
-    let on_select_seg = {
-        let d = dispatch.clone();
-        use_callback((), move |l, _| d.emit(Action::SelectSegment(l)))
-    };
-    let on_select_state = {
-        let d = dispatch.clone();
-        use_callback((), move |st, _| d.emit(Action::SelectState(st)))
-    };
-    let toggle_abs = {
-        let d = dispatch.clone();
-        Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleAbsolute))
-    };
-    let toggle_linux = {
-        let d = dispatch.clone();
-        Callback::from(move |_: web_sys::Event| d.emit(Action::ToggleLinux))
-    };
-    let linux_profile = sim.endpoint(Peer::A).config().profile == synack_core::Profile::Linux;
-    let diagram = DiagramProps::at(&s.timeline, s.cursor);
+/// The simulator: time controls, notices, the lesson, the peers, the chart, the diagram and
+/// the tools to act.
+fn simulator(s: &AppState, embed: bool, cbs: &Callbacks) -> Html {
+    let frame = &s.frame;
+    let d = &cbs.dispatch;
     // The lesson's current step, highlighted while the page shows the lesson's own run there.
     let lesson_step = s.lesson.as_ref().and_then(|p| {
-        let shown = std::rc::Rc::ptr_eq(&s.session, &p.lesson.session) && s.cursor == p.cursor();
+        let shown = s.shows_lesson_run() && s.cursor() == p.cursor();
         p.current_step().filter(|_| shown)
     });
     // In a lesson's question, a click on a state answers it: the diagram says so.
@@ -210,154 +136,83 @@ pub fn app() -> Html {
     let seg_highlight = lesson_step
         .map(|st| st.segments.clone())
         .unwrap_or_default();
-    let lesson_bar = html! {
+    let profile_on = frame.settings.config.profile == Profile::Linux;
+    html! {
+        <>
+        <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={frame.len}
+            now={frame.now} dispatch={d.clone()} />
+        <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">
-                <LessonPanel player={p.clone()} dispatch={dispatch.clone()} />
+                <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), dispatch: d.clone() })} />
             </div>
         }
-    };
-    let presets = [
-        InjectPresets::for_sender(sim, Peer::A),
-        InjectPresets::for_sender(sim, Peer::B),
-    ];
-
-    let lang = s.lang;
-    let share_view = crate::components::share::view_of(s);
-    let toggle_lang = {
-        let d = state.dispatcher();
-        let other = match lang {
-            Lang::En => Lang::Zh,
-            Lang::Zh => Lang::En,
-        };
-        Callback::from(move |_: MouseEvent| switch_lang(other, d.clone(), true))
-    };
-    let other_lang = match lang {
-        Lang::En => Lang::Zh,
-        Lang::Zh => Lang::En,
-    };
-    html! {
-        <ContextProvider<Lang> context={lang}>
-        <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
-        <header class="top">
-            <h1><span class="logo" aria-hidden="true">{ "⇄" }</span>{ tr(lang, "app.title") }</h1>
-            <p class="tagline">{ tr(lang, "app.tagline") }</p>
-            <label class="toggle">
-                <input type="checkbox" checked={s.absolute} onchange={toggle_abs} />
-                { tr(lang, "ui.absolute") }
-            </label>
-            <label class="toggle" title={tr(lang, "linux.toggle_title")}>
-                <input type="checkbox" data-testid="linux-toggle" checked={s.linux} onchange={toggle_linux} />
-                { tr(lang, "linux.toggle") }
-            </label>
-            <button class="lang-toggle" data-testid="lang-toggle" onclick={toggle_lang}
-                lang={if other_lang == Lang::Zh { "zh-Hans" } else { "en" }}
-                title={tr(lang, "app.language")}>{ other_lang.native_name() }</button>
-            if embed {
-                <OpenFull view={share_view.0.clone()} script={share_view.1.clone()} />
-            }
-        </header>
-        // One row for the things that open something: lessons, exports, a capture, links.
-        if !embed {
-        <nav class="toolbar" aria-label={tr(lang, "ui.toolbar")}>
-            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))} dispatch={dispatch.clone()} />
-            <Export session={s.session.clone()} script={share_view.1.clone()} />
-            <CaptureImport dispatch={capture.dispatcher()}
-                can_show={!capture.active && (capture.summary.is_some() || capture.failure.is_some())} />
-            <Share view={share_view.0.clone()} script={share_view.1.clone()} />
-        </nav>
-        }
-        if capture.active {
-        <CaptureView state={capture.clone()} />
-        } else {
-        <TimeControls playing={s.playing} speed={s.speed} cursor={s.cursor} len={s.timeline.len()}
-            now={now} dispatch={dispatch.clone()} />
-        { for notice }
-        { lesson_bar }
         <main class={classes!("layout", embed.then_some("embed"))}>
             if !embed {
-            <div class="peers">
-                { peer_panel(Peer::A) }
-                { peer_panel(Peer::B) }
-                if s.linux {
-                    <SocketTable session={s.session.clone()} cursor={s.cursor} />
-                }
-            </div>
+                { peers(s, d) }
             }
-            <section class="chart-panel" aria-label={tr(lang, "ui.chart_panel")}>
-                <Chart session={s.session.clone()} timeline={s.timeline.clone()} cursor={s.cursor} now={now}
-                    absolute={s.absolute} selected={s.selected_segment} on_select={on_select_seg}
-                    highlight={seg_highlight} />
+            <section class="chart-panel" aria-label={tr(s.lang, "ui.chart_panel")}>
+                <Chart timeline={s.timeline().clone()} frame={frame.clone()}
+                    absolute={s.absolute} selected={s.selected_segment}
+                    on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
             </section>
-            { for selection }
-            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(lang, "ui.diagram_panel")}>
-                <Diagram current={diagram.0} last={diagram.1} selected={s.selected_state} on_select={on_select_state}
-                    highlight={edge_highlight} />
+            { selection(s, cbs) }
+            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
+                <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
+                    on_select={cbs.select_state.clone()} highlight={edge_highlight} />
             </section>
             if !embed {
-            <Inject presets={presets} dispatch={dispatch.clone()} />
-            <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={dispatch.clone()} />
-            if s.linux {
-                <LinuxNotes profile_on={linux_profile} dispatch={dispatch.clone()} />
-            }
+                <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
+                    part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
+                <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                if s.linux {
+                    <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
+                }
             }
         </main>
-        }
-        <footer class="foot">
-            <p>{ tr(lang, "ui.footer_keys") }</p>
-        </footer>
-        </ContextProvider<LinuxView>>
-        </ContextProvider<Lang>>
+        </>
     }
 }
 
-/// Shows the page in `lang`: at once for English, after fetching the catalog for Chinese (a
-/// failed fetch keeps the current language and says why). `remember` puts the choice in the
-/// URL, for a user's toggle but not for the language the page opened in.
-fn switch_lang(lang: Lang, d: UseReducerDispatcher<AppState>, remember: bool) {
-    wasm_bindgen_futures::spawn_local(async move {
-        match crate::i18n::load(lang).await {
-            Ok(()) => {
-                if remember {
-                    crate::i18n::remember_in_url(lang);
-                }
-                d.dispatch(Action::SetLang(lang));
+/// Both peers' panels, and in the Linux view the socket table.
+fn peers(s: &AppState, d: &Callback<Action>) -> Html {
+    let frame = &s.frame;
+    let panel = |peer: Peer| {
+        html! {
+            <PeerPanel {peer} frame={frame.peer(peer).clone()} now={frame.now}
+                live={frame.live()} dispatch={d.clone()} />
+        }
+    };
+    html! {
+        <div class="peers">
+            { panel(Peer::A) }
+            { panel(Peer::B) }
+            if s.linux {
+                <Lazy part={&SOCKET_TABLE} props={lazy::props(SocketTableProps { frame: frame.clone() })} />
             }
-            Err(e) => d.dispatch(Action::Fail(crate::i18n::fill(
-                tr(Lang::En, "ui.lang_load_failed"),
-                &[("error", &e)],
-            ))),
-        }
-    });
-}
-
-/// Adds a keydown listener to the window; dropping the guard removes it.
-fn gloo_events_listener(
-    window: &web_sys::Window,
-    f: impl Fn(web_sys::KeyboardEvent) + 'static,
-) -> KeyListener {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(f);
-    let _ = window.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
-    KeyListener {
-        window: window.clone(),
-        closure,
+        </div>
     }
 }
 
-/// A window keydown listener, removed on drop.
-struct KeyListener {
-    window: web_sys::Window,
-    closure: wasm_bindgen::closure::Closure<dyn Fn(web_sys::KeyboardEvent)>,
-}
-
-impl Drop for KeyListener {
-    fn drop(&mut self) {
-        use wasm_bindgen::JsCast;
-        let _ = self
-            .window
-            .remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
+/// The chosen segment: its menu while it is in flight, and the inspector.
+fn selection(s: &AppState, cbs: &Callbacks) -> Html {
+    let Some(label) = s.selected_segment else {
+        return Html::default();
+    };
+    let Some(span) = s.timeline().seg(label) else {
+        return Html::default();
+    };
+    let cursor = s.cursor();
+    let in_flight = span.status(cursor) == SegStatus::InFlight;
+    html! {
+        <div class="selection">
+            if in_flight {
+                <Lazy part={&SEGMENT_MENU} props={lazy::props(SegmentMenuProps {
+                    label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
+            }
+            <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
+                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
+        </div>
     }
 }
 
@@ -367,21 +222,21 @@ mod tests {
 
     #[test]
     fn the_page_opens_with_the_default_scenario() {
-        let s = initial_state(&url::Link::default());
+        let s = link::initial_state(&Link::default());
         assert!(s.notice.is_none(), "{:?}", s.notice);
-        assert!(!s.timeline.is_empty());
+        assert!(!s.session.is_empty());
     }
 
     #[test]
     fn a_url_script_is_loaded_and_a_bad_one_falls_back() {
         let text = "B listen\nA connect\n";
-        let s = initial_state(&url::Link::parse(
+        let s = link::initial_state(&Link::parse(
             "",
-            &format!("#script={}", url::encode(text.as_bytes())),
+            &format!("#script={}", link::encode(text.as_bytes())),
         ));
         assert_eq!(s.editor, text);
-        assert_eq!(s.state_of(Peer::A), synack_core::State::SynSent);
-        let bad = initial_state(&url::Link::parse("", "#script=***"));
-        assert!(matches!(bad.notice, Some(Notice::Error(_))));
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        let bad = link::initial_state(&Link::parse("", "#script=***"));
+        assert!(bad.notice.as_ref().is_some_and(|n| n.is_error()));
     }
 }

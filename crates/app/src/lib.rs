@@ -1,18 +1,18 @@
-//! synack-app: the browser visualizer. The model (`session`, `timeline`, `state`) is plain
-//! Rust, tested natively; the components render it with Yew.
+//! synack-app: the browser visualizer.
+//!
+//! - [`model`]: the session, the timeline, the per-cursor frame, the actions and the reducer,
+//!   the lessons and the geometry of the pictures; plain Rust, tested natively.
+//! - [`glue`]: fetching files, links (the URL), the capture worker, loading catalogs.
+//! - [`hooks`]: the custom hooks the components use.
+//! - [`components`]: one Yew component per file; [`app`] puts them together.
+//! - [`i18n`]: the English and Chinese catalogs and lookups.
+//! - [`lazy`]: the parts of the page fetched on first use (their code, texts and stylesheets).
 
 pub mod app;
-pub mod capture;
 pub mod components;
-pub mod diagram_layout;
-pub mod explain;
-pub mod fetch;
+pub mod glue;
+pub mod hooks;
 pub mod i18n;
-pub mod lesson;
-pub mod linux;
-pub mod presets;
-pub mod session;
-pub mod state;
+pub mod lazy;
+pub mod model;
 pub mod svg;
-pub mod timeline;
-pub mod url;

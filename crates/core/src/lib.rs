@@ -46,7 +46,7 @@ pub use script::Language;
 pub use segment::{Flags, Segment};
 pub use seq::SeqNum;
 pub use setting::{Setting, SettingKey, MAX_RETRIES};
-pub use sim::{Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN};
+pub use sim::{Checkpoint, Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN};
 pub use state::State;
 pub use time::{Duration, Instant};
 pub use trace::{Cause, DropCause, Event, Label, Origin, Peer, SegmentRecord, TraceEvent};

@@ -588,6 +588,61 @@ impl Sim {
     }
 }
 
+/// A simulator's state at one moment without its log: with the log up to that moment,
+/// [`Sim::resume`] carries on from there exactly. Its size does not grow with the run (the
+/// peers, the network, what is in flight), so a front end can keep one every few steps and
+/// go back without replaying from the start.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    /// The simulator with an empty log.
+    state: Sim,
+    /// The log's lengths when it was taken.
+    segments_len: usize,
+    trace_len: usize,
+}
+
+impl Checkpoint {
+    /// The length of the log when the checkpoint was taken.
+    pub fn trace_len(&self) -> usize {
+        self.trace_len
+    }
+}
+
+impl Sim {
+    /// The state now, without the log.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            state: Sim {
+                now: self.now,
+                peers: self.peers.clone(),
+                net: self.net.clone(),
+                rng: self.rng,
+                in_flight: self.in_flight.clone(),
+                segments: Vec::new(),
+                trace: Vec::new(),
+                logged_timers: self.logged_timers,
+                arrivals_in_send_order: self.arrivals_in_send_order,
+            },
+            segments_len: self.segments.len(),
+            trace_len: self.trace.len(),
+        }
+    }
+
+    /// The simulator as it was at `checkpoint`, given its log: `segments` and `trace` must
+    /// start with the log as it was then (a later log of the same run will do: only that
+    /// much of it is copied). `None` when they are shorter.
+    pub fn resume(
+        checkpoint: &Checkpoint,
+        segments: &[SegmentRecord],
+        trace: &[TraceEvent],
+    ) -> Option<Sim> {
+        let mut sim = checkpoint.state.clone();
+        sim.segments = segments.get(..checkpoint.segments_len)?.to_vec();
+        sim.trace = trace.get(..checkpoint.trace_len)?.to_vec();
+        Some(sim)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,5 +762,45 @@ mod tests {
         );
         let text = crate::trace_text("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\ninject B->A ACK seq=1 ack=1 win=0\nA send 5\nwait 1s\n");
         assert!(text.contains("A  (persist) peer's window zero"), "{text}");
+    }
+
+    /// A checkpoint and the log since give back the simulator: the run carried on from it is
+    /// the run that went on without it.
+    #[test]
+    fn a_checkpoint_resumes_the_run_exactly() {
+        let mut sim = Sim::new();
+        sim.set(Setting::Delivery(Delivery::Auto)).unwrap();
+        sim.set(Setting::Loss(50_000)).unwrap();
+        sim.call(Peer::B, Call::Listen).unwrap();
+        sim.call(Peer::A, Call::Connect).unwrap();
+        sim.wait(Duration::from_millis(500)).unwrap();
+        sim.call(Peer::A, Call::Send(20_000)).unwrap();
+        sim.wait(Duration::from_millis(30)).unwrap();
+        let checkpoint = sim.checkpoint();
+        assert_eq!(checkpoint.trace_len(), sim.trace().len());
+        let go_on = |sim: &mut Sim| {
+            sim.call(Peer::B, Call::Send(3000)).unwrap();
+            sim.wait(Duration::from_secs(3)).unwrap();
+            sim.call(Peer::A, Call::Close).unwrap();
+            sim.wait(Duration::from_secs(1)).unwrap();
+        };
+        let mut resumed = Sim::resume(&checkpoint, sim.segments(), sim.trace()).unwrap();
+        go_on(&mut sim);
+        // The later log holds the checkpoint's as its start.
+        let mut from_later = Sim::resume(&checkpoint, sim.segments(), sim.trace()).unwrap();
+        go_on(&mut resumed);
+        go_on(&mut from_later);
+        for other in [&resumed, &from_later] {
+            assert_eq!(other.trace(), sim.trace());
+            assert_eq!(other.segments(), sim.segments());
+            assert_eq!(other.now(), sim.now());
+            for peer in Peer::BOTH {
+                assert_eq!(other.endpoint(peer).tcb(), sim.endpoint(peer).tcb());
+            }
+        }
+        assert!(
+            Sim::resume(&checkpoint, &[], &[]).is_none(),
+            "a log too short"
+        );
     }
 }

@@ -4,14 +4,14 @@
 //! (`?` where the capture cannot confirm them). Only a window of rows around the cursor is
 //! drawn, so a connection of any size stays cheap.
 
-use std::rc::Rc;
-
 use synack_core::capture::digest::{Detail, PacketRow};
 use synack_core::Peer;
 use yew::prelude::*;
 
-use crate::capture::fmt_since;
-use crate::i18n::{tr, use_lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::tr;
+use crate::model::capture::fmt_since;
+use crate::model::shared::Shared;
 use crate::svg::num;
 
 /// Rows drawn at most.
@@ -25,7 +25,7 @@ const WIDTH: f32 = 320.0;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct CaptureChartProps {
-    pub detail: Rc<Detail>,
+    pub detail: Shared<Detail>,
     /// Packets seen (0 ..= packets.len()).
     pub cursor: usize,
     pub on_cursor: Callback<usize>,

@@ -2,19 +2,26 @@
 //! and, once a capture is read, its summary, the connection list, and the chosen connection
 //! in a sequence chart with the state diagram following both ends as the user scrubs.
 
-use synack_core::capture::digest::{end_key, skip_key, start_key, uncertain_key, ConnRow};
+use synack_core::capture::digest::{
+    end_key, skip_key, start_key, uncertain_key, ConnRow, Detail, Summary,
+};
 use synack_core::capture::{End, ReadError, SkipReason};
 use synack_core::State;
 use yew::prelude::*;
 
-use crate::capture::{self, CaptureAction, CaptureState, Failure};
 use crate::components::capture_chart::CaptureChart;
 use crate::components::diagram::Diagram;
-use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
+use crate::hooks::lang::use_lang;
+use crate::hooks::window_event::use_window_event;
+use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::model::capture::{self, CaptureAction, CaptureState, Failure};
+use crate::model::shared::Shared;
+
+type Dispatch = UseReducerDispatcher<CaptureState>;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct CaptureImportProps {
-    pub dispatch: UseReducerDispatcher<CaptureState>,
+    pub dispatch: Dispatch,
     /// A capture is loaded but the simulator is shown: offer the way back to it.
     pub can_show: bool,
 }
@@ -24,15 +31,12 @@ pub struct CaptureImportProps {
 pub fn capture_import(props: &CaptureImportProps) -> Html {
     let lang = use_lang();
     let over = use_state(|| false);
-    let on_change = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            open_first(input.files(), &d);
-            // Choosing the same file again must fire `change` again.
-            input.set_value("");
-        })
-    };
+    let on_change = use_callback(props.dispatch.clone(), |e: Event, d| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        open_first(input.files(), d);
+        // Choosing the same file again must fire `change` again.
+        input.set_value("");
+    });
     let on_drag_over = {
         let over = over.clone();
         Callback::from(move |e: DragEvent| {
@@ -46,42 +50,17 @@ pub fn capture_import(props: &CaptureImportProps) -> Html {
     };
     // A capture dropped anywhere on the page is opened (and never replaces the page, which
     // is what the browser does with a dropped file otherwise).
-    {
-        let d = props.dispatch.clone();
-        let over = over.setter();
-        use_effect_with((), move |_| {
-            use wasm_bindgen::closure::Closure;
-            use wasm_bindgen::JsCast;
-            let on_over = Closure::<dyn Fn(web_sys::DragEvent)>::new(|e: web_sys::DragEvent| {
-                e.prevent_default()
-            });
-            let on_drop =
-                Closure::<dyn Fn(web_sys::DragEvent)>::new(move |e: web_sys::DragEvent| {
-                    e.prevent_default();
-                    over.set(false);
-                    open_first(e.data_transfer().and_then(|t| t.files()), &d);
-                });
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w
-                    .add_event_listener_with_callback("dragover", on_over.as_ref().unchecked_ref());
-                let _ =
-                    w.add_event_listener_with_callback("drop", on_drop.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "dragover",
-                        on_over.as_ref().unchecked_ref(),
-                    );
-                    let _ = w.remove_event_listener_with_callback(
-                        "drop",
-                        on_drop.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
+    let on_window_drag_over = use_callback((), |e: web_sys::DragEvent, _| e.prevent_default());
+    let on_window_drop = use_callback(
+        (props.dispatch.clone(), over.setter()),
+        |e: web_sys::DragEvent, (d, over)| {
+            e.prevent_default();
+            over.set(false);
+            open_first(e.data_transfer().and_then(|t| t.files()), d);
+        },
+    );
+    use_window_event("dragover", on_window_drag_over);
+    use_window_event("drop", on_window_drop);
     let show = {
         let d = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Show))
@@ -102,10 +81,10 @@ pub fn capture_import(props: &CaptureImportProps) -> Html {
     }
 }
 
-fn open_first(files: Option<web_sys::FileList>, d: &UseReducerDispatcher<CaptureState>) {
+fn open_first(files: Option<web_sys::FileList>, d: &Dispatch) {
     #[cfg(target_arch = "wasm32")]
     if let Some(file) = files.and_then(|f| f.get(0)) {
-        capture::open_file(file, d);
+        crate::glue::worker::open_file(file, d);
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (files, d);
@@ -116,18 +95,22 @@ pub struct CaptureViewProps {
     pub state: UseReducerHandle<CaptureState>,
 }
 
+crate::lazy::part! {
+    /// The troubleshooting view, fetched when a capture is first opened.
+    pub static CAPTURE_VIEW = CaptureView(CaptureViewProps) in capture, areas: &["capture-view"], stylesheets: &["capture.css"];
+}
+
 #[function_component(CaptureView)]
 pub fn capture_view(props: &CaptureViewProps) -> Html {
     let lang = use_lang();
     let s = &*props.state;
     let d = props.state.dispatcher();
-    let selected_state = use_state(|| None::<State>);
     // A chosen connection without its detail yet: ask the worker for it.
     {
         let d = d.clone();
         use_effect_with((s.selected, s.detail.is_some()), move |(sel, has)| {
             if let (Some(i), false) = (*sel, *has) {
-                capture::request_detail(i, &d);
+                crate::glue::worker::request_detail(i, &d);
             }
         });
     }
@@ -141,34 +124,50 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
             <button onclick={back} data-testid="capture-back">{ tr(lang, "capture.back") }</button>
         </header>
     };
-    if s.loading {
-        return html! {
-            <main class="capture">{ head }
-                <p class="muted" role="status">{ fill(tr(lang, "capture.reading"), &[("name", &s.name)]) }</p>
-            </main>
-        };
-    }
-    if let Some(f) = &s.failure {
-        let text = match f {
-            Failure::File(ReadError::NotACapture) => {
-                tr(lang, "capture.error.notcapture").to_string()
+    let body = if s.loading {
+        html! { <p class="muted" role="status">{ fill(tr(lang, "capture.reading"), &[("name", &s.name)]) }</p> }
+    } else if let Some(f) = &s.failure {
+        html! { <p class="notice error" role="alert" data-testid="capture-error">{ failure_text(lang, f) }</p> }
+    } else if let Some(sum) = &s.summary {
+        let conn = s
+            .selected
+            .and_then(|i| sum.conns.iter().find(|c| c.index == i));
+        let detail = match (conn, &s.detail) {
+            (None, _) => html! { <p class="muted">{ tr(lang, "capture.choose") }</p> },
+            (Some(_), None) => {
+                html! { <p class="muted" role="status">{ tr(lang, "capture.inferring") }</p> }
             }
-            Failure::File(ReadError::BadFileHeader(why)) => {
-                fill(tr(lang, "capture.error.header"), &[("why", why)])
-            }
-            Failure::Worker(why) => fill(tr(lang, "capture.error.worker"), &[("why", why)]),
+            (Some(c), Some(det)) => html! {
+                <ConnDetail a={AttrValue::from(c.a.clone())} b={AttrValue::from(c.b.clone())}
+                    detail={det.clone()} cursor={s.cursor} dispatch={d.clone()} />
+            },
         };
-        return html! {
-            <main class="capture">{ head }
-                <p class="notice error" role="alert" data-testid="capture-error">{ text }</p>
-            </main>
-        };
-    }
-    let Some(sum) = s.summary.clone() else {
-        return html! {};
+        html! {
+            <>
+                { summary_view(lang, sum) }
+                { conn_list(lang, s, sum, &d) }
+                { detail }
+            </>
+        }
+    } else {
+        return Html::default();
     };
+    html! { <main class="capture">{ head }{ body }</main> }
+}
 
-    // Summary: counts, skips by reason, an early stop.
+/// Why a capture could not be shown.
+fn failure_text(lang: Lang, f: &Failure) -> String {
+    match f {
+        Failure::File(ReadError::NotACapture) => tr(lang, "capture.error.notcapture").to_string(),
+        Failure::File(ReadError::BadFileHeader(why)) => {
+            fill(tr(lang, "capture.error.header"), &[("why", why)])
+        }
+        Failure::Worker(why) => fill(tr(lang, "capture.error.worker"), &[("why", why)]),
+    }
+}
+
+/// Counts, skips by reason, an early stop.
+fn summary_view(lang: Lang, sum: &Summary) -> Html {
     let skipped = sum.skipped.iter().map(|(r, n)| {
         let name = tr_dyn(lang, &format!("capture.skip.{}", skip_key(*r)));
         let name = match r {
@@ -177,7 +176,7 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
         };
         html! { <li>{ format!("{name}: {n}") }</li> }
     });
-    let summary = html! {
+    html! {
         <section class="capture-summary" data-testid="capture-summary">
             <p>{ fill(tr(lang, "capture.summary"), &[
                 ("frames", &sum.frames.to_string()),
@@ -195,19 +194,22 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
                 <p class="warn">{ tr(lang, "capture.none") }</p>
             }
         </section>
-    };
+    }
+}
 
+/// The connections, as many as the user asked to see.
+fn conn_list(lang: Lang, s: &CaptureState, sum: &Summary, d: &Dispatch) -> Html {
     let rows = sum
         .conns
         .iter()
         .take(s.shown)
-        .map(|c| conn_row(lang, c, s.selected == Some(c.index), &d));
+        .map(|c| conn_row(lang, c, s.selected == Some(c.index), d));
     let more = sum.conns.len().saturating_sub(s.shown);
     let show_more = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::ShowMore))
     };
-    let list = html! {
+    html! {
         <section class="capture-conns">
             <table class="conns">
                 <thead><tr>
@@ -224,118 +226,32 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
                 <button onclick={show_more}>{ fill(tr(lang, "capture.more"), &[("n", &more.to_string())]) }</button>
             }
         </section>
-    };
-
-    let conn = s
-        .selected
-        .and_then(|i| sum.conns.iter().find(|c| c.index == i));
-    let detail = match (conn, &s.detail) {
-        (None, _) => html! { <p class="muted">{ tr(lang, "capture.choose") }</p> },
-        (Some(_), None) => {
-            html! { <p class="muted" role="status">{ tr(lang, "capture.inferring") }</p> }
-        }
-        (Some(c), Some(det)) => {
-            let n = det.packets.len();
-            let k = s.cursor;
-            let states = det.states_at(k);
-            let last = det.last_steps_at(k);
-            let transitions = [
-                last[0].map(|(i, st)| (i, st.from, st.to)),
-                last[1].map(|(i, st)| (i, st.from, st.to)),
-            ];
-            let on_cursor = {
-                let d = d.clone();
-                Callback::from(move |k: usize| d.dispatch(CaptureAction::Cursor(k)))
-            };
-            let on_range = {
-                let d = d.clone();
-                Callback::from(move |e: InputEvent| {
-                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                    if let Ok(k) = input.value().parse() {
-                        d.dispatch(CaptureAction::Cursor(k));
-                    }
-                })
-            };
-            let step = |to: usize| {
-                let d = d.clone();
-                Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Cursor(to)))
-            };
-            let side_line = |k: usize, addr: &str| {
-                let st = last[k].map(|(_, st)| st);
-                let uncertain = st.and_then(|st| st.uncertain);
-                let why = uncertain
-                    .map(|u| tr_dyn(lang, &format!("capture.uncertain.{}", uncertain_key(u))));
-                let (testid, peer) = if k == 0 {
-                    ("capture-state-a", "A")
-                } else {
-                    ("capture-state-b", "B")
-                };
-                html! {
-                    <p class={classes!("capture-state", if k == 0 { "from-a" } else { "from-b" })}>
-                        <strong>{ format!("{peer} {addr}: ") }</strong>
-                        <span data-testid={testid} data-state={states[k].name()}
-                            data-uncertain={uncertain.is_some().to_string()}>
-                            { states[k].name() }{ if uncertain.is_some() { " ?" } else { "" } }
-                        </span>
-                        if let Some(why) = why {
-                            <span class="muted uncertain-why">{ format!(" ({why})") }</span>
-                        }
-                    </p>
-                }
-            };
-            let at = if k == 0 {
-                String::new()
-            } else {
-                capture::fmt_since(lang, det.packets[k - 1].micros)
-            };
-            let on_state = {
-                let sel = selected_state.clone();
-                Callback::from(move |st: Option<State>| sel.set(st))
-            };
-            html! {
-                <section class="capture-detail" aria-label={tr(lang, "capture.chart")}>
-                    if det.note.is_some() {
-                        <p class="warn">{ tr(lang, "capture.midstream") }</p>
-                    }
-                    { side_line(0, &c.a) }
-                    { side_line(1, &c.b) }
-                    <div class="scrub">
-                        <button aria-label={tr(lang, "capture.prev")} disabled={k == 0}
-                            onclick={step(k.saturating_sub(1))}>{ "◀" }</button>
-                        <input type="range" min="0" max={n.to_string()} value={k.to_string()}
-                            aria-label={tr(lang, "capture.scrub")} data-testid="capture-scrub" oninput={on_range} />
-                        <button aria-label={tr(lang, "capture.next")} disabled={k >= n}
-                            onclick={step((k + 1).min(n))}>{ "▶" }</button>
-                        <span class="muted">{ fill(tr(lang, "capture.packet"), &[("k", &k.to_string()), ("n", &n.to_string())]) }{ " " }{ at }</span>
-                    </div>
-                    <p class="muted small">{ tr(lang, "capture.legend") }</p>
-                    <div class="capture-panels">
-                        <CaptureChart detail={det.clone()} cursor={k} on_cursor={on_cursor} />
-                        <section class="diagram-panel">
-                            <Diagram current={states} last={transitions} selected={*selected_state} on_select={on_state} />
-                        </section>
-                    </div>
-                </section>
-            }
-        }
-    };
-
-    html! {
-        <main class="capture">
-            { head }
-            { summary }
-            { list }
-            { detail }
-        </main>
     }
 }
 
-fn conn_row(
-    lang: Lang,
-    c: &ConnRow,
-    selected: bool,
-    d: &UseReducerDispatcher<CaptureState>,
-) -> Html {
+/// What looks wrong with a connection, in words.
+fn problems_text(lang: Lang, c: &ConnRow) -> String {
+    let p = &c.problems;
+    let flags = [
+        (
+            p.retransmissions > 0,
+            "capture.flag.retx",
+            p.retransmissions,
+        ),
+        (p.resets > 0, "capture.flag.rst", p.resets),
+        (p.half_open, "capture.flag.halfopen", 0),
+        (p.missing_handshake, "capture.flag.nohandshake", 0),
+        (p.zero_windows > 0, "capture.flag.zerowin", p.zero_windows),
+    ];
+    let flags: Vec<String> = flags
+        .into_iter()
+        .filter(|(on, _, _)| *on)
+        .map(|(_, key, n)| fill(tr_dyn(lang, key), &[("n", &n.to_string())]))
+        .collect();
+    flags.join(", ")
+}
+
+fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
     let side = |e: End| match e {
         End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
         _ => String::new(),
@@ -344,23 +260,7 @@ fn conn_row(
         tr_dyn(lang, &format!("capture.end.{}", end_key(c.end))),
         &[("side", &side(c.end))],
     );
-    let p = &c.problems;
-    let mut flags: Vec<String> = Vec::new();
-    let mut flag = |on: bool, key: &str, n: usize| {
-        if on {
-            flags.push(fill(tr_dyn(lang, key), &[("n", &n.to_string())]));
-        }
-    };
-    flag(
-        p.retransmissions > 0,
-        "capture.flag.retx",
-        p.retransmissions,
-    );
-    flag(p.resets > 0, "capture.flag.rst", p.resets);
-    flag(p.half_open, "capture.flag.halfopen", 0);
-    flag(p.missing_handshake, "capture.flag.nohandshake", 0);
-    flag(p.zero_windows > 0, "capture.flag.zerowin", p.zero_windows);
-    let problems = flags.join(", ");
+    let problems = problems_text(lang, c);
     let choose = {
         let d = d.clone();
         let i = c.index;
@@ -378,5 +278,110 @@ fn conn_row(
             <td>{ end }</td>
             <td class="problems">{ if problems.is_empty() { tr(lang, "capture.flag.none").to_string() } else { problems } }</td>
         </tr>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct ConnDetailProps {
+    /// The two ends' addresses, as the list shows them.
+    pub a: AttrValue,
+    pub b: AttrValue,
+    pub detail: Shared<Detail>,
+    /// Packets seen (0 ..= the connection's packets).
+    pub cursor: usize,
+    pub dispatch: Dispatch,
+}
+
+/// The chosen connection: both ends' inferred states, the scrubber over its packets, its
+/// sequence chart and the state diagram.
+#[function_component(ConnDetail)]
+pub fn conn_detail(props: &ConnDetailProps) -> Html {
+    let lang = use_lang();
+    let selected_state = use_state(|| None::<State>);
+    let on_cursor = use_callback(props.dispatch.clone(), |k, d| {
+        d.dispatch(CaptureAction::Cursor(k))
+    });
+    let det = &props.detail;
+    let k = props.cursor;
+    let states = det.states_at(k);
+    let last = det.last_steps_at(k);
+    let transitions = [
+        last[0].map(|(i, st)| (i, st.from, st.to)),
+        last[1].map(|(i, st)| (i, st.from, st.to)),
+    ];
+    let side_line = |i: usize, addr: &str| {
+        let uncertain = last[i].and_then(|(_, st)| st.uncertain);
+        let why =
+            uncertain.map(|u| tr_dyn(lang, &format!("capture.uncertain.{}", uncertain_key(u))));
+        let (testid, peer, class) = match i {
+            0 => ("capture-state-a", "A", "from-a"),
+            _ => ("capture-state-b", "B", "from-b"),
+        };
+        html! {
+            <p class={classes!("capture-state", class)}>
+                <strong>{ format!("{peer} {addr}: ") }</strong>
+                <span data-testid={testid} data-state={states[i].name()}
+                    data-uncertain={uncertain.is_some().to_string()}>
+                    { states[i].name() }{ if uncertain.is_some() { " ?" } else { "" } }
+                </span>
+                if let Some(why) = why {
+                    <span class="muted uncertain-why">{ format!(" ({why})") }</span>
+                }
+            </p>
+        }
+    };
+    let on_state = {
+        let sel = selected_state.clone();
+        Callback::from(move |st: Option<State>| sel.set(st))
+    };
+    html! {
+        <section class="capture-detail" aria-label={tr(lang, "capture.chart")}>
+            if det.note.is_some() {
+                <p class="warn">{ tr(lang, "capture.midstream") }</p>
+            }
+            { side_line(0, &props.a) }
+            { side_line(1, &props.b) }
+            { scrubber(lang, det, k, &props.dispatch) }
+            <p class="muted small">{ tr(lang, "capture.legend") }</p>
+            <div class="capture-panels">
+                <CaptureChart detail={det.clone()} cursor={k} {on_cursor} />
+                <section class="diagram-panel">
+                    <Diagram current={states} last={transitions} selected={*selected_state} on_select={on_state} />
+                </section>
+            </div>
+        </section>
+    }
+}
+
+/// Back and forth over the connection's packets, with where the cursor is.
+fn scrubber(lang: Lang, det: &Detail, k: usize, d: &Dispatch) -> Html {
+    let n = det.packets.len();
+    let on_range = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(k) = input.value().parse() {
+                d.dispatch(CaptureAction::Cursor(k));
+            }
+        })
+    };
+    let step = |to: usize| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Cursor(to)))
+    };
+    let at = match k.checked_sub(1) {
+        Some(last) => capture::fmt_since(lang, det.packets[last].micros),
+        None => String::new(),
+    };
+    html! {
+        <div class="scrub">
+            <button aria-label={tr(lang, "capture.prev")} disabled={k == 0}
+                onclick={step(k.saturating_sub(1))}>{ "◀" }</button>
+            <input type="range" min="0" max={n.to_string()} value={k.to_string()}
+                aria-label={tr(lang, "capture.scrub")} data-testid="capture-scrub" oninput={on_range} />
+            <button aria-label={tr(lang, "capture.next")} disabled={k >= n}
+                onclick={step((k + 1).min(n))}>{ "▶" }</button>
+            <span class="muted">{ fill(tr(lang, "capture.packet"), &[("k", &k.to_string()), ("n", &n.to_string())]) }{ " " }{ at }</span>
+        </div>
     }
 }

@@ -5,14 +5,15 @@
 use synack_core::{Peer, State};
 use yew::prelude::*;
 
-use crate::diagram_layout::{edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W};
-use crate::explain::explain;
-use crate::i18n::{fill, tr, tr_dyn, use_lang, Lang};
+use crate::components::state_explanation::{StateExplanationProps, STATE_EXPLANATION};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, tr_dyn, Lang};
+use crate::lazy::{self, Lazy};
+use crate::model::diagram_layout::{
+    edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
+};
+use crate::model::frame::Transition;
 use crate::svg::num;
-use crate::timeline::Timeline;
-
-/// A peer's latest transition: (event index, from, to).
-pub type Transition = (usize, State, State);
 
 /// What the diagram shows: each peer's state and latest transition at the cursor. Only these
 /// are props, so that moving through time re-renders the diagram only when they change.
@@ -28,43 +29,31 @@ pub struct DiagramProps {
     pub highlight: Vec<(State, State)>,
 }
 
-impl DiagramProps {
-    /// The diagram's view of the timeline after the first `cursor` events.
-    pub fn at(t: &Timeline, cursor: usize) -> ([State; 2], [Option<Transition>; 2]) {
-        let last = |peer| {
-            let (at, to) = *t.state_changes(peer, cursor).last()?;
-            Some((at, t.previous_state_at(peer, cursor)?, to))
-        };
-        (
-            [t.state_at(Peer::A, cursor), t.state_at(Peer::B, cursor)],
-            [last(Peer::A), last(Peer::B)],
-        )
-    }
+/// On a phone the diagram scrolls sideways inside its panel: keeps the states the peers are
+/// in within view as they change.
+#[hook]
+fn use_peers_in_view(panel: NodeRef, current: [State; 2]) {
+    use_effect_with(current, move |current| {
+        if let Some(el) = panel.cast::<web_sys::Element>() {
+            let (width, visible) = (el.scroll_width(), el.client_width());
+            if width > visible {
+                let (xa, _) = node_center(current[0]);
+                let (xb, _) = node_center(current[1]);
+                let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
+                el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
+            }
+        }
+    });
 }
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let lang = use_lang();
-    let linux = crate::linux::use_linux();
+    let linux = crate::hooks::linux::use_linux();
     let current = props.current;
     let last = props.last;
-    // On a phone the diagram scrolls sideways inside its panel: keep the states the peers
-    // are in within view as they change.
     let panel = use_node_ref();
-    {
-        let panel = panel.clone();
-        use_effect_with(current, move |current| {
-            if let Some(el) = panel.cast::<web_sys::Element>() {
-                let (width, visible) = (el.scroll_width(), el.client_width());
-                if width > visible {
-                    let (xa, _) = node_center(current[0]);
-                    let (xb, _) = node_center(current[1]);
-                    let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
-                    el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
-                }
-            }
-        });
-    }
+    use_peers_in_view(panel.clone(), current);
     // The most recent transition(s) of the cursor's moment are animated; older ones only
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
@@ -102,52 +91,6 @@ pub fn diagram(props: &DiagramProps) -> Html {
             &props.on_select,
         )
     });
-    // The explanations are fetched the first time a state is clicked (the `states` area is
-    // lazy): None while they are on their way.
-    let texts = use_state(|| crate::i18n::area_ready("states").then_some(Ok::<(), String>(())));
-    {
-        let texts = texts.clone();
-        use_effect_with(props.selected.is_some(), move |open| {
-            if *open && texts.is_none() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    texts.set(Some(crate::i18n::load_area("states").await));
-                });
-            }
-        });
-    }
-    let explanation = props.selected.and_then(|s| {
-        let close = {
-            let cb = props.on_select.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(None))
-        };
-        if let Err(e) = texts.as_ref()? {
-            return Some(html! {
-                <section class="explain" role="alert">
-                    <header>
-                        <h3>{ s.name() }</h3>
-                        <button class="icon" aria-label={tr(lang, "diagram.explain_close")} onclick={close}>{ "×" }</button>
-                    </header>
-                    <p class="error">{ fill(tr(lang, "diagram.explain_failed"), &[("error", e)]) }</p>
-                </section>
-            });
-        }
-        let ex = explain(lang, s);
-        Some(html! {
-            <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
-                <header>
-                    <h3>{ s.name() }</h3>
-                    <button class="icon" aria-label={tr(lang, "states.close")} onclick={close}>{ "×" }</button>
-                </header>
-                <p>{ ex.meaning }</p>
-                <dl>
-                    <dt>{ tr(lang, "states.arrival") }</dt><dd>{ ex.arrival }</dd>
-                    <dt>{ tr(lang, "states.waits_for") }</dt><dd>{ ex.waits_for }</dd>
-                    <dt>{ tr(lang, "states.in_practice") }</dt><dd>{ ex.in_practice }</dd>
-                </dl>
-            </section>
-        })
-    });
-
     html! {
         <div class="diagram" ref={panel}>
             <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
@@ -165,7 +108,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge passive" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.passive") }</li>
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge unusual" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.unusual") }</li>
             </ul>
-            { for explanation }
+            if let Some(state) = props.selected {
+                <Lazy part={&STATE_EXPLANATION}
+                    props={lazy::props(StateExplanationProps { state, on_select: props.on_select.clone() })} />
+            }
         </div>
     }
 }
@@ -305,32 +251,8 @@ fn render_node(
                 // Keyed by the event, so each new jump replays the pulse.
                 <rect key={at} class="pulse" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
             }
-            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::linux::state_label(state, linux) }</text>
+            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::hooks::linux::state_label(state, linux) }</text>
             { for badges }
         </g>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use synack_core::script;
-
-    #[test]
-    fn the_diagram_view_follows_the_cursor() {
-        let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
-            .unwrap()
-            .sim;
-        let t = Timeline::new(&sim);
-        let (current, last) = DiagramProps::at(&t, t.len());
-        assert_eq!(current, [State::SynSent, State::SynReceived]);
-        let (_, from, to) = last[1].expect("B moved");
-        assert_eq!((from, to), (State::Listen, State::SynReceived));
-        // Before anything happened there is no transition to animate.
-        assert_eq!(DiagramProps::at(&t, 0), ([State::Closed; 2], [None, None]));
-        // While nothing changes for a peer, its latest transition stays the same event, so
-        // moving through those events does not re-render the diagram.
-        let before_b_moved = t.len() - 2;
-        assert_eq!(DiagramProps::at(&t, before_b_moved).1[0], last[0]);
     }
 }

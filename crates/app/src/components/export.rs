@@ -7,32 +7,41 @@
 //! and the page elements around the picture are kept as nested `<g>`s carrying their classes,
 //! so that rules like `.chart .seg` still match.
 
-use std::rc::Rc;
-
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::session::Session;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::lazy::{self, LazyDetails};
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct ExportProps {
-    pub session: Rc<Session>,
+    /// The run's script: saved as `.tcps`, and run again for the `.pcap` (the engine is
+    /// deterministic, so it gives the run shown).
     pub script: AttrValue,
-}
-
-impl PartialEq for ExportProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.session, &other.session) && self.script == other.script
-    }
 }
 
 /// The two pictures: where they are on the page and their file names.
 const CHART: (&str, &str) = (".chart-panel svg.chart-svg", "synack-chart");
 const DIAGRAM: (&str, &str) = (".diagram-panel .diagram > svg", "synack-diagram");
 
+crate::lazy::part! {
+    /// The menu's items and what they do, fetched when the menu is first opened.
+    pub static EXPORT_MENU = ExportMenu(ExportProps) in export, areas: &["export"], stylesheets: &[];
+}
+
+/// The Export menu: a disclosure whose items arrive when it is first opened.
 #[function_component(Export)]
 pub fn export(props: &ExportProps) -> Html {
+    let lang = use_lang();
+    html! {
+        <LazyDetails class="export" testid="export" summary={tr(lang, "share.export")}
+            part={&EXPORT_MENU} props={lazy::props(props.clone())} />
+    }
+}
+
+#[function_component(ExportMenu)]
+fn export_menu(props: &ExportProps) -> Html {
     let lang = use_lang();
     let message = use_state(|| None::<String>);
     let svg = |(selector, name): (&'static str, &'static str)| {
@@ -80,14 +89,25 @@ pub fn export(props: &ExportProps) -> Html {
         })
     };
     let pcap = |ip_version: synack_core::wire::IpVersion| {
-        let session = props.session.clone();
+        let script = props.script.clone();
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
             let options = synack_core::pcap::CaptureOptions {
                 ip_version,
                 ..Default::default()
             };
-            let capture = synack_core::pcap::capture(session.sim(), options);
+            let sim = match synack_core::script::run_source(&script) {
+                Ok(outcome) => outcome.sim,
+                Err(e) => {
+                    let error = e.to_string();
+                    message.set(Some(fill(
+                        tr(lang, "share.export_failed"),
+                        &[("error", &error)],
+                    )));
+                    return;
+                }
+            };
+            let capture = synack_core::pcap::capture(&sim, options);
             let name = match ip_version {
                 synack_core::wire::IpVersion::V4 => {
                     format!("synack.{}", capture.format.extension())
@@ -107,8 +127,7 @@ pub fn export(props: &ExportProps) -> Html {
         html! { <button data-export={id} {onclick}>{ tr(lang, key) }</button> }
     };
     html! {
-        <details class="export" data-testid="export">
-            <summary>{ tr(lang, "share.export") }</summary>
+        <>
             <div class="export-menu">
                 { item("chart-svg", "share.chart_svg", svg(CHART)) }
                 { item("chart-png", "share.chart_png", png(CHART)) }
@@ -121,7 +140,7 @@ pub fn export(props: &ExportProps) -> Html {
             if let Some(text) = &*message {
                 <p class="export-message" role="alert" data-testid="export-message">{ text.clone() }</p>
             }
-        </details>
+        </>
     }
 }
 
@@ -350,5 +369,5 @@ async fn png_file(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, Option<String>> 
     // A data: URL is the synchronous way out of a canvas; its base64 is decoded here.
     let data = canvas.to_data_url_with_type("image/png").map_err(some)?;
     let b64 = data.split_once(',').map(|(_, b)| b).unwrap_or_default();
-    crate::url::decode(b64).map_err(Some)
+    crate::glue::link::decode(b64).map_err(Some)
 }

@@ -2,13 +2,13 @@
 //! `synack_core::wire` encodes for it, eight to a row. Selecting a field (here, or on the
 //! inspector's field rows) highlights its bytes; clicking a byte selects its field.
 
-use std::rc::Rc;
-
-use synack_core::wire::{encode_record, Layer, Packet};
-use synack_core::{Label, Sim};
+use synack_core::wire::{encode_as, IpVersion, Layer, Packet};
 use yew::prelude::*;
 
-use crate::i18n::{tr, tr_dyn, use_lang};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{tr, tr_dyn};
+use crate::model::shared::Shared;
+use crate::model::timeline::SegSpan;
 
 /// Bytes per row: 8 keeps a row about 30 characters wide, readable on a 360 px phone.
 const PER_ROW: usize = 8;
@@ -16,14 +16,15 @@ const PER_ROW: usize = 8;
 #[derive(Properties, Clone, PartialEq)]
 pub struct HexViewProps {
     /// The headers (no payload) and their fields.
-    pub packet: Rc<Packet>,
+    pub packet: Shared<Packet>,
     pub selected: Option<&'static str>,
     pub on_select: Callback<Option<&'static str>>,
 }
 
-/// The encoded headers of segment `label`, the payload cut off: `None` if it cannot be encoded.
-pub fn headers(sim: &Sim, label: Label) -> Option<Packet> {
-    let mut p = encode_record(sim.segments(), label)?.ok()?;
+/// The encoded headers of a segment, the payload cut off: `None` if it cannot be encoded.
+pub fn headers(span: &SegSpan) -> Option<Packet> {
+    let rec = &span.record;
+    let mut p = encode_as(IpVersion::V4, rec.from, &rec.segment, span.ident).ok()?;
     p.fields.retain(|f| f.layer != Layer::Payload);
     let end = p.fields.last().map_or(0, |f| f.range.end);
     p.bytes.truncate(end);
@@ -95,32 +96,42 @@ pub fn hex_view(props: &HexViewProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use synack_core::script;
+    use synack_core::{script, wire, Label};
+
+    use crate::model::timeline::Timeline;
+
+    fn timeline(src: &str) -> (synack_core::Sim, Timeline) {
+        let sim = script::run_source(src).unwrap().sim;
+        let t = Timeline::new(sim.trace());
+        (sim, t)
+    }
 
     #[test]
     fn headers_stop_before_the_payload_and_keep_the_mss_option() {
-        let sim = script::run_source("B listen\nA connect\ndeliver s1\ndeliver s2\nA send 100\n")
-            .unwrap()
-            .sim;
-        let syn = headers(&sim, Label(1)).unwrap();
+        let (sim, t) = timeline("B listen\nA connect\ndeliver s1\ndeliver s2\nA send 100\n");
+        let syn = headers(t.seg(Label(1)).unwrap()).unwrap();
         assert_eq!(syn.bytes.len(), 44, "IPv4 20 + TCP 20 + MSS option 4");
         assert_eq!(
             syn.fields.last().unwrap().name,
             "Option: Maximum Segment Size"
         );
-        let data = headers(&sim, Label(4)).unwrap();
+        let data = headers(t.seg(Label(4)).unwrap()).unwrap();
         assert_eq!(data.bytes.len(), 40, "no payload bytes");
-        assert!(headers(&sim, Label(9)).is_none());
+        // The same bytes as the wire module's own encoding of the run's records.
+        let whole = wire::encode_record(sim.segments(), Label(4))
+            .unwrap()
+            .unwrap();
+        assert_eq!(data.bytes[..], whole.bytes[..40]);
     }
 
     #[test]
     fn every_field_has_a_catalog_key() {
-        let sim = script::run_source("B listen\nA connect\n").unwrap().sim;
-        for f in &headers(&sim, Label(1)).unwrap().fields {
+        let (_, t) = timeline("B listen\nA connect\n");
+        for f in &headers(t.seg(Label(1)).unwrap()).unwrap().fields {
             let key = field_key(f.name);
             assert!(
                 !crate::i18n::tr_dyn(crate::i18n::Lang::En, &key).is_empty(),
-                "{key} missing from web/i18n/en/capture.txt"
+                "{key} missing from web/i18n/en/hex.txt"
             );
         }
     }

@@ -1,28 +1,27 @@
 //! The inspector: a segment's header fields, and the receiver's reasoning when it arrived,
 //! from the engine's events: the checks that applied, the transition, and the RFC sections.
 
-use std::rc::Rc;
-
 use synack_core::wire::address;
-use synack_core::{Cause, Event, Label, Origin, Sim};
+use synack_core::{Label, Origin};
 use yew::prelude::*;
 
 use crate::components::hex_view::{self, HexView};
-use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
-use crate::session::Session;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::model::shared::Shared;
+use crate::model::timeline::{Effect, SegSpan, Timeline};
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct InspectorProps {
-    pub session: Rc<Session>,
+    pub timeline: Shared<Timeline>,
     pub label: Label,
     pub cursor: usize,
     pub on_close: Callback<()>,
 }
 
-impl PartialEq for InspectorProps {
-    fn eq(&self, o: &InspectorProps) -> bool {
-        Rc::ptr_eq(&self.session, &o.session) && self.label == o.label && self.cursor == o.cursor
-    }
+crate::lazy::part! {
+    /// The inspector and its hex view, fetched when a segment is first chosen.
+    pub static INSPECTOR = Inspector(InspectorProps) in inspector, areas: &["inspector", "hex"], stylesheets: &["hex.css"];
 }
 
 /// One line of the receiver's reasoning.
@@ -32,32 +31,22 @@ pub struct Reason {
     pub section: &'static str,
 }
 
-/// What the receiver concluded from `label`, within the first `cursor` events: every note
+/// What the receiver concluded from a segment within the first `cursor` events: every note
 /// and state change whose cause is that segment (each delivery, copies included).
-pub fn reasoning(lang: Lang, sim: &Sim, label: Label, cursor: usize) -> Vec<Reason> {
-    let trace = &sim.trace()[..cursor.min(sim.trace().len())];
-    trace
+pub fn reasoning(lang: Lang, span: &SegSpan, cursor: usize) -> Vec<Reason> {
+    span.effects
         .iter()
-        .filter_map(|ev| match &ev.event {
-            Event::StateChange {
-                from,
-                to,
-                cause: Cause::Segment(l),
-                rule,
-                ..
-            } if *l == label => Some(Reason {
-                text: format!("{from} → {to}: {}", rule_reason(lang, *rule)),
+        .filter(|(at, _)| *at < cursor)
+        .map(|&(_, effect)| {
+            let rule = effect.rule();
+            let reason = rule_reason(lang, rule);
+            Reason {
+                text: match effect {
+                    Effect::Transition { from, to, .. } => format!("{from} → {to}: {reason}"),
+                    Effect::Note(_) => reason.to_string(),
+                },
                 section: rule.section(),
-            }),
-            Event::Note {
-                cause: Cause::Segment(l),
-                rule,
-                ..
-            } if *l == label => Some(Reason {
-                text: rule_reason(lang, *rule).to_string(),
-                section: rule.section(),
-            }),
-            _ => None,
+            }
         })
         .collect()
 }
@@ -67,18 +56,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
     // The header field shown in the hex view: chosen on a field row or on the bytes.
     let field = use_state(|| None::<&'static str>);
-    let sim = props.session.sim();
-    let Some(rec) = sim.segment(props.label) else {
+    let Some(span) = props.timeline.seg(props.label) else {
         return html! {};
     };
+    let rec = &span.record;
     let seg = &rec.segment;
-    let reasons = reasoning(lang, sim, props.label, props.cursor);
+    let reasons = reasoning(lang, span, props.cursor);
     let on_field = {
         let field = field.clone();
         Callback::from(move |f: Option<&'static str>| field.set(f))
     };
     let pick = |name: &'static str| on_field.reform(move |_: MouseEvent| Some(name));
-    let packet = hex_view::headers(sim, props.label).map(Rc::new);
+    let packet = hex_view::headers(span).map(Shared::new);
     let close = {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -148,10 +137,16 @@ mod tests {
         let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
             .unwrap()
             .sim;
-        let r = reasoning(Lang::En, &sim, Label(1), sim.trace().len());
+        let t = Timeline::new(sim.trace());
+        let s1 = t.seg(Label(1)).unwrap();
+        let r = reasoning(Lang::En, s1, t.len());
         assert_eq!(r.len(), 1);
         assert!(r[0].text.starts_with("LISTEN → SYN_RCVD"), "{:?}", r);
         assert_eq!(r[0].section, "3.10.7.2");
-        assert!(reasoning(Lang::En, &sim, Label(2), sim.trace().len()).is_empty());
+        assert!(
+            reasoning(Lang::En, s1, s1.sent + 1).is_empty(),
+            "not arrived yet"
+        );
+        assert!(reasoning(Lang::En, t.seg(Label(2)).unwrap(), t.len()).is_empty());
     }
 }

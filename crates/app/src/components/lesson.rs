@@ -1,13 +1,14 @@
 //! Guided lessons: the picker (the built-in list, titles in the page's language) and the
 //! panel of the lesson being played (narration, question and feedback, Back/Next, Exit).
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use crate::i18n::{fill, rule_reason, tr, use_lang, Lang};
-use crate::lesson::{self, Page, Player, LESSONS};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::lazy::{self, LazyDetails};
+use crate::model::lesson::{self, Page, Player, LESSONS};
+use crate::model::shared::Shared;
+use crate::model::state::{Action, Notice};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct LessonPickerProps {
@@ -16,28 +17,43 @@ pub struct LessonPickerProps {
     pub dispatch: Callback<Action>,
 }
 
-/// The "Lessons" menu: a disclosure listing every lesson; choosing one fetches its text.
+/// The "Lessons" menu: a disclosure whose list arrives, with the lesson panel's module, when it
+/// is first opened (or the pointer reaches it); choosing a lesson fetches its text.
 #[function_component(LessonPicker)]
 pub fn lesson_picker(props: &LessonPickerProps) -> Html {
     let lang = use_lang();
-    let details = use_node_ref();
+    html! {
+        <LazyDetails class="lesson-picker" testid="lesson-picker" summary={tr(lang, "lesson.menu")}
+            title={tr(lang, "lesson.menu_hint")} part={&LESSON_LIST} props={lazy::props(props.clone())} />
+    }
+}
+
+crate::lazy::part! {
+    /// The list of lessons, in the lesson panel's module: a lesson chosen there opens the panel.
+    pub static LESSON_LIST = LessonList(LessonPickerProps) in lesson, areas: &["lesson-panel"], stylesheets: &["lesson.css"];
+}
+
+/// Every lesson, the open one marked.
+#[function_component(LessonList)]
+fn lesson_list(props: &LessonPickerProps) -> Html {
+    let lang = use_lang();
     let items: Vec<Html> = LESSONS.iter().enumerate().map(|(i, entry)| {
         let id = entry.0;
         let onclick = {
             let d = props.dispatch.clone();
-            let details = details.clone();
-            Callback::from(move |_: MouseEvent| {
-                if let Some(el) = details.cast::<web_sys::Element>() {
-                    let _ = el.remove_attribute("open");
+            Callback::from(move |e: MouseEvent| {
+                // The choice closes the menu.
+                let menu = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|el| el.closest("details").ok().flatten());
+                if let Some(menu) = menu {
+                    let _ = menu.remove_attribute("open");
                 }
                 let d = d.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    match crate::fetch::text(&lesson::url(id)).await {
+                    match crate::glue::fetch::text(&lesson::url(id)).await {
                         Ok(text) => d.emit(Action::OpenLesson(id.to_owned(), text)),
-                        Err(msg) => d.emit(Action::Fail(fill(
-                            tr(lang, "lesson.fetch_failed"),
-                            &[("error", &msg)],
-                        ))),
+                        Err(msg) => d.emit(Action::Notify(Notice::LessonFetchFailed(msg))),
                     }
                 });
             })
@@ -54,24 +70,18 @@ pub fn lesson_picker(props: &LessonPickerProps) -> Html {
             </li>
         }
     }).collect();
-    html! {
-        <details class="lesson-picker" data-testid="lesson-picker" ref={details}>
-            <summary title={tr(lang, "lesson.menu_hint")}>{ tr(lang, "lesson.menu") }</summary>
-            <ol class="lesson-list">{ for items }</ol>
-        </details>
-    }
+    html! { <ol class="lesson-list">{ for items }</ol> }
 }
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct LessonPanelProps {
-    pub player: Rc<Player>,
+    pub player: Shared<Player>,
     pub dispatch: Callback<Action>,
 }
 
-impl PartialEq for LessonPanelProps {
-    fn eq(&self, other: &LessonPanelProps) -> bool {
-        Rc::ptr_eq(&self.player, &other.player) && self.dispatch == other.dispatch
-    }
+crate::lazy::part! {
+    /// The lesson player's panel, fetched when a lesson is first opened.
+    pub static LESSON_PANEL = LessonPanel(LessonPanelProps) in lesson, areas: &["lesson-panel"], stylesheets: &["lesson.css"];
 }
 
 fn paragraphs(texts: &[String]) -> Html {
@@ -107,6 +117,43 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             }
         });
     }
+    let at_end = p.page == Page::End;
+    let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
+
+    html! {
+        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
+            aria-label={tr(lang, "lesson.region")}>
+            <header>
+                <h2>{ l.title(lang).to_owned() }</h2>
+                <span class="lesson-step" data-testid="lesson-step" data-step={k.to_string()} data-steps={n.to_string()}
+                    data-page={match p.page { Page::Question(_) => "question", Page::Step(_) => "step", Page::End => "end" }}
+                    aria-label={fill(tr(lang, "lesson.step_of"), &[("k", &k.to_string()), ("n", &n.to_string())])}>
+                    { format!("{k}/{n}") }
+                </span>
+            </header>
+            { page_body(p, lang) }
+            <nav class="lesson-nav">
+                <button type="button" data-testid="lesson-back" disabled={at_start}
+                    aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
+                    { "← " }{ tr(lang, "lesson.back") }
+                </button>
+                <button type="button" class="primary" data-testid="lesson-next" disabled={at_end || p.asking()}
+                    aria-label={tr(lang, "lesson.next_label")} onclick={emit(Action::LessonStep)}>
+                    { tr(lang, "lesson.next") }{ " →" }
+                </button>
+                <button type="button" class="lesson-exit" data-testid="lesson-exit"
+                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
+                    { tr(lang, "lesson.exit") }
+                </button>
+            </nav>
+        </section>
+    }
+}
+
+/// The page's text: the question, the step's narration (after the feedback to an answer),
+/// or the closing words.
+fn page_body(p: &Player, lang: Lang) -> Html {
+    let l = &p.lesson;
     let to_diagram = Callback::from(|_: MouseEvent| {
         let el = web_sys::window()
             .and_then(|w| w.document())
@@ -115,10 +162,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             el.scroll_into_view();
         }
     });
-    let at_end = p.page == Page::End;
-    let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
-
-    let body = match p.page {
+    match p.page {
         Page::Question(i) => {
             let step = &l.steps[i];
             let peer = step.ask.as_ref().map_or("B", |a| a.peer.name());
@@ -152,35 +196,6 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
             </div>
         },
-    };
-
-    html! {
-        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
-            aria-label={tr(lang, "lesson.region")}>
-            <header>
-                <h2>{ l.title(lang).to_owned() }</h2>
-                <span class="lesson-step" data-testid="lesson-step" data-step={k.to_string()} data-steps={n.to_string()}
-                    data-page={match p.page { Page::Question(_) => "question", Page::Step(_) => "step", Page::End => "end" }}
-                    aria-label={fill(tr(lang, "lesson.step_of"), &[("k", &k.to_string()), ("n", &n.to_string())])}>
-                    { format!("{k}/{n}") }
-                </span>
-            </header>
-            { body }
-            <nav class="lesson-nav">
-                <button type="button" data-testid="lesson-back" disabled={at_start}
-                    aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
-                    { "← " }{ tr(lang, "lesson.back") }
-                </button>
-                <button type="button" class="primary" data-testid="lesson-next" disabled={at_end || p.asking()}
-                    aria-label={tr(lang, "lesson.next_label")} onclick={emit(Action::LessonStep)}>
-                    { tr(lang, "lesson.next") }{ " →" }
-                </button>
-                <button type="button" class="lesson-exit" data-testid="lesson-exit"
-                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
-                    { tr(lang, "lesson.exit") }
-                </button>
-            </nav>
-        </section>
     }
 }
 

@@ -5,8 +5,9 @@ use synack_core::script::Command;
 use synack_core::{Profile, Setting};
 use yew::prelude::*;
 
-use crate::i18n::{tr, use_lang};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::tr;
+use crate::model::state::Action;
 
 /// The differences, in the order the panel lists them: (title key, text key). Each states
 /// only what the Linux lab (`bash scripts/linux-lab.sh`) saw the kernel do.
@@ -26,11 +27,16 @@ const NOTES: [(&str, &str); 13] = [
     ("linux.n_delayed_ack", "linux.n_delayed_ack_text"),
 ];
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct LinuxNotesProps {
     /// The engine already runs with `set profile linux`.
     pub profile_on: bool,
     pub dispatch: Callback<Action>,
+}
+
+crate::lazy::part! {
+    /// The Linux view's notes, fetched with its socket table.
+    pub static LINUX_NOTES = LinuxNotes(LinuxNotesProps) in linux, areas: &["linux-view"], stylesheets: &["linux.css"];
 }
 
 #[function_component(LinuxNotes)]

@@ -1,24 +1,24 @@
 //! One peer's panel: its state, its timers, its TCB, and the user calls it can make.
 //! A call the RFC rejects in the current state is disabled, and says why.
 
-use synack_core::{permitted, Call, Instant, Peer, Signal, State, TcbView, Timer, TimerTable};
+use synack_core::{permitted, Call, Instant, Peer, State, TcbView};
 use yew::prelude::*;
 
-use crate::i18n::{fill, timer_title, tr, tr_dyn, use_lang, Lang};
-use crate::state::{call, Action};
+use crate::hooks::lang::use_lang;
+use crate::i18n::keys::{call_error_key, signal_key};
+use crate::i18n::{fill, timer_title, tr, tr_dyn, Lang};
+use crate::model::frame::PeerFrame;
+use crate::model::state::{call, Action};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PeerPanelProps {
     pub peer: Peer,
-    pub state: State,
+    /// The peer at the cursor: its state, timers, latest signal and TCB.
+    pub frame: PeerFrame,
+    /// The virtual time at the cursor.
     pub now: Instant,
-    /// The deadline of every armed timer.
-    pub timers: TimerTable,
-    /// The live TCB (only at the live end of the log).
-    pub tcb: Option<TcbView>,
-    pub received: Option<u64>,
-    /// The latest signal to this peer's user, e.g. "connection reset".
-    pub signal: Option<Signal>,
+    /// At the live end: the TCB and the bytes received are shown there only.
+    pub live: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -57,10 +57,7 @@ fn describe(lang: Lang, action: &str) -> &'static str {
 
 /// The RFC's error for a refused call, in `lang`.
 fn call_error(lang: Lang, e: synack_core::CallError) -> &'static str {
-    match tr_dyn(lang, &format!("peer.err.{e:?}")) {
-        "" => e.message(),
-        text => text,
-    }
+    tr(lang, call_error_key(e))
 }
 
 /// The most bytes one Send button press queues (the script allows more).
@@ -93,63 +90,26 @@ pub fn format_left(ms: u64) -> String {
 pub fn peer_panel(props: &PeerPanelProps) -> Html {
     // The field's text as typed; Send uses it only when it is a byte count in range.
     let lang = use_lang();
-    let linux = crate::linux::use_linux();
+    let linux = crate::hooks::linux::use_linux();
     let bytes_text = use_state(|| "100".to_string());
     let parsed_bytes = parse_bytes(lang, &bytes_text);
     let bytes = parsed_bytes.clone().unwrap_or(100);
     let peer = props.peer;
+    let state = props.frame.state;
     let name = peer.name();
     let lower = name.to_ascii_lowercase();
 
     let buttons = CALLS.iter().map(|&(action, label_key)| {
-        let label = tr_dyn(lang, label_key);
-        let c = call_for(action, bytes);
-        let verdict = permitted(props.state, c);
         let bad_bytes = action == "send" && parsed_bytes.is_err();
-        let title = match verdict {
-            Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
-            Ok(()) => describe(lang, action).to_string(),
-            Err(e) => fill(
-                tr(lang, "peer.not_in"),
-                &[
-                    ("state", props.state.name()),
-                    ("error", call_error(lang, e)),
-                    ("section", e.section(c)),
-                ],
-            ),
-        };
-        let onclick = {
-            let dispatch = props.dispatch.clone();
-            Callback::from(move |_: MouseEvent| dispatch.emit(call(peer, c)))
-        };
-        let reason_id = format!("why-{lower}-{action}");
-        html! {
-            <button data-action={action} {onclick} disabled={verdict.is_err() || bad_bytes} title={title.clone()}
-                aria-describedby={verdict.is_err().then(|| reason_id.clone())}>
-                { label }
-                if verdict.is_err() {
-                    <span id={reason_id} class="visually-hidden">{ title }</span>
-                }
-            </button>
-        }
+        call_button(
+            lang,
+            props,
+            (action, label_key),
+            call_for(action, bytes),
+            bad_bytes,
+        )
     });
-
-    let refused: Vec<String> = CALLS
-        .iter()
-        .filter_map(|&(action, label_key)| {
-            let c = call_for(action, bytes);
-            permitted(props.state, c).err().map(|e| {
-                fill(
-                    tr(lang, "peer.refused"),
-                    &[
-                        ("call", tr_dyn(lang, label_key)),
-                        ("error", call_error(lang, e)),
-                        ("section", e.section(c)),
-                    ],
-                )
-            })
-        })
-        .collect();
+    let refused = refusals(lang, state, bytes);
 
     let on_bytes = {
         let bytes_text = bytes_text.clone();
@@ -160,44 +120,18 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     };
     let bytes_error_id = format!("bytes-error-{lower}");
 
-    let timers = props.timers.iter().map(|(timer, deadline): (Timer, Instant)| {
-        let left = deadline.0.saturating_sub(props.now.0);
-        html! {
-            <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
-                <span class="timer-name">{ timer.label() }</span>
-                <span class="timer-left">{ format_left(left) }</span>
-                <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
-            </li>
-        }
-    });
-
-    let tcb = props.tcb.filter(|_| props.state != State::Closed).map(|t| {
-        html! {
-            <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
-                <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
-                <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
-                <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
-                <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
-                <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
-                <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
-                <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
-                <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
-            </dl>
-        }
-    });
+    let after = &props.frame.after;
+    let tcb = (props.live && state != State::Closed).then(|| tcb_view(lang, name, &after.tcb));
 
     html! {
-        <section class={format!("peer peer-{lower}")} data-peer={name} data-state={props.state.name()}
+        <section class={format!("peer peer-{lower}")} data-peer={name} data-state={state.name()}
             aria-label={fill(tr(lang, "peer.title"), &[("peer", name)])}>
             <header>
                 <h2><span class="peer-dot" aria-hidden="true"></span>{ fill(tr(lang, "peer.title"), &[("peer", name)]) }</h2>
-                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::linux::state_label(props.state, linux) }</output>
+                <output class="state" aria-live="polite" aria-label={fill(tr(lang, "peer.state"), &[("peer", name)])}>{ crate::hooks::linux::state_label(state, linux) }</output>
             </header>
-            if let Some(signal) = props.signal {
-                <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", match tr_dyn(lang, &format!("peer.signal.{signal:?}")) {
-                    "" => signal.message(),
-                    text => text,
-                })]) }</p>
+            if let Some(signal) = props.frame.signal {
+                <p class="signal" role="status">{ fill(tr(lang, "peer.signal"), &[("peer", name), ("signal", tr(lang, signal_key(signal)))]) }</p>
             }
             <div class="calls">
                 { for buttons }
@@ -215,16 +149,109 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             </div>
             if !refused.is_empty() {
                 <details class="why">
-                    <summary>{ fill(tr(lang, "peer.why"), &[("state", props.state.name())]) }</summary>
+                    <summary>{ fill(tr(lang, "peer.why"), &[("state", state.name())]) }</summary>
                     <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                 </details>
             }
-            <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ for timers }</ul>
-            if let Some(received) = props.received {
-                <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &received.to_string())]) }</p>
+            <ul class="timers" aria-label={fill(tr(lang, "peer.timers"), &[("peer", name)])}>{ timer_items(lang, &props.frame, props.now) }</ul>
+            if props.live {
+                <p class="received">{ fill(tr(lang, "peer.received"), &[("n", &after.received.to_string())]) }</p>
             }
             { for tcb }
         </section>
+    }
+}
+
+/// One call's button: disabled, with the RFC's reason, when the state refuses the call.
+fn call_button(
+    lang: Lang,
+    props: &PeerPanelProps,
+    (action, label_key): (&'static str, &'static str),
+    c: Call,
+    bad_bytes: bool,
+) -> Html {
+    let (peer, state) = (props.peer, props.frame.state);
+    let verdict = permitted(state, c);
+    let title = match verdict {
+        Ok(()) if bad_bytes => tr(lang, "peer.bytes.first").to_string(),
+        Ok(()) => describe(lang, action).to_string(),
+        Err(e) => fill(
+            tr(lang, "peer.not_in"),
+            &[
+                ("state", state.name()),
+                ("error", call_error(lang, e)),
+                ("section", e.section(c)),
+            ],
+        ),
+    };
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(call(peer, c)))
+    };
+    let reason_id = format!("why-{}-{action}", peer.name().to_ascii_lowercase());
+    html! {
+        <button data-action={action} {onclick} disabled={verdict.is_err() || bad_bytes} title={title.clone()}
+            aria-describedby={verdict.is_err().then(|| reason_id.clone())}>
+            { tr_dyn(lang, label_key) }
+            if verdict.is_err() {
+                <span id={reason_id} class="visually-hidden">{ title }</span>
+            }
+        </button>
+    }
+}
+
+/// Each call the state refuses, with the RFC's error and section.
+fn refusals(lang: Lang, state: State, bytes: u32) -> Vec<String> {
+    CALLS
+        .iter()
+        .filter_map(|&(action, label_key)| {
+            let c = call_for(action, bytes);
+            permitted(state, c).err().map(|e| {
+                fill(
+                    tr(lang, "peer.refused"),
+                    &[
+                        ("call", tr_dyn(lang, label_key)),
+                        ("error", call_error(lang, e)),
+                        ("section", e.section(c)),
+                    ],
+                )
+            })
+        })
+        .collect()
+}
+
+/// The running timers and the time each has left.
+fn timer_items(lang: Lang, frame: &PeerFrame, now: Instant) -> Html {
+    frame
+        .timers
+        .iter()
+        .map(|running| {
+            let timer = running.timer;
+            let left = running.deadline.0.saturating_sub(now.0);
+            html! {
+                <li class={format!("timer timer-{}", timer.key())} data-timer={timer.label()} title={timer_title(lang, timer)}>
+                    <span class="timer-name">{ timer.label() }</span>
+                    <span class="timer-left">{ format_left(left) }</span>
+                    <span class="visually-hidden">{ tr(lang, "peer.timer.left") }</span>
+                </li>
+            }
+        })
+        .collect()
+}
+
+/// The TCB's variables (RFC 9293 §3.3.1).
+fn tcb_view(lang: Lang, name: &str, t: &TcbView) -> Html {
+    html! {
+        <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
+            <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
+            <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
+            <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
+            <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
+            <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
+            <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
+            <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
+            <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
+        </dl>
     }
 }
 

@@ -4,15 +4,35 @@
 use synack_core::script::ScriptError;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang, Lang};
-use crate::presets::PRESETS;
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, Lang};
+use crate::model::presets::PRESETS;
+use crate::model::state::{Action, Notice};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ScriptPanelProps {
-    pub text: String,
+    pub text: AttrValue,
     pub error: Option<ScriptError>,
     pub dispatch: Callback<Action>,
+}
+
+/// The Scenarios menu's `onchange`: fetches the chosen scenario and loads it, or says why not.
+fn scenario_loader(d: Callback<Action>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let name = sel.value();
+        sel.set_value("");
+        if name.is_empty() {
+            return;
+        }
+        let d = d.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::glue::fetch::text(&crate::model::presets::url(&name)).await {
+                Ok(text) => d.emit(Action::Load(text)),
+                Err(msg) => d.emit(Action::Notify(Notice::ScenarioFetchFailed(msg))),
+            }
+        });
+    })
 }
 
 #[function_component(ScriptPanel)]
@@ -31,7 +51,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
     let on_run = {
         let d = props.dispatch.clone();
         let text = props.text.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Load(text.clone())))
+        Callback::from(move |_: MouseEvent| d.emit(Action::Load(text.to_string())))
     };
     let on_copy = {
         let text = props.text.clone();
@@ -45,27 +65,7 @@ pub fn script_panel(props: &ScriptPanelProps) -> Html {
             }
         })
     };
-    let on_preset = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let name = sel.value();
-            sel.set_value("");
-            if name.is_empty() {
-                return;
-            }
-            let d = d.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match crate::presets::fetch(&name).await {
-                    Ok(text) => d.emit(Action::Load(text)),
-                    Err(msg) => d.emit(Action::Fail(fill(
-                        tr(lang, "script.fetch_failed"),
-                        &[("error", &msg)],
-                    ))),
-                }
-            });
-        })
-    };
+    let on_preset = scenario_loader(props.dispatch.clone());
     let lines = props.text.lines().count().max(1);
     html! {
         <section class="script-panel" aria-label={tr(lang, "script.region")}>

@@ -4,14 +4,20 @@ use synack_core::script::Command;
 use synack_core::Label;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::state::Action;
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::model::state::Action;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct SegmentMenuProps {
     pub label: Label,
     pub held: bool,
     pub dispatch: Callback<Action>,
+}
+
+crate::lazy::part! {
+    /// The menu, fetched with the inspector when a segment is first chosen.
+    pub static SEGMENT_MENU = SegmentMenu(SegmentMenuProps) in inspector, areas: &["segment-menu"], stylesheets: &[];
 }
 
 #[function_component(SegmentMenu)]

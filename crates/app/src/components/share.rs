@@ -4,8 +4,9 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang, Lang};
-use crate::url::{self, View};
+use crate::glue::link::{self, View};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr, Lang};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ShareProps {
@@ -36,9 +37,9 @@ pub async fn build_link(view: &View, script: &str) -> Result<String, String> {
     let deflated = if script.is_empty() {
         None
     } else {
-        Some(url::deflate(script).await?)
+        Some(link::deflate(script).await?)
     };
-    Ok(view.link(&url::page_base(), deflated.as_deref()))
+    Ok(view.link(&link::page_base(), deflated.as_deref()))
 }
 
 /// The `<iframe>` snippet for a link (which must already have `embed=1`).
@@ -179,26 +180,4 @@ pub fn open_full(props: &OpenFullProps) -> Html {
             { tr(lang, "share.open_full") }
         </a>
     }
-}
-
-/// The view a link to `s` records, and the script its fragment carries (empty when a lesson
-/// shows its own run, which the lesson id already names).
-pub fn view_of(s: &crate::state::AppState) -> (View, AttrValue) {
-    let player = s.lesson.as_deref();
-    let own_run = player.is_some_and(|p| std::rc::Rc::ptr_eq(&s.session, &p.lesson.session));
-    let view = View {
-        lang: s.lang,
-        embed: false,
-        lesson: player.map(|p| p.id.clone()),
-        step: player.map(url::step_of),
-        at: (!s.at_live_end()).then_some(s.cursor),
-        absolute: s.absolute,
-        linux: s.linux,
-    };
-    let script = if own_run {
-        AttrValue::default()
-    } else {
-        AttrValue::from(s.session.text())
-    };
-    (view, script)
 }

@@ -3,8 +3,9 @@
 use synack_core::Instant;
 use yew::prelude::*;
 
-use crate::i18n::{fill, tr, use_lang};
-use crate::state::{Action, SPEED_LABELS};
+use crate::hooks::lang::use_lang;
+use crate::i18n::{fill, tr};
+use crate::model::state::{Action, SPEED_LABELS};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct TimeControlsProps {

@@ -139,43 +139,8 @@ fn lookups_fall_back_to_english_until_chinese_is_installed() {
     assert_eq!(fill("{peer} sends", &[("peer", "A")]), "A sends");
 }
 
-#[test]
-fn the_url_parameter_wins_over_the_browser_languages() {
-    let zh_browser = ["zh-CN".to_string(), "en".to_string()];
-    assert_eq!(initial_lang("?lang=en", &zh_browser), Lang::En);
-    assert_eq!(initial_lang("?x=1&lang=zh", &[]), Lang::Zh);
-    assert_eq!(initial_lang("?lang=zh-Hans", &[]), Lang::Zh);
-    // An unknown or empty parameter falls through to the browser's preference.
-    assert_eq!(initial_lang("?lang=fr", &zh_browser), Lang::Zh);
-    assert_eq!(initial_lang("?lang=", &zh_browser), Lang::Zh);
-    assert_eq!(initial_lang("?language=en", &zh_browser), Lang::Zh);
-}
-
-#[test]
-fn the_first_browser_language_we_have_is_chosen_else_english() {
-    let langs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(
-        initial_lang("", &langs(&["fr-FR", "zh-TW", "en"])),
-        Lang::Zh
-    );
-    assert_eq!(initial_lang("", &langs(&["en-GB", "zh-CN"])), Lang::En);
-    assert_eq!(initial_lang("", &langs(&["de", "fr"])), Lang::En);
-    assert_eq!(initial_lang("", &[]), Lang::En);
-}
-
-#[test]
-fn the_lang_parameter_is_replaced_and_the_rest_of_the_query_kept() {
-    assert_eq!(with_lang_param("", Lang::Zh), "?lang=zh");
-    assert_eq!(with_lang_param("?lang=en", Lang::Zh), "?lang=zh");
-    assert_eq!(
-        with_lang_param("?lesson=handshake&lang=zh&step=3", Lang::En),
-        "?lesson=handshake&lang=en&step=3"
-    );
-    assert_eq!(with_lang_param("?a=1", Lang::En), "?a=1&lang=en");
-}
-
 /// Installs the Chinese catalog from the source tree, as the page does after fetching it.
-fn install_chinese() {
+pub(crate) fn install_chinese() {
     let texts = AREAS
         .iter()
         .copied()
@@ -195,7 +160,7 @@ fn chinese_answers_once_installed() {
         "{}",
         rule_reason(Lang::Zh, Rule::ListenSyn)
     );
-    let ex = crate::explain::explain(Lang::Zh, synack_core::State::CloseWait);
+    let ex = crate::model::explain::explain(Lang::Zh, synack_core::State::CloseWait);
     assert!(ex.meaning.contains("FIN"), "{}", ex.meaning);
 }
 

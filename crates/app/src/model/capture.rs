@@ -4,13 +4,17 @@
 //!
 //! The worker is started only when the user opens a capture, so the pcap reader and the
 //! inference never weigh on the page's bundle. It answers with the texts of
-//! `synack_core::capture::digest`, which this module decodes into [`CaptureState`].
+//! `synack_core::capture::digest`, which [`summary_of`] and [`detail_of`] decode where they
+//! arrive (glue/worker.rs, part of the capture view's lazily loaded module, so the decoder is
+//! not in the first paint either); the reducer gets them decoded.
 
 use std::rc::Rc;
 
 use synack_core::capture::digest::{decode_detail, decode_summary, DecodeError, Detail, Summary};
 use synack_core::capture::ReadError;
 use yew::Reducible;
+
+use crate::model::shared::Shared;
 
 /// Connections listed at first; "show more" adds as many again.
 pub const PAGE: usize = 200;
@@ -33,12 +37,12 @@ pub struct CaptureState {
     /// A file is being read.
     pub loading: bool,
     pub failure: Option<Failure>,
-    pub summary: Option<Rc<Summary>>,
+    pub summary: Option<Shared<Summary>>,
     /// How many connections the list shows.
     pub shown: usize,
     /// The chosen connection (from 1), and its detail once the worker sent it.
     pub selected: Option<usize>,
-    pub detail: Option<Rc<Detail>>,
+    pub detail: Option<Shared<Detail>>,
     /// Packets of the chosen connection seen so far (0 ..= its packet count).
     pub cursor: usize,
 }
@@ -47,10 +51,10 @@ pub struct CaptureState {
 pub enum CaptureAction {
     /// A file was chosen and sent to the worker.
     Open(String),
-    /// The worker's answer to a file.
-    Summary(String),
-    /// The worker's answer to a connection.
-    Detail(String),
+    /// The worker's answer to a file, decoded by [`summary_of`].
+    Summary(Result<Shared<Summary>, Failure>),
+    /// The worker's answer to a connection, decoded by [`detail_of`].
+    Detail(Shared<Detail>),
     Failed(String),
     Select(usize),
     Cursor(usize),
@@ -75,34 +79,24 @@ impl Reducible for CaptureState {
                     ..CaptureState::default()
                 };
             }
-            CaptureAction::Summary(text) => {
+            CaptureAction::Summary(answer) => {
                 s.loading = false;
-                // The worker could not get the file's bytes (too large for memory, say).
-                if let Some(why) = text.strip_prefix("E\tunreadable\t") {
-                    s.failure = Some(Failure::Worker(why.to_string()));
-                    return Rc::new(s);
-                }
-                match decode_summary(&text) {
+                match answer {
                     Ok(sum) => {
                         s.shown = PAGE;
                         // A single connection is chosen at once.
                         if sum.conns.len() == 1 {
                             s.selected = Some(sum.conns[0].index);
                         }
-                        s.summary = Some(Rc::new(sum));
+                        s.summary = Some(sum);
                     }
-                    Err(DecodeError::File(e)) => s.failure = Some(Failure::File(e)),
-                    Err(DecodeError::Malformed(n)) => {
-                        s.failure = Some(Failure::Worker(format!("line {n}")))
-                    }
+                    Err(f) => s.failure = Some(f),
                 }
             }
-            CaptureAction::Detail(text) => {
-                if let Ok(d) = decode_detail(&text) {
-                    if Some(d.index) == s.selected {
-                        s.cursor = d.packets.len();
-                        s.detail = Some(Rc::new(d));
-                    }
+            CaptureAction::Detail(d) => {
+                if Some(d.index) == s.selected {
+                    s.cursor = d.packets.len();
+                    s.detail = Some(d);
                 }
             }
             CaptureAction::Failed(why) => {
@@ -128,6 +122,24 @@ impl Reducible for CaptureState {
     }
 }
 
+/// Decodes the worker's answer to a file: the capture's summary, or why there is none.
+pub fn summary_of(text: &str) -> Result<Summary, Failure> {
+    // The worker could not get the file's bytes (too large for memory, say).
+    if let Some(why) = text.strip_prefix("E\tunreadable\t") {
+        return Err(Failure::Worker(why.to_string()));
+    }
+    decode_summary(text).map_err(|e| match e {
+        DecodeError::File(e) => Failure::File(e),
+        DecodeError::Malformed(n) => Failure::Worker(format!("line {n}")),
+    })
+}
+
+/// Decodes the worker's answer to a connection; an unreadable one is dropped (the view keeps
+/// saying it is inferring, and choosing the connection again asks again).
+pub fn detail_of(text: &str) -> Option<Detail> {
+    decode_detail(text).ok()
+}
+
 /// `micros` as milliseconds with three decimals (`12.345`), without the float formatter.
 pub fn fmt_ms(micros: u64) -> String {
     format!("{}.{:03}", micros / 1000, micros % 1000)
@@ -143,112 +155,6 @@ pub fn fmt_since(lang: crate::i18n::Lang, micros: u64) -> String {
         fill(tr(lang, "capture.time_s"), &[("s", &fmt_ms(micros / 1000))])
     }
 }
-
-#[cfg(target_arch = "wasm32")]
-mod worker {
-    use std::cell::RefCell;
-
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{MessageEvent, Worker};
-    use yew::UseReducerDispatcher;
-
-    use super::{CaptureAction, CaptureState};
-
-    /// Where Trunk puts the worker's loader (`data-loader-shim`, named after the binary).
-    const LOADER: &str = "./synack-capture-worker_loader.js";
-
-    struct Running {
-        worker: Worker,
-        ready: bool,
-        /// Messages posted before the worker said it was ready.
-        pending: Vec<JsValue>,
-        _on_message: Closure<dyn Fn(MessageEvent)>,
-        _on_error: Closure<dyn Fn(web_sys::Event)>,
-    }
-
-    thread_local! {
-        static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
-    }
-
-    /// Sends `msg` to the worker, starting it on first use. Its answers are dispatched: a
-    /// summary after a file, a detail after a connection number.
-    pub fn post(msg: JsValue, dispatch: &UseReducerDispatcher<CaptureState>) {
-        let started = RUNNING.with(|r| r.borrow().is_some());
-        if !started {
-            if let Err(why) = start(dispatch.clone()) {
-                dispatch.dispatch(CaptureAction::Failed(why));
-                return;
-            }
-        }
-        RUNNING.with(|r| {
-            if let Some(run) = r.borrow_mut().as_mut() {
-                if run.ready {
-                    let _ = run.worker.post_message(&msg);
-                } else {
-                    run.pending.push(msg);
-                }
-            }
-        });
-    }
-
-    fn start(dispatch: UseReducerDispatcher<CaptureState>) -> Result<(), String> {
-        let worker = Worker::new(LOADER).map_err(|e| {
-            e.as_string()
-                .unwrap_or_else(|| "the capture worker cannot start".into())
-        })?;
-        let d = dispatch.clone();
-        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let text = e.data().as_string().unwrap_or_default();
-            match text.as_bytes().first() {
-                Some(b'R') => RUNNING.with(|r| {
-                    if let Some(run) = r.borrow_mut().as_mut() {
-                        run.ready = true;
-                        for m in run.pending.drain(..) {
-                            let _ = run.worker.post_message(&m);
-                        }
-                    }
-                }),
-                Some(b'D') => d.dispatch(CaptureAction::Detail(text)),
-                _ => d.dispatch(CaptureAction::Summary(text)),
-            }
-        });
-        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-            // A worker that failed is started afresh next time.
-            RUNNING.with(|r| r.borrow_mut().take());
-            dispatch.dispatch(CaptureAction::Failed("the capture worker stopped".into()));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        RUNNING.with(|r| {
-            *r.borrow_mut() = Some(Running {
-                worker,
-                ready: false,
-                pending: Vec::new(),
-                _on_message: on_message,
-                _on_error: on_error,
-            })
-        });
-        Ok(())
-    }
-}
-
-/// Sends a chosen file to the worker.
-#[cfg(target_arch = "wasm32")]
-pub fn open_file(file: web_sys::File, dispatch: &yew::UseReducerDispatcher<CaptureState>) {
-    dispatch.dispatch(CaptureAction::Open(file.name()));
-    worker::post(file.into(), dispatch);
-}
-
-/// Asks the worker for connection `index`'s packets and states (the view does this when a
-/// connection is chosen and its detail is missing).
-#[cfg(target_arch = "wasm32")]
-pub fn request_detail(index: usize, dispatch: &yew::UseReducerDispatcher<CaptureState>) {
-    worker::post((index as f64).into(), dispatch);
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub fn request_detail(_index: usize, _dispatch: &yew::UseReducerDispatcher<CaptureState>) {}
 
 #[cfg(test)]
 mod tests {
@@ -270,12 +176,16 @@ mod tests {
         let (text, kept) = digest::summarize(&bytes);
         let s = reduce(Rc::default(), CaptureAction::Open("x.pcap".into()));
         assert!(s.active && s.loading);
-        let s = reduce(s, CaptureAction::Summary(text));
+        let s = reduce(
+            s,
+            CaptureAction::Summary(summary_of(&text).map(Shared::new)),
+        );
         assert!(!s.loading && s.failure.is_none());
         assert_eq!(s.summary.as_ref().unwrap().conns.len(), 1);
         assert_eq!(s.selected, Some(1), "a lone connection is chosen at once");
         let (p, c) = kept.unwrap();
-        let s = reduce(s, CaptureAction::Detail(digest::detail(&p, &c, 1).unwrap()));
+        let detail = detail_of(&digest::detail(&p, &c, 1).unwrap()).unwrap();
+        let s = reduce(s, CaptureAction::Detail(Shared::new(detail)));
         assert_eq!(s.cursor, 3, "the view opens at the last packet");
         let s = reduce(s, CaptureAction::Cursor(99));
         assert_eq!(s.cursor, 3);
@@ -287,9 +197,17 @@ mod tests {
     #[test]
     fn a_bad_file_is_a_failure_with_its_reason() {
         let s = reduce(Rc::default(), CaptureAction::Open("x.txt".into()));
-        let s = reduce(s, CaptureAction::Summary("E\tnotcapture\t".into()));
+        let s = reduce(
+            s,
+            CaptureAction::Summary(summary_of("E\tnotcapture\t").map(Shared::new)),
+        );
         assert_eq!(s.failure, Some(Failure::File(ReadError::NotACapture)));
         assert!(!s.loading);
+        assert_eq!(
+            summary_of("E\tunreadable\tout of memory"),
+            Err(Failure::Worker("out of memory".into())),
+            "the worker could not read the file's bytes"
+        );
     }
 
     #[test]

@@ -8,11 +8,6 @@ pub fn url(name: &str) -> String {
     format!("scenarios/{name}.tcps")
 }
 
-/// Fetches a scenario's text.
-pub async fn fetch(name: &str) -> Result<String, String> {
-    crate::fetch::text(&url(name)).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,13 @@
 //! The list of lessons (ids and titles) is built in by `build.rs`; a lesson's text is fetched
 //! from `lessons/<id>.tcps` when it is opened.
 
-use std::rc::Rc;
-
 use synack_core::script::{Command, Language};
-use synack_core::{Event, Label, Peer, Rule, State};
+use synack_core::{Event, Label, Peer, Rule, State, TraceEvent};
 
 use crate::i18n::Lang;
-use crate::session::Session;
-use crate::timeline::Timeline;
+use crate::model::session::Session;
+use crate::model::shared::Shared;
+use crate::model::timeline::Timeline;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
@@ -87,6 +86,66 @@ pub struct Step {
     pub segments: Vec<Label>,
 }
 
+impl Step {
+    /// The step of command `command`, whose events are `events` (log indexes `before..after`):
+    /// the transitions it caused and the segments it touched. Its line, narration and question
+    /// are the caller's to fill in.
+    fn of(command: &Command, events: &[TraceEvent], (before, after): (usize, usize)) -> Step {
+        let mut edges = Vec::new();
+        let mut segments = Vec::new();
+        for e in events {
+            match &e.event {
+                Event::StateChange { from, to, .. } => edges.push((*from, *to)),
+                Event::Sent(r) => segments.push(r.label),
+                Event::Delivered { label, .. }
+                | Event::Dropped { label, .. }
+                | Event::Held { label } => segments.push(*label),
+                _ => {}
+            }
+        }
+        segments.sort();
+        segments.dedup();
+        Step {
+            line: 0,
+            command: command.clone(),
+            narration: Narration::default(),
+            ask: None,
+            before,
+            after,
+            edges,
+            segments,
+        }
+    }
+}
+
+impl Ask {
+    /// The question about `peer` for a step whose events are `events` (log indexes
+    /// `before..after`): the answer is what the engine did.
+    fn about(
+        peer: Peer,
+        events: &[TraceEvent],
+        timeline: &Timeline,
+        (before, after): (usize, usize),
+    ) -> Ask {
+        let moved = events.iter().rev().find_map(|e| match e.event {
+            Event::StateChange { peer: p, rule, .. } if p == peer => Some(rule),
+            _ => None,
+        });
+        let noted = || {
+            events.iter().rev().find_map(|e| match e.event {
+                Event::Note { peer: p, rule, .. } if p == peer => Some(rule),
+                _ => None,
+            })
+        };
+        Ask {
+            peer,
+            before: timeline.state_at(peer, before),
+            answer: timeline.state_at(peer, after),
+            rule: moved.or_else(noted),
+        }
+    }
+}
+
 /// A lesson, run once.
 #[derive(Clone, Debug)]
 pub struct Lesson {
@@ -94,8 +153,8 @@ pub struct Lesson {
     pub title_zh: String,
     pub steps: Vec<Step>,
     pub closing: Narration,
-    pub session: Rc<Session>,
-    pub timeline: Rc<Timeline>,
+    /// The lesson's own run.
+    pub session: Session,
 }
 
 impl Lesson {
@@ -107,8 +166,8 @@ impl Lesson {
         if let Some(f) = session.failures().first() {
             return Err(format!("line {}: {}", f.line, f.message));
         }
-        let timeline = Timeline::new(session.sim());
-        let trace = session.sim().trace();
+        let timeline = session.timeline().clone();
+        let trace = session.trace();
         let fallback = text
             .lines()
             .next()
@@ -121,7 +180,7 @@ impl Lesson {
         let mut ask = None;
         let mut steps = Vec::new();
         let mut end_before = 0;
-        for rec in session.commands() {
+        for rec in session.commands().iter() {
             match &rec.command {
                 Command::Title { lang, text } => match lang {
                     Language::En => title_en = Some(text.clone()),
@@ -131,54 +190,19 @@ impl Lesson {
                 Command::Ask(peer) => ask = Some(*peer),
                 c if c.is_step() => {
                     let (before, after) = (end_before, rec.trace_end);
-                    let events = &trace[before..after];
-                    let mut edges = Vec::new();
-                    let mut segments = Vec::new();
-                    for e in events {
-                        match &e.event {
-                            Event::StateChange { from, to, .. } => edges.push((*from, *to)),
-                            Event::Sent(r) => segments.push(r.label),
-                            Event::Delivered { label, .. }
-                            | Event::Dropped { label, .. }
-                            | Event::Held { label } => segments.push(*label),
-                            _ => {}
-                        }
-                    }
-                    segments.sort();
-                    segments.dedup();
-                    let ask = ask.take().map(|peer: Peer| {
-                        let moved = events.iter().rev().find_map(|e| match e.event {
-                            Event::StateChange { peer: p, rule, .. } if p == peer => Some(rule),
-                            _ => None,
-                        });
-                        let noted = || {
-                            events.iter().rev().find_map(|e| match e.event {
-                                Event::Note { peer: p, rule, .. } if p == peer => Some(rule),
-                                _ => None,
-                            })
-                        };
-                        Ask {
-                            peer,
-                            before: timeline.state_at(peer, before),
-                            answer: timeline.state_at(peer, after),
-                            rule: moved.or_else(noted),
-                        }
+                    let mut step = Step::of(c, &trace[before..after], (before, after));
+                    step.line = rec.line + 1;
+                    step.narration = std::mem::take(&mut narration);
+                    step.ask = ask.take().map(|peer| {
+                        Ask::about(peer, &trace[before..after], &timeline, (before, after))
                     });
-                    steps.push(Step {
-                        line: rec.line + 1,
-                        command: c.clone(),
-                        narration: std::mem::take(&mut narration),
-                        ask,
-                        before,
-                        after,
-                        edges,
-                        segments,
-                    });
+                    steps.push(step);
                 }
                 _ => {}
             }
             end_before = rec.trace_end;
         }
+        drop(trace);
         if steps.is_empty() {
             return Err("the lesson has no step".into());
         }
@@ -188,8 +212,7 @@ impl Lesson {
             title_en,
             steps,
             closing: narration,
-            session: Rc::new(session),
-            timeline: Rc::new(timeline),
+            session,
         })
     }
 
@@ -216,7 +239,7 @@ pub enum Page {
 #[derive(Clone, Debug)]
 pub struct Player {
     pub id: String,
-    pub lesson: Rc<Lesson>,
+    pub lesson: Shared<Lesson>,
     pub page: Page,
     /// The learner's answer to each step's question, once given.
     pub answers: Vec<Option<State>>,
@@ -227,7 +250,7 @@ impl Player {
         let answers = vec![None; lesson.steps.len()];
         let mut player = Player {
             id,
-            lesson: Rc::new(lesson),
+            lesson: Shared::new(lesson),
             page: Page::End,
             answers,
         };
@@ -280,7 +303,7 @@ impl Player {
         match self.page {
             Page::Question(k) => self.lesson.steps[k].before,
             Page::Step(k) => self.lesson.steps[k].after,
-            Page::End => self.lesson.timeline.len(),
+            Page::End => self.lesson.session.len(),
         }
     }
 
@@ -389,7 +412,7 @@ mod tests {
         p.answer(State::Established);
         p.next();
         assert_eq!(p.page, Page::End);
-        assert_eq!(p.cursor(), p.lesson.timeline.len());
+        assert_eq!(p.cursor(), p.lesson.session.len());
         p.back();
         assert_eq!(p.page, Page::Step(3));
         for _ in 0..10 {
@@ -422,7 +445,7 @@ mod tests {
                 }
             }
         }
-        let missing: Vec<String> = crate::diagram_layout::EDGES
+        let missing: Vec<String> = crate::model::diagram_layout::EDGES
             .iter()
             .filter(|e| !taken.contains(&(e.from, e.to)))
             .map(|e| format!("{} -> {} ({} / {})", e.from, e.to, e.event, e.action))
@@ -431,7 +454,7 @@ mod tests {
             missing.is_empty(),
             "{} of {} diagram edges are taken by no lesson ({} lessons):\n  {}",
             missing.len(),
-            crate::diagram_layout::EDGES.len(),
+            crate::model::diagram_layout::EDGES.len(),
             LESSONS.len(),
             missing.join("\n  ")
         );

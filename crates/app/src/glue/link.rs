@@ -6,12 +6,10 @@
 //! the bundle nothing), or the older `#script=<base64url of the script>`. Whatever part of a link
 //! cannot be used is reported as a [`Problem`] and the rest is still honoured.
 
-use std::rc::Rc;
-
 use crate::i18n::Lang;
-use crate::lesson::{Lesson, Page, Player};
-use crate::session::Session;
-use crate::state::{AppState, Notice};
+use crate::model::lesson::{Lesson, Page, Player};
+use crate::model::shared::Shared;
+use crate::model::state::{AppState, Notice};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -310,7 +308,7 @@ fn open_at_step(
     lesson: Lesson,
     step: Option<usize>,
     problems: &mut Vec<Problem>,
-) -> Rc<Player> {
+) -> Shared<Player> {
     let mut player = Player::new(id.to_string(), lesson);
     let steps = player.lesson.steps.clone();
     match step {
@@ -333,18 +331,7 @@ fn open_at_step(
             ],
         )),
     }
-    Rc::new(player)
-}
-
-/// Puts a lesson's own run on screen at its page.
-fn show_lesson(state: &mut AppState, player: Option<Rc<Player>>) {
-    if let Some(p) = &player {
-        state.session = p.lesson.session.clone();
-        state.timeline = p.lesson.timeline.clone();
-        state.editor = p.lesson.session.text();
-        state.cursor = p.cursor();
-    }
-    state.lesson = player;
+    Shared::new(player)
 }
 
 /// The lesson step a link records for a player: 1-based, one past the last at the end.
@@ -355,43 +342,48 @@ pub fn step_of(player: &Player) -> usize {
     }
 }
 
-/// Whether opening `link` needs to wait for something (inflating, fetching a lesson, the
-/// Chinese catalog for its messages); otherwise [`restore`] can run before the first paint.
+/// Whether opening `link` needs to wait for something (inflating, fetching a lesson);
+/// otherwise [`restore`] can run before the first paint.
 pub fn needs_waiting(link: &Link) -> bool {
-    link.lesson.is_some()
-        || matches!(link.script, Some(Packed::Deflated(_)))
-        || (link.lang == Some(Lang::Zh) && !link.problems.is_empty())
+    link.lesson.is_some() || matches!(link.script, Some(Packed::Deflated(_)))
+}
+
+/// The state the page opens with: what the link asks for when that needs no waiting (see
+/// [`needs_waiting`]), else the default scenario until the link's view is ready.
+pub fn initial_state(link: &Link) -> AppState {
+    if needs_waiting(link) {
+        return AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
+    }
+    let script = match &link.script {
+        Some(Packed::Plain(text)) => Some(Ok(text.clone())),
+        _ => None,
+    };
+    restore(link, script, None)
 }
 
 /// [`restore`] after fetching and unpacking what the link needs.
 pub async fn restore_waiting(link: &Link) -> AppState {
-    let lang = link.lang.unwrap_or_default();
-    if lang == Lang::Zh {
-        // Failing here only means the messages come in English.
-        let _ = crate::i18n::load(lang).await;
-    }
     let script = unpack(link).await;
     let lesson_text = match &link.lesson {
-        Some(id) if crate::lesson::LESSONS.iter().any(|l| l.0 == id) => {
-            Some(crate::fetch::text(&crate::lesson::url(id)).await)
+        Some(id) if crate::model::lesson::LESSONS.iter().any(|l| l.0 == id) => {
+            Some(crate::glue::fetch::text(&crate::model::lesson::url(id)).await)
         }
         _ => None,
     };
-    restore(link, script, lesson_text, lang)
+    restore(link, script, lesson_text)
 }
 
 /// The state a link opens: its script (already unpacked, or the failure to unpack it), its
-/// position in time and options, with a notice in `lang` for whatever could not be used. A
+/// position in time and options, with a notice for whatever could not be used. A
 /// script that does not run still lands in the editor, so nothing the user wrote is lost, while
 /// the page shows the default scenario.
 pub fn restore(
     link: &Link,
     script: Option<Result<String, Problem>>,
     lesson_text: Option<Result<String, String>>,
-    lang: Lang,
 ) -> AppState {
     let mut problems = link.problems.clone();
-    let default = || AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+    let default = || AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
     let lesson = link.lesson.as_ref().and_then(|id| {
         let opened = lesson_text
             .and_then(Result::ok)
@@ -406,7 +398,8 @@ pub fn restore(
         // A lesson's own run needs no script in the link.
         None if lesson.is_some() => {
             let mut s = AppState::default();
-            show_lesson(&mut s, lesson.clone());
+            s.lesson = lesson.clone();
+            s.show_lesson();
             s
         }
         None => default(),
@@ -414,9 +407,12 @@ pub fn restore(
             problems.push(p);
             default()
         }
-        Some(Ok(text)) => match Session::load(&text) {
-            Ok(_) => AppState::loaded(&text),
-            Err(e) => {
+        Some(Ok(text)) => match AppState::loaded(&text) {
+            s if s.script_error.is_none() => s,
+            AppState {
+                script_error: Some(e),
+                ..
+            } => {
                 problems.push(Problem::new(
                     "share.err_script",
                     &[
@@ -426,10 +422,11 @@ pub fn restore(
                     ],
                 ));
                 let mut s = default();
-                s.editor = text;
+                s.editor = text.into();
                 s.script_error = Some(e);
                 s
             }
+            s => s,
         },
     };
     if let (Some(player), None) = (&lesson, &state.lesson) {
@@ -437,9 +434,9 @@ pub fn restore(
         state.lesson = Some(player.clone());
     }
     if let Some(at) = link.at {
-        let len = state.timeline.len();
+        let len = state.session.len();
         if at <= len {
-            state.cursor = at;
+            state.show(at);
         } else {
             problems.push(Problem::new(
                 "share.err_at",
@@ -450,10 +447,31 @@ pub fn restore(
     state.absolute = link.absolute;
     state.linux = link.linux;
     if !problems.is_empty() {
-        let text: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
-        state.notice = Some(Notice::Error(text.join(" ")));
+        state.notice = Some(Notice::Link(problems));
     }
     state
+}
+
+/// The view a link to `s` records, and the script its fragment carries (empty when a lesson
+/// shows its own run, which the lesson id already names). The other direction of
+/// [`restore`].
+pub fn view_of(s: &AppState) -> (View, yew::AttrValue) {
+    let player = s.lesson.as_deref();
+    let view = View {
+        lang: s.lang,
+        embed: false,
+        lesson: player.map(|p| p.id.clone()),
+        step: player.map(step_of),
+        at: (!s.at_live_end()).then_some(s.cursor()),
+        absolute: s.absolute,
+        linux: s.linux,
+    };
+    let script = if s.shows_lesson_run() {
+        yew::AttrValue::default()
+    } else {
+        s.script.clone()
+    };
+    (view, script)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -546,6 +564,76 @@ pub async fn unpack(link: &Link) -> Option<Result<String, Problem>> {
         Packed::Deflated(bytes) => inflate(bytes).await,
     })
 }
+/// The language the page opens in: the URL's `lang` parameter if it names a language we have
+/// (`?lang=zh`, `?lang=en`), else the first of the browser's preferred languages that we have
+/// (`navigator.language` first, then `navigator.languages`), else English.
+pub fn initial_lang(query: &str, browser_langs: &[String]) -> Lang {
+    query_param(query, "lang")
+        .and_then(Lang::from_tag)
+        .or_else(|| browser_langs.iter().find_map(|t| Lang::from_tag(t)))
+        .unwrap_or_default()
+}
+
+/// The value of `name` in a query string (`?a=1&lang=zh`), if present.
+fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The query string with `lang` set to `lang`, every other parameter kept as it was and in
+/// its place (a new `lang` goes last). Returns it with its leading `?`.
+pub fn with_lang_param(query: &str, lang: Lang) -> String {
+    let mut found = false;
+    let mut parts: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p == "lang" || p.starts_with("lang=") {
+                found = true;
+                format!("lang={}", lang.code())
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        parts.push(format!("lang={}", lang.code()));
+    }
+    format!("?{}", parts.join("&"))
+}
+
+/// The page's language as the browser sees it: [`initial_lang`] of the page's query string and
+/// the browser's preferred languages.
+pub fn browser_initial_lang() -> Lang {
+    let Some(w) = web_sys::window() else {
+        return Lang::En;
+    };
+    let query = w.location().search().unwrap_or_default();
+    let nav = w.navigator();
+    let mut langs: Vec<String> = nav.language().into_iter().collect();
+    langs.extend(nav.languages().iter().filter_map(|v| v.as_string()));
+    initial_lang(&query, &langs)
+}
+
+/// Records the user's choice in the URL's `lang` parameter, without a new history entry and
+/// leaving the rest of the URL (path, other parameters, `#script=`) as it is.
+pub fn remember_in_url(lang: Lang) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let (Ok(path), Ok(query), Ok(hash)) = (loc.pathname(), loc.search(), loc.hash()) else {
+        return;
+    };
+    let url = format!("{path}{}{hash}", with_lang_param(&query, lang));
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,6 +669,14 @@ mod tests {
             script_from_fragment(&format!("#script={}", encode(b"A listen"))),
             Some(Ok("A listen".to_string()))
         );
+    }
+
+    /// The page's notice in English, or "" without one.
+    fn notice_text(s: &AppState) -> String {
+        s.notice
+            .as_ref()
+            .map(|n| n.text(Lang::En))
+            .unwrap_or_default()
     }
 
     fn keys(link: &Link) -> Vec<&'static str> {
@@ -673,9 +769,9 @@ mod tests {
     fn restore_runs_the_script_and_goes_back_in_time() {
         let script = "B listen\nA connect\ndeliver s1\ndeliver s2\n";
         let link = Link::parse("at=2&abs=1&linux=1", "");
-        let s = restore(&link, Some(Ok(script.into())), None, Lang::En);
+        let s = restore(&link, Some(Ok(script.into())), None);
         assert_eq!(s.editor, script);
-        assert_eq!(s.cursor, 2);
+        assert_eq!(s.cursor(), 2);
         assert!(s.absolute && s.linux);
         assert!(s.notice.is_none(), "{:?}", s.notice);
         assert_eq!(s.state_of(synack_core::Peer::B), synack_core::State::Listen);
@@ -684,39 +780,33 @@ mod tests {
     #[test]
     fn restore_keeps_a_broken_script_in_the_editor_over_the_default_view() {
         let bad = "B listen\nA conect\n";
-        let s = restore(&Link::default(), Some(Ok(bad.into())), None, Lang::En);
+        let s = restore(&Link::default(), Some(Ok(bad.into())), None);
         assert_eq!(s.editor, bad, "what the link carried is not lost");
         assert_eq!(s.script_error.as_ref().map(|e| e.line), Some(2));
-        let default = AppState::loaded(crate::presets::DEFAULT_SCRIPT);
+        let default = AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
         assert_eq!(
-            s.timeline.len(),
-            default.timeline.len(),
+            s.session.len(),
+            default.session.len(),
             "the default scenario runs"
         );
-        match &s.notice {
-            Some(Notice::Error(t)) => assert!(t.contains("line 2"), "{t}"),
-            other => panic!("expected an error notice, got {other:?}"),
-        }
+        let text = notice_text(&s);
+        assert!(text.contains("line 2"), "{text}");
     }
 
     #[test]
     fn restore_past_the_end_shows_the_end_and_says_so() {
         let link = Link::parse("at=500", "");
-        let s = restore(&link, Some(Ok("B listen\n".into())), None, Lang::En);
+        let s = restore(&link, Some(Ok("B listen\n".into())), None);
         assert!(s.at_live_end());
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("500")),
-            "{:?}",
-            s.notice
-        );
+        assert!(notice_text(&s).contains("500"), "{:?}", s.notice);
     }
 
     #[test]
     fn restore_of_an_unreadable_script_falls_back_with_a_notice() {
         let link = Link::parse("", "#z=%%");
-        let s = restore(&link, None, None, Lang::En);
-        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT);
-        assert!(matches!(&s.notice, Some(Notice::Error(t)) if t.contains("could not be read")));
+        let s = restore(&link, None, None);
+        assert_eq!(s.editor, crate::model::presets::DEFAULT_SCRIPT);
+        assert!(notice_text(&s).contains("could not be read"));
     }
 
     fn lesson_text(id: &str) -> Option<Result<String, String>> {
@@ -726,60 +816,81 @@ mod tests {
 
     #[test]
     fn restore_opens_a_lesson_at_its_step() {
-        let (id, _, _) = crate::lesson::LESSONS[0];
+        let (id, _, _) = crate::model::lesson::LESSONS[0];
         let link = Link::parse(&format!("lesson={id}&step=2"), "");
-        let s = restore(&link, None, lesson_text(id), Lang::En);
+        let s = restore(&link, None, lesson_text(id));
         assert!(s.notice.is_none(), "{:?}", s.notice);
         let player = s.lesson.as_ref().expect("the lesson is open");
         assert_eq!(player.id, id);
         assert_eq!(step_of(player), 2);
-        assert_eq!(s.cursor, player.cursor());
-        assert!(
-            Rc::ptr_eq(&s.session, &player.lesson.session),
-            "the lesson's own run"
-        );
+        assert_eq!(s.cursor(), player.cursor());
+        assert!(s.session == player.lesson.session, "the lesson's own run");
         let end = player.lesson.steps.len() + 1;
         let s = restore(
             &Link::parse(&format!("lesson={id}&step={end}"), ""),
             None,
             lesson_text(id),
-            Lang::En,
         );
         assert_eq!(s.lesson.as_ref().map(|p| p.page), Some(Page::End));
     }
 
     #[test]
     fn restore_of_a_bad_lesson_or_step_says_so() {
-        let (id, _, _) = crate::lesson::LESSONS[0];
+        let (id, _, _) = crate::model::lesson::LESSONS[0];
         let s = restore(
             &Link::parse(&format!("lesson={id}&step=999"), ""),
             None,
             lesson_text(id),
-            Lang::En,
         );
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("999")),
-            "{:?}",
-            s.notice
-        );
+        assert!(notice_text(&s).contains("999"), "{:?}", s.notice);
         assert_eq!(
             s.lesson.as_ref().map(|p| step_of(p)),
             Some(1),
             "the lesson opens at its start"
         );
 
-        let s = restore(
-            &Link::parse("lesson=no-such-lesson", ""),
-            None,
-            None,
-            Lang::En,
-        );
+        let s = restore(&Link::parse("lesson=no-such-lesson", ""), None, None);
         assert!(s.lesson.is_none());
-        assert_eq!(s.editor, crate::presets::DEFAULT_SCRIPT, "the default view");
-        assert!(
-            matches!(&s.notice, Some(Notice::Error(t)) if t.contains("no-such-lesson")),
-            "{:?}",
-            s.notice
+        assert_eq!(
+            s.editor,
+            crate::model::presets::DEFAULT_SCRIPT,
+            "the default view"
         );
+        assert!(notice_text(&s).contains("no-such-lesson"), "{:?}", s.notice);
+    }
+
+    #[test]
+    fn the_url_parameter_wins_over_the_browser_languages() {
+        let zh_browser = ["zh-CN".to_string(), "en".to_string()];
+        assert_eq!(initial_lang("?lang=en", &zh_browser), Lang::En);
+        assert_eq!(initial_lang("?x=1&lang=zh", &[]), Lang::Zh);
+        assert_eq!(initial_lang("?lang=zh-Hans", &[]), Lang::Zh);
+        // An unknown or empty parameter falls through to the browser's preference.
+        assert_eq!(initial_lang("?lang=fr", &zh_browser), Lang::Zh);
+        assert_eq!(initial_lang("?lang=", &zh_browser), Lang::Zh);
+        assert_eq!(initial_lang("?language=en", &zh_browser), Lang::Zh);
+    }
+
+    #[test]
+    fn the_first_browser_language_we_have_is_chosen_else_english() {
+        let langs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            initial_lang("", &langs(&["fr-FR", "zh-TW", "en"])),
+            Lang::Zh
+        );
+        assert_eq!(initial_lang("", &langs(&["en-GB", "zh-CN"])), Lang::En);
+        assert_eq!(initial_lang("", &langs(&["de", "fr"])), Lang::En);
+        assert_eq!(initial_lang("", &[]), Lang::En);
+    }
+
+    #[test]
+    fn the_lang_parameter_is_replaced_and_the_rest_of_the_query_kept() {
+        assert_eq!(with_lang_param("", Lang::Zh), "?lang=zh");
+        assert_eq!(with_lang_param("?lang=en", Lang::Zh), "?lang=zh");
+        assert_eq!(
+            with_lang_param("?lesson=handshake&lang=zh&step=3", Lang::En),
+            "?lesson=handshake&lang=en&step=3"
+        );
+        assert_eq!(with_lang_param("?a=1", Lang::En), "?a=1&lang=en");
     }
 }

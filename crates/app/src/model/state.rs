@@ -5,12 +5,15 @@ use std::rc::Rc;
 
 use synack_core::script::{Command, ScriptError};
 use synack_core::{Call, Delivery, Duration, Label, Peer, Setting, State};
-use yew::Reducible;
+use yew::{AttrValue, Reducible};
 
-use crate::i18n::{fill, tr, Lang};
-use crate::lesson::{Lesson, Player};
-use crate::session::Session;
-use crate::timeline::Timeline;
+use crate::i18n::Lang;
+use crate::model::frame::Frame;
+use crate::model::lesson::{Lesson, Player};
+pub use crate::model::notice::Notice;
+use crate::model::session::Session;
+use crate::model::shared::Shared;
+use crate::model::timeline::Timeline;
 
 /// Playback speeds offered, as multiples of the base pace.
 pub const SPEEDS: [f32; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -23,19 +26,28 @@ const BASE_PACE: f32 = 0.1;
 /// Ticks to linger before jumping over idle time to the next timer.
 const IDLE_TICKS_BEFORE_JUMP: u32 = 15;
 
-/// A message shown to the user until dismissed or replaced.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Error(String),
+/// Playback's pacing: how many ticks it has idled before jumping to the next timer. It does
+/// not show on the page, so it never makes two states differ (and a quiet tick re-renders
+/// nothing).
+#[derive(Clone, Copy, Debug, Default)]
+struct Pacing {
+    idle_ticks: u32,
 }
 
-#[derive(Clone, Debug)]
+impl PartialEq for Pacing {
+    fn eq(&self, _: &Pacing) -> bool {
+        true
+    }
+}
+
+/// The page's state: the session (the write side), the frame at the cursor (what the views
+/// read), and the user's choices.
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
-    pub session: Rc<Session>,
-    pub timeline: Rc<Timeline>,
-    /// How many trace events are shown; `timeline.len()` is the live end.
-    pub cursor: usize,
+    pub session: Session,
+    /// The run at the cursor, rebuilt whenever the session or the cursor changes; the cursor
+    /// is `frame.cursor`.
+    pub frame: Shared<Frame>,
     pub selected_segment: Option<Label>,
     pub selected_state: Option<State>,
     pub absolute: bool,
@@ -43,37 +55,18 @@ pub struct AppState {
     pub linux: bool,
     pub playing: bool,
     pub speed: usize,
-    idle_ticks: u32,
+    pacing: Pacing,
+    /// The session's script (the text a link or an export carries).
+    pub script: AttrValue,
     /// The script panel's text, which may be edited before it is run.
-    pub editor: String,
+    pub editor: AttrValue,
     /// The error of the last script run from the editor, with its line.
     pub script_error: Option<ScriptError>,
     pub notice: Option<Notice>,
     /// The page's language; switched to Chinese only once its catalog is loaded.
     pub lang: Lang,
     /// The guided lesson being played, if one is open.
-    pub lesson: Option<Rc<Player>>,
-}
-
-impl PartialEq for AppState {
-    fn eq(&self, other: &AppState) -> bool {
-        Rc::ptr_eq(&self.session, &other.session)
-            && self.cursor == other.cursor
-            && self.selected_segment == other.selected_segment
-            && self.selected_state == other.selected_state
-            && self.absolute == other.absolute
-            && self.linux == other.linux
-            && self.playing == other.playing
-            && self.speed == other.speed
-            && self.editor == other.editor
-            && self.script_error == other.script_error
-            && self.notice == other.notice
-            && self.lang == other.lang
-            && match (&self.lesson, &other.lesson) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (a, b) => a.is_none() && b.is_none(),
-            }
-    }
+    pub lesson: Option<Shared<Player>>,
 }
 
 /// Everything the user can do.
@@ -103,10 +96,10 @@ pub enum Action {
     SelectState(Option<State>),
     ToggleAbsolute,
     ToggleLinux,
-    /// Something outside the model failed (e.g. fetching a scenario): say so.
-    Fail(String),
+    /// Something outside the model happened (e.g. fetching a scenario failed): say so.
+    Notify(Notice),
     Dismiss,
-    /// Show the page in this language (its catalog must be loaded: see `i18n::load`).
+    /// Show the page in this language (its catalog must be loaded: see `glue::catalog::load`).
     SetLang(Lang),
     /// Open a guided lesson: its id and script text.
     OpenLesson(String, String),
@@ -117,7 +110,7 @@ pub enum Action {
     /// The learner's answer to the lesson's question.
     Answer(State),
     CloseLesson,
-    /// Replace the whole view with one a link describes (`url::restore`), keeping the language.
+    /// Replace the whole view with one a link describes (`link::restore`), keeping the language.
     Restore(Box<AppState>),
 }
 
@@ -129,19 +122,19 @@ impl Default for AppState {
 
 impl AppState {
     pub fn from_session(session: Session) -> AppState {
-        let timeline = Timeline::new(session.sim());
+        let script = AttrValue::from(session.text());
         AppState {
-            cursor: timeline.len(),
-            editor: session.text(),
-            session: Rc::new(session),
-            timeline: Rc::new(timeline),
+            frame: Shared::new(Frame::new(&session, session.len())),
+            editor: script.clone(),
+            script,
+            session,
             selected_segment: None,
             selected_state: None,
             absolute: false,
             linux: false,
             playing: false,
             speed: 2,
-            idle_ticks: 0,
+            pacing: Pacing::default(),
             script_error: None,
             notice: None,
             lang: Lang::default(),
@@ -157,54 +150,63 @@ impl AppState {
         state
     }
 
+    /// How many log events are shown; `timeline().len()` is the live end.
+    pub fn cursor(&self) -> usize {
+        self.frame.cursor
+    }
+
+    pub fn timeline(&self) -> &Shared<Timeline> {
+        self.session.timeline()
+    }
+
     pub fn at_live_end(&self) -> bool {
-        self.cursor >= self.timeline.len()
+        self.frame.live()
     }
 
     /// A peer's state at the cursor.
     pub fn state_of(&self, peer: Peer) -> State {
-        self.timeline.state_at(peer, self.cursor)
+        self.frame.peer(peer).state
     }
 
     /// The virtual time at the cursor (the live clock at the live end).
     pub fn now(&self) -> synack_core::Instant {
-        if self.at_live_end() {
-            self.session.sim().now()
-        } else {
-            self.timeline.time_at(self.cursor)
+        self.frame.now
+    }
+
+    /// Moves the cursor, building the frame there (only when it moved).
+    pub fn show(&mut self, cursor: usize) {
+        let cursor = cursor.min(self.session.len());
+        if cursor != self.frame.cursor || self.frame.len != self.session.len() {
+            self.frame = Shared::new(Frame::new(&self.session, cursor));
         }
     }
 
+    /// Puts a new session on screen at its live end.
     fn set_session(&mut self, session: Session) {
-        let timeline = Timeline::new(session.sim());
-        self.cursor = timeline.len();
-        self.editor = session.text();
-        self.session = Rc::new(session);
-        self.timeline = Rc::new(timeline);
+        self.script = AttrValue::from(session.text());
+        self.editor = self.script.clone();
+        self.session = session;
+        self.frame = Shared::new(Frame::new(&self.session, self.session.len()));
         if let Some(l) = self.selected_segment {
-            if self.session.sim().segment(l).is_none() {
+            if self.timeline().seg(l).is_none() {
                 self.selected_segment = None;
             }
         }
     }
 
-    /// The session as seen from the cursor: cut at the last whole command before it.
-    fn session_at_cursor(&self) -> Session {
-        let mut session = (*self.session).clone();
-        if !self.at_live_end() {
-            session.truncate(session.commands_within(self.cursor));
-        }
-        session
-    }
-
+    /// A command at the cursor: in the past, the script is cut there first (the commands
+    /// cut off are the discarded future; today's page drops them).
     fn apply(&mut self, command: Command) {
-        let mut session = self.session_at_cursor();
+        let mut session = self.session.clone();
+        if !self.at_live_end() {
+            session.cut(self.frame.commands);
+        }
         match session.apply(command) {
             Ok(()) => {
                 self.notice = None;
                 self.set_session(session);
             }
-            Err(message) => self.notice = Some(Notice::Error(message)),
+            Err(e) => self.notice = Some(Notice::Refused(e)),
         }
     }
 
@@ -212,78 +214,60 @@ impl AppState {
         match Session::load(&text) {
             Ok(session) => {
                 self.script_error = None;
-                self.notice = match session.failures().len() {
-                    0 => None,
-                    n => Some(Notice::Error(fill(
-                        tr(self.lang, "ui.expect_failed"),
-                        &[
-                            ("n", &n.to_string()),
-                            ("line", &session.failures()[0].line.to_string()),
-                            ("message", &session.failures()[0].message),
-                        ],
-                    ))),
-                };
+                self.notice = session
+                    .failures()
+                    .first()
+                    .map(|first| Notice::ExpectFailed {
+                        n: session.failures().len(),
+                        first: first.clone(),
+                    });
                 self.playing = false;
                 self.set_session(session);
-                self.editor = text;
+                self.editor = AttrValue::from(text);
             }
             Err(e) => {
-                self.editor = text;
-                self.notice = Some(Notice::Error(fill(
-                    tr(self.lang, "ui.script_error"),
-                    &[
-                        ("line", &e.line.to_string()),
-                        ("column", &e.column.to_string()),
-                        ("message", &e.message),
-                    ],
-                )));
+                self.editor = AttrValue::from(text);
+                self.notice = Some(Notice::ScriptError(e.clone()));
                 self.script_error = Some(e);
             }
         }
     }
 
-    /// The next command "step" performs at the live end, if anything can happen.
-    pub fn next_step_command(&self) -> Option<Command> {
-        let sim = self.session.sim();
-        if sim.network().delivery == Delivery::Manual {
-            if let Some(f) = sim.in_flight().iter().find(|f| !f.held) {
-                return Some(Command::Deliver(f.label));
+    /// The next command "step" performs at the live end, if anything can happen: deliver the
+    /// oldest segment in flight (manual delivery), or wait for the next event.
+    pub fn next_step_command(&mut self) -> Option<Command> {
+        self.session.with_engine(|sim| {
+            if sim.network().delivery == Delivery::Manual {
+                if let Some(f) = sim.in_flight().iter().find(|f| !f.held) {
+                    return Some(Command::Deliver(f.label));
+                }
             }
-        }
-        let next = sim.next_wakeup()?;
-        Some(Command::Wait(next - sim.now()))
+            let next = sim.next_wakeup()?;
+            Some(Command::Wait(next - sim.now()))
+        })
     }
 
     fn step(&mut self) {
         if !self.at_live_end() {
             // The end of the next command that adds events.
-            let cursor = self.cursor;
-            self.cursor = self
+            let cursor = self.cursor();
+            let to = self
                 .session
-                .commands()
-                .iter()
-                .map(|c| c.trace_end)
-                .find(|&end| end > cursor)
-                .unwrap_or(self.timeline.len());
+                .next_end_after(cursor)
+                .unwrap_or(self.session.len());
+            self.show(to);
             return;
         }
         match self.next_step_command() {
             Some(command) => self.apply(command),
-            None => self.notice = Some(Notice::Info(tr(self.lang, "ui.nothing_more").into())),
+            None => self.notice = Some(Notice::NothingMore),
         }
     }
 
     /// Back to the end of the last command that ended before the cursor (or the start).
     fn back(&mut self) {
-        let cursor = self.cursor;
-        self.cursor = self
-            .session
-            .commands()
-            .iter()
-            .rev()
-            .map(|c| c.trace_end)
-            .find(|&end| end < cursor)
-            .unwrap_or(0);
+        let to = self.session.previous_end_before(self.cursor());
+        self.show(to);
     }
 
     fn open_lesson(&mut self, id: String, text: String) {
@@ -294,51 +278,55 @@ impl AppState {
                 self.script_error = None;
                 self.selected_state = None;
                 self.selected_segment = None;
-                self.editor = text;
-                self.lesson = Some(Rc::new(Player::new(id, lesson)));
+                self.editor = AttrValue::from(text);
+                self.lesson = Some(Shared::new(Player::new(id, lesson)));
                 self.show_lesson();
             }
-            Err(e) => {
-                self.notice = Some(Notice::Error(format!("Lesson {id}: {e}")));
-            }
+            Err(error) => self.notice = Some(Notice::LessonBroken { id, error }),
         }
     }
 
     /// Moves the lesson with `f` and shows its page: the lesson's own run (even if the user
     /// acted meanwhile) at the page's cursor.
     fn move_lesson(&mut self, f: impl FnOnce(&mut Player)) {
-        let Some(player) = &self.lesson else {
+        let Some(player) = self.lesson.take() else {
             return;
         };
-        let mut player = (**player).clone();
-        f(&mut player);
-        self.lesson = Some(Rc::new(player));
+        self.lesson = Some(player.update(f));
         self.playing = false;
         self.show_lesson();
     }
 
-    fn show_lesson(&mut self) {
-        let Some(player) = &self.lesson else {
+    /// Shows the open lesson's own run at its page's cursor.
+    pub fn show_lesson(&mut self) {
+        let Some(player) = self.lesson.clone() else {
             return;
         };
         let lesson = &player.lesson;
-        if !Rc::ptr_eq(&self.session, &lesson.session) {
+        if self.session != lesson.session {
             self.session = lesson.session.clone();
-            self.timeline = lesson.timeline.clone();
-            self.editor = lesson.session.text();
+            self.script = AttrValue::from(lesson.session.text());
+            self.editor = self.script.clone();
+            self.frame = Shared::new(Frame::new(&self.session, player.cursor()));
         }
-        self.cursor = player.cursor();
+        self.show(player.cursor());
+    }
+
+    /// Whether the page shows the open lesson's own run (not one the user made from it).
+    pub fn shows_lesson_run(&self) -> bool {
+        self.lesson
+            .as_ref()
+            .is_some_and(|p| p.lesson.session == self.session)
     }
 
     fn next_timer(&mut self) {
-        let sim = self.session.sim();
-        match sim.next_timer() {
-            Some(at) if self.at_live_end() => {
-                let by = at - sim.now();
-                self.apply(Command::Wait(by));
-            }
-            Some(_) => self.notice = Some(Notice::Info(tr(self.lang, "ui.return_live").into())),
-            None => self.notice = Some(Notice::Info(tr(self.lang, "ui.no_timer").into())),
+        let (next, now) = self
+            .session
+            .with_engine(|sim| (sim.next_timer(), sim.now()));
+        match next {
+            Some(at) if self.at_live_end() => self.apply(Command::Wait(at - now)),
+            Some(_) => self.notice = Some(Notice::ReturnLive),
+            None => self.notice = Some(Notice::NoTimer),
         }
     }
 
@@ -347,41 +335,47 @@ impl AppState {
             return;
         }
         if !self.at_live_end() {
-            self.cursor += 1;
+            self.show(self.cursor() + 1);
             return;
         }
-        let sim = self.session.sim();
-        let flying = sim.in_flight().iter().any(|f| f.arrive_at.is_some());
-        let mut session = (*self.session).clone();
-        let result = if flying {
-            self.idle_ticks = 0;
+        let (flying, next_timer, now) = self.session.with_engine(|sim| {
+            (
+                sim.in_flight().iter().any(|f| f.arrive_at.is_some()),
+                sim.next_timer(),
+                sim.now(),
+            )
+        });
+        let by = if flying {
+            self.pacing.idle_ticks = 0;
             let ms = (TICK_MS as f32 * SPEEDS[self.speed] * BASE_PACE).max(1.0);
-            session.playback_wait(Duration::from_millis(ms.round() as u64))
-        } else if let Some(at) = sim.next_timer() {
-            self.idle_ticks += 1;
-            if self.idle_ticks * SPEEDS[self.speed].max(1.0) as u32 <= IDLE_TICKS_BEFORE_JUMP {
+            Duration::from_millis(ms.round() as u64)
+        } else if let Some(at) = next_timer {
+            self.pacing.idle_ticks += 1;
+            let idled = self.pacing.idle_ticks * SPEEDS[self.speed].max(1.0) as u32;
+            if idled <= IDLE_TICKS_BEFORE_JUMP {
                 return;
             }
-            self.idle_ticks = 0;
-            session.playback_wait(at - sim.now())
+            self.pacing.idle_ticks = 0;
+            at - now
         } else {
             self.playing = false;
-            self.notice = Some(Notice::Info(tr(self.lang, "ui.playback_paused").into()));
+            self.notice = Some(Notice::PlaybackPaused);
             return;
         };
-        match result {
+        let mut session = self.session.clone();
+        match session.playback_wait(by) {
             Ok(()) => self.set_session(session),
             Err(e) => {
                 self.playing = false;
-                self.notice = Some(Notice::Error(e));
+                self.notice = Some(Notice::Refused(e));
             }
         }
     }
 
     fn play(&mut self) {
         self.playing = true;
-        self.idle_ticks = 0;
-        if self.at_live_end() && self.session.sim().network().delivery == Delivery::Manual {
+        self.pacing.idle_ticks = 0;
+        if self.at_live_end() && self.frame.settings.network.delivery == Delivery::Manual {
             self.apply(Command::Set(Setting::Delivery(Delivery::Auto)));
         }
     }
@@ -391,7 +385,7 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
+        let mut s = Rc::unwrap_or_clone(self);
         match action {
             Action::Do(command) => {
                 s.playing = s.playing && matches!(command, Command::Call { .. });
@@ -412,7 +406,7 @@ impl Reducible for AppState {
             Action::NextTimer => s.next_timer(),
             Action::Seek(n) => {
                 s.playing = false;
-                s.cursor = n.min(s.timeline.len());
+                s.show(n);
             }
             Action::Reset => {
                 // Starting over keeps the page's language.
@@ -429,7 +423,7 @@ impl Reducible for AppState {
                 s.lesson = None;
                 s.load(text)
             }
-            Action::Edit(text) => s.editor = text,
+            Action::Edit(text) => s.editor = AttrValue::from(text),
             Action::SelectSegment(l) => s.selected_segment = l,
             // In a lesson's question, a click on a state is the answer.
             Action::SelectState(Some(st)) | Action::Answer(st)
@@ -441,7 +435,7 @@ impl Reducible for AppState {
             Action::SelectState(st) => s.selected_state = st,
             Action::ToggleAbsolute => s.absolute = !s.absolute,
             Action::ToggleLinux => s.linux = !s.linux,
-            Action::Fail(message) => s.notice = Some(Notice::Error(message)),
+            Action::Notify(notice) => s.notice = Some(notice),
             Action::Dismiss => s.notice = None,
             Action::SetLang(lang) => s.lang = lang,
             Action::OpenLesson(id, text) => s.open_lesson(id, text),
@@ -488,30 +482,30 @@ mod tests {
     #[test]
     fn back_and_step_return_to_identical_states() {
         let mut s = AppState::loaded("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n");
-        let end = s.cursor;
+        let end = s.cursor();
         let mut seen = Vec::new();
         for _ in 0..5 {
-            seen.push((s.cursor, s.state_of(Peer::A), s.state_of(Peer::B)));
+            seen.push((s.cursor(), s.state_of(Peer::A), s.state_of(Peer::B)));
             s = reduce(s, Action::Back);
         }
-        assert_eq!(s.cursor, 0);
+        assert_eq!(s.cursor(), 0);
         for expected in seen.into_iter().rev() {
             s = reduce(s, Action::Step);
             assert_eq!(
-                (s.cursor, s.state_of(Peer::A), s.state_of(Peer::B)),
+                (s.cursor(), s.state_of(Peer::A), s.state_of(Peer::B)),
                 expected
             );
         }
-        assert_eq!(s.cursor, end);
+        assert_eq!(s.cursor(), end);
     }
 
     #[test]
     fn back_skips_commands_without_events() {
         // `wait` with no timer running adds no events: Back must not get stuck on it.
         let mut s = AppState::loaded("B listen\nwait 1s\nwait 1s\n");
-        assert!(s.cursor > 0);
+        assert!(s.cursor() > 0);
         s = reduce(s, Action::Back);
-        assert_eq!(s.cursor, 0);
+        assert_eq!(s.cursor(), 0);
     }
 
     #[test]
@@ -592,7 +586,7 @@ mod tests {
             Action::OpenLesson("x".into(), "A lisen\n".into()),
         );
         assert!(bad.lesson.is_none());
-        assert!(matches!(bad.notice, Some(Notice::Error(_))));
+        assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
     }
 
     #[test]
@@ -600,6 +594,6 @@ mod tests {
         let mut s = AppState::loaded("B listen\nA connect\ndrop s1\n");
         s = reduce(s, Action::NextTimer);
         assert!(s.editor.ends_with("wait 1s\n"), "{}", s.editor);
-        assert_eq!(s.session.sim().segments().len(), 2);
+        assert_eq!(s.timeline().segs().len(), 2);
     }
 }

@@ -1,0 +1,340 @@
+//! The chart's shapes, one plain function each (not components: a band of the run is drawn
+//! anew on a scrubber jump, and every attribute set is a call across the wasm boundary).
+
+use synack_core::{DropCause, Instant, Label, Origin, Peer, SegmentRecord, State, Timer};
+use yew::prelude::*;
+
+use crate::hooks::linux::state_label;
+use crate::i18n::{fill, timer_title, tr, Lang};
+use crate::model::chart_layout::{
+    arrow, course, direction, fmt_gap, fmt_left, head_points, label_anchor, shaft_end, spread,
+    Arrow, Course, Lanes, Network, Tip, HEAD_LEN, INITIAL_Y, LABEL_GAP,
+};
+use crate::model::timeline::{SegSpan, SegStatus, Timeline, STEP_PX};
+use crate::svg::num;
+
+/// A timer running at the cursor, placed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimerBar {
+    pub peer: Peer,
+    pub timer: Timer,
+    pub set_y: f32,
+    pub deadline: Instant,
+}
+
+pub fn peer_class(peer: Peer) -> &'static str {
+    match peer {
+        Peer::A => "from-a",
+        Peer::B => "from-b",
+    }
+}
+
+/// The accessible name of a segment's arrow: "s2 B to A SYN,ACK seq=0 ack=1, delivered".
+pub fn seg_name(
+    lang: Lang,
+    rec: &SegmentRecord,
+    summary: &str,
+    course: Course,
+    duplicated: bool,
+) -> String {
+    let origin = match rec.origin {
+        Origin::Sent => "",
+        Origin::Retransmission => tr(lang, "chart.rtx"),
+        Origin::Injected => tr(lang, "chart.injected"),
+    };
+    let status = match course {
+        Course::Delivered { .. } => tr(lang, "chart.delivered"),
+        Course::Dropped {
+            cause: DropCause::User,
+            ..
+        } => tr(lang, "chart.dropped"),
+        Course::Dropped {
+            cause: DropCause::Loss,
+            ..
+        } => tr(lang, "chart.lost"),
+        Course::Flying { .. } | Course::Waiting { held: false, .. } => tr(lang, "chart.in_flight"),
+        Course::Waiting { held: true, .. } => tr(lang, "chart.held"),
+    };
+    let dup = if duplicated {
+        tr(lang, "chart.duplicated")
+    } else {
+        ""
+    };
+    let origin = if origin.is_empty() {
+        String::new()
+    } else {
+        format!(" ({origin})")
+    };
+    let dup = if dup.is_empty() {
+        String::new()
+    } else {
+        format!(", {dup}")
+    };
+    fill(
+        tr(lang, "chart.seg_name"),
+        &[
+            ("label", &rec.label.to_string()),
+            ("from", rec.from.name()),
+            ("to", rec.to.name()),
+            ("summary", summary),
+            ("origin", &origin),
+            ("status", status),
+            ("dup", &dup),
+        ],
+    )
+}
+
+/// What every arrow needs to know.
+pub struct Ctx<'a> {
+    pub t: &'a Timeline,
+    pub lanes: &'a Lanes,
+    pub cursor: usize,
+    pub net: &'a Network,
+    pub absolute: bool,
+    pub selected: Option<Label>,
+    /// Arrows delivered from this event on draw themselves once.
+    pub fresh_from: usize,
+    pub highlight: &'a [Label],
+    pub lang: Lang,
+}
+
+/// A segment's arrow, its label and any duplicate's; `None` before it is sent.
+pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
+    let t = ctx.t;
+    let rec = &span.record;
+    let status = span.status(ctx.cursor);
+    let course = course(t, span, ctx.cursor, ctx.net)?;
+    let send_y = t.y(span.sent)?;
+    let a = arrow(ctx.lanes, rec.from, send_y, course);
+    let copies: Vec<f32> = span
+        .copies
+        .iter()
+        .filter(|&&c| c < ctx.cursor)
+        .filter_map(|&c| t.y(c))
+        .collect();
+    let summary = if ctx.absolute {
+        rec.summary_absolute()
+    } else {
+        rec.summary()
+    };
+    let name = seg_name(ctx.lang, rec, &summary, course, !copies.is_empty());
+    let selected = ctx.selected == Some(rec.label);
+    let injected = rec.origin == Origin::Injected;
+    let fresh = !injected
+        && status == SegStatus::Delivered
+        && span.end.is_some_and(|(at, _)| at >= ctx.fresh_from);
+    let class = classes!(
+        "seg",
+        peer_class(rec.from),
+        status.attr(),
+        match rec.origin {
+            Origin::Sent => None,
+            Origin::Retransmission => Some("rtx"),
+            Origin::Injected => Some("injected"),
+        },
+        (a.tip == Tip::Paused).then_some("held"),
+        selected.then_some("selected"),
+        fresh.then_some("fresh"),
+        ctx.highlight.contains(&rec.label).then_some("lesson-step"),
+    );
+    let suffix = match rec.origin {
+        Origin::Sent => "",
+        Origin::Retransmission => " (rtx)",
+        Origin::Injected => " (injected)",
+    };
+
+    let (sx, sy) = shaft_end(&a);
+    // One `d` attribute rather than four coordinates: a jump of the scrubber creates every
+    // arrow of the band anew, and each attribute is a call across the wasm boundary.
+    let line = |class: &'static str| {
+        html! { <path {class} d={segment_path(a.x1, a.y1, a.x2, a.y2)} /> }
+    };
+    let tip = tip_view(&a);
+    let copy_views = copies.into_iter().map(|cy| {
+        let c = Arrow {
+            x2: ctx.lanes.x(rec.from.other()),
+            y2: cy.max(a.y1),
+            tip: Tip::Head,
+            ..a
+        };
+        html! {
+            <>
+                <line class="copy" x1={num(c.x1)} y1={num(c.y1)} x2={num(c.x2)} y2={num(c.y2)} />
+                { head_view(&c, "head copy-head") }
+            </>
+        }
+    });
+    let (mx, my, angle) = label_anchor(&a);
+    Some(html! {
+        <g key={rec.label.0} {class} data-seg={rec.label.to_string()}
+            data-flags={rec.segment.flags.to_string()} data-status={status.attr()}
+            tabindex="0" role="button" aria-label={name} aria-pressed={selected.then_some("true")}>
+            { line("hit") }
+            if selected { { line("halo") } }
+            <path class="shaft" d={segment_path(a.x1, a.y1, sx, sy)} pathLength={fresh.then_some("1")} />
+            { tip }
+            { for copy_views }
+            <text class="seg-label" y="-4" transform={format!("translate({} {}) rotate({})", num(mx), num(my), num(angle))}>
+                <tspan class="seg-id">{ rec.label.to_string() }</tspan>
+                { format!(" {summary}{suffix}") }
+            </text>
+        </g>
+    })
+}
+
+/// An arrow's end: a head, a head with a pause mark (held), or a cross (lost).
+fn tip_view(a: &Arrow) -> Html {
+    match a.tip {
+        Tip::Head => head_view(a, "head"),
+        Tip::Paused => {
+            let (ux, uy) = direction(a);
+            let (px, py) = (a.x2 + ux * 8.0, a.y2 + uy * 8.0);
+            html! {
+                <>
+                    { head_view(a, "head") }
+                    <path class="pause" d={format!("M{} {}v8M{} {}v8", num(px - 2.5), num(py - 4.0), num(px + 2.5), num(py - 4.0))} />
+                </>
+            }
+        }
+        Tip::Cross => {
+            let (x, y, r) = (a.x2, a.y2, 5.0);
+            html! {
+                <path class="cross" d={format!("M{} {}L{} {}M{} {}L{} {}",
+                    num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r), num(x + r), num(y - r))} />
+            }
+        }
+    }
+}
+
+/// The path data of a straight segment.
+fn segment_path(x1: f32, y1: f32, x2: f32, y2: f32) -> AttrValue {
+    AttrValue::from(format!("M{} {}L{} {}", num(x1), num(y1), num(x2), num(y2)))
+}
+
+fn head_view(a: &Arrow, class: &'static str) -> Html {
+    let points = head_points(a, HEAD_LEN)
+        .iter()
+        .map(|&(x, y)| format!("{},{}", num(x), num(y)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! { <polygon {class} {points} /> }
+}
+
+/// A peer's state names in the band: the initial CLOSED, then one at each change.
+pub fn state_labels(
+    t: &Timeline,
+    lanes: &Lanes,
+    peer: Peer,
+    cursor: usize,
+    (top, bottom): (f32, f32),
+    linux: bool,
+) -> Vec<Html> {
+    // `at` is the index of the event after the change, so the change's own row is `at - 1`.
+    let y_of = |at: usize| t.y(at.saturating_sub(1)).unwrap_or(STEP_PX);
+    let initial = (INITIAL_Y >= top).then_some((0, State::Closed, INITIAL_Y));
+    let rows: Vec<(usize, State, f32)> = initial
+        .into_iter()
+        .chain(
+            t.state_changes_in(peer, cursor, top, bottom)
+                .map(|(at, st)| (at, st, y_of(at))),
+        )
+        .collect();
+    let ys = spread(rows.iter().map(|r| r.2), LABEL_GAP);
+    let x = lanes.x(peer);
+    let (tx, anchor) = match peer {
+        Peer::A => (x - 8.0, "end"),
+        Peer::B => (x + 8.0, "start"),
+    };
+    let key_base = match peer {
+        Peer::A => 0,
+        Peer::B => 1,
+    };
+    rows.iter()
+        .zip(ys)
+        .map(|(&(at, state, row_y), y)| {
+            html! {
+                <g key={(at * 2 + key_base) as u64} class={classes!("state-change", peer_class(peer))}>
+                    <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(row_y)} y2={num(row_y)} />
+                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ state_label(state, linux) }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
+/// A running timer: a bar beside its lifeline from where it was set down to the cursor's
+/// row, and the time left.
+pub fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
+    let slot = bar.timer.index() as f32;
+    let dir = Lanes::inward(bar.peer);
+    let x = lanes.x(bar.peer) + dir * (5.0 + 5.0 * slot);
+    let (name, long) = (bar.timer.label(), timer_title(lang, bar.timer));
+    let left = fmt_left((bar.deadline - now).millis());
+    let y2 = now_y.max(bar.set_y + 4.0);
+    let (tx, anchor) = match bar.peer {
+        Peer::A => (x + 3.0, "start"),
+        Peer::B => (x - 3.0, "end"),
+    };
+    let ty = y2 + 12.0 + 11.0 * slot;
+    html! {
+        <g key={format!("{}{}", bar.peer, name)}
+            class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::Retransmission { "rto" } else { "timewait" })}>
+            <title>{ fill(tr(lang, "chart.timer_title"), &[("peer", bar.peer.name()), ("timer", long), ("left", &left)]) }</title>
+            <line class="timer-bar" x1={num(x)} x2={num(x)} y1={num(bar.set_y)} y2={num(y2)} />
+            <text class="timer-label" x={num(tx)} y={num(ty)} text-anchor={anchor}>{ format!("{name} {left}") }</text>
+        </g>
+    }
+}
+
+/// A compressed stretch of idle time: a break across both lifelines, and how long it was.
+pub fn gap_view(lanes: &Lanes, index: usize, y: f32, skipped_ms: u64) -> Html {
+    let mark = |x: f32| {
+        html! {
+            <>
+                <rect class="gap-cut" x={num(x - 6.0)} y={num(y - 4.0)} width="12" height="8" />
+                <path class="gap-mark" d={format!("M{} {}l12 -4M{} {}l12 -4",
+                    num(x - 6.0), num(y - 1.0), num(x - 6.0), num(y + 5.0))} />
+            </>
+        }
+    };
+    html! {
+        <g key={index as u64} class="gap">
+            { mark(lanes.xa) }
+            { mark(lanes.xb) }
+            <text class="gap-label" x={num((lanes.xa + lanes.xb) / 2.0)} y={num(y + 3.5)} text-anchor="middle">
+                { fmt_gap(skipped_ms) }
+            </text>
+        </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synack_core::script;
+
+    const MANUAL: Network = Network {
+        auto: false,
+        latency_ms: 50,
+        now: Instant(0),
+    };
+
+    #[test]
+    fn accessible_name_says_who_what_and_where() {
+        let sim = script::run_source("B listen\nA connect\ndeliver s1\n")
+            .unwrap()
+            .sim;
+        let t = Timeline::new(sim.trace());
+        let rec = sim.segment(Label(2)).expect("s2 is B's SYN,ACK");
+        let c = course(&t, t.seg(Label(2)).unwrap(), t.len(), &MANUAL).expect("sent");
+        assert_eq!(
+            seg_name(Lang::En, rec, &rec.summary(), c, false),
+            "s2 B to A SYN,ACK seq=0 ack=1, in flight"
+        );
+        let done = Course::Delivered { arrive_y: 0.0 };
+        assert_eq!(
+            seg_name(Lang::En, rec, "x", done, true),
+            "s2 B to A x, delivered, duplicated"
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! The standing notice above the panels, worded in the page's language when drawn.
+
+use yew::prelude::*;
+
+use crate::hooks::lang::use_lang;
+use crate::i18n::tr;
+use crate::model::state::{Action, Notice};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct NoticeBarProps {
+    pub notice: Option<Notice>,
+    pub dispatch: Callback<Action>,
+}
+
+#[function_component(NoticeBar)]
+pub fn notice_bar(props: &NoticeBarProps) -> Html {
+    let lang = use_lang();
+    let Some(notice) = &props.notice else {
+        return Html::default();
+    };
+    let (class, role) = if notice.is_error() {
+        ("notice error", "alert")
+    } else {
+        ("notice info", "status")
+    };
+    let dismiss = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))
+    };
+    html! {
+        <div class={class} role={role}>
+            <span>{ notice.text(lang) }</span>
+            <button class="icon" aria-label={tr(lang, "ui.dismiss")} onclick={dismiss}>{ "×" }</button>
+        </div>
+    }
+}

@@ -1,0 +1,59 @@
+//! The keyboard shortcuts: → step, ← back, P play or pause, T next timer, Escape closes the
+//! inspector.
+
+use yew::prelude::*;
+
+use crate::hooks::window_event::use_window_event;
+use crate::model::state::Action;
+
+/// The action a key stands for, given whether playback runs; `None` for other keys.
+pub fn shortcut(key: &str, playing: bool) -> Option<Action> {
+    Some(match key {
+        "ArrowRight" => Action::Step,
+        "ArrowLeft" => Action::Back,
+        "p" | "P" if playing => Action::Pause,
+        "p" | "P" => Action::Play,
+        "t" | "T" => Action::NextTimer,
+        "Escape" => Action::SelectSegment(None),
+        _ => return None,
+    })
+}
+
+/// Dispatches the shortcuts' actions, unless the user is typing in a field or holds a
+/// modifier (the browser's own shortcuts).
+#[hook]
+pub fn use_shortcuts(playing: bool, dispatch: Callback<Action>) {
+    let on_key = use_callback(
+        (playing, dispatch),
+        |e: web_sys::KeyboardEvent, (playing, dispatch)| {
+            let typing = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
+            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            if let Some(action) = shortcut(&e.key(), *playing) {
+                e.prevent_default();
+                dispatch.emit(action);
+            }
+        },
+    );
+    use_window_event("keydown", on_key);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_actions() {
+        assert_eq!(shortcut("ArrowRight", false), Some(Action::Step));
+        assert_eq!(shortcut("p", false), Some(Action::Play));
+        assert_eq!(shortcut("P", true), Some(Action::Pause));
+        assert_eq!(shortcut("Escape", true), Some(Action::SelectSegment(None)));
+        assert_eq!(shortcut("x", false), None);
+    }
+}

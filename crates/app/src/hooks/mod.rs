@@ -1,0 +1,11 @@
+//! Custom hooks: each wraps one piece of the page's environment (the language, the Linux view,
+//! the link, window events, the chart's viewport, playback, keyboard shortcuts) for the
+//! components.
+
+pub mod keyboard;
+pub mod lang;
+pub mod link;
+pub mod linux;
+pub mod playback;
+pub mod viewport;
+pub mod window_event;

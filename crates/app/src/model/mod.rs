@@ -1,0 +1,20 @@
+//! The model: plain Rust, tested natively, with no browser in sight. The session is the write
+//! side (the script and the engine that ran it), the timeline indexes its log, and a frame
+//! answers what the views ask at one cursor; `state` holds the actions and the reducer.
+
+pub mod capture;
+pub mod chart_layout;
+pub mod chunked;
+pub mod diagram_layout;
+pub mod explain;
+pub mod frame;
+pub mod inject;
+pub mod lesson;
+pub mod notice;
+pub mod presets;
+pub mod session;
+pub mod settings;
+pub mod shared;
+pub mod ss;
+pub mod state;
+pub mod timeline;
