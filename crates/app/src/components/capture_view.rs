@@ -9,12 +9,16 @@ use synack_core::capture::{End, ReadError, SkipReason};
 use synack_core::State;
 use yew::prelude::*;
 
+use crate::components::capture::diagnosis::DiagnosisView;
+use crate::components::capture::tseq::TimeSeqGraph;
 use crate::components::capture_chart::CaptureChart;
 use crate::components::diagram::Diagram;
 use crate::hooks::lang::use_lang;
 use crate::hooks::window_event::use_window_event;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
-use crate::model::capture::{self, CaptureAction, CaptureState, Failure};
+use crate::model::capture::{
+    self, CaptureAction, CaptureState, Failure, Filter, Problem, Sort, SortKey,
+};
 use crate::model::shared::Shared;
 
 type Dispatch = UseReducerDispatcher<CaptureState>;
@@ -105,6 +109,9 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
     let lang = use_lang();
     let s = &*props.state;
     let d = props.state.dispatcher();
+    // The table's order and filters are this view's own: nothing else reads them.
+    let sort = use_state(Sort::default);
+    let filter = use_state(Filter::default);
     // A chosen connection without its detail yet: ask the worker for it.
     {
         let d = d.clone();
@@ -145,7 +152,7 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
         html! {
             <>
                 { summary_view(lang, sum) }
-                { conn_list(lang, s, sum, &d) }
+                { conn_list(lang, s, sum, &d, &sort, &filter) }
                 { detail }
             </>
         }
@@ -197,35 +204,173 @@ fn summary_view(lang: Lang, sum: &Summary) -> Html {
     }
 }
 
-/// The connections, as many as the user asked to see.
-fn conn_list(lang: Lang, s: &CaptureState, sum: &Summary, d: &Dispatch) -> Html {
-    let rows = sum
-        .conns
+/// The table's columns that sort: key, catalog key of the header.
+const COLUMNS: [(SortKey, &str); 8] = [
+    (SortKey::Index, "capture.col.index"),
+    (SortKey::Endpoints, "capture.col.endpoints"),
+    (SortKey::Packets, "capture.col.packets"),
+    (SortKey::Duration, "capture.col.duration"),
+    (SortKey::ConnState, "capture.col.conn_state"),
+    (SortKey::Start, "capture.col.start"),
+    (SortKey::End, "capture.col.end"),
+    (SortKey::Problems, "capture.col.problems"),
+];
+
+/// The connections the filters let through, in the chosen order, as many as the user asked
+/// to see.
+fn conn_list(
+    lang: Lang,
+    s: &CaptureState,
+    sum: &Summary,
+    d: &Dispatch,
+    sort: &UseStateHandle<Sort>,
+    filter: &UseStateHandle<Filter>,
+) -> Html {
+    let order = capture::visible(sum, **sort, filter);
+    let rows = order
         .iter()
         .take(s.shown)
+        .map(|&i| &sum.conns[i])
         .map(|c| conn_row(lang, c, s.selected == Some(c.index), d));
-    let more = sum.conns.len().saturating_sub(s.shown);
+    let more = order.len().saturating_sub(s.shown);
     let show_more = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::ShowMore))
     };
+    let headers = COLUMNS.iter().map(|&(key, label)| {
+        let sorted = sort.key == key;
+        let aria = match (sorted, sort.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        let arrow = match aria {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        };
+        let sort = sort.clone();
+        let onclick = Callback::from(move |_: MouseEvent| sort.set(sort.by(key)));
+        html! {
+            <th scope="col" aria-sort={aria}>
+                <button class="sort" {onclick} data-testid={format!("capture-sort-{}", label.trim_start_matches("capture.col."))}>
+                    { tr_dyn(lang, label) }<span aria-hidden="true">{ arrow }</span>
+                </button>
+            </th>
+        }
+    });
+    let shown = order.len();
     html! {
-        <section class="capture-conns">
-            <table class="conns">
-                <thead><tr>
-                    <th scope="col">{ "#" }</th>
-                    <th scope="col">{ tr(lang, "capture.col.endpoints") }</th>
-                    <th scope="col">{ tr(lang, "capture.col.packets") }</th>
-                    <th scope="col">{ tr(lang, "capture.col.start") }</th>
-                    <th scope="col">{ tr(lang, "capture.col.end") }</th>
-                    <th scope="col">{ tr(lang, "capture.col.problems") }</th>
-                </tr></thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+        <section class="capture-conns" aria-label={tr(lang, "capture.conns")}>
+            { filters(lang, sum, filter) }
+            <p class="muted small" role="status" data-testid="capture-shown">
+                { fill(tr(lang, "capture.shown"), &[("n", &shown.to_string()), ("total", &sum.conns.len().to_string())]) }
+            </p>
+            <div class="conns-scroll">
+                <table class="conns">
+                    <thead><tr>{ for headers }</tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
             if more > 0 {
                 <button onclick={show_more}>{ fill(tr(lang, "capture.more"), &[("n", &more.to_string())]) }</button>
             }
         </section>
+    }
+}
+
+/// The filters above the table: by Zeek's conn_state, by kind of trouble, by port.
+fn filters(lang: Lang, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
+    let f = &**filter;
+    // Only the codes the capture has, in a stable order.
+    let mut codes: Vec<&str> = sum.conns.iter().map(|c| c.conn_state.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    // Each control replaces its own field and keeps the others.
+    let set = |change: fn(&mut Filter, String)| {
+        let filter = filter.clone();
+        move |value: String| {
+            let mut f = (*filter).clone();
+            change(&mut f, value);
+            filter.set(f);
+        }
+    };
+    let on_state = {
+        let set = set(|f, v| f.conn_state = (!v.is_empty()).then_some(v));
+        Callback::from(move |e: Event| {
+            set(e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value())
+        })
+    };
+    let on_problem = {
+        let set = set(|f, v| f.problem = Problem::from_key(&v));
+        Callback::from(move |e: Event| {
+            set(e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value())
+        })
+    };
+    let on_port = {
+        let set = set(|f, v| f.port_text = v);
+        Callback::from(move |e: InputEvent| {
+            set(e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value())
+        })
+    };
+    let clear = {
+        let filter = filter.clone();
+        Callback::from(move |_: MouseEvent| filter.set(Filter::default()))
+    };
+    let state_options = codes.into_iter().map(|code| {
+        let meaning = tr_dyn(lang, &format!("capture.zeek.{code}"));
+        html! {
+            <option value={code.to_string()} selected={f.conn_state.as_deref() == Some(code)}>
+                { if meaning.is_empty() { code.to_string() } else { format!("{code} — {meaning}") } }
+            </option>
+        }
+    });
+    let problem_options = Problem::ALL.into_iter().map(|p| {
+        html! {
+            <option value={p.key()} selected={f.problem == Some(p)}>
+                { tr_dyn(lang, &format!("capture.filter.problem.{}", p.key())) }
+            </option>
+        }
+    });
+    let bad_port = f.port().is_err();
+    html! {
+        <div class="conn-filters">
+            <label>
+                <span>{ tr(lang, "capture.filter.state") }</span>
+                <select data-testid="capture-filter-state" onchange={on_state}>
+                    <option value="" selected={f.conn_state.is_none()}>{ tr(lang, "capture.filter.all") }</option>
+                    { for state_options }
+                </select>
+            </label>
+            <label>
+                <span>{ tr(lang, "capture.filter.problem") }</span>
+                <select data-testid="capture-filter-problem" onchange={on_problem}>
+                    <option value="" selected={f.problem.is_none()}>{ tr(lang, "capture.filter.all") }</option>
+                    { for problem_options }
+                </select>
+            </label>
+            <label>
+                <span>{ tr(lang, "capture.filter.port") }</span>
+                <input type="text" inputmode="numeric" size="6" value={f.port_text.clone()}
+                    data-testid="capture-filter-port" oninput={on_port}
+                    aria-invalid={bad_port.to_string()}
+                    aria-describedby={bad_port.then_some("capture-port-error")} />
+            </label>
+            if !f.is_empty() {
+                <button onclick={clear} data-testid="capture-filter-clear">{ tr(lang, "capture.filter.clear") }</button>
+            }
+            if bad_port {
+                <p class="warn small" id="capture-port-error" role="alert">
+                    { fill(tr(lang, "capture.filter.badport"), &[("text", f.port_text.trim())]) }
+                </p>
+            }
+        </div>
     }
 }
 
@@ -261,19 +406,25 @@ fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
         &[("side", &side(c.end))],
     );
     let problems = problems_text(lang, c);
+    // The whole row chooses the connection; the number's button is its keyboard way in
+    // (Enter or Space), so the row needs no second tab stop.
     let choose = {
         let d = d.clone();
         let i = c.index;
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Select(i)))
     };
+    let meaning = tr_dyn(lang, &format!("capture.zeek.{}", c.conn_state));
     html! {
-        <tr key={c.index} class={classes!(selected.then_some("selected"), (!problems.is_empty()).then_some("trouble"))}>
+        <tr key={c.index} onclick={choose}
+            class={classes!("pick", selected.then_some("selected"), (!problems.is_empty()).then_some("trouble"))}>
             <td>
                 <button class="link" data-testid={format!("capture-conn-{}", c.index)}
-                    aria-pressed={selected.to_string()} onclick={choose}>{ c.index }</button>
+                    aria-pressed={selected.to_string()}>{ c.index }</button>
             </td>
             <td class="endpoints">{ format!("{} → {}", c.a, c.b) }</td>
-            <td>{ c.packets }</td>
+            <td class="num">{ c.packets }</td>
+            <td class="num">{ capture::fmt_duration(lang, capture::duration(c)) }</td>
+            <td><abbr title={meaning}>{ &c.conn_state }</abbr></td>
             <td>{ tr_dyn(lang, &format!("capture.start.{}", start_key(c.start))) }</td>
             <td>{ end }</td>
             <td class="problems">{ if problems.is_empty() { tr(lang, "capture.flag.none").to_string() } else { problems } }</td>
@@ -303,6 +454,8 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
     });
     let det = &props.detail;
     let k = props.cursor;
+    // Decoded here, in the lazily loaded view, once per connection.
+    let diagnosis = use_memo(det.clone(), |d| capture::diagnosis_of(d).map(Shared::new));
     let states = det.states_at(k);
     let last = det.last_steps_at(k);
     let transitions = [
@@ -339,15 +492,19 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
             if det.note.is_some() {
                 <p class="warn">{ tr(lang, "capture.midstream") }</p>
             }
+            if let Some(g) = &*diagnosis {
+                <DiagnosisView diagnosis={g.clone()} detail={det.clone()} />
+            }
             { side_line(0, &props.a) }
             { side_line(1, &props.b) }
             { scrubber(lang, det, k, &props.dispatch) }
             <p class="muted small">{ tr(lang, "capture.legend") }</p>
             <div class="capture-panels">
-                <CaptureChart detail={det.clone()} cursor={k} {on_cursor} />
+                <CaptureChart detail={det.clone()} cursor={k} on_cursor={on_cursor.clone()} />
                 <section class="diagram-panel">
                     <Diagram current={states} last={transitions} selected={*selected_state} on_select={on_state} />
                 </section>
+                <TimeSeqGraph detail={det.clone()} cursor={k} {on_cursor} />
             </div>
         </section>
     }

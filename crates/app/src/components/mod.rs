@@ -1,5 +1,6 @@
 //! One component per file; each repeated SVG shape is a plain function, not a component.
 
+pub mod capture;
 pub mod capture_chart;
 pub mod capture_view;
 pub mod chart;

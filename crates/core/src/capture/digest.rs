@@ -464,6 +464,23 @@ fn write_analysis(out: &mut String, a: &super::analysis::Analysis) {
     }
     field(&"handshake.sack_permitted", &h.sack_permitted);
     field(&"handshake.timestamps", &h.timestamps);
+    // What each side offered on its SYN, for the capture view's handshake table:
+    // `mss,window_scale,sack_permitted,timestamps` (blank when the SYN is not in the capture).
+    for (side, offer) in ["a", "b"].iter().zip(&h.offered) {
+        match offer {
+            Some(o) => field(
+                &format_args!("handshake.offered.{side}"),
+                &format_args!(
+                    "{},{},{},{}",
+                    Blank(o.mss),
+                    Blank(o.window_scale),
+                    u8::from(o.sack_permitted),
+                    u8::from(o.timestamps)
+                ),
+            ),
+            None => field(&format_args!("handshake.offered.{side}"), &""),
+        }
+    }
     for (side, d) in ["a", "b"].iter().zip(&a.directions) {
         for (name, value) in [
             ("packets", d.packets),
