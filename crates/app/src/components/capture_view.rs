@@ -421,7 +421,8 @@ fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
                 <button class="link" data-testid={format!("capture-conn-{}", c.index)}
                     aria-pressed={selected.to_string()}>{ c.index }</button>
             </td>
-            <td class="endpoints">{ format!("{} → {}", c.a, c.b) }</td>
+            // Each address stays whole; a narrow screen breaks the line after the arrow.
+            <td class="endpoints"><span>{ format!("{} →", c.a) }</span>{ " " }<span>{ &c.b }</span></td>
             <td class="num">{ c.packets }</td>
             <td class="num">{ capture::fmt_duration(lang, capture::duration(c)) }</td>
             <td><abbr title={meaning}>{ &c.conn_state }</abbr></td>

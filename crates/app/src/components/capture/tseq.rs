@@ -275,7 +275,7 @@ pub fn time_seq_graph(props: &TimeSeqProps) -> Html {
         html! { <li><span class={classes!("key", class, peer)}></span>{ tr_dyn(lang, key) }</li> }
     });
     html! {
-        <section class="chart tseq" data-testid="capture-tseq" data-segments={g.segments.to_string()}
+        <section class="tseq" data-testid="capture-tseq" data-segments={g.segments.to_string()}
             data-retransmissions={g.retransmissions.to_string()} data-sack={g.sack_blocks.to_string()}>
             <div class="tseq-head">
                 <h3>{ tr(lang, "capture.tseq.title") }</h3>
