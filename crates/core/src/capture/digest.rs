@@ -17,7 +17,9 @@
 //!   ISN); `T micros side from to uncertain order` per inferred state change; `S start_a
 //!   start_b start_inferred silent_a silent_b`; `L packet evidence because` per packet taken
 //!   as lost after the capture point (indices among the connection's packets); `A field
-//!   value` per analysis field, named as in `synack analyze --json`; and `N note` when nothing
+//!   value` per analysis field, named as in `synack analyze --json` (the options each side
+//!   offered as `handshake.offered.a` and `.b`: `mss,window_scale,sack_permitted,timestamps`);
+//!   and `N note` when nothing
 //!   could be inferred. Times count from the connection's first packet; seq and ack are
 //!   relative to the sender's and receiver's ISN where the capture shows a SYN.
 //!

@@ -136,6 +136,12 @@ pub fn build(d: &Detail, sender: Peer, cursor: usize) -> Graph {
                 &mut g.data_future
             };
             push_bar(path, x, y1, y2);
+            if retx {
+                // tcptrace's I-beam: caps make a retransmission stand out among dense bars.
+                for y in [y1, y2] {
+                    path.push_str(&format!("M{} {}h6", num(x - 3.0), num(y)));
+                }
+            }
             g.segments += 1;
         } else if p.side != sender && p.flags.ack() && !p.flags.rst() {
             let ack = rel(p.ack, base);
