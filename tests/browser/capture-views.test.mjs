@@ -149,3 +149,22 @@ for (const [width, height, scheme, lang] of [[1366, 768, 'dark', 'zh'], [360, 74
     await page.close();
   });
 }
+
+test('the ladder spaces rows by time and marks a long idle gap as a break', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 1366, height: 768 } });
+  await appReady(page);
+  // The half-open scenario: A's new SYN comes a minute after the crash.
+  await open(page, join(ROOT, 'tests', 'fixtures', 'crash-half-open.pcap'));
+  const chart = page.locator('.capture-chart');
+  await chart.locator('[data-packet]').first().waitFor({ timeout: 20000 });
+  const breaks = chart.locator('.gap-break');
+  assert.equal(await breaks.count(), 1, 'one gap is long enough to compress');
+  assert.ok(Number(await breaks.getAttribute('data-gap')) >= 59_000_000, 'the minute of silence');
+  assert.match(await breaks.locator('text').textContent(), /⋯ 6\d\.\d{3} s ⋯/);
+  // Rows go down the page in time order.
+  const ys = await chart.locator('[data-packet] .shaft').evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('y1'))));
+  assert.ok(ys.every((y, i) => i === 0 || y > ys[i - 1]), `${ys}`);
+  await screenshot(page, 'capture-views-gap-break');
+  assertNoProblems(page);
+  await page.close();
+});

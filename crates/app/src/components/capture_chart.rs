@@ -39,6 +39,51 @@ pub fn window(cursor: usize, n: usize) -> (usize, usize) {
     (first, (first + WINDOW).min(n))
 }
 
+/// The tightest and the widest gap between two rows: labels need the first, and a gap drawn
+/// at the widest is compressed, with a break mark.
+const MIN_GAP: f32 = 26.0;
+const MAX_GAP: f32 = 4.0 * ROW;
+
+/// Each row's top, from 0, for packets drawn one after another: the gap before a row is
+/// proportional to the time since the previous packet, at the scale that gives a typical
+/// gap (a mean long gaps cannot inflate) a row and a half, and clamped to `MIN_GAP ..= MAX_GAP` (a burst is spread so its
+/// labels stay legible; each gap that hit `MAX_GAP` is returned with the time it stands for,
+/// as `(row, micros)`, so the chart can mark the break).
+pub fn row_tops(packets: &[PacketRow]) -> (Vec<f32>, Vec<(usize, u64)>) {
+    let gaps: Vec<u64> = packets
+        .windows(2)
+        .map(|w| w[1].micros.saturating_sub(w[0].micros))
+        .collect();
+    // Microseconds per row: a mean that long gaps cannot inflate (each pass caps the gaps at
+    // twice the last mean), at least 1 so simultaneous packets divide safely. No sort: it
+    // would cost the lazy module a sort routine of its own.
+    let mut per_row = 1u64;
+    if !gaps.is_empty() {
+        per_row = gaps.iter().sum::<u64>() / gaps.len() as u64;
+        // The error shrinks by the share of capped gaps each pass: 16 passes settle it.
+        for _ in 0..16 {
+            let cap = per_row.saturating_mul(2);
+            per_row = gaps.iter().map(|&g| g.min(cap)).sum::<u64>() / gaps.len() as u64;
+        }
+    }
+    let per_row = per_row.max(1) as f32;
+    let mut tops = Vec::with_capacity(packets.len());
+    let mut breaks = Vec::new();
+    let mut y = 0.0;
+    if !packets.is_empty() {
+        tops.push(0.0);
+    }
+    for (i, &gap) in gaps.iter().enumerate() {
+        let h = gap as f32 / per_row * (1.5 * ROW);
+        if h > MAX_GAP {
+            breaks.push((i + 1, gap));
+        }
+        y += h.clamp(MIN_GAP, MAX_GAP);
+        tops.push(y);
+    }
+    (tops, breaks)
+}
+
 /// `SYN,ACK seq=0 ack=1 len=0`: what the arrow's label says.
 pub fn packet_label(p: &PacketRow) -> String {
     let flags = p.flags.to_string();
@@ -61,8 +106,29 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
     let d = &props.detail;
     let n = d.packets.len();
     let (first, last) = window(props.cursor, n);
-    let height = TOP + (last - first) as f32 * ROW + 12.0;
-    let y_of = |j: usize| TOP + (j - first) as f32 * ROW;
+    // Rows spaced by the time between packets (see `row_tops`), long gaps broken.
+    let (tops, breaks) = row_tops(&d.packets[first..last]);
+    let height = TOP + tops.last().copied().unwrap_or(0.0) + ROW + 12.0;
+    let y_of = |j: usize| TOP + tops.get(j - first).copied().unwrap_or(0.0);
+    let break_marks = breaks.iter().map(|&(i, micros)| {
+        // Between row i - 1 and row i: a zigzag over both lifelines and the time skipped.
+        let y = y_of(first + i) - (ROW * 0.7);
+        let zig = |x: f32| {
+            format!(
+                "M{} {}l4 -3l-8 -3l8 -3l-4 -3",
+                num(x),
+                num(y + 6.0)
+            )
+        };
+        html! {
+            <g class="gap-break" data-gap={micros.to_string()}>
+                <path d={format!("{}{}", zig(LANE_A), zig(LANE_B))} />
+                <text class="time" x={num((LANE_A + LANE_B) / 2.0)} y={num(y + 3.0)} text-anchor="middle">
+                    { format!("⋯ {} ⋯", crate::model::capture::fmt_duration(lang, micros)) }
+                </text>
+            </g>
+        }
+    });
 
     let rows = (first..last).map(|j| {
         let p = &d.packets[j];
@@ -130,6 +196,7 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
                 aria-label={tr(lang, "capture.chart")}>
                 <line class="lifeline from-a" x1={num(LANE_A)} y1="0" x2={num(LANE_A)} y2={num(height)} />
                 <line class="lifeline from-b" x1={num(LANE_B)} y1="0" x2={num(LANE_B)} y2={num(height)} />
+                { for break_marks }
                 { for rows }
                 { for states }
                 if let Some(y) = cursor_y {
@@ -151,6 +218,49 @@ mod tests {
         assert_eq!(window(100, 1000), (80, 120));
         assert_eq!(window(1000, 1000), (960, 1000));
         assert_eq!(window(0, 0), (0, 0));
+    }
+
+    #[test]
+    fn rows_follow_time_and_long_gaps_are_broken() {
+        let row = |micros: u64| PacketRow {
+            micros,
+            side: Peer::A,
+            flags: Flags::ACK,
+            seq: 0,
+            ack: 0,
+            len: 0,
+            window: 1,
+            frame: 1,
+            analysis: 0,
+            window_bytes: 1,
+            sack: Vec::new(),
+        };
+        // Gaps of 10, 20 and 10 ms four times, then a minute: the typical gap is 14 ms.
+        let p: Vec<PacketRow> = [
+            0, 10_000, 30_000, 40_000, 50_000, 60_000, 70_000, 60_070_000,
+        ]
+        .into_iter()
+        .map(row)
+        .collect();
+        let (tops, breaks) = row_tops(&p);
+        assert_eq!(tops.len(), p.len());
+        let ten = tops[1] - tops[0];
+        assert!((MIN_GAP..=2.0 * ROW).contains(&ten), "{ten}");
+        let twenty = tops[2] - tops[1];
+        assert!(
+            (twenty - 2.0 * ten).abs() < 0.01,
+            "twice the time, twice the room"
+        );
+        assert!(
+            (tops[7] - tops[6] - MAX_GAP).abs() < 0.01,
+            "a minute is compressed"
+        );
+        assert_eq!(breaks, vec![(7, 60_000_000)]);
+        // A burst is spread to stay legible; nothing divides by zero.
+        let (tops, breaks) = row_tops(&[row(5), row(5), row(5)]);
+        assert_eq!(tops, vec![0.0, MIN_GAP, 2.0 * MIN_GAP]);
+        assert!(breaks.is_empty());
+        assert_eq!(row_tops(&[]), (vec![], vec![]));
     }
 
     #[test]
