@@ -116,6 +116,14 @@ rules! {
     KeepaliveProbe => "3.8.4", "connection idle: keep-alive probe <SEQ=SND.NXT-1> sent";
     KeepaliveGiveUp => "3.8.4", "keep-alive probes unanswered: connection timed out, TCB deleted";
 
+    // Congestion control (§3.8.2, MUST-19: RFC 5681 with RFC 6582's NewReno; `set cc`).
+    CcFastRetransmit => "3.8.2", "third duplicate ACK: the missing segment sent again at once, ssthresh = max(FlightSize/2, 2*SMSS), cwnd = ssthresh + 3*SMSS, fast recovery begins (RFC 5681 §3.2)";
+    CcNoFastRetransmit => "3.8.2", "third duplicate ACK, but it does not cover what was outstanding at the last loss: no second fast retransmit (RFC 6582 §3.2)";
+    CcPartialAck => "3.8.2", "partial ACK in fast recovery: the next missing segment sent again, cwnd deflated by the data acknowledged (NewReno, RFC 6582 §3.2)";
+    CcFullAck => "3.8.2", "ACK of everything outstanding when fast recovery began: recovery over, cwnd = min(ssthresh, FlightSize + SMSS) (RFC 6582 §3.2)";
+    CcLossWindow => "3.8.2", "retransmission timeout: cwnd = 1 SMSS (the loss window), ssthresh = max(FlightSize/2, 2*SMSS), the rest sent again in slow start (RFC 5681 §3.1)";
+    CcIdleRestart => "3.8.2", "no data sent for more than an RTO: cwnd back to at most the initial window before sending (RFC 5681 §4.1)";
+
     // The Linux profile (`set profile linux`): Linux's behaviour, not the RFC's. The section
     // is the RFC text that Linux departs from.
     LinuxTimeWait => "3.4.2", "Linux: the TIME-WAIT timer is a fixed 60 s (TCP_TIMEWAIT_LEN), not 2 x MSL";

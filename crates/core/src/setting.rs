@@ -17,7 +17,7 @@ use core::str::FromStr;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use crate::endpoint::{Config, Profile};
+use crate::endpoint::{Config, CongestionControl, Profile};
 use crate::sim::{Delivery, NetworkSettings};
 use crate::time::Duration;
 use crate::trace::Peer;
@@ -25,6 +25,9 @@ use crate::trace::Peer;
 /// The most retransmissions (or keep-alive probes) a script may ask for: far past any
 /// stack's default, and small enough that a run stays short.
 pub const MAX_RETRIES: u32 = 50;
+
+/// The largest initial window a script may ask for: far past RFC 6928's 10 segments.
+const MAX_IW: u32 = 100;
 
 /// Keep-alive times below a second would have their answers throttled (RFC 5961 §7) and
 /// would kill live connections; real stacks do not allow them either.
@@ -100,6 +103,10 @@ setting_keys! {
     SynLinear => "syn.linear", "a number of retransmissions from 0 to 50";
     /// RFC 1337's advice (`tcp_rfc1337`): ignore a RST in TIME-WAIT.
     Rfc1337 => "rfc1337", "`on` or `off`";
+    /// The congestion controller (RFC 5681 with RFC 6582), or none.
+    Cc => "cc", "`newreno` or `none`";
+    /// The initial congestion window, in segments (RFC 5681 §3.1).
+    Iw => "iw", "a number of segments from 1 to 100";
 }
 
 impl SettingKey {
@@ -164,6 +171,12 @@ impl SettingKey {
             SettingKey::SynackRetries => Setting::SynackRetries(number()?),
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
+            SettingKey::Cc => Setting::Cc(if word(["none", "newreno"])? {
+                CongestionControl::NewReno
+            } else {
+                CongestionControl::None
+            }),
+            SettingKey::Iw => Setting::Iw(number()?),
         };
         setting.check()?;
         Ok(setting)
@@ -221,6 +234,10 @@ pub enum Setting {
     SynLinear(u32),
     /// `rfc1337`: Linux's `tcp_rfc1337`.
     Rfc1337(bool),
+    /// `cc`: the congestion controller.
+    Cc(CongestionControl),
+    /// `iw`: the initial window in segments.
+    Iw(u32),
 }
 
 impl Setting {
@@ -249,6 +266,8 @@ impl Setting {
             Setting::SynackRetries(_) => SettingKey::SynackRetries,
             Setting::SynLinear(_) => SettingKey::SynLinear,
             Setting::Rfc1337(_) => SettingKey::Rfc1337,
+            Setting::Cc(_) => SettingKey::Cc,
+            Setting::Iw(_) => SettingKey::Iw,
         }
     }
 
@@ -262,6 +281,7 @@ impl Setting {
             | Setting::SynackRetries(n)
             | Setting::SynLinear(n) => n <= MAX_RETRIES,
             Setting::Mss(mss) => mss > 0,
+            Setting::Iw(n) => (1..=MAX_IW).contains(&n),
             Setting::Loss(ppm) => ppm <= 1_000_000,
             Setting::Keepalive(Some(d)) | Setting::KeepaliveInterval(d) => d >= MIN_KEEPALIVE,
             _ => true,
@@ -288,7 +308,8 @@ impl Setting {
             | Setting::KeepaliveProbes(n)
             | Setting::SynRetries(n)
             | Setting::SynackRetries(n)
-            | Setting::SynLinear(n) => n.to_string(),
+            | Setting::SynLinear(n)
+            | Setting::Iw(n) => n.to_string(),
             Setting::Msl(d)
             | Setting::Rto(d)
             | Setting::RtoMax(d)
@@ -305,6 +326,8 @@ impl Setting {
             Setting::Seed(seed) => seed.to_string(),
             Setting::Profile(Profile::Rfc) => "rfc".to_string(),
             Setting::Profile(Profile::Linux) => "linux".to_string(),
+            Setting::Cc(CongestionControl::None) => "none".to_string(),
+            Setting::Cc(CongestionControl::NewReno) => "newreno".to_string(),
         }
     }
 }
@@ -369,6 +392,8 @@ impl Config {
             Setting::SynackRetries(n) => self.synack_retries = Some(n),
             Setting::SynLinear(n) => self.syn_linear_timeouts = n,
             Setting::Rfc1337(on) => self.rfc1337 = on,
+            Setting::Cc(cc) => self.cc = cc,
+            Setting::Iw(n) => self.iw = Some(n),
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -462,6 +487,8 @@ mod tests {
             ("synack.retries", "5"),
             ("syn.linear", "0"),
             ("rfc1337", "on"),
+            ("cc", "none"),
+            ("iw", "10"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -491,6 +518,9 @@ mod tests {
         assert!(err("window -1").contains("from 0 to 65535"));
         assert!(err("msl 5").contains("needs a unit"), "{}", err("msl 5"));
         assert!(err("profile bsd").contains("`rfc` or `linux`"));
+        assert!(err("cc cubic").contains("`newreno` or `none`"));
+        assert!(err("iw 0").contains("from 1 to 100"));
+        assert!(err("iw 101").contains("from 1 to 100"));
         assert!(err("nonsense 1").starts_with("unknown setting `nonsense` (known: isn.A, "));
         // Built in code, a setting out of bounds is caught the same way.
         assert!(Setting::Retries(51).check().unwrap_err().contains("`51`"));
@@ -508,6 +538,7 @@ mod tests {
                     SettingKey::Delivery => "auto",
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",
+                    SettingKey::Cc => "none",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",
                     _ => "8",

@@ -113,6 +113,7 @@ fn every_scenario_round_trips_through_pcap() {
         lossy,
         [
             "data-with-loss",
+            "fast-retransmit",
             "fin-ack-combined",
             "keepalive",
             "keepalive-not-while-sending",

@@ -52,6 +52,27 @@ pub struct Config {
     /// RCV.NXT. Off by default, as in RFC 9293 and in Linux.
     #[serde(default)]
     pub rfc1337: bool,
+    /// The congestion controller (RFC 9293 §3.8.2, MUST-19: RFC 5681). `None` sends as much
+    /// as the peer's window allows, the engine's behaviour before issue 13.
+    #[serde(default)]
+    pub cc: CongestionControl,
+    /// The initial window in segments (`set iw`); `None`: RFC 5681 §3.1's formula in the RFC
+    /// profile, Linux's TCP_INIT_CWND (10) in the Linux profile.
+    #[serde(default)]
+    pub iw: Option<u32>,
+}
+
+/// Which congestion controller a sender runs (`set cc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CongestionControl {
+    /// No congestion control: only the peer's window limits what is in flight. Not allowed by
+    /// RFC 9293 (MUST-19); kept to compare with.
+    None,
+    /// RFC 5681 (slow start, congestion avoidance, fast retransmit, fast recovery) with
+    /// RFC 6582's NewReno answer to partial acknowledgments.
+    #[default]
+    NewReno,
 }
 
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
@@ -80,6 +101,8 @@ pub(super) const LINUX_SYN_LINEAR_TIMEOUTS: u32 = 4;
 pub(super) const LINUX_ORPHAN_RETRIES: u32 = 8;
 /// Linux's TCP_TIMEOUT_MIN: 2 jiffies, 8 ms at HZ=250.
 pub(super) const LINUX_TIMEOUT_MIN: Duration = Duration::from_millis(8);
+/// Linux's TCP_INIT_CWND (RFC 6928's initial window of 10 segments).
+pub(super) const LINUX_INIT_CWND: u32 = 10;
 /// Linux's TCP_RTO_MIN.
 pub(crate) const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
@@ -102,6 +125,8 @@ impl Default for Config {
             synack_retries: None,
             syn_linear_timeouts: 0,
             rfc1337: false,
+            cc: CongestionControl::NewReno,
+            iw: None,
         }
     }
 }
@@ -124,6 +149,7 @@ impl Config {
         self.profile = profile;
         self.rto = defaults.rto;
         self.rto_max = defaults.rto_max;
+        self.iw = None;
         match profile {
             Profile::Rfc => {
                 self.retries = defaults.retries;
@@ -138,6 +164,20 @@ impl Config {
                 self.syn_linear_timeouts = LINUX_SYN_LINEAR_TIMEOUTS;
             }
         }
+    }
+
+    /// The initial window in bytes for a sender whose MSS is `smss`: `set iw` segments, else
+    /// RFC 5681 §3.1 (4 segments up to 1095 bytes, 3 up to 2190, else 2), or under the Linux
+    /// profile TCP_INIT_CWND, 10 segments (RFC 6928).
+    pub fn initial_window(&self, smss: u32) -> u32 {
+        let segments = match (self.iw, self.profile) {
+            (Some(n), _) => n.max(1),
+            (None, Profile::Linux) => LINUX_INIT_CWND,
+            (None, Profile::Rfc) if smss > 2190 => 2,
+            (None, Profile::Rfc) if smss > 1095 => 3,
+            (None, Profile::Rfc) => 4,
+        };
+        segments.saturating_mul(smss)
     }
 
     /// How long TIME-WAIT lasts: 2 x MSL (§3.4.2), or Linux's fixed 60 s.

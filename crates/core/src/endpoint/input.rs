@@ -306,11 +306,19 @@ impl Endpoint {
             return;
         }
         if self.tcb.snd_una < seg.ack {
-            self.on_new_ack(seg.ack, now);
+            let old_una = self.tcb.snd_una;
+            if self.on_new_ack(seg.ack, now) {
+                self.cc_on_new_ack(old_una, seg.ack);
+            }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.
             if self.tcb.snd_una != self.tcb.snd_nxt {
                 self.note(Rule::AckDuplicate);
+                // RFC 5681 §2: a duplicate ACK also leaves the window unchanged.
+                // Against a zero window they answer probes: no sign of loss.
+                if u32::from(seg.window) == self.tcb.snd_wnd && self.tcb.snd_wnd > 0 {
+                    self.cc_on_dup_ack();
+                }
             }
         }
         if self.tcb.snd_una <= seg.ack {
@@ -628,7 +636,8 @@ impl Endpoint {
 
     /// SND.UNA advances: drop what is acknowledged, take an RTT sample, and manage the timer
     /// (RFC 6298 §5.2 and §5.3).
-    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) {
+    /// Returns whether data (not only a SYN or FIN) was acknowledged.
+    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) -> bool {
         let t = &mut self.tcb;
         t.snd_una = ack;
         let mut data_acked = false;
@@ -662,6 +671,7 @@ impl Endpoint {
         if data_acked {
             self.note(Rule::AckAdvances);
         }
+        data_acked
     }
 
     /// RFC 6298 §2.2 and §2.3.
@@ -690,6 +700,7 @@ impl Endpoint {
 
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
     fn on_established(&mut self) {
+        self.cc_start();
         let t = &mut self.tcb;
         // RFC 6298 §5.7: after a SYN timed out, data transmission starts from a 3 s RTO when
         // the initial RTO was shorter.

@@ -7,6 +7,7 @@
 //! notes and errors. `poll_timeout` says when `handle_timeout` is next due.
 
 mod config;
+mod congestion;
 mod input;
 mod observe;
 mod tcb;
@@ -17,7 +18,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
-pub use self::config::{Config, Profile};
+pub use self::config::{Config, CongestionControl, Profile};
 use self::tcb::{RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
@@ -232,6 +233,8 @@ impl Endpoint {
             rtx_queue_len: t.rtx_queue.len(),
             ooo_queue_len: t.ooo.len(),
             passive_open: t.passive,
+            cwnd: t.cwnd,
+            ssthresh: t.ssthresh,
         }
     }
 
@@ -506,6 +509,7 @@ impl Endpoint {
             // Nothing outstanding: every path that empties the queue stops this timer.
             return;
         };
+        let first_timeout = self.tcb.retransmissions == 0;
         self.tcb.retransmissions += 1;
         // Karn's algorithm: no RTT sample from a retransmitted segment.
         self.tcb.rtt_probe = None;
@@ -518,6 +522,7 @@ impl Endpoint {
             segment,
             retransmission: true,
         });
+        self.cc_on_rto(first_timeout);
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
@@ -717,6 +722,9 @@ impl Endpoint {
     /// carried it. Called after every input.
     fn output(&mut self, now: Instant) {
         let sending_state = self.sending_state();
+        if sending_state {
+            self.cc_go_back();
+        }
         while sending_state && self.tcb.unsent > 0 {
             let t = &self.tcb;
             let in_flight = t.snd_nxt.offset_from(t.snd_una);
@@ -728,11 +736,17 @@ impl Endpoint {
                 break;
             }
             let usable = t.snd_wnd.saturating_sub(in_flight);
-            let len = (t.unsent.min(u64::from(t.snd_mss)) as u32).min(usable);
+            let whole = t.unsent.min(u64::from(t.snd_mss)) as u32;
+            let len = whole.min(usable);
             if len == 0 {
                 break;
             }
             let last = u64::from(len) == t.unsent;
+            // Under cwnd only whole segments (or the last of the data) go out.
+            if self.cwnd_room(now) < whole {
+                break;
+            }
+            let t = &self.tcb;
             let fin = last && t.fin_queued && t.fin_seq.is_none();
             self.send_new(now, len, fin);
         }
@@ -788,6 +802,9 @@ impl Endpoint {
         if fin {
             t.fin_seq = Some(entry.seq + len);
         }
+        if len > 0 {
+            t.last_data_sent = Some(now);
+        }
         if t.rtt_probe.is_none() {
             t.rtt_probe = Some((t.snd_nxt, now));
         }
@@ -826,6 +843,12 @@ pub struct TcbView {
     pub ooo_queue_len: usize,
     /// The connection came from a passive OPEN (MUST-11: a failed one returns to LISTEN).
     pub passive_open: bool,
+    /// RFC 5681's congestion window, in bytes (meaningless under `set cc none`).
+    #[serde(default)]
+    pub cwnd: u32,
+    /// RFC 5681's slow start threshold, in bytes.
+    #[serde(default)]
+    pub ssthresh: u32,
 }
 
 #[cfg(test)]

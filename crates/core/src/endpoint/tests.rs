@@ -301,7 +301,20 @@ fn retransmit_until_give_up(
         check_transmitted(ep, &[], false);
         ep.handle_timeout(at(due));
         check_transmitted(ep, &[segment], true);
-        check_events(ep, &[fired(Timer::Retransmission), note(Rule::Retransmit)]);
+        // Data going again also sets cwnd to the loss window (RFC 5681 §3.1).
+        // (A zero-window probe's timeouts leave cwnd alone.)
+        if segment.len > 0 && ep.config.cc != CongestionControl::None && ep.tcb.snd_wnd > 0 {
+            check_events(
+                ep,
+                &[
+                    fired(Timer::Retransmission),
+                    note(Rule::Retransmit),
+                    note(Rule::CcLossWindow),
+                ],
+            );
+        } else {
+            check_events(ep, &[fired(Timer::Retransmission), note(Rule::Retransmit)]);
+        }
         now = due;
         rto = (rto * 2).min(ep.config.rto_max.0);
     }
@@ -5040,4 +5053,244 @@ fn test_syn_sent_linux_syn_linear_0_gives_the_schedule_before_6_5() {
     check_timer(&ep, Timer::Retransmission, Some(127_000));
     ep.handle_timeout(at(127_000));
     state!(ep, Closed);
+}
+
+// ---- Congestion control (RFC 5681, RFC 6582): the peer's MSS is 100, so SMSS = 100 and
+// RFC 5681 §3.1 gives an initial window of 4 segments. ----
+
+/// Our data segment `<SEQ=local(from)><LEN=len>`, with PSH when it ends the queued data.
+fn our_data(from: u32, len: u32, psh: bool) -> Segment {
+    Segment {
+        seq: local(from),
+        flags: if psh {
+            Flags::ACK | Flags::PSH
+        } else {
+            Flags::ACK
+        },
+        len,
+        ..RECV_TEMPL
+    }
+}
+
+/// The peer's ACK of our data up to `local(n)`.
+fn peer_ack(n: u32) -> Segment {
+    Segment {
+        ack: local(n),
+        ..SEND_TEMPL
+    }
+}
+
+/// Takes what was transmitted: (segment, retransmission) in order.
+fn drain(ep: &mut Endpoint) -> Vec<(Segment, bool)> {
+    core::iter::from_fn(|| ep.poll_transmit())
+        .map(|t| (t.segment, t.retransmission))
+        .collect()
+}
+
+/// ESTABLISHED with 400 bytes (four segments, the whole initial window) outstanding.
+fn established_with_four_segments_out() -> Endpoint {
+    let mut ep = established();
+    ep.call(Call::Send(400), at(0)).unwrap();
+    settle(&mut ep);
+    assert_eq!(ep.tcb.snd_nxt, local(401));
+    ep
+}
+
+#[test]
+fn test_established_initial_window_limits_the_first_flight() {
+    let mut ep = established();
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (400, 65535));
+    ep.call(Call::Send(1000), at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 100, false),
+            our_data(301, 100, false)
+        ]
+    );
+    // Slow start: the ACK of one segment adds one SMSS, so two segments go out.
+    send!(ep, peer_ack(101));
+    assert_eq!(ep.tcb.cwnd, 500);
+    recv!(ep, [our_data(401, 100, false), our_data(501, 100, false)]);
+}
+
+#[test]
+fn test_established_iw_setting_sets_the_initial_window() {
+    let mut ep = established_with(Config {
+        iw: Some(2),
+        ..config()
+    });
+    assert_eq!(ep.tcb.cwnd, 200);
+    ep.call(Call::Send(1000), at(0)).unwrap();
+    recv!(ep, [our_data(1, 100, false), our_data(101, 100, false)]);
+}
+
+#[test]
+fn test_established_linux_profile_initial_window_is_ten_segments() {
+    let mut linux = config();
+    linux.set_profile(Profile::Linux);
+    let ep = established_with(linux);
+    assert_eq!(ep.tcb.cwnd, 1000);
+}
+
+#[test]
+fn test_established_initial_window_is_one_segment_after_syn_timeout() {
+    let mut ep = syn_sent();
+    ep.handle_timeout(at(1000));
+    settle(&mut ep);
+    send!(ep, time 1500, peer_syn_ack());
+    state!(ep, Established);
+    assert_eq!(ep.tcb.cwnd, 100);
+}
+
+#[test]
+fn test_established_cc_none_sends_the_whole_window() {
+    let mut ep = established_with(Config {
+        cc: CongestionControl::None,
+        ..config()
+    });
+    ep.call(Call::Send(1200), at(0)).unwrap();
+    // The peer's window, 1000 bytes, is the only limit.
+    assert_eq!(drain(&mut ep).len(), 10);
+    assert_eq!(ep.tcb.snd_nxt, local(1001));
+}
+
+#[test]
+fn test_established_congestion_avoidance_adds_smss_squared_over_cwnd() {
+    let mut ep = established_with_four_segments_out();
+    ep.tcb.ssthresh = 400;
+    send!(ep, peer_ack(101));
+    // RFC 5681 eq. (3): 100 * 100 / 400 = 25.
+    assert_eq!(ep.tcb.cwnd, 425);
+    send!(ep, peer_ack(201));
+    assert_eq!(ep.tcb.cwnd, 425 + 100 * 100 / 425);
+}
+
+#[test]
+fn test_established_three_dup_acks_fast_retransmit() {
+    let mut ep = established_with_four_segments_out();
+    send!(ep, peer_ack(1));
+    send!(ep, peer_ack(1));
+    events!(ep, [note(Rule::AckDuplicate), note(Rule::AckDuplicate)]);
+    recv!(ep, []);
+    send!(ep, peer_ack(1));
+    events!(ep, [note(Rule::AckDuplicate), note(Rule::CcFastRetransmit)]);
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    // ssthresh = max(FlightSize/2, 2*SMSS) = 200; cwnd = ssthresh + 3*SMSS.
+    assert_eq!((ep.tcb.ssthresh, ep.tcb.cwnd), (200, 500));
+    assert!(ep.tcb.in_recovery);
+    // A fourth inflates cwnd by one SMSS.
+    send!(ep, peer_ack(1));
+    assert_eq!(ep.tcb.cwnd, 600);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_fast_recovery_partial_ack_then_full_ack() {
+    let mut ep = established_with_four_segments_out();
+    for _ in 0..4 {
+        send!(ep, peer_ack(1));
+    }
+    settle(&mut ep);
+    assert_eq!(ep.tcb.cwnd, 600);
+    // The retransmission filled the first hole; the second segment was lost as well.
+    send!(ep, peer_ack(201));
+    events!(ep, [note(Rule::AckAdvances), note(Rule::CcPartialAck)]);
+    recv_rtx!(ep, [our_data(201, 100, false)]);
+    // Deflated by the 200 bytes acknowledged, one SMSS added back.
+    assert_eq!(ep.tcb.cwnd, 500);
+    assert!(ep.tcb.in_recovery);
+    send!(ep, peer_ack(401));
+    events!(ep, [note(Rule::AckAdvances), note(Rule::CcFullAck)]);
+    // min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(200, 200).
+    assert_eq!(ep.tcb.cwnd, 200);
+    assert!(!ep.tcb.in_recovery);
+}
+
+#[test]
+fn test_established_dup_ack_with_new_window_is_not_counted() {
+    let mut ep = established_with_four_segments_out();
+    for window in [900, 800, 700] {
+        send!(
+            ep,
+            Segment {
+                window,
+                ..peer_ack(1)
+            }
+        );
+    }
+    assert_eq!(ep.tcb.dup_acks, 0);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_rto_sets_loss_window_and_sends_the_rest_again_in_slow_start() {
+    let mut ep = established_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            note(Rule::Retransmit),
+            note(Rule::CcLossWindow)
+        ]
+    );
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (100, 200));
+    // Its ACK opens cwnd to two segments: the next two go again, not the fourth.
+    send!(ep, time 1100, peer_ack(101));
+    assert_eq!(ep.tcb.cwnd, 200);
+    recv_rtx!(ep, [our_data(101, 100, false), our_data(201, 100, false)]);
+    // The peer had the rest: one ACK covers it all, nothing more is sent again.
+    send!(ep, time 1200, peer_ack(401));
+    recv!(ep, []);
+    assert_eq!(ep.tcb.rtx_next, None);
+}
+
+#[test]
+fn test_established_no_second_fast_retransmit_after_rto() {
+    let mut ep = established_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    settle(&mut ep);
+    // Duplicate ACKs for segments the timeout sent again do not cover "recover".
+    for _ in 0..3 {
+        send!(ep, time 1100, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CcNoFastRetransmit)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.tcb.cwnd, 100);
+}
+
+#[test]
+fn test_established_restart_after_idle_falls_back_to_initial_window() {
+    let mut ep = established_with_four_segments_out();
+    // One ACK adds at most one SMSS in slow start (RFC 5681 eq. (2)).
+    send!(ep, peer_ack(401));
+    assert_eq!(ep.tcb.cwnd, 500);
+    settle(&mut ep);
+    // Idle for more than the RTO (1 s): RFC 5681 §4.1.
+    ep.call(Call::Send(1000), at(5000)).unwrap();
+    events!(ep, [note(Rule::CcIdleRestart)]);
+    assert_eq!(drain(&mut ep).len(), 4);
+    assert_eq!(ep.tcb.cwnd, 400);
+}
+
+#[test]
+fn test_established_no_idle_restart_within_an_rto() {
+    let mut ep = established_with_four_segments_out();
+    send!(ep, peer_ack(401));
+    settle(&mut ep);
+    ep.call(Call::Send(1000), at(500)).unwrap();
+    events!(ep, []);
+    assert_eq!(drain(&mut ep).len(), 5);
 }
