@@ -124,6 +124,11 @@ rules! {
     CcLossWindow => "3.8.2", "retransmission timeout: cwnd = 1 SMSS (the loss window), ssthresh = max(FlightSize/2, 2*SMSS), the rest sent again in slow start (RFC 5681 §3.1)";
     CcIdleRestart => "3.8.2", "no data sent for more than an RTO: cwnd back to at most the initial window before sending (RFC 5681 §4.1)";
 
+    // Delayed ACKs (§3.8.6.3, SHLD-18, MUST-58; RFC 5681 §4.2; `set delack`).
+    AckDelayed => "3.8.6.3", "data in order: the ACK waits for more data or the delayed-ACK timer (SHLD-18), at most 0.5 s (MUST-58)";
+    AckEverySecondSegment => "3.8.6.3", "a second full-sized segment's worth of data unacknowledged: ACK sent at once (SHLD-19)";
+    DelayedAckTimeout => "3.8.6.3", "delayed-ACK timer expired: the ACK held back for in-order data sent";
+
     // The Linux profile (`set profile linux`): Linux's behaviour, not the RFC's. The section
     // is the RFC text that Linux departs from.
     LinuxTimeWait => "3.4.2", "Linux: the TIME-WAIT timer is a fixed 60 s (TCP_TIMEWAIT_LEN), not 2 x MSL";
@@ -148,6 +153,8 @@ rules! {
     LinuxTimeWaitAck => "3.10.7.4", "Linux: a segment other than a RST in TIME-WAIT is answered with an ACK of RCV.NXT; one with an ACK restarts the 60 s (tcp_timewait_state_process)";
     LinuxTimeWaitRstIgnored => "3.10.7.4", "Linux: a RST in TIME-WAIT not at RCV.NXT is ignored, without a challenge ACK (tcp_timewait_state_process)";
     LinuxFinAfterFinIgnored => "3.10.7.4", "Linux: a FIN at RCV.NXT after the peer's FIN is ignored in CLOSE-WAIT, CLOSING and LAST-ACK (tcp_rcv_state_process)";
+    LinuxQuickAck => "3.8.6.3", "Linux: one of the connection's first 16 data segments (quick-ACK mode, TCP_MAX_QUICKACKS): ACK sent at once, not delayed";
+    LinuxAckSmallSegmentRead => "3.8.6.3", "Linux: a segment shorter than the MSS, read by the application at once: ACK sent at once (ICSK_ACK_PUSHED, tcp_cleanup_rbuf)";
     LinuxZeroWindowProbe => "3.8.6.1", "Linux: zero window probed with <SEQ=SND.UNA-1><CTL=ACK> and no data, which the peer must answer (tcp_send_probe0); the next probe waits twice as long";
 }
 

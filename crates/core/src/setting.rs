@@ -107,6 +107,10 @@ setting_keys! {
     Cc => "cc", "`newreno` or `none`";
     /// The initial congestion window, in segments (RFC 5681 §3.1).
     Iw => "iw", "a number of segments from 1 to 100";
+    /// Delayed ACKs (§3.8.6.3).
+    Delack => "delack", "`on` or `off`";
+    /// How long an ACK may be delayed (MUST-58: under 0.5 s).
+    DelackTimeout => "delack.timeout", "a duration from 1ms to 499ms";
 }
 
 impl SettingKey {
@@ -177,6 +181,8 @@ impl SettingKey {
                 CongestionControl::None
             }),
             SettingKey::Iw => Setting::Iw(number()?),
+            SettingKey::Delack => Setting::Delack(word(["off", "on"])?),
+            SettingKey::DelackTimeout => Setting::DelackTimeout(duration()?),
         };
         setting.check()?;
         Ok(setting)
@@ -238,6 +244,10 @@ pub enum Setting {
     Cc(CongestionControl),
     /// `iw`: the initial window in segments.
     Iw(u32),
+    /// `delack`: delayed ACKs on or off.
+    Delack(bool),
+    /// `delack.timeout`: the delayed-ACK timer's duration.
+    DelackTimeout(Duration),
 }
 
 impl Setting {
@@ -268,6 +278,8 @@ impl Setting {
             Setting::Rfc1337(_) => SettingKey::Rfc1337,
             Setting::Cc(_) => SettingKey::Cc,
             Setting::Iw(_) => SettingKey::Iw,
+            Setting::Delack(_) => SettingKey::Delack,
+            Setting::DelackTimeout(_) => SettingKey::DelackTimeout,
         }
     }
 
@@ -282,6 +294,8 @@ impl Setting {
             | Setting::SynLinear(n) => n <= MAX_RETRIES,
             Setting::Mss(mss) => mss > 0,
             Setting::Iw(n) => (1..=MAX_IW).contains(&n),
+            // MUST-58: "the delay MUST be less than 0.5 seconds".
+            Setting::DelackTimeout(d) => d > Duration::ZERO && d < Duration::from_millis(500),
             Setting::Loss(ppm) => ppm <= 1_000_000,
             Setting::Keepalive(Some(d)) | Setting::KeepaliveInterval(d) => d >= MIN_KEEPALIVE,
             _ => true,
@@ -316,10 +330,13 @@ impl Setting {
             | Setting::Latency(d)
             | Setting::KeepaliveInterval(d)
             | Setting::AckRatelimit(d)
+            | Setting::DelackTimeout(d)
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
-            Setting::Rfc5961(on) | Setting::Rfc1337(on) => switch(on).to_string(),
+            Setting::Rfc5961(on) | Setting::Rfc1337(on) | Setting::Delack(on) => {
+                switch(on).to_string()
+            }
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -394,6 +411,8 @@ impl Config {
             Setting::Rfc1337(on) => self.rfc1337 = on,
             Setting::Cc(cc) => self.cc = cc,
             Setting::Iw(n) => self.iw = Some(n),
+            Setting::Delack(on) => self.delack = on,
+            Setting::DelackTimeout(d) => self.delack_timeout = d,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -489,6 +508,8 @@ mod tests {
             ("rfc1337", "on"),
             ("cc", "none"),
             ("iw", "10"),
+            ("delack", "off"),
+            ("delack.timeout", "40ms"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -521,6 +542,8 @@ mod tests {
         assert!(err("cc cubic").contains("`newreno` or `none`"));
         assert!(err("iw 0").contains("from 1 to 100"));
         assert!(err("iw 101").contains("from 1 to 100"));
+        assert!(err("delack.timeout 500ms").contains("from 1ms to 499ms"));
+        assert!(err("delack.timeout 0ms").contains("from 1ms to 499ms"));
         assert!(err("nonsense 1").starts_with("unknown setting `nonsense` (known: isn.A, "));
         // Built in code, a setting out of bounds is caught the same way.
         assert!(Setting::Retries(51).check().unwrap_err().contains("`51`"));
@@ -539,6 +562,8 @@ mod tests {
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",
                     SettingKey::Cc => "none",
+                    SettingKey::Delack => "off",
+                    SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",
                     _ => "8",

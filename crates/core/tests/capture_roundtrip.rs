@@ -97,6 +97,7 @@ fn every_scenario_round_trips_through_pcap() {
             "close-server-first",
             "connection-refused",
             "crash-half-open",
+            "delayed-ack",
             "fin-out-of-order",
             "half-close",
             "half-open-discovery",

@@ -60,7 +60,32 @@ pub struct Config {
     /// profile, Linux's TCP_INIT_CWND (10) in the Linux profile.
     #[serde(default)]
     pub iw: Option<u32>,
+    /// Delayed ACKs (§3.8.6.3, SHLD-18): in-order data is acknowledged at least every
+    /// second full-sized segment, or when `delack_timeout` runs out. Off: every data
+    /// segment is acknowledged at once.
+    #[serde(default = "on")]
+    pub delack: bool,
+    /// How long an ACK may wait (MUST-58: under 0.5 s). 200 ms, the common choice (RFC 5681
+    /// §4.2 calls 500 ms the limit); Linux's TCP_DELACK_MIN, 40 ms, in the Linux profile.
+    #[serde(default = "rfc_delack_timeout")]
+    pub delack_timeout: Duration,
 }
+
+fn on() -> bool {
+    true
+}
+
+fn rfc_delack_timeout() -> Duration {
+    RFC_DELACK_TIMEOUT
+}
+
+/// The delayed-ACK timeout of the RFC profile.
+pub(crate) const RFC_DELACK_TIMEOUT: Duration = Duration::from_millis(200);
+/// Linux's TCP_DELACK_MIN (HZ/25): the delayed-ACK timeout of the Linux profile.
+pub(crate) const LINUX_DELACK_MIN: Duration = Duration::from_millis(40);
+/// Linux's TCP_MAX_QUICKACKS: a new connection acknowledges its first 16 data segments at
+/// once (quick-ACK mode, tcp_incr_quickack), whatever the delayed-ACK rules say.
+pub(super) const LINUX_MAX_QUICKACKS: u32 = 16;
 
 /// Which congestion controller a sender runs (`set cc`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,6 +152,8 @@ impl Default for Config {
             rfc1337: false,
             cc: CongestionControl::NewReno,
             iw: None,
+            delack: true,
+            delack_timeout: RFC_DELACK_TIMEOUT,
         }
     }
 }
@@ -156,12 +183,14 @@ impl Config {
                 self.syn_retries = None;
                 self.synack_retries = None;
                 self.syn_linear_timeouts = 0;
+                self.delack_timeout = RFC_DELACK_TIMEOUT;
             }
             Profile::Linux => {
                 self.retries = 15;
                 self.syn_retries = Some(6);
                 self.synack_retries = Some(5);
                 self.syn_linear_timeouts = LINUX_SYN_LINEAR_TIMEOUTS;
+                self.delack_timeout = LINUX_DELACK_MIN;
             }
         }
     }

@@ -195,7 +195,7 @@ impl Endpoint {
                 break;
             }
             let segment = self.segment_for(&entry);
-            self.transmit.push_back(Transmit {
+            self.queue(Transmit {
                 segment,
                 retransmission: true,
             });
@@ -212,7 +212,7 @@ impl Endpoint {
         // Karn's algorithm: no RTT sample across a retransmission.
         self.tcb.rtt_probe = None;
         let segment = self.segment_for(&front);
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: true,
         });

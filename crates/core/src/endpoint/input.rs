@@ -161,7 +161,7 @@ impl Endpoint {
             self.note(Rule::LinuxSynRecvSynAgain);
             if let Some(front) = self.tcb.rtx_queue.front().copied() {
                 let segment = self.segment_for(&front);
-                self.transmit.push_back(Transmit {
+                self.queue(Transmit {
                     segment,
                     retransmission: true,
                 });
@@ -515,8 +515,10 @@ impl Endpoint {
 
     /// Takes in data (and a FIN) that start at `seq`, in order or held for later.
     pub(super) fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
-        self.tcb.ack_pending = true;
         if seq != self.tcb.rcv_nxt {
+            // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate
+            // ACK the sender counts).
+            self.tcb.ack_pending = true;
             self.note(if len > 0 {
                 Rule::TextQueued
             } else {
@@ -537,6 +539,8 @@ impl Endpoint {
         if len > 0 {
             self.note(Rule::TextAccepted);
         }
+        // RFC 5681 §4.2: a segment that fills a gap is acknowledged at once.
+        let filled_gap = !self.tcb.ooo.is_empty();
         self.accept_in_order(len);
         let mut fin_now = fin;
         // Pull held segments that the new RCV.NXT reaches.
@@ -555,6 +559,10 @@ impl Endpoint {
             self.tcb.ooo.clear();
             self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
             self.on_fin(now);
+        } else if filled_gap || len == 0 {
+            self.tcb.ack_pending = true;
+        } else {
+            self.ack_in_order_data(len, now);
         }
     }
 
@@ -701,6 +709,7 @@ impl Endpoint {
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
     fn on_established(&mut self) {
         self.cc_start();
+        self.delack_start();
         let t = &mut self.tcb;
         // RFC 6298 §5.7: after a SYN timed out, data transmission starts from a 3 s RTO when
         // the initial RTO was shorter.

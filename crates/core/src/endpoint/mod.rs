@@ -8,6 +8,7 @@
 
 mod config;
 mod congestion;
+mod delack;
 mod input;
 mod observe;
 mod tcb;
@@ -303,10 +304,21 @@ impl Endpoint {
     }
 
     fn emit(&mut self, segment: Segment) {
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: false,
         });
+    }
+
+    /// Puts a segment on the way out. One that acknowledges everything received ends any
+    /// delayed ACK (§3.8.6.3: data, retransmissions and probes carry the ACK too).
+    fn queue(&mut self, transmit: Transmit) {
+        let seg = &transmit.segment;
+        if seg.flags.ack() && !seg.flags.rst() && seg.ack == self.tcb.rcv_nxt {
+            self.tcb.unacked_bytes = 0;
+            self.tcb.timers.stop(Timer::DelayedAck);
+        }
+        self.transmit.push_back(transmit);
     }
 
     /// The next state change, note or signal.
@@ -472,6 +484,7 @@ impl Endpoint {
                 }),
                 Timer::Keepalive => self.on_keepalive_timeout(now),
                 Timer::FinWait2 => self.delete_tcb(Rule::LinuxFinWait2Timeout),
+                Timer::DelayedAck => self.on_delayed_ack_timeout(),
             }
         }
     }
@@ -518,7 +531,7 @@ impl Endpoint {
         }
         self.note(Rule::Retransmit);
         let segment = self.segment_for(&front);
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: true,
         });

@@ -77,6 +77,11 @@ pub(super) struct Tcb {
     pub rtx_next: Option<SeqNum>,
     /// When new data last left, for RFC 5681 §4.1's restart after idle.
     pub last_data_sent: Option<Instant>,
+
+    /// In-order bytes received since we last sent an ACK (delayed ACK, §3.8.6.3).
+    pub unacked_bytes: u32,
+    /// Linux: data segments still to be acknowledged at once (quick-ACK mode).
+    pub quickacks: u32,
 }
 
 impl Tcb {
@@ -136,6 +141,8 @@ impl Tcb {
             in_recovery,
             rtx_next,
             last_data_sent,
+            unacked_bytes,
+            quickacks,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -151,6 +158,7 @@ impl Tcb {
         }
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
         (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
+        (unacked_bytes, quickacks).hash(h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {

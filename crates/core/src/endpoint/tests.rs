@@ -49,9 +49,12 @@ const RECV_TEMPL: Segment = Segment {
 
 // ---- Helpers ----
 
+/// The default configuration with our window, and without delayed ACKs, so that each data
+/// segment's ACK comes in the same step (the delayed-ACK tests turn them on).
 fn config() -> Config {
     Config {
         window: LOCAL_WIN,
+        delack: false,
         ..Config::default()
     }
 }
@@ -5293,4 +5296,173 @@ fn test_established_no_idle_restart_within_an_rto() {
     ep.call(Call::Send(1000), at(500)).unwrap();
     events!(ep, []);
     assert_eq!(drain(&mut ep).len(), 5);
+}
+
+// ---- Delayed ACKs (§3.8.6.3, RFC 5681 §4.2). The peer's segments are full-sized at 100
+// bytes (the MSS both sides use). ----
+
+fn established_delack() -> Endpoint {
+    established_with(Config {
+        delack: true,
+        ..config()
+    })
+}
+
+fn established_linux_delack() -> Endpoint {
+    let mut linux = Config {
+        delack: true,
+        ..config()
+    };
+    linux.set_profile(Profile::Linux);
+    established_with(linux)
+}
+
+/// The peer's data `<SEQ=remote(from)><LEN=len>`.
+fn peer_data(from: u32, len: u32) -> Segment {
+    Segment {
+        seq: remote(from),
+        len,
+        ..SEND_TEMPL
+    }
+}
+
+/// Our ACK of the peer's data up to `remote(n)`.
+fn our_ack(n: u32) -> Segment {
+    Segment {
+        ack: remote(n),
+        ..RECV_TEMPL
+    }
+}
+
+#[test]
+fn test_established_data_ack_delayed_until_timer() {
+    let mut ep = established_delack();
+    send!(ep, time 10, peer_data(1, 50));
+    events!(ep, [note(Rule::TextAccepted), note(Rule::AckDelayed)]);
+    recv!(ep, []);
+    // MUST-58: under 0.5 s; 200 ms here.
+    check_timer(&ep, Timer::DelayedAck, Some(210));
+    ep.handle_timeout(at(209));
+    recv!(ep, []);
+    ep.handle_timeout(at(210));
+    events!(
+        ep,
+        [fired(Timer::DelayedAck), note(Rule::DelayedAckTimeout)]
+    );
+    recv!(ep, [our_ack(51)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+}
+
+#[test]
+fn test_established_second_full_sized_segment_acked_at_once() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, []);
+    settle(&mut ep);
+    send!(ep, time 30, peer_data(101, 100));
+    events!(
+        ep,
+        [note(Rule::TextAccepted), note(Rule::AckEverySecondSegment)]
+    );
+    recv!(ep, [our_ack(201)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+    // The count starts again: the next segment waits.
+    send!(ep, time 40, peer_data(201, 100));
+    recv!(ep, []);
+    check_timer(&ep, Timer::DelayedAck, Some(240));
+}
+
+#[test]
+fn test_established_delayed_ack_rides_on_our_data() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(1, 50));
+    settle(&mut ep);
+    ep.call(Call::Send(10), at(20)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(51),
+            ..our_data(1, 10, true)
+        }]
+    );
+    check_timer(&ep, Timer::DelayedAck, None);
+    assert_eq!(ep.tcb.unacked_bytes, 0);
+}
+
+#[test]
+fn test_established_out_of_order_and_gap_filling_data_acked_at_once() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(51, 50));
+    events!(ep, [note(Rule::TextQueued)]);
+    recv!(ep, [our_ack(1)]);
+    send!(ep, peer_data(1, 50));
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(ep, [our_ack(101)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+}
+
+#[test]
+fn test_established_fin_acked_at_once_with_delack() {
+    let mut ep = established_delack();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..peer_data(1, 50)
+        }
+    );
+    state!(ep, CloseWait);
+    recv!(ep, [our_ack(52)]);
+}
+
+#[test]
+fn test_established_delack_timeout_setting() {
+    let mut ep = established_with(Config {
+        delack: true,
+        delack_timeout: Duration::from_millis(100),
+        ..config()
+    });
+    send!(ep, peer_data(1, 50));
+    check_timer(&ep, Timer::DelayedAck, Some(100));
+}
+
+#[test]
+fn test_established_linux_quick_acks_the_first_16_segments_then_delays() {
+    let mut ep = established_linux_delack();
+    assert_eq!(ep.config.delack_timeout, Duration::from_millis(40));
+    for i in 0..16 {
+        let from = 1 + 100 * i;
+        send!(ep, time u64::from(i), peer_data(from, 100));
+        events!(ep, [note(Rule::TextAccepted), note(Rule::LinuxQuickAck)]);
+        recv!(ep, [our_ack(from + 100)]);
+    }
+    // The 17th full-sized segment waits TCP_DELACK_MIN; the 18th makes two.
+    send!(ep, time 100, peer_data(1601, 100));
+    events!(ep, [note(Rule::TextAccepted), note(Rule::AckDelayed)]);
+    recv!(ep, []);
+    check_timer(&ep, Timer::DelayedAck, Some(140));
+    send!(ep, time 110, peer_data(1701, 100));
+    events!(
+        ep,
+        [note(Rule::TextAccepted), note(Rule::AckEverySecondSegment)]
+    );
+    recv!(ep, [our_ack(1801)]);
+    // A short segment, read at once by the application, is acknowledged at once.
+    send!(ep, time 120, peer_data(1801, 10));
+    events!(
+        ep,
+        [
+            note(Rule::TextAccepted),
+            note(Rule::LinuxAckSmallSegmentRead)
+        ]
+    );
+    recv!(ep, [our_ack(1811)]);
+}
+
+#[test]
+fn test_established_delack_off_acks_every_segment() {
+    let mut ep = established();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, [our_ack(101)]);
+    check_timer(&ep, Timer::DelayedAck, None);
 }
