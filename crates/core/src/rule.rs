@@ -129,6 +129,11 @@ rules! {
     AckEverySecondSegment => "3.8.6.3", "a second full-sized segment's worth of data unacknowledged: ACK sent at once (SHLD-19)";
     DelayedAckTimeout => "3.8.6.3", "delayed-ACK timer expired: the ACK held back for in-order data sent";
 
+    // Nagle and sender SWS avoidance (§3.7.4 SHLD-7, §3.8.6.2.1 MUST-38; `set nagle`, `set sws`).
+    NagleHolds => "3.7.4", "Nagle algorithm: data is unacknowledged, so a segment shorter than the MSS waits for the ACK or for a full segment's worth (SHLD-7)";
+    SwsAvoidanceHolds => "3.8.6.2.1", "sender SWS avoidance: the usable window is under half the largest window offered and under one MSS, so the queued data waits for it to open (MUST-38); override timer started";
+    SwsOverrideSends => "3.8.6.2.1", "SWS override timer expired: the data that fits in the small window sent";
+
     // The Linux profile (`set profile linux`): Linux's behaviour, not the RFC's. The section
     // is the RFC text that Linux departs from.
     LinuxTimeWait => "3.4.2", "Linux: the TIME-WAIT timer is a fixed 60 s (TCP_TIMEWAIT_LEN), not 2 x MSL";

@@ -111,6 +111,10 @@ setting_keys! {
     Delack => "delack", "`on` or `off`";
     /// How long an ACK may be delayed (MUST-58: under 0.5 s).
     DelackTimeout => "delack.timeout", "a duration from 1ms to 499ms";
+    /// The Nagle algorithm (§3.7.4).
+    Nagle => "nagle", "`on` or `off`";
+    /// Sender SWS avoidance (§3.8.6.2.1).
+    Sws => "sws", "`on` or `off`";
 }
 
 impl SettingKey {
@@ -183,6 +187,8 @@ impl SettingKey {
             SettingKey::Iw => Setting::Iw(number()?),
             SettingKey::Delack => Setting::Delack(word(["off", "on"])?),
             SettingKey::DelackTimeout => Setting::DelackTimeout(duration()?),
+            SettingKey::Nagle => Setting::Nagle(word(["off", "on"])?),
+            SettingKey::Sws => Setting::Sws(word(["off", "on"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -248,6 +254,10 @@ pub enum Setting {
     Delack(bool),
     /// `delack.timeout`: the delayed-ACK timer's duration.
     DelackTimeout(Duration),
+    /// `nagle`: the Nagle algorithm on or off (TCP_NODELAY).
+    Nagle(bool),
+    /// `sws`: sender SWS avoidance on or off.
+    Sws(bool),
 }
 
 impl Setting {
@@ -280,6 +290,8 @@ impl Setting {
             Setting::Iw(_) => SettingKey::Iw,
             Setting::Delack(_) => SettingKey::Delack,
             Setting::DelackTimeout(_) => SettingKey::DelackTimeout,
+            Setting::Nagle(_) => SettingKey::Nagle,
+            Setting::Sws(_) => SettingKey::Sws,
         }
     }
 
@@ -334,9 +346,11 @@ impl Setting {
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
-            Setting::Rfc5961(on) | Setting::Rfc1337(on) | Setting::Delack(on) => {
-                switch(on).to_string()
-            }
+            Setting::Rfc5961(on)
+            | Setting::Rfc1337(on)
+            | Setting::Delack(on)
+            | Setting::Nagle(on)
+            | Setting::Sws(on) => switch(on).to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -413,6 +427,8 @@ impl Config {
             Setting::Iw(n) => self.iw = Some(n),
             Setting::Delack(on) => self.delack = on,
             Setting::DelackTimeout(d) => self.delack_timeout = d,
+            Setting::Nagle(on) => self.nagle = on,
+            Setting::Sws(on) => self.sws = on,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -510,6 +526,8 @@ mod tests {
             ("iw", "10"),
             ("delack", "off"),
             ("delack.timeout", "40ms"),
+            ("nagle", "off"),
+            ("sws", "off"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -562,7 +580,7 @@ mod tests {
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",
                     SettingKey::Cc => "none",
-                    SettingKey::Delack => "off",
+                    SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
                     SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",

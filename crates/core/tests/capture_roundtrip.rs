@@ -103,6 +103,7 @@ fn every_scenario_round_trips_through_pcap() {
             "half-open-discovery",
             "handshake",
             "linux-time-wait",
+            "nagle-delayed-ack",
             "simultaneous-close",
             "simultaneous-open",
             "time-wait-expiry",

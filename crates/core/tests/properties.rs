@@ -115,6 +115,13 @@ const SETTINGS: &[(&str, &str)] = &[
     ("iw", "1"),
     ("iw", "10"),
     ("iw", "101"),
+    ("delack", "on"),
+    ("delack", "off"),
+    ("delack.timeout", "40ms"),
+    ("nagle", "on"),
+    ("nagle", "off"),
+    ("sws", "on"),
+    ("sws", "off"),
     // ISNs next to the wrap-around point and half a circle away, for the modulo arithmetic.
     ("isn.A", "4294967290"),
     ("isn.B", "2147483648"),
@@ -586,6 +593,10 @@ fn setting() -> impl Strategy<Value = Setting> {
         ]
         .prop_map(Setting::Cc),
         (1u32..=100).prop_map(Setting::Iw),
+        any::<bool>().prop_map(Setting::Delack),
+        (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
+        any::<bool>().prop_map(Setting::Nagle),
+        any::<bool>().prop_map(Setting::Sws),
     ]
 }
 

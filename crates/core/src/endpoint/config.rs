@@ -69,7 +69,18 @@ pub struct Config {
     /// §4.2 calls 500 ms the limit); Linux's TCP_DELACK_MIN, 40 ms, in the Linux profile.
     #[serde(default = "rfc_delack_timeout")]
     pub delack_timeout: Duration,
+    /// The Nagle algorithm (§3.7.4, SHLD-7): while data is unacknowledged, a segment shorter
+    /// than the MSS waits. Off is the sockets API's TCP_NODELAY.
+    #[serde(default = "on")]
+    pub nagle: bool,
+    /// Sender silly window syndrome avoidance (§3.8.6.2.1, MUST-38): no short segment into a
+    /// sliver of window while more data waits, until the override timer runs out.
+    #[serde(default = "on")]
+    pub sws: bool,
 }
+
+/// §3.8.6.2.1's override timeout ("in the range 0.1 - 1.0 seconds").
+pub(crate) const SWS_OVERRIDE: Duration = Duration::from_millis(200);
 
 fn on() -> bool {
     true
@@ -154,6 +165,8 @@ impl Default for Config {
             iw: None,
             delack: true,
             delack_timeout: RFC_DELACK_TIMEOUT,
+            nagle: true,
+            sws: true,
         }
     }
 }

@@ -49,6 +49,7 @@ impl Endpoint {
         // RFC 6582 §3.2: "recover" starts at the ISS.
         t.recover = t.iss;
         t.rtx_next = None;
+        t.snd_sml = t.snd_una;
     }
 
     /// How many bytes of new data cwnd lets out now (`u32::MAX` without congestion control),

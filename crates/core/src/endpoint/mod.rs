@@ -10,6 +10,7 @@ mod config;
 mod congestion;
 mod delack;
 mod input;
+mod nagle;
 mod observe;
 mod tcb;
 mod timer;
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
 pub use self::config::{Config, CongestionControl, Profile};
-use self::tcb::{RtxEntry, Tcb};
+use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -485,6 +486,7 @@ impl Endpoint {
                 Timer::Keepalive => self.on_keepalive_timeout(now),
                 Timer::FinWait2 => self.delete_tcb(Rule::LinuxFinWait2Timeout),
                 Timer::DelayedAck => self.on_delayed_ack_timeout(),
+                Timer::SwsOverride => self.on_sws_override(now),
             }
         }
     }
@@ -759,6 +761,9 @@ impl Endpoint {
             if self.cwnd_room(now) < whole {
                 break;
             }
+            if self.hold_short_segment(len, now) {
+                break;
+            }
             let t = &self.tcb;
             let fin = last && t.fin_queued && t.fin_seq.is_none();
             self.send_new(now, len, fin);
@@ -803,6 +808,8 @@ impl Endpoint {
         // persist timer's work is done. The retransmission timer takes over (`output`).
         t.timers.stop(Timer::Persist);
         t.persist_backoff = 0;
+        t.timers.stop(Timer::SwsOverride);
+        t.held = Hold::None;
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,
@@ -817,6 +824,9 @@ impl Endpoint {
         }
         if len > 0 {
             t.last_data_sent = Some(now);
+        }
+        if len < t.snd_mss {
+            t.snd_sml = t.snd_nxt;
         }
         if t.rtt_probe.is_none() {
             t.rtt_probe = Some((t.snd_nxt, now));

@@ -82,6 +82,22 @@ pub(super) struct Tcb {
     pub unacked_bytes: u32,
     /// Linux: data segments still to be acknowledged at once (quick-ACK mode).
     pub quickacks: u32,
+    /// Why queued data is waiting, once told (Nagle, SWS avoidance): each hold is noted once.
+    pub held: Hold,
+    /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
+    pub snd_sml: SeqNum,
+}
+
+/// What holds back queued data that the window would let out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(super) enum Hold {
+    /// Nothing, or nothing told yet.
+    #[default]
+    None,
+    /// The Nagle algorithm (§3.7.4): a short segment while data is unacknowledged.
+    Nagle,
+    /// Sender SWS avoidance (§3.8.6.2.1): only a sliver of window is open.
+    Sws,
 }
 
 impl Tcb {
@@ -143,6 +159,8 @@ impl Tcb {
             last_data_sent,
             unacked_bytes,
             quickacks,
+            held,
+            snd_sml,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -158,7 +176,7 @@ impl Tcb {
         }
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
         (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
-        (unacked_bytes, quickacks).hash(h);
+        (unacked_bytes, quickacks, held, snd_sml).hash(h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {

@@ -49,12 +49,16 @@ const RECV_TEMPL: Segment = Segment {
 
 // ---- Helpers ----
 
-/// The default configuration with our window, and without delayed ACKs, so that each data
-/// segment's ACK comes in the same step (the delayed-ACK tests turn them on).
+/// The default configuration with our window, without delayed ACKs, so that each data
+/// segment's ACK comes in the same step, and without the Nagle algorithm and sender SWS
+/// avoidance, so that a send goes out as far as the window allows (the tests of each turn
+/// it on).
 fn config() -> Config {
     Config {
         window: LOCAL_WIN,
         delack: false,
+        nagle: false,
+        sws: false,
         ..Config::default()
     }
 }
@@ -5465,4 +5469,184 @@ fn test_established_delack_off_acks_every_segment() {
     send!(ep, peer_data(1, 100));
     recv!(ep, [our_ack(101)]);
     check_timer(&ep, Timer::DelayedAck, None);
+}
+
+// ---- The Nagle algorithm (§3.7.4) and sender SWS avoidance (§3.8.6.2.1). SMSS = 100. ----
+
+fn established_nagle_sws() -> Endpoint {
+    established_with(Config {
+        nagle: true,
+        sws: true,
+        ..config()
+    })
+}
+
+#[test]
+fn test_established_nagle_holds_short_segment_while_data_unacked() {
+    let mut ep = established_nagle_sws();
+    ep.call(Call::Send(250), at(0)).unwrap();
+    // Full segments go; the 50-byte tail waits for the ACK (SHLD-7).
+    recv!(ep, [our_data(1, 100, false), our_data(101, 100, false)]);
+    events!(ep, [note(Rule::NagleHolds)]);
+    // More small sends do not repeat the note, nor send.
+    ep.call(Call::Send(10), at(5)).unwrap();
+    recv!(ep, []);
+    events!(ep, []);
+    // A partial ACK leaves data unacknowledged: still held.
+    send!(ep, time 10, peer_ack(101));
+    recv!(ep, []);
+    send!(ep, time 20, peer_ack(201));
+    recv!(ep, [our_data(201, 60, true)]);
+}
+
+#[test]
+fn test_established_nagle_sends_when_a_full_segment_is_queued() {
+    let mut ep = established_nagle_sws();
+    ep.call(Call::Send(50), at(0)).unwrap();
+    // Nothing unacknowledged: the short segment goes at once.
+    recv!(ep, [our_data(1, 50, true)]);
+    ep.call(Call::Send(30), at(1)).unwrap();
+    recv!(ep, []);
+    // 30 + 80 = a full segment's worth: it goes, the 10 left over waits.
+    ep.call(Call::Send(80), at(2)).unwrap();
+    recv!(ep, [our_data(51, 100, false)]);
+}
+
+#[test]
+fn test_established_nagle_off_sends_short_segments_at_once() {
+    let mut ep = established_with(Config {
+        sws: true,
+        ..config()
+    });
+    ep.call(Call::Send(50), at(0)).unwrap();
+    ep.call(Call::Send(50), at(1)).unwrap();
+    // TCP_NODELAY: the second goes while the first is unacknowledged.
+    recv!(ep, [our_data(1, 50, true), our_data(51, 50, true)]);
+}
+
+#[test]
+fn test_established_linux_nagle_is_minshalls() {
+    let mut linux = Config {
+        nagle: true,
+        sws: true,
+        ..config()
+    };
+    linux.set_profile(Profile::Linux);
+    let mut ep = established_with(linux);
+    // Two full segments outstanding do not hold the short tail (tcp_minshall_check)...
+    ep.call(Call::Send(250), at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 50, true)
+        ]
+    );
+    // ...but an outstanding short segment does.
+    ep.call(Call::Send(20), at(1)).unwrap();
+    recv!(ep, []);
+    events!(ep, [note(Rule::NagleHolds)]);
+    send!(ep, time 10, peer_ack(251));
+    recv!(ep, [our_data(251, 20, true)]);
+}
+
+#[test]
+fn test_established_sws_avoidance_waits_for_window_then_override() {
+    let mut ep = established_nagle_sws();
+    // The peer offered 1000; now only 30 bytes of window are open.
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    // MUST-38: 30 < min(MSS, 1000 / 2): nothing goes, the override timer starts.
+    recv!(ep, []);
+    events!(ep, [note(Rule::SwsAvoidanceHolds)]);
+    check_timer(&ep, Timer::SwsOverride, Some(200));
+    ep.handle_timeout(at(200));
+    events!(
+        ep,
+        [fired(Timer::SwsOverride), note(Rule::SwsOverrideSends)]
+    );
+    recv!(ep, [our_data(1, 30, false)]);
+    check_timer(&ep, Timer::SwsOverride, None);
+}
+
+#[test]
+fn test_established_sws_avoidance_sends_when_the_window_opens() {
+    let mut ep = established_nagle_sws();
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        time 50,
+        Segment {
+            window: 300,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 100, false)
+        ]
+    );
+    check_timer(&ep, Timer::SwsOverride, None);
+}
+
+#[test]
+fn test_established_sws_avoidance_sends_half_the_largest_window() {
+    let mut ep = established_nagle_sws();
+    // The largest window seen is 1000, so 60 bytes are not enough but ...
+    send!(
+        ep,
+        Segment {
+            window: 60,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, []);
+    // ... with a peer whose largest window is 100, 60 bytes are more than half of it.
+    let mut ep = established_nagle_sws();
+    ep.tcb.max_snd_wnd = 100;
+    send!(
+        ep,
+        Segment {
+            window: 60,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, [our_data(1, 60, false)]);
+}
+
+#[test]
+fn test_established_sws_off_sends_into_a_small_window() {
+    let mut ep = established_with(Config {
+        nagle: true,
+        ..config()
+    });
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, [our_data(1, 30, false)]);
 }
