@@ -27,9 +27,16 @@ pub fn notice_bar(props: &NoticeBarProps) -> Html {
         let d = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(Action::Dismiss))
     };
+    // Undo/Redo for a branch: the way back to the run an action in the past left behind.
+    let button = notice.button().map(|b| {
+        let d = props.dispatch.clone();
+        let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::SwapBranch));
+        html! { <button class="notice-action" data-action={b.action} {onclick}>{ tr(lang, b.key) }</button> }
+    });
     html! {
         <div class={class} role={role}>
             <span>{ notice.text(lang) }</span>
+            { for button }
             <button class="icon" aria-label={tr(lang, "ui.dismiss")} onclick={dismiss}>{ "×" }</button>
         </div>
     }

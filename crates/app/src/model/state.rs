@@ -25,6 +25,17 @@ pub const TICK_MS: u32 = 40;
 const BASE_PACE: f32 = 0.1;
 /// Ticks to linger before jumping over idle time to the next timer.
 const IDLE_TICKS_BEFORE_JUMP: u32 = 15;
+/// Cut-off futures kept to return to; the oldest go first. Each is a `Session` value, which
+/// shares its lists with the others, so a branch costs little more than its own engine.
+pub const BRANCHES_KEPT: usize = 16;
+
+/// A run the user left by acting in its past (or by starting over): the whole session as it
+/// was, and the cursor they were at, so that returning to it is exact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub session: Session,
+    pub cursor: usize,
+}
 
 /// Playback's pacing: how many ticks it has idled before jumping to the next timer. It does
 /// not show on the page, so it never makes two states differ (and a quiet tick re-renders
@@ -67,6 +78,9 @@ pub struct AppState {
     pub lang: Lang,
     /// The guided lesson being played, if one is open.
     pub lesson: Option<Shared<Player>>,
+    /// Runs left by acting in the past, newest last: acting in the past never destroys the
+    /// future, it moves it here (see [`Action::SwapBranch`]).
+    pub branches: Vec<Branch>,
 }
 
 /// Everything the user can do.
@@ -83,8 +97,11 @@ pub enum Action {
     NextTimer,
     /// Show the first `n` events (the scrubber).
     Seek(usize),
-    /// Empty script, both peers CLOSED.
+    /// Empty script, both peers CLOSED. The run left is kept as a branch.
     Reset,
+    /// Back to the newest kept branch; the run left is kept in its place, so doing it again
+    /// comes back (the notice's Undo, then Redo).
+    SwapBranch,
     Play,
     Pause,
     Tick,
@@ -139,6 +156,7 @@ impl AppState {
             notice: None,
             lang: Lang::default(),
             lesson: None,
+            branches: Vec::new(),
         }
     }
 
@@ -194,20 +212,57 @@ impl AppState {
         }
     }
 
-    /// A command at the cursor: in the past, the script is cut there first (the commands
-    /// cut off are the discarded future; today's page drops them).
+    /// A command at the cursor: in the past, the script is cut there first, and the run as it
+    /// was is kept as a branch the notice offers to go back to.
     fn apply(&mut self, command: Command) {
         let mut session = self.session.clone();
-        if !self.at_live_end() {
-            session.cut(self.frame.commands);
-        }
+        let discarded = if self.at_live_end() {
+            0
+        } else {
+            session.cut(self.frame.commands).len()
+        };
         match session.apply(command) {
             Ok(()) => {
                 self.notice = None;
+                if discarded > 0 {
+                    self.keep_branch();
+                    self.notice = Some(Notice::Branched { discarded });
+                }
                 self.set_session(session);
             }
+            // Refused: nothing was cut, since `session` was a copy.
             Err(e) => self.notice = Some(Notice::Refused(e)),
         }
+    }
+
+    /// Keeps the run on screen, at the cursor, as the newest branch.
+    fn keep_branch(&mut self) {
+        if self.branches.len() >= BRANCHES_KEPT {
+            self.branches.remove(0);
+        }
+        self.branches.push(Branch {
+            session: self.session.clone(),
+            cursor: self.cursor(),
+        });
+    }
+
+    /// Shows the newest kept branch where the user left it, keeping the run on screen in its
+    /// place.
+    fn swap_branch(&mut self) {
+        let Some(branch) = self.branches.pop() else {
+            return;
+        };
+        let restored = self.notice != Some(Notice::BranchRestored);
+        self.keep_branch();
+        self.playing = false;
+        self.script_error = None;
+        self.set_session(branch.session);
+        self.show(branch.cursor);
+        self.notice = Some(if restored {
+            Notice::BranchRestored
+        } else {
+            Notice::BranchReturned
+        });
     }
 
     fn load(&mut self, text: String) {
@@ -409,12 +464,21 @@ impl Reducible for AppState {
                 s.show(n);
             }
             Action::Reset => {
-                // Starting over keeps the page's language.
+                // Starting over keeps the page's language, and the run as a branch.
+                let kept = !s.session.commands().is_empty();
+                if kept {
+                    s.keep_branch();
+                }
+                let branches = std::mem::take(&mut s.branches);
+                let notice = kept.then_some(Notice::StartedOver);
                 s = AppState {
                     lang: s.lang,
+                    branches,
+                    notice,
                     ..AppState::default()
                 }
             }
+            Action::SwapBranch => s.swap_branch(),
             Action::Play => s.play(),
             Action::Pause => s.playing = false,
             Action::Tick => s.tick(),
@@ -516,6 +580,90 @@ mod tests {
         s = reduce(s, Action::Do(Command::Drop(Label(1))));
         assert_eq!(s.editor, "B listen\nA connect\ndrop s1\n");
         assert!(s.at_live_end());
+    }
+
+    /// The README's "a new branch": the run before the action in the past is kept whole, and
+    /// Undo shows exactly it (same script, same log, same cursor); Redo comes back.
+    #[test]
+    fn acting_in_the_past_keeps_the_old_future_as_a_branch() {
+        let text = "B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n";
+        let mut s = AppState::loaded(text);
+        let old_timeline = (**s.timeline()).clone();
+        s = reduce(s, Action::Back);
+        s = reduce(s, Action::Back);
+        let forked_at = s.cursor();
+        s = reduce(s, call(Peer::A, Call::Abort));
+        assert_eq!(s.editor, "B listen\nA connect\ndeliver s1\nA abort\n");
+        assert_eq!(s.notice, Some(Notice::Branched { discarded: 2 }));
+        assert_eq!(
+            s.notice.as_ref().and_then(Notice::button).map(|b| b.action),
+            Some("undo")
+        );
+        assert_eq!(s.branches.len(), 1);
+        let new_text = s.editor.clone();
+
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, text);
+        assert_eq!(s.script, text);
+        assert_eq!(**s.timeline(), old_timeline);
+        assert_eq!(s.cursor(), forked_at, "back where the user acted");
+        assert_eq!(s.notice, Some(Notice::BranchRestored));
+        // The restored run goes on: forward to its end, exactly as before.
+        s = reduce(s, Action::Seek(usize::MAX));
+        assert_eq!(s.state_of(Peer::A), State::Established);
+        assert_eq!(s.state_of(Peer::B), State::Established);
+
+        // Redo: the new branch, kept in its turn.
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, new_text);
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        assert_eq!(s.notice, Some(Notice::BranchReturned));
+        assert_eq!(s.branches.len(), 1);
+    }
+
+    #[test]
+    fn acting_at_the_live_end_or_being_refused_keeps_no_branch() {
+        let mut s = AppState::loaded("B listen\nA connect\n");
+        s = reduce(s, Action::Step);
+        assert!(s.branches.is_empty());
+        assert_eq!(s.notice, None);
+        // A refused action in the past cuts nothing.
+        s = reduce(s, Action::Back);
+        s = reduce(s, Action::Do(Command::Deliver(Label(9))));
+        assert!(s.branches.is_empty());
+        assert!(matches!(s.notice, Some(Notice::Refused(_))));
+        assert!(s.editor.ends_with("deliver s1\n"), "{}", s.editor);
+        // Undo with no branch does nothing.
+        let before = s.clone();
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn reset_keeps_the_run_as_a_branch() {
+        let text = "B listen\nA connect\n";
+        let mut s = AppState::loaded(text);
+        s = reduce(s, Action::Reset);
+        assert_eq!(s.editor, "");
+        assert_eq!(s.notice, Some(Notice::StartedOver));
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, text);
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        // Resetting an empty page keeps nothing new.
+        let mut e = AppState::default();
+        e = reduce(e, Action::Reset);
+        assert!(e.branches.is_empty());
+        assert_eq!(e.notice, None);
+    }
+
+    #[test]
+    fn branches_kept_are_bounded() {
+        let mut s = AppState::loaded("B listen\nA connect\n");
+        for _ in 0..BRANCHES_KEPT + 3 {
+            s = reduce(s, Action::Back);
+            s = reduce(s, call(Peer::A, Call::Connect));
+        }
+        assert_eq!(s.branches.len(), BRANCHES_KEPT);
     }
 
     #[test]
