@@ -139,8 +139,9 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks) -> Html {
     let profile_on = frame.settings.config.profile == Profile::Linux;
     html! {
         <>
-        <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={frame.len}
-            now={frame.now} dispatch={d.clone()} />
+        // In a lesson's own run the controls end at its current page (`AppState::end`).
+        <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
+            lesson={s.shows_lesson_run()} now={frame.now} dispatch={d.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">

@@ -7,7 +7,7 @@
 //! from `lessons/<id>.tcps` when it is opened.
 
 use synack_core::script::{Command, Language};
-use synack_core::{Event, Label, Peer, Rule, State, TraceEvent};
+use synack_core::{Event, Label, Origin, Peer, Rule, State, TraceEvent};
 
 use crate::i18n::Lang;
 use crate::model::session::Session;
@@ -69,6 +69,37 @@ pub struct Ask {
     pub rule: Option<Rule>,
 }
 
+/// What a step did, read from its events. A step the script narrates with no `say` line is
+/// told by its facts, so that a student never meets a bare `deliver s3` as the explanation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    /// A segment entered the network: `summary` is the chart's label (flags, seq, ack, len).
+    Sent {
+        label: Label,
+        from: Peer,
+        to: Peer,
+        origin: Origin,
+        summary: String,
+    },
+    Delivered {
+        label: Label,
+        to: Peer,
+    },
+    Dropped {
+        label: Label,
+    },
+    Held {
+        label: Label,
+    },
+    /// A peer changed state, by `rule`.
+    Moved {
+        peer: Peer,
+        from: State,
+        to: State,
+        rule: Rule,
+    },
+}
+
 /// One step of a lesson: one action command of the script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -84,6 +115,8 @@ pub struct Step {
     pub edges: Vec<(State, State)>,
     /// The segments the step sent, delivered, dropped, duplicated or held.
     pub segments: Vec<Label>,
+    /// What happened, in order (the narration when the script gives none).
+    pub facts: Vec<Fact>,
 }
 
 impl Step {
@@ -93,15 +126,47 @@ impl Step {
     fn of(command: &Command, events: &[TraceEvent], (before, after): (usize, usize)) -> Step {
         let mut edges = Vec::new();
         let mut segments = Vec::new();
+        let mut facts = Vec::new();
         for e in events {
-            match &e.event {
-                Event::StateChange { from, to, .. } => edges.push((*from, *to)),
-                Event::Sent(r) => segments.push(r.label),
-                Event::Delivered { label, .. }
-                | Event::Dropped { label, .. }
-                | Event::Held { label } => segments.push(*label),
-                _ => {}
+            let fact = match &e.event {
+                Event::StateChange {
+                    peer,
+                    from,
+                    to,
+                    rule,
+                    ..
+                } => {
+                    edges.push((*from, *to));
+                    Fact::Moved {
+                        peer: *peer,
+                        from: *from,
+                        to: *to,
+                        rule: *rule,
+                    }
+                }
+                Event::Sent(r) => Fact::Sent {
+                    label: r.label,
+                    from: r.from,
+                    to: r.to,
+                    origin: r.origin,
+                    summary: r.summary(),
+                },
+                Event::Delivered { label, to, .. } => Fact::Delivered {
+                    label: *label,
+                    to: *to,
+                },
+                Event::Dropped { label, .. } => Fact::Dropped { label: *label },
+                Event::Held { label } => Fact::Held { label: *label },
+                _ => continue,
+            };
+            if let Fact::Sent { label, .. }
+            | Fact::Delivered { label, .. }
+            | Fact::Dropped { label }
+            | Fact::Held { label } = &fact
+            {
+                segments.push(*label);
             }
+            facts.push(fact);
         }
         segments.sort();
         segments.dedup();
@@ -114,6 +179,7 @@ impl Step {
             after,
             edges,
             segments,
+            facts,
         }
     }
 }
@@ -374,6 +440,35 @@ mod tests {
         assert_eq!(l.closing.zh, vec!["完。".to_string()]);
     }
 
+    /// A step without narration is told by what it did: the delivery, the answer sent and
+    /// the transition with its rule, in the order they happened.
+    #[test]
+    fn a_step_knows_its_facts() {
+        let l = Lesson::from_script(SMALL).unwrap();
+        let facts = &l.steps[2].facts;
+        assert_eq!(
+            facts[0],
+            Fact::Delivered {
+                label: Label(1),
+                to: Peer::B
+            }
+        );
+        assert!(matches!(
+            facts[1],
+            Fact::Moved {
+                peer: Peer::B,
+                from: State::Listen,
+                to: State::SynReceived,
+                ..
+            }
+        ));
+        assert!(
+            matches!(&facts[2], Fact::Sent { label: Label(2), from: Peer::B, summary, .. } if summary.starts_with("SYN,ACK")),
+            "{facts:?}"
+        );
+        assert_eq!(facts.len(), 3, "{facts:?}");
+    }
+
     #[test]
     fn broken_lessons_are_refused_with_a_message() {
         assert!(Lesson::from_script("say en x\nB listen\n")
@@ -429,6 +524,27 @@ mod tests {
             assert_eq!(l.title(Lang::En), list_title(entry, Lang::En), "{id}");
             assert_eq!(l.title(Lang::Zh), list_title(entry, Lang::Zh), "{id}");
             assert!(l.steps.iter().any(|s| s.ask.is_some()), "{id}: no question");
+        }
+    }
+
+    /// No step shows its raw command alone: each is narrated in both languages or, where the
+    /// script says nothing, told by its facts (and has some: a step that changes nothing
+    /// would need words).
+    #[test]
+    fn every_step_of_every_lesson_has_narration_in_both_languages() {
+        for (id, _, _) in LESSONS {
+            let l = Lesson::from_script(&read(id)).unwrap();
+            for (k, step) in l.steps.iter().enumerate() {
+                for lang in Lang::ALL {
+                    assert!(
+                        !step.narration.get(lang).is_empty() || !step.facts.is_empty(),
+                        "{id}, step {} (line {}, `{}`) has nothing to say in {lang:?}",
+                        k + 1,
+                        step.line,
+                        step.command
+                    );
+                }
+            }
         }
     }
 

@@ -49,6 +49,20 @@ pub enum Notice {
     BranchRestored,
     /// Redo showed the new branch again; Undo goes back once more.
     BranchReturned,
+    /// The user acted on the peers in a lesson: the run is theirs now, the lesson waits
+    /// (Resume goes back to it).
+    LeftLesson,
+    /// The lesson showed its own run again; the run the user had made is kept (Undo).
+    RunKept,
+}
+
+/// What a notice's button does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeDo {
+    /// `Action::SwapBranch`.
+    SwapBranch,
+    /// `Action::ResumeLesson`.
+    ResumeLesson,
 }
 
 /// The button a notice offers, if any: its catalog key and its `data-action`.
@@ -56,6 +70,7 @@ pub enum Notice {
 pub struct NoticeButton {
     pub key: &'static str,
     pub action: &'static str,
+    pub does: NoticeDo,
 }
 
 impl Notice {
@@ -71,6 +86,8 @@ impl Notice {
                 | Notice::StartedOver
                 | Notice::BranchRestored
                 | Notice::BranchReturned
+                | Notice::LeftLesson
+                | Notice::RunKept
         )
     }
 
@@ -80,12 +97,22 @@ impl Notice {
         let undo = NoticeButton {
             key: "ui.undo",
             action: "undo",
+            does: NoticeDo::SwapBranch,
         };
         match self {
-            Notice::Branched { .. } | Notice::StartedOver | Notice::BranchReturned => Some(undo),
+            Notice::Branched { .. }
+            | Notice::StartedOver
+            | Notice::BranchReturned
+            | Notice::RunKept => Some(undo),
             Notice::BranchRestored => Some(NoticeButton {
                 key: "ui.redo",
                 action: "redo",
+                does: NoticeDo::SwapBranch,
+            }),
+            Notice::LeftLesson => Some(NoticeButton {
+                key: "ui.resume_lesson",
+                action: "resume-lesson",
+                does: NoticeDo::ResumeLesson,
             }),
             _ => None,
         }
@@ -111,6 +138,8 @@ impl Notice {
             Notice::StartedOver => "ui.started_over",
             Notice::BranchRestored => "ui.branch_restored",
             Notice::BranchReturned => "ui.branch_returned",
+            Notice::LeftLesson => "ui.left_lesson",
+            Notice::RunKept => "ui.run_kept",
         }
     }
 
@@ -131,6 +160,8 @@ impl Notice {
             | Notice::StartedOver
             | Notice::BranchRestored
             | Notice::BranchReturned
+            | Notice::LeftLesson
+            | Notice::RunKept
             | Notice::Link(_) => Vec::new(),
             Notice::Branched { discarded } => vec![("n", discarded.to_string())],
             Notice::ScriptError(e) => script_error(e),
@@ -212,6 +243,8 @@ mod tests {
             Notice::StartedOver,
             Notice::BranchRestored,
             Notice::BranchReturned,
+            Notice::LeftLesson,
+            Notice::RunKept,
         ]
     }
 

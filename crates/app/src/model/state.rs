@@ -127,6 +127,9 @@ pub enum Action {
     /// The learner's answer to the lesson's question.
     Answer(State),
     CloseLesson,
+    /// Back to the open lesson's run at its page, after acting on the peers (the run made
+    /// meanwhile is kept as a branch).
+    ResumeLesson,
     /// Replace the whole view with one a link describes (`link::restore`), keeping the language.
     Restore(Box<AppState>),
 }
@@ -166,6 +169,15 @@ impl AppState {
         let mut state = AppState::default();
         state.load(text.to_string());
         state
+    }
+
+    /// The furthest the time controls go: in the open lesson's own run, its current page
+    /// (so that no control shows a later step's outcome); elsewhere the live end.
+    pub fn end(&self) -> usize {
+        match &self.lesson {
+            Some(p) if self.shows_lesson_run() => p.cursor(),
+            _ => self.session.len(),
+        }
     }
 
     /// How many log events are shown; `timeline().len()` is the live end.
@@ -214,7 +226,11 @@ impl AppState {
 
     /// A command at the cursor: in the past, the script is cut there first, and the run as it
     /// was is kept as a branch the notice offers to go back to.
+    ///
+    /// Acting on the open lesson's own run leaves the lesson (it keeps its run: Resume goes
+    /// back), so no branch is kept for it and the notice says how to return.
     fn apply(&mut self, command: Command) {
+        let in_lesson = self.shows_lesson_run();
         let mut session = self.session.clone();
         let discarded = if self.at_live_end() {
             0
@@ -224,7 +240,9 @@ impl AppState {
         match session.apply(command) {
             Ok(()) => {
                 self.notice = None;
-                if discarded > 0 {
+                if in_lesson {
+                    self.notice = Some(Notice::LeftLesson);
+                } else if discarded > 0 {
                     self.keep_branch();
                     self.notice = Some(Notice::Branched { discarded });
                 }
@@ -328,6 +346,11 @@ impl AppState {
     fn open_lesson(&mut self, id: String, text: String) {
         match Lesson::from_script(&text) {
             Ok(lesson) => {
+                // The lesson shows its own run: one the user made is kept as a branch.
+                let own_run = !self.session.commands().is_empty() && !self.shows_lesson_run();
+                if own_run {
+                    self.keep_branch();
+                }
                 self.playing = false;
                 self.notice = None;
                 self.script_error = None;
@@ -336,14 +359,27 @@ impl AppState {
                 self.editor = AttrValue::from(text);
                 self.lesson = Some(Shared::new(Player::new(id, lesson)));
                 self.show_lesson();
+                if own_run {
+                    self.notice = Some(Notice::RunKept);
+                }
             }
             Err(error) => self.notice = Some(Notice::LessonBroken { id, error }),
         }
     }
 
-    /// Moves the lesson with `f` and shows its page: the lesson's own run (even if the user
-    /// acted meanwhile) at the page's cursor.
+    /// Moves the lesson with `f` and shows its page: the lesson's own run at the page's
+    /// cursor. A run the user made from the lesson meanwhile is kept as a branch, and the
+    /// notice says so (Undo returns to it): going on never silently discards it.
     fn move_lesson(&mut self, f: impl FnOnce(&mut Player)) {
+        if self.lesson.is_none() {
+            return;
+        }
+        if !self.shows_lesson_run() {
+            self.keep_branch();
+            self.notice = Some(Notice::RunKept);
+        } else if self.notice == Some(Notice::LeftLesson) {
+            self.notice = None;
+        }
         let Some(player) = self.lesson.take() else {
             return;
         };
@@ -390,6 +426,11 @@ impl AppState {
             return;
         }
         if !self.at_live_end() {
+            // In a lesson, playback stops at the current page: the next step is Next's.
+            if self.cursor() >= self.end() {
+                self.playing = false;
+                return;
+            }
             self.show(self.cursor() + 1);
             return;
         }
@@ -461,7 +502,7 @@ impl Reducible for AppState {
             Action::NextTimer => s.next_timer(),
             Action::Seek(n) => {
                 s.playing = false;
-                s.show(n);
+                s.show(n.min(s.end()));
             }
             Action::Reset => {
                 // Starting over keeps the page's language, and the run as a branch.
@@ -504,6 +545,7 @@ impl Reducible for AppState {
             Action::SetLang(lang) => s.lang = lang,
             Action::OpenLesson(id, text) => s.open_lesson(id, text),
             Action::CloseLesson => s.lesson = None,
+            Action::ResumeLesson => s.move_lesson(|_| {}),
             Action::Restore(view) => {
                 let lang = s.lang;
                 s = *view;
@@ -735,6 +777,86 @@ mod tests {
         );
         assert!(bad.lesson.is_none());
         assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
+    }
+
+    const LESSON: &str =
+        "title en T\ntitle zh 题\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n";
+
+    /// In a lesson's own run the controls end at its current page: scrubbing or "back to
+    /// live" never shows a later step, and playback stops there.
+    #[test]
+    fn a_lesson_owns_the_clock() {
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), LESSON.into()),
+        );
+        s = reduce(s, Action::LessonStep); // Step 2: A connect.
+        let step_end = s.cursor();
+        assert_eq!(s.end(), step_end);
+        assert!(
+            step_end < s.session.len(),
+            "the lesson's run goes on past step 2"
+        );
+        s = reduce(s, Action::Seek(usize::MAX)); // "back to live"
+        assert_eq!(s.cursor(), step_end);
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        s = reduce(s, Action::Seek(0));
+        s = reduce(s, Action::Play);
+        for _ in 0..50 {
+            s = reduce(s, Action::Tick);
+        }
+        assert_eq!(s.cursor(), step_end);
+        assert!(!s.playing);
+        assert!(s.shows_lesson_run());
+        // Closed, the controls reach the end of the run again.
+        s = reduce(s, Action::CloseLesson);
+        assert_eq!(s.end(), s.session.len());
+    }
+
+    /// Acting on the peers in a lesson says it left the lesson; Next then shows the lesson's
+    /// run and keeps the student's as a branch that Undo brings back.
+    #[test]
+    fn next_after_an_own_action_keeps_it() {
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), LESSON.into()),
+        );
+        s = reduce(s, Action::LessonStep);
+        s = reduce(s, call(Peer::A, Call::Abort));
+        assert_eq!(s.notice, Some(Notice::LeftLesson));
+        assert!(!s.shows_lesson_run());
+        assert_eq!(s.end(), s.session.len(), "the student's own run is live");
+        let own = s.editor.clone();
+        assert!(own.ends_with("A connect\nA abort\n"), "{own}");
+
+        s = reduce(s, Action::LessonStep);
+        assert!(s.shows_lesson_run());
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        assert_eq!(s.editor, LESSON);
+        assert_eq!(s.state_of(Peer::B), State::SynReceived);
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, own);
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+
+        // Resume from the notice: back to the lesson's page, the own run kept again.
+        s = reduce(s, call(Peer::B, Call::Close));
+        s = reduce(s, Action::ResumeLesson);
+        assert!(s.shows_lesson_run());
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        assert!(s
+            .branches
+            .iter()
+            .any(|b| b.session.text().ends_with("B close\n")));
+    }
+
+    /// Opening a lesson over a run of the user's own keeps that run.
+    #[test]
+    fn opening_a_lesson_keeps_the_run_on_the_page() {
+        let mut s = AppState::loaded("B listen\n");
+        s = reduce(s, Action::OpenLesson("t".into(), LESSON.into()));
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, "B listen\n");
     }
 
     #[test]
