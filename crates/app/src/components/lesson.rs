@@ -186,7 +186,7 @@ fn page_body(p: &Player, lang: Lang) -> Html {
                     <div class="lesson-narration" data-testid="lesson-narration">
                         <p class="lesson-command"><code>{ step.command.to_string() }</code></p>
                         if step.narration.get(lang).is_empty() {
-                            { facts(&step.facts, lang) }
+                            { facts(&step.facts(&l.session.trace()), lang) }
                         } else {
                             { paragraphs(step.narration.get(lang)) }
                         }

@@ -115,8 +115,6 @@ pub struct Step {
     pub edges: Vec<(State, State)>,
     /// The segments the step sent, delivered, dropped, duplicated or held.
     pub segments: Vec<Label>,
-    /// What happened, in order (the narration when the script gives none).
-    pub facts: Vec<Fact>,
 }
 
 impl Step {
@@ -126,47 +124,15 @@ impl Step {
     fn of(command: &Command, events: &[TraceEvent], (before, after): (usize, usize)) -> Step {
         let mut edges = Vec::new();
         let mut segments = Vec::new();
-        let mut facts = Vec::new();
         for e in events {
-            let fact = match &e.event {
-                Event::StateChange {
-                    peer,
-                    from,
-                    to,
-                    rule,
-                    ..
-                } => {
-                    edges.push((*from, *to));
-                    Fact::Moved {
-                        peer: *peer,
-                        from: *from,
-                        to: *to,
-                        rule: *rule,
-                    }
-                }
-                Event::Sent(r) => Fact::Sent {
-                    label: r.label,
-                    from: r.from,
-                    to: r.to,
-                    origin: r.origin,
-                    summary: r.summary(),
-                },
-                Event::Delivered { label, to, .. } => Fact::Delivered {
-                    label: *label,
-                    to: *to,
-                },
-                Event::Dropped { label, .. } => Fact::Dropped { label: *label },
-                Event::Held { label } => Fact::Held { label: *label },
-                _ => continue,
-            };
-            if let Fact::Sent { label, .. }
-            | Fact::Delivered { label, .. }
-            | Fact::Dropped { label }
-            | Fact::Held { label } = &fact
-            {
-                segments.push(*label);
+            match &e.event {
+                Event::StateChange { from, to, .. } => edges.push((*from, *to)),
+                Event::Sent(r) => segments.push(r.label),
+                Event::Delivered { label, .. }
+                | Event::Dropped { label, .. }
+                | Event::Held { label } => segments.push(*label),
+                _ => {}
             }
-            facts.push(fact);
         }
         segments.sort();
         segments.dedup();
@@ -179,8 +145,47 @@ impl Step {
             after,
             edges,
             segments,
-            facts,
         }
+    }
+
+    /// What the step did, in order, from the lesson's log `trace`: its narration when the
+    /// script gives none. (Read when a page is drawn, by the lesson panel, so that the first
+    /// paint does not carry it.)
+    pub fn facts(&self, trace: &[TraceEvent]) -> Vec<Fact> {
+        let events = trace.get(self.before..self.after).unwrap_or_default();
+        events
+            .iter()
+            .filter_map(|e| {
+                Some(match &e.event {
+                    Event::StateChange {
+                        peer,
+                        from,
+                        to,
+                        rule,
+                        ..
+                    } => Fact::Moved {
+                        peer: *peer,
+                        from: *from,
+                        to: *to,
+                        rule: *rule,
+                    },
+                    Event::Sent(r) => Fact::Sent {
+                        label: r.label,
+                        from: r.from,
+                        to: r.to,
+                        origin: r.origin,
+                        summary: r.summary(),
+                    },
+                    Event::Delivered { label, to, .. } => Fact::Delivered {
+                        label: *label,
+                        to: *to,
+                    },
+                    Event::Dropped { label, .. } => Fact::Dropped { label: *label },
+                    Event::Held { label } => Fact::Held { label: *label },
+                    _ => return None,
+                })
+            })
+            .collect()
     }
 }
 
@@ -445,7 +450,7 @@ mod tests {
     #[test]
     fn a_step_knows_its_facts() {
         let l = Lesson::from_script(SMALL).unwrap();
-        let facts = &l.steps[2].facts;
+        let facts = &l.steps[2].facts(&l.session.trace());
         assert_eq!(
             facts[0],
             Fact::Delivered {
@@ -534,10 +539,11 @@ mod tests {
     fn every_step_of_every_lesson_has_narration_in_both_languages() {
         for (id, _, _) in LESSONS {
             let l = Lesson::from_script(&read(id)).unwrap();
+            let trace = l.session.trace();
             for (k, step) in l.steps.iter().enumerate() {
                 for lang in Lang::ALL {
                     assert!(
-                        !step.narration.get(lang).is_empty() || !step.facts.is_empty(),
+                        !step.narration.get(lang).is_empty() || !step.facts(&trace).is_empty(),
                         "{id}, step {} (line {}, `{}`) has nothing to say in {lang:?}",
                         k + 1,
                         step.line,
