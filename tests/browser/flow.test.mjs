@@ -225,6 +225,14 @@ for (const [width, height] of [[1366, 768], [360, 740]]) {
           `the menu sits by its arrow: menu ${JSON.stringify(m)}, arrow ${JSON.stringify(a)}`);
       }
       await screenshot(page, `${NAME}-05-menu-${width}`, { fullPage: false });
+      if (width === 360) {
+        // Scrolled away from its arrow, the menu goes with it instead of floating apart.
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await eventually(() => menu.isVisible(), false, 'the menu hides with its arrow out of view');
+        await arrow.scrollIntoViewIfNeeded();
+        await eventually(() => menu.isVisible(), true, 'and comes back with it');
+        await assertInView(page, menu, 'the segment\'s menu, back in view');
+      }
       await menu.locator('[data-action="deliver"]').click();
       await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
 

@@ -19,8 +19,9 @@ pub struct AnchoredProps {
     pub children: Html,
 }
 
-/// Places `popover` next to the element `anchor` selects. Without the anchor (not drawn
-/// yet), it stays where the stylesheet puts it.
+/// Places `popover` next to the element `anchor` selects, or hides it while the anchor is
+/// scrolled out of view. Without the anchor (not drawn yet), it stays where the stylesheet
+/// puts it.
 fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
     let el = popover.cast::<HtmlElement>()?;
     let window = web_sys::window()?;
@@ -42,6 +43,12 @@ fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
     let (x, y) = place(anchor, size, viewport, covered);
     // Whole pixels: formatting a float would bring its formatter into the first paint.
     let style = el.style();
+    // Scrolled out of sight, the anchor takes its popover along rather than leave it
+    // floating apart from what it is about.
+    let gone = r.bottom() < covered || r.y() > viewport.1;
+    style
+        .set_property("visibility", if gone { "hidden" } else { "visible" })
+        .ok()?;
     style
         .set_property("left", &format!("{}px", x.round() as i32))
         .ok()?;
