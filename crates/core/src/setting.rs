@@ -100,6 +100,8 @@ setting_keys! {
     SynLinear => "syn.linear", "a number of retransmissions from 0 to 50";
     /// RFC 1337's advice (`tcp_rfc1337`): ignore a RST in TIME-WAIT.
     Rfc1337 => "rfc1337", "`on` or `off`";
+    /// Whether a passive peer keeps listening beside its connection.
+    Listener => "listener", "`close` or `keep`";
 }
 
 impl SettingKey {
@@ -164,6 +166,7 @@ impl SettingKey {
             SettingKey::SynackRetries => Setting::SynackRetries(number()?),
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
+            SettingKey::Listener => Setting::Listener(word(["close", "keep"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -221,6 +224,9 @@ pub enum Setting {
     SynLinear(u32),
     /// `rfc1337`: Linux's `tcp_rfc1337`.
     Rfc1337(bool),
+    /// `listener`: `keep` (true) when a passive peer's application keeps its listening
+    /// socket beside the connection it accepted.
+    Listener(bool),
 }
 
 impl Setting {
@@ -249,6 +255,7 @@ impl Setting {
             Setting::SynackRetries(_) => SettingKey::SynackRetries,
             Setting::SynLinear(_) => SettingKey::SynLinear,
             Setting::Rfc1337(_) => SettingKey::Rfc1337,
+            Setting::Listener(_) => SettingKey::Listener,
         }
     }
 
@@ -299,6 +306,8 @@ impl Setting {
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
             Setting::Rfc5961(on) | Setting::Rfc1337(on) => switch(on).to_string(),
+            Setting::Listener(true) => "keep".to_string(),
+            Setting::Listener(false) => "close".to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -369,6 +378,7 @@ impl Config {
             Setting::SynackRetries(n) => self.synack_retries = Some(n),
             Setting::SynLinear(n) => self.syn_linear_timeouts = n,
             Setting::Rfc1337(on) => self.rfc1337 = on,
+            Setting::Listener(keep) => self.keep_listener = keep,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -462,6 +472,7 @@ mod tests {
             ("synack.retries", "5"),
             ("syn.linear", "0"),
             ("rfc1337", "on"),
+            ("listener", "keep"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -505,6 +516,7 @@ mod tests {
                 let value = match k {
                     SettingKey::Rfc5961 => "off",
                     SettingKey::Rfc1337 => "on",
+                    SettingKey::Listener => "keep",
                     SettingKey::Delivery => "auto",
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",
