@@ -133,6 +133,12 @@ pub struct Link {
 
 impl Link {
     /// Reads a URL's query (`?a=1&b=2`, with or without the `?`) and fragment (`#z=...`).
+    /// A visit with nothing in its link but options (a language, absolute numbers, the Linux
+    /// view): no script, no lesson, not embedded, nothing unreadable.
+    pub fn is_plain(&self) -> bool {
+        !self.embed && self.script.is_none() && self.lesson.is_none() && self.problems.is_empty()
+    }
+
     pub fn parse(query: &str, fragment: &str) -> Link {
         let mut link = Link::default();
         let query = query.strip_prefix('?').unwrap_or(query);
@@ -402,6 +408,9 @@ pub fn restore(
             s.show_lesson();
             s
         }
+        // A plain visit starts from nothing, where the first steps begin. An embed without a
+        // script (nothing to click in it) and a link that failed show the default scenario.
+        None if link.is_plain() => AppState::default(),
         None => default(),
         Some(Err(p)) => {
             problems.push(p);
