@@ -20,8 +20,10 @@ const KiB = 1024;
  * and three more splits (the capture worker's plumbing, the state explanation, the lesson list)
  * took it to 219,673 B (214.5 KiB). README, "Release bundle", says what the rest costs. The
  * budget holds today's page with a little room, so that growth is decided, not drifted into.
+ * Issue 10's keyboard focus and the phone-sized diagram (which must be there at first paint)
+ * took it to 223,268 B (218.0 KiB), hence 219 KiB.
  */
-const FIRST_PAINT_BUDGET = 218 * KiB;
+const FIRST_PAINT_BUDGET = 219 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files

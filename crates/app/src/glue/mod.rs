@@ -3,5 +3,6 @@
 
 pub mod catalog;
 pub mod fetch;
+pub mod focus;
 pub mod link;
 pub mod worker;

@@ -56,20 +56,10 @@ pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> Measured 
     {
         let measure = measure.clone();
         use_effect_with(node, move |node| {
-            let observer = node.cast::<Element>().and_then(|el| {
-                // Called after layout, with the new size: reading it costs nothing more.
-                let on_resize =
-                    Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| measure.emit(()));
-                let observer =
-                    web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&el);
-                Some((observer, on_resize))
-            });
-            move || {
-                if let Some((observer, _)) = observer {
-                    observer.disconnect();
-                }
-            }
+            let observer = node
+                .cast::<Element>()
+                .and_then(|el| SizeObserver::new(&el, move || measure.emit(())));
+            move || drop(observer)
         });
     }
     let onscroll = use_callback(measure.clone(), |_: Event, measure| measure.emit(()));
@@ -78,5 +68,32 @@ pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> Measured 
         exact_top: exact,
         onscroll,
         measure,
+    }
+}
+
+/// Calls a function each time an element's size changes (and once when it starts), until
+/// dropped: a ResizeObserver and its callback, kept together.
+pub struct SizeObserver {
+    observer: web_sys::ResizeObserver,
+    _on_resize: Closure<dyn Fn(js_sys::Array)>,
+}
+
+impl SizeObserver {
+    /// Observes `el`; `on_resize` is called after layout, with the new size, so reading it
+    /// there costs nothing more.
+    pub fn new(el: &Element, on_resize: impl Fn() + 'static) -> Option<Self> {
+        let on_resize = Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| on_resize());
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+        observer.observe(el);
+        Some(Self {
+            observer,
+            _on_resize: on_resize,
+        })
+    }
+}
+
+impl Drop for SizeObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }

@@ -1,0 +1,31 @@
+//! Whether an element's box is narrower than a width: the diagram switches to its compact
+//! figure in a narrow box (a phone, a side-by-side embed), wherever the box's width comes from.
+
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::hooks::viewport::SizeObserver;
+
+/// `true` while the element behind `node` is less than `width` CSS px wide; measured by a
+/// ResizeObserver (after layout, so reading the width costs nothing more).
+#[hook]
+pub fn use_narrow(node: NodeRef, width: i32) -> bool {
+    let narrow = use_state_eq(|| false);
+    {
+        let setter = narrow.setter();
+        use_effect_with(node, move |node| {
+            let observer = node.cast::<Element>().and_then(|el| {
+                let measured = el.clone();
+                SizeObserver::new(&el, move || {
+                    let w = measured.client_width();
+                    // A box not laid out (display: none) keeps the figure it had.
+                    if w > 0 {
+                        setter.set(w < width);
+                    }
+                })
+            });
+            move || drop(observer)
+        });
+    }
+    *narrow
+}
