@@ -20,13 +20,16 @@ const KiB = 1024;
  * and three more splits (the capture worker's plumbing, the state explanation, the lesson list)
  * took it to 219,673 B (214.5 KiB). README, "Release bundle", says what the rest costs. The
  * budget holds today's page with a little room, so that growth is decided, not drifted into.
+ * Issue 10's keyboard focus and the phone-sized diagram (which must be there at first paint)
+ * took it to 223,268 B (218.0 KiB), hence 219 KiB.
  */
 /*
  * Issue 10's flow (branches and Undo, lessons that own the clock, the first steps' glue) took
  * the same tree from 220,290 to 224,638 B on 2026-12-07 (both built on this machine; the first
- * steps' strip itself and the popovers went into parts): 221 KiB keeps about 1.6 KiB of room.
+ * steps' strip itself and the popovers went into parts), and its keyboard focus and compact
+ * diagram about 3.6 KB more on their own branch. MEASURE-ON-MERGE
  */
-const FIRST_PAINT_BUDGET = 221 * KiB;
+const FIRST_PAINT_BUDGET = 226 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files

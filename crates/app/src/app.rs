@@ -194,6 +194,12 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, coach: Option<CoachProp
             </div>
         }
         <main class={classes!("layout", embed.then_some("embed"), coach_class)}>
+            // The diagram comes first in the page so that Tab reaches the left column before
+            // the right one (the grid places it; DOM order is the tab order).
+            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
+                <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
+                    on_select={cbs.select_state.clone()} highlight={edge_highlight} />
+            </section>
             if !embed {
                 { peers(s, d) }
             }
@@ -203,10 +209,6 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, coach: Option<CoachProp
                     on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
             </section>
             { selection(s, cbs) }
-            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
-                <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
-                    on_select={cbs.select_state.clone()} highlight={edge_highlight} />
-            </section>
             if !embed {
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
                     part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />

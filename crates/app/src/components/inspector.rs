@@ -72,7 +72,15 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let status = span.status(props.cursor);
     let close = {
         let cb = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+        let label = props.label;
+        Callback::from(move |_: MouseEvent| {
+            // Closing takes the close button away: focus returns to the segment's arrow.
+            let arrow = crate::glue::focus::find(&format!("[data-seg=\"{label}\"]"));
+            cb.emit(());
+            if let Some(arrow) = arrow {
+                crate::glue::focus::restore(arrow);
+            }
+        })
     };
     if status == SegStatus::NotYetSent {
         // Scrubbed back past its sending: its fields would tell the future (a lesson's
@@ -125,7 +133,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <table class="fields">
                 <tr class="pick" onclick={pick("Source Address")} onmouseenter={pick("Source Address")}><th scope="row">{ tr(lang, "inspector.addresses") }</th><td colspan="2">{ format!("{} → {}", address(rec.from), address(rec.to)) }</td></tr>
                 <tr class="pick" onclick={pick("Control Bits")} onmouseenter={pick("Control Bits")}><th scope="row">{ tr(lang, "inspector.flags") }</th><td colspan="2"><code>{ seg.flags.to_string() }</code></td></tr>
-                <tr><th></th><th scope="col">{ tr(lang, "inspector.relative") }</th><th scope="col">{ tr(lang, "inspector.absolute") }</th></tr>
+                <tr><td aria-hidden="true"></td><th scope="col">{ tr(lang, "inspector.relative") }</th><th scope="col">{ tr(lang, "inspector.absolute") }</th></tr>
                 <tr class="pick" onclick={pick("Sequence Number")} onmouseenter={pick("Sequence Number")}><th scope="row">{ tr(lang, "inspector.seq") }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
                 <tr class="pick" onclick={pick("Acknowledgment Number")} onmouseenter={pick("Acknowledgment Number")}><th scope="row">{ tr(lang, "inspector.ack") }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
                 <tr class="pick" onclick={pick("Window")} onmouseenter={pick("Window")}><th scope="row">{ tr(lang, "inspector.window") }</th><td colspan="2">{ seg.window }</td></tr>

@@ -2,6 +2,7 @@
 //! A call the RFC rejects in the current state is disabled, and says why.
 
 use synack_core::{permitted, Call, Instant, Peer, State, TcbView};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
@@ -187,7 +188,16 @@ fn call_button(
     };
     let onclick = {
         let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(call(peer, c)))
+        Callback::from(move |e: MouseEvent| {
+            dispatch.emit(call(peer, c));
+            // Listen, Connect and Close disable themselves: focus goes on to this peer's next
+            // call rather than to <body>.
+            if let Some(button) = e.current_target().and_then(|t| t.dyn_into().ok()) {
+                let calls = format!("[data-peer=\"{}\"] .calls button", peer.name());
+                let panel = format!("[data-peer=\"{}\"] input", peer.name());
+                crate::glue::focus::keep_near(button, calls, panel);
+            }
+        })
     };
     let reason_id = format!("why-{}-{action}", peer.name().to_ascii_lowercase());
     html! {

@@ -36,8 +36,9 @@ pub fn state_explanation(props: &StateExplanationProps) -> Html {
     html! {
         <Anchored anchor={format!("[data-state-node=\"{}\"]", s.name())} class="explain-popover">
         <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
+            // h2: the diagram, its panel, comes first in the page, before any other heading.
             <header>
-                <h3>{ s.name() }</h3>
+                <h2>{ s.name() }</h2>
                 <button class="icon" aria-label={tr(lang, "states.close")} onclick={close}>{ "×" }</button>
             </header>
             <p>{ ex.meaning }</p>

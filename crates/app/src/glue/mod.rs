@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod fetch;
+pub mod focus;
 pub mod link;
 pub mod storage;
 pub mod worker;
