@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
 use crate::components::chart::Chart;
 use crate::components::diagram::Diagram;
+use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
@@ -165,6 +166,7 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks) -> Html {
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
                     part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
                 <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                <Explore script={s.script_at_cursor()} dispatch={d.clone()} />
                 if s.linux {
                     <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
                 }

@@ -130,7 +130,9 @@ mod tests {
 
     fn answer_of(replies: &[String]) -> Answer {
         let last = replies.last().expect("a reply");
-        let json = last.strip_prefix('A').expect("the last reply is the answer");
+        let json = last
+            .strip_prefix('A')
+            .expect("the last reply is the answer");
         serde_json::from_str(json).expect("the answer parses")
     }
 

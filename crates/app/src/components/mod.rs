@@ -4,6 +4,7 @@ pub mod capture_chart;
 pub mod capture_view;
 pub mod chart;
 pub mod diagram;
+pub mod explore;
 pub mod export;
 pub mod hex_view;
 pub mod inject;

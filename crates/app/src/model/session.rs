@@ -193,6 +193,22 @@ impl Session {
         text
     }
 
+    /// The script up to the end of the last command within the first `events` log events:
+    /// the run as the page shows it at that cursor (the explorer searches from there).
+    pub fn text_until(&self, events: usize) -> String {
+        let n = self.commands_within(events);
+        let end = n
+            .checked_sub(1)
+            .and_then(|i| self.commands.get(i))
+            .map_or(0, |c| c.line + 1);
+        let mut text = String::new();
+        for line in self.lines.iter().take(end) {
+            text += line;
+            text.push('\n');
+        }
+        text
+    }
+
     /// How many commands have all their events within the first `events` log events.
     pub fn commands_within(&self, events: usize) -> usize {
         self.commands.partition_point(|c| c.trace_end <= events)
