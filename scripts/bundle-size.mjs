@@ -6,7 +6,8 @@
 // - Each lazily loaded part: its split_<module>.wasm, the shared chunk_*.wasm it needs (read
 //   from __wasm_split.js), and its own catalog and stylesheet files, fetched on first use.
 //   A chunk that several parts need counts in each: it is what each one's first use costs.
-// - The capture worker (synack-capture-worker*), started when a capture is opened.
+// - The capture worker (synack-capture-worker*), started when a capture is opened, and the
+//   explorer's worker (synack-explore-worker*), started on the first search.
 // Every .wasm, .js and .css in the build must belong to one of these, and every part found in
 // __wasm_split.js must have a budget here, so that nothing grows without a decision.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -30,6 +31,7 @@ const FIRST_PAINT_BUDGET = 218 * KiB;
 const PARTS = {
   capture: { budget: 25 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
   explain: { budget: 8 * KiB, files: ['i18n/en/states.txt'] },
+  explore: { budget: 55 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
   inspector: { budget: 23 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
@@ -47,6 +49,12 @@ const PARTS = {
  */
 const WORKER_PREFIX = 'synack-capture-worker';
 const WORKER_BUDGET = 72 * KiB;
+/**
+ * The explorer's worker (issue 14): the whole engine, the script runner, the search and
+ * serde_json for its messages. Started on the first "How do I get there?" search.
+ */
+const EXPLORE_WORKER_PREFIX = 'synack-explore-worker';
+const EXPLORE_WORKER_BUDGET = 81 * KiB;
 
 const dist = process.argv[2] ?? 'dist';
 const fail = (msg) => {
@@ -157,6 +165,13 @@ if (worker.length) {
   const total = row('capture worker', worker);
   print('capture worker (lazy)', total);
   check('capture worker', total, WORKER_BUDGET, ' (started when a capture is opened)');
+}
+const exploreWorker = readdirSync(dist).filter((f) => f.startsWith(EXPLORE_WORKER_PREFIX));
+exploreWorker.forEach((f) => accounted.add(f));
+if (exploreWorker.length) {
+  const total = row('explore worker', exploreWorker);
+  print('explore worker (lazy)', total);
+  check('explore worker', total, EXPLORE_WORKER_BUDGET, ' (started on the first search)');
 }
 
 const stray = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f) && !accounted.has(f));
