@@ -341,10 +341,7 @@ fn coverage(lang: Lang, answer: &Answer) -> String {
             )
         }
         Some(Stop::DepthLimit { .. }) => tr(lang, "explore.bound_depth").to_string(),
-        Some(Stop::StateLimit { states }) => fill(
-            tr(lang, "explore.bound_states"),
-            &[("limit", &states.to_string())],
-        ),
+        Some(Stop::StateLimit { .. }) => tr(lang, "explore.bound_states").to_string(),
         _ => fill(
             tr(lang, "explore.bound_time"),
             &[("seconds", &(explore::MAP_TIME_MS / 1000.0).to_string())],
@@ -400,9 +397,10 @@ fn map(lang: Lang, answer: &Rc<Answer>, on_cell: Callback<(Path, u64)>) -> Html 
     html! {
         <div class="explore-map-box">
             <p data-testid="explore-coverage">{ coverage(lang, answer) }</p>
+            // Outside the scrolling box, so a phone shows all of it.
+            <p class="explore-map-note" id="explore-map-note">{ tr(lang, "explore.map_caption") }</p>
             <div class="explore-map-scroll">
-                <table class="explore-map" data-testid="explore-map">
-                    <caption>{ tr(lang, "explore.map_caption") }</caption>
+                <table class="explore-map" data-testid="explore-map" aria-labelledby="explore-map-note">
                     <thead>
                         <tr>
                             <th scope="col"><span class="corner">{ "A \\ B" }</span></th>
@@ -414,7 +412,10 @@ fn map(lang: Lang, answer: &Rc<Answer>, on_cell: Callback<(Path, u64)>) -> Html 
                     <tbody>
                         { for (0..11).map(|ai| html! {
                             <tr>
-                                <th scope="row">{ State::ALL[ai].to_string() }</th>
+                                <th scope="row">
+                                    <span class="long">{ State::ALL[ai].to_string() }</span>
+                                    <abbr class="short" aria-hidden="true" title={State::ALL[ai].to_string()}>{ explore::short_name(State::ALL[ai]) }</abbr>
+                                </th>
                                 { for (0..11).map(|bi| cell(ai, bi)) }
                             </tr>
                         }) }

@@ -443,6 +443,18 @@ mod tests {
         Session::load("# a comment\nB listen\nA connect\ndeliver s1\ndeliver s2\n").unwrap()
     }
 
+    #[test]
+    fn the_text_until_a_cursor_ends_with_the_last_command_shown() {
+        let s = handshake();
+        // After `A connect` (the third line), before `deliver s1`.
+        let cursor = s.end_of(2);
+        assert_eq!(s.text_until(cursor), "# a comment\nB listen\nA connect\n");
+        assert_eq!(s.text_until(s.len()), s.text());
+        assert_eq!(s.text_until(0), "");
+        let replayed = Session::load(&s.text_until(cursor)).unwrap();
+        assert_eq!(state(&replayed, Peer::A), State::SynSent);
+    }
+
     fn state(s: &Session, peer: Peer) -> State {
         s.timeline().state_at(peer, s.len())
     }
