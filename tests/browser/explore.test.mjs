@@ -153,6 +153,9 @@ test('in Chinese, at 360 px: the panel and the map fit and read naturally', asyn
     await page.locator('[data-testid="explore-map"]').waitFor({ timeout: 20000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page does not scroll sideways (${overflow} px)`);
+    const [scrollWidth, clientWidth] = await page.locator('.explore-map-scroll')
+      .evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(scrollWidth <= clientWidth, `the eleven columns fit without scrolling (${scrollWidth} > ${clientWidth} px)`);
     await page.locator('[data-testid="explore-panel"]').screenshot({ path: `${process.cwd()}/tests/browser/artifacts/${NAME}-04-map-zh-360.png` });
     assertNoProblems(page);
   } finally {
