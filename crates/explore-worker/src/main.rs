@@ -15,6 +15,9 @@
 //! There is no cancel message: a worker busy in a search reads no message until it is done,
 //! so the page cancels by terminating the worker and starts a fresh one for the next search.
 
+// Natively only the tests call `serve` (the worker's `main` is wasm only).
+#![cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+
 use synack_core::explore::{Progress, Request};
 
 /// States expanded between two looks at the clock: about a millisecond's work natively, a
