@@ -527,7 +527,9 @@ pub async fn deflate(text: &str) -> Result<Vec<u8>, String> {
 /// A `#z=` script inflated by the browser.
 #[cfg(target_arch = "wasm32")]
 pub async fn inflate(bytes: &[u8]) -> Result<String, Problem> {
-    let failed = |e| Problem::new("share.err_deflate", &[("error", &js_error(e))]);
+    // The browser's own message for a damaged stream is a bare "Failed to fetch", which
+    // says nothing to the reader of a link: the text says what happened instead.
+    let failed = |_| Problem::new("share.err_deflate", &[]);
     let ds = streams::DecompressionStream::new("deflate-raw").map_err(failed)?;
     let out = streams::pipe(bytes, ds.readable(), ds.writable())
         .await
@@ -551,10 +553,7 @@ pub async fn deflate(_text: &str) -> Result<Vec<u8>, String> {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn inflate(_bytes: &[u8]) -> Result<String, Problem> {
-    Err(Problem::new(
-        "share.err_deflate",
-        &[("error", "no DecompressionStream")],
-    ))
+    Err(Problem::new("share.err_deflate", &[]))
 }
 
 /// The script a link carries, unpacked: `None` without one.
