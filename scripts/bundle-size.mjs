@@ -31,7 +31,7 @@ const FIRST_PAINT_BUDGET = 218 * KiB;
 const PARTS = {
   capture: { budget: 25 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
   explain: { budget: 8 * KiB, files: ['i18n/en/states.txt'] },
-  explore: { budget: 55 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
+  explore: { budget: 56 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
   inspector: { budget: 23 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
@@ -54,7 +54,7 @@ const WORKER_BUDGET = 72 * KiB;
  * serde_json for its messages. Started on the first "How do I get there?" search.
  */
 const EXPLORE_WORKER_PREFIX = 'synack-explore-worker';
-const EXPLORE_WORKER_BUDGET = 81 * KiB;
+const EXPLORE_WORKER_BUDGET = 82 * KiB;
 
 const dist = process.argv[2] ?? 'dist';
 const fail = (msg) => {
