@@ -52,8 +52,9 @@ const WORKER_BUDGET = 72 * KiB;
 /**
  * The explorer's worker (issue 14): the whole engine, the script runner, the search and
  * serde_json for its messages. Started on the first "How do I get there?" search. Measured
- * 81,402 B (2026-12-07); the panel's part ("explore" above) 55,227 B, most of it serde_json
- * reading the answers: a compact text protocol like the capture digest's would shrink it.
+ * 81,402 B (2026-12-07); the panel's part ("explore" above) 55,227 B, which includes
+ * serde_json to read the answers (its share not measured; a compact text protocol like the
+ * capture digest's could shrink it).
  */
 const EXPLORE_WORKER_PREFIX = 'synack-explore-worker';
 const EXPLORE_WORKER_BUDGET = 82 * KiB;
