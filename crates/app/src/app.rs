@@ -14,6 +14,7 @@ use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_V
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
+use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
@@ -213,6 +214,7 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, coach: Option<CoachProp
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
                     part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
                 <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                <Explore script={s.script_at_cursor()} dispatch={d.clone()} />
                 if s.linux {
                     <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
                 }

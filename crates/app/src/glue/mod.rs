@@ -2,6 +2,7 @@
 //! worker, the document) rather than to the model.
 
 pub mod catalog;
+pub mod explore_worker;
 pub mod fetch;
 pub mod focus;
 pub mod link;

@@ -7,6 +7,7 @@ pub mod chart_layout;
 pub mod chunked;
 pub mod diagram_layout;
 pub mod explain;
+pub mod explore;
 pub mod first_steps;
 pub mod frame;
 pub mod inject;

@@ -193,6 +193,15 @@ impl AppState {
         self.frame.live()
     }
 
+    /// The script of the run up to the cursor: the whole script at the live end.
+    pub fn script_at_cursor(&self) -> AttrValue {
+        if self.at_live_end() {
+            self.script.clone()
+        } else {
+            AttrValue::from(self.session.text_until(self.cursor()))
+        }
+    }
+
     /// A peer's state at the cursor.
     pub fn state_of(&self, peer: Peer) -> State {
         self.frame.peer(peer).state
