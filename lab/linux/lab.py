@@ -395,7 +395,7 @@ class KernelApp:
     def command(self, line):
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
-        return self.wait_for("done", 10)
+        return self.wait_for("done", 30)
 
     def close(self):
         try:
@@ -768,6 +768,18 @@ STOPPING = threading.Event()
 
 
 def run_in_child(path, tag, synack, outdir):
+    """One scenario in its own process. A run that broke down (the lab's own error, such as
+    the kernel's application not answering on a loaded machine) is run once more, and its
+    result says so; a disagreement is never run again."""
+    result = run_in_child_once(path, tag, synack, outdir)
+    if "error" in result and not STOPPING.is_set():
+        first = result["error"]
+        result = run_in_child_once(path, tag + "r", synack, outdir)
+        result["retried_after"] = first
+    return result
+
+
+def run_in_child_once(path, tag, synack, outdir):
     name = os.path.splitext(os.path.basename(path))[0]
     if STOPPING.is_set():
         return {"scenario": path, "agrees": False, "pending": None, "error": "interrupted"}
@@ -802,6 +814,8 @@ def stop_children(*_):
 def report(result):
     lines = [f"== {result['scenario']} (kernel is {result.get('kernel_peer', '?')}): "
              + ("AGREES" if result["agrees"] else "DIFFERS")]
+    if "retried_after" in result:
+        lines.append(f"   run again after a lab error: {result['retried_after']}")
     if "error" in result:
         lines.append(f"   error: {result['error']}")
     for r in result.get("segments", []):
