@@ -21,7 +21,12 @@ const KiB = 1024;
  * took it to 219,673 B (214.5 KiB). README, "Release bundle", says what the rest costs. The
  * budget holds today's page with a little room, so that growth is decided, not drifted into.
  */
-const FIRST_PAINT_BUDGET = 218 * KiB;
+/*
+ * Issue 10's flow (branches and Undo, lessons that own the clock, the first steps' glue) took
+ * the same tree from 220,290 to 224,638 B on 2026-12-07 (both built on this machine; the first
+ * steps' strip itself and the popovers went into parts): 221 KiB keeps about 1.6 KiB of room.
+ */
+const FIRST_PAINT_BUDGET = 221 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files
@@ -29,11 +34,13 @@ const FIRST_PAINT_BUDGET = 218 * KiB;
  */
 const PARTS = {
   capture: { budget: 25 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
-  explain: { budget: 8 * KiB, files: ['i18n/en/states.txt'] },
+  // The explanation and the segment menu share the anchored popover (a chunk counted in both).
+  explain: { budget: 14 * KiB, files: ['i18n/en/states.txt'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
-  inspector: { budget: 23 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
-  lesson: { budget: 17 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
+  inspector: { budget: 29 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
+  // With the first steps' strip and the narration of unnarrated steps (issue 10).
+  lesson: { budget: 21.5 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
   linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
 };
 /**

@@ -131,6 +131,9 @@ class Scenario:
                     self.steps.append((n, words))
         if self.kernel is None:
             raise ValueError(f"{path}: no `# lab: kernel=A` or `kernel=B` line")
+        # The script's own setting says whether the application keeps listening after
+        # accept(), so synack and the kernel's application cannot disagree on it.
+        self.keep_listener = any(w[:3] == ["set", "listener", "keep"] for _, w in self.steps)
 
     def length(self):
         """The scenario's virtual duration in ms: its waits added up."""
@@ -146,7 +149,8 @@ class Scenario:
             elif key == "no-read":
                 self.no_read = True
             elif key == "keep-listener":
-                self.keep_listener = True
+                raise ValueError(f"{self.path}:{n}: write `set listener keep` instead of "
+                                 "`# lab: keep-listener`")
             elif key in ("pending", "measured-only"):
                 # The reason runs to the end of the line.
                 reason = " ".join(words[words.index(w):])[len(key) + 1:]
@@ -184,7 +188,19 @@ class Model:
         return [s for s in self.segments.values() if s["from"] == peer]
 
     def state_changes(self, peer):
-        return [e for e in self.events if e["event"] == "state_change" and e["peer"] == peer]
+        """The peer's changes of state, with a connection's end followed at once by
+        `CLOSED -> LISTEN` (`set listener keep`) as one change: in `ss` the connection's
+        socket goes and the listener is what is left."""
+        out = []
+        for e in self.events:
+            if e["event"] != "state_change" or e["peer"] != peer:
+                continue
+            if (e["rule"]["key"] == "ListenerKept" and out and out[-1]["to"] == "CLOSED"
+                    and out[-1]["time"] == e["time"]):
+                out[-1] = dict(out[-1], to=e["to"])
+                continue
+            out.append(e)
+        return out
 
 
 # ---- Namespaces -------------------------------------------------------------------------

@@ -156,6 +156,8 @@ rules! {
     LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";
     LinuxTimeWaitAckRestart => "3.10.7.4", "Linux: a bare ACK at RCV.NXT in TIME-WAIT restarts the 60 s, unanswered (tcp_timewait_state_process)";
     LinuxTimeWaitAck => "3.10.7.4", "Linux: a segment other than a RST in TIME-WAIT is answered with an ACK of RCV.NXT; one with an ACK restarts the 60 s (tcp_timewait_state_process)";
+    LinuxTimeWaitSynReopen => "3.6.1", "Linux: a SYN above RCV.NXT in TIME-WAIT, with the listener still open, ends TIME-WAIT and opens a new connection whose ISS is the old SND.NXT + 65537 (MAY-2; tcp_timewait_state_process)";
+    ListenerKept => "3.10.1", "The application still has its listening socket open (`set listener keep`): the peer listens again";
     LinuxTimeWaitRstIgnored => "3.10.7.4", "Linux: a RST in TIME-WAIT not at RCV.NXT is ignored, without a challenge ACK (tcp_timewait_state_process)";
     LinuxFinAfterFinIgnored => "3.10.7.4", "Linux: a FIN at RCV.NXT after the peer's FIN is ignored in CLOSE-WAIT, CLOSING and LAST-ACK (tcp_rcv_state_process)";
     LinuxQuickAck => "3.8.6.3", "Linux: one of the connection's first 16 data segments (quick-ACK mode, TCP_MAX_QUICKACKS): ACK sent at once, not delayed";

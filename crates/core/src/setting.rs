@@ -103,6 +103,8 @@ setting_keys! {
     SynLinear => "syn.linear", "a number of retransmissions from 0 to 50";
     /// RFC 1337's advice (`tcp_rfc1337`): ignore a RST in TIME-WAIT.
     Rfc1337 => "rfc1337", "`on` or `off`";
+    /// Whether a passive peer keeps listening beside its connection.
+    Listener => "listener", "`close` or `keep`";
     /// The congestion controller (RFC 5681 with RFC 6582), or none.
     Cc => "cc", "`newreno` or `none`";
     /// The initial congestion window, in segments (RFC 5681 §3.1).
@@ -179,6 +181,7 @@ impl SettingKey {
             SettingKey::SynackRetries => Setting::SynackRetries(number()?),
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
+            SettingKey::Listener => Setting::Listener(word(["close", "keep"])?),
             SettingKey::Cc => Setting::Cc(if word(["none", "newreno"])? {
                 CongestionControl::NewReno
             } else {
@@ -246,6 +249,9 @@ pub enum Setting {
     SynLinear(u32),
     /// `rfc1337`: Linux's `tcp_rfc1337`.
     Rfc1337(bool),
+    /// `listener`: `keep` (true) when a passive peer's application keeps its listening
+    /// socket beside the connection it accepted.
+    Listener(bool),
     /// `cc`: the congestion controller.
     Cc(CongestionControl),
     /// `iw`: the initial window in segments.
@@ -286,6 +292,7 @@ impl Setting {
             Setting::SynackRetries(_) => SettingKey::SynackRetries,
             Setting::SynLinear(_) => SettingKey::SynLinear,
             Setting::Rfc1337(_) => SettingKey::Rfc1337,
+            Setting::Listener(_) => SettingKey::Listener,
             Setting::Cc(_) => SettingKey::Cc,
             Setting::Iw(_) => SettingKey::Iw,
             Setting::Delack(_) => SettingKey::Delack,
@@ -346,6 +353,8 @@ impl Setting {
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
+            Setting::Listener(true) => "keep".to_string(),
+            Setting::Listener(false) => "close".to_string(),
             Setting::Rfc5961(on)
             | Setting::Rfc1337(on)
             | Setting::Delack(on)
@@ -423,6 +432,7 @@ impl Config {
             Setting::SynackRetries(n) => self.synack_retries = Some(n),
             Setting::SynLinear(n) => self.syn_linear_timeouts = n,
             Setting::Rfc1337(on) => self.rfc1337 = on,
+            Setting::Listener(keep) => self.keep_listener = keep,
             Setting::Cc(cc) => self.cc = cc,
             Setting::Iw(n) => self.iw = Some(n),
             Setting::Delack(on) => self.delack = on,
@@ -522,6 +532,7 @@ mod tests {
             ("synack.retries", "5"),
             ("syn.linear", "0"),
             ("rfc1337", "on"),
+            ("listener", "keep"),
             ("cc", "none"),
             ("iw", "10"),
             ("delack", "off"),
@@ -576,6 +587,7 @@ mod tests {
                 let value = match k {
                     SettingKey::Rfc5961 => "off",
                     SettingKey::Rfc1337 => "on",
+                    SettingKey::Listener => "keep",
                     SettingKey::Delivery => "auto",
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",

@@ -587,6 +587,7 @@ fn setting() -> impl Strategy<Value = Setting> {
         retries.clone().prop_map(Setting::SynackRetries),
         retries.prop_map(Setting::SynLinear),
         any::<bool>().prop_map(Setting::Rfc1337),
+        any::<bool>().prop_map(Setting::Listener),
         prop_oneof![
             Just(CongestionControl::None),
             Just(CongestionControl::NewReno)

@@ -4,6 +4,7 @@ use synack_core::script::Command;
 use synack_core::Label;
 use yew::prelude::*;
 
+use crate::components::anchored::Anchored;
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr};
 use crate::model::state::Action;
@@ -30,7 +31,9 @@ pub fn segment_menu(props: &SegmentMenuProps) -> Html {
             html! { <button data-action={action} {onclick} title={hint}>{ text }</button> }
         };
     let l = props.label;
+    // In a popover at the segment's arrow: the result of the click, where the click was.
     html! {
+        <Anchored anchor={format!("[data-seg=\"{l}\"]")} class="segment-popover">
         <div class="segment-menu" role="group" aria-label={fill(tr(lang, "menu.region"), &[("label", &l.to_string())])}>
             { button("deliver", tr(lang, "menu.deliver"), Command::Deliver(l), tr(lang, "menu.deliver_hint")) }
             { button("drop", tr(lang, "menu.drop"), Command::Drop(l), tr(lang, "menu.drop_hint")) }
@@ -39,5 +42,6 @@ pub fn segment_menu(props: &SegmentMenuProps) -> Html {
                 { button("hold", tr(lang, "menu.hold"), Command::Hold(l), tr(lang, "menu.hold_hint")) }
             }
         </div>
+        </Anchored>
     }
 }

@@ -4,4 +4,5 @@
 pub mod catalog;
 pub mod fetch;
 pub mod link;
+pub mod storage;
 pub mod worker;

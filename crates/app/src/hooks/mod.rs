@@ -7,5 +7,6 @@ pub mod lang;
 pub mod link;
 pub mod linux;
 pub mod playback;
+pub mod resize;
 pub mod viewport;
 pub mod window_event;

@@ -52,6 +52,13 @@ pub struct Config {
     /// RCV.NXT. Off by default, as in RFC 9293 and in Linux.
     #[serde(default)]
     pub rfc1337: bool,
+    /// Whether a passive peer's application keeps its listening socket open beside the
+    /// connection it accepted (`set listener keep`), as a server does. Off by default: the
+    /// listening TCB becomes the connection, as in RFC 9293's model of a passive OPEN. When
+    /// on, a passive connection that ends leaves the peer in LISTEN, and under the Linux
+    /// profile a new SYN in TIME-WAIT opens a new connection (RFC 9293 MAY-2).
+    #[serde(default)]
+    pub keep_listener: bool,
     /// The congestion controller (RFC 9293 §3.8.2, MUST-19: RFC 5681). `None` sends as much
     /// as the peer's window allows, the engine's behaviour before issue 13.
     #[serde(default)]
@@ -161,6 +168,7 @@ impl Default for Config {
             synack_retries: None,
             syn_linear_timeouts: 0,
             rfc1337: false,
+            keep_listener: false,
             cc: CongestionControl::NewReno,
             iw: None,
             delack: true,

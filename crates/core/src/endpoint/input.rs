@@ -2,7 +2,7 @@
 //! RFC's order.
 
 use super::config::LINUX_TIMEOUT_MIN;
-use super::tcb::OooEntry;
+use super::tcb::{OooEntry, Tcb};
 use super::{Endpoint, Profile, Signal, Timer, TimerTable, Transmit};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -94,7 +94,7 @@ impl Endpoint {
             // RFC 5961's RCV.NXT test cannot apply here: RCV.NXT is not known yet.
             if seg.flags.ack() {
                 self.signal(Signal::Refused);
-                self.delete_tcb(Rule::SynSentReset);
+                self.end_connection(Rule::SynSentReset);
             } else {
                 self.note(Rule::SynSentRstNoAck);
             }
@@ -238,16 +238,16 @@ impl Endpoint {
                 }
                 State::SynReceived => {
                     self.signal(Signal::Refused);
-                    self.delete_tcb(Rule::RstSynReceivedActive);
+                    self.end_connection(Rule::RstSynReceivedActive);
                 }
                 State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
                     self.signal(Signal::Reset);
-                    self.delete_tcb(Rule::RstReset);
+                    self.end_connection(Rule::RstReset);
                 }
                 State::TimeWait if self.config.rfc1337 => {
                     self.note(Rule::TimeWaitRstIgnoredRfc1337)
                 }
-                _ => self.delete_tcb(Rule::RstInClosingStates),
+                _ => self.end_connection(Rule::RstInClosingStates),
             }
             return;
         }
@@ -269,7 +269,7 @@ impl Endpoint {
             } else {
                 self.send_rst_for(&seg);
                 self.signal(Signal::Reset);
-                self.delete_tcb(Rule::SynInWindowReset);
+                self.end_connection(Rule::SynInWindowReset);
             }
             return;
         }
@@ -340,7 +340,7 @@ impl Endpoint {
             }
             State::LastAck => {
                 if our_fin_acked {
-                    self.delete_tcb(Rule::LastAckFinAcked);
+                    self.end_connection(Rule::LastAckFinAcked);
                 }
                 return;
             }
@@ -353,7 +353,7 @@ impl Endpoint {
             // Linux (tcp_rcv_state_process): nobody is left to read it. The reset answers the
             // segment, as from a closed port.
             self.emit(Segment::control(seg.ack, None, Flags::RST));
-            self.delete_tcb(Rule::LinuxDataAfterClose);
+            self.end_connection(Rule::LinuxDataAfterClose);
             return;
         }
         if seg.len > 0 || seg.flags.fin() {
@@ -406,11 +406,18 @@ impl Endpoint {
     /// restarts the 60 s.
     fn on_segment_time_wait_linux(&mut self, seg: &Segment, now: Instant) {
         let at_rcv_nxt = seg.seq == self.tcb.rcv_nxt;
+        // TCP_TW_SYN: a SYN above RCV.NXT goes to the listener when one is open (without
+        // one, it is answered like anything else, below).
+        let new_syn = seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst();
+        if new_syn && seg.seq > self.tcb.rcv_nxt && self.tcb.passive && self.config.keep_listener {
+            self.reopen_from_time_wait(seg, now);
+            return;
+        }
         if seg.flags.rst() {
             if at_rcv_nxt && self.config.rfc1337 {
                 self.note(Rule::TimeWaitRstIgnoredRfc1337);
             } else if at_rcv_nxt {
-                self.delete_tcb(Rule::RstInClosingStates);
+                self.end_connection(Rule::RstInClosingStates);
             } else {
                 self.note(Rule::LinuxTimeWaitRstIgnored);
             }
@@ -426,6 +433,21 @@ impl Endpoint {
         if seg.flags.ack() {
             self.start_time_wait(now);
         }
+    }
+
+    /// RFC 9293 MAY-2 as Linux does it: TIME-WAIT gives way to a new connection whose ISS
+    /// lies above everything the old one sent (`tw_snd_nxt + 65535 + 2`). Linux does not come
+    /// back to TIME-WAIT if the SYN was an old duplicate (MAY-2's second condition): the
+    /// request is dropped and the listener stays.
+    fn reopen_from_time_wait(&mut self, seg: &Segment, now: Instant) {
+        let iss = self.tcb.snd_nxt + 65_537;
+        self.tcb = Tcb::new(&self.config);
+        self.tcb.passive = true;
+        self.learn_peer_syn(seg);
+        self.use_iss(iss, now);
+        self.set_send_window(seg);
+        self.send_syn(now, true);
+        self.set_state(State::SynReceived, Rule::LinuxTimeWaitSynReopen);
     }
 
     /// The first check. Table 6 of §3.10.7.4 for every segment, except a RST in the RFC mode:

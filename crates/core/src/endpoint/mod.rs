@@ -235,6 +235,7 @@ impl Endpoint {
             rtx_queue_len: t.rtx_queue.len(),
             ooo_queue_len: t.ooo.len(),
             passive_open: t.passive,
+            listener_kept: t.passive && self.config.keep_listener,
             cwnd: t.cwnd,
             ssthresh: t.ssthresh,
         }
@@ -404,7 +405,7 @@ impl Endpoint {
         match self.state {
             State::Closed => return Err(CallError::ConnectionDoesNotExist),
             State::Listen => self.delete_tcb(Rule::CloseInListen),
-            State::SynSent => self.delete_tcb(Rule::CloseInSynSent),
+            State::SynSent => self.end_connection(Rule::CloseInSynSent),
             State::SynReceived => {
                 if self.tcb.unsent == 0 {
                     self.tcb.fin_queued = true;
@@ -447,10 +448,10 @@ impl Endpoint {
                     ),
                     Profile::Linux => (self.rst_ack(), Rule::LinuxAbortRstAck),
                 };
-                self.delete_tcb(rule);
+                self.end_connection(rule);
                 self.emit(rst);
             }
-            _ => self.delete_tcb(Rule::AbortQuiet),
+            _ => self.end_connection(Rule::AbortQuiet),
         }
         Ok(())
     }
@@ -479,12 +480,12 @@ impl Endpoint {
             match timer {
                 Timer::Retransmission => self.on_retransmission_timeout(now),
                 Timer::Persist => self.probe_zero_window(now),
-                Timer::TimeWait => self.delete_tcb(match self.config.profile {
+                Timer::TimeWait => self.end_connection(match self.config.profile {
                     Profile::Linux => Rule::LinuxTimeWaitExpired,
                     Profile::Rfc => Rule::TimeWaitExpired,
                 }),
                 Timer::Keepalive => self.on_keepalive_timeout(now),
-                Timer::FinWait2 => self.delete_tcb(Rule::LinuxFinWait2Timeout),
+                Timer::FinWait2 => self.end_connection(Rule::LinuxFinWait2Timeout),
                 Timer::DelayedAck => self.on_delayed_ack_timeout(),
                 Timer::SwsOverride => self.on_sws_override(now),
             }
@@ -500,7 +501,7 @@ impl Endpoint {
             );
         if orphan_closing && self.tcb.retransmissions >= LINUX_ORPHAN_RETRIES {
             // No application is left to be told.
-            self.delete_tcb(Rule::LinuxOrphanGiveUp);
+            self.end_connection(Rule::LinuxOrphanGiveUp);
             return;
         }
         if self.tcb.retransmissions >= self.config.retries_in(self.state, passive) {
@@ -513,10 +514,10 @@ impl Endpoint {
                     Rule::RetransmitGiveUpListen
                 }),
                 State::SynSent | State::SynReceived if linux => {
-                    self.delete_tcb(Rule::LinuxSynGiveUp)
+                    self.end_connection(Rule::LinuxSynGiveUp)
                 }
-                _ if linux => self.delete_tcb(Rule::LinuxRetransmitGiveUp),
-                _ => self.delete_tcb(Rule::RetransmitGiveUp),
+                _ if linux => self.end_connection(Rule::LinuxRetransmitGiveUp),
+                _ => self.end_connection(Rule::RetransmitGiveUp),
             }
             return;
         }
@@ -595,10 +596,10 @@ impl Endpoint {
         if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
             self.signal(Signal::TimedOut);
             match self.config.profile {
-                Profile::Rfc => self.delete_tcb(Rule::KeepaliveGiveUp),
+                Profile::Rfc => self.end_connection(Rule::KeepaliveGiveUp),
                 Profile::Linux => {
                     let rst = self.rst_ack();
-                    self.delete_tcb(Rule::LinuxKeepaliveGiveUp);
+                    self.end_connection(Rule::LinuxKeepaliveGiveUp);
                     self.emit(rst);
                 }
             }
@@ -640,6 +641,17 @@ impl Endpoint {
         self.set_state(State::Closed, rule);
     }
 
+    /// Deletes the TCB; a peer whose application still listens (`set listener keep`) is left
+    /// in LISTEN, any other in CLOSED.
+    fn end_connection(&mut self, rule: Rule) {
+        if self.tcb.passive && self.config.keep_listener && self.state != State::Listen {
+            self.delete_tcb(rule);
+            self.return_to_listen(Rule::ListenerKept);
+        } else {
+            self.delete_tcb(rule);
+        }
+    }
+
     /// A passive connection that failed goes back to listening with a fresh TCB.
     fn return_to_listen(&mut self, rule: Rule) {
         self.tcb = Tcb::new(&self.config);
@@ -658,6 +670,11 @@ impl Endpoint {
             }
             (None, None) => SeqNum(0),
         };
+        self.use_iss(iss, now);
+    }
+
+    /// Makes `iss` the current connection's ISS.
+    fn use_iss(&mut self, iss: SeqNum, now: Instant) {
         self.last_iss = Some((iss, now));
         let t = &mut self.tcb;
         t.iss = iss;
@@ -866,6 +883,9 @@ pub struct TcbView {
     pub ooo_queue_len: usize,
     /// The connection came from a passive OPEN (MUST-11: a failed one returns to LISTEN).
     pub passive_open: bool,
+    /// The application also keeps the listening socket this connection came from
+    /// (`set listener keep`).
+    pub listener_kept: bool,
     /// RFC 5681's congestion window, in bytes (meaningless under `set cc none`).
     #[serde(default)]
     pub cwnd: u32,

@@ -5062,6 +5062,148 @@ fn test_syn_sent_linux_syn_linear_0_gives_the_schedule_before_6_5() {
     state!(ep, Closed);
 }
 
+// =====================================================================================
+// A server that keeps listening (`set listener keep`)
+// =====================================================================================
+
+/// TIME-WAIT after a passive OPEN, entered at t=0 with `config`: we accepted, closed first,
+/// and the peer's FIN (`remote(1)`) is acknowledged. RCV.NXT = `remote(2)`, SND.NXT =
+/// `local(2)`.
+fn time_wait_passive(config: Config) -> Endpoint {
+    let mut ep = Endpoint::new(config, LOCAL_ISS);
+    ep.call(Call::Listen, at(0)).unwrap();
+    send!(ep, peer_syn());
+    send!(ep, SEND_TEMPL);
+    state!(ep, Established);
+    ep.call(Call::Close, at(0)).unwrap();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, TimeWait);
+    ep
+}
+
+fn keep_listener(mut config: Config) -> Config {
+    config.keep_listener = true;
+    config
+}
+
+/// A new SYN from the peer: sequence number `remote(n)`.
+fn new_peer_syn(n: u32) -> Segment {
+    Segment {
+        seq: remote(n),
+        ..peer_syn()
+    }
+}
+
+#[test]
+fn test_time_wait_linux_new_syn_with_listener_opens_a_new_connection() {
+    // Lab: time-wait-syn-reopen. RFC 9293 MAY-2, with Linux's ISS: the old SND.NXT + 65537.
+    let mut ep = time_wait_passive(keep_listener(linux_config()));
+    send!(ep, time 1000, new_peer_syn(100_000));
+    state!(ep, SynReceived);
+    events!(
+        ep,
+        [change(
+            State::TimeWait,
+            State::SynReceived,
+            Rule::LinuxTimeWaitSynReopen
+        )]
+    );
+    let iss = local(2) + 65_537;
+    recv!(
+        ep,
+        [Segment {
+            seq: iss,
+            ack: remote(100_001),
+            flags: Flags::SYN | Flags::ACK,
+            mss: Some(LOCAL_MSS),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.iss_base(), Some(iss));
+    check_timer(&ep, Timer::TimeWait, None);
+    assert!(ep.timer(Timer::Retransmission).is_some());
+}
+
+#[test]
+fn test_time_wait_linux_new_syn_without_listener_gets_an_ack() {
+    // Without a listener Linux answers the SYN like any other segment (TCP_TW_SYN falls
+    // through to TCP_TW_ACK).
+    let mut ep = time_wait_passive(linux_config());
+    send!(ep, time 1000, new_peer_syn(100_000));
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::LinuxTimeWaitAck)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_time_wait_linux_syn_at_or_below_rcv_nxt_does_not_reopen() {
+    // Only a SYN above RCV.NXT can start a new incarnation (`after(seq, tw_rcv_nxt)`).
+    for n in [0, 2] {
+        let mut ep = time_wait_passive(keep_listener(linux_config()));
+        send!(ep, time 1000, new_peer_syn(n));
+        state!(ep, TimeWait);
+    }
+}
+
+#[test]
+fn test_time_wait_rfc_new_syn_with_listener_still_gets_a_challenge_ack() {
+    // The RFC mode keeps §3.10.7.4's answer (RFC 5961 §4); MAY-2 is Linux's choice here.
+    let mut ep = time_wait_passive(keep_listener(config()));
+    check_syn_challenge_ack(&mut ep, remote(2), local(2));
+    state!(ep, TimeWait);
+}
+
+#[test]
+fn test_listener_kept_a_passive_connection_that_ends_leaves_the_peer_listening() {
+    let mut ep = time_wait_passive(keep_listener(config()));
+    ep.handle_timeout(at(240_000));
+    state!(ep, Listen);
+    events!(
+        ep,
+        [
+            fired(Timer::TimeWait),
+            change(State::TimeWait, State::Closed, Rule::TimeWaitExpired),
+            change(State::Closed, State::Listen, Rule::ListenerKept)
+        ]
+    );
+    // The listener takes a new connection as any LISTEN does.
+    send!(ep, time 240_001, new_peer_syn(100_000));
+    state!(ep, SynReceived);
+}
+
+#[test]
+fn test_listener_kept_does_not_survive_a_crash_or_affect_an_active_open() {
+    let mut ep = time_wait_passive(keep_listener(config()));
+    ep.call(Call::Crash, at(1)).unwrap();
+    state!(ep, Closed);
+    let mut ep = established_with(keep_listener(config()));
+    ep.call(Call::Abort, at(0)).unwrap();
+    state!(ep, Closed);
+}
+
+#[test]
+fn test_listener_kept_closing_the_listener_itself_closes() {
+    let mut ep = Endpoint::new(keep_listener(config()), LOCAL_ISS);
+    ep.call(Call::Listen, at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
+    state!(ep, Closed);
+}
+
 // ---- Congestion control (RFC 5681, RFC 6582): the peer's MSS is 100, so SMSS = 100 and
 // RFC 5681 §3.1 gives an initial window of 4 segments. ----
 
