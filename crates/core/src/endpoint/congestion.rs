@@ -31,7 +31,7 @@ impl Endpoint {
 
     /// RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS).
     fn halved_ssthresh(&self) -> u32 {
-        (self.flight_size() / 2).max(2 * self.tcb.snd_mss)
+        (self.flight_size() / 2).max(self.tcb.snd_mss.saturating_mul(2))
     }
 
     /// The connection is synchronized: the sender starts from the initial window (§3.1), or
@@ -93,7 +93,7 @@ impl Endpoint {
                 // Full acknowledgment: RFC 6582 §3.2 step 3, option (1).
                 let t = &mut self.tcb;
                 let flight = t.snd_nxt.offset_from(ack);
-                t.cwnd = t.ssthresh.min(flight.max(smss) + smss);
+                t.cwnd = t.ssthresh.min(flight.max(smss).saturating_add(smss));
                 t.in_recovery = false;
                 t.dup_acks = 0;
                 self.note(Rule::CcFullAck);
@@ -103,7 +103,7 @@ impl Endpoint {
                 let t = &mut self.tcb;
                 t.cwnd = t.cwnd.saturating_sub(acked);
                 if acked >= smss {
-                    t.cwnd += smss;
+                    t.cwnd = t.cwnd.saturating_add(smss);
                 }
                 t.cwnd = t.cwnd.max(smss);
                 self.note(Rule::CcPartialAck);
@@ -118,7 +118,9 @@ impl Endpoint {
             t.cwnd = t.cwnd.saturating_add(acked.min(smss));
         } else {
             // Congestion avoidance, RFC 5681 eq. (3): about one SMSS per round trip.
-            t.cwnd = t.cwnd.saturating_add((smss * smss / t.cwnd.max(1)).max(1));
+            t.cwnd = t
+                .cwnd
+                .saturating_add((smss.saturating_mul(smss) / t.cwnd.max(1)).max(1));
         }
     }
 
@@ -148,7 +150,7 @@ impl Endpoint {
         let t = &mut self.tcb;
         t.recover = t.snd_nxt - 1;
         t.ssthresh = ssthresh;
-        t.cwnd = ssthresh + DUP_ACK_THRESHOLD * smss;
+        t.cwnd = ssthresh.saturating_add(DUP_ACK_THRESHOLD * smss);
         t.in_recovery = true;
         self.note(Rule::CcFastRetransmit);
         self.retransmit_front();

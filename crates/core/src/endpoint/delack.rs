@@ -34,7 +34,9 @@ impl Endpoint {
         t.unacked_bytes = t.unacked_bytes.saturating_add(len);
         let mss = t.snd_mss.max(1);
         let now_rule = match self.config.profile {
-            Profile::Rfc => (t.unacked_bytes >= 2 * mss).then_some(Rule::AckEverySecondSegment),
+            Profile::Rfc => {
+                (t.unacked_bytes >= mss.saturating_mul(2)).then_some(Rule::AckEverySecondSegment)
+            }
             Profile::Linux if t.quickacks > 0 => {
                 t.quickacks -= 1;
                 Some(Rule::LinuxQuickAck)
