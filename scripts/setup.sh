@@ -84,7 +84,8 @@ if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSIO
   fi
 fi
 
-# 6. npm tools: binaryen (wasm-opt) and playwright-core, reinstalled when package-lock.json changes.
+# 6. npm tools: binaryen (wasm-opt), playwright-core and axe-core (the accessibility checks of
+#    tests/browser/axe.test.mjs), reinstalled when package-lock.json changes.
 stamp=node_modules/.synack-lock.sha256
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then

@@ -75,7 +75,8 @@ test('keyboard only: reset, B listen, A connect, three deliveries, both ESTABLIS
   await screenshot(page, `${NAME}-01-arrow-focused`);
   await page.keyboard.press('Enter');
   await page.locator('.segment-menu').waitFor();
-  await tabTo(page, '.segment-menu [data-action="deliver"]');
+  // The menu takes focus on its first item, Deliver (tests/browser/keyboard-focus.test.mjs).
+  await page.locator('.segment-menu [data-action="deliver"]:focus').waitFor();
   await assertVisibleRing(page, 'the menu\'s Deliver button');
   await screenshot(page, `${NAME}-02-deliver-focused`);
   await page.keyboard.press('Enter');

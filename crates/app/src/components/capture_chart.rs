@@ -191,7 +191,8 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         None
     };
     html! {
-        <div class="chart capture-chart">
+        // The chart scrolls: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
+        <div class="chart capture-chart" tabindex="0" role="region" aria-label={tr(lang, "capture.packets")}>
             <svg viewBox={format!("0 0 {} {}", WIDTH as u32, height as u32)} role="img"
                 aria-label={tr(lang, "capture.chart")}>
                 <line class="lifeline from-a" x1={num(LANE_A)} y1="0" x2={num(LANE_A)} y2={num(height)} />

@@ -7,11 +7,10 @@ use yew::prelude::*;
 
 use crate::components::state_explanation::{StateExplanationProps, STATE_EXPLANATION};
 use crate::hooks::lang::use_lang;
+use crate::hooks::narrow::use_narrow;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
 use crate::lazy::{self, Lazy};
-use crate::model::diagram_layout::{
-    edge_for, node_center, Edge, EDGES, NODE_H, NODE_W, VIEW_H, VIEW_W,
-};
+use crate::model::diagram_layout::{edge_for, Edge, Layout, EDGES, NODE_H, NODE_W};
 use crate::model::frame::Transition;
 use crate::svg::num;
 
@@ -29,22 +28,9 @@ pub struct DiagramProps {
     pub highlight: Vec<(State, State)>,
 }
 
-/// On a phone the diagram scrolls sideways inside its panel: keeps the states the peers are
-/// in within view as they change.
-#[hook]
-fn use_peers_in_view(panel: NodeRef, current: [State; 2]) {
-    use_effect_with(current, move |current| {
-        if let Some(el) = panel.cast::<web_sys::Element>() {
-            let (width, visible) = (el.scroll_width(), el.client_width());
-            if width > visible {
-                let (xa, _) = node_center(current[0]);
-                let (xb, _) = node_center(current[1]);
-                let middle = (xa + xb) / 2.0 / VIEW_W * width as f32;
-                el.set_scroll_left((middle - visible as f32 / 2.0).max(0.0) as i32);
-            }
-        }
-    });
-}
+/// Below this width (CSS px) of its box, the diagram draws its compact figure: the full one
+/// would shrink state names under 8 px.
+const COMPACT_BELOW: i32 = 560;
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
@@ -53,7 +39,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let current = props.current;
     let last = props.last;
     let panel = use_node_ref();
-    use_peers_in_view(panel.clone(), current);
+    let layout = if use_narrow(panel.clone(), COMPACT_BELOW) {
+        Layout::Compact
+    } else {
+        Layout::Full
+    };
+    let (view_w, view_h) = layout.view();
     // The most recent transition(s) of the cursor's moment are animated; older ones only
     // stay tinted.
     let newest = last.iter().flatten().map(|(at, _, _)| *at).max();
@@ -61,6 +52,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let edges = EDGES.iter().map(|e| {
         render_edge(
             lang,
+            layout,
             e,
             &last,
             newest,
@@ -82,8 +74,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .collect();
         let jump = jumped.iter().find(|(to, _)| *to == s).map(|(_, at)| *at);
         render_node(
-            lang,
-            linux,
+            Look {
+                lang,
+                layout,
+                linux,
+            },
             s,
             &here,
             props.selected == Some(s),
@@ -91,9 +86,16 @@ pub fn diagram(props: &DiagramProps) -> Html {
             &props.on_select,
         )
     });
+    let badges = State::ALL.into_iter().map(|s| {
+        let here: Vec<Peer> = Peer::BOTH
+            .into_iter()
+            .filter(|p| current[p.index()] == s)
+            .collect();
+        render_badges(layout, s, &here)
+    });
     html! {
-        <div class="diagram" ref={panel}>
-            <svg viewBox={format!("0 0 {} {}", num(VIEW_W), num(VIEW_H))} role="group"
+        <div class={classes!("diagram", (layout == Layout::Compact).then_some("compact"))} ref={panel}>
+            <svg viewBox={format!("0 0 {} {}", num(view_w), num(view_h))} role="group"
                  aria-label={tr(lang, "diagram.title")}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -102,6 +104,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 </defs>
                 <g class="edges">{ for edges }</g>
                 <g class="nodes">{ for nodes }</g>
+                <g class="badges" aria-hidden="true">{ for badges }</g>
             </svg>
             <ul class="legend" aria-label={tr(lang, "diagram.legend")}>
                 <li><svg viewBox="0 0 40 10" aria-hidden="true"><line class="edge active" x1="0" y1="5" x2="40" y2="5"/></svg>{ tr(lang, "diagram.legend.active") }</li>
@@ -149,12 +152,13 @@ fn edge_words(lang: Lang, text: &'static str) -> String {
 
 fn render_edge(
     lang: Lang,
+    layout: Layout,
     e: &Edge,
     last: &[Option<Transition>; 2],
     newest: Option<usize>,
     highlight: bool,
 ) -> Html {
-    let d = e.path();
+    let d = e.path(layout);
     let takers: Vec<(Peer, usize)> = Peer::BOTH
         .into_iter()
         .filter_map(|p| match last[p.index()] {
@@ -169,7 +173,7 @@ fn render_edge(
     if highlight {
         class.push("lesson-step");
     }
-    let (lx, ly) = e.label_at;
+    let (lx, ly) = layout.place(e.label_at);
     let movers = takers
         .iter()
         .filter(|(_, at)| Some(*at) == newest)
@@ -196,16 +200,27 @@ fn render_edge(
     }
 }
 
-fn render_node(
+/// How every node is drawn: the language, the figure, and whether Linux's names are shown.
+#[derive(Clone, Copy)]
+struct Look {
     lang: Lang,
+    layout: Layout,
     linux: bool,
+}
+
+fn render_node(
+    Look {
+        lang,
+        layout,
+        linux,
+    }: Look,
     state: State,
     here: &[Peer],
     selected: bool,
     jumped_at: Option<usize>,
     on_select: &Callback<Option<State>>,
 ) -> Html {
-    let (cx, cy) = node_center(state);
+    let (cx, cy) = layout.center(state);
     let (x, y) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
     let mut class = classes!("node");
     for p in here {
@@ -232,27 +247,46 @@ fn render_node(
         [p] => fill(tr(lang, "diagram.peer_here"), &[("peer", p.name())]),
         _ => tr(lang, "diagram.both_here").to_string(),
     };
-    let badges = here.iter().enumerate().map(|(i, p)| {
-        let bx = x + NODE_W - 14.0 - 24.0 * i as f32;
-        html! {
-            <g class={format!("badge peer-{}", p.name().to_ascii_lowercase())}>
-                <circle cx={num(bx)} cy={num(y)} r="11" />
-                <text x={num(bx)} y={num(y + 4.0)} text-anchor="middle">{ p.name() }</text>
-            </g>
-        }
-    });
+    // The name starts with the label shown (WCAG 2.5.3, Label in Name); in the Linux view the
+    // RFC's name follows the ss one.
+    let label = crate::hooks::linux::state_label(state, linux);
+    let shown = if label == state.name() {
+        label.to_string()
+    } else {
+        format!("{label} ({})", state.name())
+    };
     html! {
         <g class={class} data-state-node={state.name()} tabindex="0" role="button"
-           aria-label={fill(tr(lang, "diagram.node"), &[("state", state.name()), ("who", &who)])}
+           aria-label={fill(tr(lang, "diagram.node"), &[("state", &shown), ("who", &who)])}
            {onclick} {onkeydown}>
             <title>{ format!("{}{who}", state.name()) }</title>
-            <rect x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            <rect class="box" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            <rect class="focus-ring" x={num(x - 6.0)} y={num(y - 6.0)} width={num(NODE_W + 12.0)} height={num(NODE_H + 12.0)} rx="14" />
             if let Some(at) = jumped_at {
                 // Keyed by the event, so each new jump replays the pulse.
                 <rect key={at} class="pulse" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
             }
-            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ crate::hooks::linux::state_label(state, linux) }</text>
-            { for badges }
+            <text class="node-name" x={num(cx)} y={num(cy + 5.0)} text-anchor="middle">{ label }</text>
         </g>
     }
+}
+
+/// The A and B badges on the states the peers are in. They are drawn over the nodes but
+/// outside them: a node's accessible name says who is here in words, and must contain all the
+/// text drawn inside it (WCAG 2.5.3), which a lone letter would break.
+fn render_badges(layout: Layout, state: State, here: &[Peer]) -> Html {
+    let (cx, cy) = layout.center(state);
+    let (x, y) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
+    here.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let bx = x + NODE_W - 14.0 - 24.0 * i as f32;
+            html! {
+                <g class={format!("badge peer-{}", p.name().to_ascii_lowercase())}>
+                    <circle cx={num(bx)} cy={num(y)} r="11" />
+                    <text x={num(bx)} y={num(y + 4.0)} text-anchor="middle">{ p.name() }</text>
+                </g>
+            }
+        })
+        .collect()
 }

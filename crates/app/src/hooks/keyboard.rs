@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::glue::focus;
 use crate::hooks::window_event::use_window_event;
 use crate::model::state::Action;
 
@@ -37,7 +38,14 @@ pub fn use_shortcuts(playing: bool, dispatch: Callback<Action>) {
             }
             if let Some(action) = shortcut(&e.key(), *playing) {
                 e.prevent_default();
+                // Escape closes the segment's menu and inspector: focus returns to its arrow.
+                let arrow = (e.key() == "Escape")
+                    .then(|| focus::find("[data-seg][aria-pressed=\"true\"]"))
+                    .flatten();
                 dispatch.emit(action);
+                if let Some(arrow) = arrow {
+                    focus::restore(arrow);
+                }
             }
         },
     );

@@ -6,6 +6,8 @@ pub mod keyboard;
 pub mod lang;
 pub mod link;
 pub mod linux;
+pub mod narrow;
 pub mod playback;
+pub mod resize;
 pub mod viewport;
 pub mod window_event;

@@ -8,9 +8,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
+
+use crate::hooks::resize::use_resize_observer;
 use yew::prelude::*;
 
 /// A scrolling container's scroll position and size, in CSS px; `top` is kept to a multiple
@@ -53,25 +53,8 @@ pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> Measured 
             }
         })
     };
-    {
-        let measure = measure.clone();
-        use_effect_with(node, move |node| {
-            let observer = node.cast::<Element>().and_then(|el| {
-                // Called after layout, with the new size: reading it costs nothing more.
-                let on_resize =
-                    Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| measure.emit(()));
-                let observer =
-                    web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-                observer.observe(&el);
-                Some((observer, on_resize))
-            });
-            move || {
-                if let Some((observer, _)) = observer {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
+    // Called after layout, with the new size: reading it costs nothing more.
+    use_resize_observer(node, measure.clone());
     let onscroll = use_callback(measure.clone(), |_: Event, measure| measure.emit(()));
     Measured {
         view: *view,

@@ -1,7 +1,8 @@
 //! Geometry of the state diagram: the classic layout of RFC 9293 Figure 5 (RFC 793 Figure 6),
 //! with the transitions the figure leaves out (FIN,ACK in FIN-WAIT-1, RST back to LISTEN).
 //!
-//! Coordinates are in the SVG's viewBox units (820 x 910).
+//! Coordinates are in the SVG's viewBox units (820 x 910); [`Layout::Compact`] squeezes them
+//! for narrow boxes.
 
 use synack_core::State;
 
@@ -26,6 +27,85 @@ pub fn node_center(state: State) -> (f32, f32) {
         State::Closing => (410.0, 735.0),
         State::LastAck => (680.0, 735.0),
         State::TimeWait => (410.0, 860.0),
+    }
+}
+
+/// How the figure is drawn: in the RFC's proportions, or squeezed for a narrow box (a phone, a
+/// small embed) so that all eleven states fit its width with names still readable. The compact
+/// figure is the same drawing with the empty space between the boxes shrunk: each axis is
+/// mapped piecewise-linearly, boxes keep their size, so every edge still starts and ends on its
+/// boxes and no route has to be drawn twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Full,
+    Compact,
+}
+
+/// The x of the three columns' box edges, and the figure's ends: in the full figure, and where
+/// the compact one puts them (gaps of 132 units between boxes become 22, margins 16).
+const X_KNOTS: [(f32, f32); 8] = [
+    (0.0, 0.0),
+    (74.0, 16.0),
+    (206.0, 148.0),
+    (344.0, 170.0),
+    (476.0, 302.0),
+    (614.0, 324.0),
+    (746.0, 456.0),
+    (820.0, 472.0),
+];
+
+/// The y of the seven rows' box edges, and the figure's ends (gaps of 80 to 100 units between
+/// rows become 30).
+const Y_KNOTS: [(f32, f32); 16] = [
+    (0.0, 0.0),
+    (27.0, 20.0),
+    (73.0, 66.0),
+    (152.0, 96.0),
+    (198.0, 142.0),
+    (287.0, 172.0),
+    (333.0, 218.0),
+    (422.0, 248.0),
+    (468.0, 294.0),
+    (567.0, 324.0),
+    (613.0, 370.0),
+    (712.0, 400.0),
+    (758.0, 446.0),
+    (837.0, 476.0),
+    (883.0, 522.0),
+    (910.0, 540.0),
+];
+
+/// `v` on the piecewise-linear map through `knots` (full, compact).
+fn squeeze(knots: &[(f32, f32)], v: f32) -> f32 {
+    for pair in knots.windows(2) {
+        let ((a, a2), (b, b2)) = (pair[0], pair[1]);
+        if v <= b {
+            return a2 + (v - a) * (b2 - a2) / (b - a);
+        }
+    }
+    knots.last().map_or(v, |&(_, end)| end)
+}
+
+impl Layout {
+    /// The viewBox's width and height.
+    pub fn view(self) -> (f32, f32) {
+        match self {
+            Layout::Full => (VIEW_W, VIEW_H),
+            Layout::Compact => (X_KNOTS[X_KNOTS.len() - 1].1, Y_KNOTS[Y_KNOTS.len() - 1].1),
+        }
+    }
+
+    /// A point of the full figure, placed in this layout.
+    pub fn place(self, (x, y): (f32, f32)) -> (f32, f32) {
+        match self {
+            Layout::Full => (x, y),
+            Layout::Compact => (squeeze(&X_KNOTS, x), squeeze(&Y_KNOTS, y)),
+        }
+    }
+
+    /// The centre of a state's box.
+    pub fn center(self, state: State) -> (f32, f32) {
+        self.place(node_center(state))
     }
 }
 
@@ -67,11 +147,11 @@ pub struct Edge {
 }
 
 impl Edge {
-    /// The SVG path data of the polyline.
-    pub fn path(&self) -> String {
+    /// The SVG path data of the polyline, in `layout`.
+    pub fn path(&self, layout: Layout) -> String {
         let mut d = String::new();
-        for (i, (x, y)) in self.points.iter().enumerate() {
-            d += &format!("{}{} {}", if i == 0 { "M" } else { " L" }, num(*x), num(*y));
+        for (i, (x, y)) in self.points.iter().map(|&p| layout.place(p)).enumerate() {
+            d += &format!("{}{} {}", if i == 0 { "M" } else { " L" }, num(x), num(y));
         }
         d
     }
@@ -365,6 +445,55 @@ mod tests {
                 "{} ends off its box at {last:?}",
                 e.id()
             );
+        }
+    }
+
+    #[test]
+    fn the_compact_figure_keeps_boxes_whole_and_edges_on_them() {
+        let (w, h) = Layout::Compact.view();
+        for s in State::ALL {
+            let (cx, cy) = Layout::Compact.center(s);
+            // Each box keeps its size: its corners land exactly NODE_W and NODE_H apart.
+            let (x0, y0) = Layout::Compact.place((
+                node_center(s).0 - NODE_W / 2.0,
+                node_center(s).1 - NODE_H / 2.0,
+            ));
+            let (x1, y1) = Layout::Compact.place((
+                node_center(s).0 + NODE_W / 2.0,
+                node_center(s).1 + NODE_H / 2.0,
+            ));
+            assert!(
+                (x1 - x0 - NODE_W).abs() < 0.01 && (y1 - y0 - NODE_H).abs() < 0.01,
+                "{s}"
+            );
+            assert!(
+                x0 >= 0.0 && x1 <= w && y0 >= 0.0 && y1 <= h,
+                "{s} at ({cx}, {cy}) is outside {w} x {h}"
+            );
+        }
+        for e in EDGES {
+            for &(x, y) in e.points {
+                let (cx, cy) = Layout::Compact.place((x, y));
+                assert!(
+                    (0.0..=w).contains(&cx) && (0.0..=h).contains(&cy),
+                    "{} leaves the figure",
+                    e.id()
+                );
+            }
+        }
+        // Narrower and shorter: the point of it.
+        assert!(w < VIEW_W * 0.6 && h < VIEW_H * 0.6, "{w} x {h}");
+        // No two boxes overlap.
+        for a in State::ALL {
+            for b in State::ALL {
+                let ((ax, ay), (bx, by)) = (Layout::Compact.center(a), Layout::Compact.center(b));
+                if a != b {
+                    assert!(
+                        (ax - bx).abs() >= NODE_W || (ay - by).abs() >= NODE_H,
+                        "{a} overlaps {b}"
+                    );
+                }
+            }
         }
     }
 

@@ -163,7 +163,8 @@ mod tests {
             lines(&s, Peer::A)[0],
             "ESTAB 0 100 192.0.2.1:49152 198.51.100.7:80"
         );
-        let s = sim("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\ndeliver s5\n");
+        // B's ACK waits for its delayed-ACK timer (200 ms).
+        let s = sim("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\nwait 200ms\ndeliver s5\n");
         assert_eq!(
             lines(&s, Peer::A)[0],
             "ESTAB 0 0 192.0.2.1:49152 198.51.100.7:80"

@@ -161,7 +161,7 @@ impl Endpoint {
             self.note(Rule::LinuxSynRecvSynAgain);
             if let Some(front) = self.tcb.rtx_queue.front().copied() {
                 let segment = self.segment_for(&front);
-                self.transmit.push_back(Transmit {
+                self.queue(Transmit {
                     segment,
                     retransmission: true,
                 });
@@ -306,11 +306,19 @@ impl Endpoint {
             return;
         }
         if self.tcb.snd_una < seg.ack {
-            self.on_new_ack(seg.ack, now);
+            let old_una = self.tcb.snd_una;
+            if self.on_new_ack(seg.ack, now) {
+                self.cc_on_new_ack(old_una, seg.ack);
+            }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.
             if self.tcb.snd_una != self.tcb.snd_nxt {
                 self.note(Rule::AckDuplicate);
+                // RFC 5681 §2: a duplicate ACK also leaves the window unchanged.
+                // Against a zero window they answer probes: no sign of loss.
+                if u32::from(seg.window) == self.tcb.snd_wnd && self.tcb.snd_wnd > 0 {
+                    self.cc_on_dup_ack();
+                }
             }
         }
         if self.tcb.snd_una <= seg.ack {
@@ -529,8 +537,10 @@ impl Endpoint {
 
     /// Takes in data (and a FIN) that start at `seq`, in order or held for later.
     pub(super) fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
-        self.tcb.ack_pending = true;
         if seq != self.tcb.rcv_nxt {
+            // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate
+            // ACK the sender counts).
+            self.tcb.ack_pending = true;
             self.note(if len > 0 {
                 Rule::TextQueued
             } else {
@@ -551,6 +561,8 @@ impl Endpoint {
         if len > 0 {
             self.note(Rule::TextAccepted);
         }
+        // RFC 5681 §4.2: a segment that fills a gap is acknowledged at once.
+        let filled_gap = !self.tcb.ooo.is_empty();
         self.accept_in_order(len);
         let mut fin_now = fin;
         // Pull held segments that the new RCV.NXT reaches.
@@ -569,6 +581,10 @@ impl Endpoint {
             self.tcb.ooo.clear();
             self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
             self.on_fin(now);
+        } else if filled_gap || len == 0 {
+            self.tcb.ack_pending = true;
+        } else {
+            self.ack_in_order_data(len, now);
         }
     }
 
@@ -650,7 +666,8 @@ impl Endpoint {
 
     /// SND.UNA advances: drop what is acknowledged, take an RTT sample, and manage the timer
     /// (RFC 6298 §5.2 and §5.3).
-    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) {
+    /// Returns whether data (not only a SYN or FIN) was acknowledged.
+    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) -> bool {
         let t = &mut self.tcb;
         t.snd_una = ack;
         let mut data_acked = false;
@@ -684,6 +701,7 @@ impl Endpoint {
         if data_acked {
             self.note(Rule::AckAdvances);
         }
+        data_acked
     }
 
     /// RFC 6298 §2.2 and §2.3.
@@ -712,6 +730,8 @@ impl Endpoint {
 
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
     fn on_established(&mut self) {
+        self.cc_start();
+        self.delack_start();
         let t = &mut self.tcb;
         // RFC 6298 §5.7: after a SYN timed out, data transmission starts from a 3 s RTO when
         // the initial RTO was shorter.

@@ -7,7 +7,10 @@
 //! notes and errors. `poll_timeout` says when `handle_timeout` is next due.
 
 mod config;
+mod congestion;
+mod delack;
 mod input;
+mod nagle;
 mod observe;
 mod tcb;
 mod timer;
@@ -17,8 +20,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
-pub use self::config::{Config, Profile};
-use self::tcb::{RtxEntry, Tcb};
+pub use self::config::{Config, CongestionControl, Profile};
+use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -233,6 +236,8 @@ impl Endpoint {
             ooo_queue_len: t.ooo.len(),
             passive_open: t.passive,
             listener_kept: t.passive && self.config.keep_listener,
+            cwnd: t.cwnd,
+            ssthresh: t.ssthresh,
         }
     }
 
@@ -301,10 +306,21 @@ impl Endpoint {
     }
 
     fn emit(&mut self, segment: Segment) {
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: false,
         });
+    }
+
+    /// Puts a segment on the way out. One that acknowledges everything received ends any
+    /// delayed ACK (§3.8.6.3: data, retransmissions and probes carry the ACK too).
+    fn queue(&mut self, transmit: Transmit) {
+        let seg = &transmit.segment;
+        if seg.flags.ack() && !seg.flags.rst() && seg.ack == self.tcb.rcv_nxt {
+            self.tcb.unacked_bytes = 0;
+            self.tcb.timers.stop(Timer::DelayedAck);
+        }
+        self.transmit.push_back(transmit);
     }
 
     /// The next state change, note or signal.
@@ -470,6 +486,8 @@ impl Endpoint {
                 }),
                 Timer::Keepalive => self.on_keepalive_timeout(now),
                 Timer::FinWait2 => self.end_connection(Rule::LinuxFinWait2Timeout),
+                Timer::DelayedAck => self.on_delayed_ack_timeout(),
+                Timer::SwsOverride => self.on_sws_override(now),
             }
         }
     }
@@ -507,6 +525,7 @@ impl Endpoint {
             // Nothing outstanding: every path that empties the queue stops this timer.
             return;
         };
+        let first_timeout = self.tcb.retransmissions == 0;
         self.tcb.retransmissions += 1;
         // Karn's algorithm: no RTT sample from a retransmitted segment.
         self.tcb.rtt_probe = None;
@@ -515,10 +534,11 @@ impl Endpoint {
         }
         self.note(Rule::Retransmit);
         let segment = self.segment_for(&front);
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: true,
         });
+        self.cc_on_rto(first_timeout);
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
@@ -734,6 +754,9 @@ impl Endpoint {
     /// carried it. Called after every input.
     fn output(&mut self, now: Instant) {
         let sending_state = self.sending_state();
+        if sending_state {
+            self.cc_go_back();
+        }
         while sending_state && self.tcb.unsent > 0 {
             let t = &self.tcb;
             let in_flight = t.snd_nxt.offset_from(t.snd_una);
@@ -745,11 +768,20 @@ impl Endpoint {
                 break;
             }
             let usable = t.snd_wnd.saturating_sub(in_flight);
-            let len = (t.unsent.min(u64::from(t.snd_mss)) as u32).min(usable);
+            let whole = t.unsent.min(u64::from(t.snd_mss)) as u32;
+            let len = whole.min(usable);
             if len == 0 {
                 break;
             }
             let last = u64::from(len) == t.unsent;
+            // Under cwnd only whole segments (or the last of the data) go out.
+            if self.cwnd_room(now) < whole {
+                break;
+            }
+            if self.hold_short_segment(len, now) {
+                break;
+            }
+            let t = &self.tcb;
             let fin = last && t.fin_queued && t.fin_seq.is_none();
             self.send_new(now, len, fin);
         }
@@ -793,6 +825,8 @@ impl Endpoint {
         // persist timer's work is done. The retransmission timer takes over (`output`).
         t.timers.stop(Timer::Persist);
         t.persist_backoff = 0;
+        t.timers.stop(Timer::SwsOverride);
+        t.held = Hold::None;
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,
@@ -804,6 +838,12 @@ impl Endpoint {
         t.snd_nxt = t.snd_nxt + entry.seg_len();
         if fin {
             t.fin_seq = Some(entry.seq + len);
+        }
+        if len > 0 {
+            t.last_data_sent = Some(now);
+        }
+        if len < t.snd_mss {
+            t.snd_sml = t.snd_nxt;
         }
         if t.rtt_probe.is_none() {
             t.rtt_probe = Some((t.snd_nxt, now));
@@ -846,6 +886,12 @@ pub struct TcbView {
     /// The application also keeps the listening socket this connection came from
     /// (`set listener keep`).
     pub listener_kept: bool,
+    /// RFC 5681's congestion window, in bytes (meaningless under `set cc none`).
+    #[serde(default)]
+    pub cwnd: u32,
+    /// RFC 5681's slow start threshold, in bytes.
+    #[serde(default)]
+    pub ssthresh: u32,
 }
 
 #[cfg(test)]

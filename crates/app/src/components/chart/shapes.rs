@@ -30,10 +30,12 @@ pub fn peer_class(peer: Peer) -> &'static str {
 }
 
 /// The accessible name of a segment's arrow: "s2 B to A SYN,ACK seq=0 ack=1, delivered".
+/// The name starts with the arrow's visible label (`summary` and its `shown` suffix), so that
+/// it contains what a sighted user reads and can say (WCAG 2.5.3, Label in Name).
 pub fn seg_name(
     lang: Lang,
     rec: &SegmentRecord,
-    summary: &str,
+    (summary, shown): (&str, &str),
     course: Course,
     duplicated: bool,
 ) -> String {
@@ -77,6 +79,7 @@ pub fn seg_name(
             ("from", rec.from.name()),
             ("to", rec.to.name()),
             ("summary", summary),
+            ("shown", shown),
             ("origin", &origin),
             ("status", status),
             ("dup", &dup),
@@ -117,7 +120,7 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
     } else {
         rec.summary()
     };
-    let name = seg_name(ctx.lang, rec, &summary, course, !copies.is_empty());
+
     let selected = ctx.selected == Some(rec.label);
     let injected = rec.origin == Origin::Injected;
     let fresh = !injected
@@ -142,6 +145,13 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
         Origin::Retransmission => " (rtx)",
         Origin::Injected => " (injected)",
     };
+    let name = seg_name(
+        ctx.lang,
+        rec,
+        (&summary, suffix),
+        course,
+        !copies.is_empty(),
+    );
 
     let (sx, sy) = shaft_end(&a);
     // One `d` attribute rather than four coordinates: a jump of the scrubber creates every
@@ -327,14 +337,15 @@ mod tests {
         let t = Timeline::new(sim.trace());
         let rec = sim.segment(Label(2)).expect("s2 is B's SYN,ACK");
         let c = course(&t, t.seg(Label(2)).unwrap(), t.len(), &MANUAL).expect("sent");
+        // The name starts with the label drawn on the arrow (WCAG 2.5.3, Label in Name).
         assert_eq!(
-            seg_name(Lang::En, rec, &rec.summary(), c, false),
-            "s2 B to A SYN,ACK seq=0 ack=1, in flight"
+            seg_name(Lang::En, rec, (&rec.summary(), ""), c, false),
+            "s2 SYN,ACK seq=0 ack=1: B to A, in flight"
         );
         let done = Course::Delivered { arrive_y: 0.0 };
         assert_eq!(
-            seg_name(Lang::En, rec, "x", done, true),
-            "s2 B to A x, delivered, duplicated"
+            seg_name(Lang::En, rec, ("x", " (rtx)"), done, true),
+            "s2 x (rtx): B to A, delivered, duplicated"
         );
     }
 }

@@ -1,0 +1,138 @@
+// Accessibility with axe-core (the npm package, injected into the page): the main page with
+// a segment's menu, the inspector and a state's explanation open, a lesson, the Linux view and
+// the capture view, each in light and dark and in English and Chinese. Any violation of the
+// WCAG 2.x A/AA rules or axe's best practices fails the test; the only exclusions are listed
+// in EXCLUDED with the reason.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  ROOT, appReady, assertNoProblems, clickSeg, expectStates, openPage, peerCall, screenshot,
+  useApp,
+} from './helpers.mjs';
+
+const app = useApp();
+const NAME = 'axe';
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * Rules switched off, each with its reason (none today). A rule belongs here only when what it
+ * asks for is wrong for this page, never because a fix is hard.
+ */
+const EXCLUDED = {};
+
+async function axe(page, what) {
+  await page.addScriptTag({ path: AXE });
+  // Let transitions (node fills, the mover) settle so colours are measured at rest.
+  await page.waitForTimeout(500);
+  const result = await page.evaluate(async (excluded) => {
+    const rules = Object.fromEntries(excluded.map((id) => [id, { enabled: false }]));
+    // label-content-name-mismatch is tagged "experimental" in axe 4, so it has to be asked for.
+    rules['label-content-name-mismatch'] = { enabled: true };
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice', 'experimental'] },
+      rules,
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} :: ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`),
+      count: v.nodes.length,
+    }));
+  }, Object.keys(EXCLUDED));
+  const lines = result.map((v) => `${v.id} (${v.impact}, ${v.count} nodes)\n    ${v.nodes.join('\n    ')}`);
+  if (lines.length) assert.fail(`axe-core violations on ${what}:\n${lines.join('\n')}`);
+}
+
+const VARIANTS = [
+  { scheme: 'light', lang: 'en' },
+  { scheme: 'dark', lang: 'en' },
+  { scheme: 'light', lang: 'zh' },
+  { scheme: 'dark', lang: 'zh' },
+];
+
+async function open(variant, hash = '', query = '') {
+  const q = [variant.lang === 'zh' ? 'lang=zh' : '', query].filter(Boolean).join('&');
+  const page = await openPage(app.browser, `${app.server.url}${q ? `?${q}` : ''}${hash}`, {
+    viewport: { width: 1366, height: 768 },
+    colorScheme: variant.scheme,
+  });
+  await appReady(page);
+  return page;
+}
+
+for (const v of VARIANTS) {
+  const tag = `${v.scheme} ${v.lang}`;
+  const shot = (page, step) => screenshot(page, `${NAME}-${v.scheme}-${v.lang}-${step}`, { fullPage: false });
+
+  test(`axe, ${tag}: the default page, a segment's menu, the inspector, a state's explanation`, async () => {
+    const page = await open(v);
+    try {
+      await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+      await axe(page, `the default page (${tag})`);
+
+      // An in-flight segment: its menu and the inspector.
+      await page.click('[data-action="reset"]');
+      await expectStates(page, 'CLOSED', 'CLOSED');
+      await peerCall(page, 'B', 'listen');
+      await peerCall(page, 'A', 'connect');
+      await expectStates(page, 'SYN_SENT', 'LISTEN');
+      await clickSeg(page, 's1');
+      await page.locator('.segment-menu [data-action="deliver"]').waitFor();
+      await page.locator('.inspector').waitFor();
+      await shot(page, '01-menu-inspector');
+      await axe(page, `a segment's menu and the inspector (${tag})`);
+
+      await page.locator('[data-state-node="LISTEN"]').click();
+      await page.locator('.explain').waitFor();
+      await shot(page, '02-explanation');
+      await axe(page, `a state's explanation (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: lesson 1`, async () => {
+    const page = await open(v, '', 'lesson=01-handshake');
+    try {
+      await page.getByTestId('lesson-panel').waitFor();
+      await page.getByTestId('lesson-narration').waitFor();
+      await shot(page, '03-lesson');
+      await axe(page, `lesson 1 (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: the Linux view`, async () => {
+    const page = await open(v);
+    try {
+      await page.locator('[data-testid="linux-toggle"]').check();
+      await page.locator('[data-testid="ss-table"]').waitFor();
+      await page.locator('[data-testid="linux-notes"]').waitFor();
+      await shot(page, '04-linux');
+      await axe(page, `the Linux view (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: the capture view`, async () => {
+    const page = await open(v);
+    try {
+      await page.locator('[data-testid="capture-open"]').setInputFiles(join(ROOT, 'tests', 'fixtures', 'timed-close.pcap'));
+      await page.locator('[data-testid="capture-summary"]').waitFor({ timeout: 20000 });
+      await page.locator('.capture-chart [data-packet="3"]').click();
+      await page.locator('[data-testid="capture-state-a"]').waitFor();
+      await shot(page, '05-capture');
+      await axe(page, `the capture view (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+}
