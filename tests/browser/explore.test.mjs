@@ -4,10 +4,15 @@
 // loads a pair's way when its cell is chosen; it all works under the strict CSP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  appReady, assertNoProblems, expectStates, launchBrowser, openPage, scriptText, screenshot,
-  serveStatic,
+  appReady, assertNoProblems, base64url, expectStates, launchBrowser, openPage, ROOT, scriptText,
+  screenshot, serveStatic,
 } from './helpers.mjs';
+
+/** The handshake scenario, carried by the link: a plain visit opens before the handshake. */
+const HANDSHAKE = `#script=${base64url(readFileSync(join(ROOT, 'scenarios', 'handshake.tcps'), 'utf8'))}`;
 
 /** As tests/browser/self-contained.test.mjs (importing it would run its tests here too). */
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
@@ -26,11 +31,11 @@ after(async () => {
   await ctx.strict?.close();
 });
 
-/** The default page (the handshake scenario, both peers ESTABLISHED), the panel opened. */
+/** The handshake scenario (both peers ESTABLISHED) at `url`, the panel opened. */
 async function openExplorer(url = ctx.server.url, options = {}) {
-  const page = await openPage(ctx.browser, url, options);
+  const page = await openPage(ctx.browser, url + HANDSHAKE, options);
   await appReady(page);
-  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED', 'the default scenario ends established');
+  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED', 'the handshake scenario ends established');
   await page.locator('[data-testid="explore"] > summary').click();
   await page.locator('[data-testid="explore-panel"]').waitFor({ timeout: 20000 });
   return page;
@@ -44,7 +49,7 @@ async function search(page, a, b, calls) {
   await page.click('[data-testid="explore-search"]');
 }
 
-test('A=CLOSING, B=CLOSING from the default page: the shortest way is loaded as the run', async () => {
+test('A=CLOSING, B=CLOSING from the handshake: the shortest way is loaded as the run', async () => {
   const page = await openExplorer();
   try {
     await search(page, 'CLOSING', 'CLOSING', true);
