@@ -38,7 +38,8 @@ test('a shared link reopens the same script, moment, options and language', asyn
   const context = await app.browser.newContext({ viewport: { width: 1100, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await freshApp(context, app.server.url);
-  const script = 'B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\ndeliver s5\nA close\n';
+  // B delays its ACK of the data (RFC 9293 §3.8.6.3): s5 leaves 200 ms after s4 arrives.
+  const script = 'B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\nwait 200ms\ndeliver s5\nA close\n';
   await page.locator('textarea.script').fill(script);
   await page.click('[data-action="run"]');
   await expectStates(page, 'FIN_WAIT_1', 'ESTABLISHED');

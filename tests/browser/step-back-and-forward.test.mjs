@@ -37,7 +37,7 @@ async function recordWhen(page, done) {
 /** Waits until the cursor has moved from `before`'s (each press moves it). */
 const recordAfter = (page, before) => recordWhen(page, (r) => r.cursor !== before.cursor);
 
-/** A scenario with a loss, a retransmission, data and a close, by clicks. */
+/** A scenario with a loss, a retransmission, data, a delayed ACK and a close, by clicks. */
 async function buildScenario(page) {
   await peerCall(page, 'B', 'listen');
   await peerCall(page, 'A', 'connect');
@@ -50,6 +50,8 @@ async function buildScenario(page) {
   await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
   await peerCall(page, 'A', 'send');
   await actOnSeg(page, 's5', 'deliver');
+  // B delays its ACK of the data (RFC 9293 §3.8.6.3): its delayed-ACK timer sends s6.
+  await timeControl(page, 'next-timer');
   await actOnSeg(page, 's6', 'deliver');
   await peerCall(page, 'A', 'close');
   await actOnSeg(page, 's7', 'deliver');
