@@ -37,7 +37,7 @@ const FIRST_PAINT_BUDGET = 226 * KiB;
  * fetched with it (`Part::areas`, `Part::stylesheets`).
  */
 const PARTS = {
-  capture: { budget: 52 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
+  capture: { budget: 54 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
   // The explanation and the segment menu share the anchored popover (a chunk counted in both).
   explain: { budget: 14 * KiB, files: ['i18n/en/states.txt'] },
   explore: { budget: 56 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
