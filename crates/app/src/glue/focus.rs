@@ -30,13 +30,17 @@ fn focus_lost() -> bool {
     }
 }
 
-/// Focuses an HTML element or an SVG one (the chart's arrows, the diagram's states).
+/// Focuses an HTML element or an SVG one (the chart's arrows, the diagram's states). Inside a
+/// popover, which is placed at what was clicked, the page must not scroll: scrolling would
+/// carry the clicked arrow or node away from its popover (on a phone, out of view).
 fn focus(el: &Element) -> bool {
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(el.closest(".popover").ok().flatten().is_some());
     if let Some(h) = el.dyn_ref::<HtmlElement>() {
-        h.focus().is_ok()
+        h.focus_with_options(&options).is_ok()
     } else {
         el.dyn_ref::<SvgElement>()
-            .is_some_and(|s| s.focus().is_ok())
+            .is_some_and(|s| s.focus_with_options(&options).is_ok())
     }
 }
 
