@@ -30,7 +30,7 @@ const FLAGS: [&str; 13] = [
 ];
 
 /// (capture, frame, tshark's flags, synack's flags): where they differ, and why.
-const DIFFERENCES: [(&str, usize, &str, &str); 6] = [
+const DIFFERENCES: [(&str, usize, &str, &str); 7] = [
     // The wire dropped data segments 20 and 21: these are their retransmissions (TSval
     // newer than every segment before), sent after duplicate ACKs with SACK. Wireshark calls
     // the second "out of order" because it came soon after the first.
@@ -59,14 +59,11 @@ const DIFFERENCES: [(&str, usize, &str, &str); 6] = [
     // definition, and no loss signal.
     ("lost-final-ack.pcap", 23, "duplicate_ack", ""),
     ("reorder.pcapng", 92, "duplicate_ack", ""),
-    // The ACK of a zero-window probe (Linux probes with SEQ = SND.UNA - 1): it answers the
-    // probe and advertises a zero window; Wireshark reports only the window.
-    (
-        "zero-window.pcap",
-        20,
-        "zero_window",
-        "keep_alive_ack,zero_window",
-    ),
+    // Linux's zero-window probes (`tcp_xmit_probe_skb`: SEQ = SND.UNA - 1, no data) into
+    // the window B closed in frame 14. Wireshark takes their shape for keep-alives; sent
+    // into a closed window while data waits, they are the persist timer's probes.
+    ("zero-window.pcap", 19, "keep_alive", "zero_window_probe"),
+    ("zero-window.pcap", 21, "keep_alive", "zero_window_probe"),
 ];
 
 /// Captures whose `initial_rtt` differs, and why.

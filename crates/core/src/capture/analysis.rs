@@ -493,10 +493,17 @@ pub fn analyze(conn: &Connection, packets: &[TcpPacket]) -> Analysis {
         }
 
         // Keep-alive: one byte (or none) just below what was sent, no control bits.
-        let keepalive =
+        let below_next =
             !control && seg_len <= 1 && tx.next.is_some_and(|n| n > 0 && start + 1 == n);
-        // Zero-window probe: one byte at the next sequence number into a zero window.
-        let zwp = !control && s.len == 1 && tx.next == Some(start) && ty.last_window == Some(0);
+        // Linux probes a zero window in the same shape (`tcp_xmit_probe_skb`: SND.UNA-1, no
+        // data), which Wireshark calls a keep-alive. Into a window the peer has closed it is
+        // a zero-window probe: data is waiting, so the connection is not idle.
+        let closed = ty.last_window == Some(0);
+        let keepalive = below_next && !closed;
+        // Zero-window probe: one byte at the next sequence number into a zero window (RFC
+        // 9293 §3.8.6.1), or Linux's empty one below it.
+        let zwp =
+            (below_next && closed) || (!control && s.len == 1 && tx.next == Some(start) && closed);
         if keepalive {
             f |= PacketFlags::KEEP_ALIVE;
         } else if zwp {
