@@ -20,10 +20,10 @@ const KiB = 1024;
  * and three more splits (the capture worker's plumbing, the state explanation, the lesson list)
  * took it to 219,673 B (214.5 KiB). README, "Release bundle", says what the rest costs. The
  * budget holds today's page with a little room, so that growth is decided, not drifted into.
- * Issue 10's keyboard focus and the phone-sized diagram (which must be there at first paint)
- * took it to 223,268 B (218.0 KiB), hence 219 KiB.
+ * Issue 10's keyboard focus, the phone-sized diagram and 44 px touch targets (which must be
+ * there at first paint), and Reset in an embed took it to 224,344 B (219.1 KiB), hence 220 KiB.
  */
-const FIRST_PAINT_BUDGET = 219 * KiB;
+const FIRST_PAINT_BUDGET = 220 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files
@@ -159,6 +159,17 @@ if (worker.length) {
   const total = row('capture worker', worker);
   print('capture worker (lazy)', total);
   check('capture worker', total, WORKER_BUDGET, ' (started when a capture is opened)');
+}
+
+// Embedded pages (?embed=1) only: their frame-filling layout, linked by crates/app/src/app.rs
+// when the page is an embed, so the full page's first paint does not carry it.
+const EMBED_CSS = 'embed.css';
+const EMBED_BUDGET = 2 * KiB;
+if (existsSync(join(dist, EMBED_CSS))) {
+  accounted.add(EMBED_CSS);
+  const total = row('embed stylesheet', [EMBED_CSS]);
+  print('embed stylesheet (embedded pages only)', total);
+  check('embed stylesheet', total, EMBED_BUDGET, ' (embedded pages only)');
 }
 
 const stray = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f) && !accounted.has(f));

@@ -210,7 +210,7 @@ test('in English, the state explanations are fetched on the first click', async 
   assert.deepEqual(asked.filter((p) => p.includes('/i18n/')), ['/i18n/en/states.txt']);
   // A second state needs no second fetch.
   await page.click('[data-state-node="TIME_WAIT"]');
-  await eventually(() => page.locator('.explain h3').textContent(), 'TIME_WAIT');
+  await eventually(() => page.locator('.explain h2').textContent(), 'TIME_WAIT');
   assert.match(await page.locator('.explain p').first().textContent(), /2MSL/);
   assert.equal(asked.filter((p) => p.includes('/i18n/')).length, 1);
   assertNoProblems(page);
