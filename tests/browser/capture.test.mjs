@@ -5,9 +5,10 @@
 // (from scenarios/crash-half-open.tcps), both written by `synack pcap`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, appReady, assertNoProblems, clickSeg, eventually, openPage, screenshot, useApp,
+  ROOT, appReady, base64url, assertNoProblems, clickSeg, eventually, openPage, screenshot, useApp,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -132,9 +133,11 @@ test('a capture dropped anywhere on the page is opened', async () => {
 });
 
 test('the inspector\'s hex view highlights a field\'s bytes, and a byte selects its field', async () => {
-  const page = await openPage(app.browser, app.server.url);
+  // The handshake scenario (by link: a plain visit opens before the handshake).
+  const handshake = readFileSync(join(ROOT, 'scenarios', 'handshake.tcps'), 'utf8');
+  const page = await openPage(app.browser, `${app.server.url}#script=${base64url(handshake)}`);
   await appReady(page);
-  // The default scenario's s1 is A's SYN: 20 bytes of IPv4, 20 of TCP, 4 of MSS option.
+  // The scenario's s1 is A's SYN: 20 bytes of IPv4, 20 of TCP, 4 of MSS option.
   await clickSeg(page, 's1');
   const hex = page.locator('[data-testid="hex-view"]');
   await hex.waitFor();

@@ -98,6 +98,10 @@ export async function openPage(browser, url, options = {}) {
   page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') page.problems.push(`console.error: ${msg.text()}`);
+    // A deprecation warning (wasm-bindgen's, for one) is a problem of ours to fix.
+    if (msg.type() === 'warning' && /deprecated/i.test(msg.text())) {
+      page.problems.push(`console.warn: ${msg.text()}`);
+    }
   });
   page.on('response', (res) => {
     if (res.status() >= 400) page.problems.push(`HTTP ${res.status()}: ${res.url()}`);

@@ -34,15 +34,15 @@ test('?lang=zh opens the page in Chinese', async () => {
   await appReady(page);
   await waitForLang(page, 'zh-Hans');
   assert.equal(await page.locator('[data-peer="A"] h2').textContent(), 'A 端');
-  assert.match(await page.locator('[data-peer="A"] [data-action="close"]').textContent(), /^关闭$/);
+  assert.match(await page.locator('[data-peer="A"] [data-action="listen"]').textContent(), /^监听$/);
   assert.equal(await page.locator('.script-panel h2').textContent(), '脚本');
   assert.match(await page.locator('[data-action="step"]').textContent(), /单步/);
   assert.match(await page.locator('.tagline').textContent(), /TCP 状态机/);
   assert.match(await page.title(), /TCP 状态机可视化/);
   assert.equal(await page.locator('[data-testid="lang-toggle"]').textContent(), 'English');
   // State names stay in Latin letters.
-  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
-  assert.equal(await page.locator('[data-peer="A"] output.state').textContent(), 'ESTABLISHED');
+  await expectStates(page, 'CLOSED', 'CLOSED');
+  assert.equal(await page.locator('[data-peer="A"] output.state').textContent(), 'CLOSED');
   assertNoProblems(page);
   await page.close();
 });

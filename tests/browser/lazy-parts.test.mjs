@@ -4,14 +4,17 @@
 // can be tried again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, appReady, assertNoProblems, clickSeg, eventually, expectStates, launchBrowser, openPage,
+  ROOT, appReady, base64url, assertNoProblems, clickSeg, eventually, expectStates, launchBrowser, openPage,
   peerCall, screenshot, serveStatic,
 } from './helpers.mjs';
 import { CSP } from './self-contained.test.mjs';
 
 const NAME = 'lazy-parts';
+/** The handshake scenario by link: a page with arrows to click (a plain visit opens empty). */
+const handshakeUrl = () => `${ctx.server.url}#script=${base64url(readFileSync(join(ROOT, 'scenarios', 'handshake.tcps'), 'utf8'))}`;
 const ctx = {};
 
 before(async () => {
@@ -48,9 +51,10 @@ test('at first paint no part is fetched; each part arrives on first use, under t
   const context = await ctx.browser.newContext({ viewport: { width: 1100, height: 800 } });
   const first = [];
   context.on('request', (r) => first.push(r.url()));
-  const page = await openPage(context, ctx.server.url);
+  // A link's run (a newcomer's plain visit fetches the lessons' part: see the next test).
+  const page = await openPage(context, handshakeUrl());
   await appReady(page);
-  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED', 'the default scenario ran');
+  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED', 'the handshake ran');
   await page.waitForTimeout(500);
   assert.deepEqual(first.filter((u) => PART_FILE.test(u)), [], 'no part is fetched at first paint');
   assert.ok(first.some((u) => u.endsWith('/synack-app_bg.wasm')), 'the page\'s own wasm was fetched');
@@ -113,8 +117,24 @@ test('at first paint no part is fetched; each part arrives on first use, under t
   await context.close();
 });
 
+test('a newcomer\'s first paint fetches only the lessons\' part, for the first steps', async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const first = [];
+  context.on('request', (r) => first.push(r.url()));
+  const page = await openPage(context, ctx.server.url);
+  await appReady(page);
+  await page.getByTestId('coach').waitFor();
+  await page.waitForTimeout(500);
+  const parts = first.filter((u) => PART_FILE.test(u)).map((u) => new URL(u).pathname.slice(1));
+  assert.ok(parts.includes('split_lesson.wasm'), `the first steps come with the lessons: ${parts}`);
+  assert.deepEqual(parts.filter((p) => /^split_/.test(p) && p !== 'split_lesson.wasm'), [],
+    'no other part is fetched');
+  assertNoProblems(page);
+  await context.close();
+});
+
 test('a part that cannot be fetched says so, the page keeps working, and Try again loads it', async () => {
-  const page = await openRecorded(ctx.server.url);
+  const page = await openRecorded(handshakeUrl());
   // The network fails for the inspector's module, as it would offline or on a bad deploy.
   let block = true;
   await page.route('**/split_inspector.wasm', (route) => (block ? route.abort('internetdisconnected') : route.continue()));

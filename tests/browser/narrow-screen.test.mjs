@@ -29,7 +29,9 @@ function overflowing(page) {
 test('at 360x800 nothing overflows horizontally and the panels stack', async () => {
   const page = await openPage(app.browser, app.server.url, { viewport: { width: 360, height: 800 } });
   await appReady(page);
-  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+  // A plain visit opens before the handshake, with the first steps (which must fit too).
+  await expectStates(page, 'CLOSED', 'CLOSED');
+  await page.getByTestId('coach').waitFor();
   await screenshot(page, `${NAME}-01-360-default`);
 
   const widths = await page.evaluate(() => ({
@@ -90,7 +92,8 @@ test('at 360x800 the diagram\'s legend can be read', async () => {
 test('at 1920x1080 the default page renders without overflow', async () => {
   const page = await openPage(app.browser, app.server.url, { viewport: { width: 1920, height: 1080 } });
   await appReady(page);
-  await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+  await expectStates(page, 'CLOSED', 'CLOSED');
+  await page.getByTestId('coach').waitFor();
   await screenshot(page, `${NAME}-03-1920-default`, { fullPage: false });
   await screenshot(page, `${NAME}-04-1920-full`);
   const scroll = await page.evaluate(() => document.documentElement.scrollWidth);

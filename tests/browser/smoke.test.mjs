@@ -1,15 +1,27 @@
-// Smoke test: the release build loads, mounts the app, runs the default scenario (the
-// handshake preset) and the script panel's Run, without a console error.
+// Smoke test: the release build loads and mounts the app on a handshake not yet started (both
+// CLOSED, empty script: the first steps start there), runs the default scenario (the
+// handshake preset) from a link and the script panel's Run, without a console error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  appReady, assertNoProblems, expectStates, openPage, screenshot, scriptText, segs, useApp,
+  appReady, assertNoProblems, base64url, expectStates, openPage, ROOT, screenshot, scriptText, segs,
+  useApp,
 } from './helpers.mjs';
 
 const app = useApp();
 
-test('page loads the default scenario, shows both peers and the diagram, and Run re-runs it', async () => {
-  const page = await openPage(app.browser, app.server.url);
+test('page loads on both CLOSED, shows both peers and the diagram, and Run re-runs a script', async () => {
+  const plain = await openPage(app.browser, app.server.url);
+  await appReady(plain);
+  await expectStates(plain, 'CLOSED', 'CLOSED', 'a plain visit opens before the handshake');
+  assert.equal(await scriptText(plain), '');
+  assertNoProblems(plain);
+  await plain.close();
+
+  const handshake = readFileSync(join(ROOT, 'scenarios', 'handshake.tcps'), 'utf8');
+  const page = await openPage(app.browser, `${app.server.url}#script=${base64url(handshake)}`);
   await appReady(page);
   await page.locator('h1', { hasText: 'synack' }).waitFor();
 

@@ -12,7 +12,9 @@ use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
 use crate::components::chart::Chart;
+use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
+use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
@@ -27,6 +29,7 @@ use crate::components::socket_table::{SocketTableProps, SOCKET_TABLE};
 use crate::components::time_controls::TimeControls;
 use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
+use crate::glue::storage;
 use crate::hooks::keyboard::use_shortcuts;
 use crate::hooks::lang::use_page_language;
 use crate::hooks::link::{use_embed_reset, use_link_view};
@@ -35,6 +38,7 @@ use crate::hooks::playback::use_playback;
 use crate::i18n::{tr, Lang};
 use crate::lazy::{self, Lazy, LazyDetails};
 use crate::model::capture::CaptureState;
+use crate::model::first_steps::{FirstStep, Progress};
 use crate::model::state::{Action, AppState};
 use crate::model::timeline::SegStatus;
 
@@ -80,6 +84,7 @@ pub fn app() -> Html {
     let s = &*state;
     let embed = link.embed;
     let (view, script) = link::view_of(s);
+    let coach = use_coach(&link, s, capture.active, &cbs.dispatch);
     html! {
         <ContextProvider<Lang> context={s.lang}>
         <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
@@ -95,7 +100,7 @@ pub fn app() -> Html {
         if capture.active {
             <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
-            { simulator(s, embed, &cbs, &time_dispatch) }
+            { simulator(s, embed, &cbs, coach, &time_dispatch) }
         }
         <footer class="foot">
             <p>{ tr(s.lang, "ui.footer_keys") }</p>
@@ -125,9 +130,39 @@ fn toolbar(
     }
 }
 
+/// The first steps on a plain visit (no link script or lesson, not embedded), until put away
+/// (remembered in localStorage) or a lesson is open: their props, if shown.
+#[hook]
+fn use_coach(
+    link: &Link,
+    s: &AppState,
+    capture: bool,
+    dispatch: &Callback<Action>,
+) -> Option<CoachProps> {
+    let hidden = use_state(|| storage::flag(storage::FIRST_STEPS_DONE));
+    let plain = link.is_plain();
+    let shown = plain && !*hidden && s.lesson.is_none() && !capture;
+    let progress = Progress::of(s);
+    let on_dismiss = use_callback(hidden.clone(), |(), hidden| {
+        storage::set_flag(storage::FIRST_STEPS_DONE);
+        hidden.set(true);
+    });
+    shown.then(|| CoachProps {
+        progress,
+        dispatch: dispatch.clone(),
+        on_dismiss,
+    })
+}
+
 /// The simulator: time controls, notices, the lesson, the peers, the chart, the diagram and
 /// the tools to act.
-fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, time: &Callback<Action>) -> Html {
+fn simulator(
+    s: &AppState,
+    embed: bool,
+    cbs: &Callbacks,
+    coach: Option<CoachProps>,
+    time: &Callback<Action>,
+) -> Html {
     let frame = &s.frame;
     let d = &cbs.dispatch;
     // The lesson's current step, highlighted while the page shows the lesson's own run there.
@@ -138,21 +173,39 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, time: &Callback<Action>
     // In a lesson's question, a click on a state answers it: the diagram says so.
     let asking = s.lesson.as_ref().is_some_and(|p| p.asking());
     let edge_highlight = lesson_step.map(|st| st.edges.clone()).unwrap_or_default();
-    let seg_highlight = lesson_step
+    let mut seg_highlight = lesson_step
         .map(|st| st.segments.clone())
         .unwrap_or_default();
+    // The first steps point at the next click: a peer's button (by a class the stylesheet
+    // reads) or the arrow to deliver.
+    let coach_next = coach.as_ref().and_then(|c| c.progress.next());
+    if coach_next == Some(FirstStep::Deliver) {
+        let cursor = s.cursor();
+        seg_highlight.extend(
+            s.timeline()
+                .segs()
+                .iter()
+                .find(|g| g.status(cursor) == SegStatus::InFlight)
+                .map(|g| g.record.label),
+        );
+    }
+    let coach_class = coach_next.map(|st| format!("coach-next-{}", st.name()));
     let profile_on = frame.settings.config.profile == Profile::Linux;
     html! {
         <>
-        <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={frame.len}
-            now={frame.now} dispatch={time.clone()} />
+        // In a lesson's own run the controls end at its current page (`AppState::end`).
+        <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
+            lesson={s.shows_lesson_run()} now={frame.now} dispatch={time.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
+        if let Some(props) = coach {
+            <Lazy part={&COACH} props={lazy::props(props)} />
+        }
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">
                 <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), dispatch: d.clone() })} />
             </div>
         }
-        <main class={classes!("layout", embed.then_some("embed"))}>
+        <main class={classes!("layout", embed.then_some("embed"), coach_class)}>
             // The diagram comes first in the page so that Tab reaches the left column before
             // the right one (the grid places it; DOM order is the tab order).
             <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
@@ -172,6 +225,7 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, time: &Callback<Action>
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
                     part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
                 <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                <Explore script={s.script_at_cursor()} dispatch={d.clone()} />
                 if s.linux {
                     <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
                 }
@@ -201,7 +255,8 @@ fn peers(s: &AppState, d: &Callback<Action>) -> Html {
     }
 }
 
-/// The chosen segment: its menu while it is in flight, and the inspector.
+/// The chosen segment: its menu while it is in flight, in a popover at its arrow (the
+/// result of the click, where the click was), and the inspector in its place.
 fn selection(s: &AppState, cbs: &Callbacks) -> Html {
     let Some(label) = s.selected_segment else {
         return Html::default();
@@ -228,10 +283,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_page_opens_with_the_default_scenario() {
+    /// A plain visit opens on nothing yet, both CLOSED, where the first steps begin; an
+    /// embed without a script still shows the default scenario.
+    fn the_page_opens_on_a_handshake_not_yet_started() {
         let s = link::initial_state(&Link::default());
         assert!(s.notice.is_none(), "{:?}", s.notice);
-        assert!(!s.session.is_empty());
+        assert!(s.session.is_empty());
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        assert_eq!(s.state_of(Peer::B), State::Closed);
+        let embed = link::initial_state(&Link::parse("embed=1", ""));
+        assert!(!embed.session.is_empty());
     }
 
     #[test]

@@ -17,9 +17,12 @@
 //!    arrival; no sleeping). Then the ratio synack / smoltcp.
 //!
 //! Both transfers run in this one process, one after the other, on the same payload size,
-//! loss rate, latency and loss generator, without congestion control (synack has none; smoltcp
-//! is built without its `socket-tcp-reno`/`socket-tcp-cubic` features), with a 65535-byte
-//! receive window (no window scaling) and a 1460-byte MSS on both sides.
+//! loss rate, latency and loss generator, with a 65535-byte receive window (no window
+//! scaling) and a 1460-byte MSS on both sides, twice: with each stack's Reno-family
+//! congestion controller (synack's `set cc newreno`, RFC 5681 with RFC 6582; smoltcp's
+//! `CongestionControl::Reno`, its `socket-tcp-reno` feature) and without congestion control
+//! (`set cc none`; smoltcp's default). synack delays ACKs (its default, `set delack on`);
+//! smoltcp's default ACK delay is 10 ms.
 
 // A benchmark prints its figures.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -29,7 +32,8 @@ use std::hint::black_box;
 use std::time::Instant as Wall;
 
 use synack_core::{
-    Call, Config, Delivery, Duration, Endpoint, Event, Origin, Peer, Segment, Setting, Sim, State,
+    Call, Config, CongestionControl, Delivery, Duration, Endpoint, Event, Origin, Peer, Segment,
+    Setting, Sim, State,
 };
 
 /// The transfer size: 10 MiB.
@@ -70,31 +74,42 @@ fn main() {
     println!(
         "10 MiB transfer A->B, {LOSS_PERCENT}% loss both ways, {LATENCY_MS} ms one-way latency, seed {SEED}, virtual time:"
     );
-    // Interleaved, so that both stacks see the same machine load.
-    let (mut synack_runs, mut smol_runs) = (Vec::new(), Vec::new());
-    for _ in 0..runs.max(1) {
-        if want("synack") {
-            synack_runs.push(synack_transfer());
-        }
-        if want("smoltcp") {
-            smol_runs.push(smoltcp_transfer());
-        }
-    }
-    let synack = summarize("synack", synack_runs);
-    let smol = summarize("smoltcp", smol_runs);
-    println!("median runs:");
-    for (name, t) in [("synack", &synack), ("smoltcp", &smol)] {
-        if let Some((t, _)) = t {
-            t.print(name);
-        }
-    }
-    if let (Some((a, a_min)), Some((b, b_min))) = (synack, smol) {
+    for reno in [true, false] {
         println!();
         println!(
-            "ratio synack/smoltcp (goodput per wall second): {:.2} from the medians, {:.2} from the fastest runs",
-            a.goodput() / b.goodput(),
-            b_min / a_min
+            "{}",
+            if reno {
+                "with congestion control: synack NewReno (set cc newreno), smoltcp Reno"
+            } else {
+                "without congestion control: synack set cc none, smoltcp CongestionControl::None"
+            }
         );
+        // Interleaved, so that both stacks see the same machine load.
+        let (mut synack_runs, mut smol_runs) = (Vec::new(), Vec::new());
+        for _ in 0..runs.max(1) {
+            if want("synack") {
+                synack_runs.push(synack_transfer(reno));
+            }
+            if want("smoltcp") {
+                smol_runs.push(smoltcp_transfer(reno));
+            }
+        }
+        let synack = summarize("synack", synack_runs);
+        let smol = summarize("smoltcp", smol_runs);
+        println!("median runs:");
+        for (name, t) in [("synack", &synack), ("smoltcp", &smol)] {
+            if let Some((t, _)) = t {
+                t.print(name);
+            }
+        }
+        if let (Some((a, a_min)), Some((b, b_min))) = (synack, smol) {
+            println!(
+                "ratio synack/smoltcp (goodput per wall second): {:.2} from the medians, {:.2} from the fastest runs; virtual time synack/smoltcp: {:.2}",
+                a.goodput() / b.goodput(),
+                b_min / a_min,
+                a.virtual_ms as f64 / b.virtual_ms as f64
+            );
+        }
     }
 }
 
@@ -293,11 +308,17 @@ fn summarize(name: &str, all: Vec<Transfer>) -> Option<(Transfer, f64)> {
 
 // ---- 2. synack ----
 
-fn synack_transfer() -> Transfer {
+/// `reno`: NewReno congestion control, else `set cc none`.
+fn synack_transfer(reno: bool) -> Transfer {
     const CHUNK: u32 = 64 * 1024;
     let start = Wall::now();
     let mut sim = Sim::new();
     for setting in [
+        Setting::Cc(if reno {
+            CongestionControl::NewReno
+        } else {
+            CongestionControl::None
+        }),
         Setting::Delivery(Delivery::Auto),
         Setting::Latency(Duration::from_millis(LATENCY_MS)),
         // Parts per million.
@@ -446,7 +467,8 @@ impl Loss {
     }
 }
 
-fn smoltcp_transfer() -> Transfer {
+/// `reno`: smoltcp's Reno congestion controller, else none (its default).
+fn smoltcp_transfer(reno: bool) -> Transfer {
     use smoltcp::iface::{Config as IfaceConfig, Interface, PollResult, SocketSet};
     use smoltcp::socket::tcp;
     use smoltcp::time::Instant;
@@ -483,8 +505,18 @@ fn smoltcp_transfer() -> Transfer {
         )
     };
     let mut sets = [SocketSet::new(vec![]), SocketSet::new(vec![])];
-    let client = sets[0].add(socket());
-    let server = sets[1].add(socket());
+    // With the `socket-tcp-reno` feature, smoltcp's default is Reno: say which, on both.
+    let cc = if reno {
+        tcp::CongestionControl::Reno
+    } else {
+        tcp::CongestionControl::None
+    };
+    let mut client_socket = socket();
+    client_socket.set_congestion_control(cc);
+    let mut server_socket = socket();
+    server_socket.set_congestion_control(cc);
+    let client = sets[0].add(client_socket);
+    let server = sets[1].add(server_socket);
     sets[1]
         .get_mut::<tcp::Socket<'_>>(server)
         .listen(7000)

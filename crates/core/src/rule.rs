@@ -116,6 +116,24 @@ rules! {
     KeepaliveProbe => "3.8.4", "connection idle: keep-alive probe <SEQ=SND.NXT-1> sent";
     KeepaliveGiveUp => "3.8.4", "keep-alive probes unanswered: connection timed out, TCB deleted";
 
+    // Congestion control (§3.8.2, MUST-19: RFC 5681 with RFC 6582's NewReno; `set cc`).
+    CcFastRetransmit => "3.8.2", "third duplicate ACK: the missing segment sent again at once, ssthresh = max(FlightSize/2, 2*SMSS), cwnd = ssthresh + 3*SMSS, fast recovery begins (RFC 5681 §3.2)";
+    CcNoFastRetransmit => "3.8.2", "third duplicate ACK, but it does not cover what was outstanding at the last loss: no second fast retransmit (RFC 6582 §3.2)";
+    CcPartialAck => "3.8.2", "partial ACK in fast recovery: the next missing segment sent again, cwnd deflated by the data acknowledged (NewReno, RFC 6582 §3.2)";
+    CcFullAck => "3.8.2", "ACK of everything outstanding when fast recovery began: recovery over, cwnd = min(ssthresh, FlightSize + SMSS) (RFC 6582 §3.2)";
+    CcLossWindow => "3.8.2", "retransmission timeout: cwnd = 1 SMSS (the loss window), ssthresh = max(FlightSize/2, 2*SMSS), the rest sent again in slow start (RFC 5681 §3.1)";
+    CcIdleRestart => "3.8.2", "no data sent for more than an RTO: cwnd back to at most the initial window before sending (RFC 5681 §4.1)";
+
+    // Delayed ACKs (§3.8.6.3, SHLD-18, MUST-58; RFC 5681 §4.2; `set delack`).
+    AckDelayed => "3.8.6.3", "data in order: the ACK waits for more data or the delayed-ACK timer (SHLD-18), at most 0.5 s (MUST-58)";
+    AckEverySecondSegment => "3.8.6.3", "a second full-sized segment's worth of data unacknowledged: ACK sent at once (SHLD-19)";
+    DelayedAckTimeout => "3.8.6.3", "delayed-ACK timer expired: the ACK held back for in-order data sent";
+
+    // Nagle and sender SWS avoidance (§3.7.4 SHLD-7, §3.8.6.2.1 MUST-38; `set nagle`, `set sws`).
+    NagleHolds => "3.7.4", "Nagle algorithm: data is unacknowledged, so a segment shorter than the MSS waits for the ACK or for a full segment's worth (SHLD-7)";
+    SwsAvoidanceHolds => "3.8.6.2.1", "sender SWS avoidance: the usable window is under half the largest window offered and under one MSS, so the queued data waits for it to open (MUST-38); override timer started";
+    SwsOverrideSends => "3.8.6.2.1", "SWS override timer expired: the data that fits in the small window sent";
+
     // The Linux profile (`set profile linux`): Linux's behaviour, not the RFC's. The section
     // is the RFC text that Linux departs from.
     LinuxTimeWait => "3.4.2", "Linux: the TIME-WAIT timer is a fixed 60 s (TCP_TIMEWAIT_LEN), not 2 x MSL";
@@ -138,8 +156,12 @@ rules! {
     LinuxRstWholeSegment => "3.10.7.4", "Linux: a RST is judged by the whole segment (tcp_sequence): its data reaches into the window, SEG.SEQ != RCV.NXT: challenge ACK sent";
     LinuxTimeWaitAckRestart => "3.10.7.4", "Linux: a bare ACK at RCV.NXT in TIME-WAIT restarts the 60 s, unanswered (tcp_timewait_state_process)";
     LinuxTimeWaitAck => "3.10.7.4", "Linux: a segment other than a RST in TIME-WAIT is answered with an ACK of RCV.NXT; one with an ACK restarts the 60 s (tcp_timewait_state_process)";
+    LinuxTimeWaitSynReopen => "3.6.1", "Linux: a SYN above RCV.NXT in TIME-WAIT, with the listener still open, ends TIME-WAIT and opens a new connection whose ISS is the old SND.NXT + 65537 (MAY-2; tcp_timewait_state_process)";
+    ListenerKept => "3.10.1", "The application still has its listening socket open (`set listener keep`): the peer listens again";
     LinuxTimeWaitRstIgnored => "3.10.7.4", "Linux: a RST in TIME-WAIT not at RCV.NXT is ignored, without a challenge ACK (tcp_timewait_state_process)";
     LinuxFinAfterFinIgnored => "3.10.7.4", "Linux: a FIN at RCV.NXT after the peer's FIN is ignored in CLOSE-WAIT, CLOSING and LAST-ACK (tcp_rcv_state_process)";
+    LinuxQuickAck => "3.8.6.3", "Linux: one of the connection's first 16 data segments (quick-ACK mode, TCP_MAX_QUICKACKS): ACK sent at once, not delayed";
+    LinuxAckSmallSegmentRead => "3.8.6.3", "Linux: a segment shorter than the MSS, read by the application at once: ACK sent at once (ICSK_ACK_PUSHED, tcp_cleanup_rbuf)";
     LinuxZeroWindowProbe => "3.8.6.1", "Linux: zero window probed with <SEQ=SND.UNA-1><CTL=ACK> and no data, which the peer must answer (tcp_send_probe0); the next probe waits twice as long";
 }
 

@@ -236,6 +236,15 @@ pub enum Command {
         /// The bytes its application must have received in all.
         bytes: u64,
     },
+    /// `expect <X> cwnd <n>` or `expect <X> ssthresh <n>`: RFC 5681's variables, in bytes.
+    ExpectCongestion {
+        /// Which peer.
+        peer: Peer,
+        /// Which variable.
+        var: CongestionVar,
+        /// Its value in bytes.
+        bytes: u32,
+    },
     /// *(lessons)* The lesson's title in one language. Does not change the simulation.
     Title {
         /// The title's language.
@@ -273,6 +282,31 @@ pub enum Numbers {
     Relative,
     /// As on the wire (`seq=4712`), with the ISNs shown: the point of random ISNs.
     Absolute,
+}
+
+/// A congestion-control variable an `expect` line can check (RFC 5681 §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CongestionVar {
+    /// cwnd, the congestion window.
+    Cwnd,
+    /// ssthresh, the slow start threshold.
+    Ssthresh,
+}
+
+impl CongestionVar {
+    /// The word a script uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            CongestionVar::Cwnd => "cwnd",
+            CongestionVar::Ssthresh => "ssthresh",
+        }
+    }
+
+    fn from_name(word: &str) -> Option<CongestionVar> {
+        [CongestionVar::Cwnd, CongestionVar::Ssthresh]
+            .into_iter()
+            .find(|v| v.name() == word)
+    }
 }
 
 impl Command {
@@ -323,6 +357,9 @@ impl fmt::Display for Command {
                 Ok(())
             }
             Command::ExpectReceived { peer, bytes } => write!(f, "expect {peer} received {bytes}"),
+            Command::ExpectCongestion { peer, var, bytes } => {
+                write!(f, "expect {peer} {} {bytes}", var.name())
+            }
             Command::Title { lang, text } => write!(f, "title {lang} {text}"),
             Command::Say { lang, text } => write!(f, "say {lang} {text}"),
             Command::Ask(peer) => write!(f, "ask {peer}"),
@@ -776,11 +813,18 @@ fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
         return Ok(Command::ExpectInFlight(labels));
     }
     if let Some(peer) = parse_peer(t.text) {
-        let what = p.next("a state or `received <n>`")?;
+        let what = p.next("a state, `received <n>`, `cwnd <n>` or `ssthresh <n>`")?;
         if what.text == "received" {
             let n = p.next("number of bytes")?;
             let bytes = p.u64_value(n, n.text, "a number of bytes")?;
             return Ok(Command::ExpectReceived { peer, bytes });
+        }
+        if let Some(var) = CongestionVar::from_name(what.text) {
+            let n = p.next("number of bytes")?;
+            let bytes = p.u64_value(n, n.text, "a number of bytes")?;
+            let bytes = u32::try_from(bytes)
+                .map_err(|_| p.error(n.column, format!("`{}` is more than 4294967295", n.text)))?;
+            return Ok(Command::ExpectCongestion { peer, var, bytes });
         }
         let state = what.text.parse::<State>().map_err(|_| {
             p.error(
@@ -967,6 +1011,19 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
         | Command::Say { .. }
         | Command::Ask(_)
         | Command::AskSegment { .. } => {}
+        Command::ExpectCongestion { peer, var, bytes } => {
+            let tcb = sim.endpoint(*peer).tcb();
+            let actual = match var {
+                CongestionVar::Cwnd => tcb.cwnd,
+                CongestionVar::Ssthresh => tcb.ssthresh,
+            };
+            if actual != *bytes {
+                return Ok(Some(format!(
+                    "expected {peer}'s {} to be {bytes}, but it is {actual}",
+                    var.name()
+                )));
+            }
+        }
         Command::ExpectReceived { peer, bytes } => {
             let actual = sim.endpoint(*peer).received();
             if actual != *bytes {
@@ -1375,6 +1432,31 @@ mod tests {
             "expected `expect s2 B->A SYN,ACK seq=0 ack=1 win=100`, but the segment was \
              `s2 B->A SYN,ACK seq=0 ack=1 win=65535`"
         );
+    }
+
+    #[test]
+    fn expect_checks_cwnd_and_ssthresh() {
+        // MSS 1460 on both sides: RFC 5681 §3.1 gives three segments, 4380 bytes.
+        let run = |expect: &str| {
+            run_source(&format!(
+                "B listen\nA connect\ndeliver s1\ndeliver s2\n{expect}\n"
+            ))
+            .unwrap()
+        };
+        assert!(run("expect A cwnd 4380\nexpect A ssthresh 65535").passed());
+        let failed = run("expect A cwnd 1460");
+        assert_eq!(
+            failed.failures[0].message,
+            "expected A's cwnd to be 1460, but it is 4380"
+        );
+        assert!(
+            run("set iw 10\nexpect A cwnd 4380").passed(),
+            "iw applies at ESTABLISHED"
+        );
+        let err = run_source("expect A cwnd lots\n").unwrap_err();
+        assert!(err.to_string().contains("lots"), "{err}");
+        let err = run_source("expect A cwnd 4294967296\n").unwrap_err();
+        assert!(err.to_string().contains("more than 4294967295"), "{err}");
     }
 
     #[test]

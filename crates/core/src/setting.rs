@@ -17,7 +17,7 @@ use core::str::FromStr;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use crate::endpoint::{Config, Profile};
+use crate::endpoint::{Config, CongestionControl, Profile};
 use crate::sim::{Delivery, NetworkSettings};
 use crate::time::Duration;
 use crate::trace::Peer;
@@ -25,6 +25,9 @@ use crate::trace::Peer;
 /// The most retransmissions (or keep-alive probes) a script may ask for: far past any
 /// stack's default, and small enough that a run stays short.
 pub const MAX_RETRIES: u32 = 50;
+
+/// The largest initial window a script may ask for: far past RFC 6928's 10 segments.
+const MAX_IW: u32 = 100;
 
 /// Keep-alive times below a second would have their answers throttled (RFC 5961 §7) and
 /// would kill live connections; real stacks do not allow them either.
@@ -100,6 +103,20 @@ setting_keys! {
     SynLinear => "syn.linear", "a number of retransmissions from 0 to 50";
     /// RFC 1337's advice (`tcp_rfc1337`): ignore a RST in TIME-WAIT.
     Rfc1337 => "rfc1337", "`on` or `off`";
+    /// Whether a passive peer keeps listening beside its connection.
+    Listener => "listener", "`close` or `keep`";
+    /// The congestion controller (RFC 5681 with RFC 6582), or none.
+    Cc => "cc", "`newreno` or `none`";
+    /// The initial congestion window, in segments (RFC 5681 §3.1).
+    Iw => "iw", "a number of segments from 1 to 100";
+    /// Delayed ACKs (§3.8.6.3).
+    Delack => "delack", "`on` or `off`";
+    /// How long an ACK may be delayed (MUST-58: under 0.5 s).
+    DelackTimeout => "delack.timeout", "a duration from 1ms to 499ms";
+    /// The Nagle algorithm (§3.7.4).
+    Nagle => "nagle", "`on` or `off`";
+    /// Sender SWS avoidance (§3.8.6.2.1).
+    Sws => "sws", "`on` or `off`";
 }
 
 impl SettingKey {
@@ -164,6 +181,17 @@ impl SettingKey {
             SettingKey::SynackRetries => Setting::SynackRetries(number()?),
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
+            SettingKey::Listener => Setting::Listener(word(["close", "keep"])?),
+            SettingKey::Cc => Setting::Cc(if word(["none", "newreno"])? {
+                CongestionControl::NewReno
+            } else {
+                CongestionControl::None
+            }),
+            SettingKey::Iw => Setting::Iw(number()?),
+            SettingKey::Delack => Setting::Delack(word(["off", "on"])?),
+            SettingKey::DelackTimeout => Setting::DelackTimeout(duration()?),
+            SettingKey::Nagle => Setting::Nagle(word(["off", "on"])?),
+            SettingKey::Sws => Setting::Sws(word(["off", "on"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -221,6 +249,21 @@ pub enum Setting {
     SynLinear(u32),
     /// `rfc1337`: Linux's `tcp_rfc1337`.
     Rfc1337(bool),
+    /// `listener`: `keep` (true) when a passive peer's application keeps its listening
+    /// socket beside the connection it accepted.
+    Listener(bool),
+    /// `cc`: the congestion controller.
+    Cc(CongestionControl),
+    /// `iw`: the initial window in segments.
+    Iw(u32),
+    /// `delack`: delayed ACKs on or off.
+    Delack(bool),
+    /// `delack.timeout`: the delayed-ACK timer's duration.
+    DelackTimeout(Duration),
+    /// `nagle`: the Nagle algorithm on or off (TCP_NODELAY).
+    Nagle(bool),
+    /// `sws`: sender SWS avoidance on or off.
+    Sws(bool),
 }
 
 impl Setting {
@@ -249,6 +292,13 @@ impl Setting {
             Setting::SynackRetries(_) => SettingKey::SynackRetries,
             Setting::SynLinear(_) => SettingKey::SynLinear,
             Setting::Rfc1337(_) => SettingKey::Rfc1337,
+            Setting::Listener(_) => SettingKey::Listener,
+            Setting::Cc(_) => SettingKey::Cc,
+            Setting::Iw(_) => SettingKey::Iw,
+            Setting::Delack(_) => SettingKey::Delack,
+            Setting::DelackTimeout(_) => SettingKey::DelackTimeout,
+            Setting::Nagle(_) => SettingKey::Nagle,
+            Setting::Sws(_) => SettingKey::Sws,
         }
     }
 
@@ -262,6 +312,9 @@ impl Setting {
             | Setting::SynackRetries(n)
             | Setting::SynLinear(n) => n <= MAX_RETRIES,
             Setting::Mss(mss) => mss > 0,
+            Setting::Iw(n) => (1..=MAX_IW).contains(&n),
+            // MUST-58: "the delay MUST be less than 0.5 seconds".
+            Setting::DelackTimeout(d) => d > Duration::ZERO && d < Duration::from_millis(500),
             Setting::Loss(ppm) => ppm <= 1_000_000,
             Setting::Keepalive(Some(d)) | Setting::KeepaliveInterval(d) => d >= MIN_KEEPALIVE,
             _ => true,
@@ -288,23 +341,33 @@ impl Setting {
             | Setting::KeepaliveProbes(n)
             | Setting::SynRetries(n)
             | Setting::SynackRetries(n)
-            | Setting::SynLinear(n) => n.to_string(),
+            | Setting::SynLinear(n)
+            | Setting::Iw(n) => n.to_string(),
             Setting::Msl(d)
             | Setting::Rto(d)
             | Setting::RtoMax(d)
             | Setting::Latency(d)
             | Setting::KeepaliveInterval(d)
             | Setting::AckRatelimit(d)
+            | Setting::DelackTimeout(d)
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
             Setting::Mss(n) | Setting::Window(n) => n.to_string(),
-            Setting::Rfc5961(on) | Setting::Rfc1337(on) => switch(on).to_string(),
+            Setting::Listener(true) => "keep".to_string(),
+            Setting::Listener(false) => "close".to_string(),
+            Setting::Rfc5961(on)
+            | Setting::Rfc1337(on)
+            | Setting::Delack(on)
+            | Setting::Nagle(on)
+            | Setting::Sws(on) => switch(on).to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
             Setting::Seed(seed) => seed.to_string(),
             Setting::Profile(Profile::Rfc) => "rfc".to_string(),
             Setting::Profile(Profile::Linux) => "linux".to_string(),
+            Setting::Cc(CongestionControl::None) => "none".to_string(),
+            Setting::Cc(CongestionControl::NewReno) => "newreno".to_string(),
         }
     }
 }
@@ -369,6 +432,13 @@ impl Config {
             Setting::SynackRetries(n) => self.synack_retries = Some(n),
             Setting::SynLinear(n) => self.syn_linear_timeouts = n,
             Setting::Rfc1337(on) => self.rfc1337 = on,
+            Setting::Listener(keep) => self.keep_listener = keep,
+            Setting::Cc(cc) => self.cc = cc,
+            Setting::Iw(n) => self.iw = Some(n),
+            Setting::Delack(on) => self.delack = on,
+            Setting::DelackTimeout(d) => self.delack_timeout = d,
+            Setting::Nagle(on) => self.nagle = on,
+            Setting::Sws(on) => self.sws = on,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -462,6 +532,13 @@ mod tests {
             ("synack.retries", "5"),
             ("syn.linear", "0"),
             ("rfc1337", "on"),
+            ("listener", "keep"),
+            ("cc", "none"),
+            ("iw", "10"),
+            ("delack", "off"),
+            ("delack.timeout", "40ms"),
+            ("nagle", "off"),
+            ("sws", "off"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -491,6 +568,11 @@ mod tests {
         assert!(err("window -1").contains("from 0 to 65535"));
         assert!(err("msl 5").contains("needs a unit"), "{}", err("msl 5"));
         assert!(err("profile bsd").contains("`rfc` or `linux`"));
+        assert!(err("cc cubic").contains("`newreno` or `none`"));
+        assert!(err("iw 0").contains("from 1 to 100"));
+        assert!(err("iw 101").contains("from 1 to 100"));
+        assert!(err("delack.timeout 500ms").contains("from 1ms to 499ms"));
+        assert!(err("delack.timeout 0ms").contains("from 1ms to 499ms"));
         assert!(err("nonsense 1").starts_with("unknown setting `nonsense` (known: isn.A, "));
         // Built in code, a setting out of bounds is caught the same way.
         assert!(Setting::Retries(51).check().unwrap_err().contains("`51`"));
@@ -505,9 +587,13 @@ mod tests {
                 let value = match k {
                     SettingKey::Rfc5961 => "off",
                     SettingKey::Rfc1337 => "on",
+                    SettingKey::Listener => "keep",
                     SettingKey::Delivery => "auto",
                     SettingKey::Keepalive => "10s",
                     SettingKey::Profile => "linux",
+                    SettingKey::Cc => "none",
+                    SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
+                    SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",
                     _ => "8",

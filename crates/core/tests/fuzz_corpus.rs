@@ -38,6 +38,21 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
     text("A send 99999999999999999999999999999999");
     text("A send 18446744073709551615");
     text("A send 4294967295");
+    // Issue 13's settings and checks at their edges.
+    text("expect A cwnd 99999999999999999999");
+    text("expect B ssthresh 4294967296\nexpect A cwnd -1\nexpect A cwnd");
+    text("set iw 4294967296\nset iw 0\nset cc reno\nset delack.timeout 500ms");
+    text("set delack.timeout 99999999999999min\nset nagle maybe\nset sws");
+    text(
+        "set mss 65535\nset iw 100\nset window 65535\nset loss 50%\nset delivery auto\n\
+         B listen\nA connect\nwait 1s\nA send 4294967295\nB send 4294967295\nwait 30s\n\
+         expect A cwnd 0\nexpect B ssthresh 0",
+    );
+    text(
+        "set mss 1\nset delack.timeout 499ms\nset nagle off\nset sws off\nB listen\n\
+         A connect\ndeliver s1\ndeliver s2\ndeliver s3\nset window 1\nA send 1000\n\
+         wait 2s\nset cc none\nset window 0\nwait 5s\nset cc newreno\nset window 65535\nwait 5s",
+    );
     text("A send 1073741824\nA send 1073741825");
     text("wait 18446744073709551615ms");
     text("wait 99999999999999999999min");

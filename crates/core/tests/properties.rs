@@ -20,10 +20,10 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use synack_core::script::{self, Command, Num, SegmentSpec};
+use synack_core::script::{self, Command, CongestionVar, Num, SegmentSpec};
 use synack_core::{
-    Call, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment, SeqNum, Setting, Sim,
-    SimError, State,
+    Call, CongestionControl, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment,
+    SeqNum, Setting, Sim, SimError, State,
 };
 
 // ---- Operations ----
@@ -110,6 +110,18 @@ const SETTINGS: &[(&str, &str)] = &[
     ("keepalive", "10s"),
     ("seed", "1"),
     ("seed", "42"),
+    ("cc", "none"),
+    ("cc", "newreno"),
+    ("iw", "1"),
+    ("iw", "10"),
+    ("iw", "101"),
+    ("delack", "on"),
+    ("delack", "off"),
+    ("delack.timeout", "40ms"),
+    ("nagle", "on"),
+    ("nagle", "off"),
+    ("sws", "on"),
+    ("sws", "off"),
     // ISNs next to the wrap-around point and half a circle away, for the modulo arithmetic.
     ("isn.A", "4294967290"),
     ("isn.B", "2147483648"),
@@ -398,6 +410,11 @@ impl Checker {
                 state,
                 self.traced_state[peer.index()]
             );
+            if state == State::Established {
+                // RFC 5681: cwnd never falls below the loss window, one segment.
+                let t = sim.endpoint(peer).tcb();
+                prop_assert!(t.cwnd > 0, "{} in ESTABLISHED with cwnd 0", peer);
+            }
             if !matches!(state, State::Closed | State::Listen) {
                 let t = sim.endpoint(peer).tcb();
                 prop_assert!(
@@ -570,6 +587,17 @@ fn setting() -> impl Strategy<Value = Setting> {
         retries.clone().prop_map(Setting::SynackRetries),
         retries.prop_map(Setting::SynLinear),
         any::<bool>().prop_map(Setting::Rfc1337),
+        any::<bool>().prop_map(Setting::Listener),
+        prop_oneof![
+            Just(CongestionControl::None),
+            Just(CongestionControl::NewReno)
+        ]
+        .prop_map(Setting::Cc),
+        (1u32..=100).prop_map(Setting::Iw),
+        any::<bool>().prop_map(Setting::Delack),
+        (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
+        any::<bool>().prop_map(Setting::Nagle),
+        any::<bool>().prop_map(Setting::Sws),
     ]
 }
 
@@ -644,6 +672,14 @@ fn command() -> impl Strategy<Value = Command> {
         expect_segment,
         prop::collection::vec(label(), 0..5).prop_map(Command::ExpectInFlight),
         (peer(), any::<u64>()).prop_map(|(peer, bytes)| Command::ExpectReceived { peer, bytes }),
+        (peer(), any::<bool>(), any::<u32>()).prop_map(|(peer, cwnd, bytes)| {
+            let var = if cwnd {
+                CongestionVar::Cwnd
+            } else {
+                CongestionVar::Ssthresh
+            };
+            Command::ExpectCongestion { peer, var, bytes }
+        }),
     ]
 }
 

@@ -326,6 +326,28 @@ fn collect_rules(
     }
 }
 
+/// The page's background colour as the theme has it now; white if it cannot be read or is
+/// transparent.
+fn page_background() -> String {
+    let window = web_sys::window();
+    let body = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body());
+    let colour = match (window, body) {
+        (Some(w), Some(b)) => w
+            .get_computed_style(&b)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value("background-color").ok()),
+        _ => None,
+    };
+    match colour {
+        Some(c) if !c.is_empty() && c != "transparent" && c != "rgba(0, 0, 0, 0)" => c,
+        _ => "#ffffff".to_string(),
+    }
+}
+
 /// Draws an SVG file onto a canvas at twice its size and returns the PNG. `Err(None)` means
 /// the image could not be loaded, which is what a Content-Security-Policy without `blob:` in
 /// `img-src` does.
@@ -358,6 +380,10 @@ async fn png_file(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, Option<String>> 
         .map_err(some)?
         .ok_or(Some("no 2d canvas".to_string()))?
         .unchecked_into();
+    // A PNG goes onto slides and documents of any colour: it carries the page's own
+    // background, or the light theme's dark text would vanish on a dark slide.
+    ctx.set_fill_style_str(&page_background());
+    ctx.fill_rect(0.0, 0.0, f64::from(w * 2), f64::from(h * 2));
     ctx.draw_image_with_html_image_element_and_dw_and_dh(
         &img,
         0.0,

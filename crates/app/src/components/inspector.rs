@@ -9,7 +9,7 @@ use crate::components::hex_view::{self, HexView};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
 use crate::model::shared::Shared;
-use crate::model::timeline::{Effect, SegSpan, Timeline};
+use crate::model::timeline::{Effect, SegSpan, SegStatus, Timeline};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct InspectorProps {
@@ -51,6 +51,16 @@ pub fn reasoning(lang: Lang, span: &SegSpan, cursor: usize) -> Vec<Reason> {
         .collect()
 }
 
+/// What the inspector says of a segment the receiver has drawn no conclusion from (yet), at
+/// the cursor.
+fn fate_key(status: SegStatus) -> &'static str {
+    match status {
+        SegStatus::NotYetSent | SegStatus::InFlight => "inspector.not_arrived",
+        SegStatus::Dropped => "inspector.dropped",
+        SegStatus::Delivered => "inspector.arrived_quietly",
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
@@ -59,15 +69,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let Some(span) = props.timeline.seg(props.label) else {
         return html! {};
     };
-    let rec = &span.record;
-    let seg = &rec.segment;
-    let reasons = reasoning(lang, span, props.cursor);
-    let on_field = {
-        let field = field.clone();
-        Callback::from(move |f: Option<&'static str>| field.set(f))
-    };
-    let pick = |name: &'static str| on_field.reform(move |_: MouseEvent| Some(name));
-    let packet = hex_view::headers(span).map(Shared::new);
+    let status = span.status(props.cursor);
     let close = {
         let cb = props.on_close.clone();
         let label = props.label;
@@ -80,6 +82,31 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
         })
     };
+    if status == SegStatus::NotYetSent {
+        // Scrubbed back past its sending: its fields would tell the future (a lesson's
+        // answer among them), so only say when it comes.
+        return html! {
+            <section class="inspector" aria-label={fill(tr(lang, "inspector.region"), &[("label", &span.record.label.to_string())])}>
+                <header>
+                    <h3>{ span.record.label.to_string() }</h3>
+                    <button class="icon" aria-label={tr(lang, "inspector.close")} onclick={close}>{ "×" }</button>
+                </header>
+                <p class="muted" data-testid="inspector-fate">{ fill(tr(lang, "inspector.not_sent_yet"), &[
+                    ("from", span.record.from.name()),
+                    ("t", &span.record.sent_at.to_string()),
+                ]) }</p>
+            </section>
+        };
+    }
+    let rec = &span.record;
+    let seg = &rec.segment;
+    let reasons = reasoning(lang, span, props.cursor);
+    let on_field = {
+        let field = field.clone();
+        Callback::from(move |f: Option<&'static str>| field.set(f))
+    };
+    let pick = |name: &'static str| on_field.reform(move |_: MouseEvent| Some(name));
+    let packet = hex_view::headers(span).map(Shared::new);
     let origin = match rec.origin {
         Origin::Sent => tr(lang, "inspector.sent"),
         Origin::Retransmission => tr(lang, "inspector.retransmitted"),
@@ -110,7 +137,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <tr class="pick" onclick={pick("Sequence Number")} onmouseenter={pick("Sequence Number")}><th scope="row">{ tr(lang, "inspector.seq") }</th><td>{ rec.rel_seq }</td><td>{ seg.seq.0 }</td></tr>
                 <tr class="pick" onclick={pick("Acknowledgment Number")} onmouseenter={pick("Acknowledgment Number")}><th scope="row">{ tr(lang, "inspector.ack") }</th><td>{ rel_ack }</td><td>{ abs_ack }</td></tr>
                 <tr class="pick" onclick={pick("Window")} onmouseenter={pick("Window")}><th scope="row">{ tr(lang, "inspector.window") }</th><td colspan="2">{ seg.window }</td></tr>
-                <tr class="pick" onclick={pick("Total Length")} onmouseenter={pick("Total Length")}><th scope="row">{ tr(lang, "inspector.length") }</th><td colspan="2">{ fill(tr(lang, "inspector.length_value"), &[
+                <tr class="pick" onclick={pick("Total Length")} onmouseenter={pick("Total Length")}><th scope="row">{ tr(lang, "inspector.length") }</th><td colspan="2">{ fill(tr(lang, if seg.seg_len() == 1 { "inspector.length_value_one" } else { "inspector.length_value" }), &[
                     ("len", &seg.len.to_string()),
                     ("seqs", &seg.seg_len().to_string()),
                 ]) }</td></tr>
@@ -123,7 +150,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
             <h4>{ fill(tr(lang, "inspector.what_did"), &[("peer", rec.to.name())]) }</h4>
             if reasons.is_empty() {
-                <p class="muted">{ tr(lang, "inspector.not_arrived") }</p>
+                <p class="muted" data-testid="inspector-fate">{ fill(tr(lang, fate_key(status)), &[
+                    ("peer", rec.to.name()),
+                ]) }</p>
             } else {
                 <ol class="reasons">
                     { for reasons.iter().map(|r| html! {

@@ -1,12 +1,13 @@
 //! Guided lessons: the picker (the built-in list, titles in the page's language) and the
 //! panel of the lesson being played (narration, question and feedback, Back/Next, Exit).
 
+use synack_core::Origin;
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
 use crate::lazy::{self, LazyDetails};
-use crate::model::lesson::{self, Page, Player, LESSONS};
+use crate::model::lesson::{self, Fact, Page, Player, LESSONS};
 use crate::model::shared::Shared;
 use crate::model::state::{Action, Notice};
 
@@ -184,7 +185,11 @@ fn page_body(p: &Player, lang: Lang) -> Html {
                     { feedback(p, lang) }
                     <div class="lesson-narration" data-testid="lesson-narration">
                         <p class="lesson-command"><code>{ step.command.to_string() }</code></p>
-                        { paragraphs(step.narration.get(lang)) }
+                        if step.narration.get(lang).is_empty() {
+                            { facts(&step.facts(&l.session.trace()), lang) }
+                        } else {
+                            { paragraphs(step.narration.get(lang)) }
+                        }
                     </div>
                 </>
             }
@@ -197,6 +202,71 @@ fn page_body(p: &Player, lang: Lang) -> Html {
             </div>
         },
     }
+}
+
+/// The narration of a step the script does not narrate: what it did, from its events, one
+/// sentence each (a delivery, a segment sent, a transition with its rule and RFC section).
+fn facts(facts: &[Fact], lang: Lang) -> Html {
+    let sentence = |fact: &Fact| -> String {
+        match fact {
+            Fact::Sent {
+                label,
+                from,
+                to,
+                origin,
+                summary,
+            } => {
+                let key = match origin {
+                    Origin::Sent => "lesson.fact.sent",
+                    Origin::Retransmission => "lesson.fact.resent",
+                    Origin::Injected => "lesson.fact.injected",
+                };
+                fill(
+                    tr(lang, key),
+                    &[
+                        ("label", &label.to_string()),
+                        ("from", from.name()),
+                        ("to", to.name()),
+                        ("summary", summary),
+                    ],
+                )
+            }
+            Fact::Delivered { label, to } => fill(
+                tr(lang, "lesson.fact.delivered"),
+                &[("label", &label.to_string()), ("to", to.name())],
+            ),
+            Fact::Dropped { label } => fill(
+                tr(lang, "lesson.fact.dropped"),
+                &[("label", &label.to_string())],
+            ),
+            Fact::Held { label } => fill(
+                tr(lang, "lesson.fact.held"),
+                &[("label", &label.to_string())],
+            ),
+            Fact::Moved {
+                peer,
+                from,
+                to,
+                rule,
+            } => fill(
+                tr(lang, "lesson.fact.moved"),
+                &[
+                    ("peer", peer.name()),
+                    ("from", from.name()),
+                    ("to", to.name()),
+                    ("reason", rule_reason(lang, *rule)),
+                    ("section", rule.section()),
+                ],
+            ),
+        }
+    };
+    if facts.is_empty() {
+        return html! { <p class="lesson-fact">{ tr(lang, "lesson.fact.none") }</p> };
+    }
+    facts
+        .iter()
+        .map(|f| html! { <p class="lesson-fact">{ sentence(f) }</p> })
+        .collect()
 }
 
 /// Right or wrong, and why: the rule behind the peer's state and its RFC section.

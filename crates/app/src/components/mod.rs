@@ -1,9 +1,12 @@
 //! One component per file; each repeated SVG shape is a plain function, not a component.
 
+pub mod anchored;
 pub mod capture_chart;
 pub mod capture_view;
 pub mod chart;
+pub mod coach;
 pub mod diagram;
+pub mod explore;
 pub mod export;
 pub mod hex_view;
 pub mod inject;

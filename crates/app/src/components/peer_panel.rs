@@ -122,7 +122,8 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
     let bytes_error_id = format!("bytes-error-{lower}");
 
     let after = &props.frame.after;
-    let tcb = (props.live && state != State::Closed).then(|| tcb_view(lang, name, &after.tcb));
+    let tcb =
+        (props.live && state != State::Closed).then(|| tcb_view(lang, name, state, &after.tcb));
 
     html! {
         <section class={format!("peer peer-{lower}")} data-peer={name} data-state={state.name()}
@@ -249,17 +250,26 @@ fn timer_items(lang: Lang, frame: &PeerFrame, now: Instant) -> Html {
         .collect()
 }
 
-/// The TCB's variables (RFC 9293 §3.3.1).
-fn tcb_view(lang: Lang, name: &str, t: &TcbView) -> Html {
+/// The TCB's variables (RFC 9293 §3.3.1). A listener has chosen no ISS and knows no peer
+/// yet, and a SYN-SENT end knows nothing of its peer's sequence space: those show as "—"
+/// rather than as zeros that look like values.
+fn tcb_view(lang: Lang, name: &str, state: State, t: &TcbView) -> Html {
+    if state == State::Listen {
+        return html! {
+            <p class="tcb tcb-note" data-testid="tcb-listen">{ tr(lang, "peer.tcb_listen") }</p>
+        };
+    }
+    let peer_known = state != State::SynSent;
+    let known = |known: bool, value: String| if known { value } else { "—".to_string() };
     html! {
         <dl class="tcb" aria-label={fill(tr(lang, "peer.tcb"), &[("peer", name)])}>
             <dt>{ "SND.UNA" }</dt><dd>{ t.snd_una.0 }</dd>
             <dt>{ "SND.NXT" }</dt><dd>{ t.snd_nxt.0 }</dd>
-            <dt>{ "SND.WND" }</dt><dd>{ t.snd_wnd }</dd>
-            <dt>{ "RCV.NXT" }</dt><dd>{ t.rcv_nxt.0 }</dd>
+            <dt>{ "SND.WND" }</dt><dd>{ known(peer_known, t.snd_wnd.to_string()) }</dd>
+            <dt>{ "RCV.NXT" }</dt><dd>{ known(peer_known, t.rcv_nxt.0.to_string()) }</dd>
             <dt>{ "RCV.WND" }</dt><dd>{ t.rcv_wnd }</dd>
             <dt>{ "ISS" }</dt><dd>{ t.iss.0 }</dd>
-            <dt>{ "IRS" }</dt><dd>{ t.irs.0 }</dd>
+            <dt>{ "IRS" }</dt><dd>{ known(peer_known, t.irs.0.to_string()) }</dd>
             <dt>{ "RTO" }</dt><dd>{ format_left(t.rto.0) }</dd>
         </dl>
     }

@@ -5,8 +5,8 @@ use synack_core::Label;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::anchored::Anchored;
 use crate::glue::focus;
-
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr};
 use crate::model::state::Action;
@@ -52,7 +52,9 @@ pub fn segment_menu(props: &SegmentMenuProps) -> Html {
             });
             html! { <button data-action={action} {onclick} title={hint}>{ text }</button> }
         };
+    // In a popover at the segment's arrow: the result of the click, where the click was.
     html! {
+        <Anchored anchor={arrow.clone()} class="segment-popover">
         <div class="segment-menu" role="group" aria-label={fill(tr(lang, "menu.region"), &[("label", &l.to_string())])}>
             { button("deliver", tr(lang, "menu.deliver"), Command::Deliver(l), tr(lang, "menu.deliver_hint")) }
             { button("drop", tr(lang, "menu.drop"), Command::Drop(l), tr(lang, "menu.drop_hint")) }
@@ -61,5 +63,6 @@ pub fn segment_menu(props: &SegmentMenuProps) -> Html {
                 { button("hold", tr(lang, "menu.hold"), Command::Hold(l), tr(lang, "menu.hold_hint")) }
             }
         </div>
+        </Anchored>
     }
 }

@@ -5,6 +5,7 @@
 use synack_core::State;
 use yew::prelude::*;
 
+use crate::components::anchored::Anchored;
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr};
 use crate::model::explain::explain;
@@ -30,7 +31,10 @@ pub fn state_explanation(props: &StateExplanationProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(None))
     };
     let ex = explain(lang, s);
+    // At the clicked node, in view (the anchored popover lives in this part, not the first
+    // paint).
     html! {
+        <Anchored anchor={format!("[data-state-node=\"{}\"]", s.name())} class="explain-popover">
         <section class="explain" aria-live="polite" aria-label={fill(tr(lang, "states.about"), &[("state", s.name())])}>
             // h2: the diagram, its panel, comes first in the page, before any other heading.
             <header>
@@ -44,5 +48,6 @@ pub fn state_explanation(props: &StateExplanationProps) -> Html {
                 <dt>{ tr(lang, "states.in_practice") }</dt><dd>{ ex.in_practice }</dd>
             </dl>
         </section>
+        </Anchored>
     }
 }

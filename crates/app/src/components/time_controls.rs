@@ -12,7 +12,11 @@ pub struct TimeControlsProps {
     pub playing: bool,
     pub speed: usize,
     pub cursor: usize,
+    /// Where "back to live" goes: the live end, or in a lesson its current page.
     pub len: usize,
+    /// The page shows a lesson's own run: "back to live" returns to its current step.
+    #[prop_or_default]
+    pub lesson: bool,
     pub now: Instant,
     pub dispatch: Callback<Action>,
 }
@@ -77,9 +81,11 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                     { format!("t = {}", props.now) }
                     // Always laid out, only hidden at the live end, so that the slider keeps its
                     // width while it is dragged to the end.
-                    <button onclick={emit(Action::Seek(props.len))}
+                    <button data-action="live" onclick={emit(Action::Seek(props.len))}
                         class={classes!("linkish", "live-link", live.then_some("invisible"))} aria-hidden={live.then_some("true")}
-                        tabindex={if live { "-1" } else { "0" }}>{ tr(lang, "controls.live") }</button>
+                        tabindex={if live { "-1" } else { "0" }}>
+                        { tr(lang, if props.lesson { "controls.live_lesson" } else { "controls.live" }) }
+                    </button>
                 </span>
             </div>
         </section>

@@ -133,6 +133,12 @@ pub struct Link {
 
 impl Link {
     /// Reads a URL's query (`?a=1&b=2`, with or without the `?`) and fragment (`#z=...`).
+    /// A visit with nothing in its link but options (a language, absolute numbers, the Linux
+    /// view): no script, no lesson, not embedded, nothing unreadable.
+    pub fn is_plain(&self) -> bool {
+        !self.embed && self.script.is_none() && self.lesson.is_none() && self.problems.is_empty()
+    }
+
     pub fn parse(query: &str, fragment: &str) -> Link {
         let mut link = Link::default();
         let query = query.strip_prefix('?').unwrap_or(query);
@@ -402,6 +408,9 @@ pub fn restore(
             s.show_lesson();
             s
         }
+        // A plain visit starts from nothing, where the first steps begin. An embed without a
+        // script (nothing to click in it) and a link that failed show the default scenario.
+        None if link.is_plain() => AppState::default(),
         None => default(),
         Some(Err(p)) => {
             problems.push(p);
@@ -527,7 +536,9 @@ pub async fn deflate(text: &str) -> Result<Vec<u8>, String> {
 /// A `#z=` script inflated by the browser.
 #[cfg(target_arch = "wasm32")]
 pub async fn inflate(bytes: &[u8]) -> Result<String, Problem> {
-    let failed = |e| Problem::new("share.err_deflate", &[("error", &js_error(e))]);
+    // The browser's own message for a damaged stream is a bare "Failed to fetch", which
+    // says nothing to the reader of a link: the text says what happened instead.
+    let failed = |_| Problem::new("share.err_deflate", &[]);
     let ds = streams::DecompressionStream::new("deflate-raw").map_err(failed)?;
     let out = streams::pipe(bytes, ds.readable(), ds.writable())
         .await
@@ -551,10 +562,7 @@ pub async fn deflate(_text: &str) -> Result<Vec<u8>, String> {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn inflate(_bytes: &[u8]) -> Result<String, Problem> {
-    Err(Problem::new(
-        "share.err_deflate",
-        &[("error", "no DecompressionStream")],
-    ))
+    Err(Problem::new("share.err_deflate", &[]))
 }
 
 /// The script a link carries, unpacked: `None` without one.

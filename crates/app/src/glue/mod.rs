@@ -2,7 +2,9 @@
 //! worker, the document) rather than to the model.
 
 pub mod catalog;
+pub mod explore_worker;
 pub mod fetch;
 pub mod focus;
 pub mod link;
+pub mod storage;
 pub mod worker;

@@ -8,5 +8,6 @@ pub mod link;
 pub mod linux;
 pub mod narrow;
 pub mod playback;
+pub mod resize;
 pub mod viewport;
 pub mod window_event;

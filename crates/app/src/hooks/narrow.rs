@@ -4,28 +4,24 @@
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::hooks::viewport::SizeObserver;
+use crate::hooks::resize::use_resize_observer;
 
 /// `true` while the element behind `node` is less than `width` CSS px wide; measured by a
 /// ResizeObserver (after layout, so reading the width costs nothing more).
 #[hook]
 pub fn use_narrow(node: NodeRef, width: i32) -> bool {
     let narrow = use_state_eq(|| false);
-    {
+    let on_resize = {
         let setter = narrow.setter();
-        use_effect_with(node, move |node| {
-            let observer = node.cast::<Element>().and_then(|el| {
-                let measured = el.clone();
-                SizeObserver::new(&el, move || {
-                    let w = measured.client_width();
-                    // A box not laid out (display: none) keeps the figure it had.
-                    if w > 0 {
-                        setter.set(w < width);
-                    }
-                })
-            });
-            move || drop(observer)
-        });
-    }
+        use_callback((node.clone(), width), move |(), (node, width)| {
+            // A box not laid out (display: none) keeps the figure it had.
+            if let Some(w) = node.cast::<Element>().map(|el| el.client_width()) {
+                if w > 0 {
+                    setter.set(w < *width);
+                }
+            }
+        })
+    };
+    use_resize_observer(node, on_resize);
     *narrow
 }

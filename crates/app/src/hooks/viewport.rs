@@ -8,9 +8,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
+
+use crate::hooks::resize::use_resize_observer;
 use yew::prelude::*;
 
 /// A scrolling container's scroll position and size, in CSS px; `top` is kept to a multiple
@@ -53,47 +53,13 @@ pub fn use_viewport(node: NodeRef, quantum: f32, initial: Viewport) -> Measured 
             }
         })
     };
-    {
-        let measure = measure.clone();
-        use_effect_with(node, move |node| {
-            let observer = node
-                .cast::<Element>()
-                .and_then(|el| SizeObserver::new(&el, move || measure.emit(())));
-            move || drop(observer)
-        });
-    }
+    // Called after layout, with the new size: reading it costs nothing more.
+    use_resize_observer(node, measure.clone());
     let onscroll = use_callback(measure.clone(), |_: Event, measure| measure.emit(()));
     Measured {
         view: *view,
         exact_top: exact,
         onscroll,
         measure,
-    }
-}
-
-/// Calls a function each time an element's size changes (and once when it starts), until
-/// dropped: a ResizeObserver and its callback, kept together.
-pub struct SizeObserver {
-    observer: web_sys::ResizeObserver,
-    _on_resize: Closure<dyn Fn(js_sys::Array)>,
-}
-
-impl SizeObserver {
-    /// Observes `el`; `on_resize` is called after layout, with the new size, so reading it
-    /// there costs nothing more.
-    pub fn new(el: &Element, on_resize: impl Fn() + 'static) -> Option<Self> {
-        let on_resize = Closure::<dyn Fn(js_sys::Array)>::new(move |_: js_sys::Array| on_resize());
-        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-        observer.observe(el);
-        Some(Self {
-            observer,
-            _on_resize: on_resize,
-        })
-    }
-}
-
-impl Drop for SizeObserver {
-    fn drop(&mut self) {
-        self.observer.disconnect();
     }
 }

@@ -7,7 +7,7 @@
 //! from `lessons/<id>.tcps` when it is opened.
 
 use synack_core::script::{Command, Language};
-use synack_core::{Event, Label, Peer, Rule, State, TraceEvent};
+use synack_core::{Event, Label, Origin, Peer, Rule, State, TraceEvent};
 
 use crate::i18n::Lang;
 use crate::model::session::Session;
@@ -69,6 +69,37 @@ pub struct Ask {
     pub rule: Option<Rule>,
 }
 
+/// What a step did, read from its events. A step the script narrates with no `say` line is
+/// told by its facts, so that a student never meets a bare `deliver s3` as the explanation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    /// A segment entered the network: `summary` is the chart's label (flags, seq, ack, len).
+    Sent {
+        label: Label,
+        from: Peer,
+        to: Peer,
+        origin: Origin,
+        summary: String,
+    },
+    Delivered {
+        label: Label,
+        to: Peer,
+    },
+    Dropped {
+        label: Label,
+    },
+    Held {
+        label: Label,
+    },
+    /// A peer changed state, by `rule`.
+    Moved {
+        peer: Peer,
+        from: State,
+        to: State,
+        rule: Rule,
+    },
+}
+
 /// One step of a lesson: one action command of the script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -115,6 +146,46 @@ impl Step {
             edges,
             segments,
         }
+    }
+
+    /// What the step did, in order, from the lesson's log `trace`: its narration when the
+    /// script gives none. (Read when a page is drawn, by the lesson panel, so that the first
+    /// paint does not carry it.)
+    pub fn facts(&self, trace: &[TraceEvent]) -> Vec<Fact> {
+        let events = trace.get(self.before..self.after).unwrap_or_default();
+        events
+            .iter()
+            .filter_map(|e| {
+                Some(match &e.event {
+                    Event::StateChange {
+                        peer,
+                        from,
+                        to,
+                        rule,
+                        ..
+                    } => Fact::Moved {
+                        peer: *peer,
+                        from: *from,
+                        to: *to,
+                        rule: *rule,
+                    },
+                    Event::Sent(r) => Fact::Sent {
+                        label: r.label,
+                        from: r.from,
+                        to: r.to,
+                        origin: r.origin,
+                        summary: r.summary(),
+                    },
+                    Event::Delivered { label, to, .. } => Fact::Delivered {
+                        label: *label,
+                        to: *to,
+                    },
+                    Event::Dropped { label, .. } => Fact::Dropped { label: *label },
+                    Event::Held { label } => Fact::Held { label: *label },
+                    _ => return None,
+                })
+            })
+            .collect()
     }
 }
 
@@ -374,6 +445,35 @@ mod tests {
         assert_eq!(l.closing.zh, vec!["完。".to_string()]);
     }
 
+    /// A step without narration is told by what it did: the delivery, the answer sent and
+    /// the transition with its rule, in the order they happened.
+    #[test]
+    fn a_step_knows_its_facts() {
+        let l = Lesson::from_script(SMALL).unwrap();
+        let facts = &l.steps[2].facts(&l.session.trace());
+        assert_eq!(
+            facts[0],
+            Fact::Delivered {
+                label: Label(1),
+                to: Peer::B
+            }
+        );
+        assert!(matches!(
+            facts[1],
+            Fact::Moved {
+                peer: Peer::B,
+                from: State::Listen,
+                to: State::SynReceived,
+                ..
+            }
+        ));
+        assert!(
+            matches!(&facts[2], Fact::Sent { label: Label(2), from: Peer::B, summary, .. } if summary.starts_with("SYN,ACK")),
+            "{facts:?}"
+        );
+        assert_eq!(facts.len(), 3, "{facts:?}");
+    }
+
     #[test]
     fn broken_lessons_are_refused_with_a_message() {
         assert!(Lesson::from_script("say en x\nB listen\n")
@@ -429,6 +529,28 @@ mod tests {
             assert_eq!(l.title(Lang::En), list_title(entry, Lang::En), "{id}");
             assert_eq!(l.title(Lang::Zh), list_title(entry, Lang::Zh), "{id}");
             assert!(l.steps.iter().any(|s| s.ask.is_some()), "{id}: no question");
+        }
+    }
+
+    /// No step shows its raw command alone: each is narrated in both languages or, where the
+    /// script says nothing, told by its facts (and has some: a step that changes nothing
+    /// would need words).
+    #[test]
+    fn every_step_of_every_lesson_has_narration_in_both_languages() {
+        for (id, _, _) in LESSONS {
+            let l = Lesson::from_script(&read(id)).unwrap();
+            let trace = l.session.trace();
+            for (k, step) in l.steps.iter().enumerate() {
+                for lang in Lang::ALL {
+                    assert!(
+                        !step.narration.get(lang).is_empty() || !step.facts(&trace).is_empty(),
+                        "{id}, step {} (line {}, `{}`) has nothing to say in {lang:?}",
+                        k + 1,
+                        step.line,
+                        step.command
+                    );
+                }
+            }
         }
     }
 

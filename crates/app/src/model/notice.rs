@@ -38,6 +38,39 @@ pub enum Notice {
     LangLoadFailed(String),
     /// Parts of the link the page was opened with could not be used.
     Link(Vec<Problem>),
+    /// An action in the past started a new branch; the `discarded` commands after it are kept
+    /// in the run left behind (Undo goes back to it).
+    Branched {
+        discarded: usize,
+    },
+    /// Reset started over; the run left is kept (Undo goes back to it).
+    StartedOver,
+    /// Undo showed the run left behind; Redo goes back to the new branch.
+    BranchRestored,
+    /// Redo showed the new branch again; Undo goes back once more.
+    BranchReturned,
+    /// The user acted on the peers in a lesson: the run is theirs now, the lesson waits
+    /// (Resume goes back to it).
+    LeftLesson,
+    /// The lesson showed its own run again; the run the user had made is kept (Undo).
+    RunKept,
+}
+
+/// What a notice's button does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeDo {
+    /// `Action::SwapBranch`.
+    SwapBranch,
+    /// `Action::ResumeLesson`.
+    ResumeLesson,
+}
+
+/// The button a notice offers, if any: its catalog key and its `data-action`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoticeButton {
+    pub key: &'static str,
+    pub action: &'static str,
+    pub does: NoticeDo,
 }
 
 impl Notice {
@@ -45,8 +78,44 @@ impl Notice {
     pub fn is_error(&self) -> bool {
         !matches!(
             self,
-            Notice::NothingMore | Notice::ReturnLive | Notice::NoTimer | Notice::PlaybackPaused
+            Notice::NothingMore
+                | Notice::ReturnLive
+                | Notice::NoTimer
+                | Notice::PlaybackPaused
+                | Notice::Branched { .. }
+                | Notice::StartedOver
+                | Notice::BranchRestored
+                | Notice::BranchReturned
+                | Notice::LeftLesson
+                | Notice::RunKept
         )
+    }
+
+    /// The button that goes with it: Undo or Redo for the notices about branches (both emit
+    /// `Action::SwapBranch`).
+    pub fn button(&self) -> Option<NoticeButton> {
+        let undo = NoticeButton {
+            key: "ui.undo",
+            action: "undo",
+            does: NoticeDo::SwapBranch,
+        };
+        match self {
+            Notice::Branched { .. }
+            | Notice::StartedOver
+            | Notice::BranchReturned
+            | Notice::RunKept => Some(undo),
+            Notice::BranchRestored => Some(NoticeButton {
+                key: "ui.redo",
+                action: "redo",
+                does: NoticeDo::SwapBranch,
+            }),
+            Notice::LeftLesson => Some(NoticeButton {
+                key: "ui.resume_lesson",
+                action: "resume-lesson",
+                does: NoticeDo::ResumeLesson,
+            }),
+            _ => None,
+        }
     }
 
     /// The catalog key of its text.
@@ -65,6 +134,12 @@ impl Notice {
             Notice::LangLoadFailed(_) => "ui.lang_load_failed",
             // Each problem has its own text; the first one names the notice.
             Notice::Link(problems) => problems.first().map_or("share.err_cut", |p| p.key),
+            Notice::Branched { .. } => "ui.branched",
+            Notice::StartedOver => "ui.started_over",
+            Notice::BranchRestored => "ui.branch_restored",
+            Notice::BranchReturned => "ui.branch_returned",
+            Notice::LeftLesson => "ui.left_lesson",
+            Notice::RunKept => "ui.run_kept",
         }
     }
 
@@ -82,7 +157,13 @@ impl Notice {
             | Notice::ReturnLive
             | Notice::NoTimer
             | Notice::PlaybackPaused
+            | Notice::StartedOver
+            | Notice::BranchRestored
+            | Notice::BranchReturned
+            | Notice::LeftLesson
+            | Notice::RunKept
             | Notice::Link(_) => Vec::new(),
+            Notice::Branched { discarded } => vec![("n", discarded.to_string())],
             Notice::ScriptError(e) => script_error(e),
             Notice::ExpectFailed { n, first } => {
                 let mut args = script_error(first);
@@ -158,6 +239,12 @@ mod tests {
             Notice::Link(vec![crate::glue::link::Link::parse("lang=fr", "")
                 .problems
                 .remove(0)]),
+            Notice::Branched { discarded: 3 },
+            Notice::StartedOver,
+            Notice::BranchRestored,
+            Notice::BranchReturned,
+            Notice::LeftLesson,
+            Notice::RunKept,
         ]
     }
 
@@ -172,6 +259,9 @@ mod tests {
                     "{notice:?} has no {lang:?} text"
                 );
                 assert!(!text.contains('{'), "{notice:?} in {lang:?}: {text}");
+                if let Some(b) = notice.button() {
+                    assert_ne!(tr(lang, b.key), b.key, "{notice:?}'s button in {lang:?}");
+                }
             }
             assert_ne!(
                 notice.text(Lang::En),

@@ -193,6 +193,22 @@ impl Session {
         text
     }
 
+    /// The script up to the end of the last command within the first `events` log events:
+    /// the run as the page shows it at that cursor (the explorer searches from there).
+    pub fn text_until(&self, events: usize) -> String {
+        let n = self.commands_within(events);
+        let end = n
+            .checked_sub(1)
+            .and_then(|i| self.commands.get(i))
+            .map_or(0, |c| c.line + 1);
+        let mut text = String::new();
+        for line in self.lines.iter().take(end) {
+            text += line;
+            text.push('\n');
+        }
+        text
+    }
+
     /// How many commands have all their events within the first `events` log events.
     pub fn commands_within(&self, events: usize) -> usize {
         self.commands.partition_point(|c| c.trace_end <= events)
@@ -425,6 +441,18 @@ mod tests {
 
     fn handshake() -> Session {
         Session::load("# a comment\nB listen\nA connect\ndeliver s1\ndeliver s2\n").unwrap()
+    }
+
+    #[test]
+    fn the_text_until_a_cursor_ends_with_the_last_command_shown() {
+        let s = handshake();
+        // After `A connect` (the third line), before `deliver s1`.
+        let cursor = s.end_of(2);
+        assert_eq!(s.text_until(cursor), "# a comment\nB listen\nA connect\n");
+        assert_eq!(s.text_until(s.len()), s.text());
+        assert_eq!(s.text_until(0), "");
+        let replayed = Session::load(&s.text_until(cursor)).unwrap();
+        assert_eq!(state(&replayed, Peer::A), State::SynSent);
     }
 
     fn state(s: &Session, peer: Peer) -> State {

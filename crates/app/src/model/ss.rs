@@ -50,6 +50,12 @@ pub fn rows(at: &PeerAfter, peer: Peer) -> Vec<SsRow> {
         peer: there.to_string(),
     };
     let tcb = at.tcb;
+    // With `set listener keep` the application's listener stays beside the connection
+    // (`ss` lists it first).
+    let with_listener = |row: SsRow| {
+        let kept = tcb.listener_kept.then(listener);
+        kept.into_iter().chain([row]).collect()
+    };
     match at.state {
         // No TCB, no socket: `ss` has nothing to list.
         State::Closed => Vec::new(),
@@ -59,10 +65,10 @@ pub fn rows(at: &PeerAfter, peer: Peer) -> Vec<SsRow> {
             vec![listener(), connection(State::SynReceived, 0)]
         }
         // A TIME-WAIT socket is a small timewait socket without queues.
-        State::TimeWait => vec![connection(State::TimeWait, 0)],
+        State::TimeWait => with_listener(connection(State::TimeWait, 0)),
         state => {
             let unacked = u64::from(tcb.snd_nxt.offset_from(tcb.snd_una));
-            vec![connection(state, unacked + tcb.unsent)]
+            with_listener(connection(state, unacked + tcb.unsent))
         }
     }
 }
@@ -108,6 +114,25 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_listener_is_listed_beside_the_connection_and_after_it() {
+        let hs = "set listener keep\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n";
+        let s = sim(hs);
+        assert_eq!(
+            lines(&s, Peer::B),
+            [
+                "LISTEN 0 128 0.0.0.0:80 0.0.0.0:*",
+                "ESTAB 0 0 198.51.100.7:80 192.0.2.1:49152"
+            ]
+        );
+        assert_eq!(
+            lines(&s, Peer::A),
+            ["ESTAB 0 0 192.0.2.1:49152 198.51.100.7:80"]
+        );
+        let s = sim(&format!("{hs}B abort\n"));
+        assert_eq!(lines(&s, Peer::B), ["LISTEN 0 128 0.0.0.0:80 0.0.0.0:*"]);
+    }
+
+    #[test]
     fn syn_recv_is_a_request_socket_beside_the_listener() {
         let s = sim("B listen\nA connect\ndeliver s1\n");
         assert_eq!(
@@ -138,7 +163,8 @@ mod tests {
             lines(&s, Peer::A)[0],
             "ESTAB 0 100 192.0.2.1:49152 198.51.100.7:80"
         );
-        let s = sim("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\ndeliver s5\n");
+        // B's ACK waits for its delayed-ACK timer (200 ms).
+        let s = sim("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\ndeliver s4\nwait 200ms\ndeliver s5\n");
         assert_eq!(
             lines(&s, Peer::A)[0],
             "ESTAB 0 0 192.0.2.1:49152 198.51.100.7:80"

@@ -25,6 +25,17 @@ pub const TICK_MS: u32 = 40;
 const BASE_PACE: f32 = 0.1;
 /// Ticks to linger before jumping over idle time to the next timer.
 const IDLE_TICKS_BEFORE_JUMP: u32 = 15;
+/// Cut-off futures kept to return to; the oldest go first. Each is a `Session` value, which
+/// shares its lists with the others, so a branch costs little more than its own engine.
+pub const BRANCHES_KEPT: usize = 16;
+
+/// A run the user left by acting in its past (or by starting over): the whole session as it
+/// was, and the cursor they were at, so that returning to it is exact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub session: Session,
+    pub cursor: usize,
+}
 
 /// Playback's pacing: how many ticks it has idled before jumping to the next timer. It does
 /// not show on the page, so it never makes two states differ (and a quiet tick re-renders
@@ -67,6 +78,9 @@ pub struct AppState {
     pub lang: Lang,
     /// The guided lesson being played, if one is open.
     pub lesson: Option<Shared<Player>>,
+    /// Runs left by acting in the past, newest last: acting in the past never destroys the
+    /// future, it moves it here (see [`Action::SwapBranch`]).
+    pub branches: Vec<Branch>,
 }
 
 /// Everything the user can do.
@@ -83,8 +97,11 @@ pub enum Action {
     NextTimer,
     /// Show the first `n` events (the scrubber).
     Seek(usize),
-    /// Empty script, both peers CLOSED.
+    /// Empty script, both peers CLOSED. The run left is kept as a branch.
     Reset,
+    /// Back to the newest kept branch; the run left is kept in its place, so doing it again
+    /// comes back (the notice's Undo, then Redo).
+    SwapBranch,
     Play,
     Pause,
     Tick,
@@ -110,6 +127,9 @@ pub enum Action {
     /// The learner's answer to the lesson's question.
     Answer(State),
     CloseLesson,
+    /// Back to the open lesson's run at its page, after acting on the peers (the run made
+    /// meanwhile is kept as a branch).
+    ResumeLesson,
     /// Replace the whole view with one a link describes (`link::restore`), keeping the language.
     Restore(Box<AppState>),
 }
@@ -139,6 +159,7 @@ impl AppState {
             notice: None,
             lang: Lang::default(),
             lesson: None,
+            branches: Vec::new(),
         }
     }
 
@@ -148,6 +169,15 @@ impl AppState {
         let mut state = AppState::default();
         state.load(text.to_string());
         state
+    }
+
+    /// The furthest the time controls go: in the open lesson's own run, its current page
+    /// (so that no control shows a later step's outcome); elsewhere the live end.
+    pub fn end(&self) -> usize {
+        match &self.lesson {
+            Some(p) if self.shows_lesson_run() => p.cursor(),
+            _ => self.session.len(),
+        }
     }
 
     /// How many log events are shown; `timeline().len()` is the live end.
@@ -161,6 +191,15 @@ impl AppState {
 
     pub fn at_live_end(&self) -> bool {
         self.frame.live()
+    }
+
+    /// The script of the run up to the cursor: the whole script at the live end.
+    pub fn script_at_cursor(&self) -> AttrValue {
+        if self.at_live_end() {
+            self.script.clone()
+        } else {
+            AttrValue::from(self.session.text_until(self.cursor()))
+        }
     }
 
     /// A peer's state at the cursor.
@@ -194,20 +233,63 @@ impl AppState {
         }
     }
 
-    /// A command at the cursor: in the past, the script is cut there first (the commands
-    /// cut off are the discarded future; today's page drops them).
+    /// A command at the cursor: in the past, the script is cut there first, and the run as it
+    /// was is kept as a branch the notice offers to go back to.
+    ///
+    /// Acting on the open lesson's own run leaves the lesson (it keeps its run: Resume goes
+    /// back), so no branch is kept for it and the notice says how to return.
     fn apply(&mut self, command: Command) {
+        let in_lesson = self.shows_lesson_run();
         let mut session = self.session.clone();
-        if !self.at_live_end() {
-            session.cut(self.frame.commands);
-        }
+        let discarded = if self.at_live_end() {
+            0
+        } else {
+            session.cut(self.frame.commands).len()
+        };
         match session.apply(command) {
             Ok(()) => {
                 self.notice = None;
+                if in_lesson {
+                    self.notice = Some(Notice::LeftLesson);
+                } else if discarded > 0 {
+                    self.keep_branch();
+                    self.notice = Some(Notice::Branched { discarded });
+                }
                 self.set_session(session);
             }
+            // Refused: nothing was cut, since `session` was a copy.
             Err(e) => self.notice = Some(Notice::Refused(e)),
         }
+    }
+
+    /// Keeps the run on screen, at the cursor, as the newest branch.
+    fn keep_branch(&mut self) {
+        if self.branches.len() >= BRANCHES_KEPT {
+            self.branches.remove(0);
+        }
+        self.branches.push(Branch {
+            session: self.session.clone(),
+            cursor: self.cursor(),
+        });
+    }
+
+    /// Shows the newest kept branch where the user left it, keeping the run on screen in its
+    /// place.
+    fn swap_branch(&mut self) {
+        let Some(branch) = self.branches.pop() else {
+            return;
+        };
+        let restored = self.notice != Some(Notice::BranchRestored);
+        self.keep_branch();
+        self.playing = false;
+        self.script_error = None;
+        self.set_session(branch.session);
+        self.show(branch.cursor);
+        self.notice = Some(if restored {
+            Notice::BranchRestored
+        } else {
+            Notice::BranchReturned
+        });
     }
 
     fn load(&mut self, text: String) {
@@ -273,6 +355,11 @@ impl AppState {
     fn open_lesson(&mut self, id: String, text: String) {
         match Lesson::from_script(&text) {
             Ok(lesson) => {
+                // The lesson shows its own run: one the user made is kept as a branch.
+                let own_run = !self.session.commands().is_empty() && !self.shows_lesson_run();
+                if own_run {
+                    self.keep_branch();
+                }
                 self.playing = false;
                 self.notice = None;
                 self.script_error = None;
@@ -281,14 +368,27 @@ impl AppState {
                 self.editor = AttrValue::from(text);
                 self.lesson = Some(Shared::new(Player::new(id, lesson)));
                 self.show_lesson();
+                if own_run {
+                    self.notice = Some(Notice::RunKept);
+                }
             }
             Err(error) => self.notice = Some(Notice::LessonBroken { id, error }),
         }
     }
 
-    /// Moves the lesson with `f` and shows its page: the lesson's own run (even if the user
-    /// acted meanwhile) at the page's cursor.
+    /// Moves the lesson with `f` and shows its page: the lesson's own run at the page's
+    /// cursor. A run the user made from the lesson meanwhile is kept as a branch, and the
+    /// notice says so (Undo returns to it): going on never silently discards it.
     fn move_lesson(&mut self, f: impl FnOnce(&mut Player)) {
+        if self.lesson.is_none() {
+            return;
+        }
+        if !self.shows_lesson_run() {
+            self.keep_branch();
+            self.notice = Some(Notice::RunKept);
+        } else if self.notice == Some(Notice::LeftLesson) {
+            self.notice = None;
+        }
         let Some(player) = self.lesson.take() else {
             return;
         };
@@ -335,6 +435,11 @@ impl AppState {
             return;
         }
         if !self.at_live_end() {
+            // In a lesson, playback stops at the current page: the next step is Next's.
+            if self.cursor() >= self.end() {
+                self.playing = false;
+                return;
+            }
             self.show(self.cursor() + 1);
             return;
         }
@@ -406,15 +511,24 @@ impl Reducible for AppState {
             Action::NextTimer => s.next_timer(),
             Action::Seek(n) => {
                 s.playing = false;
-                s.show(n);
+                s.show(n.min(s.end()));
             }
             Action::Reset => {
-                // Starting over keeps the page's language.
+                // Starting over keeps the page's language, and the run as a branch.
+                let kept = !s.session.commands().is_empty();
+                if kept {
+                    s.keep_branch();
+                }
+                let branches = std::mem::take(&mut s.branches);
+                let notice = kept.then_some(Notice::StartedOver);
                 s = AppState {
                     lang: s.lang,
+                    branches,
+                    notice,
                     ..AppState::default()
                 }
             }
+            Action::SwapBranch => s.swap_branch(),
             Action::Play => s.play(),
             Action::Pause => s.playing = false,
             Action::Tick => s.tick(),
@@ -440,6 +554,7 @@ impl Reducible for AppState {
             Action::SetLang(lang) => s.lang = lang,
             Action::OpenLesson(id, text) => s.open_lesson(id, text),
             Action::CloseLesson => s.lesson = None,
+            Action::ResumeLesson => s.move_lesson(|_| {}),
             Action::Restore(view) => {
                 let lang = s.lang;
                 s = *view;
@@ -518,6 +633,90 @@ mod tests {
         assert!(s.at_live_end());
     }
 
+    /// The README's "a new branch": the run before the action in the past is kept whole, and
+    /// Undo shows exactly it (same script, same log, same cursor); Redo comes back.
+    #[test]
+    fn acting_in_the_past_keeps_the_old_future_as_a_branch() {
+        let text = "B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n";
+        let mut s = AppState::loaded(text);
+        let old_timeline = (**s.timeline()).clone();
+        s = reduce(s, Action::Back);
+        s = reduce(s, Action::Back);
+        let forked_at = s.cursor();
+        s = reduce(s, call(Peer::A, Call::Abort));
+        assert_eq!(s.editor, "B listen\nA connect\ndeliver s1\nA abort\n");
+        assert_eq!(s.notice, Some(Notice::Branched { discarded: 2 }));
+        assert_eq!(
+            s.notice.as_ref().and_then(Notice::button).map(|b| b.action),
+            Some("undo")
+        );
+        assert_eq!(s.branches.len(), 1);
+        let new_text = s.editor.clone();
+
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, text);
+        assert_eq!(s.script, text);
+        assert_eq!(**s.timeline(), old_timeline);
+        assert_eq!(s.cursor(), forked_at, "back where the user acted");
+        assert_eq!(s.notice, Some(Notice::BranchRestored));
+        // The restored run goes on: forward to its end, exactly as before.
+        s = reduce(s, Action::Seek(usize::MAX));
+        assert_eq!(s.state_of(Peer::A), State::Established);
+        assert_eq!(s.state_of(Peer::B), State::Established);
+
+        // Redo: the new branch, kept in its turn.
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, new_text);
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        assert_eq!(s.notice, Some(Notice::BranchReturned));
+        assert_eq!(s.branches.len(), 1);
+    }
+
+    #[test]
+    fn acting_at_the_live_end_or_being_refused_keeps_no_branch() {
+        let mut s = AppState::loaded("B listen\nA connect\n");
+        s = reduce(s, Action::Step);
+        assert!(s.branches.is_empty());
+        assert_eq!(s.notice, None);
+        // A refused action in the past cuts nothing.
+        s = reduce(s, Action::Back);
+        s = reduce(s, Action::Do(Command::Deliver(Label(9))));
+        assert!(s.branches.is_empty());
+        assert!(matches!(s.notice, Some(Notice::Refused(_))));
+        assert!(s.editor.ends_with("deliver s1\n"), "{}", s.editor);
+        // Undo with no branch does nothing.
+        let before = s.clone();
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn reset_keeps_the_run_as_a_branch() {
+        let text = "B listen\nA connect\n";
+        let mut s = AppState::loaded(text);
+        s = reduce(s, Action::Reset);
+        assert_eq!(s.editor, "");
+        assert_eq!(s.notice, Some(Notice::StartedOver));
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, text);
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        // Resetting an empty page keeps nothing new.
+        let mut e = AppState::default();
+        e = reduce(e, Action::Reset);
+        assert!(e.branches.is_empty());
+        assert_eq!(e.notice, None);
+    }
+
+    #[test]
+    fn branches_kept_are_bounded() {
+        let mut s = AppState::loaded("B listen\nA connect\n");
+        for _ in 0..BRANCHES_KEPT + 3 {
+            s = reduce(s, Action::Back);
+            s = reduce(s, call(Peer::A, Call::Connect));
+        }
+        assert_eq!(s.branches.len(), BRANCHES_KEPT);
+    }
+
     #[test]
     fn reset_keeps_the_language() {
         let mut s = AppState::loaded("B listen\n");
@@ -587,6 +786,86 @@ mod tests {
         );
         assert!(bad.lesson.is_none());
         assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
+    }
+
+    const LESSON: &str =
+        "title en T\ntitle zh 题\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n";
+
+    /// In a lesson's own run the controls end at its current page: scrubbing or "back to
+    /// live" never shows a later step, and playback stops there.
+    #[test]
+    fn a_lesson_owns_the_clock() {
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), LESSON.into()),
+        );
+        s = reduce(s, Action::LessonStep); // Step 2: A connect.
+        let step_end = s.cursor();
+        assert_eq!(s.end(), step_end);
+        assert!(
+            step_end < s.session.len(),
+            "the lesson's run goes on past step 2"
+        );
+        s = reduce(s, Action::Seek(usize::MAX)); // "back to live"
+        assert_eq!(s.cursor(), step_end);
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        s = reduce(s, Action::Seek(0));
+        s = reduce(s, Action::Play);
+        for _ in 0..50 {
+            s = reduce(s, Action::Tick);
+        }
+        assert_eq!(s.cursor(), step_end);
+        assert!(!s.playing);
+        assert!(s.shows_lesson_run());
+        // Closed, the controls reach the end of the run again.
+        s = reduce(s, Action::CloseLesson);
+        assert_eq!(s.end(), s.session.len());
+    }
+
+    /// Acting on the peers in a lesson says it left the lesson; Next then shows the lesson's
+    /// run and keeps the student's as a branch that Undo brings back.
+    #[test]
+    fn next_after_an_own_action_keeps_it() {
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), LESSON.into()),
+        );
+        s = reduce(s, Action::LessonStep);
+        s = reduce(s, call(Peer::A, Call::Abort));
+        assert_eq!(s.notice, Some(Notice::LeftLesson));
+        assert!(!s.shows_lesson_run());
+        assert_eq!(s.end(), s.session.len(), "the student's own run is live");
+        let own = s.editor.clone();
+        assert!(own.ends_with("A connect\nA abort\n"), "{own}");
+
+        s = reduce(s, Action::LessonStep);
+        assert!(s.shows_lesson_run());
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        assert_eq!(s.editor, LESSON);
+        assert_eq!(s.state_of(Peer::B), State::SynReceived);
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, own);
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+
+        // Resume from the notice: back to the lesson's page, the own run kept again.
+        s = reduce(s, call(Peer::B, Call::Close));
+        s = reduce(s, Action::ResumeLesson);
+        assert!(s.shows_lesson_run());
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        assert!(s
+            .branches
+            .iter()
+            .any(|b| b.session.text().ends_with("B close\n")));
+    }
+
+    /// Opening a lesson over a run of the user's own keeps that run.
+    #[test]
+    fn opening_a_lesson_keeps_the_run_on_the_page() {
+        let mut s = AppState::loaded("B listen\n");
+        s = reduce(s, Action::OpenLesson("t".into(), LESSON.into()));
+        assert_eq!(s.notice, Some(Notice::RunKept));
+        s = reduce(s, Action::SwapBranch);
+        assert_eq!(s.editor, "B listen\n");
     }
 
     #[test]

@@ -52,6 +52,70 @@ pub struct Config {
     /// RCV.NXT. Off by default, as in RFC 9293 and in Linux.
     #[serde(default)]
     pub rfc1337: bool,
+    /// Whether a passive peer's application keeps its listening socket open beside the
+    /// connection it accepted (`set listener keep`), as a server does. Off by default: the
+    /// listening TCB becomes the connection, as in RFC 9293's model of a passive OPEN. When
+    /// on, a passive connection that ends leaves the peer in LISTEN, and under the Linux
+    /// profile a new SYN in TIME-WAIT opens a new connection (RFC 9293 MAY-2).
+    #[serde(default)]
+    pub keep_listener: bool,
+    /// The congestion controller (RFC 9293 §3.8.2, MUST-19: RFC 5681). `None` sends as much
+    /// as the peer's window allows, the engine's behaviour before issue 13.
+    #[serde(default)]
+    pub cc: CongestionControl,
+    /// The initial window in segments (`set iw`); `None`: RFC 5681 §3.1's formula in the RFC
+    /// profile, Linux's TCP_INIT_CWND (10) in the Linux profile.
+    #[serde(default)]
+    pub iw: Option<u32>,
+    /// Delayed ACKs (§3.8.6.3, SHLD-18): in-order data is acknowledged at least every
+    /// second full-sized segment, or when `delack_timeout` runs out. Off: every data
+    /// segment is acknowledged at once.
+    #[serde(default = "on")]
+    pub delack: bool,
+    /// How long an ACK may wait (MUST-58: under 0.5 s). 200 ms, the common choice (RFC 5681
+    /// §4.2 calls 500 ms the limit); Linux's TCP_DELACK_MIN, 40 ms, in the Linux profile.
+    #[serde(default = "rfc_delack_timeout")]
+    pub delack_timeout: Duration,
+    /// The Nagle algorithm (§3.7.4, SHLD-7): while data is unacknowledged, a segment shorter
+    /// than the MSS waits. Off is the sockets API's TCP_NODELAY.
+    #[serde(default = "on")]
+    pub nagle: bool,
+    /// Sender silly window syndrome avoidance (§3.8.6.2.1, MUST-38): no short segment into a
+    /// sliver of window while more data waits, until the override timer runs out.
+    #[serde(default = "on")]
+    pub sws: bool,
+}
+
+/// §3.8.6.2.1's override timeout ("in the range 0.1 - 1.0 seconds").
+pub(crate) const SWS_OVERRIDE: Duration = Duration::from_millis(200);
+
+fn on() -> bool {
+    true
+}
+
+fn rfc_delack_timeout() -> Duration {
+    RFC_DELACK_TIMEOUT
+}
+
+/// The delayed-ACK timeout of the RFC profile.
+pub(crate) const RFC_DELACK_TIMEOUT: Duration = Duration::from_millis(200);
+/// Linux's TCP_DELACK_MIN (HZ/25): the delayed-ACK timeout of the Linux profile.
+pub(crate) const LINUX_DELACK_MIN: Duration = Duration::from_millis(40);
+/// Linux's TCP_MAX_QUICKACKS: a new connection acknowledges its first 16 data segments at
+/// once (quick-ACK mode, tcp_incr_quickack), whatever the delayed-ACK rules say.
+pub(super) const LINUX_MAX_QUICKACKS: u32 = 16;
+
+/// Which congestion controller a sender runs (`set cc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CongestionControl {
+    /// No congestion control: only the peer's window limits what is in flight. Not allowed by
+    /// RFC 9293 (MUST-19); kept to compare with.
+    None,
+    /// RFC 5681 (slow start, congestion avoidance, fast retransmit, fast recovery) with
+    /// RFC 6582's NewReno answer to partial acknowledgments.
+    #[default]
+    NewReno,
 }
 
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
@@ -80,6 +144,8 @@ pub(super) const LINUX_SYN_LINEAR_TIMEOUTS: u32 = 4;
 pub(super) const LINUX_ORPHAN_RETRIES: u32 = 8;
 /// Linux's TCP_TIMEOUT_MIN: 2 jiffies, 8 ms at HZ=250.
 pub(super) const LINUX_TIMEOUT_MIN: Duration = Duration::from_millis(8);
+/// Linux's TCP_INIT_CWND (RFC 6928's initial window of 10 segments).
+pub(super) const LINUX_INIT_CWND: u32 = 10;
 /// Linux's TCP_RTO_MIN.
 pub(crate) const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
@@ -102,6 +168,13 @@ impl Default for Config {
             synack_retries: None,
             syn_linear_timeouts: 0,
             rfc1337: false,
+            keep_listener: false,
+            cc: CongestionControl::NewReno,
+            iw: None,
+            delack: true,
+            delack_timeout: RFC_DELACK_TIMEOUT,
+            nagle: true,
+            sws: true,
         }
     }
 }
@@ -124,20 +197,37 @@ impl Config {
         self.profile = profile;
         self.rto = defaults.rto;
         self.rto_max = defaults.rto_max;
+        self.iw = None;
         match profile {
             Profile::Rfc => {
                 self.retries = defaults.retries;
                 self.syn_retries = None;
                 self.synack_retries = None;
                 self.syn_linear_timeouts = 0;
+                self.delack_timeout = RFC_DELACK_TIMEOUT;
             }
             Profile::Linux => {
                 self.retries = 15;
                 self.syn_retries = Some(6);
                 self.synack_retries = Some(5);
                 self.syn_linear_timeouts = LINUX_SYN_LINEAR_TIMEOUTS;
+                self.delack_timeout = LINUX_DELACK_MIN;
             }
         }
+    }
+
+    /// The initial window in bytes for a sender whose MSS is `smss`: `set iw` segments, else
+    /// RFC 5681 §3.1 (4 segments up to 1095 bytes, 3 up to 2190, else 2), or under the Linux
+    /// profile TCP_INIT_CWND, 10 segments (RFC 6928).
+    pub fn initial_window(&self, smss: u32) -> u32 {
+        let segments = match (self.iw, self.profile) {
+            (Some(n), _) => n.max(1),
+            (None, Profile::Linux) => LINUX_INIT_CWND,
+            (None, Profile::Rfc) if smss > 2190 => 2,
+            (None, Profile::Rfc) if smss > 1095 => 3,
+            (None, Profile::Rfc) => 4,
+        };
+        segments.saturating_mul(smss)
     }
 
     /// How long TIME-WAIT lasts: 2 x MSL (§3.4.2), or Linux's fixed 60 s.

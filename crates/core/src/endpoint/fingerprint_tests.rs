@@ -10,8 +10,9 @@ use super::*;
 use crate::explore::{self, CallKind, Options};
 
 /// `Debug` of the endpoint with every `t=S.MMMs` instant rewritten relative to `now`, and the
-/// two values the fingerprint deliberately reads differently put in the same form: the
-/// received-bytes total (never read by the endpoint) and an expired RFC 5961 §7 throttle.
+/// values the fingerprint deliberately reads differently put in the same form: the
+/// received-bytes total (never read by the endpoint), an expired RFC 5961 §7 throttle and
+/// data sent more than an RTO ago.
 fn relative_debug(ep: &Endpoint, now: Instant) -> String {
     let mut ep = ep.clone();
     ep.received_total = 0;
@@ -20,6 +21,15 @@ fn relative_debug(ep: &Endpoint, now: Instant) -> String {
         .tcb
         .last_oow_ack
         .filter(|&at| limit > Duration::ZERO && now - at < limit);
+    // RFC 5681 §4.1's idle test: any moment more than an RTO ago is the same one.
+    let rto = ep.tcb.rto;
+    ep.tcb.last_data_sent = ep.tcb.last_data_sent.map(|at| {
+        if now - at > rto {
+            Instant(now.0 - rto.0 - 1)
+        } else {
+            at
+        }
+    });
     let text = format!("{ep:?}");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
@@ -88,6 +98,12 @@ fn endpoints_with_one_fingerprint_look_the_same() {
             false,
         ),
         ("B listen\nA connect\ndeliver s1\nB send 10\n", true),
+        // Congestion control: slow start, duplicate ACKs, fast retransmit, RTOs.
+        (
+            "set mss 100\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\n\
+             A send 800\n",
+            false,
+        ),
     ];
     let mut compared = 0;
     for (start, calls) in starts {

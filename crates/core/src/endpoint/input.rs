@@ -2,7 +2,7 @@
 //! RFC's order.
 
 use super::config::LINUX_TIMEOUT_MIN;
-use super::tcb::OooEntry;
+use super::tcb::{OooEntry, Tcb};
 use super::{Endpoint, Profile, Signal, Timer, TimerTable, Transmit};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -94,7 +94,7 @@ impl Endpoint {
             // RFC 5961's RCV.NXT test cannot apply here: RCV.NXT is not known yet.
             if seg.flags.ack() {
                 self.signal(Signal::Refused);
-                self.delete_tcb(Rule::SynSentReset);
+                self.end_connection(Rule::SynSentReset);
             } else {
                 self.note(Rule::SynSentRstNoAck);
             }
@@ -161,7 +161,7 @@ impl Endpoint {
             self.note(Rule::LinuxSynRecvSynAgain);
             if let Some(front) = self.tcb.rtx_queue.front().copied() {
                 let segment = self.segment_for(&front);
-                self.transmit.push_back(Transmit {
+                self.queue(Transmit {
                     segment,
                     retransmission: true,
                 });
@@ -238,16 +238,16 @@ impl Endpoint {
                 }
                 State::SynReceived => {
                     self.signal(Signal::Refused);
-                    self.delete_tcb(Rule::RstSynReceivedActive);
+                    self.end_connection(Rule::RstSynReceivedActive);
                 }
                 State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
                     self.signal(Signal::Reset);
-                    self.delete_tcb(Rule::RstReset);
+                    self.end_connection(Rule::RstReset);
                 }
                 State::TimeWait if self.config.rfc1337 => {
                     self.note(Rule::TimeWaitRstIgnoredRfc1337)
                 }
-                _ => self.delete_tcb(Rule::RstInClosingStates),
+                _ => self.end_connection(Rule::RstInClosingStates),
             }
             return;
         }
@@ -269,7 +269,7 @@ impl Endpoint {
             } else {
                 self.send_rst_for(&seg);
                 self.signal(Signal::Reset);
-                self.delete_tcb(Rule::SynInWindowReset);
+                self.end_connection(Rule::SynInWindowReset);
             }
             return;
         }
@@ -306,11 +306,19 @@ impl Endpoint {
             return;
         }
         if self.tcb.snd_una < seg.ack {
-            self.on_new_ack(seg.ack, now);
+            let old_una = self.tcb.snd_una;
+            if self.on_new_ack(seg.ack, now) {
+                self.cc_on_new_ack(old_una, seg.ack);
+            }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.
             if self.tcb.snd_una != self.tcb.snd_nxt {
                 self.note(Rule::AckDuplicate);
+                // RFC 5681 §2: a duplicate ACK also leaves the window unchanged.
+                // Against a zero window they answer probes: no sign of loss.
+                if u32::from(seg.window) == self.tcb.snd_wnd && self.tcb.snd_wnd > 0 {
+                    self.cc_on_dup_ack();
+                }
             }
         }
         if self.tcb.snd_una <= seg.ack {
@@ -332,7 +340,7 @@ impl Endpoint {
             }
             State::LastAck => {
                 if our_fin_acked {
-                    self.delete_tcb(Rule::LastAckFinAcked);
+                    self.end_connection(Rule::LastAckFinAcked);
                 }
                 return;
             }
@@ -345,7 +353,7 @@ impl Endpoint {
             // Linux (tcp_rcv_state_process): nobody is left to read it. The reset answers the
             // segment, as from a closed port.
             self.emit(Segment::control(seg.ack, None, Flags::RST));
-            self.delete_tcb(Rule::LinuxDataAfterClose);
+            self.end_connection(Rule::LinuxDataAfterClose);
             return;
         }
         if seg.len > 0 || seg.flags.fin() {
@@ -398,11 +406,18 @@ impl Endpoint {
     /// restarts the 60 s.
     fn on_segment_time_wait_linux(&mut self, seg: &Segment, now: Instant) {
         let at_rcv_nxt = seg.seq == self.tcb.rcv_nxt;
+        // TCP_TW_SYN: a SYN above RCV.NXT goes to the listener when one is open (without
+        // one, it is answered like anything else, below).
+        let new_syn = seg.flags.syn() && !seg.flags.ack() && !seg.flags.rst();
+        if new_syn && seg.seq > self.tcb.rcv_nxt && self.tcb.passive && self.config.keep_listener {
+            self.reopen_from_time_wait(seg, now);
+            return;
+        }
         if seg.flags.rst() {
             if at_rcv_nxt && self.config.rfc1337 {
                 self.note(Rule::TimeWaitRstIgnoredRfc1337);
             } else if at_rcv_nxt {
-                self.delete_tcb(Rule::RstInClosingStates);
+                self.end_connection(Rule::RstInClosingStates);
             } else {
                 self.note(Rule::LinuxTimeWaitRstIgnored);
             }
@@ -418,6 +433,21 @@ impl Endpoint {
         if seg.flags.ack() {
             self.start_time_wait(now);
         }
+    }
+
+    /// RFC 9293 MAY-2 as Linux does it: TIME-WAIT gives way to a new connection whose ISS
+    /// lies above everything the old one sent (`tw_snd_nxt + 65535 + 2`). Linux does not come
+    /// back to TIME-WAIT if the SYN was an old duplicate (MAY-2's second condition): the
+    /// request is dropped and the listener stays.
+    fn reopen_from_time_wait(&mut self, seg: &Segment, now: Instant) {
+        let iss = self.tcb.snd_nxt + 65_537;
+        self.tcb = Tcb::new(&self.config);
+        self.tcb.passive = true;
+        self.learn_peer_syn(seg);
+        self.use_iss(iss, now);
+        self.set_send_window(seg);
+        self.send_syn(now, true);
+        self.set_state(State::SynReceived, Rule::LinuxTimeWaitSynReopen);
     }
 
     /// The first check. Table 6 of §3.10.7.4 for every segment, except a RST in the RFC mode:
@@ -507,8 +537,10 @@ impl Endpoint {
 
     /// Takes in data (and a FIN) that start at `seq`, in order or held for later.
     pub(super) fn receive_text(&mut self, seq: SeqNum, len: u32, fin: bool, now: Instant) {
-        self.tcb.ack_pending = true;
         if seq != self.tcb.rcv_nxt {
+            // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate
+            // ACK the sender counts).
+            self.tcb.ack_pending = true;
             self.note(if len > 0 {
                 Rule::TextQueued
             } else {
@@ -529,6 +561,8 @@ impl Endpoint {
         if len > 0 {
             self.note(Rule::TextAccepted);
         }
+        // RFC 5681 §4.2: a segment that fills a gap is acknowledged at once.
+        let filled_gap = !self.tcb.ooo.is_empty();
         self.accept_in_order(len);
         let mut fin_now = fin;
         // Pull held segments that the new RCV.NXT reaches.
@@ -547,6 +581,10 @@ impl Endpoint {
             self.tcb.ooo.clear();
             self.tcb.rcv_nxt = self.tcb.rcv_nxt + 1;
             self.on_fin(now);
+        } else if filled_gap || len == 0 {
+            self.tcb.ack_pending = true;
+        } else {
+            self.ack_in_order_data(len, now);
         }
     }
 
@@ -628,7 +666,8 @@ impl Endpoint {
 
     /// SND.UNA advances: drop what is acknowledged, take an RTT sample, and manage the timer
     /// (RFC 6298 §5.2 and §5.3).
-    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) {
+    /// Returns whether data (not only a SYN or FIN) was acknowledged.
+    fn on_new_ack(&mut self, ack: SeqNum, now: Instant) -> bool {
         let t = &mut self.tcb;
         t.snd_una = ack;
         let mut data_acked = false;
@@ -662,6 +701,7 @@ impl Endpoint {
         if data_acked {
             self.note(Rule::AckAdvances);
         }
+        data_acked
     }
 
     /// RFC 6298 §2.2 and §2.3.
@@ -690,6 +730,8 @@ impl Endpoint {
 
     /// Work that waits for ESTABLISHED: RFC 6298 §5.7, and a CLOSE queued in SYN-RECEIVED.
     fn on_established(&mut self) {
+        self.cc_start();
+        self.delack_start();
         let t = &mut self.tcb;
         // RFC 6298 §5.7: after a SYN timed out, data transmission starts from a 3 s RTO when
         // the initial RTO was shorter.

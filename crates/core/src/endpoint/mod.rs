@@ -7,7 +7,10 @@
 //! notes and errors. `poll_timeout` says when `handle_timeout` is next due.
 
 mod config;
+mod congestion;
+mod delack;
 mod input;
+mod nagle;
 mod observe;
 mod tcb;
 mod timer;
@@ -17,8 +20,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
-pub use self::config::{Config, Profile};
-use self::tcb::{RtxEntry, Tcb};
+pub use self::config::{Config, CongestionControl, Profile};
+use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
@@ -232,6 +235,9 @@ impl Endpoint {
             rtx_queue_len: t.rtx_queue.len(),
             ooo_queue_len: t.ooo.len(),
             passive_open: t.passive,
+            listener_kept: t.passive && self.config.keep_listener,
+            cwnd: t.cwnd,
+            ssthresh: t.ssthresh,
         }
     }
 
@@ -300,10 +306,21 @@ impl Endpoint {
     }
 
     fn emit(&mut self, segment: Segment) {
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: false,
         });
+    }
+
+    /// Puts a segment on the way out. One that acknowledges everything received ends any
+    /// delayed ACK (§3.8.6.3: data, retransmissions and probes carry the ACK too).
+    fn queue(&mut self, transmit: Transmit) {
+        let seg = &transmit.segment;
+        if seg.flags.ack() && !seg.flags.rst() && seg.ack == self.tcb.rcv_nxt {
+            self.tcb.unacked_bytes = 0;
+            self.tcb.timers.stop(Timer::DelayedAck);
+        }
+        self.transmit.push_back(transmit);
     }
 
     /// The next state change, note or signal.
@@ -388,7 +405,7 @@ impl Endpoint {
         match self.state {
             State::Closed => return Err(CallError::ConnectionDoesNotExist),
             State::Listen => self.delete_tcb(Rule::CloseInListen),
-            State::SynSent => self.delete_tcb(Rule::CloseInSynSent),
+            State::SynSent => self.end_connection(Rule::CloseInSynSent),
             State::SynReceived => {
                 if self.tcb.unsent == 0 {
                     self.tcb.fin_queued = true;
@@ -431,10 +448,10 @@ impl Endpoint {
                     ),
                     Profile::Linux => (self.rst_ack(), Rule::LinuxAbortRstAck),
                 };
-                self.delete_tcb(rule);
+                self.end_connection(rule);
                 self.emit(rst);
             }
-            _ => self.delete_tcb(Rule::AbortQuiet),
+            _ => self.end_connection(Rule::AbortQuiet),
         }
         Ok(())
     }
@@ -463,12 +480,14 @@ impl Endpoint {
             match timer {
                 Timer::Retransmission => self.on_retransmission_timeout(now),
                 Timer::Persist => self.probe_zero_window(now),
-                Timer::TimeWait => self.delete_tcb(match self.config.profile {
+                Timer::TimeWait => self.end_connection(match self.config.profile {
                     Profile::Linux => Rule::LinuxTimeWaitExpired,
                     Profile::Rfc => Rule::TimeWaitExpired,
                 }),
                 Timer::Keepalive => self.on_keepalive_timeout(now),
-                Timer::FinWait2 => self.delete_tcb(Rule::LinuxFinWait2Timeout),
+                Timer::FinWait2 => self.end_connection(Rule::LinuxFinWait2Timeout),
+                Timer::DelayedAck => self.on_delayed_ack_timeout(),
+                Timer::SwsOverride => self.on_sws_override(now),
             }
         }
     }
@@ -482,7 +501,7 @@ impl Endpoint {
             );
         if orphan_closing && self.tcb.retransmissions >= LINUX_ORPHAN_RETRIES {
             // No application is left to be told.
-            self.delete_tcb(Rule::LinuxOrphanGiveUp);
+            self.end_connection(Rule::LinuxOrphanGiveUp);
             return;
         }
         if self.tcb.retransmissions >= self.config.retries_in(self.state, passive) {
@@ -495,10 +514,10 @@ impl Endpoint {
                     Rule::RetransmitGiveUpListen
                 }),
                 State::SynSent | State::SynReceived if linux => {
-                    self.delete_tcb(Rule::LinuxSynGiveUp)
+                    self.end_connection(Rule::LinuxSynGiveUp)
                 }
-                _ if linux => self.delete_tcb(Rule::LinuxRetransmitGiveUp),
-                _ => self.delete_tcb(Rule::RetransmitGiveUp),
+                _ if linux => self.end_connection(Rule::LinuxRetransmitGiveUp),
+                _ => self.end_connection(Rule::RetransmitGiveUp),
             }
             return;
         }
@@ -506,6 +525,7 @@ impl Endpoint {
             // Nothing outstanding: every path that empties the queue stops this timer.
             return;
         };
+        let first_timeout = self.tcb.retransmissions == 0;
         self.tcb.retransmissions += 1;
         // Karn's algorithm: no RTT sample from a retransmitted segment.
         self.tcb.rtt_probe = None;
@@ -514,10 +534,11 @@ impl Endpoint {
         }
         self.note(Rule::Retransmit);
         let segment = self.segment_for(&front);
-        self.transmit.push_back(Transmit {
+        self.queue(Transmit {
             segment,
             retransmission: true,
         });
+        self.cc_on_rto(first_timeout);
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
@@ -575,10 +596,10 @@ impl Endpoint {
         if self.tcb.keepalive_probes_sent >= self.config.keepalive_probes {
             self.signal(Signal::TimedOut);
             match self.config.profile {
-                Profile::Rfc => self.delete_tcb(Rule::KeepaliveGiveUp),
+                Profile::Rfc => self.end_connection(Rule::KeepaliveGiveUp),
                 Profile::Linux => {
                     let rst = self.rst_ack();
-                    self.delete_tcb(Rule::LinuxKeepaliveGiveUp);
+                    self.end_connection(Rule::LinuxKeepaliveGiveUp);
                     self.emit(rst);
                 }
             }
@@ -620,6 +641,17 @@ impl Endpoint {
         self.set_state(State::Closed, rule);
     }
 
+    /// Deletes the TCB; a peer whose application still listens (`set listener keep`) is left
+    /// in LISTEN, any other in CLOSED.
+    fn end_connection(&mut self, rule: Rule) {
+        if self.tcb.passive && self.config.keep_listener && self.state != State::Listen {
+            self.delete_tcb(rule);
+            self.return_to_listen(Rule::ListenerKept);
+        } else {
+            self.delete_tcb(rule);
+        }
+    }
+
     /// A passive connection that failed goes back to listening with a fresh TCB.
     fn return_to_listen(&mut self, rule: Rule) {
         self.tcb = Tcb::new(&self.config);
@@ -638,6 +670,11 @@ impl Endpoint {
             }
             (None, None) => SeqNum(0),
         };
+        self.use_iss(iss, now);
+    }
+
+    /// Makes `iss` the current connection's ISS.
+    fn use_iss(&mut self, iss: SeqNum, now: Instant) {
         self.last_iss = Some((iss, now));
         let t = &mut self.tcb;
         t.iss = iss;
@@ -717,6 +754,9 @@ impl Endpoint {
     /// carried it. Called after every input.
     fn output(&mut self, now: Instant) {
         let sending_state = self.sending_state();
+        if sending_state {
+            self.cc_go_back();
+        }
         while sending_state && self.tcb.unsent > 0 {
             let t = &self.tcb;
             let in_flight = t.snd_nxt.offset_from(t.snd_una);
@@ -728,11 +768,20 @@ impl Endpoint {
                 break;
             }
             let usable = t.snd_wnd.saturating_sub(in_flight);
-            let len = (t.unsent.min(u64::from(t.snd_mss)) as u32).min(usable);
+            let whole = t.unsent.min(u64::from(t.snd_mss)) as u32;
+            let len = whole.min(usable);
             if len == 0 {
                 break;
             }
             let last = u64::from(len) == t.unsent;
+            // Under cwnd only whole segments (or the last of the data) go out.
+            if self.cwnd_room(now) < whole {
+                break;
+            }
+            if self.hold_short_segment(len, now) {
+                break;
+            }
+            let t = &self.tcb;
             let fin = last && t.fin_queued && t.fin_seq.is_none();
             self.send_new(now, len, fin);
         }
@@ -776,6 +825,8 @@ impl Endpoint {
         // persist timer's work is done. The retransmission timer takes over (`output`).
         t.timers.stop(Timer::Persist);
         t.persist_backoff = 0;
+        t.timers.stop(Timer::SwsOverride);
+        t.held = Hold::None;
         let entry = RtxEntry {
             seq: t.snd_nxt,
             len,
@@ -787,6 +838,12 @@ impl Endpoint {
         t.snd_nxt = t.snd_nxt + entry.seg_len();
         if fin {
             t.fin_seq = Some(entry.seq + len);
+        }
+        if len > 0 {
+            t.last_data_sent = Some(now);
+        }
+        if len < t.snd_mss {
+            t.snd_sml = t.snd_nxt;
         }
         if t.rtt_probe.is_none() {
             t.rtt_probe = Some((t.snd_nxt, now));
@@ -826,6 +883,15 @@ pub struct TcbView {
     pub ooo_queue_len: usize,
     /// The connection came from a passive OPEN (MUST-11: a failed one returns to LISTEN).
     pub passive_open: bool,
+    /// The application also keeps the listening socket this connection came from
+    /// (`set listener keep`).
+    pub listener_kept: bool,
+    /// RFC 5681's congestion window, in bytes (meaningless under `set cc none`).
+    #[serde(default)]
+    pub cwnd: u32,
+    /// RFC 5681's slow start threshold, in bytes.
+    #[serde(default)]
+    pub ssthresh: u32,
 }
 
 #[cfg(test)]

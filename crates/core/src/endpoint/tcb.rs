@@ -61,6 +61,43 @@ pub(super) struct Tcb {
     pub persist_backoff: u32,
     /// When we last answered an out-of-window segment that carried nothing.
     pub last_oow_ack: Option<Instant>,
+
+    /// RFC 5681's congestion window, in bytes.
+    pub cwnd: u32,
+    /// RFC 5681's slow start threshold, in bytes.
+    pub ssthresh: u32,
+    /// Duplicate ACKs in a row (RFC 5681 §2's definition).
+    pub dup_acks: u32,
+    /// RFC 6582's "recover": the highest sequence number sent when fast recovery (or an RTO)
+    /// began.
+    pub recover: SeqNum,
+    /// In fast recovery (RFC 5681 §3.2, RFC 6582 §3.2).
+    pub in_recovery: bool,
+    /// After an RTO: the next sequence number to send again in slow start (go-back-N).
+    pub rtx_next: Option<SeqNum>,
+    /// When new data last left, for RFC 5681 §4.1's restart after idle.
+    pub last_data_sent: Option<Instant>,
+
+    /// In-order bytes received since we last sent an ACK (delayed ACK, §3.8.6.3).
+    pub unacked_bytes: u32,
+    /// Linux: data segments still to be acknowledged at once (quick-ACK mode).
+    pub quickacks: u32,
+    /// Why queued data is waiting, once told (Nagle, SWS avoidance): each hold is noted once.
+    pub held: Hold,
+    /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
+    pub snd_sml: SeqNum,
+}
+
+/// What holds back queued data that the window would let out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(super) enum Hold {
+    /// Nothing, or nothing told yet.
+    #[default]
+    None,
+    /// The Nagle algorithm (§3.7.4): a short segment while data is unacknowledged.
+    Nagle,
+    /// Sender SWS avoidance (§3.8.6.2.1): only a sliver of window is open.
+    Sws,
 }
 
 impl Tcb {
@@ -113,6 +150,17 @@ impl Tcb {
             last_oow_ack,
             orphan,
             persist_backoff,
+            cwnd,
+            ssthresh,
+            dup_acks,
+            recover,
+            in_recovery,
+            rtx_next,
+            last_data_sent,
+            unacked_bytes,
+            quickacks,
+            held,
+            snd_sml,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -127,6 +175,15 @@ impl Tcb {
             timers.get(timer).map(|at| at.since(now)).hash(h);
         }
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
+        (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
+        (unacked_bytes, quickacks, held, snd_sml).hash(h);
+        // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
+        // did, every later moment is the same to the sender.
+        match last_data_sent {
+            None => 0u8.hash(h),
+            Some(at) if now - *at > *rto => 1u8.hash(h),
+            Some(at) => (2u8, at.since(now)).hash(h),
+        }
         // RFC 5961 §7's throttle only asks whether the last answer is recent; once it is not,
         // it never will be again, and the TCB acts as if it had never answered.
         let limit = config.ack_ratelimit;

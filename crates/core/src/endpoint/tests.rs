@@ -49,9 +49,16 @@ const RECV_TEMPL: Segment = Segment {
 
 // ---- Helpers ----
 
+/// The default configuration with our window, without delayed ACKs, so that each data
+/// segment's ACK comes in the same step, and without the Nagle algorithm and sender SWS
+/// avoidance, so that a send goes out as far as the window allows (the tests of each turn
+/// it on).
 fn config() -> Config {
     Config {
         window: LOCAL_WIN,
+        delack: false,
+        nagle: false,
+        sws: false,
         ..Config::default()
     }
 }
@@ -301,7 +308,20 @@ fn retransmit_until_give_up(
         check_transmitted(ep, &[], false);
         ep.handle_timeout(at(due));
         check_transmitted(ep, &[segment], true);
-        check_events(ep, &[fired(Timer::Retransmission), note(Rule::Retransmit)]);
+        // Data going again also sets cwnd to the loss window (RFC 5681 §3.1).
+        // (A zero-window probe's timeouts leave cwnd alone.)
+        if segment.len > 0 && ep.config.cc != CongestionControl::None && ep.tcb.snd_wnd > 0 {
+            check_events(
+                ep,
+                &[
+                    fired(Timer::Retransmission),
+                    note(Rule::Retransmit),
+                    note(Rule::CcLossWindow),
+                ],
+            );
+        } else {
+            check_events(ep, &[fired(Timer::Retransmission), note(Rule::Retransmit)]);
+        }
         now = due;
         rto = (rto * 2).min(ep.config.rto_max.0);
     }
@@ -5040,4 +5060,735 @@ fn test_syn_sent_linux_syn_linear_0_gives_the_schedule_before_6_5() {
     check_timer(&ep, Timer::Retransmission, Some(127_000));
     ep.handle_timeout(at(127_000));
     state!(ep, Closed);
+}
+
+// =====================================================================================
+// A server that keeps listening (`set listener keep`)
+// =====================================================================================
+
+/// TIME-WAIT after a passive OPEN, entered at t=0 with `config`: we accepted, closed first,
+/// and the peer's FIN (`remote(1)`) is acknowledged. RCV.NXT = `remote(2)`, SND.NXT =
+/// `local(2)`.
+fn time_wait_passive(config: Config) -> Endpoint {
+    let mut ep = Endpoint::new(config, LOCAL_ISS);
+    ep.call(Call::Listen, at(0)).unwrap();
+    send!(ep, peer_syn());
+    send!(ep, SEND_TEMPL);
+    state!(ep, Established);
+    ep.call(Call::Close, at(0)).unwrap();
+    send!(
+        ep,
+        Segment {
+            ack: local(2),
+            flags: Flags::ACK | Flags::FIN,
+            ..SEND_TEMPL
+        }
+    );
+    settle(&mut ep);
+    state!(ep, TimeWait);
+    ep
+}
+
+fn keep_listener(mut config: Config) -> Config {
+    config.keep_listener = true;
+    config
+}
+
+/// A new SYN from the peer: sequence number `remote(n)`.
+fn new_peer_syn(n: u32) -> Segment {
+    Segment {
+        seq: remote(n),
+        ..peer_syn()
+    }
+}
+
+#[test]
+fn test_time_wait_linux_new_syn_with_listener_opens_a_new_connection() {
+    // Lab: time-wait-syn-reopen. RFC 9293 MAY-2, with Linux's ISS: the old SND.NXT + 65537.
+    let mut ep = time_wait_passive(keep_listener(linux_config()));
+    send!(ep, time 1000, new_peer_syn(100_000));
+    state!(ep, SynReceived);
+    events!(
+        ep,
+        [change(
+            State::TimeWait,
+            State::SynReceived,
+            Rule::LinuxTimeWaitSynReopen
+        )]
+    );
+    let iss = local(2) + 65_537;
+    recv!(
+        ep,
+        [Segment {
+            seq: iss,
+            ack: remote(100_001),
+            flags: Flags::SYN | Flags::ACK,
+            mss: Some(LOCAL_MSS),
+            ..RECV_TEMPL
+        }]
+    );
+    assert_eq!(ep.iss_base(), Some(iss));
+    check_timer(&ep, Timer::TimeWait, None);
+    assert!(ep.timer(Timer::Retransmission).is_some());
+}
+
+#[test]
+fn test_time_wait_linux_new_syn_without_listener_gets_an_ack() {
+    // Without a listener Linux answers the SYN like any other segment (TCP_TW_SYN falls
+    // through to TCP_TW_ACK).
+    let mut ep = time_wait_passive(linux_config());
+    send!(ep, time 1000, new_peer_syn(100_000));
+    state!(ep, TimeWait);
+    events!(ep, [note(Rule::LinuxTimeWaitAck)]);
+    recv!(
+        ep,
+        [Segment {
+            seq: local(2),
+            ack: remote(2),
+            ..RECV_TEMPL
+        }]
+    );
+}
+
+#[test]
+fn test_time_wait_linux_syn_at_or_below_rcv_nxt_does_not_reopen() {
+    // Only a SYN above RCV.NXT can start a new incarnation (`after(seq, tw_rcv_nxt)`).
+    for n in [0, 2] {
+        let mut ep = time_wait_passive(keep_listener(linux_config()));
+        send!(ep, time 1000, new_peer_syn(n));
+        state!(ep, TimeWait);
+    }
+}
+
+#[test]
+fn test_time_wait_rfc_new_syn_with_listener_still_gets_a_challenge_ack() {
+    // The RFC mode keeps §3.10.7.4's answer (RFC 5961 §4); MAY-2 is Linux's choice here.
+    let mut ep = time_wait_passive(keep_listener(config()));
+    check_syn_challenge_ack(&mut ep, remote(2), local(2));
+    state!(ep, TimeWait);
+}
+
+#[test]
+fn test_listener_kept_a_passive_connection_that_ends_leaves_the_peer_listening() {
+    let mut ep = time_wait_passive(keep_listener(config()));
+    ep.handle_timeout(at(240_000));
+    state!(ep, Listen);
+    events!(
+        ep,
+        [
+            fired(Timer::TimeWait),
+            change(State::TimeWait, State::Closed, Rule::TimeWaitExpired),
+            change(State::Closed, State::Listen, Rule::ListenerKept)
+        ]
+    );
+    // The listener takes a new connection as any LISTEN does.
+    send!(ep, time 240_001, new_peer_syn(100_000));
+    state!(ep, SynReceived);
+}
+
+#[test]
+fn test_listener_kept_does_not_survive_a_crash_or_affect_an_active_open() {
+    let mut ep = time_wait_passive(keep_listener(config()));
+    ep.call(Call::Crash, at(1)).unwrap();
+    state!(ep, Closed);
+    let mut ep = established_with(keep_listener(config()));
+    ep.call(Call::Abort, at(0)).unwrap();
+    state!(ep, Closed);
+}
+
+#[test]
+fn test_listener_kept_closing_the_listener_itself_closes() {
+    let mut ep = Endpoint::new(keep_listener(config()), LOCAL_ISS);
+    ep.call(Call::Listen, at(0)).unwrap();
+    ep.call(Call::Close, at(0)).unwrap();
+    state!(ep, Closed);
+}
+
+// ---- Congestion control (RFC 5681, RFC 6582): the peer's MSS is 100, so SMSS = 100 and
+// RFC 5681 §3.1 gives an initial window of 4 segments. ----
+
+/// Our data segment `<SEQ=local(from)><LEN=len>`, with PSH when it ends the queued data.
+fn our_data(from: u32, len: u32, psh: bool) -> Segment {
+    Segment {
+        seq: local(from),
+        flags: if psh {
+            Flags::ACK | Flags::PSH
+        } else {
+            Flags::ACK
+        },
+        len,
+        ..RECV_TEMPL
+    }
+}
+
+/// The peer's ACK of our data up to `local(n)`.
+fn peer_ack(n: u32) -> Segment {
+    Segment {
+        ack: local(n),
+        ..SEND_TEMPL
+    }
+}
+
+/// Takes what was transmitted: (segment, retransmission) in order.
+fn drain(ep: &mut Endpoint) -> Vec<(Segment, bool)> {
+    core::iter::from_fn(|| ep.poll_transmit())
+        .map(|t| (t.segment, t.retransmission))
+        .collect()
+}
+
+/// ESTABLISHED with 400 bytes (four segments, the whole initial window) outstanding.
+fn established_with_four_segments_out() -> Endpoint {
+    let mut ep = established();
+    ep.call(Call::Send(400), at(0)).unwrap();
+    settle(&mut ep);
+    assert_eq!(ep.tcb.snd_nxt, local(401));
+    ep
+}
+
+#[test]
+fn test_established_initial_window_limits_the_first_flight() {
+    let mut ep = established();
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (400, 65535));
+    ep.call(Call::Send(1000), at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 100, false),
+            our_data(301, 100, false)
+        ]
+    );
+    // Slow start: the ACK of one segment adds one SMSS, so two segments go out.
+    send!(ep, peer_ack(101));
+    assert_eq!(ep.tcb.cwnd, 500);
+    recv!(ep, [our_data(401, 100, false), our_data(501, 100, false)]);
+}
+
+#[test]
+fn test_established_iw_setting_sets_the_initial_window() {
+    let mut ep = established_with(Config {
+        iw: Some(2),
+        ..config()
+    });
+    assert_eq!(ep.tcb.cwnd, 200);
+    ep.call(Call::Send(1000), at(0)).unwrap();
+    recv!(ep, [our_data(1, 100, false), our_data(101, 100, false)]);
+}
+
+#[test]
+fn test_established_linux_profile_initial_window_is_ten_segments() {
+    let mut linux = config();
+    linux.set_profile(Profile::Linux);
+    let ep = established_with(linux);
+    assert_eq!(ep.tcb.cwnd, 1000);
+}
+
+#[test]
+fn test_established_initial_window_is_one_segment_after_syn_timeout() {
+    let mut ep = syn_sent();
+    ep.handle_timeout(at(1000));
+    settle(&mut ep);
+    send!(ep, time 1500, peer_syn_ack());
+    state!(ep, Established);
+    assert_eq!(ep.tcb.cwnd, 100);
+}
+
+#[test]
+fn test_established_cc_none_sends_the_whole_window() {
+    let mut ep = established_with(Config {
+        cc: CongestionControl::None,
+        ..config()
+    });
+    ep.call(Call::Send(1200), at(0)).unwrap();
+    // The peer's window, 1000 bytes, is the only limit.
+    assert_eq!(drain(&mut ep).len(), 10);
+    assert_eq!(ep.tcb.snd_nxt, local(1001));
+}
+
+#[test]
+fn test_established_congestion_avoidance_adds_smss_squared_over_cwnd() {
+    let mut ep = established_with_four_segments_out();
+    ep.tcb.ssthresh = 400;
+    send!(ep, peer_ack(101));
+    // RFC 5681 eq. (3): 100 * 100 / 400 = 25.
+    assert_eq!(ep.tcb.cwnd, 425);
+    send!(ep, peer_ack(201));
+    assert_eq!(ep.tcb.cwnd, 425 + 100 * 100 / 425);
+}
+
+#[test]
+fn test_established_three_dup_acks_fast_retransmit() {
+    let mut ep = established_with_four_segments_out();
+    send!(ep, peer_ack(1));
+    send!(ep, peer_ack(1));
+    events!(ep, [note(Rule::AckDuplicate), note(Rule::AckDuplicate)]);
+    recv!(ep, []);
+    send!(ep, peer_ack(1));
+    events!(ep, [note(Rule::AckDuplicate), note(Rule::CcFastRetransmit)]);
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    // ssthresh = max(FlightSize/2, 2*SMSS) = 200; cwnd = ssthresh + 3*SMSS.
+    assert_eq!((ep.tcb.ssthresh, ep.tcb.cwnd), (200, 500));
+    assert!(ep.tcb.in_recovery);
+    // A fourth inflates cwnd by one SMSS.
+    send!(ep, peer_ack(1));
+    assert_eq!(ep.tcb.cwnd, 600);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_fast_recovery_partial_ack_then_full_ack() {
+    let mut ep = established_with_four_segments_out();
+    for _ in 0..4 {
+        send!(ep, peer_ack(1));
+    }
+    settle(&mut ep);
+    assert_eq!(ep.tcb.cwnd, 600);
+    // The retransmission filled the first hole; the second segment was lost as well.
+    send!(ep, peer_ack(201));
+    events!(ep, [note(Rule::AckAdvances), note(Rule::CcPartialAck)]);
+    recv_rtx!(ep, [our_data(201, 100, false)]);
+    // Deflated by the 200 bytes acknowledged, one SMSS added back.
+    assert_eq!(ep.tcb.cwnd, 500);
+    assert!(ep.tcb.in_recovery);
+    send!(ep, peer_ack(401));
+    events!(ep, [note(Rule::AckAdvances), note(Rule::CcFullAck)]);
+    // min(ssthresh, max(FlightSize, SMSS) + SMSS) = min(200, 200).
+    assert_eq!(ep.tcb.cwnd, 200);
+    assert!(!ep.tcb.in_recovery);
+}
+
+#[test]
+fn test_established_dup_ack_with_new_window_is_not_counted() {
+    let mut ep = established_with_four_segments_out();
+    for window in [900, 800, 700] {
+        send!(
+            ep,
+            Segment {
+                window,
+                ..peer_ack(1)
+            }
+        );
+    }
+    assert_eq!(ep.tcb.dup_acks, 0);
+    recv!(ep, []);
+}
+
+#[test]
+fn test_established_rto_sets_loss_window_and_sends_the_rest_again_in_slow_start() {
+    let mut ep = established_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            note(Rule::Retransmit),
+            note(Rule::CcLossWindow)
+        ]
+    );
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (100, 200));
+    // Its ACK opens cwnd to two segments: the next two go again, not the fourth.
+    send!(ep, time 1100, peer_ack(101));
+    assert_eq!(ep.tcb.cwnd, 200);
+    recv_rtx!(ep, [our_data(101, 100, false), our_data(201, 100, false)]);
+    // The peer had the rest: one ACK covers it all, nothing more is sent again.
+    send!(ep, time 1200, peer_ack(401));
+    recv!(ep, []);
+    assert_eq!(ep.tcb.rtx_next, None);
+}
+
+#[test]
+fn test_established_no_second_fast_retransmit_after_rto() {
+    let mut ep = established_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    settle(&mut ep);
+    // Duplicate ACKs for segments the timeout sent again do not cover "recover".
+    for _ in 0..3 {
+        send!(ep, time 1100, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CcNoFastRetransmit)
+        ]
+    );
+    recv!(ep, []);
+    assert_eq!(ep.tcb.cwnd, 100);
+}
+
+#[test]
+fn test_established_restart_after_idle_falls_back_to_initial_window() {
+    let mut ep = established_with_four_segments_out();
+    // One ACK adds at most one SMSS in slow start (RFC 5681 eq. (2)).
+    send!(ep, peer_ack(401));
+    assert_eq!(ep.tcb.cwnd, 500);
+    settle(&mut ep);
+    // Idle for more than the RTO (1 s): RFC 5681 §4.1.
+    ep.call(Call::Send(1000), at(5000)).unwrap();
+    events!(ep, [note(Rule::CcIdleRestart)]);
+    assert_eq!(drain(&mut ep).len(), 4);
+    assert_eq!(ep.tcb.cwnd, 400);
+}
+
+#[test]
+fn test_established_no_idle_restart_within_an_rto() {
+    let mut ep = established_with_four_segments_out();
+    send!(ep, peer_ack(401));
+    settle(&mut ep);
+    ep.call(Call::Send(1000), at(500)).unwrap();
+    events!(ep, []);
+    assert_eq!(drain(&mut ep).len(), 5);
+}
+
+// ---- Delayed ACKs (§3.8.6.3, RFC 5681 §4.2). The peer's segments are full-sized at 100
+// bytes (the MSS both sides use). ----
+
+fn established_delack() -> Endpoint {
+    established_with(Config {
+        delack: true,
+        ..config()
+    })
+}
+
+fn established_linux_delack() -> Endpoint {
+    let mut linux = Config {
+        delack: true,
+        ..config()
+    };
+    linux.set_profile(Profile::Linux);
+    established_with(linux)
+}
+
+/// The peer's data `<SEQ=remote(from)><LEN=len>`.
+fn peer_data(from: u32, len: u32) -> Segment {
+    Segment {
+        seq: remote(from),
+        len,
+        ..SEND_TEMPL
+    }
+}
+
+/// Our ACK of the peer's data up to `remote(n)`.
+fn our_ack(n: u32) -> Segment {
+    Segment {
+        ack: remote(n),
+        ..RECV_TEMPL
+    }
+}
+
+#[test]
+fn test_established_data_ack_delayed_until_timer() {
+    let mut ep = established_delack();
+    send!(ep, time 10, peer_data(1, 50));
+    events!(ep, [note(Rule::TextAccepted), note(Rule::AckDelayed)]);
+    recv!(ep, []);
+    // MUST-58: under 0.5 s; 200 ms here.
+    check_timer(&ep, Timer::DelayedAck, Some(210));
+    ep.handle_timeout(at(209));
+    recv!(ep, []);
+    ep.handle_timeout(at(210));
+    events!(
+        ep,
+        [fired(Timer::DelayedAck), note(Rule::DelayedAckTimeout)]
+    );
+    recv!(ep, [our_ack(51)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+}
+
+#[test]
+fn test_established_second_full_sized_segment_acked_at_once() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, []);
+    settle(&mut ep);
+    send!(ep, time 30, peer_data(101, 100));
+    events!(
+        ep,
+        [note(Rule::TextAccepted), note(Rule::AckEverySecondSegment)]
+    );
+    recv!(ep, [our_ack(201)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+    // The count starts again: the next segment waits.
+    send!(ep, time 40, peer_data(201, 100));
+    recv!(ep, []);
+    check_timer(&ep, Timer::DelayedAck, Some(240));
+}
+
+#[test]
+fn test_established_delayed_ack_rides_on_our_data() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(1, 50));
+    settle(&mut ep);
+    ep.call(Call::Send(10), at(20)).unwrap();
+    recv!(
+        ep,
+        [Segment {
+            ack: remote(51),
+            ..our_data(1, 10, true)
+        }]
+    );
+    check_timer(&ep, Timer::DelayedAck, None);
+    assert_eq!(ep.tcb.unacked_bytes, 0);
+}
+
+#[test]
+fn test_established_out_of_order_and_gap_filling_data_acked_at_once() {
+    let mut ep = established_delack();
+    send!(ep, peer_data(51, 50));
+    events!(ep, [note(Rule::TextQueued)]);
+    recv!(ep, [our_ack(1)]);
+    send!(ep, peer_data(1, 50));
+    events!(ep, [note(Rule::TextAccepted)]);
+    recv!(ep, [our_ack(101)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+}
+
+#[test]
+fn test_established_fin_acked_at_once_with_delack() {
+    let mut ep = established_delack();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..peer_data(1, 50)
+        }
+    );
+    state!(ep, CloseWait);
+    recv!(ep, [our_ack(52)]);
+}
+
+#[test]
+fn test_established_delack_timeout_setting() {
+    let mut ep = established_with(Config {
+        delack: true,
+        delack_timeout: Duration::from_millis(100),
+        ..config()
+    });
+    send!(ep, peer_data(1, 50));
+    check_timer(&ep, Timer::DelayedAck, Some(100));
+}
+
+#[test]
+fn test_established_linux_quick_acks_the_first_16_segments_then_delays() {
+    let mut ep = established_linux_delack();
+    assert_eq!(ep.config.delack_timeout, Duration::from_millis(40));
+    for i in 0..16 {
+        let from = 1 + 100 * i;
+        send!(ep, time u64::from(i), peer_data(from, 100));
+        events!(ep, [note(Rule::TextAccepted), note(Rule::LinuxQuickAck)]);
+        recv!(ep, [our_ack(from + 100)]);
+    }
+    // The 17th full-sized segment waits TCP_DELACK_MIN; the 18th makes two.
+    send!(ep, time 100, peer_data(1601, 100));
+    events!(ep, [note(Rule::TextAccepted), note(Rule::AckDelayed)]);
+    recv!(ep, []);
+    check_timer(&ep, Timer::DelayedAck, Some(140));
+    send!(ep, time 110, peer_data(1701, 100));
+    events!(
+        ep,
+        [note(Rule::TextAccepted), note(Rule::AckEverySecondSegment)]
+    );
+    recv!(ep, [our_ack(1801)]);
+    // A short segment, read at once by the application, is acknowledged at once.
+    send!(ep, time 120, peer_data(1801, 10));
+    events!(
+        ep,
+        [
+            note(Rule::TextAccepted),
+            note(Rule::LinuxAckSmallSegmentRead)
+        ]
+    );
+    recv!(ep, [our_ack(1811)]);
+}
+
+#[test]
+fn test_established_delack_off_acks_every_segment() {
+    let mut ep = established();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, [our_ack(101)]);
+    check_timer(&ep, Timer::DelayedAck, None);
+}
+
+// ---- The Nagle algorithm (§3.7.4) and sender SWS avoidance (§3.8.6.2.1). SMSS = 100. ----
+
+fn established_nagle_sws() -> Endpoint {
+    established_with(Config {
+        nagle: true,
+        sws: true,
+        ..config()
+    })
+}
+
+#[test]
+fn test_established_nagle_holds_short_segment_while_data_unacked() {
+    let mut ep = established_nagle_sws();
+    ep.call(Call::Send(250), at(0)).unwrap();
+    // Full segments go; the 50-byte tail waits for the ACK (SHLD-7).
+    recv!(ep, [our_data(1, 100, false), our_data(101, 100, false)]);
+    events!(ep, [note(Rule::NagleHolds)]);
+    // More small sends do not repeat the note, nor send.
+    ep.call(Call::Send(10), at(5)).unwrap();
+    recv!(ep, []);
+    events!(ep, []);
+    // A partial ACK leaves data unacknowledged: still held.
+    send!(ep, time 10, peer_ack(101));
+    recv!(ep, []);
+    send!(ep, time 20, peer_ack(201));
+    recv!(ep, [our_data(201, 60, true)]);
+}
+
+#[test]
+fn test_established_nagle_sends_when_a_full_segment_is_queued() {
+    let mut ep = established_nagle_sws();
+    ep.call(Call::Send(50), at(0)).unwrap();
+    // Nothing unacknowledged: the short segment goes at once.
+    recv!(ep, [our_data(1, 50, true)]);
+    ep.call(Call::Send(30), at(1)).unwrap();
+    recv!(ep, []);
+    // 30 + 80 = a full segment's worth: it goes, the 10 left over waits.
+    ep.call(Call::Send(80), at(2)).unwrap();
+    recv!(ep, [our_data(51, 100, false)]);
+}
+
+#[test]
+fn test_established_nagle_off_sends_short_segments_at_once() {
+    let mut ep = established_with(Config {
+        sws: true,
+        ..config()
+    });
+    ep.call(Call::Send(50), at(0)).unwrap();
+    ep.call(Call::Send(50), at(1)).unwrap();
+    // TCP_NODELAY: the second goes while the first is unacknowledged.
+    recv!(ep, [our_data(1, 50, true), our_data(51, 50, true)]);
+}
+
+#[test]
+fn test_established_linux_nagle_is_minshalls() {
+    let mut linux = Config {
+        nagle: true,
+        sws: true,
+        ..config()
+    };
+    linux.set_profile(Profile::Linux);
+    let mut ep = established_with(linux);
+    // Two full segments outstanding do not hold the short tail (tcp_minshall_check)...
+    ep.call(Call::Send(250), at(0)).unwrap();
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 50, true)
+        ]
+    );
+    // ...but an outstanding short segment does.
+    ep.call(Call::Send(20), at(1)).unwrap();
+    recv!(ep, []);
+    events!(ep, [note(Rule::NagleHolds)]);
+    send!(ep, time 10, peer_ack(251));
+    recv!(ep, [our_data(251, 20, true)]);
+}
+
+#[test]
+fn test_established_sws_avoidance_waits_for_window_then_override() {
+    let mut ep = established_nagle_sws();
+    // The peer offered 1000; now only 30 bytes of window are open.
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    // MUST-38: 30 < min(MSS, 1000 / 2): nothing goes, the override timer starts.
+    recv!(ep, []);
+    events!(ep, [note(Rule::SwsAvoidanceHolds)]);
+    check_timer(&ep, Timer::SwsOverride, Some(200));
+    ep.handle_timeout(at(200));
+    events!(
+        ep,
+        [fired(Timer::SwsOverride), note(Rule::SwsOverrideSends)]
+    );
+    recv!(ep, [our_data(1, 30, false)]);
+    check_timer(&ep, Timer::SwsOverride, None);
+}
+
+#[test]
+fn test_established_sws_avoidance_sends_when_the_window_opens() {
+    let mut ep = established_nagle_sws();
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    settle(&mut ep);
+    send!(
+        ep,
+        time 50,
+        Segment {
+            window: 300,
+            ..SEND_TEMPL
+        }
+    );
+    recv!(
+        ep,
+        [
+            our_data(1, 100, false),
+            our_data(101, 100, false),
+            our_data(201, 100, false)
+        ]
+    );
+    check_timer(&ep, Timer::SwsOverride, None);
+}
+
+#[test]
+fn test_established_sws_avoidance_sends_half_the_largest_window() {
+    let mut ep = established_nagle_sws();
+    // The largest window seen is 1000, so 60 bytes are not enough but ...
+    send!(
+        ep,
+        Segment {
+            window: 60,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, []);
+    // ... with a peer whose largest window is 100, 60 bytes are more than half of it.
+    let mut ep = established_nagle_sws();
+    ep.tcb.max_snd_wnd = 100;
+    send!(
+        ep,
+        Segment {
+            window: 60,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, [our_data(1, 60, false)]);
+}
+
+#[test]
+fn test_established_sws_off_sends_into_a_small_window() {
+    let mut ep = established_with(Config {
+        nagle: true,
+        ..config()
+    });
+    send!(
+        ep,
+        Segment {
+            window: 30,
+            ..SEND_TEMPL
+        }
+    );
+    ep.call(Call::Send(500), at(0)).unwrap();
+    recv!(ep, [our_data(1, 30, false)]);
 }

@@ -62,6 +62,12 @@ timers! {
     /// Linux's `tcp_fin_timeout` for an orphaned FIN-WAIT-2 socket (`set profile linux`
     /// only; RFC 9293 has no such timer); deletes the TCB.
     FinWait2 => "fin_wait2", "fin_timeout", "tcp_fin_timeout";
+    /// The delayed-ACK timer (§3.8.6.3, SHLD-18/MUST-58): sends the ACK held back for
+    /// in-order data, less than 0.5 s after the data arrived.
+    DelayedAck => "delayed_ack", "delack", "delayed-ACK";
+    /// Sender SWS avoidance's override timer (§3.8.6.2.1): pushed data held back because
+    /// only a sliver of window is open goes out when it runs out.
+    SwsOverride => "sws_override", "SWS", "SWS override";
 }
 
 impl Timer {

@@ -1,0 +1,93 @@
+//! A popover next to an element of the page (a segment's arrow, a state's node), placed by
+//! `model::placement` inside the viewport, and placed again when its content arrives or
+//! changes size, and when the page scrolls or the window resizes.
+
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::hooks::resize::use_resize_observer;
+use crate::hooks::window_event::use_window_event;
+use crate::model::placement::{place, Rect};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct AnchoredProps {
+    /// A CSS selector for the element to sit next to.
+    pub anchor: AttrValue,
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Places `popover` next to the element `anchor` selects, or hides it while the anchor is
+/// scrolled out of view. Without the anchor (not drawn yet), it stays where the stylesheet
+/// puts it.
+fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
+    let el = popover.cast::<HtmlElement>()?;
+    let window = web_sys::window()?;
+    let target = window.document()?.query_selector(anchor).ok()??;
+    let r = target.get_bounding_client_rect();
+    let viewport = (
+        window.inner_width().ok()?.as_f64()?,
+        window.inner_height().ok()?.as_f64()?,
+    );
+    let size = (el.offset_width() as f64, el.offset_height() as f64);
+    let anchor = Rect {
+        x: r.x(),
+        y: r.y(),
+        width: r.width(),
+        height: r.height(),
+    };
+    // The sticky time bar covers the top of the viewport once stuck there.
+    let covered = document_bottom_of(&window, "section.time").unwrap_or(0.0);
+    let (x, y) = place(anchor, size, viewport, covered);
+    // Whole pixels: formatting a float would bring its formatter into the first paint.
+    let style = el.style();
+    // Scrolled out of sight, the anchor takes its popover along rather than leave it
+    // floating apart from what it is about.
+    let gone = r.bottom() < covered || r.y() > viewport.1;
+    style
+        .set_property("visibility", if gone { "hidden" } else { "visible" })
+        .ok()?;
+    style
+        .set_property("left", &format!("{}px", x.round() as i32))
+        .ok()?;
+    style
+        .set_property("top", &format!("{}px", y.round() as i32))
+        .ok()?;
+    Some(())
+}
+
+/// The bottom edge of the element `selector` selects, in viewport coordinates.
+fn document_bottom_of(window: &web_sys::Window, selector: &str) -> Option<f64> {
+    let el = window.document()?.query_selector(selector).ok()??;
+    Some(el.get_bounding_client_rect().bottom())
+}
+
+#[function_component(Anchored)]
+pub fn anchored(props: &AnchoredProps) -> Html {
+    let node = use_node_ref();
+    let replace = use_callback(
+        (node.clone(), props.anchor.clone()),
+        |_: (), (node, anchor)| {
+            reposition(node, anchor);
+        },
+    );
+    // Placed when first observed, and whenever the popover's size changes (its content
+    // arriving or changing).
+    use_resize_observer(node.clone(), replace.clone());
+    {
+        let replace = replace.clone();
+        use_effect_with(props.anchor.clone(), move |_| replace.emit(()));
+    }
+    let on_window = use_callback(replace.clone(), |_: web_sys::Event, replace| {
+        replace.emit(())
+    });
+    use_window_event("resize", on_window.clone());
+    use_window_event("scroll", on_window);
+    html! {
+        <div ref={node} class={classes!("popover", props.class.clone())}>
+            { props.children.clone() }
+        </div>
+    }
+}

@@ -1,0 +1,101 @@
+//! Where a popover goes: next to what was clicked (a segment's arrow, a state's node), and
+//! always wholly inside the viewport, so that the result of a click is seen without scrolling.
+
+/// A box in viewport coordinates (CSS pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Space kept between a popover and the viewport's edges.
+pub const MARGIN: f64 = 8.0;
+/// Space between the anchor and the popover.
+pub const GAP: f64 = 6.0;
+
+/// The top-left corner for a popover of `size` (width, height) next to `anchor` in a
+/// viewport of `viewport` (width, height) whose top `top` pixels are covered (the sticky
+/// time bar): below the anchor if it fits, else above it, else as near as the viewport
+/// allows; centred on the anchor across. A popover larger than the room keeps its top-left
+/// corner in view (its own box scrolls: see the stylesheet).
+pub fn place(anchor: Rect, size: (f64, f64), viewport: (f64, f64), top: f64) -> (f64, f64) {
+    let (w, h) = size;
+    let (vw, vh) = viewport;
+    let top = top.max(0.0) + MARGIN;
+    let x = (anchor.x + anchor.width / 2.0 - w / 2.0)
+        .min(vw - w - MARGIN)
+        .max(MARGIN);
+    let below = anchor.y + anchor.height + GAP;
+    let above = anchor.y - GAP - h;
+    let y = if below + h <= vh - MARGIN && below >= top {
+        below
+    } else if above >= top && above + h <= vh - MARGIN {
+        above
+    } else {
+        below.min(vh - h - MARGIN).max(top)
+    };
+    (x, y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESKTOP: (f64, f64) = (1366.0, 768.0);
+    const PHONE: (f64, f64) = (360.0, 740.0);
+
+    fn inside((x, y): (f64, f64), (w, h): (f64, f64), (vw, vh): (f64, f64)) -> bool {
+        x >= 0.0 && y >= 0.0 && x + w <= vw && y + h <= vh
+    }
+
+    fn rect(x: f64, y: f64, width: f64, height: f64) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    #[test]
+    fn below_the_anchor_when_there_is_room() {
+        let a = rect(700.0, 200.0, 300.0, 40.0);
+        let (x, y) = place(a, (200.0, 50.0), DESKTOP, 0.0);
+        assert_eq!(y, 246.0);
+        assert_eq!(x, 750.0, "centred on the anchor");
+    }
+
+    #[test]
+    fn above_the_anchor_near_the_bottom() {
+        let a = rect(700.0, 700.0, 300.0, 40.0);
+        let (_, y) = place(a, (200.0, 50.0), DESKTOP, 0.0);
+        assert_eq!(y, 644.0);
+    }
+
+    /// Never under the sticky time bar: an arrow scrolled up under it gets its menu below.
+    #[test]
+    fn not_under_the_sticky_bar() {
+        let a = rect(20.0, 60.0, 300.0, 30.0);
+        let (_, y) = place(a, (330.0, 60.0), PHONE, 130.0);
+        assert!(y >= 138.0, "{y}");
+    }
+
+    /// The cases the issue met: an arrow low on a laptop screen, and one scrolled out of view
+    /// on a phone (above the top, or below the bottom): the popover stays inside.
+    #[test]
+    fn always_inside_the_viewport() {
+        let cases = [
+            (rect(760.0, 740.0, 400.0, 30.0), (420.0, 60.0), DESKTOP),
+            (rect(20.0, -300.0, 300.0, 30.0), (330.0, 100.0), PHONE),
+            (rect(20.0, 900.0, 300.0, 30.0), (330.0, 100.0), PHONE),
+            (rect(340.0, 100.0, 40.0, 30.0), (300.0, 400.0), PHONE),
+            (rect(0.0, 300.0, 360.0, 200.0), (344.0, 500.0), PHONE),
+        ];
+        for (a, size, vp) in cases {
+            let at = place(a, size, vp, 0.0);
+            assert!(inside(at, size, vp), "{a:?} {size:?} -> {at:?}");
+        }
+    }
+}
