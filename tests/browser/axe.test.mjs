@@ -1,8 +1,8 @@
-// Accessibility with axe-core (the npm package, injected into the page): the main page with
-// a segment's menu, the inspector and a state's explanation open, a lesson, the Linux view and
-// the capture view, each in light and dark and in English and Chinese. Any violation of the
-// WCAG 2.x A/AA rules or axe's best practices fails the test; the only exclusions are listed
-// in EXCLUDED with the reason.
+// Accessibility with axe-core (the npm package, injected into the page): the main page with a
+// segment's menu, the inspector and a state's explanation open, a lesson, a lesson embedded at
+// 700x500, the Linux view and the capture view, each in light and dark and in English and
+// Chinese. Any violation of the WCAG 2.x A/AA rules or axe's best practices fails the test; the
+// only exclusions would be listed in EXCLUDED with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ async function open(variant, hash = '', query = '') {
     colorScheme: variant.scheme,
   });
   await appReady(page);
+  // The Chinese texts are fetched: check the page once it speaks Chinese.
+  if (variant.lang === 'zh') await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
   return page;
 }
 
@@ -69,8 +71,7 @@ for (const v of VARIANTS) {
   test(`axe, ${tag}: the default page, a segment's menu, the inspector, a state's explanation`, async () => {
     const page = await open(v);
     try {
-      await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
-      await axe(page, `the default page (${tag})`);
+      await axe(page, `the page as it opens (${tag})`);
 
       // An in-flight segment: its menu and the inspector.
       await page.click('[data-action="reset"]');
@@ -115,6 +116,21 @@ for (const v of VARIANTS) {
       await page.locator('[data-testid="linux-notes"]').waitFor();
       await shot(page, '04-linux');
       await axe(page, `the Linux view (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: lesson 1 embedded (700x500)`, async () => {
+    const q = [v.lang === 'zh' ? 'lang=zh' : '', 'embed=1&lesson=01-handshake&step=1'].filter(Boolean).join('&');
+    const page = await openPage(app.browser, `${app.server.url}?${q}`, { viewport: { width: 700, height: 500 }, colorScheme: v.scheme });
+    try {
+      await appReady(page);
+      if (v.lang === 'zh') await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+      await page.getByTestId('lesson-panel').waitFor();
+      await shot(page, '06-embed');
+      await axe(page, `lesson 1 embedded (${tag})`);
       assertNoProblems(page);
     } finally {
       await page.close();

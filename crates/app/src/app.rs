@@ -32,7 +32,7 @@ use crate::glue::link::{self, Link, View};
 use crate::glue::storage;
 use crate::hooks::keyboard::use_shortcuts;
 use crate::hooks::lang::use_page_language;
-use crate::hooks::link::use_link_view;
+use crate::hooks::link::{use_embed_reset, use_link_view};
 use crate::hooks::linux::LinuxView;
 use crate::hooks::playback::use_playback;
 use crate::i18n::{tr, Lang};
@@ -73,6 +73,7 @@ pub fn app() -> Html {
     // The reducer's dispatcher is made once, so this callback is the same every render.
     let dispatch = state.dispatcher().to_callback();
     use_link_view(link.clone(), dispatch.clone());
+    let time_dispatch = use_embed_reset(link.clone(), dispatch.clone());
     use_playback(state.playing, dispatch.clone());
     use_page_language(state.lang, dispatch.clone());
     use_shortcuts(state.playing, dispatch.clone());
@@ -87,6 +88,10 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<Lang> context={s.lang}>
         <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
+        if embed {
+            // The embed's layout (web/embed.css), kept out of the full page's first paint.
+            <link rel="stylesheet" href="embed.css" />
+        }
         <TopBar absolute={s.absolute} linux={s.linux} {embed} view={view.clone()}
             script={script.clone()} dispatch={cbs.dispatch.clone()} />
         if !embed {
@@ -95,7 +100,7 @@ pub fn app() -> Html {
         if capture.active {
             <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
-            { simulator(s, embed, &cbs, coach) }
+            { simulator(s, embed, &cbs, coach, &time_dispatch) }
         }
         <footer class="foot">
             <p>{ tr(s.lang, "ui.footer_keys") }</p>
@@ -151,7 +156,13 @@ fn use_coach(
 
 /// The simulator: time controls, notices, the lesson, the peers, the chart, the diagram and
 /// the tools to act.
-fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, coach: Option<CoachProps>) -> Html {
+fn simulator(
+    s: &AppState,
+    embed: bool,
+    cbs: &Callbacks,
+    coach: Option<CoachProps>,
+    time: &Callback<Action>,
+) -> Html {
     let frame = &s.frame;
     let d = &cbs.dispatch;
     // The lesson's current step, highlighted while the page shows the lesson's own run there.
@@ -184,7 +195,7 @@ fn simulator(s: &AppState, embed: bool, cbs: &Callbacks, coach: Option<CoachProp
         <>
         // In a lesson's own run the controls end at its current page (`AppState::end`).
         <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
-            lesson={s.shows_lesson_run()} now={frame.now} dispatch={d.clone()} />
+            lesson={s.shows_lesson_run()} now={frame.now} dispatch={time.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
         if let Some(props) = coach {
             <Lazy part={&COACH} props={lazy::props(props)} />

@@ -178,9 +178,10 @@ fn render_edge(
         .iter()
         .filter(|(_, at)| Some(*at) == newest)
         .map(|(p, at)| {
-            // Keyed by the event index, so each new transition restarts the motion.
+            // Keyed by the event index, so each new transition restarts the motion, and by the
+            // figure: a frozen motion does not follow its path when the figure changes.
             html! {
-                <circle key={format!("{}-{at}", p.name())} r="7" class={format!("mover peer-{}", p.name().to_ascii_lowercase())}>
+                <circle key={format!("{}-{at}-{layout:?}", p.name())} r="7" class={format!("mover peer-{}", p.name().to_ascii_lowercase())}>
                     <animateMotion dur="0.9s" fill="freeze" path={d.clone()} />
                 </circle>
             }
