@@ -23,12 +23,14 @@ const KiB = 1024;
  * budget holds today's page with a little room, so that growth is decided, not drifted into.
  */
 /*
- * Issue 10's flow (branches and Undo, lessons that own the clock, the first steps' glue) took
- * the same tree from 220,290 to 224,638 B on 2026-12-07 (both built on this machine; the first
- * steps' strip itself and the popovers went into parts), and its keyboard focus and compact
- * diagram about 3.6 KB more on their own branch. MEASURE-ON-MERGE
+ * Issues 10, 12, 13 and 14 on 2026-12-07 (measured on this machine, merged main at 3cc9709+):
+ * 233,342 B. Issue 10's flow (branches and Undo, lessons that own the clock, the first steps'
+ * glue) took its own tree from 220,290 to 224,638 B; its keyboard focus, compact diagram and
+ * touch targets about 3.6 KB more on theirs; the explorer's disclosure 1.1 KB; the rest is
+ * the engine's congestion control, delayed ACKs and Nagle (they run in the page) and the
+ * kept listener. 229 KiB keeps about 1 KiB of room.
  */
-const FIRST_PAINT_BUDGET = 226 * KiB;
+const FIRST_PAINT_BUDGET = 229 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files
@@ -41,7 +43,8 @@ const PARTS = {
   explore: { budget: 56 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
   export: { budget: 15 * KiB, files: ['i18n/en/export.txt'] },
   inject: { budget: 10 * KiB, files: ['i18n/en/inject-form.txt'] },
-  inspector: { budget: 29 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
+  // 30.2 KiB on 2026-12-07 with the popover's placement and focus handling (issue 10).
+  inspector: { budget: 32 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
   // With the first steps' strip and the narration of unnarrated steps (issue 10).
   lesson: { budget: 21.5 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
   linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },

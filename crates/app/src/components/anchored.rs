@@ -2,12 +2,13 @@
 //! `model::placement` inside the viewport, and placed again when its content arrives or
 //! changes size, and when the page scrolls or the window resizes.
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::hooks::resize::use_resize_observer;
 use crate::hooks::window_event::use_window_event;
-use crate::model::placement::{place, Rect};
+use crate::model::placement::{place_clear, Rect};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct AnchoredProps {
@@ -40,7 +41,8 @@ fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
     };
     // The sticky time bar covers the top of the viewport once stuck there.
     let covered = document_bottom_of(&window, "section.time").unwrap_or(0.0);
-    let (x, y) = place(anchor, size, viewport, covered);
+    let controls = controls_outside(&el, &target);
+    let (x, y) = place_clear(anchor, size, viewport, covered, &controls);
     // Whole pixels: formatting a float would bring its formatter into the first paint.
     let style = el.style();
     // Scrolled out of sight, the anchor takes its popover along rather than leave it
@@ -56,6 +58,31 @@ fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
         .set_property("top", &format!("{}px", y.round() as i32))
         .ok()?;
     Some(())
+}
+
+/// The boxes of the page's buttons and fields, in viewport coordinates, other than the
+/// popover's own and the anchor's.
+fn controls_outside(popover: &HtmlElement, anchor: &web_sys::Element) -> Vec<Rect> {
+    let Some(list) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector_all("button, input, select, textarea, a[href]")
+            .ok()
+    }) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter(|c| !popover.contains(Some(c)) && !anchor.contains(Some(c)))
+        .map(|c| {
+            let r = c.get_bounding_client_rect();
+            Rect {
+                x: r.x(),
+                y: r.y(),
+                width: r.width(),
+                height: r.height(),
+            }
+        })
+        .filter(|r| r.width > 0.0 && r.height > 0.0)
+        .collect()
 }
 
 /// The bottom edge of the element `selector` selects, in viewport coordinates.

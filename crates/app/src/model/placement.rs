@@ -21,6 +21,19 @@ pub const GAP: f64 = 6.0;
 /// allows; centred on the anchor across. A popover larger than the room keeps its top-left
 /// corner in view (its own box scrolls: see the stylesheet).
 pub fn place(anchor: Rect, size: (f64, f64), viewport: (f64, f64), top: f64) -> (f64, f64) {
+    place_clear(anchor, size, viewport, top, &[])
+}
+
+/// As [`place`], but where both sides of the anchor fit, the side whose popover would cover
+/// none of `controls` (the page's other buttons and fields): a control half hidden under a
+/// popover is a small target that is easy to miss (WCAG 2.5.8).
+pub fn place_clear(
+    anchor: Rect,
+    size: (f64, f64),
+    viewport: (f64, f64),
+    top: f64,
+    controls: &[Rect],
+) -> (f64, f64) {
     let (w, h) = size;
     let (vw, vh) = viewport;
     let top = top.max(0.0) + MARGIN;
@@ -29,14 +42,33 @@ pub fn place(anchor: Rect, size: (f64, f64), viewport: (f64, f64), top: f64) -> 
         .max(MARGIN);
     let below = anchor.y + anchor.height + GAP;
     let above = anchor.y - GAP - h;
-    let y = if below + h <= vh - MARGIN && below >= top {
-        below
-    } else if above >= top && above + h <= vh - MARGIN {
-        above
-    } else {
-        below.min(vh - h - MARGIN).max(top)
+    let fits = |y: f64| y >= top && y + h <= vh - MARGIN;
+    let clear = |y: f64| {
+        let popover = Rect {
+            x,
+            y,
+            width: w,
+            height: h,
+        };
+        !controls.iter().any(|c| c.overlaps(&popover))
+    };
+    let y = match (fits(below), fits(above)) {
+        (true, true) if !clear(below) && clear(above) => above,
+        (true, _) => below,
+        (false, true) => above,
+        (false, false) => below.min(vh - h - MARGIN).max(top),
     };
     (x, y)
+}
+
+impl Rect {
+    /// Whether the two boxes share some area (touching edges do not count).
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.width
+            && other.x < self.x + self.width
+            && self.y < other.y + other.height
+            && other.y < self.y + self.height
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +89,25 @@ mod tests {
             width,
             height,
         }
+    }
+
+    #[test]
+    fn the_side_that_hides_no_control_when_both_fit() {
+        let a = rect(700.0, 300.0, 300.0, 40.0);
+        // A button just below the arrow: the popover goes above instead.
+        let button = rect(760.0, 360.0, 80.0, 36.0);
+        let (_, y) = place_clear(a, (200.0, 50.0), DESKTOP, 0.0, &[button]);
+        assert_eq!(y, 244.0);
+        // Controls on both sides: below, as without any.
+        let other = rect(760.0, 250.0, 80.0, 36.0);
+        let (_, y) = place_clear(a, (200.0, 50.0), DESKTOP, 0.0, &[button, other]);
+        assert_eq!(y, 346.0);
+        // A control elsewhere changes nothing.
+        let far = rect(0.0, 0.0, 40.0, 40.0);
+        assert_eq!(
+            place_clear(a, (200.0, 50.0), DESKTOP, 0.0, &[far]),
+            place(a, (200.0, 50.0), DESKTOP, 0.0)
+        );
     }
 
     #[test]

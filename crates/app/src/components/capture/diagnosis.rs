@@ -234,7 +234,8 @@ fn directions_card(lang: Lang, g: &Diagnosis) -> Html {
             <h3>{ tr(lang, "capture.diag.directions") }</h3>
             <table class="diag">
                 <thead><tr>
-                    <th scope="col"></th>
+                    // The corner above the rows' names heads nothing: a cell, not a header.
+                    <td></td>
                     <th scope="col" class="from-a">{ tr(lang, "capture.diag.a_to_b") }</th>
                     <th scope="col" class="from-b">{ tr(lang, "capture.diag.b_to_a") }</th>
                 </tr></thead>
