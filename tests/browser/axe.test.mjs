@@ -21,12 +21,20 @@ const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
  */
 const EXCLUDED = {};
 
-async function axe(page, what) {
+/**
+ * Rules switched off for one check only, with the reason. After a click on an arrow the page
+ * is scrolled to it, and whichever control then straddles the sticky time bar's lower edge
+ * counts as "partially obscured" for target-size, whatever its size: the targets are checked
+ * on the page as it opens (and on phones by phone.test.mjs), at rest.
+ */
+const SCROLLED = { 'target-size': 'the page is scrolled under the sticky time bar; sizes are checked at rest' };
+
+async function axe(page, what, skip = {}) {
   await page.addScriptTag({ path: AXE });
   // Let transitions (node fills, the mover) settle so colours are measured at rest.
   await page.waitForTimeout(500);
-  const result = await page.evaluate(async (excluded) => {
-    const rules = Object.fromEntries(excluded.map((id) => [id, { enabled: false }]));
+  const result = await page.evaluate(async ([excluded, skipped]) => {
+    const rules = Object.fromEntries([...excluded, ...skipped].map((id) => [id, { enabled: false }]));
     // label-content-name-mismatch is tagged "experimental" in axe 4, so it has to be asked for.
     rules['label-content-name-mismatch'] = { enabled: true };
     const r = await window.axe.run(document, {
@@ -34,13 +42,23 @@ async function axe(page, what) {
       rules,
       resultTypes: ['violations'],
     });
+    // A rule skipped for the page still holds for what the click opened: the popover, the
+    // inspector and the explanation.
+    const opened = ['.popover', '.inspector', '.explain'].filter((sel) => document.querySelector(sel));
+    if (skipped.length && opened.length) {
+      const o = await window.axe.run({ include: opened.map((sel) => [sel]) }, {
+        runOnly: { type: 'rule', values: skipped },
+        resultTypes: ['violations'],
+      });
+      r.violations.push(...o.violations);
+    }
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       nodes: v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} :: ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}`),
       count: v.nodes.length,
     }));
-  }, Object.keys(EXCLUDED));
+  }, [Object.keys(EXCLUDED), Object.keys(skip)]);
   const lines = result.map((v) => `${v.id} (${v.impact}, ${v.count} nodes)\n    ${v.nodes.join('\n    ')}`);
   if (lines.length) assert.fail(`axe-core violations on ${what}:\n${lines.join('\n')}`);
 }
@@ -83,12 +101,12 @@ for (const v of VARIANTS) {
       await page.locator('.segment-menu [data-action="deliver"]').waitFor();
       await page.locator('.inspector').waitFor();
       await shot(page, '01-menu-inspector');
-      await axe(page, `a segment's menu and the inspector (${tag})`);
+      await axe(page, `a segment's menu and the inspector (${tag})`, SCROLLED);
 
       await page.locator('[data-state-node="LISTEN"]').click();
       await page.locator('.explain').waitFor();
       await shot(page, '02-explanation');
-      await axe(page, `a state's explanation (${tag})`);
+      await axe(page, `a state's explanation (${tag})`, SCROLLED);
       assertNoProblems(page);
     } finally {
       await page.close();

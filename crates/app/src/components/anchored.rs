@@ -22,12 +22,22 @@ pub struct AnchoredProps {
 
 /// Places `popover` next to the element `anchor` selects, or hides it while the anchor is
 /// scrolled out of view. Without the anchor (not drawn yet), it stays where the stylesheet
-/// puts it.
-fn reposition(popover: &NodeRef, anchor: &str) -> Option<()> {
+/// puts it. When `reveal`, an anchor out of view (under the sticky time bar, or moved away by
+/// what the click opened) is first scrolled to the middle of the viewport: the popover has just
+/// been opened from it, and the result of a click belongs where the click was.
+fn reposition(popover: &NodeRef, anchor: &str, reveal: bool) -> Option<()> {
     let el = popover.cast::<HtmlElement>()?;
     let window = web_sys::window()?;
     let target = window.document()?.query_selector(anchor).ok()??;
-    let r = target.get_bounding_client_rect();
+    let mut r = target.get_bounding_client_rect();
+    let bar = document_bottom_of(&window, "section.time").unwrap_or(0.0);
+    let height = window.inner_height().ok()?.as_f64()?;
+    if reveal && (r.y() < bar || r.bottom() > height) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        target.scroll_into_view_with_scroll_into_view_options(&options);
+        r = target.get_bounding_client_rect();
+    }
     let viewport = (
         window.inner_width().ok()?.as_f64()?,
         window.inner_height().ok()?.as_f64()?,
@@ -97,15 +107,17 @@ pub fn anchored(props: &AnchoredProps) -> Html {
     let replace = use_callback(
         (node.clone(), props.anchor.clone()),
         |_: (), (node, anchor)| {
-            reposition(node, anchor);
+            reposition(node, anchor, false);
         },
     );
     // Placed when first observed, and whenever the popover's size changes (its content
     // arriving or changing).
     use_resize_observer(node.clone(), replace.clone());
     {
-        let replace = replace.clone();
-        use_effect_with(props.anchor.clone(), move |_| replace.emit(()));
+        let node = node.clone();
+        use_effect_with(props.anchor.clone(), move |anchor| {
+            reposition(&node, anchor, true);
+        });
     }
     let on_window = use_callback(replace.clone(), |_: web_sys::Event, replace| {
         replace.emit(())
