@@ -106,7 +106,9 @@ test('a malformed link says what was wrong, keeps the script text, and shows the
   await appReady(bad);
   const notice = bad.locator('.notice[role="alert"]');
   await notice.first().waitFor();
-  assert.match(await notice.first().innerText(), /could not be unpacked/i);
+  const said = await notice.first().innerText();
+  assert.match(said, /could not be unpacked/i);
+  assert.doesNotMatch(said, /failed to fetch/i, 'the browser\'s own message says nothing to a reader');
   await expectStates(bad, 'ESTABLISHED', 'ESTABLISHED');
   assert.ok((await segs(bad)).length > 0, 'the default run is drawn');
   await bad.close();
