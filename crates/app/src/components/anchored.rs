@@ -29,28 +29,21 @@ fn reposition(popover: &NodeRef, anchor: &str, reveal: bool) -> Option<()> {
     let el = popover.cast::<HtmlElement>()?;
     let window = web_sys::window()?;
     let target = window.document()?.query_selector(anchor).ok()??;
+    // The sticky time bar covers the top of the viewport once stuck there.
+    let covered = document_bottom_of(&window, "section.time").unwrap_or(0.0);
+    let viewport = (
+        window.inner_width().ok()?.as_f64()?,
+        window.inner_height().ok()?.as_f64()?,
+    );
     let mut r = target.get_bounding_client_rect();
-    let bar = document_bottom_of(&window, "section.time").unwrap_or(0.0);
-    let height = window.inner_height().ok()?.as_f64()?;
-    if reveal && (r.y() < bar || r.bottom() > height) {
+    if reveal && (r.y() < covered || r.bottom() > viewport.1) {
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Center);
         target.scroll_into_view_with_scroll_into_view_options(&options);
         r = target.get_bounding_client_rect();
     }
-    let viewport = (
-        window.inner_width().ok()?.as_f64()?,
-        window.inner_height().ok()?.as_f64()?,
-    );
     let size = (el.offset_width() as f64, el.offset_height() as f64);
-    let anchor = Rect {
-        x: r.x(),
-        y: r.y(),
-        width: r.width(),
-        height: r.height(),
-    };
-    // The sticky time bar covers the top of the viewport once stuck there.
-    let covered = document_bottom_of(&window, "section.time").unwrap_or(0.0);
+    let anchor = rect_of(&r);
     let controls = controls_outside(&el, &target);
     let (x, y) = place_clear(anchor, size, viewport, covered, &controls);
     // Whole pixels: formatting a float would bring its formatter into the first paint.
@@ -82,17 +75,18 @@ fn controls_outside(popover: &HtmlElement, anchor: &web_sys::Element) -> Vec<Rec
     (0..list.length())
         .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
         .filter(|c| !popover.contains(Some(c)) && !anchor.contains(Some(c)))
-        .map(|c| {
-            let r = c.get_bounding_client_rect();
-            Rect {
-                x: r.x(),
-                y: r.y(),
-                width: r.width(),
-                height: r.height(),
-            }
-        })
+        .map(|c| rect_of(&c.get_bounding_client_rect()))
         .filter(|r| r.width > 0.0 && r.height > 0.0)
         .collect()
+}
+
+fn rect_of(r: &web_sys::DomRect) -> Rect {
+    Rect {
+        x: r.x(),
+        y: r.y(),
+        width: r.width(),
+        height: r.height(),
+    }
 }
 
 /// The bottom edge of the element `selector` selects, in viewport coordinates.
