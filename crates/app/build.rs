@@ -56,6 +56,7 @@ fn lessons() -> String {
 const LAZY_AREAS: &[&str] = &[
     "states",
     "capture-view",
+    "cc",
     "explore",
     "export",
     "hex",

@@ -11,6 +11,7 @@ use synack_core::{Label, Peer, Profile, State};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
+use crate::components::cc_panel::CcPanel;
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
@@ -219,6 +220,10 @@ fn simulator(
                 <Chart timeline={s.timeline().clone()} frame={frame.clone()}
                     absolute={s.absolute} selected={s.selected_segment}
                     on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
+                // Issue 13: the congestion strip and the window bars, on the chart's time axis.
+                if !embed {
+                    <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+                }
             </section>
             { selection(s, cbs) }
             if !embed {
