@@ -132,8 +132,11 @@ fn strip(
     let at = series.at(cursor);
     let phase = series.phase_at(cursor);
     let marks: Vec<&Mark> = series.marks.iter().collect();
+    // A marker moves the cursor past its event and past the segment it opens (a
+    // retransmission is logged just after the rule that sent it), and opens that segment.
     let jump = |m: &Mark| {
-        let (d, at, seg) = (dispatch.clone(), m.at, m.seg);
+        let sent = m.seg.and_then(|l| timeline.seg(l)).map_or(0, |g| g.sent);
+        let (d, at, seg) = (dispatch.clone(), m.at.max(sent), m.seg);
         Callback::from(move |_: MouseEvent| {
             d.emit(Action::Seek(at + 1));
             d.emit(Action::SelectSegment(seg));
@@ -176,8 +179,7 @@ fn strip(
                 <ul class="cc-marks">
                     { for marks.iter().map(|m| html! {
                         <li>
-                            <button class={classes!("cc-mark-button", m.kind.key())} data-mark={m.kind.key()}
-                                aria-current={(cursor == m.at + 1).then_some("step")} onclick={jump(m)}>
+                            <button class={classes!("cc-mark-button", m.kind.key())} data-mark={m.kind.key()} onclick={jump(m)}>
                                 { mark_text(lang, m, timeline) }
                             </button>
                         </li>
@@ -193,10 +195,10 @@ fn mark_text(lang: Lang, m: &Mark, timeline: &Timeline) -> String {
         .time(m.at)
         .map(|t| t.to_string())
         .unwrap_or_default();
-    let seg = m.seg.map(|l: Label| l.to_string()).unwrap_or_default();
+    let name = |l: Option<Label>| l.map(|l| l.to_string()).unwrap_or_default();
     fill(
         tr_dyn(lang, &format!("cc.mark.{}", m.kind.key())),
-        &[("t", &t), ("seg", &seg)],
+        &[("t", &t), ("seg", &name(m.seg)), ("ack", &name(m.ack))],
     )
 }
 
@@ -291,7 +293,7 @@ fn recv_bar(lang: Lang, peer: Peer, r: &RecvBar) -> Html {
             <dl class="cc-numbers">
                 <div><dt>{ "RCV.NXT" }</dt><dd data-testid="rcv-nxt">{ r.rcv_nxt }</dd></div>
                 <div><dt>{ "RCV.WND" }</dt><dd data-testid="rcv-wnd">{ r.rcv_wnd }</dd></div>
-                <div><dt>{ tr(lang, "cc.held") }</dt><dd data-testid="rcv-held">{ fill(tr(lang, "cc.held_value"), &[
+                <div><dt>{ tr(lang, "cc.held") }</dt><dd data-testid="rcv-held">{ fill(tr(lang, if r.held_segments == 1 { "cc.held_value_one" } else { "cc.held_value" }), &[
                     ("v", &r.held.to_string()), ("n", &r.held_segments.to_string())]) }</dd></div>
             </dl>
         </div>

@@ -56,13 +56,16 @@ impl MarkKind {
     }
 }
 
-/// A marker: what happened, at which event, and the segment it concerns (the ACK that
-/// triggered it, else the retransmission it sent).
+/// A marker: what happened, at which event, and the segments it concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mark {
     pub at: usize,
     pub kind: MarkKind,
+    /// The segment a click opens: the retransmission it sent, or the full ACK that ended the
+    /// recovery.
     pub seg: Option<Label>,
+    /// The ACK that set it off (none for a timeout).
+    pub ack: Option<Label>,
 }
 
 /// The phase of RFC 5681 a sender is in.
@@ -279,11 +282,20 @@ pub fn model(session: &Session) -> CcModel {
                         }
                         MarkKind::PartialAck => {}
                     }
-                    let seg = match cause {
+                    let ack = match cause {
                         Cause::Segment(l) => Some(*l),
+                        _ => None,
+                    };
+                    let seg = match kind {
+                        MarkKind::RecoveryEnd => ack,
                         _ => next_retransmission(&trace[i..], *peer),
                     };
-                    out.peers[p].marks.push(Mark { at: i, kind, seg });
+                    out.peers[p].marks.push(Mark {
+                        at: i,
+                        kind,
+                        seg,
+                        ack,
+                    });
                     touched[p] = true;
                 }
             }
@@ -620,12 +632,13 @@ mod tests {
         let m = model(&s);
         assert!(m.moves_data());
         let a = m.series(Peer::A);
-        let kinds: Vec<_> = a.marks.iter().map(|m| (m.kind, m.seg)).collect();
+        let kinds: Vec<_> = a.marks.iter().map(|m| (m.kind, m.ack, m.seg)).collect();
         assert_eq!(
             kinds,
             [
-                (MarkKind::FastRetransmit, Some(Label(13))),
-                (MarkKind::RecoveryEnd, Some(Label(16)))
+                // s13, the third duplicate ACK, sent s15 again.
+                (MarkKind::FastRetransmit, Some(Label(13)), Some(Label(15))),
+                (MarkKind::RecoveryEnd, Some(Label(16)), Some(Label(16)))
             ]
         );
         // Before the fast retransmit A was in slow start, then in fast recovery; after the
@@ -689,6 +702,7 @@ mod tests {
             .find(|m| m.kind == MarkKind::Rto)
             .expect("RTO marked");
         assert_eq!(rto.seg, Some(Label(5)), "the retransmission");
+        assert_eq!(rto.ack, None);
         assert_eq!(a.phase_at(s.len()), Some(Phase::RtoRecovery));
         let v = a.at(s.len()).unwrap();
         assert_eq!(v.cwnd, Some(1000), "the loss window, 1 SMSS");
