@@ -38,8 +38,8 @@ pub mod variant;
 pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal, TcbView,
-    Timer, TimerTable, Transmit,
+    Call, CallError, CcPhase, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal,
+    TcbView, Timer, TimerTable, Transmit, Windows,
 };
 pub use permit::permitted;
 pub use rule::Rule;
