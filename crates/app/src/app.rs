@@ -273,7 +273,7 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
                     label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
             }
             <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
-                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
+                timeline: s.timeline().clone(), session: s.session.clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
         </div>
     }
 }

@@ -3,6 +3,7 @@
 //! answers what the views ask at one cursor; `state` holds the actions and the reducer.
 
 pub mod capture;
+pub mod cc;
 pub mod chart_layout;
 pub mod chunked;
 pub mod diagram_layout;
