@@ -127,7 +127,7 @@ fn strip(
     let cwnd = steps(&|s| s.cwnd);
     let ssthresh = steps(&|s| s.ssthresh);
     let wnd = steps(&|s| s.wnd);
-    let flight = steps(&|s| Some(s.flight));
+    let flight = steps(&|s| s.flight);
     let cx = x_of(timeline, cursor);
     let at = series.at(cursor);
     let phase = series.phase_at(cursor);
@@ -169,7 +169,7 @@ fn strip(
             <p class="cc-readout" data-testid={format!("cc-readout-{}", peer.name())}>
                 <span class="cwnd">{ fill(tr(lang, "cc.cwnd"), &[("v", &value(at.and_then(|s| s.cwnd)))]) }</span>
                 <span class="ssthresh">{ fill(tr(lang, "cc.ssthresh"), &[("v", &value(at.and_then(|s| s.ssthresh)))]) }</span>
-                <span class="flight">{ fill(tr(lang, "cc.flight"), &[("v", &value(at.map(|s| s.flight)))]) }</span>
+                <span class="flight">{ fill(tr(lang, "cc.flight"), &[("v", &value(at.and_then(|s| s.flight)))]) }</span>
                 <span class="wnd">{ fill(tr(lang, "cc.wnd"), &[("v", &value(at.and_then(|s| s.wnd)))]) }</span>
                 if let Some(phase) = phase {
                     <span class={classes!("cc-phase-name", phase.key())} data-testid="cc-phase">{ phase_text(lang, phase) }</span>

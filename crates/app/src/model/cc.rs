@@ -4,15 +4,13 @@
 //! a partial ACK, a retransmission timeout); at one cursor, the numbers of the sliding-window
 //! bars; and for one segment, why it was sent at that moment.
 //!
-//! Sources, all from the session, none from the engine: the flight comes from the segments in
-//! the log (the highest sequence number sent against the highest acknowledgment received),
-//! exact at every event. cwnd, ssthresh and SND.WND are not in the log: they come from the
-//! TCB recorded after each command, so between two command ends (inside a long `wait` with
-//! automatic delivery) the strip shows the value at the last command end. The phases and
-//! the markers come from the congestion-control rules the engine logged (rule.rs).
+//! Sources, all from the session's log, none from the engine: the series and the phases from
+//! the `window` events (logged whenever a peer's numbers change, see `Event::Window`), the
+//! markers from the congestion-control rules (rule.rs). The bars read the TCB recorded after
+//! the last whole command (SND.UNA and SND.NXT are not in the `window` event).
 
 use synack_core::{
-    Call, Cause, Event, Label, Origin, Peer, Rule, SegmentRecord, State, Timer, TraceEvent,
+    Call, Cause, CcPhase, Event, Label, Origin, Peer, Rule, SegmentRecord, State, Timer, TraceEvent,
 };
 
 use crate::model::session::{PeerAfter, Session};
@@ -22,11 +20,12 @@ use crate::model::session::{PeerAfter, Session};
 pub struct Sample {
     /// The cursor from which these values hold.
     pub at: usize,
-    /// cwnd and ssthresh, once the connection is synchronized and congestion control is on.
+    /// cwnd and ssthresh, while congestion control is on.
     pub cwnd: Option<u32>,
     pub ssthresh: Option<u32>,
-    /// FlightSize (RFC 5681 §2): sent and not yet cumulatively acknowledged.
-    pub flight: u32,
+    /// FlightSize (RFC 5681 §2): sent and not yet cumulatively acknowledged. This and
+    /// SND.WND are `None` outside the synchronized states (no TCB, or not one yet).
+    pub flight: Option<u32>,
     /// SND.WND: the window the peer offers.
     pub wnd: Option<u32>,
 }
@@ -119,17 +118,23 @@ impl Series {
             .and_then(|&(_, p)| p)
     }
 
-    /// The largest value drawn, for the strip's scale.
+    /// The largest value drawn, for the strip's scale. ssthresh starts "arbitrarily high"
+    /// (RFC 5681 §3.1), so it does not set the scale (it is drawn where it fits).
     pub fn max_value(&self) -> u32 {
         self.samples
             .iter()
-            .map(|s| {
-                // ssthresh starts "arbitrarily high" (RFC 5681 §3.1): it does not set the scale.
-                let wnd = s.wnd.unwrap_or(0);
-                s.flight.max(s.cwnd.unwrap_or(0)).max(wnd)
-            })
+            .flat_map(|s| [s.flight, s.cwnd, s.wnd])
+            .flatten()
             .max()
             .unwrap_or(0)
+    }
+
+    /// A phase from cursor `at` on, unless it is the one already in force.
+    fn push_phase(&mut self, at: usize, phase: Option<Phase>) {
+        let current = self.phases.last().and_then(|&(_, p)| p);
+        if current != phase {
+            self.phases.push((at, phase));
+        }
     }
 }
 
@@ -152,185 +157,81 @@ impl CcModel {
     }
 }
 
-/// What the sender tracks of its flight from the log.
-#[derive(Clone, Copy, Debug, Default)]
-struct Track {
-    /// Highest relative sequence number sent + 1 (SND.NXT's high-water mark).
-    max_sent: u32,
-    /// Highest relative acknowledgment received (SND.UNA).
-    una: u32,
-    started: bool,
-    cwnd: Option<u32>,
-    ssthresh: Option<u32>,
-    wnd: Option<u32>,
-    phase: Option<Phase>,
-    /// In RTO recovery until SND.UNA reaches this.
-    rto_recover: Option<u32>,
-    cc_on: bool,
-}
-
-impl Track {
-    fn sample(&self, at: usize) -> Sample {
-        Sample {
-            at,
-            cwnd: self.cwnd,
-            ssthresh: self.ssthresh,
-            flight: self.max_sent.saturating_sub(self.una),
-            wnd: self.wnd,
-        }
-    }
-
-    /// Slow start or congestion avoidance, from the latest cwnd and ssthresh, unless a
-    /// recovery is under way.
-    fn settle_phase(&mut self) {
-        if matches!(self.phase, Some(Phase::FastRecovery | Phase::RtoRecovery)) {
-            return;
-        }
-        self.phase = match (self.cc_on, self.cwnd, self.ssthresh) {
-            (true, Some(c), Some(s)) => Some(if c < s {
-                Phase::SlowStart
-            } else {
-                Phase::Avoidance
-            }),
-            _ => None,
-        };
-    }
-
-    fn take_after(&mut self, after: &PeerAfter, cc_on: bool) {
-        self.cc_on = cc_on;
-        if after.state.is_synchronized() {
-            self.cwnd = cc_on.then_some(after.tcb.cwnd);
-            self.ssthresh = cc_on.then_some(after.tcb.ssthresh);
-            self.wnd = Some(after.tcb.snd_wnd);
-        } else {
-            (self.cwnd, self.ssthresh, self.wnd) = (None, None, None);
-        }
-        self.settle_phase();
+/// The strip's phase for the engine's.
+fn phase_of(p: CcPhase) -> Option<Phase> {
+    match p {
+        CcPhase::Off => None,
+        CcPhase::SlowStart => Some(Phase::SlowStart),
+        CcPhase::CongestionAvoidance => Some(Phase::Avoidance),
+        CcPhase::FastRecovery => Some(Phase::FastRecovery),
+        CcPhase::RtoRecovery => Some(Phase::RtoRecovery),
     }
 }
 
-/// Computes both senders' series from a session.
+/// Computes both senders' series from a session's log.
 pub fn model(session: &Session) -> CcModel {
     let trace = session.trace();
-    let timeline = session.timeline();
-    let mut tracks = [Track::default(); 2];
     let mut out = CcModel {
         peers: Default::default(),
         len: trace.len(),
     };
-    let mut commands = session.commands().iter().peekable();
     for (i, TraceEvent { event, .. }) in trace.iter().enumerate() {
         let at = i + 1;
-        let mut touched = [false; 2];
         match event {
-            Event::Sent(rec) if rec.origin != Origin::Injected => {
-                let p = rec.from.index();
-                let t = &mut tracks[p];
-                let end = rec.rel_seq.wrapping_add(rec.segment.seg_len());
-                if !t.started || end > t.max_sent {
-                    t.max_sent = end;
-                    t.started = true;
-                }
-                out.peers[p].sent_data |= rec.segment.len > 0;
-                touched[p] = true;
+            Event::Window { peer, windows: w } => {
+                let phase = phase_of(w.phase);
+                let on = phase.is_some();
+                let series = &mut out.peers[peer.index()];
+                series.samples.push(Sample {
+                    at,
+                    cwnd: on.then_some(w.cwnd),
+                    ssthresh: on.then_some(w.ssthresh),
+                    flight: Some(w.flight),
+                    wnd: Some(w.snd_wnd),
+                });
+                series.push_phase(at, phase);
             }
-            Event::Delivered {
-                label,
-                to,
-                copy: false,
-            } => {
-                let span = timeline.seg(*label);
-                if let Some(rec) = span.map(|s| &s.record) {
-                    let t = &mut tracks[to.index()];
-                    if let (Some(ack), Origin::Sent | Origin::Retransmission) =
-                        (rec.rel_ack, rec.origin)
-                    {
-                        if t.started && ack > t.una && ack <= t.max_sent {
-                            t.una = ack;
-                            touched[to.index()] = true;
-                        }
-                    }
-                    if let Some(recover) = t.rto_recover {
-                        if t.una >= recover {
-                            t.rto_recover = None;
-                            t.phase = None;
-                            t.settle_phase();
-                        }
-                    }
+            // The series ends with the synchronized states (no `window` event then).
+            Event::StateChange { peer, to, .. } if !to.is_synchronized() => {
+                let series = &mut out.peers[peer.index()];
+                if series.samples.last().is_some_and(|s| s.flight.is_some()) {
+                    series.samples.push(Sample {
+                        at,
+                        cwnd: None,
+                        ssthresh: None,
+                        flight: None,
+                        wnd: None,
+                    });
                 }
+                series.push_phase(at, None);
+            }
+            Event::Sent(rec) if rec.origin != Origin::Injected && rec.segment.len > 0 => {
+                out.peers[rec.from.index()].sent_data = true;
             }
             Event::Note { peer, rule, cause } => {
-                let p = peer.index();
                 let kind = match rule {
-                    Rule::CcFastRetransmit => Some(MarkKind::FastRetransmit),
-                    Rule::CcPartialAck => Some(MarkKind::PartialAck),
-                    Rule::CcFullAck => Some(MarkKind::RecoveryEnd),
-                    Rule::CcLossWindow => Some(MarkKind::Rto),
+                    Rule::CcFastRetransmit => MarkKind::FastRetransmit,
+                    Rule::CcPartialAck => MarkKind::PartialAck,
+                    Rule::CcFullAck => MarkKind::RecoveryEnd,
+                    Rule::CcLossWindow => MarkKind::Rto,
+                    _ => continue,
+                };
+                let ack = match cause {
+                    Cause::Segment(l) => Some(*l),
                     _ => None,
                 };
-                if let Some(kind) = kind {
-                    let t = &mut tracks[p];
-                    match kind {
-                        MarkKind::FastRetransmit => t.phase = Some(Phase::FastRecovery),
-                        MarkKind::Rto => {
-                            t.phase = Some(Phase::RtoRecovery);
-                            t.rto_recover = Some(t.max_sent);
-                        }
-                        MarkKind::RecoveryEnd => {
-                            t.phase = None;
-                            t.settle_phase();
-                        }
-                        MarkKind::PartialAck => {}
-                    }
-                    let ack = match cause {
-                        Cause::Segment(l) => Some(*l),
-                        _ => None,
-                    };
-                    let seg = match kind {
-                        MarkKind::RecoveryEnd => ack,
-                        _ => next_retransmission(&trace[i..], *peer),
-                    };
-                    out.peers[p].marks.push(Mark {
-                        at: i,
-                        kind,
-                        seg,
-                        ack,
-                    });
-                    touched[p] = true;
-                }
+                let seg = match kind {
+                    MarkKind::RecoveryEnd => ack,
+                    _ => next_retransmission(&trace[i..], *peer),
+                };
+                out.peers[peer.index()].marks.push(Mark {
+                    at: i,
+                    kind,
+                    seg,
+                    ack,
+                });
             }
             _ => {}
-        }
-        // A command ends here: the TCB recorded after it has cwnd, ssthresh and SND.WND.
-        while let Some(rec) = commands.next_if(|r| r.trace_end <= at) {
-            if rec.trace_end == at {
-                let cc_on =
-                    timeline.settings_at(at).config.cc != synack_core::CongestionControl::None;
-                for p in Peer::BOTH {
-                    tracks[p.index()].take_after(&rec.after.peers[p.index()], cc_on);
-                    touched[p.index()] = true;
-                }
-            }
-        }
-        for p in 0..2 {
-            if !touched[p] {
-                continue;
-            }
-            let sample = tracks[p].sample(at);
-            let series = &mut out.peers[p];
-            let same = series.samples.last().is_some_and(|s| {
-                (s.cwnd, s.ssthresh, s.flight, s.wnd)
-                    == (sample.cwnd, sample.ssthresh, sample.flight, sample.wnd)
-            });
-            if !same {
-                series.samples.push(sample);
-            }
-            let phase = tracks[p].phase;
-            if series.phases.last().map(|&(_, ph)| ph) != Some(phase)
-                && !(series.phases.is_empty() && phase.is_none())
-            {
-                series.phases.push((at, phase));
-            }
         }
     }
     out
@@ -643,21 +544,16 @@ mod tests {
         );
         // Before the fast retransmit A was in slow start, then in fast recovery; after the
         // full ACK cwnd = min(ssthresh, FlightSize + SMSS) = 2000 < ssthresh = 2500: slow start
-        // again (RFC 5681 §3.1), known once the command that delivered the full ACK ends
-        // (cwnd is read from the TCB after each command).
+        // again (RFC 5681 §3.1), from the `window` event of that same input.
         let fr = a.marks[0].at;
         assert_eq!(a.phase_at(fr), Some(Phase::SlowStart));
-        assert_eq!(a.phase_at(fr + 1), Some(Phase::FastRecovery));
+        let next = |k: usize| a.samples.iter().find(|v| v.at > k).expect("a sample after");
+        assert_eq!(a.phase_at(next(fr).at), Some(Phase::FastRecovery));
         let end = a.marks[1].at;
-        assert_ne!(a.phase_at(end + 1), Some(Phase::FastRecovery));
-        let end_of_command = s
-            .commands()
-            .iter()
-            .find(|r| r.trace_end > end)
-            .unwrap()
-            .trace_end;
-        assert_eq!(a.phase_at(end_of_command), Some(Phase::SlowStart));
-        assert_eq!(a.at(end_of_command).and_then(|v| v.cwnd), Some(2000));
+        let after_full_ack = next(end);
+        assert_eq!(a.phase_at(after_full_ack.at), Some(Phase::SlowStart));
+        assert_eq!(after_full_ack.cwnd, Some(2000));
+        assert_eq!(after_full_ack.flight, Some(0));
         // At the command that delivered s13, cwnd = 5500 and ssthresh = 2500 (the script's
         // expectations); 5 segments were in flight past SND.UNA = 1001 (s5 lost, s6, s7,
         // s11, s12) and the retransmission adds none.
@@ -669,25 +565,30 @@ mod tests {
             .trace_end;
         let v = a.at(after_s13).expect("sample");
         assert_eq!((v.cwnd, v.ssthresh), (Some(5500), Some(2500)));
-        assert_eq!(v.flight, 5000);
+        assert_eq!(v.flight, Some(5000));
         // B sent no data: it has no markers.
         assert!(m.series(Peer::B).marks.is_empty());
         assert!(!m.series(Peer::B).sent_data);
     }
 
     #[test]
-    fn flight_follows_the_segments_event_by_event() {
+    fn the_series_starts_with_the_initial_window_and_follows_the_flight() {
         let s = session(
             "set delack off\nset mss 1000\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 3000\n",
         );
         let m = model(&s);
         let a = m.series(Peer::A);
         let s4 = sent_at(&s, 4);
-        // Inside `A send 3000`: one segment out, then two, then three.
-        assert_eq!(a.at(s4 + 1).map(|v| v.flight), Some(1000));
-        assert_eq!(a.at(s4 + 2).map(|v| v.flight), Some(2000));
-        assert_eq!(a.at(s.len()).map(|v| v.flight), Some(3000));
+        // Established, nothing sent: the initial window (RFC 5681 §3.1, 4 * 1000 for an MSS
+        // of 1000), nothing in flight. After `A send 3000`, three segments in flight.
+        let before = a.at(s4).expect("a sample from the handshake");
+        assert_eq!((before.cwnd, before.flight), (Some(4000), Some(0)));
+        assert_eq!(before.ssthresh, Some(65535));
+        assert_eq!(a.phase_at(s4), Some(Phase::SlowStart));
+        assert_eq!(a.at(s.len()).map(|v| v.flight), Some(Some(3000)));
         assert_eq!(a.at(s.len()).and_then(|v| v.cwnd), Some(4000));
+        // Before the handshake there is nothing to draw.
+        assert!(a.at(1).is_none());
     }
 
     #[test]
@@ -716,7 +617,7 @@ mod tests {
         let a = model(&s).peers[0].clone();
         let v = a.at(s.len()).unwrap();
         assert_eq!((v.cwnd, v.ssthresh), (None, None));
-        assert_eq!(v.flight, 100);
+        assert_eq!(v.flight, Some(100));
         assert!(v.wnd.is_some());
         assert_eq!(a.phase_at(s.len()), None);
     }
