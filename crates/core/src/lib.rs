@@ -38,12 +38,12 @@ pub mod wire;
 
 pub use endpoint::{
     Call, CallError, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal, TcbView,
-    Timer, TimerTable, Transmit,
+    Timer, TimerTable, Transmit, MAX_WINDOW,
 };
 pub use permit::permitted;
 pub use rule::Rule;
 pub use script::Language;
-pub use segment::{Flags, Segment};
+pub use segment::{Flags, Segment, TcpOptions};
 pub use seq::SeqNum;
 pub use setting::{Setting, SettingKey, MAX_RETRIES};
 pub use sim::{Checkpoint, Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN};

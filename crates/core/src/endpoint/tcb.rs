@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
+use super::options::OptionState;
 use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -86,6 +87,9 @@ pub(super) struct Tcb {
     pub held: Hold,
     /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
     pub snd_sml: SeqNum,
+
+    /// Window scaling, timestamps and SACK: offered, agreed, and TS.Recent (RFC 7323, 2018).
+    pub opts: OptionState,
 }
 
 /// What holds back queued data that the window would let out.
@@ -104,7 +108,7 @@ impl Tcb {
     /// A fresh TCB for an OPEN call.
     pub(super) fn new(config: &Config) -> Tcb {
         Tcb {
-            rcv_wnd: u32::from(config.window),
+            rcv_wnd: config.window,
             // §3.7.1: without the peer's MSS option, assume 536.
             snd_mss: 536.min(u32::from(config.mss)),
             rto: config.rto,
@@ -161,6 +165,7 @@ impl Tcb {
             quickacks,
             held,
             snd_sml,
+            opts,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -177,6 +182,7 @@ impl Tcb {
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
         (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
+        opts.fingerprint(now, h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {
