@@ -314,10 +314,11 @@ impl Endpoint {
             self.challenge_ack(Rule::AckTooNew, now);
             return;
         }
+        self.sack_take_blocks(&seg);
         if self.tcb.snd_una < seg.ack {
             let old_una = self.tcb.snd_una;
             self.ts_rtt_sample(&seg, now);
-            if self.on_new_ack(seg.ack, now) {
+            if self.on_new_ack(seg.ack, now) && !self.sack_on_new_ack(seg.ack, now) {
                 self.cc_on_new_ack(old_una, seg.ack);
             }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
@@ -326,7 +327,10 @@ impl Endpoint {
                 self.note(Rule::AckDuplicate);
                 // RFC 5681 §2: a duplicate ACK also leaves the window unchanged.
                 // Against a zero window they answer probes: no sign of loss.
-                if self.seg_wnd(&seg) == self.tcb.snd_wnd && self.tcb.snd_wnd > 0 {
+                if self.seg_wnd(&seg) == self.tcb.snd_wnd
+                    && self.tcb.snd_wnd > 0
+                    && !self.sack_on_dup_ack(now)
+                {
                     self.cc_on_dup_ack();
                 }
             }

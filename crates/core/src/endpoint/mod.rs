@@ -13,6 +13,7 @@ mod input;
 mod nagle;
 mod observe;
 mod options;
+mod sack;
 mod tcb;
 mod timer;
 
@@ -561,6 +562,7 @@ impl Endpoint {
             retransmission: true,
         });
         self.cc_on_rto(first_timeout);
+        self.sack_on_rto();
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 use super::options::OptionState;
+use super::sack::SackState;
 use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -90,6 +91,8 @@ pub(super) struct Tcb {
 
     /// Window scaling, timestamps and SACK: offered, agreed, and TS.Recent (RFC 7323, 2018).
     pub opts: OptionState,
+    /// The SACK scoreboard and RFC 6675's loss recovery.
+    pub sack: SackState,
 }
 
 /// What holds back queued data that the window would let out.
@@ -166,6 +169,7 @@ impl Tcb {
             held,
             snd_sml,
             opts,
+            sack,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -183,6 +187,7 @@ impl Tcb {
         (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
         opts.fingerprint(now, h);
+        sack.hash(h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {

@@ -389,3 +389,122 @@ fn test_established_sack_off_when_only_we_offer_it() {
     send!(ep, peer_data(101, 100));
     recv!(ep, [our_ack(1)]);
 }
+
+/// ESTABLISHED with SACK agreed and an initial window of 10 segments (of the peer's MSS,
+/// 100 bytes), and 1000 bytes sent: local(1) .. local(1001), ten segments.
+fn established_sack_ten_out(sack: bool) -> Endpoint {
+    let mut ep = syn_sent_with(Config {
+        sack,
+        iw: Some(10),
+        ..config()
+    });
+    send!(ep, with(sack_ok(), peer_syn_ack()));
+    settle(&mut ep);
+    ep.call(Call::Send(1000), at(0)).unwrap();
+    assert_eq!(drain(&mut ep).len(), 10);
+    settle(&mut ep);
+    ep
+}
+
+/// The peer got local(1..101), lost 101, 301 and 501, and got the rest: its three duplicate
+/// ACKs of 101, SACK blocks newest first.
+fn three_holes_dup_acks() -> [Segment; 3] {
+    [
+        with(sack_blocks(&[(local(201), local(301))]), peer_ack(101)),
+        with(
+            sack_blocks(&[(local(401), local(501)), (local(201), local(301))]),
+            peer_ack(101),
+        ),
+        with(
+            sack_blocks(&[
+                (local(601), local(1001)),
+                (local(401), local(501)),
+                (local(201), local(301)),
+            ]),
+            peer_ack(101),
+        ),
+    ]
+}
+
+#[test]
+fn test_established_sack_recovery_resends_every_lost_hole_in_one_round_trip() {
+    let mut ep = established_sack_ten_out(true);
+    send!(ep, peer_ack(101));
+    settle(&mut ep);
+    let [d1, d2, d3] = three_holes_dup_acks();
+    send!(ep, d1);
+    send!(ep, d2);
+    recv!(ep, []);
+    settle(&mut ep);
+    send!(ep, d3);
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::SackRecoveryStarts),
+            note(Rule::SackRetransmit),
+            note(Rule::SackRetransmit)
+        ]
+    );
+    // ssthresh = cwnd = FlightSize / 2 = 450; pipe counts only the resent 101 (the other
+    // holes are deemed lost, RFC 6675 IsLost), so 301 and 501 go as well, at once.
+    recv_rtx!(
+        ep,
+        [
+            our_data(101, 100, false),
+            our_data(301, 100, false),
+            our_data(501, 100, false)
+        ]
+    );
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (450, 450));
+    // The cumulative ACK past RecoveryPoint ends the recovery; cwnd stays at ssthresh.
+    send!(ep, peer_ack(1001));
+    events!(ep, [note(Rule::AckAdvances), note(Rule::SackRecoveryEnds)]);
+    assert_eq!(ep.tcb.cwnd, 450);
+    assert!(ep.tcb.sack.scoreboard.is_empty());
+}
+
+#[test]
+fn test_established_without_sack_fast_retransmit_resends_one_hole() {
+    // The same losses and ACKs with SACK off: NewReno resends only the first hole now, the
+    // next after a partial ACK a round trip later.
+    let mut ep = established_sack_ten_out(false);
+    send!(ep, peer_ack(101));
+    settle(&mut ep);
+    for d in three_holes_dup_acks() {
+        send!(ep, d);
+    }
+    recv_rtx!(ep, [our_data(101, 100, false)]);
+}
+
+#[test]
+fn test_established_sack_blocks_outside_the_window_are_ignored() {
+    let mut ep = established_sack_ten_out(true);
+    // Below SND.UNA, beyond SND.NXT, and backwards: none reaches the scoreboard.
+    send!(ep, peer_ack(101));
+    send!(
+        ep,
+        with(
+            sack_blocks(&[
+                (local(1), local(101)),
+                (local(901), local(2001)),
+                (local(501), local(401))
+            ]),
+            peer_ack(101)
+        )
+    );
+    assert!(ep.tcb.sack.scoreboard.is_empty());
+}
+
+#[test]
+fn test_established_sack_rto_forgets_the_scoreboard() {
+    let mut ep = established_sack_ten_out(true);
+    send!(ep, peer_ack(101));
+    let [d1, _, _] = three_holes_dup_acks();
+    send!(ep, d1);
+    assert_eq!(ep.tcb.sack.scoreboard, [(local(201), local(301))]);
+    settle(&mut ep);
+    // RFC 2018 §8: after a timeout, what was SACKed is not trusted.
+    ep.handle_timeout(at(1000));
+    assert!(ep.tcb.sack.scoreboard.is_empty());
+}
