@@ -23,7 +23,7 @@ use proptest::test_runner::RngSeed;
 use synack_core::script::{self, Command, CongestionVar, Num, SegmentSpec};
 use synack_core::{
     Call, CongestionControl, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment,
-    SeqNum, Setting, Sim, SimError, State,
+    SeqNum, Setting, Sim, SimError, State, TcpOptions,
 };
 
 // ---- Operations ----
@@ -70,6 +70,7 @@ enum Op {
         len: u32,
         win: u16,
         mss: Option<u16>,
+        options: TcpOptions,
     },
     Set(&'static str, &'static str),
     Wait(u64),
@@ -122,6 +123,18 @@ const SETTINGS: &[(&str, &str)] = &[
     ("nagle", "off"),
     ("sws", "on"),
     ("sws", "off"),
+    ("wscale", "0"),
+    ("wscale", "7"),
+    ("wscale", "14"),
+    ("wscale", "off"),
+    ("window", "1048576"),
+    ("window", "1073725440"),
+    ("timestamps", "on"),
+    ("timestamps", "off"),
+    ("sack", "on"),
+    ("sack", "off"),
+    ("profile", "linux"),
+    ("profile", "rfc"),
     // ISNs next to the wrap-around point and half a circle away, for the modulo arithmetic.
     ("isn.A", "4294967290"),
     ("isn.B", "2147483648"),
@@ -195,6 +208,32 @@ fn flags() -> impl Strategy<Value = u8> {
     ]
 }
 
+/// Options an injected segment may carry, nonsense included: shifts above 14, timestamps
+/// from any clock, SACK blocks anywhere (RFC 7323, RFC 2018).
+fn tcp_options() -> impl Strategy<Value = TcpOptions> {
+    prop_oneof![
+        2 => Just(TcpOptions::NONE),
+        1 => (
+            prop::option::of(0u8..=20),
+            any::<bool>(),
+            prop::option::of((any::<u32>(), any::<u32>())),
+            prop::collection::vec((any::<u32>(), any::<u32>()), 0..=4),
+        )
+            .prop_map(|(window_scale, sack_permitted, timestamps, blocks)| {
+                let mut o = TcpOptions {
+                    window_scale,
+                    sack_permitted,
+                    timestamps,
+                    ..TcpOptions::NONE
+                };
+                for (l, r) in blocks {
+                    o.push_sack(l, r);
+                }
+                o
+            }),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (peer(), call()).prop_map(|(p, c)| Op::Call(p, c)),
@@ -209,8 +248,9 @@ fn op() -> impl Strategy<Value = Op> {
             prop_oneof![3 => Just(0u32), 1 => 1u32..3000],
             prop_oneof![Just(0u16), Just(65535u16), any::<u16>()],
             prop::option::of(any::<u16>()),
+            tcp_options(),
         )
-            .prop_map(|(from, flags, seq, ack, len, win, mss)| Op::Inject {
+            .prop_map(|(from, flags, seq, ack, len, win, mss, options)| Op::Inject {
                 from,
                 flags,
                 seq,
@@ -218,6 +258,7 @@ fn op() -> impl Strategy<Value = Op> {
                 len,
                 win,
                 mss,
+                options,
             }),
         2 => prop::sample::select(SETTINGS).prop_map(|(k, v)| Op::Set(k, v)),
         4 => prop_oneof![
@@ -285,6 +326,7 @@ fn apply(sim: &mut Sim, op: &Op) -> Result<Step, TestCaseError> {
             len,
             win,
             mss,
+            options,
         } => {
             let to = sim.endpoint(from.other()).tcb();
             let seq = match seq {
@@ -309,6 +351,7 @@ fn apply(sim: &mut Sim, op: &Op) -> Result<Step, TestCaseError> {
                 window: win,
                 len,
                 mss: if flags.syn() { mss } else { None },
+                options,
             };
             let before = sim.segments().len();
             let label = sim.inject(from, segment);
@@ -573,7 +616,7 @@ fn setting() -> impl Strategy<Value = Setting> {
         retries.clone().prop_map(Setting::Retries),
         script_duration().prop_map(Setting::Latency),
         (1u16..).prop_map(Setting::Mss),
-        any::<u16>().prop_map(Setting::Window),
+        (0..=synack_core::MAX_WINDOW).prop_map(Setting::Window),
         any::<bool>().prop_map(Setting::Rfc5961),
         prop_oneof![Just(Delivery::Manual), Just(Delivery::Auto)].prop_map(Setting::Delivery),
         (0u32..=1_000_000).prop_map(Setting::Loss),
@@ -598,6 +641,9 @@ fn setting() -> impl Strategy<Value = Setting> {
         (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
         any::<bool>().prop_map(Setting::Nagle),
         any::<bool>().prop_map(Setting::Sws),
+        prop::option::of(0u8..=14).prop_map(Setting::Wscale),
+        any::<bool>().prop_map(Setting::Timestamps),
+        any::<bool>().prop_map(Setting::Sack),
     ]
 }
 

@@ -3,6 +3,8 @@
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
+use super::options::OptionState;
+use super::sack::SackState;
 use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -88,6 +90,11 @@ pub(super) struct Tcb {
     pub held: Hold,
     /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
     pub snd_sml: SeqNum,
+
+    /// Window scaling, timestamps and SACK: offered, agreed, and TS.Recent (RFC 7323, 2018).
+    pub opts: OptionState,
+    /// The SACK scoreboard and RFC 6675's loss recovery.
+    pub sack: SackState,
 }
 
 /// What holds back queued data that the window would let out.
@@ -106,7 +113,7 @@ impl Tcb {
     /// A fresh TCB for an OPEN call.
     pub(super) fn new(config: &Config) -> Tcb {
         Tcb {
-            rcv_wnd: u32::from(config.window),
+            rcv_wnd: config.window,
             // §3.7.1: without the peer's MSS option, assume 536.
             snd_mss: 536.min(u32::from(config.mss)),
             rto: config.rto,
@@ -164,6 +171,8 @@ impl Tcb {
             quickacks,
             held,
             snd_sml,
+            opts,
+            sack,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -189,6 +198,8 @@ impl Tcb {
         )
             .hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
+        opts.fingerprint(now, h);
+        sack.hash(h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {
