@@ -308,7 +308,7 @@ impl Endpoint {
         if self.tcb.snd_una < seg.ack {
             let old_una = self.tcb.snd_una;
             if self.on_new_ack(seg.ack, now) {
-                self.cc_on_new_ack(old_una, seg.ack);
+                self.cc_on_new_ack(old_una, seg.ack, now);
             }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.

@@ -8,6 +8,7 @@
 
 mod config;
 mod congestion;
+mod cubic;
 mod delack;
 mod input;
 mod nagle;
@@ -240,6 +241,7 @@ impl Endpoint {
             listener_kept: t.passive && self.config.keep_listener,
             cwnd: t.cwnd,
             ssthresh: t.ssthresh,
+            snd_mss: t.snd_mss,
         }
     }
 
@@ -822,6 +824,12 @@ impl Endpoint {
 
     /// Sends new data (and perhaps the FIN) at SND.NXT.
     fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
+        if len > 0
+            && self.tcb.snd_nxt == self.tcb.snd_una
+            && self.config.cc == CongestionControl::Cubic
+        {
+            self.cubic_on_send_after_idle(now);
+        }
         let t = &mut self.tcb;
         // New data goes out, so the window is open again or this is the probe itself: the
         // persist timer's work is done. The retransmission timer takes over (`output`).
@@ -894,6 +902,9 @@ pub struct TcbView {
     /// RFC 5681's slow start threshold, in bytes.
     #[serde(default)]
     pub ssthresh: u32,
+    /// SMSS: the largest segment we send (the peer's MSS option, capped by ours, §3.7.1).
+    #[serde(default)]
+    pub snd_mss: u32,
 }
 
 #[cfg(test)]
