@@ -20,6 +20,7 @@
 pub mod capture;
 mod endpoint;
 pub mod explore;
+pub mod ladder;
 pub mod pcap;
 mod permit;
 pub mod predict;
