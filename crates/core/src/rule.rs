@@ -137,7 +137,7 @@ rules! {
 
     // TCP options (RFC 7323, RFC 2018; `set wscale`, `set timestamps`, `set sack`).
     WscaleClamped => "3.2", "the peer's window scale shift is above 14: 14 is used (RFC 7323 §2.3)";
-    SackRecoveryStarts => "3.8.2", "SACK-based loss recovery (RFC 6675 §5): DupThresh duplicate ACKs or the first unacknowledged segment deemed lost; RecoveryPoint = the highest sequence number sent, ssthresh = cwnd = FlightSize/2, the segment at SND.UNA sent again";
+    SackRecoveryStarts => "3.8.2", "SACK-based loss recovery (RFC 6675 §5): DupThresh duplicate ACKs or the first unacknowledged segment deemed lost; RecoveryPoint = the highest sequence number sent, ssthresh = cwnd = FlightSize/2 (×0.7 under CUBIC, RFC 9438 §4.6), the segment at SND.UNA sent again";
     SackRetransmit => "3.8.2", "SACK-based loss recovery (RFC 6675 §4 NextSeg): a hole below the highest SACKed byte sent again, as pipe (the bytes reckoned in the network) is a whole segment below cwnd";
     SackRecoveryEnds => "3.8.2", "the cumulative ACK passes RecoveryPoint: SACK-based loss recovery ends, cwnd stays at ssthresh (RFC 6675 §5)";
     PawsDrop => "3.2", "PAWS: the segment's TSval is older than TS.Recent, so it is an old duplicate: dropped, and an ACK sent unless it is a RST (RFC 7323 §5.3)";

@@ -70,7 +70,7 @@ impl Endpoint {
         let t = &self.tcb;
         let phase = if self.config.cc == CongestionControl::None {
             CcPhase::Off
-        } else if t.in_recovery {
+        } else if t.in_recovery || t.sack.recovery_point.is_some() {
             CcPhase::FastRecovery
         } else if t.rto_recovery {
             CcPhase::RtoRecovery
