@@ -16,6 +16,7 @@ mod options;
 mod sack;
 mod tcb;
 mod timer;
+mod windows;
 
 use std::collections::VecDeque;
 
@@ -26,6 +27,7 @@ pub use self::config::{Config, CongestionControl, Profile};
 pub use self::options::MAX_WINDOW;
 use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
+pub use self::windows::{CcPhase, Windows};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
