@@ -74,21 +74,26 @@ fn main() {
     println!(
         "10 MiB transfer A->B, {LOSS_PERCENT}% loss both ways, {LATENCY_MS} ms one-way latency, seed {SEED}, virtual time:"
     );
-    for reno in [true, false] {
+    // (congestion control, synack's SACK): smoltcp has no SACK-based recovery, so the SACK
+    // row sets synack's NewReno with SACK against smoltcp's Reno.
+    for (reno, sack) in [(true, false), (false, false), (true, true)] {
         println!();
         println!(
             "{}",
-            if reno {
-                "with congestion control: synack NewReno (set cc newreno), smoltcp Reno"
-            } else {
-                "without congestion control: synack set cc none, smoltcp CongestionControl::None"
+            match (reno, sack) {
+                (true, false) =>
+                    "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
+                (false, _) =>
+                    "without congestion control: synack set cc none, smoltcp CongestionControl::None",
+                (true, true) =>
+                    "with SACK: synack NewReno with SACK-based recovery (set sack on, RFC 6675), smoltcp Reno",
             }
         );
         // Interleaved, so that both stacks see the same machine load.
         let (mut synack_runs, mut smol_runs) = (Vec::new(), Vec::new());
         for _ in 0..runs.max(1) {
             if want("synack") {
-                synack_runs.push(synack_transfer(reno));
+                synack_runs.push(synack_transfer(reno, sack));
             }
             if want("smoltcp") {
                 smol_runs.push(smoltcp_transfer(reno));
@@ -308,8 +313,9 @@ fn summarize(name: &str, all: Vec<Transfer>) -> Option<(Transfer, f64)> {
 
 // ---- 2. synack ----
 
-/// `reno`: NewReno congestion control, else `set cc none`.
-fn synack_transfer(reno: bool) -> Transfer {
+/// `reno`: NewReno congestion control, else `set cc none`. `sack`: both peers offer SACK
+/// (RFC 2018), so the sender recovers with RFC 6675.
+fn synack_transfer(reno: bool, sack: bool) -> Transfer {
     const CHUNK: u32 = 64 * 1024;
     let start = Wall::now();
     let mut sim = Sim::new();
@@ -324,6 +330,7 @@ fn synack_transfer(reno: bool) -> Transfer {
         // Parts per million.
         Setting::Loss(LOSS_PERCENT as u32 * 10_000),
         Setting::Seed(SEED),
+        Setting::Sack(sack),
     ] {
         sim.set(setting).expect("a valid setting");
     }

@@ -98,9 +98,11 @@ pub struct Config {
     pub sack: bool,
 }
 
-/// Linux's window scale on a default host: tcp_rmem's largest buffer (6 MiB) needs a shift
-/// of 7 (tcp_select_initial_window).
-pub(crate) const LINUX_WSCALE: u8 = 7;
+/// Linux's window scale on a default host: ilog2 of the largest receive buffer, less 15
+/// (tcp_select_initial_window). The lab's kernel (Linux 6.18.44, default sysctls) has
+/// `tcp_rmem` up to 32 MiB and offers 10 (lab/linux/handshake-*.tcps); a kernel whose
+/// `tcp_rmem` stops at 6 MiB offers 7.
+pub(crate) const LINUX_WSCALE: u8 = 10;
 
 /// §3.8.6.2.1's override timeout ("in the range 0.1 - 1.0 seconds").
 pub(crate) const SWS_OVERRIDE: Duration = Duration::from_millis(200);

@@ -14,6 +14,9 @@ use crate::segment::{Segment, TcpOptions};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
 
+/// The timestamps option with its two NOPs: 12 bytes on every segment (RFC 7323 App. A).
+const TS_OPTION_LEN: u32 = 12;
+
 /// RFC 7323 §2.3: a shift count above 14 is taken as 14.
 pub(super) const MAX_WSCALE: u8 = 14;
 
@@ -44,6 +47,8 @@ pub(super) struct OptionState {
     /// The first sequence numbers of the latest out-of-order arrivals, newest first: the
     /// first SACK block is the one holding the newest (RFC 2018 §4).
     pub sack_recent: Vec<SeqNum>,
+    /// The agreement is final and its effect on the MSS applied (once).
+    pub agreed: bool,
 }
 
 impl OptionState {
@@ -91,6 +96,7 @@ impl OptionState {
             ts_recent,
             last_ack_sent,
             sack_recent,
+            agreed,
         } = self;
         (
             ws_offered,
@@ -101,7 +107,7 @@ impl OptionState {
             sack_peer,
         )
             .hash(h);
-        (last_ack_sent, sack_recent).hash(h);
+        (last_ack_sent, sack_recent, agreed).hash(h);
         // Without timestamps, TS.Recent is never read.
         if self.ts_on() {
             ts_clock(now).wrapping_sub(*ts_recent).hash(h);
@@ -139,7 +145,7 @@ impl Endpoint {
         o.sack_offered = c.sack && (!with_ack || o.sack_peer);
         if with_ack {
             // The peer's SYN is known: the agreement is final.
-            self.clamp_receive_window();
+            self.options_agreed();
         }
     }
 
@@ -160,7 +166,22 @@ impl Endpoint {
         }
         if self.state == crate::state::State::SynSent {
             // Our SYN offered already: the agreement is final.
-            self.clamp_receive_window();
+            self.options_agreed();
+        }
+    }
+
+    /// Both SYNs are known: RCV.WND is clamped to what the window field can say, and with
+    /// timestamps on every segment carries 12 bytes of options, which RFC 9293 §3.7.1's
+    /// Eff.snd.MSS takes off the data (SendMSS less the TCP options sent: 1448 for an MSS of
+    /// 1460, as Linux's mss_cache).
+    fn options_agreed(&mut self) {
+        self.clamp_receive_window();
+        if self.tcb.opts.agreed {
+            return;
+        }
+        self.tcb.opts.agreed = true;
+        if self.tcb.opts.ts_on() {
+            self.tcb.snd_mss = self.tcb.snd_mss.saturating_sub(TS_OPTION_LEN).max(1);
         }
     }
 

@@ -216,24 +216,35 @@ fn established_ts() -> Endpoint {
 
 #[test]
 fn test_syn_sent_timestamps_negotiated_and_echoed() {
-    let ep = established_ts();
+    let mut ep = established_ts();
     assert!(ep.tcb().timestamps);
     assert_eq!(ep.tcb.srtt, Some(Duration::from_millis(100)));
+    // Every segment now carries 12 bytes of timestamps: the peer's MSS of 100 leaves 88
+    // bytes of data a segment (RFC 9293 §3.7.1's Eff.snd.MSS).
+    assert_eq!(ep.tcb.snd_mss, 88);
+    ep.call(Call::Send(100), at(200)).unwrap();
+    recv!(
+        ep,
+        [
+            with(ts(200, 1000), our_data(1, 88, false)),
+            with(ts(200, 1000), our_data(89, 12, true))
+        ]
+    );
 }
 
 #[test]
 fn test_established_timestamps_rtt_sample_from_a_retransmission() {
     let mut ep = established_ts();
-    ep.call(Call::Send(100), at(200)).unwrap();
-    recv!(ep, [with(ts(200, 1000), our_data(1, 100, true))]);
+    ep.call(Call::Send(88), at(200)).unwrap();
+    recv!(ep, [with(ts(200, 1000), our_data(1, 88, true))]);
     // The RTO (SRTT 100 + 4 x 50 = 300 ms, floored at 1 s) passes: the data goes again,
     // with a fresh TSval.
     ep.handle_timeout(at(1200));
-    recv_rtx!(ep, [with(ts(1200, 1000), our_data(1, 100, true))]);
+    recv_rtx!(ep, [with(ts(1200, 1000), our_data(1, 88, true))]);
     settle(&mut ep);
     // The ACK echoes the retransmission's TSval: a 50 ms sample, which Karn's algorithm
     // would have thrown away (RFC 7323 §4.1).
-    send!(ep, time 1250, with(ts(1001, 1200), peer_ack(101)));
+    send!(ep, time 1250, with(ts(1001, 1200), peer_ack(89)));
     let srtt = ep.tcb.srtt.unwrap();
     // 7/8 x 100 + 1/8 x 50.
     assert_eq!(srtt, Duration::from_millis(93));
