@@ -156,7 +156,7 @@ fn strip(
     html! {
         <section class={classes!("cc-strip", format!("peer-{}", peer.name().to_lowercase()))}
             data-testid={format!("cc-strip-{}", peer.name())} aria-label={title.clone()}>
-            <h4>{ title }</h4>
+            <h3>{ title }</h3>
             <svg viewBox={format!("0 0 {W} {ROW_H}")} preserveAspectRatio="none" role="img"
                 aria-label={tr(lang, "cc.strip_alt")}>
                 { for bands }
@@ -261,7 +261,7 @@ fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
     let acked = b.snd_una.saturating_sub(1);
     html! {
         <div class="cc-window send" data-testid={format!("cc-send-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h5>
+            <h3>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h3>
             <div class="bar" role="img" aria-label={fill(tr(lang, "cc.send_alt"), &[
                 ("flight", &b.in_flight.to_string()), ("sendable", &b.sendable.to_string()),
                 ("waiting", &b.waiting.to_string())])}>
@@ -293,7 +293,7 @@ fn recv_bar(lang: Lang, peer: Peer, r: &RecvBar) -> Html {
     let w = widths(&[r.held, free]);
     html! {
         <div class="cc-window recv" data-testid={format!("cc-recv-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h5>
+            <h3>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h3>
             <div class="bar" role="img" aria-label={fill(tr(lang, "cc.recv_alt"), &[
                 ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())])}>
                 { part("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])) }
