@@ -106,7 +106,7 @@ setting_keys! {
     /// Whether a passive peer keeps listening beside its connection.
     Listener => "listener", "`close` or `keep`";
     /// The congestion controller (RFC 5681 with RFC 6582), or none.
-    Cc => "cc", "`newreno` or `none`";
+    Cc => "cc", "`newreno`, `cubic` or `none`";
     /// The initial congestion window, in segments (RFC 5681 §3.1).
     Iw => "iw", "a number of segments from 1 to 100";
     /// Delayed ACKs (§3.8.6.3).
@@ -188,10 +188,11 @@ impl SettingKey {
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
             SettingKey::Listener => Setting::Listener(word(["close", "keep"])?),
-            SettingKey::Cc => Setting::Cc(if word(["none", "newreno"])? {
-                CongestionControl::NewReno
-            } else {
-                CongestionControl::None
+            SettingKey::Cc => Setting::Cc(match text {
+                "none" => CongestionControl::None,
+                "newreno" => CongestionControl::NewReno,
+                "cubic" => CongestionControl::Cubic,
+                _ => return Err(bad()),
             }),
             SettingKey::Iw => Setting::Iw(number()?),
             SettingKey::Delack => Setting::Delack(word(["off", "on"])?),
@@ -396,6 +397,7 @@ impl Setting {
             Setting::Profile(Profile::Linux) => "linux".to_string(),
             Setting::Cc(CongestionControl::None) => "none".to_string(),
             Setting::Cc(CongestionControl::NewReno) => "newreno".to_string(),
+            Setting::Cc(CongestionControl::Cubic) => "cubic".to_string(),
         }
     }
 }
@@ -602,7 +604,15 @@ mod tests {
         assert!(err("window -1").contains("from 0 to 1073725440"));
         assert!(err("msl 5").contains("needs a unit"), "{}", err("msl 5"));
         assert!(err("profile bsd").contains("`rfc` or `linux`"));
-        assert!(err("cc cubic").contains("`newreno` or `none`"));
+        assert!(err("cc bbr").contains("`newreno`, `cubic` or `none`"));
+        assert_eq!(
+            "cc cubic".parse(),
+            Ok(Setting::Cc(CongestionControl::Cubic))
+        );
+        assert_eq!(
+            Setting::Cc(CongestionControl::Cubic).to_string(),
+            "cc cubic"
+        );
         assert!(err("iw 0").contains("from 1 to 100"));
         assert!(err("iw 101").contains("from 1 to 100"));
         assert!(err("delack.timeout 500ms").contains("from 1ms to 499ms"));

@@ -210,10 +210,12 @@ pub fn model(session: &Session) -> CcModel {
             }
             Event::Note { peer, rule, cause } => {
                 let kind = match rule {
-                    Rule::CcFastRetransmit => MarkKind::FastRetransmit,
+                    // CUBIC (`set cc cubic`, the Linux profile) logs its own rules for the
+                    // same two events: its ssthresh is 0.7 × FlightSize, not half.
+                    Rule::CcFastRetransmit | Rule::CubicFastRetransmit => MarkKind::FastRetransmit,
                     Rule::CcPartialAck => MarkKind::PartialAck,
                     Rule::CcFullAck => MarkKind::RecoveryEnd,
-                    Rule::CcLossWindow => MarkKind::Rto,
+                    Rule::CcLossWindow | Rule::CubicLossWindow => MarkKind::Rto,
                     _ => continue,
                 };
                 let ack = match cause {
@@ -430,7 +432,9 @@ pub fn why_now(trace: &[TraceEvent], sent: usize) -> Option<WhyNow> {
     };
     let cause_of = |rule: Rule| notes.iter().find(|n| n.1 == rule).map(|n| n.2);
     if rec.origin == Origin::Retransmission {
-        if let Some(c) = cause_of(Rule::CcFastRetransmit) {
+        if let Some(c) =
+            cause_of(Rule::CcFastRetransmit).or_else(|| cause_of(Rule::CubicFastRetransmit))
+        {
             return seg_of(c).map(WhyNow::FastRetransmit);
         }
         if let Some(c) = cause_of(Rule::CcPartialAck) {
@@ -589,6 +593,21 @@ mod tests {
         assert_eq!(a.at(s.len()).and_then(|v| v.cwnd), Some(4000));
         // Before the handshake there is nothing to draw.
         assert!(a.at(1).is_none());
+    }
+
+    /// CUBIC logs its own rules for fast retransmit and the loss window (its ssthresh is
+    /// 0.7 × FlightSize): the strip marks them all the same.
+    #[test]
+    fn cubic_losses_are_marked_too() {
+        let s = session(&format!("set cc cubic\n{}", path("fast-retransmit")));
+        let a = model(&s).peers[0].clone();
+        let kinds: Vec<_> = a.marks.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, [MarkKind::FastRetransmit, MarkKind::RecoveryEnd]);
+        let s = session(
+            "set cc cubic\nset delack off\nset mss 1000\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 1000\ndrop s4\nwait 1s\n",
+        );
+        let a = model(&s).peers[0].clone();
+        assert!(a.marks.iter().any(|m| m.kind == MarkKind::Rto));
     }
 
     #[test]

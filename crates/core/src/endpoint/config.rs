@@ -134,6 +134,9 @@ pub enum CongestionControl {
     /// RFC 6582's NewReno answer to partial acknowledgments.
     #[default]
     NewReno,
+    /// CUBIC (RFC 9438): NewReno's slow start and recovery, β = 0.7 and a cubic curve in
+    /// congestion avoidance. Linux's default, so the Linux profile's.
+    Cubic,
 }
 
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
@@ -222,6 +225,11 @@ impl Config {
         self.rto = defaults.rto;
         self.rto_max = defaults.rto_max;
         self.iw = None;
+        // Each profile's congestion controller: RFC 5681's, or Linux's default CUBIC.
+        self.cc = match profile {
+            Profile::Rfc => CongestionControl::NewReno,
+            Profile::Linux => CongestionControl::Cubic,
+        };
         match profile {
             Profile::Rfc => {
                 self.retries = defaults.retries;

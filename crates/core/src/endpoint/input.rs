@@ -319,7 +319,7 @@ impl Endpoint {
             let old_una = self.tcb.snd_una;
             self.ts_rtt_sample(&seg, now);
             if self.on_new_ack(seg.ack, now) && !self.sack_on_new_ack(seg.ack, now) {
-                self.cc_on_new_ack(old_una, seg.ack);
+                self.cc_on_new_ack(old_una, seg.ack, now);
             }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.

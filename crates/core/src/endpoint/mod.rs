@@ -8,6 +8,7 @@
 
 mod config;
 mod congestion;
+mod cubic;
 mod delack;
 mod input;
 mod nagle;
@@ -256,6 +257,7 @@ impl Endpoint {
                 .then(|| (t.opts.snd_shift(), t.opts.rcv_shift())),
             timestamps: t.opts.ts_on(),
             sack: t.opts.sack_on(),
+            snd_mss: t.snd_mss,
         }
     }
 
@@ -854,6 +856,12 @@ impl Endpoint {
 
     /// Sends new data (and perhaps the FIN) at SND.NXT.
     fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
+        if len > 0
+            && self.tcb.snd_nxt == self.tcb.snd_una
+            && self.config.cc == CongestionControl::Cubic
+        {
+            self.cubic_on_send_after_idle(now);
+        }
         let t = &mut self.tcb;
         // New data goes out, so the window is open again or this is the probe itself: the
         // persist timer's work is done. The retransmission timer takes over (`output`).
@@ -935,6 +943,9 @@ pub struct TcbView {
     /// SACK agreed (RFC 2018).
     #[serde(default)]
     pub sack: bool,
+    /// SMSS: the largest segment we send (the peer's MSS option, capped by ours, §3.7.1).
+    #[serde(default)]
+    pub snd_mss: u32,
 }
 
 #[cfg(test)]

@@ -167,8 +167,8 @@ impl Endpoint {
     }
 
     /// RFC 6675 §5 steps (3) and (4): with DupThresh duplicate ACKs, or the first unacknowledged
-    /// octet deemed lost, loss recovery begins: RecoveryPoint = HighData, ssthresh = cwnd =
-    /// FlightSize / 2 (RFC 5681 eq. 4), and step (C) sends. As RFC 6582's `recover`, a loss
+    /// octet deemed lost, loss recovery begins: RecoveryPoint = HighData, ssthresh = cwnd = the
+    /// controller's reduced window (RFC 5681 eq. 4, or CUBIC's β), and step (C) sends. As RFC 6582's `recover`, a loss
     /// within the window of an earlier recovery or RTO does not begin another.
     fn sack_maybe_enter(&mut self, now: Instant) -> bool {
         let t = &self.tcb;
@@ -179,10 +179,14 @@ impl Endpoint {
         if !(t.dup_acks >= DUP_THRESH || lost) || t.recover >= t.snd_una {
             return false;
         }
-        let flight = t.snd_nxt.offset_from(t.snd_una);
-        let smss = t.snd_mss;
+        // Step (4.2) takes RFC 5681's reduction; under CUBIC, RFC 9438 §4.6's β replaces it
+        // (and W_max remembers the window before the loss), as in its fast retransmit.
+        let ssthresh = self.reduced_ssthresh();
+        if self.cubic() {
+            self.cubic_on_congestion(false);
+        }
         let t = &mut self.tcb;
-        t.ssthresh = (flight / 2).max(smss.saturating_mul(2));
+        t.ssthresh = ssthresh;
         t.cwnd = t.ssthresh;
         t.recover = t.snd_nxt - 1;
         t.sack.recovery_point = Some(t.snd_nxt - 1);

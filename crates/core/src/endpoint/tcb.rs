@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
+use super::cubic::Cubic;
 use super::options::OptionState;
 use super::sack::SackState;
 use super::{Config, Timer, TimerTable};
@@ -81,6 +82,8 @@ pub(super) struct Tcb {
     pub rtx_next: Option<SeqNum>,
     /// When new data last left, for RFC 5681 §4.1's restart after idle.
     pub last_data_sent: Option<Instant>,
+    /// CUBIC's variables (RFC 9438), used under `set cc cubic`.
+    pub cubic: Cubic,
 
     /// In-order bytes received since we last sent an ACK (delayed ACK, §3.8.6.3).
     pub unacked_bytes: u32,
@@ -167,6 +170,7 @@ impl Tcb {
             rto_recovery,
             rtx_next,
             last_data_sent,
+            cubic,
             unacked_bytes,
             quickacks,
             held,
@@ -200,6 +204,7 @@ impl Tcb {
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
         opts.fingerprint(now, h);
         sack.hash(h);
+        cubic.fingerprint(now, h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {

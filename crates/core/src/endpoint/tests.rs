@@ -5801,5 +5801,201 @@ fn test_established_sws_off_sends_into_a_small_window() {
     recv!(ep, [our_data(1, 30, false)]);
 }
 
+// ---- CUBIC (RFC 9438). SMSS is 100 as above; the handshake's RTT sample was 0 ms, so the
+// curve's target is W_cubic(t) itself. ----
+
+/// Takes the events reported so far.
+fn take_events(ep: &mut Endpoint) -> Vec<EndpointEvent> {
+    core::iter::from_fn(|| ep.poll_event()).collect()
+}
+
+fn cubic_config() -> Config {
+    Config {
+        cc: CongestionControl::Cubic,
+        ..config()
+    }
+}
+
+/// ESTABLISHED under CUBIC with 400 bytes (the initial window) outstanding.
+fn established_cubic_with_four_segments_out() -> Endpoint {
+    let mut ep = established_with(cubic_config());
+    ep.call(Call::Send(400), at(0)).unwrap();
+    settle(&mut ep);
+    ep
+}
+
+/// In congestion avoidance at `cwnd` bytes after a loss at `w_max`, no stage begun yet.
+fn cubic_after_loss(cwnd: u32, w_max: u32) -> Endpoint {
+    let mut ep = established_with(cubic_config());
+    let t = &mut ep.tcb;
+    t.cwnd = cwnd;
+    t.ssthresh = cwnd;
+    t.cubic.w_max = w_max;
+    t.cubic.cwnd_prior = w_max;
+    t.cubic.k_zero = false;
+    ep
+}
+
+#[test]
+fn test_established_cubic_three_dup_acks_reduce_by_beta_0_7() {
+    let mut ep = established_cubic_with_four_segments_out();
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CubicFastRetransmit)
+        ]
+    );
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    // ssthresh = max(FlightSize * 0.7, 2*SMSS) = 280 (NewReno's would be 200); cwnd is
+    // inflated by 3*SMSS for fast recovery; W_max remembers the cwnd before the loss.
+    assert_eq!((ep.tcb.ssthresh, ep.tcb.cwnd), (280, 580));
+    assert_eq!(ep.tcb.cubic.w_max, 400);
+    assert_eq!(ep.windows().map(|w| w.phase), Some(CcPhase::FastRecovery));
+    // The full ACK ends recovery as NewReno does: min(ssthresh, FlightSize + SMSS), here
+    // with nothing left in flight 200, below ssthresh, so slow start takes it back to 280.
+    send!(ep, peer_ack(401));
+    assert_eq!(ep.tcb.cwnd, 200);
+    assert_eq!(ep.windows().map(|w| w.phase), Some(CcPhase::SlowStart));
+}
+
+#[test]
+fn test_established_cubic_fast_convergence_lowers_w_max() {
+    // The last loss was at 1000; this one comes at 800, before cwnd got back there.
+    let mut ep = cubic_after_loss(800, 1000);
+    ep.call(Call::Send(800), at(0)).unwrap();
+    settle(&mut ep);
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CubicFastConvergence),
+            note(Rule::CubicFastRetransmit)
+        ]
+    );
+    // W_max = cwnd * (1 + 0.7) / 2 = 680; ssthresh = 800 * 0.7 = 560.
+    assert_eq!(ep.tcb.cubic.w_max, 680);
+    assert_eq!(ep.tcb.cubic.cwnd_prior, 800);
+    assert_eq!(ep.tcb.ssthresh, 560);
+}
+
+#[test]
+fn test_established_cubic_no_fast_convergence_past_w_max() {
+    let mut ep = cubic_after_loss(800, 600);
+    ep.call(Call::Send(800), at(0)).unwrap();
+    settle(&mut ep);
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    assert!(!take_events(&mut ep).contains(&EndpointEvent::Note(Rule::CubicFastConvergence)));
+    assert_eq!(ep.tcb.cubic.w_max, 800);
+}
+
+#[test]
+fn test_established_cubic_curve_concave_then_convex() {
+    // W_max 1000, cwnd 700 after the loss: K = cbrt((1000 - 700) / (0.4 * 100)) s = 1.957 s.
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.cubic_on_ack(100, at(0));
+    assert_eq!(ep.tcb.cubic.k_ms, 1957);
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(0)));
+    // At t = 0 the curve is at cwnd (700) and W_est has already grown past it: Reno-friendly.
+    // W_est = 700 + (9/17) * 100 * 100 / 700 = 707.
+    events!(ep, [note(Rule::CubicRenoFriendly)]);
+    assert_eq!(ep.tcb.cwnd, 707);
+    // One second on, W_cubic = 1000 - 0.4 * 100 * 0.957^3 = 964: concave, towards W_max.
+    ep.cubic_on_ack(100, at(1000));
+    events!(ep, [note(Rule::CubicConcave)]);
+    // cwnd += (964 - 707) * 100 / 707 = 36.
+    assert_eq!(ep.tcb.cwnd, 743);
+    let mut last = ep.tcb.cwnd;
+    // Near K the gain per ACK shrinks: the plateau around W_max.
+    for t in (1100..=1957).step_by(100) {
+        ep.cubic_on_ack(100, at(t));
+        assert!(ep.tcb.cwnd >= last);
+        last = ep.tcb.cwnd;
+    }
+    assert!(
+        ep.tcb.cwnd < 1000,
+        "still below W_max at K: {}",
+        ep.tcb.cwnd
+    );
+    take_events(&mut ep);
+    // Past W_max the curve turns convex and grows faster with time.
+    ep.tcb.cwnd = 1000;
+    ep.cubic_on_ack(100, at(3000));
+    events!(ep, [note(Rule::CubicConvex)]);
+    let early = ep.tcb.cwnd - 1000;
+    let before = ep.tcb.cwnd;
+    ep.cubic_on_ack(100, at(5000));
+    let late = ep.tcb.cwnd - before;
+    assert!(late > early, "convex: {early} then {late}");
+}
+
+#[test]
+fn test_established_cubic_target_is_capped_at_one_and_a_half_cwnd() {
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.cubic_on_ack(100, at(0));
+    ep.tcb.cwnd = 1000;
+    // Ten seconds in, W_cubic is far above; the target is 1.5 * cwnd, and an ACK of one
+    // segment adds (1500 - 1000) * 100 / 1000.
+    ep.cubic_on_ack(100, at(10_000));
+    assert_eq!(ep.tcb.cwnd, 1050);
+}
+
+#[test]
+fn test_established_cubic_rto_uses_beta_and_restarts_the_curve_from_k_zero() {
+    let mut ep = established_cubic_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            note(Rule::Retransmit),
+            note(Rule::CubicLossWindow)
+        ]
+    );
+    // cwnd = 1 SMSS; ssthresh = max(400 * 0.7, 200) = 280.
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (100, 280));
+    assert!(ep.tcb.cubic.k_zero);
+    // Slow start back to ssthresh, then the first stage starts with K = 0, W_max = cwnd.
+    ep.tcb.cwnd = 280;
+    ep.tcb.rto_recovery = false;
+    ep.cubic_on_ack(100, at(2000));
+    assert_eq!((ep.tcb.cubic.k_ms, ep.tcb.cubic.w_max), (0, 280));
+}
+
+#[test]
+fn test_established_cubic_idle_time_is_not_curve_time() {
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.call(Call::Send(100), at(0)).unwrap();
+    settle(&mut ep);
+    send!(ep, time 100, peer_ack(101));
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(100)));
+    // Nothing in flight from t=100 (the last data left at 0); data leaves again at 600,
+    // within an RTO, so there is no restart: the stage's start moves on by 600 ms.
+    ep.call(Call::Send(100), at(600)).unwrap();
+    settle(&mut ep);
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(700)));
+}
+
+#[test]
+fn test_established_linux_profile_runs_cubic() {
+    let mut linux = config();
+    linux.set_profile(Profile::Linux);
+    assert_eq!(linux.cc, CongestionControl::Cubic);
+    linux.set_profile(Profile::Rfc);
+    assert_eq!(linux.cc, CongestionControl::NewReno);
+}
+
 // Window scaling, timestamps and SACK (RFC 7323, RFC 2018): their own file, beside these.
 mod options;

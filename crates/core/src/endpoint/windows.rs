@@ -52,6 +52,13 @@ pub struct Windows {
     pub rcv_wnd: u32,
     /// Which phase the sender is in.
     pub phase: CcPhase,
+    /// Under CUBIC (RFC 9438): W_max, the window the curve climbs back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w_max: Option<u32>,
+    /// Under CUBIC: K in milliseconds, when the curve reaches W_max again (counted from the
+    /// start of the congestion avoidance stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k_ms: Option<u64>,
 }
 
 impl Endpoint {
@@ -74,6 +81,7 @@ impl Endpoint {
         } else {
             CcPhase::CongestionAvoidance
         };
+        let cubic = (self.config.cc == CongestionControl::Cubic).then(|| self.cubic_view());
         Some(Windows {
             cwnd: t.cwnd,
             ssthresh: t.ssthresh,
@@ -81,6 +89,8 @@ impl Endpoint {
             snd_wnd: t.snd_wnd,
             rcv_wnd: t.rcv_wnd,
             phase,
+            w_max: cubic.map(|(w_max, _)| w_max),
+            k_ms: cubic.map(|(_, k)| k),
         })
     }
 }
