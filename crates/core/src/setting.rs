@@ -117,6 +117,8 @@ setting_keys! {
     Nagle => "nagle", "`on` or `off`";
     /// Sender SWS avoidance (§3.8.6.2.1).
     Sws => "sws", "`on` or `off`";
+    /// Whether the applications read what arrives at once, or only on `A read <n>`.
+    Read => "read", "`auto` or `manual`";
 }
 
 impl SettingKey {
@@ -193,6 +195,7 @@ impl SettingKey {
             SettingKey::DelackTimeout => Setting::DelackTimeout(duration()?),
             SettingKey::Nagle => Setting::Nagle(word(["off", "on"])?),
             SettingKey::Sws => Setting::Sws(word(["off", "on"])?),
+            SettingKey::Read => Setting::ReadAuto(word(["manual", "auto"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -265,6 +268,9 @@ pub enum Setting {
     Nagle(bool),
     /// `sws`: sender SWS avoidance on or off.
     Sws(bool),
+    /// `read`: `auto` (true), the applications read all that arrives at once; `manual`
+    /// (false), only what `A read <n>` asks for, so the receive window fills.
+    ReadAuto(bool),
 }
 
 impl Setting {
@@ -300,6 +306,7 @@ impl Setting {
             Setting::DelackTimeout(_) => SettingKey::DelackTimeout,
             Setting::Nagle(_) => SettingKey::Nagle,
             Setting::Sws(_) => SettingKey::Sws,
+            Setting::ReadAuto(_) => SettingKey::Read,
         }
     }
 
@@ -361,6 +368,8 @@ impl Setting {
             | Setting::Delack(on)
             | Setting::Nagle(on)
             | Setting::Sws(on) => switch(on).to_string(),
+            Setting::ReadAuto(true) => "auto".to_string(),
+            Setting::ReadAuto(false) => "manual".to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -441,6 +450,7 @@ impl Config {
             Setting::DelackTimeout(d) => self.delack_timeout = d,
             Setting::Nagle(on) => self.nagle = on,
             Setting::Sws(on) => self.sws = on,
+            Setting::ReadAuto(auto) => self.read_auto = auto,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -541,6 +551,7 @@ mod tests {
             ("delack.timeout", "40ms"),
             ("nagle", "off"),
             ("sws", "off"),
+            ("read", "manual"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -603,6 +614,7 @@ mod tests {
                     SettingKey::Profile => "linux",
                     SettingKey::Cc => "none",
                     SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
+                    SettingKey::Read => "manual",
                     SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",

@@ -120,6 +120,9 @@ const SETTINGS: &[(&str, &str)] = &[
     ("cc", "none"),
     ("cc", "newreno"),
     ("cc", "cubic"),
+    ("read", "manual"),
+    ("read", "manual"),
+    ("read", "auto"),
     ("profile", "linux"),
     ("profile", "rfc"),
     ("iw", "1"),
@@ -152,6 +155,7 @@ fn call() -> impl Strategy<Value = Call> {
         2 => Just(Call::Listen),
         2 => Just(Call::Connect),
         3 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Send),
+        1 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Read),
         2 => Just(Call::Close),
         1 => Just(Call::Shutdown),
         1 => Just(Call::Abort),
@@ -751,7 +755,8 @@ fn setting() -> impl Strategy<Value = Setting> {
         any::<bool>().prop_map(Setting::Listener),
         prop_oneof![
             Just(CongestionControl::None),
-            Just(CongestionControl::NewReno)
+            Just(CongestionControl::NewReno),
+            Just(CongestionControl::Cubic)
         ]
         .prop_map(Setting::Cc),
         (1u32..=100).prop_map(Setting::Iw),
@@ -759,6 +764,7 @@ fn setting() -> impl Strategy<Value = Setting> {
         (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
         any::<bool>().prop_map(Setting::Nagle),
         any::<bool>().prop_map(Setting::Sws),
+        any::<bool>().prop_map(Setting::ReadAuto),
     ]
 }
 
@@ -772,6 +778,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Call::Shutdown),
         Just(Call::Abort),
         Just(Call::Crash),
+        (0u64..=script::MAX_SEND).prop_map(|n| Call::Read(n as u32)),
     ];
     let len = prop_oneof![Just(0u32), 0u32..=script::MAX_SEGMENT_LEN];
     let inject = (

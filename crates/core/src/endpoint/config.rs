@@ -84,6 +84,12 @@ pub struct Config {
     /// sliver of window while more data waits, until the override timer runs out.
     #[serde(default = "on")]
     pub sws: bool,
+    /// The application reads everything as it arrives (`set read auto`, the default), so the
+    /// window never closes; `false` (`set read manual`): only `read` calls consume the
+    /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
+    /// window reopens.
+    #[serde(default = "on")]
+    pub read_auto: bool,
 }
 
 /// §3.8.6.2.1's override timeout ("in the range 0.1 - 1.0 seconds").
@@ -178,6 +184,7 @@ impl Default for Config {
             delack_timeout: RFC_DELACK_TIMEOUT,
             nagle: true,
             sws: true,
+            read_auto: true,
         }
     }
 }
