@@ -11,6 +11,7 @@ use synack_core::{Label, Peer, Profile, State};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
+use crate::components::cc_panel::CcPanel;
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
@@ -219,6 +220,10 @@ fn simulator(
                 <Chart timeline={s.timeline().clone()} frame={frame.clone()}
                     absolute={s.absolute} selected={s.selected_segment}
                     on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
+                // Issue 13: the congestion strip and the window bars, on the chart's time axis.
+                if !embed {
+                    <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+                }
             </section>
             { selection(s, cbs) }
             if !embed {
@@ -273,7 +278,7 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
                     label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
             }
             <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
-                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
+                timeline: s.timeline().clone(), session: s.session.clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
         </div>
     }
 }

@@ -20,6 +20,7 @@
 pub mod capture;
 mod endpoint;
 pub mod explore;
+pub mod ladder;
 pub mod pcap;
 mod permit;
 pub mod predict;
@@ -37,8 +38,8 @@ pub mod variant;
 pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal, TcbView,
-    Timer, TimerTable, Transmit,
+    Call, CallError, CcPhase, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal,
+    TcbView, Timer, TimerTable, Transmit, Windows,
 };
 pub use permit::permitted;
 pub use rule::Rule;

@@ -5,7 +5,7 @@ use core::fmt;
 
 use serde::Serialize;
 
-use crate::endpoint::{Call, CallError, Signal, Timer};
+use crate::endpoint::{Call, CallError, CcPhase, Signal, Timer, Windows};
 use crate::rule::Rule;
 use crate::segment::Segment;
 use crate::setting::Setting;
@@ -244,6 +244,16 @@ pub enum Event {
         /// Which timer.
         timer: Timer,
     },
+    /// A peer's congestion or window numbers changed (logged after the input that changed
+    /// them, once per input, only while the connection is synchronized). In JSON the fields
+    /// of [`Windows`] sit beside `peer`.
+    Window {
+        /// Whose numbers.
+        peer: Peer,
+        /// The numbers now.
+        #[serde(flatten)]
+        windows: Windows,
+    },
 }
 
 /// A log entry with the virtual time it happened at.
@@ -325,6 +335,20 @@ impl fmt::Display for TraceEvent {
             } => write!(f, "{peer}  {} timer set for {deadline}", timer.name()),
             Event::TimerCleared { peer, timer } => {
                 write!(f, "{peer}  {} timer off", timer.name())
+            }
+            Event::Window { peer, windows: w } => {
+                write!(f, "{peer}  ")?;
+                if w.phase != CcPhase::Off {
+                    write!(f, "cwnd {} ssthresh {} ", w.cwnd, w.ssthresh)?;
+                }
+                write!(
+                    f,
+                    "flight {} snd.wnd {} rcv.wnd {} ({})",
+                    w.flight,
+                    w.snd_wnd,
+                    w.rcv_wnd,
+                    w.phase.name()
+                )
             }
         }
     }

@@ -4,6 +4,8 @@ pub mod anchored;
 pub mod capture;
 pub mod capture_chart;
 pub mod capture_view;
+pub mod cc_panel;
+pub mod cc_views;
 pub mod chart;
 pub mod coach;
 pub mod diagram;

@@ -46,6 +46,7 @@ impl Endpoint {
         t.ssthresh = INITIAL_SSTHRESH;
         t.dup_acks = 0;
         t.in_recovery = false;
+        t.rto_recovery = false;
         // RFC 6582 §3.2: "recover" starts at the ISS.
         t.recover = t.iss;
         t.rtx_next = None;
@@ -83,6 +84,9 @@ impl Endpoint {
         }
         let acked = ack.offset_from(old_una);
         let smss = self.tcb.snd_mss;
+        if self.tcb.rto_recovery && self.tcb.recover < ack {
+            self.tcb.rto_recovery = false;
+        }
         if let Some(next) = self.tcb.rtx_next {
             // Go-back-N after an RTO: what the peer acknowledges need not be sent again.
             self.tcb.rtx_next =
@@ -173,6 +177,7 @@ impl Endpoint {
         t.cwnd = t.snd_mss;
         t.dup_acks = 0;
         t.in_recovery = false;
+        t.rto_recovery = true;
         // RFC 6582 §4: recover is set to the highest sequence number sent.
         t.recover = t.snd_nxt - 1;
         t.rtx_next = t

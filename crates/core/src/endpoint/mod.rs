@@ -14,6 +14,7 @@ mod nagle;
 mod observe;
 mod tcb;
 mod timer;
+mod windows;
 
 use std::collections::VecDeque;
 
@@ -23,6 +24,7 @@ use self::config::LINUX_ORPHAN_RETRIES;
 pub use self::config::{Config, CongestionControl, Profile};
 use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
+pub use self::windows::{CcPhase, Windows};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;

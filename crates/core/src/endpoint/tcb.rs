@@ -73,6 +73,8 @@ pub(super) struct Tcb {
     pub recover: SeqNum,
     /// In fast recovery (RFC 5681 §3.2, RFC 6582 §3.2).
     pub in_recovery: bool,
+    /// After an RTO, until an ACK covers "recover" (RFC 6582 §4): for the log's phase.
+    pub rto_recovery: bool,
     /// After an RTO: the next sequence number to send again in slow start (go-back-N).
     pub rtx_next: Option<SeqNum>,
     /// When new data last left, for RFC 5681 §4.1's restart after idle.
@@ -155,6 +157,7 @@ impl Tcb {
             dup_acks,
             recover,
             in_recovery,
+            rto_recovery,
             rtx_next,
             last_data_sent,
             unacked_bytes,
@@ -175,7 +178,16 @@ impl Tcb {
             timers.get(timer).map(|at| at.since(now)).hash(h);
         }
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
-        (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
+        (
+            cwnd,
+            ssthresh,
+            dup_acks,
+            recover,
+            in_recovery,
+            rto_recovery,
+            rtx_next,
+        )
+            .hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
