@@ -18,7 +18,7 @@ use crate::time::Instant;
 impl Endpoint {
     /// RCV.BUFF: the receive buffer, what `set window` says.
     fn rcv_buff(&self) -> u32 {
-        u32::from(self.config.window)
+        self.config.window
     }
 
     /// `len` bytes just became in order: read at once, or held for a `read`.
@@ -40,7 +40,7 @@ impl Endpoint {
             self.received_total += u64::from(self.tcb.rcv_user);
             self.tcb.rcv_user = 0;
         }
-        self.tcb.rcv_wnd = u32::from(config.window).saturating_sub(self.tcb.rcv_user);
+        self.tcb.rcv_wnd = config.window.saturating_sub(self.tcb.rcv_user);
     }
 
     /// RECEIVE (§3.10.3) of up to `n` bytes.
