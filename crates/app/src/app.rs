@@ -79,10 +79,11 @@ pub fn app() -> Html {
     let time_dispatch = use_embed_reset(link.clone(), dispatch.clone());
     use_playback(state.playing, dispatch.clone());
     use_page_language(state.lang, dispatch.clone());
-    use_shortcuts(state.playing, dispatch.clone());
-    let cbs = use_callbacks(dispatch);
-    // The troubleshooting mode: an imported capture, shown instead of the simulator.
+    // The troubleshooting mode: an imported capture, shown instead of the simulator (with
+    // keys of its own, components/capture_view.rs).
     let capture = use_reducer_eq(CaptureState::default);
+    use_shortcuts(!capture.active, state.playing, dispatch.clone());
+    let cbs = use_callbacks(dispatch);
 
     let s = &*state;
     let embed = link.embed;
@@ -108,7 +109,8 @@ pub fn app() -> Html {
             { simulator(s, embed, &cbs, coach, &time_dispatch, ladder) }
         }
         <footer class="foot">
-            <p>{ tr(s.lang, "ui.footer_keys") }</p>
+            // Only the keys that work on the screen shown.
+            <p>{ tr(s.lang, if capture.active { "ui.footer_keys_capture" } else { "ui.footer_keys" }) }</p>
         </footer>
         </ContextProvider<LinuxView>>
         </ContextProvider<Lang>>
