@@ -369,7 +369,7 @@ mod tests {
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 10] {
+    fn parts() -> [&'static Part; 11] {
         [
             &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
