@@ -123,6 +123,9 @@ rules! {
     CcFullAck => "3.8.2", "ACK of everything outstanding when fast recovery began: recovery over, cwnd = min(ssthresh, FlightSize + SMSS) (RFC 6582 §3.2)";
     CcLossWindow => "3.8.2", "retransmission timeout: cwnd = 1 SMSS (the loss window), ssthresh = max(FlightSize/2, 2*SMSS), the rest sent again in slow start (RFC 5681 §3.1)";
     CcIdleRestart => "3.8.2", "no data sent for more than an RTO: cwnd back to at most the initial window before sending (RFC 5681 §4.1)";
+    AppRead => "3.10.3", "RECEIVE: the application read data waiting in the receive buffer (RCV.USER went down)";
+    WindowUpdate => "3.8.6.2.2", "the application's reads freed at least min(RCV.BUFF/2, MSS): RCV.WND = RCV.BUFF - RCV.USER, window update sent (receiver SWS avoidance, MUST-39)";
+    ReceiverSwsHolds => "3.8.6.2.2", "the application's reads freed less than min(RCV.BUFF/2, MSS): the window's right edge stays put, no window update yet (receiver SWS avoidance, MUST-39)";
     CubicFastRetransmit => "3.8.2", "third duplicate ACK under CUBIC: the missing segment sent again at once, W_max = cwnd, ssthresh = max(FlightSize*0.7, 2*SMSS), cwnd = ssthresh + 3*SMSS, fast recovery begins (RFC 9438 §4.6)";
     CubicFastConvergence => "3.8.2", "CUBIC fast convergence: this loss came before cwnd got back to the last W_max, so W_max = cwnd*(1+0.7)/2, leaving room for other flows (RFC 9438 §4.7)";
     CubicLossWindow => "3.8.2", "retransmission timeout under CUBIC: cwnd = 1 SMSS, ssthresh = max(FlightSize*0.7, 2*SMSS); after slow start the curve restarts with K = 0 and W_max = cwnd (RFC 9438 §4.8)";

@@ -683,7 +683,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
         }
         "A" | "B" => {
             let peer = parse_peer(first.text).unwrap_or(Peer::A);
-            let verb = p.next("call (listen, connect, send, close, abort, crash)")?;
+            let verb = p.next("call (listen, connect, send, read, close, abort, crash)")?;
             let call = match verb.text {
                 "listen" => Call::Listen,
                 "connect" => Call::Connect,
@@ -700,10 +700,19 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                 "shutdown" => Call::Shutdown,
                 "abort" => Call::Abort,
                 "crash" => Call::Crash,
+                "read" => {
+                    let n = p.next("number of bytes")?;
+                    let bytes = p.u64_value(n, n.text, "a number of bytes")?;
+                    let bytes = u32::try_from(bytes)
+                        .ok()
+                        .filter(|&b| u64::from(b) <= MAX_SEND)
+                        .ok_or_else(|| p.error(n.column, format!("read {bytes}: at most {MAX_SEND} bytes per read")))?;
+                    Call::Read(bytes)
+                }
                 other => {
                     return Err(p.error(
                         verb.column,
-                        format!("unknown call `{other}` (listen, connect, send <n>, close, shutdown, abort, crash)"),
+                        format!("unknown call `{other}` (listen, connect, send <n>, read <n>, close, shutdown, abort, crash)"),
                     ))
                 }
             };

@@ -123,6 +123,8 @@ setting_keys! {
     Timestamps => "timestamps", "`on` or `off`";
     /// SACK-permitted and SACK blocks (RFC 2018).
     Sack => "sack", "`on` or `off`";
+    /// Whether the applications read what arrives at once, or only on `A read <n>`.
+    Read => "read", "`auto` or `manual`";
 }
 
 impl SettingKey {
@@ -205,6 +207,7 @@ impl SettingKey {
             }),
             SettingKey::Timestamps => Setting::Timestamps(word(["off", "on"])?),
             SettingKey::Sack => Setting::Sack(word(["off", "on"])?),
+            SettingKey::Read => Setting::ReadAuto(word(["manual", "auto"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -283,6 +286,9 @@ pub enum Setting {
     Timestamps(bool),
     /// `sack`: offer SACK-permitted.
     Sack(bool),
+    /// `read`: `auto` (true), the applications read all that arrives at once; `manual`
+    /// (false), only what `A read <n>` asks for, so the receive window fills.
+    ReadAuto(bool),
 }
 
 impl Setting {
@@ -321,6 +327,7 @@ impl Setting {
             Setting::Wscale(_) => SettingKey::Wscale,
             Setting::Timestamps(_) => SettingKey::Timestamps,
             Setting::Sack(_) => SettingKey::Sack,
+            Setting::ReadAuto(_) => SettingKey::Read,
         }
     }
 
@@ -389,6 +396,8 @@ impl Setting {
             | Setting::Sws(on)
             | Setting::Timestamps(on)
             | Setting::Sack(on) => switch(on).to_string(),
+            Setting::ReadAuto(true) => "auto".to_string(),
+            Setting::ReadAuto(false) => "manual".to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -472,6 +481,7 @@ impl Config {
             Setting::Wscale(shift) => self.wscale = shift,
             Setting::Timestamps(on) => self.timestamps = on,
             Setting::Sack(on) => self.sack = on,
+            Setting::ReadAuto(auto) => self.read_auto = auto,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -575,6 +585,7 @@ mod tests {
             ("wscale", "7"),
             ("timestamps", "on"),
             ("sack", "on"),
+            ("read", "manual"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -647,6 +658,7 @@ mod tests {
                     SettingKey::Cc => "none",
                     SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
                     SettingKey::Timestamps | SettingKey::Sack => "on",
+                    SettingKey::Read => "manual",
                     SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",

@@ -832,7 +832,7 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(
             window_json,
-            r#"{"time":100,"event":"window","peer":"A","cwnd":4380,"ssthresh":65535,"flight":0,"snd_wnd":65535,"rcv_wnd":65535,"phase":"slow_start"}"#
+            r#"{"time":100,"event":"window","peer":"A","cwnd":4380,"ssthresh":65535,"flight":0,"snd_wnd":65535,"rcv_wnd":65535,"rcv_user":0,"phase":"slow_start"}"#
         );
     }
 

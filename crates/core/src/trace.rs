@@ -377,12 +377,13 @@ impl fmt::Display for TraceEvent {
                 }
                 write!(
                     f,
-                    "flight {} snd.wnd {} rcv.wnd {} ({})",
-                    w.flight,
-                    w.snd_wnd,
-                    w.rcv_wnd,
-                    w.phase.name()
-                )
+                    "flight {} snd.wnd {} rcv.wnd {}",
+                    w.flight, w.snd_wnd, w.rcv_wnd
+                )?;
+                if w.rcv_user > 0 {
+                    write!(f, " unread {}", w.rcv_user)?;
+                }
+                write!(f, " ({})", w.phase.name())
             }
         }
     }

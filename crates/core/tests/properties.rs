@@ -121,6 +121,9 @@ const SETTINGS: &[(&str, &str)] = &[
     ("cc", "none"),
     ("cc", "newreno"),
     ("cc", "cubic"),
+    ("read", "manual"),
+    ("read", "manual"),
+    ("read", "auto"),
     ("profile", "linux"),
     ("profile", "rfc"),
     ("iw", "1"),
@@ -165,6 +168,7 @@ fn call() -> impl Strategy<Value = Call> {
         2 => Just(Call::Listen),
         2 => Just(Call::Connect),
         3 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Send),
+        1 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Read),
         2 => Just(Call::Close),
         1 => Just(Call::Shutdown),
         1 => Just(Call::Abort),
@@ -818,7 +822,8 @@ fn setting() -> impl Strategy<Value = Setting> {
         any::<bool>().prop_map(Setting::Listener),
         prop_oneof![
             Just(CongestionControl::None),
-            Just(CongestionControl::NewReno)
+            Just(CongestionControl::NewReno),
+            Just(CongestionControl::Cubic)
         ]
         .prop_map(Setting::Cc),
         (1u32..=100).prop_map(Setting::Iw),
@@ -829,6 +834,7 @@ fn setting() -> impl Strategy<Value = Setting> {
         prop::option::of(0u8..=14).prop_map(Setting::Wscale),
         any::<bool>().prop_map(Setting::Timestamps),
         any::<bool>().prop_map(Setting::Sack),
+        any::<bool>().prop_map(Setting::ReadAuto),
     ]
 }
 
@@ -842,6 +848,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Call::Shutdown),
         Just(Call::Abort),
         Just(Call::Crash),
+        (0u64..=script::MAX_SEND).prop_map(|n| Call::Read(n as u32)),
     ];
     let len = prop_oneof![Just(0u32), 0u32..=script::MAX_SEGMENT_LEN];
     let inject = (

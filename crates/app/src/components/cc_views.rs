@@ -82,7 +82,7 @@ fn strip(
     dispatch: &Callback<Action>,
 ) -> Html {
     let series = model.series(peer);
-    let top = series.max_value().max(1) as f32 * 1.1;
+    let top = series.scale().max(1) as f32 * 1.15;
     let y = |v: u32| ROW_H - PAD - (v as f32 / top).min(1.0) * (ROW_H - 2.0 * PAD);
     let end = x_of(timeline, model.len);
     // Phase bands.
@@ -132,13 +132,22 @@ fn strip(
     let at = series.at(cursor);
     let phase = series.phase_at(cursor);
     let marks: Vec<&Mark> = series.marks.iter().collect();
-    // A marker moves the cursor past its event and past the segment it opens (a
-    // retransmission is logged just after the rule that sent it), and opens that segment.
+    // A marker moves the cursor past its event, past the segment it opens (a retransmission
+    // is logged just after the rule that sent it) and past the `window` event with the new
+    // numbers (logged after the input's segments), and opens that segment.
     let jump = |m: &Mark| {
-        let sent = m.seg.and_then(|l| timeline.seg(l)).map_or(0, |g| g.sent);
-        let (d, at, seg) = (dispatch.clone(), m.at.max(sent), m.seg);
+        let sent = m
+            .seg
+            .and_then(|l| timeline.seg(l))
+            .map_or(0, |g| g.sent + 1);
+        let numbers = series
+            .samples
+            .iter()
+            .find(|s| s.at > m.at)
+            .map_or(0, |s| s.at);
+        let (d, at, seg) = (dispatch.clone(), (m.at + 1).max(sent).max(numbers), m.seg);
         Callback::from(move |_: MouseEvent| {
-            d.emit(Action::Seek(at + 1));
+            d.emit(Action::Seek(at));
             d.emit(Action::SelectSegment(seg));
         })
     };
@@ -147,7 +156,7 @@ fn strip(
     html! {
         <section class={classes!("cc-strip", format!("peer-{}", peer.name().to_lowercase()))}
             data-testid={format!("cc-strip-{}", peer.name())} aria-label={title.clone()}>
-            <h4>{ title }</h4>
+            <h3>{ title }</h3>
             <svg viewBox={format!("0 0 {W} {ROW_H}")} preserveAspectRatio="none" role="img"
                 aria-label={tr(lang, "cc.strip_alt")}>
                 { for bands }
@@ -239,11 +248,28 @@ fn bars(lang: Lang, session: &Session, frame: &Frame, peer: Peer, cc_on: bool) -
     }
 }
 
-fn part(class: &'static str, width: f32, label: String) -> Html {
-    if width <= 0.0 {
-        return Html::default();
+/// A bar of parts, as SVG rectangles: the page's strict CSP forbids `style` attributes, and
+/// `x`/`width` are attributes of the drawing, not styles. Widths are in percent.
+fn bar(alt: String, parts: &[(&'static str, f32, String)]) -> Html {
+    let mut x = 0.0;
+    let rects: Vec<Html> = parts
+        .iter()
+        .filter(|(_, w, _)| *w > 0.0)
+        .map(|(class, w, label)| {
+            let r = html! {
+                <rect class={*class} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")} height="10">
+                    <title>{ label.clone() }</title>
+                </rect>
+            };
+            x += w;
+            r
+        })
+        .collect();
+    html! {
+        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={alt}>
+            { for rects }
+        </svg>
     }
-    html! { <span class={classes!("seg", class)} style={format!("width:{width:.2}%")} title={label} /> }
 }
 
 fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
@@ -252,15 +278,15 @@ fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
     let acked = b.snd_una.saturating_sub(1);
     html! {
         <div class="cc-window send" data-testid={format!("cc-send-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h5>
-            <div class="bar" role="img" aria-label={fill(tr(lang, "cc.send_alt"), &[
+            <h3>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h3>
+            { bar(fill(tr(lang, "cc.send_alt"), &[
                 ("flight", &b.in_flight.to_string()), ("sendable", &b.sendable.to_string()),
-                ("waiting", &b.waiting.to_string())])}>
-                { part("flight", w[0], label("cc.part.flight", b.in_flight)) }
-                { part("sendable", w[1], label("cc.part.sendable", b.sendable)) }
-                { part("idle", w[2], label("cc.part.idle", b.idle)) }
-                { part("waiting", w[3], label("cc.part.waiting", b.waiting)) }
-            </div>
+                ("waiting", &b.waiting.to_string())]), &[
+                ("flight", w[0], label("cc.part.flight", b.in_flight)),
+                ("sendable", w[1], label("cc.part.sendable", b.sendable)),
+                ("idle", w[2], label("cc.part.idle", b.idle)),
+                ("waiting", w[3], label("cc.part.waiting", b.waiting)),
+            ]) }
             <dl class="cc-numbers">
                 <div><dt>{ "SND.UNA" }</dt><dd data-testid="snd-una">{ b.snd_una }</dd></div>
                 <div><dt>{ "SND.NXT" }</dt><dd data-testid="snd-nxt">{ b.snd_nxt }</dd></div>
@@ -284,12 +310,12 @@ fn recv_bar(lang: Lang, peer: Peer, r: &RecvBar) -> Html {
     let w = widths(&[r.held, free]);
     html! {
         <div class="cc-window recv" data-testid={format!("cc-recv-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h5>
-            <div class="bar" role="img" aria-label={fill(tr(lang, "cc.recv_alt"), &[
-                ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())])}>
-                { part("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])) }
-                { part("free", w[1], r.rcv_wnd.to_string()) }
-            </div>
+            <h3>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h3>
+            { bar(fill(tr(lang, "cc.recv_alt"), &[
+                ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())]), &[
+                ("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])),
+                ("free", w[1], r.rcv_wnd.to_string()),
+            ]) }
             <dl class="cc-numbers">
                 <div><dt>{ "RCV.NXT" }</dt><dd data-testid="rcv-nxt">{ r.rcv_nxt }</dd></div>
                 <div><dt>{ "RCV.WND" }</dt><dd data-testid="rcv-wnd">{ r.rcv_wnd }</dd></div>

@@ -96,6 +96,12 @@ pub struct Config {
     /// order.
     #[serde(default)]
     pub sack: bool,
+    /// The application reads everything as it arrives (`set read auto`, the default), so the
+    /// window never closes; `false` (`set read manual`): only `read` calls consume the
+    /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
+    /// window reopens.
+    #[serde(default = "on")]
+    pub read_auto: bool,
 }
 
 /// Linux's window scale on a default host: ilog2 of the largest receive buffer, less 15
@@ -202,6 +208,7 @@ impl Default for Config {
             wscale: None,
             timestamps: false,
             sack: false,
+            read_auto: true,
         }
     }
 }

@@ -605,8 +605,7 @@ impl Endpoint {
 
     fn accept_in_order(&mut self, len: u32) {
         self.tcb.rcv_nxt = self.tcb.rcv_nxt + len;
-        // The application reads at once, so the window stays open.
-        self.received_total += u64::from(len);
+        self.buffer_received(len);
     }
 
     /// The eighth step, for a FIN now in sequence.

@@ -14,6 +14,7 @@ mod input;
 mod nagle;
 mod observe;
 mod options;
+mod reader;
 mod sack;
 mod tcb;
 mod timer;
@@ -56,6 +57,9 @@ pub enum Call {
     Abort,
     /// Not an RFC call: the host loses its TCB and sends nothing (§3.5.1's half-open case).
     Crash,
+    /// RECEIVE (§3.10.3) of up to this many bytes: the application reads from the receive
+    /// buffer. Only `set read manual` leaves anything there to read.
+    Read(u32),
 }
 
 impl core::fmt::Display for Call {
@@ -68,6 +72,7 @@ impl core::fmt::Display for Call {
             Call::Shutdown => f.write_str("shutdown"),
             Call::Abort => f.write_str("abort"),
             Call::Crash => f.write_str("crash"),
+            Call::Read(n) => write!(f, "read {n}"),
         }
     }
 }
@@ -101,6 +106,7 @@ impl CallError {
         match call {
             Call::Listen | Call::Connect => "3.10.1",
             Call::Send(_) => "3.10.2",
+            Call::Read(_) => "3.10.3",
             Call::Close | Call::Shutdown => "3.10.4",
             Call::Abort | Call::Crash => "3.10.5",
         }
@@ -212,7 +218,7 @@ impl Endpoint {
     pub fn set_config(&mut self, config: Config) {
         let running = self.state != State::Closed;
         if running {
-            self.tcb.rcv_wnd = config.window;
+            self.reconfigure_receive_buffer(&config);
         }
         if config.keepalive.is_none() {
             self.tcb.timers.stop(Timer::Keepalive);
@@ -258,6 +264,7 @@ impl Endpoint {
             timestamps: t.opts.ts_on(),
             sack: t.opts.sack_on(),
             snd_mss: t.snd_mss,
+            rcv_user: t.rcv_user,
         }
     }
 
@@ -368,6 +375,7 @@ impl Endpoint {
             Call::Shutdown => self.close_with(now, false),
             Call::Abort => self.abort(now),
             Call::Crash => self.crash(),
+            Call::Read(n) => self.read(n, now),
         }
     }
 
@@ -946,6 +954,10 @@ pub struct TcbView {
     /// SMSS: the largest segment we send (the peer's MSS option, capped by ours, §3.7.1).
     #[serde(default)]
     pub snd_mss: u32,
+    /// RCV.USER (§3.8.6.2.2): bytes received in order that the application has not read yet
+    /// (`set read manual`).
+    #[serde(default)]
+    pub rcv_user: u32,
 }
 
 #[cfg(test)]

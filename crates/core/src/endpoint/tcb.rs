@@ -30,6 +30,8 @@ pub(super) struct Tcb {
     pub snd_mss: u32,
     pub rcv_nxt: SeqNum,
     pub rcv_wnd: u32,
+    /// RCV.USER (§3.8.6.2.2): bytes received in order, not yet read by the application.
+    pub rcv_user: u32,
 
     /// Bytes SENT by the user and not yet segmentized.
     pub unsent: u64,
@@ -144,6 +146,7 @@ impl Tcb {
             snd_mss,
             rcv_nxt,
             rcv_wnd,
+            rcv_user,
             unsent,
             fin_queued,
             close_deferred,
@@ -182,7 +185,16 @@ impl Tcb {
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
         )
             .hash(h);
-        (max_snd_wnd, snd_mss, rcv_nxt, rcv_wnd, unsent, fin_queued).hash(h);
+        (
+            max_snd_wnd,
+            snd_mss,
+            rcv_nxt,
+            rcv_wnd,
+            rcv_user,
+            unsent,
+            fin_queued,
+        )
+            .hash(h);
         (close_deferred, fin_seq, ack_pending, rtx_queue, ooo).hash(h);
         (rto, srtt, rttvar, retransmissions, syn_timed_out).hash(h);
         // An RTT sample measures from when the timed segment left.

@@ -5997,5 +5997,112 @@ fn test_established_linux_profile_runs_cubic() {
     assert_eq!(linux.cc, CongestionControl::NewReno);
 }
 
+// ---- The receiving application (§3.10.3) and receiver SWS avoidance (§3.8.6.2.2): our
+// buffer is LOCAL_WIN (1000) bytes, the peer's segments 100 bytes, so Eff.snd.MSS is 100 and
+// the window reopens once min(1000/2, 100) = 100 bytes are free. ----
+
+/// ESTABLISHED with an application that reads only when told (`set read manual`).
+fn established_manual_reader() -> Endpoint {
+    established_with(Config {
+        read_auto: false,
+        ..config()
+    })
+}
+
+/// Our ACK of the peer's data up to `remote(n)`, offering `window`.
+fn our_ack_win(n: u32, window: u16) -> Segment {
+    Segment {
+        window,
+        ..our_ack(n)
+    }
+}
+
+#[test]
+fn test_established_manual_reader_window_shrinks_to_zero() {
+    let mut ep = established_manual_reader();
+    send!(ep, peer_data(1, 100));
+    // The right edge stays: RCV.NXT moved 100 on, so the window is 100 smaller.
+    recv!(ep, [our_ack_win(101, 900)]);
+    for k in 1..10 {
+        send!(ep, peer_data(1 + 100 * k, 100));
+    }
+    settle(&mut ep);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (0, 1000));
+    assert_eq!(ep.received(), 0, "the application has read nothing");
+    // A zero-window probe is acknowledged, its data not taken.
+    send!(ep, peer_data(1001, 1));
+    events!(ep, [note(Rule::ZeroWindowAckOnly)]);
+    recv!(ep, [our_ack_win(1001, 0)]);
+}
+
+#[test]
+fn test_established_read_reopens_window_only_by_min_buff_half_mss() {
+    let mut ep = established_manual_reader();
+    for k in 0..10 {
+        send!(ep, peer_data(1 + 100 * k, 100));
+    }
+    settle(&mut ep);
+    // MUST-39: 40 bytes free is less than min(500, 100): no window update.
+    ep.call(Call::Read(40), at(0)).unwrap();
+    events!(ep, [note(Rule::AppRead), note(Rule::ReceiverSwsHolds)]);
+    recv!(ep, []);
+    assert_eq!(ep.tcb.rcv_wnd, 0);
+    // 100 free: RCV.WND = RCV.BUFF - RCV.USER, sent at once.
+    ep.call(Call::Read(60), at(0)).unwrap();
+    events!(ep, [note(Rule::AppRead), note(Rule::WindowUpdate)]);
+    recv!(ep, [our_ack_win(1001, 100)]);
+    assert_eq!(ep.received(), 100);
+    // Reading more than is waiting takes what there is.
+    ep.call(Call::Read(5000), at(0)).unwrap();
+    settle(&mut ep);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (1000, 0));
+    assert_eq!(ep.received(), 1000);
+}
+
+#[test]
+fn test_established_auto_reader_keeps_the_window_whole() {
+    let mut ep = established();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, [our_ack_win(101, 1000)]);
+    settle(&mut ep);
+    assert_eq!(ep.received(), 100);
+    // Nothing waits, so a read reads nothing and says nothing.
+    ep.call(Call::Read(10), at(0)).unwrap();
+    events!(ep, []);
+}
+
+#[test]
+fn test_close_wait_read_serves_data_on_hand_then_connection_closing() {
+    let mut ep = established_manual_reader();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..peer_data(1, 100)
+        }
+    );
+    settle(&mut ep);
+    state!(ep, CloseWait);
+    ep.call(Call::Read(100), at(0)).unwrap();
+    assert_eq!(ep.received(), 100);
+    // §3.10.3: "If no text is awaiting delivery, the RECEIVE will get an error".
+    assert_eq!(
+        ep.call(Call::Read(100), at(0)),
+        Err(CallError::ConnectionClosing)
+    );
+}
+
+#[test]
+fn test_established_switching_to_auto_reads_what_waits() {
+    let mut ep = established_manual_reader();
+    send!(ep, peer_data(1, 300));
+    settle(&mut ep);
+    let mut auto = ep.config().clone();
+    auto.read_auto = true;
+    ep.set_config(auto);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (1000, 0));
+    assert_eq!(ep.received(), 300);
+}
+
 // Window scaling, timestamps and SACK (RFC 7323, RFC 2018): their own file, beside these.
 mod options;

@@ -50,6 +50,10 @@ pub struct Windows {
     pub snd_wnd: u32,
     /// RCV.WND: the window this peer offers.
     pub rcv_wnd: u32,
+    /// RCV.USER: bytes received in order that this peer's application has not read yet
+    /// (always 0 under `set read auto`).
+    #[serde(default)]
+    pub rcv_user: u32,
     /// Which phase the sender is in.
     pub phase: CcPhase,
     /// Under CUBIC (RFC 9438): W_max, the window the curve climbs back to.
@@ -88,6 +92,7 @@ impl Endpoint {
             flight: t.snd_nxt.offset_from(t.snd_una),
             snd_wnd: t.snd_wnd,
             rcv_wnd: t.rcv_wnd,
+            rcv_user: t.rcv_user,
             phase,
             w_max: cubic.map(|(w_max, _)| w_max),
             k_ms: cubic.map(|(_, k)| k),
