@@ -79,6 +79,7 @@ const LAZY_AREAS: &[&str] = &[
     "hex",
     "inject-form",
     "inspector",
+    "ladder",
     "lesson-panel",
     "linux-view",
     "segment-menu",

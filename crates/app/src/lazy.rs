@@ -364,13 +364,14 @@ mod tests {
 
     use super::*;
     use crate::components::{
-        capture_view, cc_views, export, inject, inspector, lesson, linux_notes, segment_menu,
-        socket_table, state_explanation,
+        capture_view, cc_views, export, inject, inspector, ladder, lesson, linux_notes,
+        segment_menu, socket_table, state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 10] {
+    fn parts() -> [&'static Part; 11] {
         [
+            &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
             &cc_views::CC_VIEWS,
             &export::EXPORT_MENU,

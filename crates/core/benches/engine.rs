@@ -87,29 +87,43 @@ fn main() {
     println!(
         "10 MiB transfer A->B, {LOSS_PERCENT}% loss both ways, {LATENCY_MS} ms one-way latency, seed {SEED}, virtual time:"
     );
-    let controllers = args.iter().find_map(|a| a.strip_prefix("--cc=")).map_or(
-        vec![Cc::Reno, Cc::Cubic, Cc::Off],
-        |name| match name {
-            "reno" => vec![Cc::Reno],
-            "cubic" => vec![Cc::Cubic],
-            _ => vec![Cc::Off],
-        },
-    );
-    for cc in controllers {
+    // (congestion control, synack's SACK): smoltcp has no SACK-based recovery, so the SACK
+    // row sets synack's NewReno with SACK against smoltcp's Reno.
+    let rows = [
+        (Cc::Reno, false),
+        (Cc::Cubic, false),
+        (Cc::Off, false),
+        (Cc::Reno, true),
+    ];
+    let only_cc = args.iter().find_map(|a| a.strip_prefix("--cc="));
+    for (cc, sack) in rows {
+        let name = match cc {
+            Cc::Reno => "reno",
+            Cc::Cubic => "cubic",
+            Cc::Off => "none",
+        };
+        if only_cc.is_some_and(|only| only != name) {
+            continue;
+        }
         println!();
         println!(
             "{}",
-            match cc {
-                Cc::Reno => "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
-                Cc::Cubic => "with CUBIC: synack set cc cubic (RFC 9438), smoltcp CongestionControl::Cubic",
-                Cc::Off => "without congestion control: synack set cc none, smoltcp CongestionControl::None",
+            match (cc, sack) {
+                (Cc::Reno, false) =>
+                    "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
+                (Cc::Cubic, _) =>
+                    "with CUBIC: synack set cc cubic (RFC 9438), smoltcp CongestionControl::Cubic",
+                (Cc::Off, _) =>
+                    "without congestion control: synack set cc none, smoltcp CongestionControl::None",
+                (Cc::Reno, true) =>
+                    "with SACK: synack NewReno with SACK-based recovery (set sack on, RFC 6675), smoltcp Reno",
             }
         );
         // Interleaved, so that both stacks see the same machine load.
         let (mut synack_runs, mut smol_runs) = (Vec::new(), Vec::new());
         for _ in 0..runs.max(1) {
             if want("synack") {
-                synack_runs.push(synack_transfer(cc));
+                synack_runs.push(synack_transfer(cc, sack));
             }
             if want("smoltcp") {
                 smol_runs.push(smoltcp_transfer(cc));
@@ -329,7 +343,8 @@ fn summarize(name: &str, all: Vec<Transfer>) -> Option<(Transfer, f64)> {
 
 // ---- 2. synack ----
 
-fn synack_transfer(cc: Cc) -> Transfer {
+/// `sack`: both peers offer SACK (RFC 2018), so the sender recovers with RFC 6675.
+fn synack_transfer(cc: Cc, sack: bool) -> Transfer {
     const CHUNK: u32 = 64 * 1024;
     let start = Wall::now();
     let mut sim = Sim::new();
@@ -344,6 +359,7 @@ fn synack_transfer(cc: Cc) -> Transfer {
         // Parts per million.
         Setting::Loss(LOSS_PERCENT as u32 * 10_000),
         Setting::Seed(SEED),
+        Setting::Sack(sack),
     ] {
         sim.set(setting).expect("a valid setting");
     }

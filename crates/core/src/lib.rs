@@ -39,12 +39,12 @@ pub mod wire;
 
 pub use endpoint::{
     Call, CallError, CcPhase, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal,
-    TcbView, Timer, TimerTable, Transmit, Windows,
+    TcbView, Timer, TimerTable, Transmit, Windows, MAX_WINDOW,
 };
 pub use permit::permitted;
 pub use rule::Rule;
 pub use script::Language;
-pub use segment::{Flags, Segment};
+pub use segment::{Flags, Segment, TcpOptions};
 pub use seq::SeqNum;
 pub use setting::{Setting, SettingKey, MAX_RETRIES};
 pub use sim::{Checkpoint, Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN};

@@ -138,6 +138,13 @@ rules! {
     AckEverySecondSegment => "3.8.6.3", "a second full-sized segment's worth of data unacknowledged: ACK sent at once (SHLD-19)";
     DelayedAckTimeout => "3.8.6.3", "delayed-ACK timer expired: the ACK held back for in-order data sent";
 
+    // TCP options (RFC 7323, RFC 2018; `set wscale`, `set timestamps`, `set sack`).
+    WscaleClamped => "3.2", "the peer's window scale shift is above 14: 14 is used (RFC 7323 §2.3)";
+    SackRecoveryStarts => "3.8.2", "SACK-based loss recovery (RFC 6675 §5): DupThresh duplicate ACKs or the first unacknowledged segment deemed lost; RecoveryPoint = the highest sequence number sent, ssthresh = cwnd = FlightSize/2 (×0.7 under CUBIC, RFC 9438 §4.6), the segment at SND.UNA sent again";
+    SackRetransmit => "3.8.2", "SACK-based loss recovery (RFC 6675 §4 NextSeg): a hole below the highest SACKed byte sent again, as pipe (the bytes reckoned in the network) is a whole segment below cwnd";
+    SackRecoveryEnds => "3.8.2", "the cumulative ACK passes RecoveryPoint: SACK-based loss recovery ends, cwnd stays at ssthresh (RFC 6675 §5)";
+    PawsDrop => "3.2", "PAWS: the segment's TSval is older than TS.Recent, so it is an old duplicate: dropped, and an ACK sent unless it is a RST (RFC 7323 §5.3)";
+
     // Nagle and sender SWS avoidance (§3.7.4 SHLD-7, §3.8.6.2.1 MUST-38; `set nagle`, `set sws`).
     NagleHolds => "3.7.4", "Nagle algorithm: data is unacknowledged, so a segment shorter than the MSS waits for the ACK or for a full segment's worth (SHLD-7)";
     SwsAvoidanceHolds => "3.8.6.2.1", "sender SWS avoidance: the usable window is under half the largest window offered and under one MSS, so the queued data waits for it to open (MUST-38); override timer started";

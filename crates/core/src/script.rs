@@ -70,9 +70,12 @@ impl SegmentSpec {
             seq: self.seq.resolve(sim.isn_base(self.from)),
             ack: self.ack.map_or(SeqNum(0), |a| a.resolve(sim.isn_base(to))),
             flags: self.flags,
-            window: self.win.unwrap_or(sim.endpoint(self.from).config().window),
+            window: self
+                .win
+                .unwrap_or_else(|| sim.endpoint(self.from).window_field_now(self.flags.syn())),
             len: self.len,
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         }
     }
 
@@ -1543,7 +1546,7 @@ mod tests {
         assert_eq!(e.column, 11);
         assert_eq!(
             e.message,
-            "missing value for `window` (a window from 0 to 65535)"
+            "missing value for `window` (a window from 0 to 1073725440 bytes)"
         );
         let e = err("set retries 51 # too many");
         assert_eq!(e.column, 13);

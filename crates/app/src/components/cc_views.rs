@@ -82,7 +82,7 @@ fn strip(
     dispatch: &Callback<Action>,
 ) -> Html {
     let series = model.series(peer);
-    let top = series.max_value().max(1) as f32 * 1.1;
+    let top = series.scale().max(1) as f32 * 1.15;
     let y = |v: u32| ROW_H - PAD - (v as f32 / top).min(1.0) * (ROW_H - 2.0 * PAD);
     let end = x_of(timeline, model.len);
     // Phase bands.
@@ -132,13 +132,22 @@ fn strip(
     let at = series.at(cursor);
     let phase = series.phase_at(cursor);
     let marks: Vec<&Mark> = series.marks.iter().collect();
-    // A marker moves the cursor past its event and past the segment it opens (a
-    // retransmission is logged just after the rule that sent it), and opens that segment.
+    // A marker moves the cursor past its event, past the segment it opens (a retransmission
+    // is logged just after the rule that sent it) and past the `window` event with the new
+    // numbers (logged after the input's segments), and opens that segment.
     let jump = |m: &Mark| {
-        let sent = m.seg.and_then(|l| timeline.seg(l)).map_or(0, |g| g.sent);
-        let (d, at, seg) = (dispatch.clone(), m.at.max(sent), m.seg);
+        let sent = m
+            .seg
+            .and_then(|l| timeline.seg(l))
+            .map_or(0, |g| g.sent + 1);
+        let numbers = series
+            .samples
+            .iter()
+            .find(|s| s.at > m.at)
+            .map_or(0, |s| s.at);
+        let (d, at, seg) = (dispatch.clone(), (m.at + 1).max(sent).max(numbers), m.seg);
         Callback::from(move |_: MouseEvent| {
-            d.emit(Action::Seek(at + 1));
+            d.emit(Action::Seek(at));
             d.emit(Action::SelectSegment(seg));
         })
     };
@@ -147,7 +156,7 @@ fn strip(
     html! {
         <section class={classes!("cc-strip", format!("peer-{}", peer.name().to_lowercase()))}
             data-testid={format!("cc-strip-{}", peer.name())} aria-label={title.clone()}>
-            <h4>{ title }</h4>
+            <h3>{ title }</h3>
             <svg viewBox={format!("0 0 {W} {ROW_H}")} preserveAspectRatio="none" role="img"
                 aria-label={tr(lang, "cc.strip_alt")}>
                 { for bands }
@@ -252,7 +261,7 @@ fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
     let acked = b.snd_una.saturating_sub(1);
     html! {
         <div class="cc-window send" data-testid={format!("cc-send-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h5>
+            <h3>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h3>
             <div class="bar" role="img" aria-label={fill(tr(lang, "cc.send_alt"), &[
                 ("flight", &b.in_flight.to_string()), ("sendable", &b.sendable.to_string()),
                 ("waiting", &b.waiting.to_string())])}>
@@ -284,7 +293,7 @@ fn recv_bar(lang: Lang, peer: Peer, r: &RecvBar) -> Html {
     let w = widths(&[r.held, free]);
     html! {
         <div class="cc-window recv" data-testid={format!("cc-recv-{}", peer.name())}>
-            <h5>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h5>
+            <h3>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h3>
             <div class="bar" role="img" aria-label={fill(tr(lang, "cc.recv_alt"), &[
                 ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())])}>
                 { part("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])) }

@@ -14,6 +14,7 @@ pub mod export;
 pub mod hex_view;
 pub mod inject;
 pub mod inspector;
+pub mod ladder;
 pub mod lesson;
 pub mod linux_notes;
 pub mod notice_bar;

@@ -118,15 +118,28 @@ impl Series {
             .and_then(|&(_, p)| p)
     }
 
-    /// The largest value drawn, for the strip's scale. ssthresh starts "arbitrarily high"
-    /// (RFC 5681 §3.1), so it does not set the scale (it is drawn where it fits).
-    pub fn max_value(&self) -> u32 {
-        self.samples
+    /// The top of the strip's scale: what the sender controls (cwnd and the flight), and
+    /// ssthresh and the peer's window only where they are within twice that. ssthresh starts
+    /// "arbitrarily high" (RFC 5681 §3.1) and the peer's window is often 64 KiB against a
+    /// cwnd of a few segments: on their scale cwnd would be a flat line at the bottom. Values
+    /// above the top are not drawn; the readout gives them.
+    pub fn scale(&self) -> u32 {
+        let own = self
+            .samples
             .iter()
-            .flat_map(|s| [s.flight, s.cwnd, s.wnd])
+            .flat_map(|s| [s.flight, s.cwnd])
             .flatten()
             .max()
-            .unwrap_or(0)
+            .unwrap_or(0);
+        let near = self
+            .samples
+            .iter()
+            .flat_map(|s| [s.ssthresh, s.wnd])
+            .flatten()
+            .filter(|&v| v <= own.saturating_mul(2))
+            .max()
+            .unwrap_or(0);
+        own.max(near)
     }
 
     /// A phase from cursor `at` on, unless it is the one already in force.
@@ -536,6 +549,9 @@ mod tests {
         let s = session(&path("fast-retransmit"));
         let m = model(&s);
         assert!(m.moves_data());
+        // cwnd peaks at 6500 in fast recovery; ssthresh 65535 and the 65535-byte window are
+        // off that scale, ssthresh 2500 on it.
+        assert_eq!(m.series(Peer::A).scale(), 6500);
         let a = m.series(Peer::A);
         let kinds: Vec<_> = a.marks.iter().map(|m| (m.kind, m.ack, m.seg)).collect();
         assert_eq!(

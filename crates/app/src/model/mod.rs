@@ -13,6 +13,7 @@ pub mod explore;
 pub mod first_steps;
 pub mod frame;
 pub mod inject;
+pub mod ladder;
 pub mod lesson;
 pub mod notice;
 pub mod placement;

@@ -26,12 +26,12 @@ impl Endpoint {
         self.config.cc != CongestionControl::None
     }
 
-    fn cubic(&self) -> bool {
+    pub(super) fn cubic(&self) -> bool {
         self.config.cc == CongestionControl::Cubic
     }
 
     /// The ssthresh of a congestion event: RFC 5681 eq. (4), or CUBIC's β (RFC 9438 §4.6).
-    fn reduced_ssthresh(&self) -> u32 {
+    pub(super) fn reduced_ssthresh(&self) -> u32 {
         if self.cubic() {
             self.cubic_ssthresh()
         } else {

@@ -13,7 +13,9 @@ mod delack;
 mod input;
 mod nagle;
 mod observe;
+mod options;
 mod reader;
+mod sack;
 mod tcb;
 mod timer;
 mod windows;
@@ -24,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
 pub use self::config::{Config, CongestionControl, Profile};
+pub use self::options::MAX_WINDOW;
 use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
 pub use self::windows::{CcPhase, Windows};
@@ -178,6 +181,8 @@ pub struct Endpoint {
     received_total: u64,
     transmit: VecDeque<Transmit>,
     events: VecDeque<EndpointEvent>,
+    /// The time of the input being handled: the timestamps option's clock (RFC 7323 §3).
+    now: options::InputClock,
 }
 
 /// RFC 9293 §3.4.1: the ISN generator's clock ticks every 4 microseconds.
@@ -195,6 +200,7 @@ impl Endpoint {
             received_total: 0,
             transmit: VecDeque::new(),
             events: VecDeque::new(),
+            now: options::InputClock::default(),
         }
     }
 
@@ -210,7 +216,8 @@ impl Endpoint {
 
     /// Changes settings. A new receive window applies to the running connection too.
     pub fn set_config(&mut self, config: Config) {
-        if self.state != State::Closed {
+        let running = self.state != State::Closed;
+        if running {
             self.reconfigure_receive_buffer(&config);
         }
         if config.keepalive.is_none() {
@@ -221,6 +228,9 @@ impl Endpoint {
             self.tcb.timers.stop(Timer::FinWait2);
         }
         self.config = config;
+        if running {
+            self.clamp_receive_window();
+        }
     }
 
     /// The ISS the next connection uses (replacing the ISN clock once).
@@ -247,6 +257,12 @@ impl Endpoint {
             listener_kept: t.passive && self.config.keep_listener,
             cwnd: t.cwnd,
             ssthresh: t.ssthresh,
+            wscale: t
+                .opts
+                .wscale_on()
+                .then(|| (t.opts.snd_shift(), t.opts.rcv_shift())),
+            timestamps: t.opts.ts_on(),
+            sack: t.opts.sack_on(),
             snd_mss: t.snd_mss,
             rcv_user: t.rcv_user,
         }
@@ -295,6 +311,8 @@ impl Endpoint {
             received_total: _,
             transmit,
             events,
+            // The time of the last input: every time in the fingerprint is relative to it.
+            now: _,
         } = self;
         debug_assert!(
             transmit.is_empty() && events.is_empty(),
@@ -327,6 +345,9 @@ impl Endpoint {
     /// delayed ACK (§3.8.6.3: data, retransmissions and probes carry the ACK too).
     fn queue(&mut self, transmit: Transmit) {
         let seg = &transmit.segment;
+        if seg.flags.ack() && !seg.flags.rst() {
+            self.tcb.opts.last_ack_sent = seg.ack;
+        }
         if seg.flags.ack() && !seg.flags.rst() && seg.ack == self.tcb.rcv_nxt {
             self.tcb.unacked_bytes = 0;
             self.tcb.timers.stop(Timer::DelayedAck);
@@ -345,6 +366,7 @@ impl Endpoint {
     /// §3.10.5), and for a crash. A call the RFC rejects in this state returns its error and
     /// changes nothing.
     pub fn call(&mut self, call: Call, now: Instant) -> Result<(), CallError> {
+        self.now = options::InputClock(now);
         match call {
             Call::Listen => self.open_passive(now),
             Call::Connect => self.open_active(now),
@@ -482,6 +504,7 @@ impl Endpoint {
     /// Fires every timer due at `now`, in [`Timer::ALL`] order, each announced by an
     /// [`EndpointEvent::TimerFired`] before the events it causes.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = options::InputClock(now);
         for timer in Timer::ALL {
             // A timer that deleted the TCB stopped the rest with it.
             if !self.tcb.timers.is_expired(timer, now) {
@@ -551,6 +574,7 @@ impl Endpoint {
             retransmission: true,
         });
         self.cc_on_rto(first_timeout);
+        self.sack_on_rto();
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
@@ -705,10 +729,15 @@ impl Endpoint {
         };
         self.tcb.rtx_queue.clear();
         self.tcb.rtx_queue.push_back(entry);
+        self.offer_options(with_ack);
         let mut seg = self.segment_for(&entry);
         if !with_ack {
             seg.flags = seg.flags.without(Flags::ACK);
             seg.ack = SeqNum(0);
+            // Without the ACK bit, TSecr is not an echo (RFC 7323 §3.2).
+            if let Some((tsval, _)) = seg.options.timestamps {
+                seg.options.timestamps = Some((tsval, 0));
+            }
         }
         self.emit(seg);
         self.tcb.rtt_probe = Some((self.tcb.iss + 1, now));
@@ -732,14 +761,17 @@ impl Endpoint {
     /// A segment from our side with the current ACK and window.
     fn segment(&self, seq: SeqNum, flags: Flags, len: u32) -> Segment {
         let ack = flags.ack();
-        Segment {
+        let mut seg = Segment {
             seq,
             ack: if ack { self.tcb.rcv_nxt } else { SeqNum(0) },
             flags,
-            window: self.tcb.rcv_wnd.min(u32::from(u16::MAX)) as u16,
+            window: self.window_field(flags.syn()),
             len,
             mss: flags.syn().then_some(self.config.mss),
-        }
+            options: crate::segment::TcpOptions::NONE,
+        };
+        seg.options = self.segment_options(&seg);
+        seg
     }
 
     /// The segment that (re)transmits a retransmission-queue entry.
@@ -910,6 +942,15 @@ pub struct TcbView {
     /// RFC 5681's slow start threshold, in bytes.
     #[serde(default)]
     pub ssthresh: u32,
+    /// Window scaling agreed (RFC 7323 §2): the shift of the peer's windows and of ours.
+    #[serde(default)]
+    pub wscale: Option<(u8, u8)>,
+    /// Timestamps agreed (RFC 7323 §3).
+    #[serde(default)]
+    pub timestamps: bool,
+    /// SACK agreed (RFC 2018).
+    #[serde(default)]
+    pub sack: bool,
     /// SMSS: the largest segment we send (the peer's MSS option, capped by ours, §3.7.1).
     #[serde(default)]
     pub snd_mss: u32,

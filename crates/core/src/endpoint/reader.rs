@@ -18,7 +18,7 @@ use crate::time::Instant;
 impl Endpoint {
     /// RCV.BUFF: the receive buffer, what `set window` says.
     fn rcv_buff(&self) -> u32 {
-        u32::from(self.config.window)
+        self.config.window
     }
 
     /// `len` bytes just became in order: read at once, or held for a `read`.
@@ -40,7 +40,7 @@ impl Endpoint {
             self.received_total += u64::from(self.tcb.rcv_user);
             self.tcb.rcv_user = 0;
         }
-        self.tcb.rcv_wnd = u32::from(config.window).saturating_sub(self.tcb.rcv_user);
+        self.tcb.rcv_wnd = config.window.saturating_sub(self.tcb.rcv_user);
     }
 
     /// RECEIVE (§3.10.3) of up to `n` bytes.
@@ -70,7 +70,9 @@ impl Endpoint {
     /// min(RCV.BUFF / 2, Eff.snd.MSS), and then to all the free buffer.
     fn update_receive_window(&mut self, now: Instant) {
         let buff = self.rcv_buff();
-        let free = buff.saturating_sub(self.tcb.rcv_user);
+        // No more than the window field can say (65535, shifted by RFC 7323's scale).
+        let most = 65_535u32 << self.tcb.opts.rcv_shift();
+        let free = buff.saturating_sub(self.tcb.rcv_user).min(most);
         let t = &self.tcb;
         if free <= t.rcv_wnd || !self.state.is_synchronized() {
             return;

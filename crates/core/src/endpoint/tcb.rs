@@ -4,6 +4,8 @@ use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 use super::cubic::Cubic;
+use super::options::OptionState;
+use super::sack::SackState;
 use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -93,6 +95,11 @@ pub(super) struct Tcb {
     pub held: Hold,
     /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
     pub snd_sml: SeqNum,
+
+    /// Window scaling, timestamps and SACK: offered, agreed, and TS.Recent (RFC 7323, 2018).
+    pub opts: OptionState,
+    /// The SACK scoreboard and RFC 6675's loss recovery.
+    pub sack: SackState,
 }
 
 /// What holds back queued data that the window would let out.
@@ -111,7 +118,7 @@ impl Tcb {
     /// A fresh TCB for an OPEN call.
     pub(super) fn new(config: &Config) -> Tcb {
         Tcb {
-            rcv_wnd: u32::from(config.window),
+            rcv_wnd: config.window,
             // §3.7.1: without the peer's MSS option, assume 536.
             snd_mss: 536.min(u32::from(config.mss)),
             rto: config.rto,
@@ -171,6 +178,8 @@ impl Tcb {
             quickacks,
             held,
             snd_sml,
+            opts,
+            sack,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
@@ -205,6 +214,8 @@ impl Tcb {
         )
             .hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
+        opts.fingerprint(now, h);
+        sack.hash(h);
         cubic.fingerprint(now, h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.

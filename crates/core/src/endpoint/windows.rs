@@ -16,7 +16,8 @@ pub enum CcPhase {
     SlowStart,
     /// cwnd >= ssthresh (RFC 5681 §3.1): about one SMSS per round trip (or CUBIC's curve).
     CongestionAvoidance,
-    /// After three duplicate ACKs, until an ACK covers "recover" (RFC 5681 §3.2, RFC 6582).
+    /// After three duplicate ACKs, until an ACK covers "recover" (RFC 5681 §3.2, RFC 6582),
+    /// or RFC 6675's SACK-based loss recovery until its RecoveryPoint.
     FastRecovery,
     /// After a retransmission timeout, until an ACK covers what was outstanding when it
     /// fired (RFC 6582 §4's "recover"): slow start again from the loss window.
@@ -74,7 +75,8 @@ impl Endpoint {
         let t = &self.tcb;
         let phase = if self.config.cc == CongestionControl::None {
             CcPhase::Off
-        } else if t.in_recovery {
+        } else if t.in_recovery || t.sack.recovery_point.is_some() {
+            // RFC 6675's SACK-based loss recovery is fast recovery with a scoreboard.
             CcPhase::FastRecovery
         } else if t.rto_recovery {
             CcPhase::RtoRecovery
