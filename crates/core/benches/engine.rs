@@ -23,7 +23,9 @@
 //! congestion controller (synack's `set cc newreno`, RFC 5681 with RFC 6582; smoltcp's
 //! `CongestionControl::Reno`, its `socket-tcp-reno` feature), with CUBIC (synack's `set cc
 //! cubic`, RFC 9438; smoltcp's `CongestionControl::Cubic`, `socket-tcp-cubic`), and without
-//! congestion control (`set cc none`; smoltcp's default). synack delays ACKs (its default, `set delack on`);
+//! congestion control (`set cc none`; smoltcp's default); then NewReno and CUBIC again with
+//! SACK on in synack (`set sack on`, RFC 6675 recovery) against the same smoltcp controller,
+//! which has no SACK-based recovery. synack delays ACKs (its default, `set delack on`);
 //! smoltcp's default ACK delay is 10 ms.
 
 // A benchmark prints its figures.
@@ -87,36 +89,37 @@ fn main() {
     println!(
         "10 MiB transfer A->B, {LOSS_PERCENT}% loss both ways, {LATENCY_MS} ms one-way latency, seed {SEED}, virtual time:"
     );
-    // (congestion control, synack's SACK): smoltcp has no SACK-based recovery, so the SACK
-    // row sets synack's NewReno with SACK against smoltcp's Reno.
-    let rows = [
-        (Cc::Reno, false),
-        (Cc::Cubic, false),
-        (Cc::Off, false),
-        (Cc::Reno, true),
-    ];
-    let only_cc = args.iter().find_map(|a| a.strip_prefix("--cc="));
+    let controllers = args.iter().find_map(|a| a.strip_prefix("--cc=")).map_or(
+        vec![Cc::Reno, Cc::Cubic, Cc::Off],
+        |name| match name {
+            "reno" => vec![Cc::Reno],
+            "cubic" => vec![Cc::Cubic],
+            _ => vec![Cc::Off],
+        },
+    );
+    // Each controller without SACK, then the two controllers with synack's SACK.
+    let rows: Vec<(Cc, bool)> = controllers
+        .iter()
+        .map(|&cc| (cc, false))
+        .chain(
+            controllers
+                .iter()
+                .filter(|&&cc| cc != Cc::Off)
+                .map(|&cc| (cc, true)),
+        )
+        .collect();
     for (cc, sack) in rows {
-        let name = match cc {
-            Cc::Reno => "reno",
-            Cc::Cubic => "cubic",
-            Cc::Off => "none",
-        };
-        if only_cc.is_some_and(|only| only != name) {
-            continue;
-        }
         println!();
         println!(
             "{}",
             match (cc, sack) {
-                (Cc::Reno, false) =>
-                    "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
-                (Cc::Cubic, _) =>
-                    "with CUBIC: synack set cc cubic (RFC 9438), smoltcp CongestionControl::Cubic",
-                (Cc::Off, _) =>
-                    "without congestion control: synack set cc none, smoltcp CongestionControl::None",
+                (Cc::Reno, false) => "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
+                (Cc::Cubic, false) => "with CUBIC: synack set cc cubic (RFC 9438), smoltcp CongestionControl::Cubic",
+                (Cc::Off, _) => "without congestion control: synack set cc none, smoltcp CongestionControl::None",
                 (Cc::Reno, true) =>
                     "with SACK: synack NewReno with SACK-based recovery (set sack on, RFC 6675), smoltcp Reno",
+                (Cc::Cubic, true) =>
+                    "with SACK: synack CUBIC with SACK-based recovery (set sack on, RFC 6675), smoltcp Cubic",
             }
         );
         // Interleaved, so that both stacks see the same machine load.

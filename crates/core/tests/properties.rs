@@ -831,10 +831,10 @@ fn setting() -> impl Strategy<Value = Setting> {
         (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
         any::<bool>().prop_map(Setting::Nagle),
         any::<bool>().prop_map(Setting::Sws),
-        any::<bool>().prop_map(Setting::ReadAuto),
         prop::option::of(0u8..=14).prop_map(Setting::Wscale),
         any::<bool>().prop_map(Setting::Timestamps),
         any::<bool>().prop_map(Setting::Sack),
+        any::<bool>().prop_map(Setting::ReadAuto),
     ]
 }
 

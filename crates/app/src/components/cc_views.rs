@@ -248,11 +248,28 @@ fn bars(lang: Lang, session: &Session, frame: &Frame, peer: Peer, cc_on: bool) -
     }
 }
 
-fn part(class: &'static str, width: f32, label: String) -> Html {
-    if width <= 0.0 {
-        return Html::default();
+/// A bar of parts, as SVG rectangles: the page's strict CSP forbids `style` attributes, and
+/// `x`/`width` are attributes of the drawing, not styles. Widths are in percent.
+fn bar(alt: String, parts: &[(&'static str, f32, String)]) -> Html {
+    let mut x = 0.0;
+    let rects: Vec<Html> = parts
+        .iter()
+        .filter(|(_, w, _)| *w > 0.0)
+        .map(|(class, w, label)| {
+            let r = html! {
+                <rect class={*class} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")} height="10">
+                    <title>{ label.clone() }</title>
+                </rect>
+            };
+            x += w;
+            r
+        })
+        .collect();
+    html! {
+        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={alt}>
+            { for rects }
+        </svg>
     }
-    html! { <span class={classes!("seg", class)} style={format!("width:{width:.2}%")} title={label} /> }
 }
 
 fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
@@ -262,14 +279,14 @@ fn send_bar(lang: Lang, peer: Peer, b: &SendBar) -> Html {
     html! {
         <div class="cc-window send" data-testid={format!("cc-send-{}", peer.name())}>
             <h3>{ fill(tr(lang, "cc.send_title"), &[("peer", peer.name())]) }</h3>
-            <div class="bar" role="img" aria-label={fill(tr(lang, "cc.send_alt"), &[
+            { bar(fill(tr(lang, "cc.send_alt"), &[
                 ("flight", &b.in_flight.to_string()), ("sendable", &b.sendable.to_string()),
-                ("waiting", &b.waiting.to_string())])}>
-                { part("flight", w[0], label("cc.part.flight", b.in_flight)) }
-                { part("sendable", w[1], label("cc.part.sendable", b.sendable)) }
-                { part("idle", w[2], label("cc.part.idle", b.idle)) }
-                { part("waiting", w[3], label("cc.part.waiting", b.waiting)) }
-            </div>
+                ("waiting", &b.waiting.to_string())]), &[
+                ("flight", w[0], label("cc.part.flight", b.in_flight)),
+                ("sendable", w[1], label("cc.part.sendable", b.sendable)),
+                ("idle", w[2], label("cc.part.idle", b.idle)),
+                ("waiting", w[3], label("cc.part.waiting", b.waiting)),
+            ]) }
             <dl class="cc-numbers">
                 <div><dt>{ "SND.UNA" }</dt><dd data-testid="snd-una">{ b.snd_una }</dd></div>
                 <div><dt>{ "SND.NXT" }</dt><dd data-testid="snd-nxt">{ b.snd_nxt }</dd></div>
@@ -294,11 +311,11 @@ fn recv_bar(lang: Lang, peer: Peer, r: &RecvBar) -> Html {
     html! {
         <div class="cc-window recv" data-testid={format!("cc-recv-{}", peer.name())}>
             <h3>{ fill(tr(lang, "cc.recv_title"), &[("peer", peer.name())]) }</h3>
-            <div class="bar" role="img" aria-label={fill(tr(lang, "cc.recv_alt"), &[
-                ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())])}>
-                { part("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])) }
-                { part("free", w[1], r.rcv_wnd.to_string()) }
-            </div>
+            { bar(fill(tr(lang, "cc.recv_alt"), &[
+                ("wnd", &r.rcv_wnd.to_string()), ("held", &r.held.to_string())]), &[
+                ("held", w[0], fill(tr(lang, "cc.part.held"), &[("v", &r.held.to_string())])),
+                ("free", w[1], r.rcv_wnd.to_string()),
+            ]) }
             <dl class="cc-numbers">
                 <div><dt>{ "RCV.NXT" }</dt><dd data-testid="rcv-nxt">{ r.rcv_nxt }</dd></div>
                 <div><dt>{ "RCV.WND" }</dt><dd data-testid="rcv-wnd">{ r.rcv_wnd }</dd></div>

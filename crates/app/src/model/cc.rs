@@ -338,7 +338,7 @@ pub fn recv_bar(
     }
     let t = &after.tcb;
     let rcv_nxt = t.rcv_nxt.offset_from(t.irs);
-    let mut held = 0;
+    let mut held = 0u32;
     if t.ooo_queue_len > 0 {
         // Intervals beyond RCV.NXT, merged so overlapping copies count once.
         let mut spans: Vec<(u32, u32)> = session
@@ -356,7 +356,7 @@ pub fn recv_bar(
         for (start, end) in spans {
             let start = start.max(reach);
             if end > start {
-                held += end - start;
+                held = held.saturating_add(end - start);
                 reach = end;
             }
         }

@@ -86,12 +86,6 @@ pub struct Config {
     /// sliver of window while more data waits, until the override timer runs out.
     #[serde(default = "on")]
     pub sws: bool,
-    /// The application reads everything as it arrives (`set read auto`, the default), so the
-    /// window never closes; `false` (`set read manual`): only `read` calls consume the
-    /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
-    /// window reopens.
-    #[serde(default = "on")]
-    pub read_auto: bool,
     /// The window scale shift our SYN offers (RFC 7323 §2, `set wscale`); `None` offers none.
     #[serde(default)]
     pub wscale: Option<u8>,
@@ -102,6 +96,12 @@ pub struct Config {
     /// order.
     #[serde(default)]
     pub sack: bool,
+    /// The application reads everything as it arrives (`set read auto`, the default), so the
+    /// window never closes; `false` (`set read manual`): only `read` calls consume the
+    /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
+    /// window reopens.
+    #[serde(default = "on")]
+    pub read_auto: bool,
 }
 
 /// Linux's window scale on a default host: ilog2 of the largest receive buffer, less 15
@@ -202,13 +202,13 @@ impl Default for Config {
             delack_timeout: RFC_DELACK_TIMEOUT,
             nagle: true,
             sws: true,
-            read_auto: true,
             // RFC 9293 requires only the MSS option; RFC 7323 and RFC 2018 are optional
             // extensions, so the RFC profile's segments are the textbook's until a script
             // asks for them.
             wscale: None,
             timestamps: false,
             sack: false,
+            read_auto: true,
         }
     }
 }

@@ -70,7 +70,7 @@ impl Endpoint {
     /// min(RCV.BUFF / 2, Eff.snd.MSS), and then to all the free buffer.
     fn update_receive_window(&mut self, now: Instant) {
         let buff = self.rcv_buff();
-        // No more than the window field can say (65535, shifted by RFC 7323's scale).
+        // Without window scaling the field cannot offer more than 65,535 (RFC 7323 §2).
         let most = 65_535u32 << self.tcb.opts.rcv_shift();
         let free = buff.saturating_sub(self.tcb.rcv_user).min(most);
         let t = &self.tcb;
