@@ -7,10 +7,13 @@
 //!   same command;
 //! - parse errors point at a real line and column;
 //! - after a run, every state is one of the eleven and SND.UNA =< SND.NXT (modulo 2^32);
+//! - with congestion control (NewReno or CUBIC), cwnd is at least one SMSS in ESTABLISHED;
+//! - the log's last `window` event of each peer gives its numbers at the end (the same
+//!   for a slow reader's unread bytes);
 //! - `trace_text` runs the script again and must print the same trace (determinism).
 
 use synack_core::script::{self, Outcome};
-use synack_core::{trace_text, Peer, State};
+use synack_core::{trace_text, CongestionControl, Event, Peer, State};
 
 pub fn run(data: &[u8]) {
     let source = String::from_utf8_lossy(data);
@@ -91,6 +94,34 @@ fn check_outcome(outcome: &Outcome, lines: usize) {
                 t.snd_nxt
             );
         }
+    }
+    for peer in Peer::BOTH {
+        let ep = sim.endpoint(peer);
+        if ep.state() == State::Established && ep.config().cc != CongestionControl::None {
+            let t = ep.tcb();
+            assert!(
+                t.cwnd >= t.snd_mss,
+                "{peer}: cwnd {} below SMSS {}",
+                t.cwnd,
+                t.snd_mss
+            );
+        }
+        // The last `window` event since the peer last left the synchronized states.
+        let mut logged = None;
+        for e in sim.trace() {
+            match e.event {
+                Event::Window { peer: p, windows } if p == peer => logged = Some(windows),
+                Event::StateChange { peer: p, to, .. } if p == peer && !to.is_synchronized() => {
+                    logged = None
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(
+            logged,
+            ep.windows(),
+            "{peer}: the log's windows are not its numbers"
+        );
     }
     for failure in outcome.failures.iter().chain(&outcome.error) {
         assert!(

@@ -53,6 +53,20 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
          A connect\ndeliver s1\ndeliver s2\ndeliver s3\nset window 1\nA send 1000\n\
          wait 2s\nset cc none\nset window 0\nwait 5s\nset cc newreno\nset window 65535\nwait 5s",
     );
+    // CUBIC, the Linux profile's controller, and the slow reader's calls at their edges.
+    text("set cc cubic\nset cc CUBIC\nset cc cubic cubic\nset read\nset read slow\nA read\nA read -1");
+    text("A read 1073741825\nB read 99999999999999999999\nA read 0\nA read 1e3");
+    text(
+        "set cc cubic\nset read manual\nset window 1\nset mss 1\nset delivery auto\nB listen\n\
+         A connect\nwait 1s\nA send 100000\nwait 10s\nB read 1\nwait 1s\nB read 4294967295\n\
+         wait 5s\nset read auto\nwait 30s\nexpect A cwnd 1",
+    );
+    text(
+        "set profile linux\nset loss 10%\nset delivery auto\nset read manual\nB listen\n\
+         A connect\nwait 1s\nA send 300000\nB send 30000\nwait 5s\nB read 5000\nA read 100\n\
+         wait 20s\nA close\nB read 1000000\nB close\nA read 1\nwait 200s\nA read 1",
+    );
+    text("set cc cubic\nset loss 30%\nset delivery auto\nB listen\nA connect\nwait 3s\nA send 1000000\nwait 600s");
     text("A send 1073741824\nA send 1073741825");
     text("wait 18446744073709551615ms");
     text("wait 99999999999999999999min");

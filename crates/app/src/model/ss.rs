@@ -41,10 +41,10 @@ pub fn rows(at: &PeerAfter, peer: Peer) -> Vec<SsRow> {
         local: format!("0.0.0.0:{}", here.port()),
         peer: "0.0.0.0:*".to_string(),
     };
-    let connection = |state: State, send_q: u64| SsRow {
+    let connection = |state: State, send_q: u64, recv_q: u64| SsRow {
         state: state.ss_name(),
-        // The application reads everything at once (see the engine's `receive_text`).
-        recv_q: 0,
+        // RCV.USER: what the application has not read (`set read manual`; else 0).
+        recv_q,
         send_q,
         local: here.to_string(),
         peer: there.to_string(),
@@ -62,13 +62,17 @@ pub fn rows(at: &PeerAfter, peer: Peer) -> Vec<SsRow> {
         State::Listen => vec![listener()],
         // Linux answers a SYN with a request socket in SYN-RECV and leaves the listener alone.
         State::SynReceived if tcb.passive_open => {
-            vec![listener(), connection(State::SynReceived, 0)]
+            vec![listener(), connection(State::SynReceived, 0, 0)]
         }
         // A TIME-WAIT socket is a small timewait socket without queues.
-        State::TimeWait => with_listener(connection(State::TimeWait, 0)),
+        State::TimeWait => with_listener(connection(State::TimeWait, 0, 0)),
         state => {
             let unacked = u64::from(tcb.snd_nxt.offset_from(tcb.snd_una));
-            with_listener(connection(state, unacked + tcb.unsent))
+            with_listener(connection(
+                state,
+                unacked + tcb.unsent,
+                u64::from(tcb.rcv_user),
+            ))
         }
     }
 }
@@ -102,6 +106,21 @@ mod tests {
         let s = sim("B listen\n");
         assert!(rows(&s[0], Peer::A).is_empty());
         assert_eq!(lines(&s, Peer::B), ["LISTEN 0 128 0.0.0.0:80 0.0.0.0:*"]);
+    }
+
+    #[test]
+    fn recv_q_is_what_the_application_has_not_read() {
+        let hs = "set read manual\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 300\ndeliver s4\n";
+        let s = sim(hs);
+        assert_eq!(
+            lines(&s, Peer::B),
+            ["ESTAB 300 0 198.51.100.7:80 192.0.2.1:49152"]
+        );
+        let s = sim(&format!("{hs}B read 100\n"));
+        assert_eq!(
+            lines(&s, Peer::B),
+            ["ESTAB 200 0 198.51.100.7:80 192.0.2.1:49152"]
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! The Linux profile follows Linux instead (`__tcp_ack_snd_check`, `tcp_cleanup_rbuf`): the
 //! first 16 data segments of a connection are acknowledged at once (quick-ACK mode), so is
 //! more than one full-sized segment, and so is a segment shorter than the MSS once the
-//! application has read it, which synack's application does at once; what remains waits for
-//! TCP_DELACK_MIN, 40 ms.
+//! application has read it, which synack's application does at once unless `set read
+//! manual`; what remains waits for TCP_DELACK_MIN, 40 ms (the lab's
+//! `delayed-ack-not-reading`).
 
 use super::config::LINUX_MAX_QUICKACKS;
 use super::{Endpoint, Flags, Profile, Timer};
@@ -30,6 +31,8 @@ impl Endpoint {
             self.tcb.ack_pending = true;
             return;
         }
+        // tcp_cleanup_rbuf's ACK needs the application to have read the segment.
+        let read_at_once = self.config.read_auto;
         let t = &mut self.tcb;
         t.unacked_bytes = t.unacked_bytes.saturating_add(len);
         let mss = t.snd_mss.max(1);
@@ -42,7 +45,7 @@ impl Endpoint {
                 Some(Rule::LinuxQuickAck)
             }
             Profile::Linux if t.unacked_bytes > mss => Some(Rule::AckEverySecondSegment),
-            Profile::Linux if len < mss => Some(Rule::LinuxAckSmallSegmentRead),
+            Profile::Linux if len < mss && read_at_once => Some(Rule::LinuxAckSmallSegmentRead),
             Profile::Linux => None,
         };
         if let Some(rule) = now_rule {

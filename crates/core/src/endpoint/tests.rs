@@ -6106,3 +6106,29 @@ fn test_established_switching_to_auto_reads_what_waits() {
 
 // Window scaling, timestamps and SACK (RFC 7323, RFC 2018): their own file, beside these.
 mod options;
+
+/// Linux acknowledges a short segment at once only once its application has read it
+/// (tcp_cleanup_rbuf): an application that does not read leaves it to the 40 ms timer, as
+/// the lab's `delayed-ack-not-reading` measured.
+#[test]
+fn test_established_linux_short_segment_unread_waits_for_the_delayed_ack_timer() {
+    let mut linux = Config {
+        delack: true,
+        read_auto: false,
+        ..config()
+    };
+    linux.set_profile(Profile::Linux);
+    let mut ep = established_with(linux);
+    for i in 0..16 {
+        send!(ep, time u64::from(i) * 100, peer_data(1 + 10 * i, 10));
+        events!(ep, [note(Rule::TextAccepted), note(Rule::LinuxQuickAck)]);
+        recv!(ep, [our_ack_win(11 + 10 * i, 1000 - 10 * (i as u16 + 1))]);
+    }
+    send!(ep, time 1600, peer_data(161, 10));
+    events!(ep, [note(Rule::TextAccepted), note(Rule::AckDelayed)]);
+    recv!(ep, []);
+    check_timer(&ep, Timer::DelayedAck, Some(1640));
+    ep.handle_timeout(at(1640));
+    settle(&mut ep);
+    assert_eq!(ep.tcb.rcv_user, 170);
+}
