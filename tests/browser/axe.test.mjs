@@ -131,6 +131,7 @@ for (const v of VARIANTS) {
     const script = readFileSync(join(ROOT, 'scenarios', 'fast-retransmit.tcps'), 'utf8');
     const page = await open(v, `#script=${Buffer.from(script, 'utf8').toString('base64url')}`);
     try {
+      await page.getByTestId('cc-toggle').click();
       await page.getByTestId('cc-strip-A').waitFor({ timeout: 20000 });
       await page.getByTestId('cc-panel').scrollIntoViewIfNeeded();
       await shot(page, 'cc-views');

@@ -1,6 +1,8 @@
 //! The mount point of the congestion and window views under the chart: a toggle, open by
-//! itself once the run moves data (a segment with a payload), and the views, a lazily loaded
-//! part, while it is open. The user's own choice wins over the automatic one.
+//! itself once a run made on this page moves data (a segment with a payload), and the views,
+//! a lazily loaded part, while it is open. The user's own choice wins over the automatic one.
+//! The run the page opened with (a link's, a lesson's) does not open it: a link's first paint
+//! fetches no part (tests/browser/lazy-parts.test.mjs); its toggle is one click away.
 
 use yew::prelude::*;
 
@@ -34,7 +36,8 @@ fn moves_data(session: &Session) -> bool {
 pub fn cc_panel(props: &CcPanelProps) -> Html {
     let lang = use_lang();
     let choice = use_state(|| None::<bool>);
-    let open = choice.unwrap_or_else(|| moves_data(&props.session));
+    let first = use_memo((), |_| props.session.clone());
+    let open = choice.unwrap_or_else(|| props.session != *first && moves_data(&props.session));
     let toggle = {
         let choice = choice.clone();
         Callback::from(move |_: MouseEvent| choice.set(Some(!open)))
