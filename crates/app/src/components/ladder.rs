@@ -316,9 +316,12 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
                 if let Some(p) = placed {
                     <p class="why">
                         <strong>
-                            { if p.in_place { tr(lang, "ladder.in_place") } else { tr(lang, "ladder.not_in_place") } }
-                            { " " }
-                            { fill(tr(lang, "ladder.belongs"), &[("label", &p.belongs.to_string())]) }
+                            if p.in_place {
+                                { tr(lang, "ladder.in_place") }
+                            } else {
+                                { tr(lang, "ladder.not_in_place") }{ " " }
+                                { fill(tr(lang, "ladder.belongs"), &[("label", &p.belongs.to_string())]) }
+                            }
                         </strong>
                         { " " }{ ordering.why(i, lang) }
                     </p>
