@@ -73,6 +73,7 @@ fn lessons() -> String {
 const LAZY_AREAS: &[&str] = &[
     "states",
     "capture-view",
+    "exercise",
     "explore",
     "export",
     "hex",

@@ -364,14 +364,19 @@ mod tests {
 
     use super::*;
     use crate::components::{
-        capture_view, export, inject, inspector, lesson, linux_notes, segment_menu, socket_table,
-        state_explanation,
+        capture_view, exercise, export, inject, inspector, lesson, linux_notes, segment_menu,
+        socket_table, state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 9] {
+    fn parts() -> [&'static Part; 14] {
         [
             &capture_view::CAPTURE_VIEW,
+            &exercise::EXERCISE_BAR,
+            &exercise::EXERCISE_LIST,
+            &exercise::EXERCISE_SET,
+            &exercise::PREDICT_FORM,
+            &exercise::PREDICT_RESULT,
             &export::EXPORT_MENU,
             &inject::INJECT,
             &inspector::INSPECTOR,

@@ -7,6 +7,7 @@ pub mod capture_view;
 pub mod chart;
 pub mod coach;
 pub mod diagram;
+pub mod exercise;
 pub mod explore;
 pub mod export;
 pub mod hex_view;
