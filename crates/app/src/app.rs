@@ -11,6 +11,7 @@ use synack_core::{Label, Peer, Profile, State};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
+use crate::components::cc_panel::CcPanel;
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
@@ -19,6 +20,7 @@ use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
+use crate::components::ladder::{LadderProps, LADDER};
 use crate::components::lesson::{LessonPanelProps, LessonPicker, LESSON_PANEL};
 use crate::components::linux_notes::{LinuxNotesProps, LINUX_NOTES};
 use crate::components::notice_bar::NoticeBar;
@@ -32,6 +34,7 @@ use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
 use crate::glue::storage;
 use crate::hooks::keyboard::use_shortcuts;
+use crate::hooks::ladder_link::{use_ladder_link, LadderOpen};
 use crate::hooks::lang::use_page_language;
 use crate::hooks::link::{use_embed_reset, use_link_view};
 use crate::hooks::linux::LinuxView;
@@ -86,6 +89,8 @@ pub fn app() -> Html {
     let embed = link.embed;
     let (view, script) = link::view_of(s);
     let coach = use_coach(&link, s, capture.active, &cbs.dispatch);
+    let (ladder, close_ladder) = use_ladder_link();
+    let ladder = ladder.map(|open| ladder_view(open, close_ladder));
     html! {
         <ContextProvider<Lang> context={s.lang}>
         <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
@@ -101,7 +106,7 @@ pub fn app() -> Html {
         if capture.active {
             <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
-            { simulator(s, embed, &cbs, coach, &time_dispatch) }
+            { simulator(s, embed, &cbs, coach, &time_dispatch, ladder) }
         }
         <footer class="foot">
             <p>{ tr(s.lang, "ui.footer_keys") }</p>
@@ -157,6 +162,25 @@ fn use_coach(
     })
 }
 
+/// A ladder exercise ("fill the ladder", "order the segments") in the lesson's place; its
+/// first check's score is recorded like every exercise's (crates/app/src/model/score.rs).
+fn ladder_view(open: LadderOpen, on_close: Callback<()>) -> Html {
+    let id = open.id.clone();
+    let on_score = Callback::from(move |(right, total): (usize, usize)| {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        crate::model::score::record(
+            &id,
+            crate::model::score::Score::new(count(right), count(total)),
+        );
+    });
+    html! {
+        <div class="lesson-bar">
+            <Lazy part={&LADDER} props={lazy::props(LadderProps {
+                id: open.id, seed: open.seed, source: open.text, on_score, on_close })} />
+        </div>
+    }
+}
+
 /// The simulator: time controls, notices, the lesson, the peers, the chart, the diagram and
 /// the tools to act.
 fn simulator(
@@ -165,6 +189,7 @@ fn simulator(
     cbs: &Callbacks,
     coach: Option<CoachProps>,
     time: &Callback<Action>,
+    ladder: Option<Html>,
 ) -> Html {
     let frame = &s.frame;
     let d = &cbs.dispatch;
@@ -203,6 +228,7 @@ fn simulator(
         if let Some(props) = coach {
             <Lazy part={&COACH} props={lazy::props(props)} />
         }
+        { for ladder }
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">
                 <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), set: s.set.clone(), dispatch: d.clone() })} />
@@ -227,6 +253,10 @@ fn simulator(
                 <Chart timeline={s.timeline().clone()} frame={frame.clone()}
                     absolute={s.absolute} selected={s.selected_segment}
                     on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
+                // Issue 13: the congestion strip and the window bars, on the chart's time axis.
+                if !embed {
+                    <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+                }
             </section>
             { selection(s, cbs) }
             if !embed {
@@ -281,7 +311,7 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
                     label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
             }
             <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
-                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
+                timeline: s.timeline().clone(), session: s.session.clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
         </div>
     }
 }

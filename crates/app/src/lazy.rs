@@ -364,14 +364,16 @@ mod tests {
 
     use super::*;
     use crate::components::{
-        capture_view, exercise, export, inject, inspector, lesson, linux_notes, segment_menu,
-        socket_table, state_explanation,
+        capture_view, cc_views, exercise, export, inject, inspector, ladder, lesson, linux_notes,
+        segment_menu, socket_table, state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 14] {
+    fn parts() -> [&'static Part; 16] {
         [
+            &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
+            &cc_views::CC_VIEWS,
             &exercise::EXERCISE_BAR,
             &exercise::EXERCISE_LIST,
             &exercise::EXERCISE_SET,

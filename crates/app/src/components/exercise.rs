@@ -28,6 +28,15 @@ pub fn open(id: &'static str, seed: Option<u64>, dispatch: Callback<Action>) {
             Ok(text) => text,
             Err(msg) => return dispatch.emit(Action::Notify(Notice::LessonFetchFailed(msg))),
         };
+        // A ladder exercise (`hide`, `order`) opens in the ladder view, which its link opens
+        // (hooks::ladder_link): go to that link.
+        if crate::hooks::ladder_link::is_ladder(&text) {
+            let search = format!("?exercise={}&seed={seed}", exercise::short(id));
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_search(&search);
+            }
+            return;
+        }
         match exercise::instantiate(&text, seed).await {
             Ok(source) => dispatch.emit(Action::OpenExercise {
                 id: id.to_string(),
@@ -405,6 +414,22 @@ fn predict_form(props: &PredictFormProps) -> Html {
         Answer::Segment(_, f) => Some(f),
         Answer::State(_) => None,
     });
+    // After a check, the feedback is the result of the click: bring it into view (on a phone
+    // it opens below the fold).
+    use_effect_with(props.tries.answers.len(), |tries| {
+        if *tries > 0 {
+            let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+                d.query_selector(".predict-form .predict-feedback")
+                    .ok()
+                    .flatten()
+            });
+            if let Some(el) = el {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Start);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
     html! {
         <form class="predict-form" data-testid="predict-form" {onsubmit} novalidate=true>
             <p class="ask"><strong>{ fill(tr(lang, "exercise.predict"), &[("peer", peer)]) }</strong></p>
@@ -452,6 +477,19 @@ crate::lazy::part! {
 #[function_component(PredictResult)]
 fn predict_result(props: &PredictResultProps) -> Html {
     let lang = use_lang();
+    // The step ran on the click of Check or Reveal, whose form is gone: show its result.
+    use_effect_with((), |_| {
+        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+            d.query_selector(".lesson-panel .predict-feedback")
+                .ok()
+                .flatten()
+        });
+        if let Some(el) = el {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     match &props.feedback {
         Some(f) => segment_feedback(f, props.predict.question.peer.name(), true, lang),
         None => revealed_segment(&props.predict, lang),
@@ -484,7 +522,8 @@ fn segment_feedback(f: &Feedback, peer: &str, settled: bool, lang: Lang) -> Html
                 <span class="mark" aria-hidden="true">{ mark }</span>
                 <strong>{ c.field.name() }</strong>
                 <span class="values">
-                    { fill(tr(lang, "exercise.yours"), &[("value", &c.given)]) }
+                    // `@` marks an absolute number in scripts; the form's numbers are plain.
+                    { fill(tr(lang, "exercise.yours"), &[("value", c.given.trim_start_matches('@'))]) }
                     if show {
                         { " · " }{ fill(tr(lang, "exercise.sent"), &[("value", &c.expected)]) }
                     }

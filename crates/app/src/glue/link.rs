@@ -420,6 +420,14 @@ pub async fn restore_waiting(link: &Link) -> AppState {
         let mut link = link.clone();
         let seed = *link.seed.get_or_insert_with(exercise::random_seed);
         let text = match crate::glue::fetch::text(&exercise::url(id)).await {
+            // A ladder exercise (`hide`, `order`) is the ladder view's (hooks::ladder_link),
+            // not the lesson player's: the page behind it shows the rest of the link.
+            Ok(text) if crate::hooks::ladder_link::is_ladder(&text) => {
+                link.exercise = None;
+                link.seed = None;
+                link.step = None;
+                return restore(&link, script, None);
+            }
             Ok(text) => exercise::instantiate(&text, seed).await,
             Err(e) => Err(e),
         };

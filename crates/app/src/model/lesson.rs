@@ -813,6 +813,16 @@ mod tests {
     #[test]
     fn every_exercise_opens_and_its_answers_are_right() {
         for (id, _, _) in crate::model::exercise::EXERCISES {
+            let text = std::fs::read_to_string(format!(
+                "{}/../../{}",
+                env!("CARGO_MANIFEST_DIR"),
+                crate::model::exercise::url(id)
+            ))
+            .unwrap();
+            // Ladder exercises (`hide`, `order`) are the ladder view's, not the player's.
+            if crate::hooks::ladder_link::is_ladder(&text) {
+                continue;
+            }
             for seed in [0, 1, 99] {
                 let l = exercise(id, seed);
                 let mut asked = 0;
@@ -850,7 +860,7 @@ mod tests {
 
     #[test]
     fn every_listed_lesson_opens() {
-        assert_eq!(LESSONS.len(), 15, "the course has 15 lessons");
+        assert_eq!(LESSONS.len(), 19, "the course has 19 lessons");
         for entry @ (id, _, _) in LESSONS {
             let l = Lesson::from_script(&read(id)).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(l.title(Lang::En), list_title(entry, Lang::En), "{id}");

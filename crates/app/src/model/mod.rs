@@ -3,6 +3,7 @@
 //! answers what the views ask at one cursor; `state` holds the actions and the reducer.
 
 pub mod capture;
+pub mod cc;
 pub mod chart_layout;
 pub mod chunked;
 pub mod diagram_layout;
@@ -12,6 +13,7 @@ pub mod explore;
 pub mod first_steps;
 pub mod frame;
 pub mod inject;
+pub mod ladder;
 pub mod lesson;
 pub mod notice;
 pub mod placement;
