@@ -74,6 +74,7 @@ const LAZY_AREAS: &[&str] = &[
     "states",
     "capture-view",
     "cc",
+    "exercise",
     "explore",
     "export",
     "hex",

@@ -1,6 +1,7 @@
 // Accessibility with axe-core (the npm package, injected into the page): the main page with a
 // segment's menu, the inspector and a state's explanation open, a lesson, a lesson embedded at
-// 700x500, the Linux view and the capture view, each in light and dark and in English and
+// 700x500, an exercise's predict-the-segment form with its feedback, the Linux view and the
+// capture view, each in light and dark and in English and
 // Chinese. Any violation of the WCAG 2.x A/AA rules or axe's best practices fails the test; the
 // only exclusions would be listed in EXCLUDED with the reason.
 import { test } from 'node:test';
@@ -121,6 +122,22 @@ for (const v of VARIANTS) {
       await page.getByTestId('lesson-narration').waitFor();
       await shot(page, '03-lesson');
       await axe(page, `lesson 1 (${tag})`);
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: an exercise, a predicted segment checked wrong`, async () => {
+    const page = await open(v, '', 'exercise=01&seed=4217&step=2');
+    try {
+      await page.getByTestId('predict-form').waitFor();
+      await page.getByTestId('predict-flag-SYN').check();
+      await page.getByTestId('predict-seq').fill('1');
+      await page.getByTestId('predict-check').click();
+      await page.getByTestId('predict-feedback').waitFor();
+      await shot(page, '07-exercise');
+      await axe(page, `an exercise's predict form with feedback (${tag})`);
       assertNoProblems(page);
     } finally {
       await page.close();

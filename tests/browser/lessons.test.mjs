@@ -1,6 +1,6 @@
 // Guided lessons: pick a lesson from the Lessons menu, step through it with the buttons and
 // the arrow keys, answer its predict-the-state questions by clicking a state on the diagram
-// (once wrong, once right), and reach the closing message; in English and in Chinese
+// (once wrong, which leaves the step unrun, then right), and reach the closing message; in English and in Chinese
 // (`?lang=zh`), and on a 360 px phone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -78,20 +78,28 @@ test('lesson 1 in English: narration, highlights, a wrong and a right answer, ke
     await expectStates(page, 'SYN_SENT', 'LISTEN');
     await screenshot(page, 'lessons-02-question');
 
-    // Wrong: the feedback says so, names the right state and the rule's RFC section.
+    // Wrong: the feedback says so and the step does not run; the learner tries again.
     await answer(page, 'ESTABLISHED');
     const wrong = page.getByTestId('lesson-feedback');
     assert.equal(await wrong.getAttribute('data-correct'), 'false');
-    const wrongText = await wrong.textContent();
-    assert.match(wrongText, /you chose ESTABLISHED, but B is now in SYN_RCVD/);
-    assert.match(wrongText, /§3\.10\.7\.2/);
-    await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
-    await expectStep(page, 3, 'step');
+    assert.match(await wrong.textContent(), /Not ESTABLISHED: B will not be there after this step/);
+    await expectStates(page, 'SYN_SENT', 'LISTEN');
+    await expectStep(page, 3, 'question');
     assert.equal(await page.locator('.explain').count(), 0, 'a click in a question is not an explanation');
-    assert.equal(await page.locator('.diagram-panel.asking').count(), 0);
+    assert.equal(await page.locator('.diagram-panel.asking').count(), 1, 'the diagram still takes the answer');
+    assert.equal(await page.getByTestId('lesson-reveal').count(), 1, 'the answer may be revealed');
     await screenshot(page, 'lessons-03-wrong');
 
-    // Back over the question asks it again; right this time.
+    // Right at the second try: the step runs, with the rule and its RFC section.
+    await answer(page, 'SYN_RCVD');
+    await expectStep(page, 3, 'step');
+    assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
+    assert.match(await page.getByTestId('lesson-feedback').textContent(), /Right: B is now in SYN_RCVD/);
+    assert.match(await page.getByTestId('lesson-feedback').textContent(), /§3\.10\.7\.2/);
+    await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
+    assert.equal(await page.locator('.diagram-panel.asking').count(), 0);
+
+    // Back over the question asks it again; right at once this time.
     await page.getByTestId('lesson-back').click();
     await expectStep(page, 3, 'question');
     await expectStates(page, 'SYN_SENT', 'LISTEN');
@@ -143,7 +151,8 @@ test('lesson 1 in English: narration, highlights, a wrong and a right answer, ke
   }
 });
 
-/** Plays whatever lesson is open to its end, answering every question with `guess`. */
+/** Plays whatever lesson is open to its end, answering every question with `guess`; a wrong
+ * guess stays on the question, and the answer is then revealed. */
 async function playToTheEnd(page, guess) {
   const answers = [];
   for (let i = 0; i < 200; i += 1) {
@@ -151,7 +160,9 @@ async function playToTheEnd(page, guess) {
     if (s.page === 'end') return answers;
     if (s.page === 'question') {
       await answer(page, guess);
-      answers.push(await page.getByTestId('lesson-feedback').getAttribute('data-correct'));
+      const correct = await page.getByTestId('lesson-feedback').getAttribute('data-correct');
+      answers.push(correct);
+      if (correct === 'false') await page.getByTestId('lesson-reveal').click();
       await expectStep(page, s.step, 'step');
     } else {
       await page.getByTestId('lesson-next').click();

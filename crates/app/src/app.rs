@@ -15,6 +15,7 @@ use crate::components::cc_panel::CcPanel;
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
+use crate::components::exercise::{ExercisePicker, ExerciseSetProps, EXERCISE_SET};
 use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
@@ -129,7 +130,9 @@ fn toolbar(
     let can_show = !capture.active && (capture.summary.is_some() || capture.failure.is_some());
     html! {
         <nav class="toolbar" aria-label={tr(s.lang, "ui.toolbar")}>
-            <LessonPicker open={s.lesson.as_ref().map(|p| AttrValue::from(p.id.clone()))}
+            <LessonPicker open={s.lesson.as_ref().filter(|p| p.seed.is_none()).map(|p| AttrValue::from(p.id.clone()))}
+                dispatch={cbs.dispatch.clone()} />
+            <ExercisePicker open={s.lesson.as_ref().filter(|p| p.seed.is_some()).map(|p| AttrValue::from(p.id.clone()))}
                 dispatch={cbs.dispatch.clone()} />
             <Export script={s.script.clone()} />
             <CaptureImport dispatch={capture.dispatcher()} {can_show} />
@@ -199,7 +202,7 @@ fn simulator(
         p.current_step().filter(|_| shown)
     });
     // In a lesson's question, a click on a state answers it: the diagram says so.
-    let asking = s.lesson.as_ref().is_some_and(|p| p.asking());
+    let asking = s.lesson.as_ref().is_some_and(|p| p.asking_state());
     let edge_highlight = lesson_step.map(|st| st.edges.clone()).unwrap_or_default();
     let mut seg_highlight = lesson_step
         .map(|st| st.segments.clone())
@@ -231,7 +234,12 @@ fn simulator(
         { for ladder }
         if let Some(p) = &s.lesson {
             <div class="lesson-bar">
-                <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), dispatch: d.clone() })} />
+                <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), set: s.set.clone(), dispatch: d.clone() })} />
+            </div>
+        } else if let Some(set) = &s.set {
+            // An exercise-set link lists its exercises until one is opened.
+            <div class="lesson-bar">
+                <Lazy part={&EXERCISE_SET} props={lazy::props(ExerciseSetProps { set: set.clone(), dispatch: d.clone() })} />
             </div>
         }
         <main class={classes!("layout", embed.then_some("embed"), coach_class)}>

@@ -364,16 +364,21 @@ mod tests {
 
     use super::*;
     use crate::components::{
-        capture_view, cc_views, export, inject, inspector, ladder, lesson, linux_notes,
+        capture_view, cc_views, exercise, export, inject, inspector, ladder, lesson, linux_notes,
         segment_menu, socket_table, state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 11] {
+    fn parts() -> [&'static Part; 16] {
         [
             &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
             &cc_views::CC_VIEWS,
+            &exercise::EXERCISE_BAR,
+            &exercise::EXERCISE_LIST,
+            &exercise::EXERCISE_SET,
+            &exercise::PREDICT_FORM,
+            &exercise::PREDICT_RESULT,
             &export::EXPORT_MENU,
             &inject::INJECT,
             &inspector::INSPECTOR,

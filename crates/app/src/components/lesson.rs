@@ -4,10 +4,15 @@
 use synack_core::Origin;
 use yew::prelude::*;
 
+use crate::components::exercise::{
+    ExerciseBarProps, PredictFormProps, PredictResultProps, EXERCISE_BAR, PREDICT_FORM,
+    PREDICT_RESULT,
+};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
-use crate::lazy::{self, LazyDetails};
-use crate::model::lesson::{self, Fact, Page, Player, LESSONS};
+use crate::lazy::{self, Lazy, LazyDetails};
+use crate::model::exercise::SetItem;
+use crate::model::lesson::{self, Answer, Fact, Page, Player, LESSONS};
 use crate::model::shared::Shared;
 use crate::model::state::{Action, Notice};
 
@@ -77,6 +82,9 @@ fn lesson_list(props: &LessonPickerProps) -> Html {
 #[derive(Properties, Clone, PartialEq)]
 pub struct LessonPanelProps {
     pub player: Shared<Player>,
+    /// *(exercises)* The set a link opened: its next exercise is offered at the end.
+    #[prop_or_default]
+    pub set: Option<Shared<Vec<SetItem>>>,
     pub dispatch: Callback<Action>,
 }
 
@@ -105,12 +113,14 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     // After an answer, on a phone the learner is down at the diagram: bring the feedback
-    // back into view.
+    // back into view (a wrong try too, which stays on the question).
     let panel = use_node_ref();
     {
         let panel = panel.clone();
-        let answered = p.feedback().is_some();
-        use_effect_with(p.page, move |_| {
+        let answered = p.feedback().is_some()
+            || p.asking_state() && p.tries().is_some_and(|t| !t.answers.is_empty());
+        let tries = p.tries().map_or(0, |t| t.answers.len());
+        use_effect_with((p.page, tries), move |_| {
             if answered {
                 if let Some(el) = panel.cast::<web_sys::Element>() {
                     el.scroll_into_view();
@@ -132,7 +142,15 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     { format!("{k}/{n}") }
                 </span>
             </header>
-            { page_body(p, lang) }
+            if p.seed.is_some() && p.page != Page::End {
+                <Lazy part={&EXERCISE_BAR} props={lazy::props(ExerciseBarProps {
+                    player: p.clone(), set: props.set.clone(), dispatch: props.dispatch.clone() })} />
+            }
+            { page_body(p, lang, &props.dispatch) }
+            if p.seed.is_some() && p.page == Page::End {
+                <Lazy part={&EXERCISE_BAR} props={lazy::props(ExerciseBarProps {
+                    player: p.clone(), set: props.set.clone(), dispatch: props.dispatch.clone() })} />
+            }
             <nav class="lesson-nav">
                 <button type="button" data-testid="lesson-back" disabled={at_start}
                     aria-label={tr(lang, "lesson.back_label")} onclick={emit(Action::LessonBack)}>
@@ -153,7 +171,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
 
 /// The page's text: the question, the step's narration (after the feedback to an answer),
 /// or the closing words.
-fn page_body(p: &Player, lang: Lang) -> Html {
+fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
     let l = &p.lesson;
     let to_diagram = Callback::from(|_: MouseEvent| {
         let el = web_sys::window()
@@ -166,23 +184,58 @@ fn page_body(p: &Player, lang: Lang) -> Html {
     match p.page {
         Page::Question(i) => {
             let step = &l.steps[i];
+            let tries = p.tries.get(i).cloned().unwrap_or_default();
+            if let Some(predict) = &step.predict {
+                return html! {
+                    <div class="lesson-question" data-testid="lesson-question">
+                        <p class="lesson-command">
+                            { tr(lang, "lesson.this_step") }{ " " }<code>{ step.command.to_string() }</code>
+                        </p>
+                        <Lazy part={&PREDICT_FORM} props={lazy::props(PredictFormProps {
+                            step: i, predict: predict.clone(), tries, dispatch: dispatch.clone() })} />
+                    </div>
+                };
+            }
             let peer = step.ask.as_ref().map_or("B", |a| a.peer.name());
+            let reveal = {
+                let d = dispatch.clone();
+                Callback::from(move |_: MouseEvent| d.emit(Action::Reveal))
+            };
+            let wrong = tries.answers.last().and_then(|a| match a {
+                Answer::State(st) => Some(*st),
+                Answer::Segment(..) => None,
+            });
             html! {
                 <div class="lesson-question" data-testid="lesson-question" role="status">
                     <p class="lesson-command">
                         { tr(lang, "lesson.this_step") }{ " " }<code>{ step.command.to_string() }</code>
                     </p>
                     <p class="ask"><strong>{ fill(tr(lang, "lesson.question"), &[("peer", peer)]) }</strong></p>
-                    <p class="hint">{ tr(lang, "lesson.question_hint") }</p>
+                    if let Some(chosen) = wrong {
+                        <div class="lesson-feedback wrong" data-testid="lesson-feedback" data-correct="false">
+                            <p><strong>{ fill(tr(lang, "lesson.try_again"), &[("peer", peer), ("chosen", chosen.name())]) }</strong></p>
+                            <button type="button" data-testid="lesson-reveal" onclick={reveal}>{ tr(lang, "lesson.reveal") }</button>
+                        </div>
+                    } else {
+                        <p class="hint">{ tr(lang, "lesson.question_hint") }</p>
+                    }
                     <button type="button" class="link to-diagram" onclick={to_diagram}>{ tr(lang, "lesson.to_diagram") }</button>
                 </div>
             }
         }
         Page::Step(i) => {
             let step = &l.steps[i];
+            let segment = step.predict.as_ref().map(|pr| {
+                let feedback = p.tries[i].answers.iter().rev().find_map(|a| match a {
+                    Answer::Segment(_, f) => Some(f.clone()),
+                    Answer::State(_) => None,
+                });
+                html! { <Lazy part={&PREDICT_RESULT} props={lazy::props(PredictResultProps { predict: pr.clone(), feedback })} /> }
+            });
             html! {
                 <>
                     { feedback(p, lang) }
+                    { for segment }
                     <div class="lesson-narration" data-testid="lesson-narration">
                         <p class="lesson-command"><code>{ step.command.to_string() }</code></p>
                         if step.narration.get(lang).is_empty() {
@@ -272,7 +325,7 @@ fn facts(facts: &[Fact], lang: Lang) -> Html {
 /// Right or wrong, and why: the rule behind the peer's state and its RFC section.
 fn feedback(p: &Player, lang: Lang) -> Html {
     let Some((chosen, ask)) = p.feedback() else {
-        return Html::default();
+        return revealed_state(p, lang);
     };
     let right = chosen == ask.answer;
     let peer = ask.peer.name();
@@ -308,6 +361,27 @@ fn feedback(p: &Player, lang: Lang) -> Html {
                 <p>{ fill(tr(lang, "lesson.stays"), &[("peer", peer)]) }</p>
             }
             { for why }
+        </div>
+    }
+}
+
+/// A state question revealed without a try: the answer and its rule.
+fn revealed_state(p: &Player, lang: Lang) -> Html {
+    let (Some(step), Some(tries)) = (p.current_step(), p.tries()) else {
+        return Html::default();
+    };
+    let Some(ask) = step.ask.as_ref().filter(|_| tries.revealed) else {
+        return Html::default();
+    };
+    html! {
+        <div class="lesson-feedback" data-testid="lesson-feedback" data-correct="false" role="status">
+            <p><strong>{ fill(tr(lang, "lesson.revealed"), &[("peer", ask.peer.name()), ("state", ask.answer.name())]) }</strong></p>
+            if let Some(rule) = ask.rule {
+                <p class="why">
+                    { fill(tr(lang, "lesson.why"), &[("reason", rule_reason(lang, rule))]) }{ " " }
+                    <span class="rfc">{ fill(tr(lang, "lesson.rfc"), &[("section", rule.section())]) }</span>
+                </p>
+            }
         </div>
     }
 }

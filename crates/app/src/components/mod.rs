@@ -9,6 +9,7 @@ pub mod cc_views;
 pub mod chart;
 pub mod coach;
 pub mod diagram;
+pub mod exercise;
 pub mod explore;
 pub mod export;
 pub mod hex_view;

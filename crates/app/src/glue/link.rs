@@ -7,6 +7,7 @@
 //! cannot be used is reported as a [`Problem`] and the rest is still honoured.
 
 use crate::i18n::Lang;
+use crate::model::exercise::{self, SetItem};
 use crate::model::lesson::{Lesson, Page, Player};
 use crate::model::shared::Shared;
 use crate::model::state::{AppState, Notice};
@@ -123,6 +124,12 @@ pub struct Link {
     pub lang: Option<Lang>,
     pub embed: bool,
     pub lesson: Option<String>,
+    /// *(exercises)* The exercise to open (its id), and the seed of its numbers; without a
+    /// seed, fresh numbers are drawn when the link opens.
+    pub exercise: Option<&'static str>,
+    pub seed: Option<u64>,
+    /// *(exercises)* An exercise set to list.
+    pub set: Option<Vec<SetItem>>,
     pub step: Option<usize>,
     pub at: Option<usize>,
     pub absolute: bool,
@@ -136,7 +143,12 @@ impl Link {
     /// A visit with nothing in its link but options (a language, absolute numbers, the Linux
     /// view): no script, no lesson, not embedded, nothing unreadable.
     pub fn is_plain(&self) -> bool {
-        !self.embed && self.script.is_none() && self.lesson.is_none() && self.problems.is_empty()
+        !self.embed
+            && self.script.is_none()
+            && self.lesson.is_none()
+            && self.exercise.is_none()
+            && self.set.is_none()
+            && self.problems.is_empty()
     }
 
     pub fn parse(query: &str, fragment: &str) -> Link {
@@ -161,6 +173,23 @@ impl Link {
                         link.lesson = Some(value.to_string());
                     } else {
                         link.problem("share.err_lesson", &[("value", value)]);
+                    }
+                }
+                "exercise" => match exercise::find(value) {
+                    Some(id) => link.exercise = Some(id),
+                    None => link.problem("share.err_exercise", &[("value", value)]),
+                },
+                "seed" => match exercise::parse_seed(value) {
+                    Ok(seed) => link.seed = Some(seed),
+                    Err(key) => link.problem(key, &[("value", value)]),
+                },
+                "set" => {
+                    let (items, errors) = exercise::parse_set(value);
+                    for (key, v) in errors {
+                        link.problem(key, &[("value", &v)]);
+                    }
+                    if !items.is_empty() {
+                        link.set = Some(items);
                     }
                 }
                 "step" => link.step = link.number(name, value),
@@ -251,6 +280,10 @@ pub struct View {
     pub lang: Lang,
     pub embed: bool,
     pub lesson: Option<String>,
+    /// *(exercises)* The open exercise's short name and seed.
+    pub exercise: Option<(String, u64)>,
+    /// *(exercises)* The exercise set listed, as `set=` writes it.
+    pub set: Option<String>,
     pub step: Option<usize>,
     /// Events shown, when not at the live end.
     pub at: Option<usize>,
@@ -269,6 +302,13 @@ impl View {
         if let Some(lesson) = &self.lesson {
             q += "&lesson=";
             q += lesson;
+        }
+        if let Some((id, seed)) = &self.exercise {
+            q += &format!("&exercise={id}&seed={seed}");
+        }
+        if let Some(set) = &self.set {
+            q += "&set=";
+            q += set;
         }
         for (name, value) in [("step", self.step), ("at", self.at)] {
             if let Some(n) = value {
@@ -312,20 +352,22 @@ pub fn page_base() -> String {
 fn open_at_step(
     id: &str,
     lesson: Lesson,
+    seed: Option<u64>,
     step: Option<usize>,
     problems: &mut Vec<Problem>,
 ) -> Shared<Player> {
-    let mut player = Player::new(id.to_string(), lesson);
+    let mut player = match seed {
+        Some(seed) => Player::exercise(id.to_string(), lesson, seed),
+        None => Player::new(id.to_string(), lesson),
+    };
     let steps = player.lesson.steps.clone();
     match step {
         None | Some(0) => {}
         Some(n) if n <= steps.len() + 1 => {
-            for (k, s) in steps.iter().enumerate().take(n - 1) {
-                player.answers[k] = s.ask.as_ref().map(|a| a.answer);
-            }
+            player.settle_before(n - 1);
             player.page = match steps.get(n - 1) {
                 None => Page::End,
-                Some(s) if s.ask.is_some() => Page::Question(n - 1),
+                Some(s) if s.ask.is_some() || s.predict.is_some() => Page::Question(n - 1),
                 Some(_) => Page::Step(n - 1),
             };
         }
@@ -351,7 +393,9 @@ pub fn step_of(player: &Player) -> usize {
 /// Whether opening `link` needs to wait for something (inflating, fetching a lesson);
 /// otherwise [`restore`] can run before the first paint.
 pub fn needs_waiting(link: &Link) -> bool {
-    link.lesson.is_some() || matches!(link.script, Some(Packed::Deflated(_)))
+    link.lesson.is_some()
+        || link.exercise.is_some()
+        || matches!(link.script, Some(Packed::Deflated(_)))
 }
 
 /// The state the page opens with: what the link asks for when that needs no waiting (see
@@ -370,6 +414,25 @@ pub fn initial_state(link: &Link) -> AppState {
 /// [`restore`] after fetching and unpacking what the link needs.
 pub async fn restore_waiting(link: &Link) -> AppState {
     let script = unpack(link).await;
+    if let Some(id) = link.exercise {
+        // An exercise link without a seed draws one here, at the page's edge; its numbers
+        // are then the seed's, and so is the link the page shows.
+        let mut link = link.clone();
+        let seed = *link.seed.get_or_insert_with(exercise::random_seed);
+        let text = match crate::glue::fetch::text(&exercise::url(id)).await {
+            // A ladder exercise (`hide`, `order`) is the ladder view's (hooks::ladder_link),
+            // not the lesson player's: the page behind it shows the rest of the link.
+            Ok(text) if crate::hooks::ladder_link::is_ladder(&text) => {
+                link.exercise = None;
+                link.seed = None;
+                link.step = None;
+                return restore(&link, script, None);
+            }
+            Ok(text) => exercise::instantiate(&text, seed).await,
+            Err(e) => Err(e),
+        };
+        return restore(&link, script, Some(text));
+    }
     let lesson_text = match &link.lesson {
         Some(id) if crate::model::lesson::LESSONS.iter().any(|l| l.0 == id) => {
             Some(crate::glue::fetch::text(&crate::model::lesson::url(id)).await)
@@ -390,13 +453,23 @@ pub fn restore(
 ) -> AppState {
     let mut problems = link.problems.clone();
     let default = || AppState::loaded(crate::model::presets::DEFAULT_SCRIPT);
-    let lesson = link.lesson.as_ref().and_then(|id| {
+    // An exercise is opened like a lesson, with the seed of its numbers.
+    let (id, seed) = match (link.exercise, &link.lesson) {
+        (Some(id), _) => (Some(id.to_string()), link.seed.or(Some(0))),
+        (None, lesson) => (lesson.clone(), None),
+    };
+    let lesson = id.as_ref().and_then(|id| {
         let opened = lesson_text
             .and_then(Result::ok)
             .and_then(|text| Lesson::from_script(&text).ok())
-            .map(|lesson| open_at_step(id, lesson, link.step, &mut problems));
+            .map(|lesson| open_at_step(id, lesson, seed, link.step, &mut problems));
         if opened.is_none() {
-            problems.push(Problem::new("share.err_lesson", &[("value", id)]));
+            let key = if seed.is_some() {
+                "share.err_exercise"
+            } else {
+                "share.err_lesson"
+            };
+            problems.push(Problem::new(key, &[("value", id)]));
         }
         opened
     });
@@ -455,6 +528,7 @@ pub fn restore(
     }
     state.absolute = link.absolute;
     state.linux = link.linux;
+    state.set = link.set.clone().map(Shared::new);
     if !problems.is_empty() {
         state.notice = Some(Notice::Link(problems));
     }
@@ -469,7 +543,9 @@ pub fn view_of(s: &AppState) -> (View, yew::AttrValue) {
     let view = View {
         lang: s.lang,
         embed: false,
-        lesson: player.map(|p| p.id.clone()),
+        lesson: player.filter(|p| p.seed.is_none()).map(|p| p.id.clone()),
+        exercise: player.and_then(|p| Some((exercise::short(&p.id).to_string(), p.seed?))),
+        set: s.set.as_deref().map(|items| exercise::write_set(items)),
         step: player.map(step_of),
         at: (!s.at_live_end()).then_some(s.cursor()),
         absolute: s.absolute,
@@ -701,6 +777,7 @@ mod tests {
             at: Some(12),
             absolute: true,
             linux: true,
+            ..View::default()
         };
         let url = view.link("https://example.org/synack/", Some(&[1, 2, 250]));
         assert_eq!(
@@ -865,6 +942,57 @@ mod tests {
             "the default view"
         );
         assert!(notice_text(&s).contains("no-such-lesson"), "{:?}", s.notice);
+    }
+
+    /// An exercise's text with `seed`'s numbers, as the page opens it.
+    fn exercise_text(id: &str, seed: u64) -> Option<Result<String, String>> {
+        let path = format!("{}/../../exercises/{id}.tcps", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        Some(Ok(synack_core::variant::instantiate(&text, Some(seed))
+            .unwrap()
+            .source))
+    }
+
+    #[test]
+    fn an_exercise_link_opens_it_with_its_seed_and_writes_it_back() {
+        let link = Link::parse("exercise=01&seed=4217&step=2", "");
+        assert!(link.problems.is_empty(), "{:?}", link.problems);
+        assert_eq!(
+            (link.exercise, link.seed),
+            (Some("01-handshake-numbers"), Some(4217))
+        );
+        assert!(needs_waiting(&link) && !link.is_plain());
+        let s = restore(&link, None, exercise_text("01-handshake-numbers", 4217));
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+        let p = s.lesson.as_ref().expect("the exercise is open");
+        assert_eq!((p.seed, p.page), (Some(4217), Page::Question(1)));
+        let (view, script) = view_of(&s);
+        assert!(
+            view.query()
+                .starts_with("?lang=en&exercise=01&seed=4217&step=2"),
+            "{}",
+            view.query()
+        );
+        assert!(script.is_empty(), "the exercise's own run needs no script");
+    }
+
+    #[test]
+    fn a_bad_seed_or_exercise_says_so_and_a_set_link_lists_what_it_can() {
+        let link = Link::parse("exercise=01&seed=12x", "");
+        assert_eq!(link.exercise, Some("01-handshake-numbers"));
+        assert_eq!((link.seed, keys(&link)), (None, vec!["share.err_seed"]));
+        let link = Link::parse("exercise=99", "");
+        assert_eq!(
+            (link.exercise, keys(&link)),
+            (None, vec!["share.err_exercise"])
+        );
+        let link = Link::parse("set=02,07:99,nope", "");
+        assert_eq!(keys(&link), vec!["share.err_exercise"]);
+        let s = restore(&link, None, None);
+        let set = s.set.as_deref().expect("the set is listed");
+        assert_eq!(exercise::write_set(set), "02,07:99");
+        assert_eq!(view_of(&s).0.query(), "?lang=en&set=02,07:99");
+        assert!(notice_text(&s).contains("nope"), "{:?}", s.notice);
     }
 
     #[test]

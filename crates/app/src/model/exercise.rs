@@ -66,6 +66,38 @@ pub fn fresh_seed(random: f64) -> u64 {
     (random.clamp(0.0, 1.0) * 1_000_000.0) as u64 % 1_000_000
 }
 
+/// A fresh seed from the page's `Math.random` (natively, in tests, a fixed one).
+pub fn random_seed() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    let random = js_sys::Math::random();
+    #[cfg(not(target_arch = "wasm32"))]
+    let random = 0.5;
+    fresh_seed(random)
+}
+
+/// The exercise's text with the numbers `seed` draws: its `let` lines become comments with
+/// the values chosen and every `$name` is replaced, so the page's script reader takes it.
+/// The drawing code comes with the exercises' module (`split_exercise.wasm`), fetched here
+/// the first time: the first paint does not carry it.
+pub async fn instantiate(text: &str, seed: u64) -> Result<String, String> {
+    let draw = drawer()
+        .await
+        .map_err(|_| "cannot load split_exercise.wasm".to_string())?;
+    draw(text, seed)
+}
+
+/// Draws an exercise's numbers: its text and a seed give the text with the numbers in.
+type Draw = fn(&str, u64) -> Result<String, String>;
+
+#[crate::lazy::wasm_split(exercise, fallible)]
+fn drawer() -> Result<Draw, crate::lazy::LoadError> {
+    Ok(|text, seed| {
+        synack_core::variant::instantiate(text, Some(seed))
+            .map(|i| i.source)
+            .map_err(|e| format!("line {}, column {}: {}", e.line, e.column, e.message))
+    })
+}
+
 /// One exercise of a set: its id and, when the teacher fixed them, its numbers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetItem {

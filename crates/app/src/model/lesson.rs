@@ -6,10 +6,12 @@
 //! The list of lessons (ids and titles) is built in by `build.rs`; a lesson's text is fetched
 //! from `lessons/<id>.tcps` when it is opened.
 
-use synack_core::script::{Command, Language};
+use synack_core::predict::{self, Feedback, Guess};
+use synack_core::script::{Command, Language, Numbers};
 use synack_core::{Event, Label, Origin, Peer, Rule, State, TraceEvent};
 
 use crate::i18n::Lang;
+use crate::model::score::Score;
 use crate::model::session::Session;
 use crate::model::shared::Shared;
 use crate::model::timeline::Timeline;
@@ -69,6 +71,64 @@ pub struct Ask {
     pub rule: Option<Rule>,
 }
 
+/// A predict-the-segment question (`ask segment A`): the segment the peer sends in the step,
+/// and both peers' ISNs, which the form shows so that relative and absolute numbers can be
+/// worked out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predict {
+    pub question: predict::Question,
+    /// A's and B's ISNs: the numbers relative ones count from.
+    pub isn: [u32; 2],
+}
+
+impl Predict {
+    /// Fields in a guess: flags, seq, ack and len.
+    pub const FIELDS: u32 = predict::Field::ALL.len() as u32;
+}
+
+/// A learner's answer to a step's question.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// A state clicked on the diagram, for `ask A|B`.
+    State(State),
+    /// A segment typed in the form, for `ask segment`, and its check.
+    Segment(Guess, Feedback),
+}
+
+impl Answer {
+    /// Fields right in this answer, out of those asked (a state is one field).
+    fn score(&self, ask: Option<&Ask>) -> Score {
+        match self {
+            Answer::State(st) => Score::new(u32::from(ask.is_some_and(|a| a.answer == *st)), 1),
+            Answer::Segment(_, f) => Score::new(
+                f.fields.iter().filter(|c| c.correct).count() as u32,
+                f.fields.len() as u32,
+            ),
+        }
+    }
+
+    /// Whether every field is right.
+    pub fn correct(&self, ask: Option<&Ask>) -> bool {
+        let s = self.score(ask);
+        s.right == s.total
+    }
+}
+
+/// The tries at one step's question: they run the step once one is right, or once the
+/// learner asks to see the answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tries {
+    pub answers: Vec<Answer>,
+    pub revealed: bool,
+}
+
+impl Tries {
+    /// The question is settled: answered right or revealed, so the step may run.
+    pub fn settled(&self, ask: Option<&Ask>) -> bool {
+        self.revealed || self.answers.last().is_some_and(|a| a.correct(ask))
+    }
+}
+
 /// What a step did, read from its events. A step the script narrates with no `say` line is
 /// told by its facts, so that a student never meets a bare `deliver s3` as the explanation.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,6 +168,8 @@ pub struct Step {
     pub command: Command,
     pub narration: Narration,
     pub ask: Option<Ask>,
+    /// *(exercises)* The segment `ask segment` asks for, before the step.
+    pub predict: Option<Predict>,
     /// The trace cursor before and after the step.
     pub before: usize,
     pub after: usize,
@@ -141,6 +203,7 @@ impl Step {
             command: command.clone(),
             narration: Narration::default(),
             ask: None,
+            predict: None,
             before,
             after,
             edges,
@@ -249,9 +312,10 @@ impl Lesson {
         let (mut title_en, mut title_zh) = (None, None);
         let mut narration = Narration::default();
         let mut ask = None;
+        let mut ask_segment: Option<(Peer, Numbers)> = None;
         let mut steps = Vec::new();
         let mut end_before = 0;
-        for rec in session.commands().iter() {
+        for (n, rec) in session.commands().iter().enumerate() {
             match &rec.command {
                 Command::Title { lang, text } => match lang {
                     Language::En => title_en = Some(text.clone()),
@@ -259,6 +323,7 @@ impl Lesson {
                 },
                 Command::Say { lang, text } => narration.push(*lang, text),
                 Command::Ask(peer) => ask = Some(*peer),
+                Command::AskSegment { peer, numbers } => ask_segment = Some((*peer, *numbers)),
                 c if c.is_step() => {
                     let (before, after) = (end_before, rec.trace_end);
                     let mut step = Step::of(c, &trace[before..after], (before, after));
@@ -267,6 +332,22 @@ impl Lesson {
                     step.ask = ask.take().map(|peer| {
                         Ask::about(peer, &trace[before..after], &timeline, (before, after))
                     });
+                    if let Some((peer, numbers)) = ask_segment.take() {
+                        // `run` has checked that the peer sends a segment in this step.
+                        let question =
+                            predict::Question::from_step(&trace[before..after], peer, numbers)
+                                .ok_or_else(|| {
+                                    format!(
+                                "line {}: `ask segment {peer}`: {peer} sends nothing in the step",
+                                step.line
+                            )
+                                })?;
+                        let peers = session.after(n + 1).peers;
+                        step.predict = Some(Predict {
+                            question,
+                            isn: [peers[0].isn_base.0, peers[1].isn_base.0],
+                        });
+                    }
                     steps.push(step);
                 }
                 _ => {}
@@ -274,6 +355,16 @@ impl Lesson {
             end_before = rec.trace_end;
         }
         drop(trace);
+        // A peer's ISN is known once it sends its SYN: a question asked before that (A's SYN,
+        // with B still listening) shows the one the peer will choose, from the end of the run.
+        let last = session.after(session.commands().len()).peers;
+        for p in steps.iter_mut().filter_map(|s| s.predict.as_mut()) {
+            for (i, isn) in p.isn.iter_mut().enumerate() {
+                if *isn == 0 {
+                    *isn = last[i].isn_base.0;
+                }
+            }
+        }
         if steps.is_empty() {
             return Err("the lesson has no step".into());
         }
@@ -306,34 +397,66 @@ pub enum Page {
     End,
 }
 
-/// A lesson being played.
+/// A lesson (or an exercise) being played.
 #[derive(Clone, Debug)]
 pub struct Player {
     pub id: String,
     pub lesson: Shared<Lesson>,
     pub page: Page,
-    /// The learner's answer to each step's question, once given.
-    pub answers: Vec<Option<State>>,
+    /// Each step's tries at its question, in order. Going back over a question clears them so
+    /// that it can be tried again.
+    pub tries: Vec<Tries>,
+    /// Each question's first answer as a score, kept when its tries are cleared: the score is
+    /// of first tries only.
+    pub first: Vec<Option<Score>>,
+    /// *(exercises)* The seed that drew the exercise's numbers; `None` for a lesson.
+    pub seed: Option<u64>,
+    /// *(exercises)* The score kept when the attempt reached its end.
+    pub record: Option<crate::model::score::Record>,
 }
 
 impl Player {
     pub fn new(id: String, lesson: Lesson) -> Player {
-        let answers = vec![None; lesson.steps.len()];
+        let n = lesson.steps.len();
         let mut player = Player {
             id,
             lesson: Shared::new(lesson),
             page: Page::End,
-            answers,
+            tries: vec![Tries::default(); n],
+            first: vec![None; n],
+            seed: None,
+            record: None,
         };
         player.page = player.arrive(0);
         player
     }
 
-    /// The page for arriving at step k going forward: its question first, if unanswered.
+    /// An exercise: a lesson whose numbers `seed` drew.
+    pub fn exercise(id: String, lesson: Lesson, seed: u64) -> Player {
+        Player {
+            seed: Some(seed),
+            ..Player::new(id, lesson)
+        }
+    }
+
+    /// Whether step k asks something before it runs.
+    fn asks(&self, k: usize) -> bool {
+        self.lesson
+            .steps
+            .get(k)
+            .is_some_and(|s| s.ask.is_some() || s.predict.is_some())
+    }
+
+    fn settled(&self, k: usize) -> bool {
+        let ask = self.lesson.steps.get(k).and_then(|s| s.ask.as_ref());
+        self.tries.get(k).is_some_and(|t| t.settled(ask))
+    }
+
+    /// The page for arriving at step k going forward: its question first, if unsettled.
     fn arrive(&self, k: usize) -> Page {
         match self.lesson.steps.get(k) {
             None => Page::End,
-            Some(step) if step.ask.is_some() && self.answers[k].is_none() => Page::Question(k),
+            Some(_) if self.asks(k) && !self.settled(k) => Page::Question(k),
             Some(_) => Page::Step(k),
         }
     }
@@ -347,13 +470,13 @@ impl Player {
         };
     }
 
-    /// Back one page. Going back over a question clears its answer, so it can be tried again.
+    /// Back one page. Going back over a question clears its tries, so it can be tried again.
     pub fn back(&mut self) {
         let n = self.lesson.steps.len();
         self.page = match self.page {
             Page::End => Page::Step(n - 1),
-            Page::Step(k) if self.lesson.steps[k].ask.is_some() => {
-                self.answers[k] = None;
+            Page::Step(k) if self.asks(k) => {
+                self.tries[k] = Tries::default();
                 Page::Question(k)
             }
             Page::Step(k) | Page::Question(k) if k > 0 => Page::Step(k - 1),
@@ -361,10 +484,49 @@ impl Player {
         };
     }
 
-    /// Answers the pending question and runs its step.
+    /// Records an answer to the pending question; the step runs once the answer is right.
+    fn try_answer(&mut self, answer: Answer) {
+        let Page::Question(k) = self.page else {
+            return;
+        };
+        let ask = self.lesson.steps[k].ask.as_ref();
+        self.first[k].get_or_insert(answer.score(ask));
+        self.tries[k].answers.push(answer);
+        if self.settled(k) {
+            self.page = Page::Step(k);
+        }
+    }
+
+    /// Answers the pending state question: a right answer runs its step, a wrong one stays
+    /// on the question to try again (or reveal).
     pub fn answer(&mut self, state: State) {
+        let asks_state =
+            matches!(self.page, Page::Question(k) if self.lesson.steps[k].ask.is_some());
+        if asks_state {
+            self.try_answer(Answer::State(state));
+        }
+    }
+
+    /// Answers the pending segment question with a guess and its check (made by the form,
+    /// with `predict::Question::check`, where the exercises' code lives).
+    pub fn guess(&mut self, answer: Answer) {
+        let asks_segment =
+            matches!(self.page, Page::Question(k) if self.lesson.steps[k].predict.is_some());
+        if asks_segment && matches!(answer, Answer::Segment(..)) {
+            self.try_answer(answer);
+        }
+    }
+
+    /// Shows the pending question's answer and runs its step. Unanswered, it scores nothing.
+    pub fn reveal(&mut self) {
         if let Page::Question(k) = self.page {
-            self.answers[k] = Some(state);
+            let total = if self.lesson.steps[k].predict.is_some() {
+                Predict::FIELDS
+            } else {
+                1
+            };
+            self.first[k].get_or_insert(Score::new(0, total));
+            self.tries[k].revealed = true;
             self.page = Page::Step(k);
         }
     }
@@ -394,16 +556,58 @@ impl Player {
         }
     }
 
-    /// The answer given on this page and whether it was right.
+    /// The tries at the question of this page's step (on its question or after it ran).
+    pub fn tries(&self) -> Option<&Tries> {
+        match self.page {
+            Page::Question(k) | Page::Step(k) => self.tries.get(k),
+            Page::End => None,
+        }
+    }
+
+    /// The state answer given on this step page and whether it was right: after the step
+    /// has run, the last state answer (none when the answer was revealed untried).
     pub fn feedback(&self) -> Option<(State, &Ask)> {
         let Page::Step(k) = self.page else {
             return None;
         };
-        Some((self.answers[k]?, self.lesson.steps[k].ask.as_ref()?))
+        let chosen = self.tries[k].answers.iter().rev().find_map(|a| match a {
+            Answer::State(s) => Some(*s),
+            Answer::Segment(..) => None,
+        })?;
+        Some((chosen, self.lesson.steps[k].ask.as_ref()?))
     }
 
     pub fn asking(&self) -> bool {
         matches!(self.page, Page::Question(_))
+    }
+
+    /// Whether the pending question asks for a state (answered on the diagram).
+    pub fn asking_state(&self) -> bool {
+        matches!(self.page, Page::Question(k) if self.lesson.steps[k].ask.is_some())
+    }
+
+    /// The score of first tries so far: fields right out of fields asked in the questions
+    /// answered or revealed.
+    pub fn score(&self) -> Score {
+        self.first
+            .iter()
+            .flatten()
+            .fold(Score::default(), |a, &b| a + b)
+    }
+
+    /// Settles the questions of the steps before step k (0-based) without scoring them: a
+    /// link that opens at step k+1 starts there as if they had been answered.
+    pub fn settle_before(&mut self, k: usize) {
+        for t in self.tries.iter_mut().take(k) {
+            t.revealed = true;
+        }
+    }
+
+    /// How many questions the lesson asks.
+    pub fn questions(&self) -> usize {
+        (0..self.lesson.steps.len())
+            .filter(|&k| self.asks(k))
+            .count()
     }
 }
 
@@ -498,18 +702,36 @@ mod tests {
         assert_eq!(p.cursor(), p.lesson.steps[1].after);
         p.next(); // Next does not skip a question.
         assert_eq!(p.page, Page::Question(2));
+        // A wrong answer stays on the question: the step does not run yet.
         p.answer(State::Established);
+        assert_eq!(p.page, Page::Question(2));
+        assert_eq!(p.cursor(), p.lesson.steps[1].after);
+        assert_eq!(
+            p.tries().unwrap().answers,
+            vec![Answer::State(State::Established)]
+        );
+        assert!(p.feedback().is_none(), "no step has run");
+        // Right at the second try: the step runs, the feedback names the answer.
+        p.answer(State::SynReceived);
         assert_eq!(p.page, Page::Step(2));
         let (chosen, ask) = p.feedback().unwrap();
-        assert_ne!(chosen, ask.answer);
-        // Back over the question clears the answer; forward asks again.
-        p.back();
-        assert_eq!((p.page, p.answers[2]), (Page::Question(2), None));
-        p.answer(State::SynReceived);
-        let (chosen, ask) = p.feedback().unwrap();
         assert_eq!(chosen, ask.answer);
+        // Back over the question clears its tries; forward asks again. Only the first try
+        // ever scores.
+        p.back();
+        assert_eq!(p.page, Page::Question(2));
+        assert!(p.tries().unwrap().answers.is_empty());
+        p.answer(State::SynReceived);
+        assert_eq!(p.page, Page::Step(2));
+        assert_eq!(p.score(), Score::new(0, 1));
         p.next();
-        p.answer(State::Established);
+        // Reveal: the step runs with its answer shown, the question scores nothing.
+        assert_eq!(p.page, Page::Question(3));
+        p.reveal();
+        assert_eq!(p.page, Page::Step(3));
+        assert!(p.tries().unwrap().revealed);
+        assert_eq!(p.score(), Score::new(0, 2));
+        assert_eq!(p.questions(), 2);
         p.next();
         assert_eq!(p.page, Page::End);
         assert_eq!(p.cursor(), p.lesson.session.len());
@@ -519,6 +741,121 @@ mod tests {
             p.back();
         }
         assert_eq!(p.page, Page::Step(0));
+    }
+
+    fn exercise(id: &str, seed: u64) -> Lesson {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../{}",
+            env!("CARGO_MANIFEST_DIR"),
+            crate::model::exercise::url(id)
+        ))
+        .unwrap();
+        let instance = synack_core::variant::instantiate(&text, Some(seed)).unwrap();
+        Lesson::from_script(&instance.source).unwrap_or_else(|e| panic!("{id}: {e}"))
+    }
+
+    /// Exercise 1 asks for A's SYN in absolute numbers: a guess one off in seq is wrong in
+    /// that field only and stays on the question; the right guess runs the step; the score is
+    /// the first try's fields.
+    #[test]
+    fn a_predicted_segment_is_checked_per_field_and_retried() {
+        let l = exercise("01-handshake-numbers", 42);
+        let mut p = Player::exercise("01-handshake-numbers".into(), l, 42);
+        assert_eq!(p.page, Page::Step(0));
+        p.next();
+        assert_eq!(p.page, Page::Question(1));
+        assert!(
+            p.asking() && !p.asking_state(),
+            "the form answers, not the diagram"
+        );
+        let predict = p.lesson.steps[1].predict.clone().unwrap();
+        let isn_a = predict.isn[0];
+        assert_eq!(
+            predict.question.segment.segment.seq.0, isn_a,
+            "a SYN carries the ISS"
+        );
+        // A click on the diagram is no answer to a segment question.
+        p.answer(State::SynSent);
+        assert!(p.tries().unwrap().answers.is_empty());
+        let guess = |text: String| {
+            let g = Guess::parse(&text).unwrap();
+            Answer::Segment(g, predict.question.check(&g))
+        };
+        p.guess(guess(format!("SYN seq=@{}", isn_a.wrapping_add(1))));
+        assert_eq!(p.page, Page::Question(1));
+        let Some(Answer::Segment(_, f)) = p.tries().unwrap().answers.last() else {
+            panic!("a segment answer")
+        };
+        let right: Vec<bool> = f.fields.iter().map(|c| c.correct).collect();
+        assert_eq!(right, [true, false, true, true]);
+        p.guess(guess(format!("SYN seq=@{isn_a}")));
+        assert_eq!(p.page, Page::Step(1));
+        assert_eq!(p.score(), Score::new(3, 4));
+    }
+
+    /// The same seed draws the same numbers, another seed others: the ISNs a student sees
+    /// come from the seed alone.
+    #[test]
+    fn a_seed_reproduces_an_exercises_numbers() {
+        let isns = |seed| {
+            exercise("01-handshake-numbers", seed).steps[1]
+                .predict
+                .clone()
+                .unwrap()
+                .isn
+        };
+        assert_eq!(isns(7), isns(7));
+        assert_ne!(isns(7), isns(8));
+    }
+
+    /// Every exercise opens in the page's player with a few seeds, and each `ask segment`
+    /// question judges its own answer right.
+    #[test]
+    fn every_exercise_opens_and_its_answers_are_right() {
+        for (id, _, _) in crate::model::exercise::EXERCISES {
+            let text = std::fs::read_to_string(format!(
+                "{}/../../{}",
+                env!("CARGO_MANIFEST_DIR"),
+                crate::model::exercise::url(id)
+            ))
+            .unwrap();
+            // Ladder exercises (`hide`, `order`) are the ladder view's, not the player's.
+            if crate::hooks::ladder_link::is_ladder(&text) {
+                continue;
+            }
+            for seed in [0, 1, 99] {
+                let l = exercise(id, seed);
+                let mut asked = 0;
+                for step in &l.steps {
+                    if let Some(pr) = &step.predict {
+                        let q = &pr.question;
+                        let (seg, rec) = (&q.segment.segment, &q.segment);
+                        let ack = rec.rel_ack.map(|a| match q.numbers {
+                            Numbers::Relative => format!(" ack={a}"),
+                            Numbers::Absolute => format!(" ack=@{}", seg.ack.0),
+                        });
+                        let seq = match q.numbers {
+                            Numbers::Relative => rec.rel_seq.to_string(),
+                            Numbers::Absolute => format!("@{}", seg.seq.0),
+                        };
+                        let flags = seg.flags.without(synack_core::Flags::PSH);
+                        let text = format!(
+                            "{flags} seq={seq}{} len={}",
+                            ack.unwrap_or_default(),
+                            seg.len
+                        );
+                        let guess =
+                            Guess::parse(&text).unwrap_or_else(|e| panic!("{id}: {text}: {e}"));
+                        assert!(q.check(&guess).correct(), "{id} seed {seed}: {text}");
+                        asked += 1;
+                    }
+                }
+                assert!(
+                    asked + l.steps.iter().filter(|s| s.ask.is_some()).count() > 0,
+                    "{id}: no question"
+                );
+            }
+        }
     }
 
     #[test]

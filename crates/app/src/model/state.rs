@@ -8,9 +8,11 @@ use synack_core::{Call, Delivery, Duration, Label, Peer, Setting, State};
 use yew::{AttrValue, Reducible};
 
 use crate::i18n::Lang;
+use crate::model::exercise::SetItem;
 use crate::model::frame::Frame;
-use crate::model::lesson::{Lesson, Player};
+use crate::model::lesson::{Answer, Lesson, Page, Player};
 pub use crate::model::notice::Notice;
+use crate::model::score;
 use crate::model::session::Session;
 use crate::model::shared::Shared;
 use crate::model::timeline::Timeline;
@@ -76,8 +78,11 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// The page's language; switched to Chinese only once its catalog is loaded.
     pub lang: Lang,
-    /// The guided lesson being played, if one is open.
+    /// The guided lesson being played, if one is open (an exercise is played as one: then
+    /// its `seed` is set).
     pub lesson: Option<Shared<Player>>,
+    /// *(exercises)* The exercise set a link opened, listed until closed.
+    pub set: Option<Shared<Vec<SetItem>>>,
     /// Runs left by acting in the past, newest last: acting in the past never destroys the
     /// future, it moves it here (see [`Action::SwapBranch`]).
     pub branches: Vec<Branch>,
@@ -126,6 +131,20 @@ pub enum Action {
     LessonBack,
     /// The learner's answer to the lesson's question.
     Answer(State),
+    /// The learner's answer to an `ask segment` question, already checked field by field
+    /// (`Answer::Segment`).
+    Guess(Box<Answer>),
+    /// Show the pending question's answer and run its step.
+    Reveal,
+    /// Open an exercise: its id, the seed that drew its numbers, and its text with the
+    /// numbers drawn (`variant::instantiate`'s source, `let` lines turned into comments).
+    OpenExercise {
+        id: String,
+        seed: u64,
+        source: String,
+    },
+    /// Close the exercise set's list.
+    CloseSet,
     CloseLesson,
     /// Back to the open lesson's run at its page, after acting on the peers (the run made
     /// meanwhile is kept as a branch).
@@ -159,6 +178,7 @@ impl AppState {
             notice: None,
             lang: Lang::default(),
             lesson: None,
+            set: None,
             branches: Vec::new(),
         }
     }
@@ -353,6 +373,11 @@ impl AppState {
     }
 
     fn open_lesson(&mut self, id: String, text: String) {
+        self.open_player(id, text, None)
+    }
+
+    /// Opens a lesson, or with a seed an exercise, whose text is `text`.
+    fn open_player(&mut self, id: String, text: String, seed: Option<u64>) {
         match Lesson::from_script(&text) {
             Ok(lesson) => {
                 // The lesson shows its own run: one the user made is kept as a branch.
@@ -366,7 +391,11 @@ impl AppState {
                 self.selected_state = None;
                 self.selected_segment = None;
                 self.editor = AttrValue::from(text);
-                self.lesson = Some(Shared::new(Player::new(id, lesson)));
+                let player = match seed {
+                    Some(seed) => Player::exercise(id, lesson, seed),
+                    None => Player::new(id, lesson),
+                };
+                self.lesson = Some(Shared::new(player));
                 self.show_lesson();
                 if own_run {
                     self.notice = Some(Notice::RunKept);
@@ -392,7 +421,13 @@ impl AppState {
         let Some(player) = self.lesson.take() else {
             return;
         };
-        self.lesson = Some(player.update(f));
+        let mut player = player.update(f);
+        // An exercise's end records its score, once per attempt.
+        if player.page == Page::End && player.seed.is_some() && player.record.is_none() {
+            let score = player.score();
+            player = player.update(|p| p.record = score::record(&p.id, score));
+        }
+        self.lesson = Some(player);
         self.playing = false;
         self.show_lesson();
     }
@@ -539,13 +574,17 @@ impl Reducible for AppState {
             }
             Action::Edit(text) => s.editor = AttrValue::from(text),
             Action::SelectSegment(l) => s.selected_segment = l,
-            // In a lesson's question, a click on a state is the answer.
+            // In a lesson's question about a state, a click on a state is the answer.
             Action::SelectState(Some(st)) | Action::Answer(st)
-                if s.lesson.as_ref().is_some_and(|p| p.asking()) =>
+                if s.lesson.as_ref().is_some_and(|p| p.asking_state()) =>
             {
                 s.move_lesson(|p| p.answer(st))
             }
             Action::Answer(_) => {}
+            Action::Guess(answer) => s.move_lesson(|p| p.guess(*answer)),
+            Action::Reveal => s.move_lesson(Player::reveal),
+            Action::OpenExercise { id, seed, source } => s.open_player(id, source, Some(seed)),
+            Action::CloseSet => s.set = None,
             Action::SelectState(st) => s.selected_state = st,
             Action::ToggleAbsolute => s.absolute = !s.absolute,
             Action::ToggleLinux => s.linux = !s.linux,
@@ -786,6 +825,55 @@ mod tests {
         );
         assert!(bad.lesson.is_none());
         assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
+    }
+
+    /// An exercise opens with its seed, a state click does not answer its segment question,
+    /// a checked guess is recorded (wrong: the step waits), Reveal runs the step, and the
+    /// end keeps the score of first tries.
+    #[test]
+    fn an_exercise_waits_for_a_right_or_revealed_answer_and_scores_its_first_tries() {
+        fn p(s: &AppState) -> Player {
+            (**s.lesson.as_ref().unwrap()).clone()
+        }
+        let text =
+            "title en T\ntitle zh 题\nB listen\nask segment A\nA connect\nask B\ndeliver s1\n";
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenExercise {
+                id: "t".into(),
+                seed: 5,
+                source: text.into(),
+            },
+        );
+        assert_eq!(p(&s).seed, Some(5));
+        s = reduce(s, Action::LessonStep);
+        assert!(p(&s).asking() && !p(&s).asking_state());
+        s = reduce(s, Action::SelectState(Some(State::SynSent)));
+        assert_eq!(
+            s.selected_state,
+            Some(State::SynSent),
+            "a click explains, not answers"
+        );
+        let question = p(&s).lesson.steps[1].predict.clone().unwrap().question;
+        let answer = |text: &str| {
+            let g = synack_core::predict::Guess::parse(text).unwrap();
+            Action::Guess(Box::new(Answer::Segment(g, question.check(&g))))
+        };
+        s = reduce(s, answer("SYN seq=1"));
+        assert!(p(&s).asking(), "a wrong guess does not run the step");
+        assert_eq!(s.state_of(Peer::A), State::Closed);
+        s = reduce(s, answer("SYN seq=0"));
+        assert!(!p(&s).asking());
+        assert_eq!(s.state_of(Peer::A), State::SynSent);
+        s = reduce(s, Action::LessonStep);
+        s = reduce(s, Action::Reveal);
+        assert_eq!(s.state_of(Peer::B), State::SynReceived);
+        s = reduce(s, Action::LessonStep);
+        let end = p(&s);
+        assert_eq!(end.page, Page::End);
+        // Flags, ack and len right at the first try, seq wrong; the state revealed untried.
+        assert_eq!(end.score(), score::Score::new(3, 5));
+        assert_eq!(end.record.map(|r| r.last), Some(score::Score::new(3, 5)));
     }
 
     const LESSON: &str =

@@ -1,0 +1,195 @@
+// Exercises: the Exercises menu opens one with fresh numbers; a predict-the-segment question
+// answered wrong (per-field feedback in view, the step not run) then right (the step runs);
+// an exercise link with a seed reproduces its numbers, another seed gives others, a bad seed
+// says so; a set link lists its exercises and opens one with the teacher's numbers; the
+// menu copies a set link; an exercise's end shows its score. At 1366x768 and 360x740, in
+// English and Chinese.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  appReady, assertNoProblems, eventually, expectStates, openPage, screenshot, SETTLE_MS, useApp,
+} from './helpers.mjs';
+
+const app = useApp();
+const panel = (page) => page.getByTestId('lesson-panel');
+const stepInfo = (page) => page.getByTestId('lesson-step').evaluate((el) => `${el.dataset.step}:${el.dataset.page}`);
+
+/** The ISNs the form shows, as numbers: [A, B]. */
+async function isns(page) {
+  const text = await page.getByTestId('predict-isn').textContent();
+  const numbers = [...text.matchAll(/\d{3,}/g)].map((m) => Number(m[0]));
+  assert.equal(numbers.length, 2, `two ISNs in "${text}"`);
+  return numbers;
+}
+
+/** Whether the element's box is inside the viewport (wholly, or its top part for a tall one). */
+async function inView(page, locator) {
+  const box = await locator.boundingBox();
+  const vp = page.viewportSize();
+  return box !== null && box.y >= 0 && box.y < vp.height - 40 && box.x >= 0 && box.x + box.width <= vp.width + 1;
+}
+
+async function fillGuess(page, { flags, seq, ack = '', len = '' }) {
+  for (const f of ['SYN', 'ACK', 'FIN', 'RST']) {
+    const box = page.getByTestId(`predict-flag-${f}`);
+    if (flags.includes(f)) await box.check(); else await box.uncheck();
+  }
+  await page.getByTestId('predict-seq').fill(String(seq));
+  if (flags.includes('ACK')) await page.getByTestId('predict-ack').fill(String(ack));
+  await page.getByTestId('predict-len').fill(String(len));
+  await page.getByTestId('predict-check').click();
+}
+
+for (const viewport of [{ width: 1366, height: 768 }, { width: 360, height: 740 }]) {
+  const size = `${viewport.width}x${viewport.height}`;
+  test(`${size}: a predicted segment, wrong then right, with per-field feedback in view`, async () => {
+    const page = await openPage(app.browser, `${app.server.url}?exercise=01&seed=4217`, { viewport });
+    try {
+      await appReady(page);
+      await panel(page).waitFor({ timeout: SETTLE_MS });
+      await eventually(() => page.getByTestId('exercise-seed').getAttribute('data-seed'), '4217', 'the link\'s seed');
+      await eventually(() => stepInfo(page), '1:step', 'step 1 (B listens) first');
+      await page.getByTestId('lesson-next').click();
+      await eventually(() => stepInfo(page), '2:question', 'step 2 asks first');
+      await page.getByTestId('predict-form').waitFor();
+      const [isnA] = await isns(page);
+      await expectStates(page, 'CLOSED', 'LISTEN');
+
+      // Wrong: seq one past the ISN. Only seq is marked wrong; the step does not run.
+      await fillGuess(page, { flags: ['SYN'], seq: isnA + 1 });
+      const fb = page.getByTestId('predict-feedback');
+      await fb.waitFor();
+      assert.equal(await fb.getAttribute('data-correct'), 'false');
+      const fields = await fb.locator('[data-field]').evaluateAll((els) =>
+        Object.fromEntries(els.map((e) => [e.dataset.field, e.dataset.correct])));
+      assert.deepEqual(fields, { flags: 'true', seq: 'false', ack: 'true', len: 'true' });
+      const seqRow = fb.locator('[data-field="seq"]');
+      assert.match(await seqRow.textContent(), /§3\.4\.1/, 'the reason names its RFC section');
+      assert.doesNotMatch(await seqRow.textContent(), new RegExp(`sent: ${isnA}`), 'the value is not given away');
+      assert.ok(await inView(page, fb), `the feedback is in view at ${size}`);
+      await eventually(() => stepInfo(page), '2:question', 'a wrong answer does not run the step');
+      await expectStates(page, 'CLOSED', 'LISTEN');
+      assert.equal(await page.getByTestId('predict-seq').inputValue(), String(isnA + 1), 'what was typed stays');
+      await screenshot(page, `exercises-${size}-wrong`, { fullPage: false });
+
+      // Right at the second try: the step runs, every value shown.
+      await page.getByTestId('predict-seq').fill(String(isnA));
+      await page.getByTestId('predict-check').click();
+      await eventually(() => stepInfo(page), '2:step', 'a right answer runs the step');
+      await expectStates(page, 'SYN_SENT', 'LISTEN');
+      const right = page.getByTestId('predict-feedback');
+      assert.equal(await right.getAttribute('data-correct'), 'true');
+      assert.match(await right.locator('[data-field="seq"]').textContent(), new RegExp(`sent: @?${isnA}`));
+      assert.ok(await inView(page, right), `the right answer's feedback is in view at ${size}`);
+      await screenshot(page, `exercises-${size}-right`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('a seed reproduces its numbers, another seed gives others, a bad seed says so', async () => {
+  const isnsOf = async (query) => {
+    const page = await openPage(app.browser, `${app.server.url}?${query}`);
+    try {
+      await appReady(page);
+      await page.getByTestId('predict-form').waitFor({ timeout: SETTLE_MS });
+      const seed = await page.getByTestId('exercise-seed').getAttribute('data-seed');
+      return { seed, isns: await isns(page), problems: page.problems, notice: await page.locator('.notice').allTextContents() };
+    } finally {
+      await page.close();
+    }
+  };
+  const first = await isnsOf('exercise=01&seed=4217&step=2');
+  const again = await isnsOf('exercise=01&seed=4217&step=2');
+  const other = await isnsOf('exercise=01&seed=4218&step=2');
+  assert.deepEqual(again.isns, first.isns, 'the same seed, the same ISNs');
+  assert.notDeepEqual(other.isns, first.isns, 'another seed, other ISNs');
+  assert.equal(first.seed, '4217');
+  const bad = await isnsOf('exercise=01&seed=12x&step=2');
+  assert.match(bad.notice.join(' '), /seed "12x"/, 'a bad seed is named in a notice');
+  assert.match(bad.seed, /^\d+$/, 'fresh numbers were drawn instead');
+  assert.deepEqual(bad.problems, []);
+});
+
+test('New numbers draws another seed; the menu opens an exercise and copies a set link', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 1366, height: 768 } });
+  try {
+    await appReady(page);
+    await page.getByTestId('exercise-picker').locator('summary').click();
+    await page.getByTestId('exercise-item-01-handshake-numbers').waitFor({ timeout: SETTLE_MS });
+    assert.equal(await page.locator('[data-testid^="exercise-item-"]').count() >= 9, true);
+    assert.ok((await page.getByTestId('copy-set').isDisabled()), 'nothing picked, nothing to copy');
+    await page.getByTestId('exercise-pick-01-handshake-numbers').check();
+    await page.getByTestId('exercise-pick-03-lost-final-ack').check();
+    await page.getByTestId('copy-set').click();
+    const field = page.getByTestId('set-field');
+    await field.waitFor();
+    assert.match(await field.inputValue(), /\?lang=en&set=01,03$/);
+    await page.getByTestId('set-fixed').check();
+    await page.getByTestId('copy-set').click();
+    await eventually(async () => /set=01:\d+,03:\d+$/.test(await field.inputValue()), true, 'fixed numbers in the set link');
+    await screenshot(page, 'exercises-menu', { fullPage: false });
+
+    await page.getByTestId('exercise-item-02-fin-takes-a-number').click();
+    await panel(page).waitFor({ timeout: SETTLE_MS });
+    await eventually(() => panel(page).getAttribute('data-lesson'), '02-fin-takes-a-number', 'exercise 2 open');
+    const seed = await page.getByTestId('exercise-seed').getAttribute('data-seed');
+    await page.getByTestId('exercise-new-numbers').click();
+    await eventually(
+      async () => (await page.getByTestId('exercise-seed').getAttribute('data-seed')) !== seed,
+      true,
+      'New numbers draws another seed',
+    );
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a set link lists its exercises and opens one with the teacher\'s numbers; the end shows the score', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=zh&set=09,01:4217`, { viewport: { width: 360, height: 740 } });
+  try {
+    await appReady(page);
+    const set = page.getByTestId('exercise-set');
+    await set.waitFor({ timeout: SETTLE_MS });
+    await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+    assert.deepEqual(
+      await set.locator('[data-testid^="set-item-"]').evaluateAll((els) => els.map((e) => e.dataset.testid)),
+      ['set-item-09-connection-refused', 'set-item-01-handshake-numbers'],
+      'the teacher\'s order',
+    );
+    assert.match(await set.textContent(), /练习集/);
+    await screenshot(page, 'exercises-set-zh', { fullPage: false });
+    await page.getByTestId('set-item-01-handshake-numbers').click();
+    await eventually(() => page.getByTestId('exercise-seed').getAttribute('data-seed'), '4217', 'the set\'s seed');
+    // Play to the end: reveal every question.
+    for (let i = 0; i < 30; i += 1) {
+      const s = await stepInfo(page);
+      if (s.endsWith(':end')) break;
+      if (s.endsWith(':question')) {
+        // Try once (wrong) so that Reveal is offered, then reveal.
+        await fillGuess(page, { flags: ['RST'], seq: 0 });
+        await page.getByTestId('lesson-reveal').click();
+        await eventually(async () => (await stepInfo(page)).endsWith(':step'), true, 'reveal runs the step');
+      } else {
+        await page.getByTestId('lesson-next').click();
+        await eventually(async () => (await stepInfo(page)) !== s, true, 'Next moves on');
+      }
+    }
+    const score = page.getByTestId('exercise-score');
+    await score.waitFor();
+    // "RST seq=0" each time: right only where the segment has no ack (A's SYN) and in len.
+    assert.equal(await score.getAttribute('data-right'), '4');
+    assert.equal(await score.getAttribute('data-total'), '12', 'three segments, four fields each');
+    assert.match(await score.textContent(), /得分/);
+    assert.equal(await page.getByTestId('set-next').count(), 0, 'exercise 1 is the set\'s last');
+    const stored = await page.evaluate(() => localStorage.getItem('synack.score.01-handshake-numbers'));
+    assert.equal(stored, 'last=4/12 best=4/12');
+    await screenshot(page, 'exercises-score-zh', { fullPage: false });
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
