@@ -50,6 +50,9 @@ const PARTS = {
   // 30.2 KiB on 2026-12-07 with the popover's placement and focus handling (issue 10).
   inspector: { budget: 32 * KiB, files: ['i18n/en/inspector.txt', 'i18n/en/hex.txt', 'i18n/en/segment-menu.txt', 'hex.css'] },
   // With the first steps' strip and the narration of unnarrated steps (issue 10).
+  // The ladder exercises (issue 14): the view, the attempt model, core's ladder module and the
+  // `let` reader; 34.8 KiB (35,640 B, 18 files with shared chunks) on 2026-12-07.
+  ladder: { budget: 37 * KiB, files: ['i18n/en/ladder.txt', 'ladder.css'] },
   lesson: { budget: 21.5 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
   linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
 };

@@ -88,8 +88,9 @@ pub fn app() -> Html {
     let s = &*state;
     let embed = link.embed;
     let (view, script) = link::view_of(s);
-    let coach = use_coach(&link, s, capture.active, &cbs.dispatch);
     let (ladder, close_ladder) = use_ladder_link();
+    // An open exercise is the visit's first step: the first steps' strip stays away.
+    let coach = use_coach(&link, s, capture.active || ladder.is_some(), &cbs.dispatch);
     let ladder = ladder.map(|open| ladder_view(open, close_ladder));
     html! {
         <ContextProvider<Lang> context={s.lang}>

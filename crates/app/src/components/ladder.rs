@@ -248,6 +248,10 @@ fn blank_feedback(a: &Attempt, lang: Lang) -> Html {
             &[("field", field_name(lang, c.field)), ("label", &c.label.to_string())],
         );
         let verdict = match &c.verdict {
+            // An empty blank reads as "left blank", whatever the field makes of it.
+            _ if c.given.is_empty() && !right => {
+                fill(tr(lang, "ladder.left_blank"), &[("value", &c.expected)])
+            }
             Verdict::Right => fill(tr(lang, "ladder.right"), &[("value", &c.expected)]),
             Verdict::Wrong => fill(
                 tr(lang, "ladder.wrong"),
@@ -267,7 +271,11 @@ fn blank_feedback(a: &Attempt, lang: Lang) -> Html {
             </li>
         }
     });
-    html! { <ul class="ladder-feedback" data-testid="ladder-feedback" role="status">{ for items }</ul> }
+    html! {
+        <div role="status">
+            <ul class="ladder-feedback" data-testid="ladder-feedback">{ for items }</ul>
+        </div>
+    }
 }
 
 /// The shuffled segments, each with Up and Down buttons; after a check each place says
@@ -279,7 +287,7 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
     let n = a.order.len();
     let items = a.order.iter().enumerate().map(|(i, label)| {
         let rec = ordering.segments.iter().find(|r| r.label == *label);
-        let text = rec.map(|r| format!("{}→{} {}", r.from, r.to, r.summary())).unwrap_or_default();
+        let text = rec.map(card_text).unwrap_or_default();
         let dir = rec.map_or("a-to-b", |r| if r.from == Peer::A { "a-to-b" } else { "b-to-a" });
         let mv = |up: bool| {
             let u = update.clone();
@@ -308,9 +316,12 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
                 if let Some(p) = placed {
                     <p class="why">
                         <strong>
-                            { if p.in_place { tr(lang, "ladder.in_place") } else { tr(lang, "ladder.not_in_place") } }
-                            { " " }
-                            { fill(tr(lang, "ladder.belongs"), &[("label", &p.belongs.to_string())]) }
+                            if p.in_place {
+                                { tr(lang, "ladder.in_place") }
+                            } else {
+                                { tr(lang, "ladder.not_in_place") }{ " " }
+                                { fill(tr(lang, "ladder.belongs"), &[("label", &p.belongs.to_string())]) }
+                            }
                         </strong>
                         { " " }{ ordering.why(i, lang) }
                     </p>
@@ -341,4 +352,22 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
             </div>
         </div>
     }
+}
+
+/// A segment as its card shows it, PSH aside as on the ladder (it is not asked for).
+fn card_text(r: &SegmentRecord) -> String {
+    let mut text = format!(
+        "{}→{} {} seq={}",
+        r.from,
+        r.to,
+        r.segment.flags.without(Flags::PSH),
+        r.rel_seq
+    );
+    if let Some(ack) = r.rel_ack {
+        text += &format!(" ack={ack}");
+    }
+    if r.segment.len > 0 {
+        text += &format!(" len={}", r.segment.len);
+    }
+    text
 }
