@@ -191,7 +191,7 @@ test('in Chinese (?lang=zh) the picker, narration, question and feedback are Chi
     await page.getByTestId('lesson-picker').locator('summary').click();
     // The list arrives with the lessons' module on the first opening.
     await page.getByTestId('lesson-item-01-handshake').waitFor();
-    assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 19);
+    assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 21);
     assert.match(await page.getByTestId('lesson-item-01-handshake').textContent(), /三次握手/);
     await page.getByTestId('lesson-picker').locator('summary').click();
     await openLesson(page, '01-handshake');
@@ -290,7 +290,7 @@ test('lesson 16 (slow start): it opens from the menu, steps to its first questio
   }
 });
 
-test('lessons 16-19 are listed in Chinese with their Chinese titles', async () => {
+test('lessons 16-21 are listed in Chinese with their Chinese titles', async () => {
   const page = await openPage(app.browser, `${app.server.url}?lang=zh`);
   try {
     await appReady(page);
@@ -306,6 +306,8 @@ test('lessons 16-19 are listed in Chinese with their Chinese titles', async () =
       '17-fast-retransmit': /快速重传/,
       '18-zero-window': /零窗口/,
       '19-nagle-delayed-ack': /Nagle 算法遇上延迟确认/,
+      '20-window-scaling': /窗口扩大选项/,
+      '21-sack': /SACK：一个往返内恢复/,
     };
     for (const [id, title] of Object.entries(titles)) {
       assert.match(await page.getByTestId(`lesson-item-${id}`).textContent(), title, id);
