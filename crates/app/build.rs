@@ -33,6 +33,23 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("presets.rs"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("i18n.rs"), i18n()).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("lessons.rs"), lessons()).expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out_dir).join("exercises.rs"), exercises())
+        .expect("OUT_DIR is writable");
+}
+
+/// Lists the exercises (`exercises/*.tcps`): id (file stem) and titles, like the lessons.
+/// Every file there is listed; its text is fetched when it is opened.
+fn exercises() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../exercises");
+    let files = files_in(&dir, "tcps");
+    let mut out = String::from(
+        "/// Exercises: (file stem, English title, Chinese title).\npub const EXERCISES: &[(&str, &str, &str)] = &[\n",
+    );
+    for (stem, title, title_zh) in titled(&files) {
+        let _ = writeln!(out, "    ({stem:?}, {title:?}, {title_zh:?}),");
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// Lists the guided lessons (`lessons/*.tcps`): id (file stem) and titles. The texts are
@@ -56,11 +73,13 @@ fn lessons() -> String {
 const LAZY_AREAS: &[&str] = &[
     "states",
     "capture-view",
+    "cc",
     "explore",
     "export",
     "hex",
     "inject-form",
     "inspector",
+    "ladder",
     "lesson-panel",
     "linux-view",
     "segment-menu",

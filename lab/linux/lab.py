@@ -288,9 +288,73 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
-def build_frame(ns, src, dst, seq, ack, flags, window, length, mss):
+def option_bytes(mss, opts, tsecr):
+    """The TCP options synack's segment carries, in synack's (and Linux's) order and NOP
+    padding (crates/core/src/wire.rs): MSS; SACK-permitted and timestamps; NOP, window
+    scale; two NOPs and SACK blocks. `tsecr` replaces the model's echo (the kernel's clock
+    is not synack's)."""
+    out = struct.pack("!BBH", 2, 4, mss) if mss else b""
+    opts = opts or {}
+    ts, sack_ok = opts.get("timestamps"), opts.get("sack_permitted")
+    if ts:
+        out += (b"\x04\x02" if sack_ok else b"\x01\x01") + struct.pack("!BBII", 8, 10, ts[0], tsecr)
+    elif sack_ok:
+        out += b"\x01\x01\x04\x02"
+    if opts.get("window_scale") is not None:
+        out += struct.pack("!BBBB", 1, 3, 3, opts["window_scale"])
+    blocks = opts.get("sack", [])[:opts.get("sack_count", 0)]
+    room = (40 - len(out) - 4) // 8
+    if blocks and room > 0:
+        blocks = blocks[:room]
+        out += struct.pack("!BBBB", 1, 1, 5, 2 + 8 * len(blocks))
+        for left, right in blocks:
+            out += struct.pack("!II", left, right)
+    return out
+
+
+def parse_options(data):
+    """MSS, window scale, SACK-permitted and TSval of a TCP header's options."""
+    found, i = {}, 0
+    while i < len(data):
+        kind = data[i]
+        if kind == 0:
+            break
+        if kind == 1:
+            i += 1
+            continue
+        if i + 1 >= len(data) or data[i + 1] < 2:
+            break
+        size = data[i + 1]
+        body = data[i + 2:i + size]
+        if kind == 2 and size == 4:
+            found["mss"] = struct.unpack("!H", body)[0]
+        elif kind == 3 and size == 3:
+            found["ws"] = body[0]
+        elif kind == 4:
+            found["sack_ok"] = True
+        elif kind == 8 and size == 10:
+            found["ts"] = struct.unpack("!II", body)
+        i += size
+    return found
+
+
+def options_text(mss, ws, sack_ok, ts):
+    """A SYN's options as the comparison shows them: `<mss 1460,sackOK,TS,wscale 7>`."""
+    words = []
+    if mss is not None:
+        words.append(f"mss {mss}")
+    if sack_ok:
+        words.append("sackOK")
+    if ts:
+        words.append("TS")
+    if ws is not None:
+        words.append(f"wscale {ws}")
+    return " <" + ",".join(words) + ">"
+
+
+def build_frame(ns, src, dst, seq, ack, flags, window, length, mss, opts=None, tsecr=0):
     (saddr, sport), (daddr, dport) = src, dst
-    options = struct.pack("!BBH", 2, 4, mss) if mss else b""
+    options = option_bytes(mss, opts, tsecr)
     payload = bytes(0x61 + (seq + 1 + i) % 26 for i in range(length))
     offset = (20 + len(options)) // 4
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, offset << 4, flags, window, 0, 0)
@@ -314,7 +378,8 @@ def parse_frame(frame):
     length = total - ihl - (off >> 4) * 4
     src = (socket.inet_ntoa(frame[26:30]), sport)
     dst = (socket.inet_ntoa(frame[30:34]), dport)
-    return src, dst, seq, ack, flags, window, length
+    options = parse_options(frame[t + 20:t + (off >> 4) * 4])
+    return src, dst, seq, ack, flags, window, length, options
 
 
 class Capture(threading.Thread):
@@ -564,8 +629,15 @@ class Run:
                 while not (real_isn := self.kernel_isn()) and time.monotonic() < deadline:
                     time.sleep(0.002)
             ack = (seg["rel_ack"] + real_isn) % 2**32
+        # TSecr echoes the kernel's own latest TSval (the kernel's clock has its own offset).
+        tsecr = 0
+        if s["flags"] & ACK:
+            for _, p in reversed(self.cap.from_addr(self.kaddr[0])):
+                if "ts" in p[7]:
+                    tsecr = p[7]["ts"][0]
+                    break
         frame = build_frame(self.ns, self.daddr, self.kaddr, s["seq"], ack, s["flags"],
-                            s["window"], s["len"], s["mss"])
+                            s["window"], s["len"], s["mss"], s.get("options"), tsecr)
         sent = time.monotonic()
         self.cap.send(frame)
         # The capture's own copy of the frame times the kernel's answer on the same clock,
@@ -599,6 +671,10 @@ class Run:
                 row["synack"] = seg_text(m["segment"]["flags"] & ~PSH, m["rel_seq"],
                                          m["rel_ack"] or 0, m["segment"]["len"],
                                          m["segment"]["seq"])
+                if m["segment"]["flags"] & SYN:
+                    o = m["segment"].get("options") or {}
+                    row["synack"] += options_text(m["segment"]["mss"], o.get("window_scale"),
+                                                  o.get("sack_permitted"), o.get("timestamps"))
                 row["synack_t"] = m["sent_at"] / 1000
             if i < len(real):
                 t, p = real[i]
@@ -609,6 +685,10 @@ class Run:
                 rel_ack = (p[3] - base) % 2**32
                 row["kernel"] = seg_text(p[4] & ~PSH, (p[2] - isn) % 2**32, rel_ack, p[6],
                                          p[2])
+                if p[4] & SYN:
+                    o = p[7]
+                    row["kernel"] += options_text(o.get("mss"), o.get("ws"), o.get("sack_ok"),
+                                                  o.get("ts"))
                 row["kernel_abs"] = {"seq": p[2], "ack": p[3], "isn": isn}
                 row["kernel_t"] = round(self.model_time(t) / 1000, 3)
             if "synack" in row and "kernel" in row:

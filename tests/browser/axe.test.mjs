@@ -5,6 +5,7 @@
 // only exclusions would be listed in EXCLUDED with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, appReady, assertNoProblems, clickSeg, expectStates, openPage, peerCall, screenshot,
@@ -121,6 +122,19 @@ for (const v of VARIANTS) {
       await shot(page, '03-lesson');
       await axe(page, `lesson 1 (${tag})`);
       assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: the congestion strip and window bars (issue 13)`, async () => {
+    const script = readFileSync(join(ROOT, 'scenarios', 'fast-retransmit.tcps'), 'utf8');
+    const page = await open(v, `#script=${Buffer.from(script, 'utf8').toString('base64url')}`);
+    try {
+      await page.getByTestId('cc-strip-A').waitFor({ timeout: 20000 });
+      await page.getByTestId('cc-panel').scrollIntoViewIfNeeded();
+      await shot(page, 'cc-views');
+      await axe(page, `the congestion views (${tag})`, SCROLLED);
     } finally {
       await page.close();
     }

@@ -51,7 +51,7 @@ test('a capture lists its connection and both ends follow the inferred states wh
   await eventually(() => stateOf(page, 'a'), 'ESTABLISHED', 'A after the handshake');
   assert.equal(await stateOf(page, 'b'), 'ESTABLISHED');
   // Real times: the third packet was captured 40 ms after the first.
-  assert.match(await page.locator('.capture .scrub').innerText(), /Packet 3 of 9 \+40\.000 ms/);
+  assert.match(await page.locator('.capture .scrub').innerText(), /Packet 3 of 9 0\.040000 s/);
   await scrub.fill('1');
   await eventually(() => stateOf(page, 'a'), 'SYN_SENT', 'A after its SYN');
   assert.equal(await stateOf(page, 'b'), 'SYN_RCVD');
@@ -81,7 +81,7 @@ test('a reset connection is flagged and a half-open peer resets', async () => {
   assert.match(text, /1 RST/);
   await eventually(() => stateOf(page, 'b'), 'CLOSED', 'B after its RST');
   // Real times: A's new SYN came a minute after the first packet.
-  assert.match(await page.locator('.capture .scrub').innerText(), /\+60\.000 s/);
+  assert.match(await page.locator('.capture .scrub').innerText(), /\b6\d\.\d{6} s/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 370, `the capture view fits a 360 px screen (scroll width ${width})`);
   await screenshot(page, 'capture-half-open-360');

@@ -27,7 +27,7 @@ after(async () => {
 });
 
 /** What belongs to one part: its module, its shared chunks, its texts and stylesheets. */
-const PART_FILE = /\/(split_\w+\.wasm|chunk_\d+\w*\.wasm|(capture|hex|lesson|linux)\.css|i18n\/en\/(capture-view|export|hex|inject-form|inspector|lesson-panel|linux-view|segment-menu)\.txt)$/;
+const PART_FILE = /\/(split_\w+\.wasm|chunk_\d+\w*\.wasm|(capture|cc|hex|lesson|linux)\.css|i18n\/en\/(capture-view|cc|export|hex|inject-form|inspector|lesson-panel|linux-view|segment-menu)\.txt)$/;
 
 /** Opens the app recording every request's path and every CSP violation. */
 async function openRecorded(url, options) {
@@ -81,6 +81,7 @@ test('at first paint no part is fetched; each part arrives on first use, under t
     ['inspector', async () => clickSeg(page, 's1'), '[data-testid="hex-view"] .hex-byte'],
     ['explain', async () => page.click('[data-state-node="CLOSE_WAIT"]'), '.explain dd'],
     ['linux', async () => page.click('[data-testid="linux-toggle"]'), '[data-testid="ss-table"] tr[data-ss-state="ESTAB"]'],
+    ['cc', async () => page.click('[data-testid="cc-toggle"]'), '[data-testid="cc-bars-A"]'],
     ['lesson', async () => {
       await page.click('[data-testid="lesson-picker"] summary');
       await page.click('[data-testid="lesson-item-01-handshake"]');
@@ -97,7 +98,7 @@ test('at first paint no part is fetched; each part arrives on first use, under t
     const fetched = partRequests(page, from);
     assert.ok(fetched.includes(`split_${part}.wasm`), `using the ${part} part fetched split_${part}.wasm: ${fetched}`);
     // Its texts arrived too: nothing shows a catalog key instead of a text.
-    const keys = await page.evaluate(() => document.body.innerText.match(/\b(capture|export|hex|inject|inspector|lesson|linux|share)\.[a-z_.]+\b/g));
+    const keys = await page.evaluate(() => document.body.innerText.match(/\b(capture|cc|export|hex|inject|inspector|lesson|linux|share)\.[a-z_.]+\b/g));
     assert.equal(keys, null, `after the ${part} part arrived, catalog keys show: ${keys}`);
     fetched.forEach((f) => seen.add(f));
   }

@@ -180,7 +180,7 @@ test('in Chinese (?lang=zh) the picker, narration, question and feedback are Chi
     await page.getByTestId('lesson-picker').locator('summary').click();
     // The list arrives with the lessons' module on the first opening.
     await page.getByTestId('lesson-item-01-handshake').waitFor();
-    assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 15);
+    assert.equal(await page.locator('[data-testid^="lesson-item-"]').count(), 19);
     assert.match(await page.getByTestId('lesson-item-01-handshake').textContent(), /三次握手/);
     await page.getByTestId('lesson-picker').locator('summary').click();
     await openLesson(page, '01-handshake');
@@ -226,6 +226,84 @@ test('on a 360 px phone the lesson panel fits and its buttons are in reach', asy
     await answer(page, 'SYN_RCVD');
     assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
     await screenshot(page, 'lessons-08-phone');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('lesson 16 (slow start): it opens from the menu, steps to its first question, and the question is answered', async () => {
+  const page = await openPage(app.browser, app.server.url);
+  try {
+    await appReady(page);
+    await openLesson(page, '16-slow-start');
+    assert.match(await panel(page).locator('h2').textContent(), /Slow start and congestion avoidance/);
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /round trip \(RTT\) takes 100 ms/);
+    await expectStep(page, 1, 'step');
+    // Steps before the question: the handshake, the initial window, B's four ACKs.
+    let s = await stepInfo(page);
+    for (let i = 0; i < 10 && s.page !== 'question'; i += 1) {
+      await page.getByTestId('lesson-next').click();
+      await eventually(
+        async () => {
+          const t = await stepInfo(page);
+          return t.step !== s.step || t.page !== s.page;
+        },
+        true,
+        'Next moves the lesson',
+      );
+      s = await stepInfo(page);
+    }
+    assert.equal(s.page, 'question', 'a question comes within the first steps');
+    assert.equal(s.step, 6, 'the first question is on step 6, the lost flight');
+    assert.match(await page.getByTestId('lesson-question').textContent(), /Which state will A be in/);
+    // The question comes before its step: the second flight has not been sent yet.
+    assert.equal(await page.locator('[data-seg="s12"]').count(), 0, 's12 is not on the chart before the answer');
+    await answer(page, 'ESTABLISHED');
+    const feedback = page.getByTestId('lesson-feedback');
+    assert.equal(await feedback.getAttribute('data-correct'), 'true');
+    assert.match(await feedback.textContent(), /Right: A is now in ESTABLISHED/);
+    await expectStep(page, 6, 'step');
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /all eight are lost/);
+    await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
+    // The step's eight segments are on the chart, lost.
+    await eventually(
+      () => page.locator('[data-seg="s12"]').getAttribute('data-status'),
+      'dropped',
+      's12, the first of the lost flight, is drawn as dropped',
+    );
+    await screenshot(page, 'lessons-16-answered');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('lessons 16-19 are listed in Chinese with their Chinese titles', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=zh`);
+  try {
+    await appReady(page);
+    await eventually(
+      () => page.getByTestId('lesson-picker').locator('summary').textContent(),
+      '课程',
+      'the Lessons menu in Chinese',
+    );
+    await page.getByTestId('lesson-picker').locator('summary').click();
+    await page.getByTestId('lesson-item-16-slow-start').waitFor();
+    const titles = {
+      '16-slow-start': /慢启动与拥塞避免/,
+      '17-fast-retransmit': /快速重传/,
+      '18-zero-window': /零窗口/,
+      '19-nagle-delayed-ack': /Nagle 算法遇上延迟确认/,
+    };
+    for (const [id, title] of Object.entries(titles)) {
+      assert.match(await page.getByTestId(`lesson-item-${id}`).textContent(), title, id);
+    }
+    await page.getByTestId('lesson-item-18-zero-window').click();
+    await panel(page).waitFor({ timeout: SETTLE_MS });
+    await eventually(() => panel(page).getAttribute('data-lesson'), '18-zero-window', 'lesson 18 opens');
+    assert.match(await page.getByTestId('lesson-narration').textContent(), /接收缓冲区/);
+    await screenshot(page, 'lessons-18-zh-first-step');
     assertNoProblems(page);
   } finally {
     await page.close();

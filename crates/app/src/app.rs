@@ -11,6 +11,7 @@ use synack_core::{Delivery, Label, Peer, Profile, State};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
+use crate::components::cc_panel::CcPanel;
 use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
@@ -18,6 +19,7 @@ use crate::components::explore::Explore;
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
+use crate::components::ladder::{LadderProps, LADDER};
 use crate::components::lesson::{LessonPanelProps, LessonPicker, LESSON_PANEL};
 use crate::components::linux_notes::{LinuxNotesProps, LINUX_NOTES};
 use crate::components::notice_bar::NoticeBar;
@@ -31,6 +33,7 @@ use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
 use crate::glue::storage;
 use crate::hooks::keyboard::use_shortcuts;
+use crate::hooks::ladder_link::{use_ladder_link, LadderOpen};
 use crate::hooks::lang::use_page_language;
 use crate::hooks::link::{use_embed_reset, use_link_view};
 use crate::hooks::linux::LinuxView;
@@ -76,15 +79,18 @@ pub fn app() -> Html {
     let time_dispatch = use_embed_reset(link.clone(), dispatch.clone());
     use_playback(state.playing, dispatch.clone());
     use_page_language(state.lang, dispatch.clone());
-    use_shortcuts(state.playing, dispatch.clone());
-    let cbs = use_callbacks(dispatch);
-    // The troubleshooting mode: an imported capture, shown instead of the simulator.
+    // The troubleshooting mode: an imported capture, shown instead of the simulator (with
+    // keys of its own, components/capture_view.rs).
     let capture = use_reducer_eq(CaptureState::default);
+    use_shortcuts(!capture.active, state.playing, dispatch.clone());
+    let cbs = use_callbacks(dispatch);
 
     let s = &*state;
     let embed = link.embed;
     let (view, script) = link::view_of(s);
     let coach = use_coach(&link, s, capture.active, &cbs.dispatch);
+    let (ladder, close_ladder) = use_ladder_link();
+    let ladder = ladder.map(|open| ladder_view(open, close_ladder));
     html! {
         <ContextProvider<Lang> context={s.lang}>
         <ContextProvider<LinuxView> context={LinuxView(s.linux)}>
@@ -100,10 +106,11 @@ pub fn app() -> Html {
         if capture.active {
             <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
-            { simulator(s, embed, &cbs, coach, &time_dispatch) }
+            { simulator(s, embed, &cbs, coach, &time_dispatch, ladder) }
         }
         <footer class="foot">
-            <p>{ tr(s.lang, "ui.footer_keys") }</p>
+            // Only the keys that work on the screen shown.
+            <p>{ tr(s.lang, if capture.active { "ui.footer_keys_capture" } else { "ui.footer_keys" }) }</p>
         </footer>
         </ContextProvider<LinuxView>>
         </ContextProvider<Lang>>
@@ -154,6 +161,25 @@ fn use_coach(
     })
 }
 
+/// A ladder exercise ("fill the ladder", "order the segments") in the lesson's place; its
+/// first check's score is recorded like every exercise's (crates/app/src/model/score.rs).
+fn ladder_view(open: LadderOpen, on_close: Callback<()>) -> Html {
+    let id = open.id.clone();
+    let on_score = Callback::from(move |(right, total): (usize, usize)| {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        crate::model::score::record(
+            &id,
+            crate::model::score::Score::new(count(right), count(total)),
+        );
+    });
+    html! {
+        <div class="guide lesson-bar">
+            <Lazy part={&LADDER} props={lazy::props(LadderProps {
+                id: open.id, seed: open.seed, source: open.text, on_score, on_close })} />
+        </div>
+    }
+}
+
 /// The simulator: time controls, notices, the lesson, the peers, the chart, the diagram and
 /// the tools to act.
 fn simulator(
@@ -162,6 +188,7 @@ fn simulator(
     cbs: &Callbacks,
     coach: Option<CoachProps>,
     time: &Callback<Action>,
+    ladder: Option<Html>,
 ) -> Html {
     let frame = &s.frame;
     let d = &cbs.dispatch;
@@ -209,6 +236,7 @@ fn simulator(
                         <Lazy part={&COACH} props={lazy::props(props)} />
                     </div>
                 }
+                { for ladder }
                 if let Some(p) = &s.lesson {
                     <div class="guide lesson-bar">
                         <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), dispatch: d.clone() })} />
@@ -225,6 +253,10 @@ fn simulator(
                     <Chart timeline={s.timeline().clone()} frame={frame.clone()}
                         absolute={s.absolute} selected={s.selected_segment}
                         on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
+                    // Issue 13: the congestion strip and the window bars, on the chart's time axis.
+                    if !embed {
+                        <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+                    }
                 </section>
             </div>
             { selection(s, cbs) }
@@ -280,7 +312,7 @@ fn selection(s: &AppState, cbs: &Callbacks) -> Html {
                     label, held: span.held_at(cursor) && s.at_live_end(), dispatch: cbs.dispatch.clone() })} />
             }
             <Lazy part={&INSPECTOR} props={lazy::props(InspectorProps {
-                timeline: s.timeline().clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
+                timeline: s.timeline().clone(), session: s.session.clone(), label, cursor, on_close: cbs.close_inspector.clone() })} />
         </div>
     }
 }

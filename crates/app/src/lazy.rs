@@ -364,14 +364,16 @@ mod tests {
 
     use super::*;
     use crate::components::{
-        capture_view, export, inject, inspector, lesson, linux_notes, segment_menu, socket_table,
-        state_explanation,
+        capture_view, cc_views, export, inject, inspector, ladder, lesson, linux_notes,
+        segment_menu, socket_table, state_explanation,
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 9] {
+    fn parts() -> [&'static Part; 11] {
         [
+            &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
+            &cc_views::CC_VIEWS,
             &export::EXPORT_MENU,
             &inject::INJECT,
             &inspector::INSPECTOR,

@@ -22,7 +22,7 @@ use synack_core::{script, DropCause, Event, Origin, Peer, SegmentRecord, Sim};
 const SYNACK: &str = env!("CARGO_BIN_EXE_synack");
 
 /// The fields asked of tshark, in column order.
-const FIELDS: [&str; 22] = [
+const FIELDS: [&str; 28] = [
     "frame.time_epoch",
     "frame.comment",
     "ip.src",
@@ -45,6 +45,12 @@ const FIELDS: [&str; 22] = [
     "tcp.window_size_value",
     "tcp.options.mss_val",
     "tcp.checksum.status",
+    "tcp.options.wscale.shift",
+    "tcp.options.sack_perm",
+    "tcp.options.timestamp.tsval",
+    "tcp.options.timestamp.tsecr",
+    "tcp.options.sack_le",
+    "tcp.options.sack_re",
 ];
 
 /// One packet as tshark dissected it: field name -> value.
@@ -242,8 +248,8 @@ fn compare(
                     }
                     .to_string()
                 });
-                // Payload Length: the TCP header (20, or 24 with the MSS option) and data.
-                let tcp_header = if seg.mss.is_some() { 24 } else { 20 };
+                // Payload Length: the TCP header (20 and the options) and data.
+                let tcp_header = 20 + wire::options_len(seg) as u32;
                 check(
                     "ipv6.plen",
                     row.get("ipv6.plen"),
@@ -275,6 +281,33 @@ fn compare(
             "tcp.options.mss_val",
             row.get("tcp.options.mss_val"),
             seg.mss.map(|m| m.to_string()).unwrap_or_default(),
+        );
+        // RFC 7323 and RFC 2018's options, with Linux's NOP padding, as Wireshark reads them.
+        let o = &seg.options;
+        check(
+            "tcp.options.wscale.shift",
+            row.get("tcp.options.wscale.shift"),
+            o.window_scale.map(|s| s.to_string()).unwrap_or_default(),
+        );
+        // tshark 4.0 shows a present SACK-permitted option as its bytes, kind 4 and length 2.
+        check(
+            "tcp.options.sack_perm",
+            row.get("tcp.options.sack_perm"),
+            if o.sack_permitted {
+                "0402".into()
+            } else {
+                String::new()
+            },
+        );
+        check(
+            "tcp.options.timestamp.tsval",
+            row.get("tcp.options.timestamp.tsval"),
+            o.timestamps.map(|(v, _)| v.to_string()).unwrap_or_default(),
+        );
+        check(
+            "tcp.options.timestamp.tsecr",
+            row.get("tcp.options.timestamp.tsecr"),
+            o.timestamps.map(|(_, e)| e.to_string()).unwrap_or_default(),
         );
         let micros = rec.sent_at.millis() * 1000;
         check(
@@ -316,6 +349,17 @@ fn compare(
         if let Some(rel_ack) = rec.rel_ack {
             let our_ack_base = sim_isn_base(seg.ack.0, rel_ack);
             if bases.base(stream, rec.to) == Some(our_ack_base) {
+                // A SACK block is in the receiver's numbers, relative like the ACK (the
+                // first block only: one occurrence a field).
+                let (le, re) = match o.sack_blocks().first() {
+                    Some(&(l, r)) => (
+                        l.wrapping_sub(our_ack_base).to_string(),
+                        r.wrapping_sub(our_ack_base).to_string(),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                check("tcp.options.sack_le", row.get("tcp.options.sack_le"), le);
+                check("tcp.options.sack_re", row.get("tcp.options.sack_re"), re);
                 check(
                     "tcp.ack (relative)",
                     row.get("tcp.ack"),

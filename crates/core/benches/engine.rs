@@ -3,7 +3,8 @@
 //! `cargo bench -p synack-core --bench engine` runs them all (the bench profile: release,
 //! opt-level 3). Options after `--`: `--quick` (each transfer once, short loops: a smoke
 //! test), `--runs=N` (transfers per stack, the median is shown; default 21),
-//! `--only=handshake|synack|smoltcp` (one part, e.g. under a profiler).
+//! `--only=handshake|synack|smoltcp` (one part, e.g. under a profiler), `--cc=reno|cubic|none`
+//! (one controller).
 //!
 //! 1. Handshake + four-way close + TIME_WAIT expiry, over and over:
 //!    a. through `Sim` (manual delivery, every event logged), as scripts and the UI use it;
@@ -18,10 +19,13 @@
 //!
 //! Both transfers run in this one process, one after the other, on the same payload size,
 //! loss rate, latency and loss generator, with a 65535-byte receive window (no window
-//! scaling) and a 1460-byte MSS on both sides, twice: with each stack's Reno-family
+//! scaling) and a 1460-byte MSS on both sides, three times: with each stack's Reno-family
 //! congestion controller (synack's `set cc newreno`, RFC 5681 with RFC 6582; smoltcp's
-//! `CongestionControl::Reno`, its `socket-tcp-reno` feature) and without congestion control
-//! (`set cc none`; smoltcp's default). synack delays ACKs (its default, `set delack on`);
+//! `CongestionControl::Reno`, its `socket-tcp-reno` feature), with CUBIC (synack's `set cc
+//! cubic`, RFC 9438; smoltcp's `CongestionControl::Cubic`, `socket-tcp-cubic`), and without
+//! congestion control (`set cc none`; smoltcp's default); then NewReno and CUBIC again with
+//! SACK on in synack (`set sack on`, RFC 6675 recovery) against the same smoltcp controller,
+//! which has no SACK-based recovery. synack delays ACKs (its default, `set delack on`);
 //! smoltcp's default ACK delay is 10 ms.
 
 // A benchmark prints its figures.
@@ -44,6 +48,17 @@ const LATENCY_MS: u64 = 50;
 const LOSS_PERCENT: u64 = 1;
 /// The loss generator's seed, for both stacks.
 const SEED: u64 = 1;
+
+/// Which congestion controller both stacks run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cc {
+    /// synack NewReno, smoltcp Reno.
+    Reno,
+    /// CUBIC in both.
+    Cubic,
+    /// None in both.
+    Off,
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; the rest are ours.
@@ -74,24 +89,47 @@ fn main() {
     println!(
         "10 MiB transfer A->B, {LOSS_PERCENT}% loss both ways, {LATENCY_MS} ms one-way latency, seed {SEED}, virtual time:"
     );
-    for reno in [true, false] {
+    let controllers = args.iter().find_map(|a| a.strip_prefix("--cc=")).map_or(
+        vec![Cc::Reno, Cc::Cubic, Cc::Off],
+        |name| match name {
+            "reno" => vec![Cc::Reno],
+            "cubic" => vec![Cc::Cubic],
+            _ => vec![Cc::Off],
+        },
+    );
+    // Each controller without SACK, then the two controllers with synack's SACK.
+    let rows: Vec<(Cc, bool)> = controllers
+        .iter()
+        .map(|&cc| (cc, false))
+        .chain(
+            controllers
+                .iter()
+                .filter(|&&cc| cc != Cc::Off)
+                .map(|&cc| (cc, true)),
+        )
+        .collect();
+    for (cc, sack) in rows {
         println!();
         println!(
             "{}",
-            if reno {
-                "with congestion control: synack NewReno (set cc newreno), smoltcp Reno"
-            } else {
-                "without congestion control: synack set cc none, smoltcp CongestionControl::None"
+            match (cc, sack) {
+                (Cc::Reno, false) => "with congestion control: synack NewReno (set cc newreno), smoltcp Reno",
+                (Cc::Cubic, false) => "with CUBIC: synack set cc cubic (RFC 9438), smoltcp CongestionControl::Cubic",
+                (Cc::Off, _) => "without congestion control: synack set cc none, smoltcp CongestionControl::None",
+                (Cc::Reno, true) =>
+                    "with SACK: synack NewReno with SACK-based recovery (set sack on, RFC 6675), smoltcp Reno",
+                (Cc::Cubic, true) =>
+                    "with SACK: synack CUBIC with SACK-based recovery (set sack on, RFC 6675), smoltcp Cubic",
             }
         );
         // Interleaved, so that both stacks see the same machine load.
         let (mut synack_runs, mut smol_runs) = (Vec::new(), Vec::new());
         for _ in 0..runs.max(1) {
             if want("synack") {
-                synack_runs.push(synack_transfer(reno));
+                synack_runs.push(synack_transfer(cc, sack));
             }
             if want("smoltcp") {
-                smol_runs.push(smoltcp_transfer(reno));
+                smol_runs.push(smoltcp_transfer(cc));
             }
         }
         let synack = summarize("synack", synack_runs);
@@ -308,22 +346,23 @@ fn summarize(name: &str, all: Vec<Transfer>) -> Option<(Transfer, f64)> {
 
 // ---- 2. synack ----
 
-/// `reno`: NewReno congestion control, else `set cc none`.
-fn synack_transfer(reno: bool) -> Transfer {
+/// `sack`: both peers offer SACK (RFC 2018), so the sender recovers with RFC 6675.
+fn synack_transfer(cc: Cc, sack: bool) -> Transfer {
     const CHUNK: u32 = 64 * 1024;
     let start = Wall::now();
     let mut sim = Sim::new();
     for setting in [
-        Setting::Cc(if reno {
-            CongestionControl::NewReno
-        } else {
-            CongestionControl::None
+        Setting::Cc(match cc {
+            Cc::Reno => CongestionControl::NewReno,
+            Cc::Cubic => CongestionControl::Cubic,
+            Cc::Off => CongestionControl::None,
         }),
         Setting::Delivery(Delivery::Auto),
         Setting::Latency(Duration::from_millis(LATENCY_MS)),
         // Parts per million.
         Setting::Loss(LOSS_PERCENT as u32 * 10_000),
         Setting::Seed(SEED),
+        Setting::Sack(sack),
     ] {
         sim.set(setting).expect("a valid setting");
     }
@@ -467,8 +506,7 @@ impl Loss {
     }
 }
 
-/// `reno`: smoltcp's Reno congestion controller, else none (its default).
-fn smoltcp_transfer(reno: bool) -> Transfer {
+fn smoltcp_transfer(cc: Cc) -> Transfer {
     use smoltcp::iface::{Config as IfaceConfig, Interface, PollResult, SocketSet};
     use smoltcp::socket::tcp;
     use smoltcp::time::Instant;
@@ -506,10 +544,10 @@ fn smoltcp_transfer(reno: bool) -> Transfer {
     };
     let mut sets = [SocketSet::new(vec![]), SocketSet::new(vec![])];
     // With the `socket-tcp-reno` feature, smoltcp's default is Reno: say which, on both.
-    let cc = if reno {
-        tcp::CongestionControl::Reno
-    } else {
-        tcp::CongestionControl::None
+    let cc = match cc {
+        Cc::Reno => tcp::CongestionControl::Reno,
+        Cc::Cubic => tcp::CongestionControl::Cubic,
+        Cc::Off => tcp::CongestionControl::None,
     };
     let mut client_socket = socket();
     client_socket.set_congestion_control(cc);

@@ -20,6 +20,7 @@
 pub mod capture;
 mod endpoint;
 pub mod explore;
+pub mod ladder;
 pub mod pcap;
 mod permit;
 pub mod predict;
@@ -37,13 +38,13 @@ pub mod variant;
 pub mod wire;
 
 pub use endpoint::{
-    Call, CallError, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal, TcbView,
-    Timer, TimerTable, Transmit,
+    Call, CallError, CcPhase, Config, CongestionControl, Endpoint, EndpointEvent, Profile, Signal,
+    TcbView, Timer, TimerTable, Transmit, Windows, MAX_WINDOW,
 };
 pub use permit::permitted;
 pub use rule::Rule;
 pub use script::Language;
-pub use segment::{Flags, Segment};
+pub use segment::{Flags, Segment, TcpOptions};
 pub use seq::SeqNum;
 pub use setting::{Setting, SettingKey, MAX_RETRIES};
 pub use sim::{Checkpoint, Delivery, InFlight, NetworkSettings, Sim, SimError, DEFAULT_ISN};

@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 use crate::rule::Rule;
 use crate::script::{self, Command, Num, Numbers};
 use crate::segment::Flags;
-use crate::trace::{Event, Origin, Peer, SegmentRecord, TraceEvent};
+use crate::trace::{Event, Label, Origin, Peer, SegmentRecord, TraceEvent};
 use crate::Language;
 
 macro_rules! reasons {
@@ -260,6 +260,28 @@ impl Question {
 
     /// The question for the step whose log is `events`: its first segment from `peer`.
     pub fn from_step(events: &[TraceEvent], peer: Peer, numbers: Numbers) -> Option<Question> {
+        Question::find(events, peer, numbers, |_| true)
+    }
+
+    /// The question for segment `label`, sent by a peer in the step whose log is `events`
+    /// ("fill the ladder" asks about any segment of a finished run). `None` when the step
+    /// did not send it, or when it was injected: the script made it up, no rule explains it.
+    pub fn for_label(events: &[TraceEvent], label: Label, numbers: Numbers) -> Option<Question> {
+        let rec = events.iter().find_map(|e| match &e.event {
+            Event::Sent(rec) if rec.label == label => Some(rec),
+            _ => None,
+        })?;
+        Question::find(events, rec.from, numbers, |r| r.label == label)
+    }
+
+    /// The first segment `peer` sends in `events` that `wanted` accepts, with the last rule
+    /// the peer applied before it.
+    fn find(
+        events: &[TraceEvent],
+        peer: Peer,
+        numbers: Numbers,
+        wanted: impl Fn(&SegmentRecord) -> bool,
+    ) -> Option<Question> {
         let mut rule = None;
         for e in events {
             match &e.event {
@@ -271,7 +293,9 @@ impl Question {
                 } if *p == peer => {
                     rule = Some(*r);
                 }
-                Event::Sent(rec) if rec.from == peer && rec.origin != Origin::Injected => {
+                Event::Sent(rec)
+                    if rec.from == peer && rec.origin != Origin::Injected && wanted(rec) =>
+                {
                     return Some(Question {
                         peer,
                         numbers,

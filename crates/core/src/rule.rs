@@ -123,11 +123,27 @@ rules! {
     CcFullAck => "3.8.2", "ACK of everything outstanding when fast recovery began: recovery over, cwnd = min(ssthresh, FlightSize + SMSS) (RFC 6582 §3.2)";
     CcLossWindow => "3.8.2", "retransmission timeout: cwnd = 1 SMSS (the loss window), ssthresh = max(FlightSize/2, 2*SMSS), the rest sent again in slow start (RFC 5681 §3.1)";
     CcIdleRestart => "3.8.2", "no data sent for more than an RTO: cwnd back to at most the initial window before sending (RFC 5681 §4.1)";
+    AppRead => "3.10.3", "RECEIVE: the application read data waiting in the receive buffer (RCV.USER went down)";
+    WindowUpdate => "3.8.6.2.2", "the application's reads freed at least min(RCV.BUFF/2, MSS): RCV.WND = RCV.BUFF - RCV.USER, window update sent (receiver SWS avoidance, MUST-39)";
+    ReceiverSwsHolds => "3.8.6.2.2", "the application's reads freed less than min(RCV.BUFF/2, MSS): the window's right edge stays put, no window update yet (receiver SWS avoidance, MUST-39)";
+    CubicFastRetransmit => "3.8.2", "third duplicate ACK under CUBIC: the missing segment sent again at once, W_max = cwnd, ssthresh = max(FlightSize*0.7, 2*SMSS), cwnd = ssthresh + 3*SMSS, fast recovery begins (RFC 9438 §4.6)";
+    CubicFastConvergence => "3.8.2", "CUBIC fast convergence: this loss came before cwnd got back to the last W_max, so W_max = cwnd*(1+0.7)/2, leaving room for other flows (RFC 9438 §4.7)";
+    CubicLossWindow => "3.8.2", "retransmission timeout under CUBIC: cwnd = 1 SMSS, ssthresh = max(FlightSize*0.7, 2*SMSS); after slow start the curve restarts with K = 0 and W_max = cwnd (RFC 9438 §4.8)";
+    CubicConcave => "3.8.2", "CUBIC concave region: cwnd is below W_max and grows along W(t) = 0.4*(t-K)^3 + W_max, fast at first, slowing as it nears W_max (RFC 9438 §4.4)";
+    CubicConvex => "3.8.2", "CUBIC convex region: cwnd has passed W_max and grows along the curve, slowly at first, then faster, probing for more bandwidth (RFC 9438 §4.5)";
+    CubicRenoFriendly => "3.8.2", "CUBIC Reno-friendly region: the curve is below W_est, the window Reno would have, so cwnd follows W_est (RFC 9438 §4.3)";
 
     // Delayed ACKs (§3.8.6.3, SHLD-18, MUST-58; RFC 5681 §4.2; `set delack`).
     AckDelayed => "3.8.6.3", "data in order: the ACK waits for more data or the delayed-ACK timer (SHLD-18), at most 0.5 s (MUST-58)";
     AckEverySecondSegment => "3.8.6.3", "a second full-sized segment's worth of data unacknowledged: ACK sent at once (SHLD-19)";
     DelayedAckTimeout => "3.8.6.3", "delayed-ACK timer expired: the ACK held back for in-order data sent";
+
+    // TCP options (RFC 7323, RFC 2018; `set wscale`, `set timestamps`, `set sack`).
+    WscaleClamped => "3.2", "the peer's window scale shift is above 14: 14 is used (RFC 7323 §2.3)";
+    SackRecoveryStarts => "3.8.2", "SACK-based loss recovery (RFC 6675 §5): DupThresh duplicate ACKs or the first unacknowledged segment deemed lost; RecoveryPoint = the highest sequence number sent, ssthresh = cwnd = FlightSize/2 (×0.7 under CUBIC, RFC 9438 §4.6), the segment at SND.UNA sent again";
+    SackRetransmit => "3.8.2", "SACK-based loss recovery (RFC 6675 §4 NextSeg): a hole below the highest SACKed byte sent again, as pipe (the bytes reckoned in the network) is a whole segment below cwnd";
+    SackRecoveryEnds => "3.8.2", "the cumulative ACK passes RecoveryPoint: SACK-based loss recovery ends, cwnd stays at ssthresh (RFC 6675 §5)";
+    PawsDrop => "3.2", "PAWS: the segment's TSval is older than TS.Recent, so it is an old duplicate: dropped, and an ACK sent unless it is a RST (RFC 7323 §5.3)";
 
     // Nagle and sender SWS avoidance (§3.7.4 SHLD-7, §3.8.6.2.1 MUST-38; `set nagle`, `set sws`).
     NagleHolds => "3.7.4", "Nagle algorithm: data is unacknowledged, so a segment shorter than the MSS waits for the ACK or for a full segment's worth (SHLD-7)";

@@ -70,9 +70,12 @@ impl SegmentSpec {
             seq: self.seq.resolve(sim.isn_base(self.from)),
             ack: self.ack.map_or(SeqNum(0), |a| a.resolve(sim.isn_base(to))),
             flags: self.flags,
-            window: self.win.unwrap_or(sim.endpoint(self.from).config().window),
+            window: self
+                .win
+                .unwrap_or_else(|| sim.endpoint(self.from).window_field_now(self.flags.syn())),
             len: self.len,
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         }
     }
 
@@ -272,6 +275,20 @@ pub enum Command {
         /// Whether the learner writes relative or absolute numbers.
         numbers: Numbers,
     },
+    /// *(exercises)* `hide s<k> <field>...`: once the run is over, the ladder shows segment k
+    /// with these fields blank for the learner to fill in ("fill the ladder"). The answer is
+    /// what the engine sent. Does not change the simulation.
+    Hide {
+        /// Which segment.
+        label: Label,
+        /// The fields left blank, in the order written, each at most once.
+        fields: Vec<crate::predict::Field>,
+    },
+    /// *(exercises)* `order s<i> s<j> ...`: once the run is over, these segments are shown
+    /// shuffled for the learner to put back in the order they were sent ("order the
+    /// segments"). Written in label order, which is the answer. Does not change the
+    /// simulation.
+    Order(Vec<Label>),
 }
 
 /// How a learner writes sequence and acknowledgment numbers in an answer.
@@ -367,6 +384,20 @@ impl fmt::Display for Command {
                 Numbers::Relative => write!(f, "ask segment {peer}"),
                 Numbers::Absolute => write!(f, "ask segment {peer} absolute"),
             },
+            Command::Hide { label, fields } => {
+                write!(f, "hide {label}")?;
+                for field in fields {
+                    write!(f, " {}", field.name())?;
+                }
+                Ok(())
+            }
+            Command::Order(labels) => {
+                f.write_str("order")?;
+                for l in labels {
+                    write!(f, " {l}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -591,22 +622,23 @@ impl<'a> LineParser<'a> {
     }
 
     fn num(&self, t: Token<'_>, text: &str) -> Result<Num, ScriptError> {
-        let bad = || {
-            self.error(
-                t.column,
-                format!("`{text}` is not a sequence number (e.g. 1, -1 or @1000)"),
-            )
-        };
-        if let Some(abs) = text.strip_prefix('@') {
-            return abs.parse::<u32>().map(Num::Abs).map_err(|_| bad());
-        }
-        let n: i64 = text.parse().map_err(|_| bad())?;
-        if !(-(1i64 << 31)..(1i64 << 32)).contains(&n) {
-            return Err(bad());
-        }
-        // Relative numbers are modulo 2^32: -1 is the number just before the ISN.
-        Ok(Num::Rel(n as u32))
+        parse_num(text).map_err(|m| self.error(t.column, m))
     }
+}
+
+/// Reads a sequence or acknowledgment number as a script writes it: relative (`1`, `-1`,
+/// modulo 2^32) or absolute (`@4712`). The error says what a number looks like.
+pub fn parse_num(text: &str) -> Result<Num, String> {
+    let bad = || format!("`{text}` is not a sequence number (e.g. 1, -1 or @1000)");
+    if let Some(abs) = text.strip_prefix('@') {
+        return abs.parse::<u32>().map(Num::Abs).map_err(|_| bad());
+    }
+    let n: i64 = text.parse().map_err(|_| bad())?;
+    if !(-(1i64 << 31)..(1i64 << 32)).contains(&n) {
+        return Err(bad());
+    }
+    // Relative numbers are modulo 2^32: -1 is the number just before the ISN.
+    Ok(Num::Rel(n as u32))
 }
 
 /// The largest payload a script may put in one segment.
@@ -651,7 +683,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
         }
         "A" | "B" => {
             let peer = parse_peer(first.text).unwrap_or(Peer::A);
-            let verb = p.next("call (listen, connect, send, close, abort, crash)")?;
+            let verb = p.next("call (listen, connect, send, read, close, abort, crash)")?;
             let call = match verb.text {
                 "listen" => Call::Listen,
                 "connect" => Call::Connect,
@@ -668,10 +700,19 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                 "shutdown" => Call::Shutdown,
                 "abort" => Call::Abort,
                 "crash" => Call::Crash,
+                "read" => {
+                    let n = p.next("number of bytes")?;
+                    let bytes = p.u64_value(n, n.text, "a number of bytes")?;
+                    let bytes = u32::try_from(bytes)
+                        .ok()
+                        .filter(|&b| u64::from(b) <= MAX_SEND)
+                        .ok_or_else(|| p.error(n.column, format!("read {bytes}: at most {MAX_SEND} bytes per read")))?;
+                    Call::Read(bytes)
+                }
                 other => {
                     return Err(p.error(
                         verb.column,
-                        format!("unknown call `{other}` (listen, connect, send <n>, close, shutdown, abort, crash)"),
+                        format!("unknown call `{other}` (listen, connect, send <n>, read <n>, close, shutdown, abort, crash)"),
                     ))
                 }
             };
@@ -727,6 +768,8 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
                 Command::Ask(peer)
             }
         }
+        "hide" => parse_hide(&mut p)?,
+        "order" => parse_order(&mut p)?,
         "let" => {
             return Err(p.error(
                 first.column,
@@ -736,7 +779,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<Option<Command>, ScriptErro
         other => {
             return Err(p.error(
                 first.column,
-                format!("unknown command `{other}` (set, A, B, deliver, drop, dup, hold, inject, wait, expect, title, say, ask)"),
+                format!("unknown command `{other}` (set, A, B, deliver, drop, dup, hold, inject, wait, expect, title, say, ask, hide, order)"),
             ))
         }
     };
@@ -796,6 +839,70 @@ fn parse_text_line(line: usize, text: &str) -> Option<Result<Command, ScriptErro
     } else {
         Command::Say { lang, text }
     }))
+}
+
+/// `hide s<k> <field>...`: one label, then one to four of `flags`, `seq`, `ack`, `len`.
+fn parse_hide(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
+    use crate::predict::Field;
+    let label = p.label()?;
+    let names = || {
+        Field::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut fields: Vec<Field> = Vec::new();
+    while let Some(t) = p.peek() {
+        p.pos += 1;
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.name() == t.text)
+            .ok_or_else(|| {
+                p.error(
+                    t.column,
+                    format!("`{}` is not a field to hide ({})", t.text, names()),
+                )
+            })?;
+        if fields.contains(&field) {
+            return Err(p.error(t.column, format!("`{}` is hidden twice", t.text)));
+        }
+        fields.push(field);
+    }
+    if fields.is_empty() {
+        return Err(p.error(
+            p.end_column,
+            format!("missing the fields to hide after {label} ({})", names()),
+        ));
+    }
+    Ok(Command::Hide { label, fields })
+}
+
+/// `order s<i> s<j> ...`: at least two labels, in the order they were sent (label order),
+/// which is the answer the learner must find; the page shuffles them.
+fn parse_order(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
+    let mut labels = vec![p.label()?];
+    let second_at = p.peek().map_or(p.end_column, |t| t.column);
+    while let Some(t) = p.peek() {
+        let label = p.label()?;
+        let last = *labels.last().unwrap_or(&label);
+        if label <= last {
+            return Err(p.error(
+                t.column,
+                format!(
+                    "{label} after {last}: list the segments in the order they were sent (s1 s2 s3); the exercise shuffles them"
+                ),
+            ));
+        }
+        labels.push(label);
+    }
+    if labels.len() < 2 {
+        return Err(p.error(
+            second_at,
+            "missing a second segment to order (e.g. order s1 s2 s3)",
+        ));
+    }
+    Ok(Command::Order(labels))
 }
 
 fn parse_expect(p: &mut LineParser<'_>) -> Result<Command, ScriptError> {
@@ -894,6 +1001,9 @@ fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
     let mut said: [Option<usize>; 2] = [None, None];
     let mut ask: Option<usize> = None;
     let mut titled: [Option<usize>; 2] = [None, None];
+    // The line of each segment's `hide`, and of the `order` line: one of each.
+    let mut hidden: Vec<(Label, usize)> = Vec::new();
+    let mut ordered: Option<usize> = None;
     let unbalanced = |said: &[Option<usize>; 2], what: &str| -> Result<(), ScriptError> {
         for lang in Language::ALL {
             let other = match lang {
@@ -938,6 +1048,24 @@ fn check_lesson_lines(lines: &[Line]) -> Result<(), ScriptError> {
                     ));
                 }
                 ask = Some(l.line);
+            }
+            Command::Hide { label, .. } => {
+                if let Some((_, first)) = hidden.iter().find(|(h, _)| h == label) {
+                    return Err(at(
+                        l.line,
+                        format!("{label} is hidden on line {first} already: one `hide` line per segment"),
+                    ));
+                }
+                hidden.push((*label, l.line));
+            }
+            Command::Order(_) => {
+                if let Some(first) = ordered {
+                    return Err(at(
+                        l.line,
+                        format!("a second `order` line (the first is on line {first}): one ordering per exercise"),
+                    ));
+                }
+                ordered = Some(l.line);
             }
             c if c.is_step() => {
                 unbalanced(&said, &format!("the step on line {}", l.line))?;
@@ -1010,7 +1138,9 @@ pub fn execute(sim: &mut Sim, command: &Command) -> Result<Option<String>, SimEr
         Command::Title { .. }
         | Command::Say { .. }
         | Command::Ask(_)
-        | Command::AskSegment { .. } => {}
+        | Command::AskSegment { .. }
+        | Command::Hide { .. }
+        | Command::Order(_) => {}
         Command::ExpectCongestion { peer, var, bytes } => {
             let tcb = sim.endpoint(*peer).tcb();
             let actual = match var {
@@ -1121,6 +1251,8 @@ pub fn run(script: &Script) -> Outcome {
             }
         }
     }
+    failures.extend(crate::ladder::check_lines(script, &sim));
+    failures.sort_by_key(|f| f.line);
     Outcome {
         sim,
         failures,
@@ -1225,6 +1357,64 @@ mod tests {
         assert!(e.message.contains("missing peer"), "{}", e.message);
         let e = err("ask A B");
         assert!(e.message.contains("unexpected `B`"), "{}", e.message);
+    }
+
+    #[test]
+    fn hide_and_order_lines_parse_print_back_and_name_the_bad_word() {
+        use crate::predict::Field;
+        for text in [
+            "hide s2 seq ack",
+            "hide s10 flags",
+            "hide s1 len ack flags seq",
+            "order s1 s2 s3",
+            "order s4 s7",
+        ] {
+            assert_eq!(one(text).to_string(), text);
+        }
+        assert_eq!(
+            one("hide s2 seq ack # the SYN,ACK"),
+            Command::Hide {
+                label: Label(2),
+                fields: vec![Field::Seq, Field::Ack]
+            }
+        );
+        assert_eq!(one("order s1 s3"), Command::Order(vec![Label(1), Label(3)]));
+        assert!(!one("hide s1 seq").is_step() && !one("order s1 s2").is_step());
+        let err = |text: &str| parse_line(5, text).unwrap_err();
+        let cases = [
+            ("hide", 5, "missing segment label"),
+            ("hide s2", 8, "missing the fields to hide after s2"),
+            (
+                "hide s2 seq window",
+                13,
+                "`window` is not a field to hide (flags, seq, ack, len)",
+            ),
+            ("hide s2 seq seq", 13, "`seq` is hidden twice"),
+            ("hide 2 seq", 6, "`2` is not a segment label"),
+            ("order s1", 9, "missing a second segment"),
+            (
+                "order s2 s1",
+                10,
+                "s1 after s2: list the segments in the order they were sent",
+            ),
+            ("order s1 s1", 10, "s1 after s1"),
+            ("order s1 x", 10, "`x` is not a segment label"),
+        ];
+        for (text, column, message) in cases {
+            let e = err(text);
+            assert_eq!((e.line, e.column), (5, column), "{text}: {e}");
+            assert!(e.message.contains(message), "{text}: {e}");
+        }
+        let e = parse("hide s1 seq\nhide s2 ack\nhide s1 len\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("s1 is hidden on line 1 already"), "{e}");
+        let e = parse("order s1 s2\norder s3 s4\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.message
+                .contains("a second `order` line (the first is on line 1)"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1356,7 +1546,7 @@ mod tests {
         assert_eq!(e.column, 11);
         assert_eq!(
             e.message,
-            "missing value for `window` (a window from 0 to 65535)"
+            "missing value for `window` (a window from 0 to 1073725440 bytes)"
         );
         let e = err("set retries 51 # too many");
         assert_eq!(e.column, 13);

@@ -146,6 +146,62 @@ pub struct Segment {
     pub len: u32,
     /// The MSS option, sent on SYN segments (RFC 9293 §3.7.1).
     pub mss: Option<u16>,
+    /// The other options: window scale, SACK-permitted, timestamps and SACK blocks.
+    #[serde(default, skip_serializing_if = "TcpOptions::is_none")]
+    pub options: TcpOptions,
+}
+
+/// The TCP options beyond MSS: window scale and SACK-permitted (RFC 7323 §2, RFC 2018 §2;
+/// sent only on SYNs), timestamps (RFC 7323 §3) and SACK blocks (RFC 2018 §3). The capture
+/// reader fills them from real packets; the engine sends them when `set wscale`, `set
+/// timestamps` and `set sack` turn them on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TcpOptions {
+    /// The window scale option's shift count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_scale: Option<u8>,
+    /// The SACK-permitted option.
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub sack_permitted: bool,
+    /// TSval and TSecr.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<(u32, u32)>,
+    /// Up to four SACK blocks (left edge, right edge), `sack_count` of them used; the first
+    /// is the most recent (RFC 2018 §4).
+    #[serde(default)]
+    pub sack: [(u32, u32); 4],
+    /// How many of `sack` are used.
+    #[serde(default)]
+    pub sack_count: u8,
+}
+
+impl TcpOptions {
+    /// No option at all.
+    pub const NONE: TcpOptions = TcpOptions {
+        window_scale: None,
+        sack_permitted: false,
+        timestamps: None,
+        sack: [(0, 0); 4],
+        sack_count: 0,
+    };
+
+    /// Whether there is no option.
+    pub fn is_none(&self) -> bool {
+        *self == TcpOptions::NONE
+    }
+
+    /// The SACK blocks present.
+    pub fn sack_blocks(&self) -> &[(u32, u32)] {
+        &self.sack[..usize::from(self.sack_count).min(4)]
+    }
+
+    /// Adds a SACK block when there is room for it (four at most).
+    pub fn push_sack(&mut self, left: u32, right: u32) {
+        if let Some(slot) = self.sack.get_mut(usize::from(self.sack_count)) {
+            *slot = (left, right);
+            self.sack_count += 1;
+        }
+    }
 }
 
 impl Segment {
@@ -167,6 +223,7 @@ impl Segment {
             window: 0,
             len: 0,
             mss: None,
+            options: TcpOptions::NONE,
         }
     }
 }

@@ -75,8 +75,8 @@ setting_keys! {
     Latency => "latency", "a duration (e.g. 50ms)";
     /// The MSS option we send (§3.7.1).
     Mss => "mss", "a segment size from 1 to 65535";
-    /// The receive window.
-    Window => "window", "a window from 0 to 65535";
+    /// The receive window (above 65535 only with window scaling, RFC 7323).
+    Window => "window", "a window from 0 to 1073725440 bytes";
     /// RFC 5961's challenge ACKs and ACK range check.
     Rfc5961 => "rfc5961", "`on` or `off`";
     /// Manual or automatic delivery of segments in flight.
@@ -106,7 +106,7 @@ setting_keys! {
     /// Whether a passive peer keeps listening beside its connection.
     Listener => "listener", "`close` or `keep`";
     /// The congestion controller (RFC 5681 with RFC 6582), or none.
-    Cc => "cc", "`newreno` or `none`";
+    Cc => "cc", "`newreno`, `cubic` or `none`";
     /// The initial congestion window, in segments (RFC 5681 §3.1).
     Iw => "iw", "a number of segments from 1 to 100";
     /// Delayed ACKs (§3.8.6.3).
@@ -117,6 +117,14 @@ setting_keys! {
     Nagle => "nagle", "`on` or `off`";
     /// Sender SWS avoidance (§3.8.6.2.1).
     Sws => "sws", "`on` or `off`";
+    /// The window scale shift offered (RFC 7323 §2), or none.
+    Wscale => "wscale", "a shift from 0 to 14, or `off`";
+    /// The timestamps option (RFC 7323 §3).
+    Timestamps => "timestamps", "`on` or `off`";
+    /// SACK-permitted and SACK blocks (RFC 2018).
+    Sack => "sack", "`on` or `off`";
+    /// Whether the applications read what arrives at once, or only on `A read <n>`.
+    Read => "read", "`auto` or `manual`";
 }
 
 impl SettingKey {
@@ -182,16 +190,24 @@ impl SettingKey {
             SettingKey::SynLinear => Setting::SynLinear(number()?),
             SettingKey::Rfc1337 => Setting::Rfc1337(word(["off", "on"])?),
             SettingKey::Listener => Setting::Listener(word(["close", "keep"])?),
-            SettingKey::Cc => Setting::Cc(if word(["none", "newreno"])? {
-                CongestionControl::NewReno
-            } else {
-                CongestionControl::None
+            SettingKey::Cc => Setting::Cc(match text {
+                "none" => CongestionControl::None,
+                "newreno" => CongestionControl::NewReno,
+                "cubic" => CongestionControl::Cubic,
+                _ => return Err(bad()),
             }),
             SettingKey::Iw => Setting::Iw(number()?),
             SettingKey::Delack => Setting::Delack(word(["off", "on"])?),
             SettingKey::DelackTimeout => Setting::DelackTimeout(duration()?),
             SettingKey::Nagle => Setting::Nagle(word(["off", "on"])?),
             SettingKey::Sws => Setting::Sws(word(["off", "on"])?),
+            SettingKey::Wscale => Setting::Wscale(match text {
+                "off" => None,
+                _ => Some(text.parse().map_err(|_| bad())?),
+            }),
+            SettingKey::Timestamps => Setting::Timestamps(word(["off", "on"])?),
+            SettingKey::Sack => Setting::Sack(word(["off", "on"])?),
+            SettingKey::Read => Setting::ReadAuto(word(["manual", "auto"])?),
         };
         setting.check()?;
         Ok(setting)
@@ -222,7 +238,7 @@ pub enum Setting {
     /// `mss`: the MSS option we send (§3.7.1).
     Mss(u16),
     /// `window`: the receive window we offer, running connections included.
-    Window(u16),
+    Window(u32),
     /// `rfc5961`: RFC 5961's challenge ACKs and ACK range check, or RFC 793's behaviour.
     Rfc5961(bool),
     /// `delivery`: manual or auto delivery of segments in flight.
@@ -264,6 +280,15 @@ pub enum Setting {
     Nagle(bool),
     /// `sws`: sender SWS avoidance on or off.
     Sws(bool),
+    /// `wscale`: the window scale shift our SYN offers; `None` is `off`.
+    Wscale(Option<u8>),
+    /// `timestamps`: offer the timestamps option.
+    Timestamps(bool),
+    /// `sack`: offer SACK-permitted.
+    Sack(bool),
+    /// `read`: `auto` (true), the applications read all that arrives at once; `manual`
+    /// (false), only what `A read <n>` asks for, so the receive window fills.
+    ReadAuto(bool),
 }
 
 impl Setting {
@@ -299,6 +324,10 @@ impl Setting {
             Setting::DelackTimeout(_) => SettingKey::DelackTimeout,
             Setting::Nagle(_) => SettingKey::Nagle,
             Setting::Sws(_) => SettingKey::Sws,
+            Setting::Wscale(_) => SettingKey::Wscale,
+            Setting::Timestamps(_) => SettingKey::Timestamps,
+            Setting::Sack(_) => SettingKey::Sack,
+            Setting::ReadAuto(_) => SettingKey::Read,
         }
     }
 
@@ -312,6 +341,8 @@ impl Setting {
             | Setting::SynackRetries(n)
             | Setting::SynLinear(n) => n <= MAX_RETRIES,
             Setting::Mss(mss) => mss > 0,
+            Setting::Window(w) => w <= crate::MAX_WINDOW,
+            Setting::Wscale(Some(shift)) => shift <= 14,
             Setting::Iw(n) => (1..=MAX_IW).contains(&n),
             // MUST-58: "the delay MUST be less than 0.5 seconds".
             Setting::DelackTimeout(d) => d > Duration::ZERO && d < Duration::from_millis(500),
@@ -352,14 +383,21 @@ impl Setting {
             | Setting::DelackTimeout(d)
             | Setting::Keepalive(Some(d)) => d.to_string(),
             Setting::Keepalive(None) => "off".to_string(),
-            Setting::Mss(n) | Setting::Window(n) => n.to_string(),
+            Setting::Mss(n) => n.to_string(),
+            Setting::Window(n) => n.to_string(),
+            Setting::Wscale(Some(n)) => n.to_string(),
+            Setting::Wscale(None) => "off".to_string(),
             Setting::Listener(true) => "keep".to_string(),
             Setting::Listener(false) => "close".to_string(),
             Setting::Rfc5961(on)
             | Setting::Rfc1337(on)
             | Setting::Delack(on)
             | Setting::Nagle(on)
-            | Setting::Sws(on) => switch(on).to_string(),
+            | Setting::Sws(on)
+            | Setting::Timestamps(on)
+            | Setting::Sack(on) => switch(on).to_string(),
+            Setting::ReadAuto(true) => "auto".to_string(),
+            Setting::ReadAuto(false) => "manual".to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
             Setting::Delivery(Delivery::Auto) => "auto".to_string(),
             Setting::Loss(ppm) => percent(ppm),
@@ -368,6 +406,7 @@ impl Setting {
             Setting::Profile(Profile::Linux) => "linux".to_string(),
             Setting::Cc(CongestionControl::None) => "none".to_string(),
             Setting::Cc(CongestionControl::NewReno) => "newreno".to_string(),
+            Setting::Cc(CongestionControl::Cubic) => "cubic".to_string(),
         }
     }
 }
@@ -439,6 +478,10 @@ impl Config {
             Setting::DelackTimeout(d) => self.delack_timeout = d,
             Setting::Nagle(on) => self.nagle = on,
             Setting::Sws(on) => self.sws = on,
+            Setting::Wscale(shift) => self.wscale = shift,
+            Setting::Timestamps(on) => self.timestamps = on,
+            Setting::Sack(on) => self.sack = on,
+            Setting::ReadAuto(auto) => self.read_auto = auto,
             Setting::Isn(..)
             | Setting::Latency(_)
             | Setting::Delivery(_)
@@ -539,6 +582,10 @@ mod tests {
             ("delack.timeout", "40ms"),
             ("nagle", "off"),
             ("sws", "off"),
+            ("wscale", "7"),
+            ("timestamps", "on"),
+            ("sack", "on"),
+            ("read", "manual"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
         for (key, value) in examples {
@@ -565,14 +612,31 @@ mod tests {
         assert!(err("keepalive.interval 500ms").contains("at least 1s"));
         assert!(err("keepalive 999ms").contains("at least 1s"));
         assert!(err("loss 101").contains("0% to 100%"));
-        assert!(err("window -1").contains("from 0 to 65535"));
+        assert!(err("window -1").contains("from 0 to 1073725440"));
         assert!(err("msl 5").contains("needs a unit"), "{}", err("msl 5"));
         assert!(err("profile bsd").contains("`rfc` or `linux`"));
-        assert!(err("cc cubic").contains("`newreno` or `none`"));
+        assert!(err("cc bbr").contains("`newreno`, `cubic` or `none`"));
+        assert_eq!(
+            "cc cubic".parse(),
+            Ok(Setting::Cc(CongestionControl::Cubic))
+        );
+        assert_eq!(
+            Setting::Cc(CongestionControl::Cubic).to_string(),
+            "cc cubic"
+        );
         assert!(err("iw 0").contains("from 1 to 100"));
         assert!(err("iw 101").contains("from 1 to 100"));
         assert!(err("delack.timeout 500ms").contains("from 1ms to 499ms"));
         assert!(err("delack.timeout 0ms").contains("from 1ms to 499ms"));
+        assert!(err("window 1073725441").contains("from 0 to 1073725440"));
+        assert!(err("wscale 15").contains("from 0 to 14"));
+        assert!(err("wscale on").contains("from 0 to 14"));
+        assert!(err("sack yes").contains("`on` or `off`"));
+        assert_eq!("wscale off".parse::<Setting>(), Ok(Setting::Wscale(None)));
+        assert_eq!(
+            "window 1048576".parse::<Setting>(),
+            Ok(Setting::Window(1 << 20))
+        );
         assert!(err("nonsense 1").starts_with("unknown setting `nonsense` (known: isn.A, "));
         // Built in code, a setting out of bounds is caught the same way.
         assert!(Setting::Retries(51).check().unwrap_err().contains("`51`"));
@@ -593,6 +657,8 @@ mod tests {
                     SettingKey::Profile => "linux",
                     SettingKey::Cc => "none",
                     SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
+                    SettingKey::Timestamps | SettingKey::Sack => "on",
+                    SettingKey::Read => "manual",
                     SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",
                     k if k.expected().starts_with("a duration") => "7s",

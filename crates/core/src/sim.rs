@@ -9,7 +9,9 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use crate::endpoint::{Call, CallError, Config, Endpoint, EndpointEvent, Timer, TimerTable};
+use crate::endpoint::{
+    Call, CallError, Config, Endpoint, EndpointEvent, Timer, TimerTable, Windows,
+};
 use crate::segment::Segment;
 use crate::seq::SeqNum;
 use crate::setting::Setting;
@@ -108,6 +110,8 @@ pub struct Sim {
     trace: Vec<TraceEvent>,
     /// Each peer's timers as last written to the log, to log only changes.
     logged_timers: [TimerTable; 2],
+    /// Each peer's windows as last written to the log, to log only changes.
+    logged_windows: [Option<Windows>; 2],
     /// Scheduled arrivals are in `in_flight` order (see `next_arrival`).
     arrivals_in_send_order: bool,
 }
@@ -134,6 +138,7 @@ impl Sim {
             segments: Vec::new(),
             trace: Vec::new(),
             logged_timers: [TimerTable::default(); 2],
+            logged_windows: [None; 2],
             arrivals_in_send_order: true,
         }
     }
@@ -241,6 +246,10 @@ impl Sim {
             }
         }
         self.log(Event::Config(setting));
+        // A setting can change a window (`set window`) or the phase (`set cc`).
+        for peer in Peer::BOTH {
+            self.log_window_changes(peer);
+        }
         Ok(())
     }
 
@@ -423,6 +432,7 @@ impl Sim {
             }
             self.put_in_flight(label);
         }
+        self.log_window_changes(peer);
         self.log_timer_changes(peer);
     }
 
@@ -455,6 +465,17 @@ impl Sim {
             }
         }
         self.logged_timers[peer.index()] = now;
+    }
+
+    /// Logs the peer's windows when they differ from the last logged (see [`Event::Window`]).
+    fn log_window_changes(&mut self, peer: Peer) {
+        let now = self.peers[peer.index()].windows();
+        if now != self.logged_windows[peer.index()] {
+            self.logged_windows[peer.index()] = now;
+            if let Some(windows) = now {
+                self.log(Event::Window { peer, windows });
+            }
+        }
     }
 
     fn log(&mut self, event: Event) {
@@ -545,6 +566,7 @@ impl Sim {
             segments,
             trace: Vec::new(),
             logged_timers: self.logged_timers,
+            logged_windows: self.logged_windows,
             arrivals_in_send_order: self.arrivals_in_send_order,
         };
         (root, labels)
@@ -572,6 +594,7 @@ impl Sim {
             trace: _,
             // What was last written to the log, so that the log shows changes only.
             logged_timers: _,
+            logged_windows: _,
             // A shortcut: arrivals come in the same order with it or without.
             arrivals_in_send_order: _,
         } = self;
@@ -621,6 +644,7 @@ impl Sim {
                 segments: Vec::new(),
                 trace: Vec::new(),
                 logged_timers: self.logged_timers,
+                logged_windows: self.logged_windows,
                 arrivals_in_send_order: self.arrivals_in_send_order,
             },
             segments_len: self.segments.len(),
@@ -762,6 +786,54 @@ mod tests {
         );
         let text = crate::trace_text("B listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\ninject B->A ACK seq=1 ack=1 win=0\nA send 5\nwait 1s\n");
         assert!(text.contains("A  (persist) peer's window zero"), "{text}");
+    }
+
+    /// The log records a peer's windows after every input that changed them, and only then:
+    /// replaying the `window` events gives the endpoint's numbers at every point.
+    #[test]
+    fn window_events_follow_every_change_and_only_changes() {
+        let mut sim = Sim::new();
+        sim.set(Setting::Delivery(Delivery::Auto)).unwrap();
+        sim.call(Peer::B, Call::Listen).unwrap();
+        sim.call(Peer::A, Call::Connect).unwrap();
+        sim.wait(Duration::from_millis(200)).unwrap();
+        sim.call(Peer::A, Call::Send(30_000)).unwrap();
+        let mut last: [Option<Windows>; 2] = [None; 2];
+        let mut check = |sim: &Sim, from: usize| {
+            for e in &sim.trace()[from..] {
+                if let Event::Window { peer, windows } = e.event {
+                    assert_ne!(
+                        last[peer.index()],
+                        Some(windows),
+                        "an unchanged window logged"
+                    );
+                    last[peer.index()] = Some(windows);
+                }
+            }
+            for peer in Peer::BOTH {
+                assert_eq!(last[peer.index()], sim.endpoint(peer).windows(), "{peer}");
+            }
+            sim.trace().len()
+        };
+        let mut seen = check(&sim, 0);
+        for _ in 0..40 {
+            sim.wait(Duration::from_millis(25)).unwrap();
+            seen = check(&sim, seen);
+        }
+        let a = last[0].unwrap();
+        assert_eq!(a.flight, 0, "everything acknowledged");
+        assert!(a.cwnd > 3 * 1460, "slow start grew cwnd: {a:?}");
+        assert_eq!(a.phase, crate::endpoint::CcPhase::SlowStart);
+        let window_json = sim
+            .trace()
+            .iter()
+            .find(|e| matches!(e.event, Event::Window { peer: Peer::A, .. }))
+            .map(|e| serde_json::to_string(e).unwrap_or_default())
+            .unwrap_or_default();
+        assert_eq!(
+            window_json,
+            r#"{"time":100,"event":"window","peer":"A","cwnd":4380,"ssthresh":65535,"flight":0,"snd_wnd":65535,"rcv_wnd":65535,"rcv_user":0,"phase":"slow_start"}"#
+        );
     }
 
     /// A checkpoint and the log since give back the simulator: the run carried on from it is

@@ -5,7 +5,7 @@ use core::fmt;
 
 use serde::Serialize;
 
-use crate::endpoint::{Call, CallError, Signal, Timer};
+use crate::endpoint::{Call, CallError, CcPhase, Signal, Timer, Windows};
 use crate::rule::Rule;
 use crate::segment::Segment;
 use crate::setting::Setting;
@@ -109,6 +109,37 @@ impl SegmentRecord {
             s += &format!(" len={}", self.segment.len);
         }
         s
+    }
+
+    /// The options beyond MSS, as tcpdump writes them: `<sackOK,TS val 0 ecr 0,wscale 10>`,
+    /// SACK blocks relative like the ACK (`sack 2001-3001`); `None` when there are none.
+    pub fn options_text(&self) -> Option<String> {
+        let o = &self.segment.options;
+        if o.is_none() {
+            return None;
+        }
+        let mut words = Vec::new();
+        if o.sack_permitted {
+            words.push("sackOK".to_string());
+        }
+        if let Some((val, ecr)) = o.timestamps {
+            words.push(format!("TS val {val} ecr {ecr}"));
+        }
+        if let Some(shift) = o.window_scale {
+            words.push(format!("wscale {shift}"));
+        }
+        // The blocks are in the receiver's numbers, as the ACK is.
+        let base = self
+            .rel_ack
+            .map_or(0, |rel| self.segment.ack.0.wrapping_sub(rel));
+        for &(left, right) in o.sack_blocks() {
+            words.push(format!(
+                "sack {}-{}",
+                left.wrapping_sub(base),
+                right.wrapping_sub(base)
+            ));
+        }
+        Some(format!("<{}>", words.join(",")))
     }
 
     /// The same with absolute numbers.
@@ -244,6 +275,16 @@ pub enum Event {
         /// Which timer.
         timer: Timer,
     },
+    /// A peer's congestion or window numbers changed (logged after the input that changed
+    /// them, once per input, only while the connection is synchronized). In JSON the fields
+    /// of [`Windows`] sit beside `peer`.
+    Window {
+        /// Whose numbers.
+        peer: Peer,
+        /// The numbers now.
+        #[serde(flatten)]
+        windows: Windows,
+    },
 }
 
 /// A log entry with the virtual time it happened at.
@@ -279,6 +320,9 @@ impl fmt::Display for TraceEvent {
                     rec.to,
                     rec.summary()
                 )?;
+                if let Some(options) = rec.options_text() {
+                    write!(f, " {options}")?;
+                }
                 match rec.origin {
                     Origin::Sent => Ok(()),
                     Origin::Retransmission => f.write_str(" (retransmission)"),
@@ -326,6 +370,65 @@ impl fmt::Display for TraceEvent {
             Event::TimerCleared { peer, timer } => {
                 write!(f, "{peer}  {} timer off", timer.name())
             }
+            Event::Window { peer, windows: w } => {
+                write!(f, "{peer}  ")?;
+                if w.phase != CcPhase::Off {
+                    write!(f, "cwnd {} ssthresh {} ", w.cwnd, w.ssthresh)?;
+                }
+                write!(
+                    f,
+                    "flight {} snd.wnd {} rcv.wnd {}",
+                    w.flight, w.snd_wnd, w.rcv_wnd
+                )?;
+                if w.rcv_user > 0 {
+                    write!(f, " unread {}", w.rcv_user)?;
+                }
+                write!(f, " ({})", w.phase.name())
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::script;
+
+    fn lines(src: &str) -> Vec<String> {
+        let sim = script::run_source(src).expect("the script runs").sim;
+        sim.trace().iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn sent_lines_show_the_options_as_tcpdump_does() {
+        let log = lines(
+            "set profile linux\nset delack off\nset mss 1000\nB listen\nA connect\n\
+             deliver s1\ndeliver s2\ndeliver s3\nA send 3000\ndrop s4\ndeliver s5\n",
+        );
+        let sent = |label: &str| {
+            log.iter()
+                .find(|l| l.contains(&format!("  {label} ")))
+                .unwrap_or_else(|| panic!("{label} in {log:#?}"))
+                .clone()
+        };
+        assert!(
+            sent("s1").ends_with("s1 A->B SYN seq=0 <sackOK,TS val 0 ecr 0,wscale 10>"),
+            "{}",
+            sent("s1")
+        );
+        // Timestamps take 12 bytes of each 1000-byte segment: data 988 a segment. The SACK
+        // block is relative, like the ACK.
+        assert!(
+            sent("s5").ends_with("s5 A->B ACK seq=989 ack=1 len=988 <TS val 0 ecr 0>"),
+            "{}",
+            sent("s5")
+        );
+        assert!(
+            sent("s8").ends_with("s8 B->A ACK seq=1 ack=1 <TS val 0 ecr 0,sack 989-1977>"),
+            "{}",
+            sent("s8")
+        );
+        // Without options, the line is as before.
+        let plain = lines("B listen\nA connect\n");
+        assert!(plain.iter().any(|l| l.ends_with("s1 A->B SYN seq=0")));
     }
 }

@@ -127,10 +127,10 @@ impl Choices {
 }
 
 /// SplitMix64, as the network's loss generator uses: small, fast and the same everywhere.
-struct Draw(u64);
+pub(crate) struct Draw(pub(crate) u64);
 
 impl Draw {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -140,7 +140,7 @@ impl Draw {
 
     /// An index below `n`, by the high half of a 64 x 64-bit product (no modulo bias worth
     /// the name for the few thousand choices an exercise has).
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 }

@@ -201,7 +201,7 @@ pub fn encode_as(
     segment: &Segment,
     identification: u16,
 ) -> Result<Packet, WireError> {
-    let options_len = if segment.mss.is_some() { 4 } else { 0 };
+    let options_len = options_len(segment);
     let tcp_header_len = TCP_HEADER_LEN + options_len;
     let ip_header_len = ip_version.header_len();
     let max = ip_version.max_payload(tcp_header_len);
@@ -266,10 +266,8 @@ pub fn encode_as(
     put(&mut b, "Checksum", tcp, &[0, 0]);
     // The engine does not implement urgent data (RFC 9293 §3.8.5 discourages it).
     put(&mut b, "Urgent Pointer", tcp, &[0, 0]);
-    if let Some(mss) = segment.mss {
-        // Kind 2, Length 4 (RFC 9293 §3.2): exactly one word, so no padding is needed.
-        let [hi, lo] = mss.to_be_bytes();
-        put(&mut b, "Option: Maximum Segment Size", tcp, &[2, 4, hi, lo]);
+    for (name, bytes) in option_words(segment) {
+        put(&mut b, name, tcp, bytes.as_slice());
     }
 
     // Payload: the first data byte follows the SYN's sequence number (RFC 9293 §3.4).
@@ -289,6 +287,123 @@ pub fn encode_as(
     b[ip_header_len + 16..ip_header_len + 18].copy_from_slice(&tcp_checksum.to_be_bytes());
 
     Ok(Packet { bytes: b, fields })
+}
+
+/// The largest option space: a 60-byte header less the 20 fixed bytes (RFC 9293 §3.1).
+pub const MAX_OPTIONS_LEN: usize = 40;
+
+/// How many bytes a segment's options take on the wire, padding included: always a multiple
+/// of four (the Data Offset counts 32-bit words).
+pub fn options_len(segment: &Segment) -> usize {
+    option_words(segment).map(|(_, b)| b.len()).sum()
+}
+
+/// A few option bytes, held without allocating.
+#[derive(Clone, Copy, Debug)]
+struct OptionBytes {
+    buf: [u8; MAX_OPTIONS_LEN],
+    len: usize,
+}
+
+impl OptionBytes {
+    fn new(parts: &[&[u8]]) -> OptionBytes {
+        let mut o = OptionBytes {
+            buf: [0; MAX_OPTIONS_LEN],
+            len: 0,
+        };
+        for part in parts {
+            for &byte in *part {
+                if let Some(slot) = o.buf.get_mut(o.len) {
+                    *slot = byte;
+                    o.len += 1;
+                }
+            }
+        }
+        o
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    #[allow(clippy::len_without_is_empty)]
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// The options of `segment` as the fields of the header, in Linux's order and with its NOP
+/// padding (tcp_options_write), so that a capture of the engine looks like one of Linux:
+/// MSS; SACK-permitted sharing a word with the timestamps' padding (or after two NOPs);
+/// timestamps; NOP and window scale; two NOPs and the SACK blocks. Each field is whole 32-bit
+/// words. SACK blocks beyond the 40 bytes of option space are left out (RFC 2018 §3: as many
+/// as fit).
+fn option_words(segment: &Segment) -> impl Iterator<Item = (&'static str, OptionBytes)> {
+    let o = &segment.options;
+    // MSS, SACK-permitted or timestamps, window scale, SACK blocks.
+    let mut out: [Option<(&'static str, OptionBytes)>; 4] = [None; 4];
+    let mut used = 0usize;
+    let mut add = |name: &'static str, bytes: OptionBytes| {
+        let taken: usize = out.iter().flatten().map(|(_, b)| b.len()).sum();
+        if bytes.len() > 0 && taken + bytes.len() <= MAX_OPTIONS_LEN {
+            out[used] = Some((name, bytes));
+            used += 1;
+        }
+        MAX_OPTIONS_LEN - taken - bytes.len().min(MAX_OPTIONS_LEN - taken)
+    };
+    if let Some(mss) = segment.mss {
+        // Kind 2, Length 4 (RFC 9293 §3.2).
+        let _ = add(
+            "Option: Maximum Segment Size",
+            OptionBytes::new(&[&[2, 4], &mss.to_be_bytes()]),
+        );
+    }
+    match (o.timestamps, o.sack_permitted) {
+        (Some((tsval, tsecr)), sack_ok) => {
+            // Kind 8, Length 10 (RFC 7323 §3.2), after SACK-permitted (kind 4, length 2)
+            // or two NOPs (kind 1).
+            let lead: &[u8] = if sack_ok { &[4, 2] } else { &[1, 1] };
+            let name = if sack_ok {
+                "Option: SACK Permitted, Timestamps"
+            } else {
+                "Option: Timestamps"
+            };
+            let _ = add(
+                name,
+                OptionBytes::new(&[lead, &[8, 10], &tsval.to_be_bytes(), &tsecr.to_be_bytes()]),
+            );
+        }
+        (None, true) => {
+            let _ = add("Option: SACK Permitted", OptionBytes::new(&[&[1, 1, 4, 2]]));
+        }
+        (None, false) => {}
+    }
+    if let Some(shift) = o.window_scale {
+        // NOP, then kind 3, length 3 (RFC 7323 §2.2).
+        let _ = add(
+            "Option: Window Scale",
+            OptionBytes::new(&[&[1, 3, 3, shift]]),
+        );
+    }
+    let blocks = o.sack_blocks();
+    // What is left: adding nothing only measures.
+    let room = add("", OptionBytes::new(&[]));
+    if !blocks.is_empty() {
+        // Two NOPs, kind 5, length 2 + 8 per block (RFC 2018 §3).
+        let fit = blocks.len().min(room.saturating_sub(4) / 8);
+        if fit > 0 {
+            let mut bytes = OptionBytes::new(&[&[1, 1, 5, (2 + 8 * fit) as u8]]);
+            for &(left, right) in &blocks[..fit] {
+                bytes = OptionBytes::new(&[
+                    bytes.as_slice(),
+                    &left.to_be_bytes(),
+                    &right.to_be_bytes(),
+                ]);
+            }
+            let _ = add("Option: SACK", bytes);
+        }
+    }
+    out.into_iter().flatten()
 }
 
 /// Appends an IPv4 header (RFC 791 §3.1) with its checksum. Version 4, IHL 5 words: no options.
@@ -440,6 +555,7 @@ mod tests {
             window: 65_535,
             len: 0,
             mss: Some(1460),
+            options: crate::segment::TcpOptions::NONE,
         }
     }
 
@@ -536,6 +652,7 @@ mod tests {
             window: 1024,
             len: 11,
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         };
         let p = encode(Peer::B, &seg, 7).unwrap();
         let ip = Ipv4Packet::new_checked(&p.bytes[..]).expect("valid IPv4");
@@ -595,6 +712,7 @@ mod tests {
             window: 100,
             len,
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         };
         let first = encode(Peer::A, &data(1000, 50), 3).unwrap();
         let again = encode(Peer::A, &data(1000, 50), 9).unwrap();
@@ -728,6 +846,7 @@ mod tests {
             window: 1024,
             len: 11, // odd: the last byte is padded
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         };
         let p = encode_as(IpVersion::V6, Peer::B, &seg, 7).unwrap();
         assert_eq!(p.bytes.len(), 40 + 20 + 11);
@@ -761,6 +880,7 @@ mod tests {
             window: 512,
             len: 100,
             mss: None,
+            options: crate::segment::TcpOptions::NONE,
         };
         let p = encode_as(IpVersion::V6, Peer::A, &seg, 3).unwrap();
         let ip = Ipv6HeaderSlice::from_slice(&p.bytes).expect("valid IPv6");
@@ -853,5 +973,114 @@ mod tests {
             ADDRESSES_V6[1].ip().octets(),
             "s2 comes from B"
         );
+    }
+
+    /// The options of a segment, as smoltcp's parser reads them, NOPs left out.
+    fn parsed_options(p: &Packet) -> Vec<String> {
+        let ip = Ipv4Packet::new_checked(&p.bytes[..]).expect("valid IPv4");
+        let tcp = TcpPacket::new_checked(ip.payload()).expect("valid TCP");
+        let mut rest = tcp.options();
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            let (next, option) = TcpOption::parse(rest).expect("well-formed options");
+            match option {
+                TcpOption::NoOperation => {}
+                TcpOption::EndOfList => break,
+                o => out.push(format!("{o:?}")),
+            }
+            rest = next;
+        }
+        out
+    }
+
+    fn linux_syn() -> Segment {
+        let mut seg = syn();
+        seg.options.window_scale = Some(7);
+        seg.options.sack_permitted = true;
+        seg.options.timestamps = Some((0x0102_0304, 0));
+        seg
+    }
+
+    #[test]
+    fn syn_options_are_linuxs_bytes_in_linuxs_order() {
+        // Linux's SYN: MSS; SACK-permitted and timestamps in three words; NOP, window scale.
+        let p = encode(Peer::A, &linux_syn(), 1).unwrap();
+        assert_eq!(
+            p.bytes[32] >> 4,
+            10,
+            "data offset: 20 + 20 option bytes = 10 words"
+        );
+        assert_eq!(
+            p.bytes[40..],
+            [
+                2, 4, 0x05, 0xb4, // MSS 1460
+                4, 2, 8, 10, // SACK-permitted; timestamps kind 8, length 10
+                1, 2, 3, 4, 0, 0, 0, 0, // TSval, TSecr
+                1, 3, 3, 7, // NOP; window scale 7
+            ]
+        );
+        let names: Vec<&str> = p.fields.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names[names.len() - 3..],
+            [
+                "Option: Maximum Segment Size",
+                "Option: SACK Permitted, Timestamps",
+                "Option: Window Scale"
+            ]
+        );
+        // The checksum still covers every byte.
+        let ip = Ipv4Packet::new_checked(&p.bytes[..]).unwrap();
+        let tcp = TcpPacket::new_checked(ip.payload()).unwrap();
+        let (src, dst) = (ADDRESSES[0].ip().octets(), ADDRESSES[1].ip().octets());
+        assert!(tcp.verify_checksum(&IpAddress::Ipv4(src.into()), &IpAddress::Ipv4(dst.into())));
+        assert_eq!(
+            parsed_options(&p),
+            [
+                "MaxSegmentSize(1460)",
+                "SackPermitted",
+                "TimeStamp { tsval: 16909060, tsecr: 0 }",
+                "WindowScale(7)"
+            ]
+        );
+    }
+
+    #[test]
+    fn sack_permitted_without_timestamps_takes_two_nops() {
+        let mut seg = syn();
+        seg.options.sack_permitted = true;
+        let p = encode(Peer::A, &seg, 1).unwrap();
+        assert_eq!(p.bytes[44..], [1, 1, 4, 2]);
+    }
+
+    #[test]
+    fn sack_blocks_fit_the_option_space() {
+        let mut seg = syn();
+        seg.flags = Flags::ACK;
+        seg.mss = None;
+        for i in 0..4 {
+            seg.options.push_sack(1000 * i + 100, 1000 * i + 200);
+        }
+        // Without timestamps: four blocks, 2 NOPs + 2 + 32 = 36 bytes.
+        let p = encode(Peer::B, &seg, 1).unwrap();
+        assert_eq!(p.bytes.len(), 20 + 20 + 36);
+        assert_eq!(p.bytes[40..44], [1, 1, 5, 34]);
+        assert_eq!(parsed_options(&p).len(), 1);
+        // With timestamps (12 bytes): three blocks, the fourth left out (RFC 2018 §3).
+        seg.options.timestamps = Some((5, 6));
+        let p = encode(Peer::B, &seg, 1).unwrap();
+        assert_eq!(p.bytes.len(), 20 + 20 + 12 + 28);
+        assert_eq!(p.bytes[52..56], [1, 1, 5, 26]);
+        let opts = parsed_options(&p);
+        assert!(
+            opts[1].contains("1100") && !opts[1].contains("3100"),
+            "{opts:?}"
+        );
+        // Spans still cover every byte, in order.
+        let mut at = 0;
+        for f in &p.fields {
+            assert_eq!(f.range.start, at, "{}", f.name);
+            at = f.range.end;
+        }
+        assert_eq!(at, p.bytes.len());
     }
 }

@@ -106,6 +106,7 @@ fn every_scenario_round_trips_through_pcap() {
             "nagle-delayed-ack",
             "simultaneous-close",
             "simultaneous-open",
+            "slow-reader",
             "time-wait-expiry",
         ]
     );
@@ -121,6 +122,7 @@ fn every_scenario_round_trips_through_pcap() {
             "keepalive-not-while-sending",
             "lost-final-ack",
             "lost-handshake-ack",
+            "sack-blocks",
         ]
     );
 }

@@ -1,11 +1,14 @@
 //! Every exercise in `exercises/` is a passing script for every seed: it parses, runs and
 //! meets its `expect` lines with the values any seed draws, is titled and narrated in both
 //! languages, asks for at least one segment, and each question's own answer is judged right
-//! field by field while an answer off by one is judged wrong in that field only.
+//! field by field while an answer off by one is judged wrong in that field only. The same
+//! holds for the blanks of "fill the ladder" (`hide`), and an ordering (`order`) is judged
+//! right in its own order and wrong in its shuffled one, with every seed.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use synack_core::ladder::{Ladder, Verdict};
 use synack_core::predict::{Field, Guess, Question};
 use synack_core::script::{self, Command, Language, Num, Numbers};
 use synack_core::Sim;
@@ -57,10 +60,11 @@ fn there_are_at_least_eight_exercises_titled_and_narrated_in_both_languages() {
             );
         }
         assert!(
-            commands
-                .iter()
-                .any(|c| matches!(c, Command::AskSegment { .. })),
-            "{name}: an exercise asks for at least one segment"
+            commands.iter().any(|c| matches!(
+                c,
+                Command::AskSegment { .. } | Command::Hide { .. } | Command::Order(_)
+            )),
+            "{name}: an exercise asks for at least one segment, hides fields or orders segments"
         );
         assert!(
             commands
@@ -175,4 +179,51 @@ fn each_questions_own_answer_is_right_and_an_answer_off_by_one_is_wrong_there_on
         }
     }
     assert!(asked >= 3 * 15, "only {asked} questions asked");
+}
+
+#[test]
+fn ladder_blanks_and_orderings_judge_their_own_answers_right_with_every_seed() {
+    let (mut blanks, mut orderings) = (0, 0);
+    for (name, text) in exercises() {
+        for seed in std::iter::once(None).chain(SEEDS.map(Some)) {
+            let (parsed, _) = script::parse_seeded(&text, seed).unwrap();
+            let ladder = Ladder::build(&parsed).unwrap_or_else(|e| panic!("{name} {seed:?}: {e}"));
+            for blank in &ladder.blanks {
+                blanks += 1;
+                let right = blank.check(&blank.expected());
+                assert!(right.right(), "{name} {seed:?}: {right:?}");
+                // One off: a number plus one, the flags without ACK (or with it, when off).
+                let off = match blank.field {
+                    Field::Flags if blank.expected().contains("ACK") => blank
+                        .expected()
+                        .replace(",ACK", "")
+                        .replace("ACK,", "")
+                        .replace("ACK", "none"),
+                    Field::Flags => format!("{},ACK", blank.expected()),
+                    _ if blank.expected() == "none" => "1".to_string(),
+                    _ => (blank.expected().parse::<u64>().unwrap() + 1).to_string(),
+                };
+                assert_eq!(
+                    blank.check(&off).verdict,
+                    Verdict::Wrong,
+                    "{name} {seed:?} {off}"
+                );
+            }
+            if let Some(o) = &ladder.ordering {
+                orderings += 1;
+                let placed = o.check(&o.labels()).unwrap();
+                assert!(placed.iter().all(|p| p.in_place), "{name} {seed:?}");
+                let s = seed.unwrap_or(0);
+                let shuffled = o.check(&o.shuffled(s)).unwrap();
+                assert!(shuffled.iter().any(|p| !p.in_place), "{name} {seed:?}");
+                for i in 0..o.segments.len() {
+                    for lang in Language::ALL {
+                        assert!(!o.why(i, lang).is_empty(), "{name} {seed:?} place {i}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(blanks >= 151 * 4, "only {blanks} blanks");
+    assert!(orderings >= 151, "only {orderings} orderings");
 }

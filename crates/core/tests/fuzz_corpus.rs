@@ -87,6 +87,18 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
     text("set mss 0");
     text("set mss 65536");
     text("set window 65536");
+    // The options: bounds, and a run with every one of them, loss and both windows large.
+    text("set wscale 15\nset wscale -1\nset wscale on\nset timestamps maybe\nset sack");
+    text("set window 1073725441\nset window 4294967296");
+    text(
+        "set wscale 14\nset window 1073725440\nset timestamps on\nset sack on\nset loss 20%\n\
+         set delivery auto\nB listen\nA connect\nwait 1s\nA send 300000\nA close\nB close\n\
+         wait 1000000min",
+    );
+    text(
+        "set profile linux\nset wscale 0\nset window 0\nB listen\nA connect\ndeliver s1\n\
+         deliver s2\ndeliver s3\nA send 5000\nwait 10s\nset window 70000\nwait 10s",
+    );
     text("set window 0\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 100\nwait 1000000min");
     text("set rto 0ms\nA connect\nwait 10s");
     text("set msl 1000000min\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA close\ndeliver s4\ndeliver s5\nB close\ndeliver s6\ndeliver s7\nwait 1000000min");

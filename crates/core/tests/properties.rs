@@ -6,6 +6,13 @@
 //! - every state is one of the eleven, and the trace's state changes chain up to it;
 //! - SND.UNA =< SND.NXT (modulo 2^32) for every peer that has a connection;
 //! - in-flight segments are real labels, in label order; the clock never goes back;
+//! - with congestion control, cwnd never falls below one SMSS (RFC 5681's loss window);
+//! - after any input that sent new data, FlightSize =< cwnd and FlightSize =< SND.WND (RFC
+//!   5681 §3.1, RFC 9293 §3.8.6), read from the log's `window` events. The RFCs' exceptions
+//!   are not new data: retransmissions (fast retransmit and the RTO's go-back-N send under
+//!   a cwnd already below the flight), and the zero-window probe (§3.8.6.1) which goes past
+//!   a window of zero. A FIN takes one sequence number beyond the window's data;
+//! - the `window` events agree with the endpoints' own numbers when the step ends;
 //! - `wait` returns, and never with a livelock while the latency is above zero.
 //!
 //! And for the whole sequence: running it again from scratch gives the identical trace.
@@ -22,8 +29,8 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use synack_core::script::{self, Command, CongestionVar, Num, SegmentSpec};
 use synack_core::{
-    Call, CongestionControl, Delivery, Duration, Event, Flags, Label, Peer, Profile, Segment,
-    SeqNum, Setting, Sim, SimError, State,
+    Call, CcPhase, CongestionControl, Delivery, Duration, Event, Flags, Label, Origin, Peer,
+    Profile, Segment, SeqNum, Setting, Sim, SimError, State, TcpOptions, Windows,
 };
 
 // ---- Operations ----
@@ -70,6 +77,7 @@ enum Op {
         len: u32,
         win: u16,
         mss: Option<u16>,
+        options: TcpOptions,
     },
     Set(&'static str, &'static str),
     Wait(u64),
@@ -112,6 +120,12 @@ const SETTINGS: &[(&str, &str)] = &[
     ("seed", "42"),
     ("cc", "none"),
     ("cc", "newreno"),
+    ("cc", "cubic"),
+    ("read", "manual"),
+    ("read", "manual"),
+    ("read", "auto"),
+    ("profile", "linux"),
+    ("profile", "rfc"),
     ("iw", "1"),
     ("iw", "10"),
     ("iw", "101"),
@@ -122,6 +136,18 @@ const SETTINGS: &[(&str, &str)] = &[
     ("nagle", "off"),
     ("sws", "on"),
     ("sws", "off"),
+    ("wscale", "0"),
+    ("wscale", "7"),
+    ("wscale", "14"),
+    ("wscale", "off"),
+    ("window", "1048576"),
+    ("window", "1073725440"),
+    ("timestamps", "on"),
+    ("timestamps", "off"),
+    ("sack", "on"),
+    ("sack", "off"),
+    ("profile", "linux"),
+    ("profile", "rfc"),
     // ISNs next to the wrap-around point and half a circle away, for the modulo arithmetic.
     ("isn.A", "4294967290"),
     ("isn.B", "2147483648"),
@@ -142,6 +168,7 @@ fn call() -> impl Strategy<Value = Call> {
         2 => Just(Call::Listen),
         2 => Just(Call::Connect),
         3 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Send),
+        1 => prop_oneof![0u32..10, 0u32..3000].prop_map(Call::Read),
         2 => Just(Call::Close),
         1 => Just(Call::Shutdown),
         1 => Just(Call::Abort),
@@ -195,6 +222,32 @@ fn flags() -> impl Strategy<Value = u8> {
     ]
 }
 
+/// Options an injected segment may carry, nonsense included: shifts above 14, timestamps
+/// from any clock, SACK blocks anywhere (RFC 7323, RFC 2018).
+fn tcp_options() -> impl Strategy<Value = TcpOptions> {
+    prop_oneof![
+        2 => Just(TcpOptions::NONE),
+        1 => (
+            prop::option::of(0u8..=20),
+            any::<bool>(),
+            prop::option::of((any::<u32>(), any::<u32>())),
+            prop::collection::vec((any::<u32>(), any::<u32>()), 0..=4),
+        )
+            .prop_map(|(window_scale, sack_permitted, timestamps, blocks)| {
+                let mut o = TcpOptions {
+                    window_scale,
+                    sack_permitted,
+                    timestamps,
+                    ..TcpOptions::NONE
+                };
+                for (l, r) in blocks {
+                    o.push_sack(l, r);
+                }
+                o
+            }),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (peer(), call()).prop_map(|(p, c)| Op::Call(p, c)),
@@ -209,8 +262,9 @@ fn op() -> impl Strategy<Value = Op> {
             prop_oneof![3 => Just(0u32), 1 => 1u32..3000],
             prop_oneof![Just(0u16), Just(65535u16), any::<u16>()],
             prop::option::of(any::<u16>()),
+            tcp_options(),
         )
-            .prop_map(|(from, flags, seq, ack, len, win, mss)| Op::Inject {
+            .prop_map(|(from, flags, seq, ack, len, win, mss, options)| Op::Inject {
                 from,
                 flags,
                 seq,
@@ -218,6 +272,7 @@ fn op() -> impl Strategy<Value = Op> {
                 len,
                 win,
                 mss,
+                options,
             }),
         2 => prop::sample::select(SETTINGS).prop_map(|(k, v)| Op::Set(k, v)),
         4 => prop_oneof![
@@ -285,6 +340,7 @@ fn apply(sim: &mut Sim, op: &Op) -> Result<Step, TestCaseError> {
             len,
             win,
             mss,
+            options,
         } => {
             let to = sim.endpoint(from.other()).tcb();
             let seq = match seq {
@@ -309,6 +365,7 @@ fn apply(sim: &mut Sim, op: &Op) -> Result<Step, TestCaseError> {
                 window: win,
                 len,
                 mss: if flags.syn() { mss } else { None },
+                options,
             };
             let before = sim.segments().len();
             let label = sim.inject(from, segment);
@@ -364,6 +421,20 @@ struct Checker {
     traced_state: [State; 2],
     last_time: u64,
     received: [u64; 2],
+    /// Each peer's numbers as the log's `window` events last gave them.
+    windows: [Option<Windows>; 2],
+    /// A peer sent new data in the input the trace is in the middle of (its `window`
+    /// event, logged at the input's end, is checked against it).
+    sent_new: [Option<SentNew>; 2],
+    /// The peer agreed SACK in a handshake (RFC 2018): its loss recovery paces by pipe.
+    sack: [bool; 2],
+}
+
+/// What a peer's input sent: new data, perhaps with a FIN, at the time of the input.
+#[derive(Clone, Copy, Debug)]
+struct SentNew {
+    time: u64,
+    fin: bool,
 }
 
 impl Checker {
@@ -373,12 +444,20 @@ impl Checker {
             traced_state: [State::Closed; 2],
             last_time: 0,
             received: [0; 2],
+            windows: [None; 2],
+            sent_new: [None; 2],
+            sack: [false; 2],
         }
     }
 
     fn check(&mut self, sim: &Sim) -> Result<(), TestCaseError> {
         let trace = sim.trace();
         prop_assert!(trace.len() >= self.seen, "the trace shrank");
+        for peer in Peer::BOTH {
+            // Agreed once in the handshake and kept: what the TCB says after this step holds
+            // for the step's events (a TCB that closed in it sent nothing more).
+            self.sack[peer.index()] |= sim.endpoint(peer).tcb().sack;
+        }
         for ev in &trace[self.seen..] {
             prop_assert!(
                 ev.time.millis() >= self.last_time,
@@ -395,9 +474,60 @@ impl Checker {
                     ev
                 );
                 self.traced_state[peer.index()] = to;
+                if !to.is_synchronized() {
+                    self.windows[peer.index()] = None;
+                    self.sent_new[peer.index()] = None;
+                }
+            }
+            let time = ev.time.millis();
+            // A segment arriving or a call starts a new input for that peer: data an earlier
+            // input sent with no `window` event after it changed no numbers, so the last ones
+            // are its (two inputs can share a millisecond, so time cannot tell them apart).
+            let starts_input = match ev.event {
+                Event::Delivered { to, .. } => Some(to),
+                Event::Call { peer, .. } => Some(peer),
+                _ => None,
+            };
+            if let Some(peer) = starts_input {
+                let p = peer.index();
+                if let Some(sent) = self.sent_new[p].take() {
+                    check_sent_new(sent, self.windows[p], self.sack[p])?;
+                }
+            }
+            if let Event::Sent(rec) = &ev.event {
+                if rec.origin == Origin::Sent && rec.segment.len > 0 {
+                    let p = rec.from.index();
+                    let mut fin = rec.segment.flags.fin();
+                    match self.sent_new[p] {
+                        Some(s) if s.time == time => fin |= s.fin,
+                        // An earlier input's data: its numbers did not change after it.
+                        Some(s) => check_sent_new(s, self.windows[p], self.sack[p])?,
+                        None => {}
+                    }
+                    self.sent_new[p] = Some(SentNew { time, fin });
+                }
+            }
+            if let Event::Window { peer, windows } = ev.event {
+                let p = peer.index();
+                if let Some(sent) = self.sent_new[p].take() {
+                    // The event ends the input that sent, or a later one (then the sending
+                    // input changed nothing, and the numbers before this event are its).
+                    let after = if sent.time == time {
+                        Some(windows)
+                    } else {
+                        self.windows[p]
+                    };
+                    check_sent_new(sent, after, self.sack[p])?;
+                }
+                self.windows[p] = Some(windows);
             }
         }
         self.seen = trace.len();
+        for p in 0..2 {
+            if let Some(sent) = self.sent_new[p].take() {
+                check_sent_new(sent, self.windows[p], self.sack[p])?;
+            }
+        }
 
         for peer in Peer::BOTH {
             let state = sim.state(peer);
@@ -414,7 +544,22 @@ impl Checker {
                 // RFC 5681: cwnd never falls below the loss window, one segment.
                 let t = sim.endpoint(peer).tcb();
                 prop_assert!(t.cwnd > 0, "{} in ESTABLISHED with cwnd 0", peer);
+                if sim.endpoint(peer).config().cc != CongestionControl::None {
+                    prop_assert!(
+                        t.cwnd >= t.snd_mss,
+                        "{}: cwnd {} below SMSS {}",
+                        peer,
+                        t.cwnd,
+                        t.snd_mss
+                    );
+                }
             }
+            prop_assert_eq!(
+                self.windows[peer.index()],
+                sim.endpoint(peer).windows(),
+                "{}'s window events disagree with its numbers",
+                peer
+            );
             if !matches!(state, State::Closed | State::Listen) {
                 let t = sim.endpoint(peer).tcb();
                 prop_assert!(
@@ -451,6 +596,35 @@ impl Checker {
         prop_assert!(sim.now().millis() >= self.last_time);
         Ok(())
     }
+}
+
+/// After an input that sent new data (and `fin` if a FIN went with it): FlightSize =< cwnd
+/// and =< SND.WND. A zero-window probe goes past a window of zero; a FIN takes a sequence
+/// number the window does not count. In SACK-based recovery (RFC 6675 §5) the sender paces
+/// by pipe, which leaves out SACKed bytes, so FlightSize may pass cwnd there.
+fn check_sent_new(sent: SentNew, after: Option<Windows>, sack: bool) -> Result<(), TestCaseError> {
+    let Some(w) = after else {
+        return Ok(());
+    };
+    let fin = u32::from(sent.fin);
+    let paced_by_pipe = sack && w.phase == CcPhase::FastRecovery;
+    if w.phase != CcPhase::Off && !paced_by_pipe {
+        prop_assert!(
+            w.flight <= w.cwnd + fin,
+            "at {} ms: flight above cwnd after new data: {:?}",
+            sent.time,
+            w
+        );
+    }
+    if w.snd_wnd > 0 {
+        prop_assert!(
+            w.flight <= w.snd_wnd + fin,
+            "at {} ms: flight above SND.WND after new data: {:?}",
+            sent.time,
+            w
+        );
+    }
+    Ok(())
 }
 
 /// Runs a sequence from a fresh simulator, checking after every step.
@@ -527,6 +701,64 @@ proptest! {
     }
 }
 
+/// Settings for a bulk transfer: every controller, segment size, window and delay mix.
+const BULK: &[&[(&str, &str)]] = &[
+    &[
+        ("cc", "newreno"),
+        ("cc", "cubic"),
+        ("cc", "none"),
+        ("profile", "linux"),
+    ],
+    &[("mss", "100"), ("mss", "536"), ("mss", "1460")],
+    &[("window", "1000"), ("window", "8000"), ("window", "65535")],
+    &[
+        ("latency", "1ms"),
+        ("latency", "20ms"),
+        ("latency", "100ms"),
+    ],
+    &[
+        ("loss", "0%"),
+        ("loss", "1%"),
+        ("loss", "5%"),
+        ("loss", "20%"),
+    ],
+    &[("delack", "on"), ("delack", "off")],
+    &[("iw", "1"), ("iw", "4"), ("iw", "10")],
+    &[("seed", "1"), ("seed", "2"), ("seed", "3"), ("seed", "4")],
+];
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Long transfers over lossy paths, where cwnd and the peer's window are what limit the
+    /// sender: the invariants, the flight size above all, hold after every input.
+    #[test]
+    fn bulk_transfers_keep_the_flight_within_cwnd_and_the_window(
+        picks in prop::collection::vec(any::<prop::sample::Index>(), BULK.len()),
+        size in 1u32..300_000,
+        both in any::<bool>(),
+    ) {
+        let mut ops = vec![Op::Set("delivery", "auto")];
+        for (choices, pick) in BULK.iter().zip(&picks) {
+            let (k, v) = choices[pick.index(choices.len())];
+            ops.push(Op::Set(k, v));
+        }
+        ops.extend([
+            Op::Call(Peer::B, Call::Listen),
+            Op::Call(Peer::A, Call::Connect),
+            Op::Wait(1_000),
+            Op::Call(Peer::A, Call::Send(size)),
+        ]);
+        if both {
+            ops.push(Op::Call(Peer::B, Call::Send(size / 3)));
+        }
+        ops.extend([Op::Wait(30_000), Op::Call(Peer::A, Call::Close), Op::Wait(30_000)]);
+        let first = run(&ops)?;
+        let second = run(&ops)?;
+        prop_assert!(first.trace() == second.trace(), "the same transfer gave two traces");
+    }
+}
+
 // ---- The script printer round-trips ----
 
 fn label() -> impl Strategy<Value = Label> {
@@ -573,7 +805,7 @@ fn setting() -> impl Strategy<Value = Setting> {
         retries.clone().prop_map(Setting::Retries),
         script_duration().prop_map(Setting::Latency),
         (1u16..).prop_map(Setting::Mss),
-        any::<u16>().prop_map(Setting::Window),
+        (0..=synack_core::MAX_WINDOW).prop_map(Setting::Window),
         any::<bool>().prop_map(Setting::Rfc5961),
         prop_oneof![Just(Delivery::Manual), Just(Delivery::Auto)].prop_map(Setting::Delivery),
         (0u32..=1_000_000).prop_map(Setting::Loss),
@@ -590,7 +822,8 @@ fn setting() -> impl Strategy<Value = Setting> {
         any::<bool>().prop_map(Setting::Listener),
         prop_oneof![
             Just(CongestionControl::None),
-            Just(CongestionControl::NewReno)
+            Just(CongestionControl::NewReno),
+            Just(CongestionControl::Cubic)
         ]
         .prop_map(Setting::Cc),
         (1u32..=100).prop_map(Setting::Iw),
@@ -598,6 +831,10 @@ fn setting() -> impl Strategy<Value = Setting> {
         (1u64..500).prop_map(|ms| Setting::DelackTimeout(Duration::from_millis(ms))),
         any::<bool>().prop_map(Setting::Nagle),
         any::<bool>().prop_map(Setting::Sws),
+        prop::option::of(0u8..=14).prop_map(Setting::Wscale),
+        any::<bool>().prop_map(Setting::Timestamps),
+        any::<bool>().prop_map(Setting::Sack),
+        any::<bool>().prop_map(Setting::ReadAuto),
     ]
 }
 
@@ -611,6 +848,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Call::Shutdown),
         Just(Call::Abort),
         Just(Call::Crash),
+        (0u64..=script::MAX_SEND).prop_map(|n| Call::Read(n as u32)),
     ];
     let len = prop_oneof![Just(0u32), 0u32..=script::MAX_SEGMENT_LEN];
     let inject = (

@@ -455,6 +455,21 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
     });
     let det = &props.detail;
     let k = props.cursor;
+    let linux = crate::hooks::linux::use_linux();
+    // ← → move through the packets (the footer says so), Home and End to either end.
+    let on_key = use_callback(
+        (props.dispatch.clone(), k, det.packets.len()),
+        |e: web_sys::KeyboardEvent, (d, k, n)| {
+            if !crate::hooks::keyboard::is_shortcut(&e) {
+                return;
+            }
+            if let Some(to) = capture::key_target(&e.key(), *k, *n) {
+                e.prevent_default();
+                d.dispatch(CaptureAction::Cursor(to));
+            }
+        },
+    );
+    use_window_event("keydown", on_key);
     // Decoded here, in the lazily loaded view, once per connection.
     let diagnosis = use_memo(det.clone(), |d| capture::diagnosis_of(d).map(Shared::new));
     let states = det.states_at(k);
@@ -476,7 +491,7 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
                 <strong>{ format!("{peer} {addr}: ") }</strong>
                 <span data-testid={testid} data-state={states[i].name()}
                     data-uncertain={uncertain.is_some().to_string()}>
-                    { states[i].name() }{ if uncertain.is_some() { " ?" } else { "" } }
+                    { crate::hooks::linux::state_label(states[i], linux) }{ if uncertain.is_some() { " ?" } else { "" } }
                 </span>
                 if let Some(why) = why {
                     <span class="muted uncertain-why">{ format!(" ({why})") }</span>

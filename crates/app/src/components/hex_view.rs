@@ -126,6 +126,38 @@ mod tests {
 
     #[test]
     fn every_field_has_a_catalog_key() {
+        // Every option synack sends: window scale, SACK-permitted and timestamps on the SYNs,
+        // SACK blocks on the ACK of data held out of order (s4 lost, s5 delivered), with
+        // timestamps and without.
+        let mut names = std::collections::BTreeSet::new();
+        for options in ["set timestamps on", "set timestamps off"] {
+            let (_, t) = timeline(&format!(
+                "{options}\nset sack on\nset wscale 2\nB listen\nA connect\n\
+                 deliver s1\ndeliver s2\ndeliver s3\nA send 3000\ndrop s4\ndeliver s5\n"
+            ));
+            let mut label = 1;
+            while let Some(seg) = t.seg(Label(label)) {
+                for f in headers(seg).unwrap().fields {
+                    names.insert(f.name);
+                }
+                label += 1;
+            }
+        }
+        for name in [
+            "Option: SACK Permitted, Timestamps",
+            "Option: Window Scale",
+            "Option: SACK",
+            "Option: SACK Permitted",
+        ] {
+            assert!(names.contains(name), "{name} not seen: {names:?}");
+        }
+        for name in names {
+            let key = field_key(name);
+            assert!(
+                !crate::i18n::tr_dyn(crate::i18n::Lang::En, &key).is_empty(),
+                "{key} missing from web/i18n/en/hex.txt"
+            );
+        }
         let (_, t) = timeline("B listen\nA connect\n");
         for f in &headers(t.seg(Label(1)).unwrap()).unwrap().fields {
             let key = field_key(f.name);

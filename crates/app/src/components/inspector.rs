@@ -8,12 +8,16 @@ use yew::prelude::*;
 use crate::components::hex_view::{self, HexView};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
+use crate::model::cc::{why_now, WhyNow};
+use crate::model::session::Session;
 use crate::model::shared::Shared;
 use crate::model::timeline::{Effect, SegSpan, SegStatus, Timeline};
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct InspectorProps {
     pub timeline: Shared<Timeline>,
+    /// The run, for the sender's events before the segment ("why now").
+    pub session: Session,
     pub label: Label,
     pub cursor: usize,
     pub on_close: Callback<()>,
@@ -49,6 +53,40 @@ pub fn reasoning(lang: Lang, span: &SegSpan, cursor: usize) -> Vec<Reason> {
             }
         })
         .collect()
+}
+
+/// Why the sender sent the segment at that moment and not earlier, in `lang`.
+pub fn why_text(lang: Lang, why: WhyNow, timeline: &Timeline) -> String {
+    let seg = |key: &'static str, l: Label| fill(tr(lang, key), &[("seg", &l.to_string())]);
+    let held = |key: &'static str, since: usize, by: Option<Label>| {
+        let t = timeline
+            .time(since)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        let release = match by {
+            Some(l) => seg("inspector.why.released_by", l),
+            None => tr(lang, "inspector.why.released_timer").to_string(),
+        };
+        format!("{} {release}", fill(tr(lang, key), &[("t", &t)]))
+    };
+    match why {
+        WhyNow::Written => tr(lang, "inspector.why.written").to_string(),
+        WhyNow::Answer(l) => seg("inspector.why.answer", l),
+        WhyNow::WindowOpened(l) => seg("inspector.why.window_opened", l),
+        WhyNow::NagleHeld { since, by } => held("inspector.why.nagle", since, by),
+        WhyNow::SwsHeld { since, by } => held("inspector.why.sws", since, by),
+        WhyNow::DelayedAckTimer => tr(lang, "inspector.why.delack").to_string(),
+        WhyNow::SecondSegment(l) => seg("inspector.why.second", l),
+        WhyNow::FastRetransmit(l) => seg("inspector.why.fast_retransmit", l),
+        WhyNow::PartialAck(l) => seg("inspector.why.partial_ack", l),
+        WhyNow::Rto => tr(lang, "inspector.why.rto").to_string(),
+        WhyNow::ZeroWindowProbe => tr(lang, "inspector.why.zwp").to_string(),
+        WhyNow::Keepalive => tr(lang, "inspector.why.keepalive").to_string(),
+        WhyNow::Call(call) => fill(
+            tr(lang, "inspector.why.call"),
+            &[("call", &call.to_string())],
+        ),
+    }
 }
 
 /// What the inspector says of a segment the receiver has drawn no conclusion from (yet), at
@@ -101,6 +139,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let rec = &span.record;
     let seg = &rec.segment;
     let reasons = reasoning(lang, span, props.cursor);
+    let why =
+        why_now(&props.session.trace(), span.sent).map(|w| why_text(lang, w, &props.timeline));
     let on_field = {
         let field = field.clone();
         Callback::from(move |f: Option<&'static str>| field.set(f))
@@ -148,6 +188,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
             if let Some(packet) = packet {
                 <HexView packet={packet} selected={*field} on_select={on_field.clone()} />
             }
+            if let Some(why) = why {
+                <h4>{ fill(tr(lang, "inspector.why_title"), &[("peer", rec.from.name())]) }</h4>
+                <p class="why-now" data-testid="inspector-why">{ why }</p>
+            }
             <h4>{ fill(tr(lang, "inspector.what_did"), &[("peer", rec.to.name())]) }</h4>
             if reasons.is_empty() {
                 <p class="muted" data-testid="inspector-fate">{ fill(tr(lang, fate_key(status)), &[
@@ -185,5 +229,27 @@ mod tests {
             "not arrived yet"
         );
         assert!(reasoning(Lang::En, t.seg(Label(2)).unwrap(), t.len()).is_empty());
+    }
+
+    #[test]
+    fn why_now_says_nagle_held_the_second_piece_in_both_languages() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/nagle-delayed-ack.tcps"
+        ))
+        .unwrap();
+        let s = Session::load(&text).unwrap();
+        let t = s.timeline();
+        let s6 = t.seg(Label(6)).unwrap();
+        let why = why_now(&s.trace(), s6.sent).expect("a reason");
+        let en = why_text(Lang::En, why, t);
+        assert!(
+            en.starts_with("Nagle's algorithm held it from 0.150s"),
+            "{en}"
+        );
+        assert!(en.ends_with("The ACK s5 released it."), "{en}");
+        crate::i18n::tests::install_chinese();
+        let zh = why_text(Lang::Zh, why, t);
+        assert!(zh.contains("Nagle 算法") && zh.contains("ACK s5"), "{zh}");
     }
 }

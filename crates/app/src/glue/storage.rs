@@ -1,5 +1,5 @@
-//! The page's memory across visits (`localStorage`): only whether the first steps were put
-//! away. Storage may be refused (private modes, a sandboxed iframe): then nothing is
+//! The page's memory across visits (`localStorage`): whether the first steps were put away,
+//! and each exercise's scores (`model::score`). Storage may be refused (private modes, a sandboxed iframe): then nothing is
 //! remembered and nothing fails.
 
 /// The key under which the first steps' dismissal is kept.
@@ -33,4 +33,27 @@ pub fn set_flag(key: &str) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = key;
+}
+
+/// The text kept under `key`, if any.
+pub fn get(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        storage()?.get_item(key).ok().flatten()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps `value` under `key` for later visits.
+pub fn set(key: &str, value: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value);
 }

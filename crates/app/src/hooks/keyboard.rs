@@ -20,20 +20,28 @@ pub fn shortcut(key: &str, playing: bool) -> Option<Action> {
     })
 }
 
+/// Whether a key press may be a page shortcut: not while the user types in a field (where
+/// the keys move the caret, or a slider itself), nor with a modifier (the browser's own).
+pub fn is_shortcut(e: &web_sys::KeyboardEvent) -> bool {
+    let typing = e
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    !(typing || e.ctrl_key() || e.meta_key() || e.alt_key())
+}
+
 /// Dispatches the shortcuts' actions, unless the user is typing in a field or holds a
-/// modifier (the browser's own shortcuts).
+/// modifier (the browser's own shortcuts). Off (`active` false) while the capture view
+/// replaces the simulator: its keys must not move a run the user cannot see.
 #[hook]
-pub fn use_shortcuts(playing: bool, dispatch: Callback<Action>) {
+pub fn use_shortcuts(active: bool, playing: bool, dispatch: Callback<Action>) {
     let on_key = use_callback(
-        (playing, dispatch),
-        |e: web_sys::KeyboardEvent, (playing, dispatch)| {
-            let typing = e
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                });
-            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        (active, playing, dispatch),
+        |e: web_sys::KeyboardEvent, (active, playing, dispatch)| {
+            if !*active {
+                return;
+            }
+            if !is_shortcut(&e) {
                 return;
             }
             if let Some(action) = shortcut(&e.key(), *playing) {

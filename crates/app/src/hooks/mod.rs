@@ -3,6 +3,7 @@
 //! components.
 
 pub mod keyboard;
+pub mod ladder_link;
 pub mod lang;
 pub mod link;
 pub mod linux;

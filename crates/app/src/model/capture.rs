@@ -471,6 +471,19 @@ impl Reducible for CaptureState {
     }
 }
 
+/// Where a key moves the cursor over `n` packets from `k` seen: → and ← one packet, Home
+/// and End to either end; `None` for another key or a move that goes nowhere.
+pub fn key_target(key: &str, k: usize, n: usize) -> Option<usize> {
+    let to = match key {
+        "ArrowRight" => (k + 1).min(n),
+        "ArrowLeft" => k.saturating_sub(1),
+        "Home" => 0,
+        "End" => n,
+        _ => return None,
+    };
+    (to != k).then_some(to)
+}
+
 /// Decodes the worker's answer to a file: the capture's summary, or why there is none.
 pub fn summary_of(text: &str) -> Result<Summary, Failure> {
     // The worker could not get the file's bytes (too large for memory, say).
@@ -494,24 +507,30 @@ pub fn fmt_ms(micros: u64) -> String {
     format!("{}.{:03}", micros / 1000, micros % 1000)
 }
 
-/// A time since the connection's first packet: `+12.345 ms` under ten seconds, else
-/// `+60.000 s` (the catalog's `capture.time` or `capture.time_s`).
-pub fn fmt_since(lang: crate::i18n::Lang, micros: u64) -> String {
-    use crate::i18n::{fill, tr};
-    if micros < 10_000_000 {
-        fill(tr(lang, "capture.time"), &[("ms", &fmt_ms(micros))])
-    } else {
-        fill(tr(lang, "capture.time_s"), &[("s", &fmt_ms(micros / 1000))])
-    }
+/// `micros` as seconds with six decimals (`3.150000`): a capture's timestamps are to the
+/// microsecond, as Wireshark prints them, and a fixed width keeps a column aligned.
+pub fn fmt_secs(micros: u64) -> String {
+    format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
 }
 
-/// A duration: `12.345 ms` under ten seconds, else `60.000 s` (`capture.dur.*`).
+/// A time since the connection's first packet, in seconds (`3.150000 s`, the catalog's
+/// `capture.time`): never `+3150.000 ms`, which reads as a count rather than a time.
+pub fn fmt_since(lang: crate::i18n::Lang, micros: u64) -> String {
+    use crate::i18n::{fill, tr};
+    fill(tr(lang, "capture.time"), &[("s", &fmt_secs(micros))])
+}
+
+/// A duration: `32.371 ms` under a second (round trips), else seconds with the trailing
+/// zeros past the millisecond dropped (`2.004188 s`, `60.000 s`) (`capture.dur.*`).
 pub fn fmt_duration(lang: crate::i18n::Lang, micros: u64) -> String {
     use crate::i18n::{fill, tr};
-    if micros < 10_000_000 {
+    if micros < 1_000_000 {
         fill(tr(lang, "capture.dur.ms"), &[("ms", &fmt_ms(micros))])
     } else {
-        fill(tr(lang, "capture.dur.s"), &[("s", &fmt_ms(micros / 1000))])
+        let s = fmt_secs(micros);
+        // Six decimals, of which the last three only when they say something.
+        let keep = s.trim_end_matches('0').len().max(s.len() - 3);
+        fill(tr(lang, "capture.dur.s"), &[("s", &s[..keep])])
     }
 }
 
@@ -779,10 +798,30 @@ mod tests {
     }
 
     #[test]
-    fn milliseconds_keep_three_decimals() {
+    fn arrow_keys_step_and_stop_at_the_ends() {
+        assert_eq!(key_target("ArrowRight", 3, 9), Some(4));
+        assert_eq!(key_target("ArrowLeft", 3, 9), Some(2));
+        assert_eq!(
+            key_target("ArrowRight", 9, 9),
+            None,
+            "already at the last packet"
+        );
+        assert_eq!(key_target("ArrowLeft", 0, 9), None);
+        assert_eq!(key_target("Home", 3, 9), Some(0));
+        assert_eq!(key_target("End", 3, 9), Some(9));
+        assert_eq!(key_target("p", 3, 9), None, "play is the simulator's");
+    }
+
+    #[test]
+    fn times_read_in_seconds_and_round_trips_in_milliseconds() {
         assert_eq!(fmt_ms(12_345), "12.345");
         assert_eq!(fmt_ms(7), "0.007");
-        assert_eq!(fmt_since(crate::i18n::Lang::En, 40_000), "+40.000 ms");
-        assert_eq!(fmt_since(crate::i18n::Lang::En, 60_000_000), "+60.000 s");
+        use crate::i18n::Lang::En;
+        assert_eq!(fmt_since(En, 40_000), "0.040000 s");
+        assert_eq!(fmt_since(En, 3_150_000_000), "3150.000000 s");
+        assert_eq!(fmt_duration(En, 32_371), "32.371 ms");
+        assert_eq!(fmt_duration(En, 2_004_188), "2.004188 s");
+        assert_eq!(fmt_duration(En, 60_000_000), "60.000 s");
+        assert_eq!(fmt_duration(En, 60_070_000), "60.070 s");
     }
 }

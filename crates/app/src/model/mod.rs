@@ -3,18 +3,22 @@
 //! answers what the views ask at one cursor; `state` holds the actions and the reducer.
 
 pub mod capture;
+pub mod cc;
 pub mod chart_layout;
 pub mod chunked;
 pub mod diagram_layout;
+pub mod exercise;
 pub mod explain;
 pub mod explore;
 pub mod first_steps;
 pub mod frame;
 pub mod inject;
+pub mod ladder;
 pub mod lesson;
 pub mod notice;
 pub mod placement;
 pub mod presets;
+pub mod score;
 pub mod session;
 pub mod settings;
 pub mod shared;

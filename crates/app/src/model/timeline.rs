@@ -251,7 +251,8 @@ impl Timeline {
                     self.settings.push((i + 1, next));
                 }
             }
-            Event::Signal { .. } => {}
+            // The congestion strip reads these (issue 13); the chart has nothing to index.
+            Event::Signal { .. } | Event::Window { .. } => {}
         }
     }
 

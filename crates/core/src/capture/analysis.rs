@@ -1079,6 +1079,7 @@ mod tests {
                 window: 1000,
                 len,
                 mss: None,
+                options: crate::segment::TcpOptions::NONE,
             },
             ip_len: 40 + len,
             headers_only: false,

@@ -41,28 +41,7 @@ pub struct TcpPacket {
     pub options: TcpOptions,
 }
 
-/// TCP options of a packet, beyond MSS: window scale and SACK-permitted (RFC 7323, 2018;
-/// meaningful on SYNs), timestamps and SACK blocks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TcpOptions {
-    /// The window scale option's shift count.
-    pub window_scale: Option<u8>,
-    /// The SACK-permitted option.
-    pub sack_permitted: bool,
-    /// TSval and TSecr.
-    pub timestamps: Option<(u32, u32)>,
-    /// Up to four SACK blocks (left edge, right edge), `sack_count` of them used.
-    pub sack: [(u32, u32); 4],
-    /// How many of `sack` are used.
-    pub sack_count: u8,
-}
-
-impl TcpOptions {
-    /// The SACK blocks present.
-    pub fn sack_blocks(&self) -> &[(u32, u32)] {
-        &self.sack[..usize::from(self.sack_count).min(4)]
-    }
-}
+pub use crate::segment::TcpOptions;
 
 /// Why a frame was not used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -497,11 +476,10 @@ fn tcp_packet(
             }
             Ok(TcpOptionElement::Timestamp(v, e)) => options.timestamps = Some((v, e)),
             Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => {
-                options.sack[0] = first;
-                options.sack_count = 1;
-                for block in rest.into_iter().flatten() {
-                    options.sack[usize::from(options.sack_count)] = block;
-                    options.sack_count += 1;
+                options.sack_count = 0;
+                options.push_sack(first.0, first.1);
+                for (left, right) in rest.into_iter().flatten() {
+                    options.push_sack(left, right);
                 }
             }
             Ok(_) => {}
@@ -519,6 +497,7 @@ fn tcp_packet(
         window: tcp.window_size(),
         len,
         mss,
+        options,
     };
     TcpPacket {
         frame,

@@ -21,8 +21,10 @@ pub struct Config {
     pub msl: Duration,
     /// Our MSS, sent as an option on SYN segments (§3.7.1).
     pub mss: u16,
-    /// Receive window advertised. The application reads at once, so it does not shrink.
-    pub window: u16,
+    /// Receive window advertised, in bytes. The application reads at once, so it does not
+    /// shrink. Above 65535 it needs window scaling (RFC 7323 §2): without it, the window
+    /// field says at most 65535.
+    pub window: u32,
     /// RFC 5961 checks (challenge ACKs, ACK range test); off gives RFC 793 behaviour.
     pub rfc5961: bool,
     /// Idle time before keep-alive probes start (§3.8.4); `None` disables keep-alives.
@@ -84,7 +86,29 @@ pub struct Config {
     /// sliver of window while more data waits, until the override timer runs out.
     #[serde(default = "on")]
     pub sws: bool,
+    /// The window scale shift our SYN offers (RFC 7323 §2, `set wscale`); `None` offers none.
+    #[serde(default)]
+    pub wscale: Option<u8>,
+    /// Offer the timestamps option (RFC 7323 §3, `set timestamps`): RTTM and PAWS.
+    #[serde(default)]
+    pub timestamps: bool,
+    /// Offer SACK-permitted (RFC 2018, `set sack`): the receiver reports what it holds out of
+    /// order.
+    #[serde(default)]
+    pub sack: bool,
+    /// The application reads everything as it arrives (`set read auto`, the default), so the
+    /// window never closes; `false` (`set read manual`): only `read` calls consume the
+    /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
+    /// window reopens.
+    #[serde(default = "on")]
+    pub read_auto: bool,
 }
+
+/// Linux's window scale on a default host: ilog2 of the largest receive buffer, less 15
+/// (tcp_select_initial_window). The lab's kernel (Linux 6.18.44, default sysctls) has
+/// `tcp_rmem` up to 32 MiB and offers 10 (lab/linux/handshake-*.tcps); a kernel whose
+/// `tcp_rmem` stops at 6 MiB offers 7.
+pub(crate) const LINUX_WSCALE: u8 = 10;
 
 /// §3.8.6.2.1's override timeout ("in the range 0.1 - 1.0 seconds").
 pub(crate) const SWS_OVERRIDE: Duration = Duration::from_millis(200);
@@ -116,6 +140,9 @@ pub enum CongestionControl {
     /// RFC 6582's NewReno answer to partial acknowledgments.
     #[default]
     NewReno,
+    /// CUBIC (RFC 9438): NewReno's slow start and recovery, β = 0.7 and a cubic curve in
+    /// congestion avoidance. Linux's default, so the Linux profile's.
+    Cubic,
 }
 
 /// A set of timer values. RFC 9293 (with RFC 6298) is what the engine follows; the Linux
@@ -175,6 +202,13 @@ impl Default for Config {
             delack_timeout: RFC_DELACK_TIMEOUT,
             nagle: true,
             sws: true,
+            // RFC 9293 requires only the MSS option; RFC 7323 and RFC 2018 are optional
+            // extensions, so the RFC profile's segments are the textbook's until a script
+            // asks for them.
+            wscale: None,
+            timestamps: false,
+            sack: false,
+            read_auto: true,
         }
     }
 }
@@ -198,6 +232,11 @@ impl Config {
         self.rto = defaults.rto;
         self.rto_max = defaults.rto_max;
         self.iw = None;
+        // Each profile's congestion controller: RFC 5681's, or Linux's default CUBIC.
+        self.cc = match profile {
+            Profile::Rfc => CongestionControl::NewReno,
+            Profile::Linux => CongestionControl::Cubic,
+        };
         match profile {
             Profile::Rfc => {
                 self.retries = defaults.retries;
@@ -205,6 +244,9 @@ impl Config {
                 self.synack_retries = None;
                 self.syn_linear_timeouts = 0;
                 self.delack_timeout = RFC_DELACK_TIMEOUT;
+                self.wscale = None;
+                self.timestamps = false;
+                self.sack = false;
             }
             Profile::Linux => {
                 self.retries = 15;
@@ -212,6 +254,10 @@ impl Config {
                 self.synack_retries = Some(5);
                 self.syn_linear_timeouts = LINUX_SYN_LINEAR_TIMEOUTS;
                 self.delack_timeout = LINUX_DELACK_MIN;
+                // tcp_window_scaling, tcp_timestamps and tcp_sack are on by default.
+                self.wscale = Some(LINUX_WSCALE);
+                self.timestamps = true;
+                self.sack = true;
             }
         }
     }

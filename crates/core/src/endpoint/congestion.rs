@@ -1,12 +1,14 @@
 //! Congestion control (RFC 9293 §3.8.2, MUST-19): RFC 5681's slow start, congestion
 //! avoidance, fast retransmit and fast recovery, with RFC 6582's NewReno answer to partial
-//! acknowledgments. `set cc none` turns it off: only the peer's window limits the sender.
+//! acknowledgments. `set cc cubic` swaps in CUBIC's decrease and growth (see `cubic.rs`);
+//! `set cc none` turns it off: only the peer's window limits the sender.
 //!
 //! cwnd and ssthresh count bytes, as RFC 5681 does. The sender sends whole segments only
 //! under cwnd (a short segment only when it is the last of the queued data): the RFC allows
 //! sending less than cwnd, and byte-sized crumbs of cwnd left by congestion avoidance would
 //! otherwise go out as tiny segments.
 
+use super::cubic::Cubic;
 use super::{CongestionControl, Endpoint, Transmit};
 use crate::rule::Rule;
 use crate::seq::SeqNum;
@@ -22,6 +24,19 @@ const DUP_ACK_THRESHOLD: u32 = 3;
 impl Endpoint {
     fn cc_on(&self) -> bool {
         self.config.cc != CongestionControl::None
+    }
+
+    pub(super) fn cubic(&self) -> bool {
+        self.config.cc == CongestionControl::Cubic
+    }
+
+    /// The ssthresh of a congestion event: RFC 5681 eq. (4), or CUBIC's β (RFC 9438 §4.6).
+    pub(super) fn reduced_ssthresh(&self) -> u32 {
+        if self.cubic() {
+            self.cubic_ssthresh()
+        } else {
+            self.halved_ssthresh()
+        }
     }
 
     /// FlightSize (RFC 5681 §2): data sent and not yet acknowledged.
@@ -46,10 +61,12 @@ impl Endpoint {
         t.ssthresh = INITIAL_SSTHRESH;
         t.dup_acks = 0;
         t.in_recovery = false;
+        t.rto_recovery = false;
         // RFC 6582 §3.2: "recover" starts at the ISS.
         t.recover = t.iss;
         t.rtx_next = None;
         t.snd_sml = t.snd_una;
+        t.cubic = Cubic::new();
     }
 
     /// How many bytes of new data cwnd lets out now (`u32::MAX` without congestion control),
@@ -67,6 +84,9 @@ impl Endpoint {
             if restart < t.cwnd {
                 self.tcb.cwnd = restart;
                 self.note(Rule::CcIdleRestart);
+                if self.cubic() {
+                    self.cubic_end_epoch();
+                }
             }
             // The restart happens once per idle period.
             self.tcb.last_data_sent = None;
@@ -77,12 +97,15 @@ impl Endpoint {
     /// After SND.UNA advanced from `old_una` to `ack` with data acknowledged: fast recovery's
     /// end or its partial ACK (RFC 6582 §3.2), else slow start or congestion avoidance
     /// (RFC 5681 §3.1).
-    pub(super) fn cc_on_new_ack(&mut self, old_una: SeqNum, ack: SeqNum) {
+    pub(super) fn cc_on_new_ack(&mut self, old_una: SeqNum, ack: SeqNum, now: Instant) {
         if !self.cc_on() || !self.sending_state() {
             return;
         }
         let acked = ack.offset_from(old_una);
         let smss = self.tcb.snd_mss;
+        if self.tcb.rto_recovery && self.tcb.recover < ack {
+            self.tcb.rto_recovery = false;
+        }
         if let Some(next) = self.tcb.rtx_next {
             // Go-back-N after an RTO: what the peer acknowledges need not be sent again.
             self.tcb.rtx_next =
@@ -111,8 +134,12 @@ impl Endpoint {
             }
             return;
         }
+        self.tcb.dup_acks = 0;
+        if self.cubic() && self.tcb.cwnd >= self.tcb.ssthresh {
+            self.cubic_on_ack(acked, now);
+            return;
+        }
         let t = &mut self.tcb;
-        t.dup_acks = 0;
         if t.cwnd < t.ssthresh {
             // Slow start, RFC 5681 eq. (2).
             t.cwnd = t.cwnd.saturating_add(acked.min(smss));
@@ -146,13 +173,20 @@ impl Endpoint {
             self.note(Rule::CcNoFastRetransmit);
             return;
         }
-        let ssthresh = self.halved_ssthresh();
+        let ssthresh = self.reduced_ssthresh();
+        if self.cubic() {
+            self.cubic_on_congestion(false);
+        }
         let t = &mut self.tcb;
         t.recover = t.snd_nxt - 1;
         t.ssthresh = ssthresh;
         t.cwnd = ssthresh.saturating_add(DUP_ACK_THRESHOLD * smss);
         t.in_recovery = true;
-        self.note(Rule::CcFastRetransmit);
+        self.note(if self.cubic() {
+            Rule::CubicFastRetransmit
+        } else {
+            Rule::CcFastRetransmit
+        });
         self.retransmit_front();
     }
 
@@ -167,12 +201,16 @@ impl Endpoint {
             return;
         }
         if first_timeout {
-            self.tcb.ssthresh = self.halved_ssthresh();
+            self.tcb.ssthresh = self.reduced_ssthresh();
+            if self.cubic() {
+                self.cubic_on_congestion(true);
+            }
         }
         let t = &mut self.tcb;
         t.cwnd = t.snd_mss;
         t.dup_acks = 0;
         t.in_recovery = false;
+        t.rto_recovery = true;
         // RFC 6582 §4: recover is set to the highest sequence number sent.
         t.recover = t.snd_nxt - 1;
         t.rtx_next = t
@@ -180,7 +218,11 @@ impl Endpoint {
             .front()
             .map(|front| front.end())
             .filter(|&end| end < t.snd_nxt);
-        self.note(Rule::CcLossWindow);
+        self.note(if self.cubic() {
+            Rule::CubicLossWindow
+        } else {
+            Rule::CcLossWindow
+        });
     }
 
     /// After an RTO, sends the segments after the retransmitted one again as cwnd allows

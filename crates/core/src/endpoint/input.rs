@@ -13,6 +13,7 @@ use crate::time::{Duration, Instant};
 impl Endpoint {
     /// Processes one arriving segment.
     pub fn handle_segment(&mut self, seg: Segment, now: Instant) {
+        self.now = super::options::InputClock(now);
         match self.state {
             State::Closed => self.on_segment_closed(&seg),
             State::Listen => self.on_segment_listen(&seg, now),
@@ -107,6 +108,7 @@ impl Endpoint {
         self.learn_peer_syn(seg);
         self.set_send_window(seg);
         if seg.flags.ack() {
+            self.ts_rtt_sample(seg, now);
             self.on_new_ack(seg.ack, now);
         }
         if self.tcb.snd_una > self.tcb.iss {
@@ -191,6 +193,11 @@ impl Endpoint {
             }
         }
 
+        // RFC 7323 §5.3 R1: PAWS comes before the sequence number check.
+        if self.paws_rejects(&seg) {
+            return;
+        }
+
         // First: the sequence number.
         let original_seq = seg.seq;
         if !self.acceptable_first_check(&seg) {
@@ -218,6 +225,8 @@ impl Endpoint {
             seg.len = 0;
             seg.flags = seg.flags.without(Flags::FIN);
         }
+        // RFC 7323 §4.3 (and §5.3 R3): judged on the segment as it came, before trimming.
+        self.update_ts_recent(&seg);
         self.trim_to_window(&mut seg);
 
         // Second: RST.
@@ -305,10 +314,12 @@ impl Endpoint {
             self.challenge_ack(Rule::AckTooNew, now);
             return;
         }
+        self.sack_take_blocks(&seg);
         if self.tcb.snd_una < seg.ack {
             let old_una = self.tcb.snd_una;
-            if self.on_new_ack(seg.ack, now) {
-                self.cc_on_new_ack(old_una, seg.ack);
+            self.ts_rtt_sample(&seg, now);
+            if self.on_new_ack(seg.ack, now) && !self.sack_on_new_ack(seg.ack, now) {
+                self.cc_on_new_ack(old_una, seg.ack, now);
             }
         } else if seg.len == 0 && !seg.flags.fin() && seg.ack == self.tcb.snd_una {
             // Pure duplicate ACKs are worth a note; ACKs riding on data are not.
@@ -316,7 +327,10 @@ impl Endpoint {
                 self.note(Rule::AckDuplicate);
                 // RFC 5681 §2: a duplicate ACK also leaves the window unchanged.
                 // Against a zero window they answer probes: no sign of loss.
-                if u32::from(seg.window) == self.tcb.snd_wnd && self.tcb.snd_wnd > 0 {
+                if self.seg_wnd(&seg) == self.tcb.snd_wnd
+                    && self.tcb.snd_wnd > 0
+                    && !self.sack_on_dup_ack(now)
+                {
                     self.cc_on_dup_ack();
                 }
             }
@@ -546,6 +560,7 @@ impl Endpoint {
             } else {
                 Rule::FinQueued
             });
+            self.sack_note_arrival(seq);
             let entry = OooEntry { seq, len, fin };
             let pos = self
                 .tcb
@@ -590,8 +605,7 @@ impl Endpoint {
 
     fn accept_in_order(&mut self, len: u32) {
         self.tcb.rcv_nxt = self.tcb.rcv_nxt + len;
-        // The application reads at once, so the window stays open.
-        self.received_total += u64::from(len);
+        self.buffer_received(len);
     }
 
     /// The eighth step, for a FIN now in sequence.
@@ -644,6 +658,7 @@ impl Endpoint {
         if let Some(mss) = seg.mss {
             t.snd_mss = u32::from(mss.min(self.config.mss)).max(1);
         }
+        self.learn_peer_options(seg);
     }
 
     /// The window update rule of §3.10.7.4's fifth step: only a segment newer than the last
@@ -657,8 +672,9 @@ impl Endpoint {
 
     /// SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK.
     fn set_send_window(&mut self, seg: &Segment) {
+        let wnd = self.seg_wnd(seg);
         let t = &mut self.tcb;
-        t.snd_wnd = u32::from(seg.window);
+        t.snd_wnd = wnd;
         t.snd_wl1 = seg.seq;
         t.snd_wl2 = seg.ack;
         t.max_snd_wnd = t.max_snd_wnd.max(t.snd_wnd);
@@ -684,7 +700,10 @@ impl Endpoint {
                 break;
             }
         }
-        if let Some((probe, sent)) = t.rtt_probe {
+        if t.opts.ts_on() {
+            // RTTM times every ACK (`ts_rtt_sample`); no segment is timed on its own.
+            t.rtt_probe = None;
+        } else if let Some((probe, sent)) = t.rtt_probe {
             if probe <= ack {
                 t.rtt_probe = None;
                 self.rtt_sample(now - sent);
@@ -705,7 +724,7 @@ impl Endpoint {
     }
 
     /// RFC 6298 §2.2 and §2.3.
-    fn rtt_sample(&mut self, r: Duration) {
+    pub(super) fn rtt_sample(&mut self, r: Duration) {
         let t = &mut self.tcb;
         let r = r.0;
         let (srtt, rttvar) = match t.srtt {

@@ -8,12 +8,17 @@
 
 mod config;
 mod congestion;
+mod cubic;
 mod delack;
 mod input;
 mod nagle;
 mod observe;
+mod options;
+mod reader;
+mod sack;
 mod tcb;
 mod timer;
+mod windows;
 
 use std::collections::VecDeque;
 
@@ -21,8 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use self::config::LINUX_ORPHAN_RETRIES;
 pub use self::config::{Config, CongestionControl, Profile};
+pub use self::options::MAX_WINDOW;
 use self::tcb::{Hold, RtxEntry, Tcb};
 pub use self::timer::{Timer, TimerTable};
+pub use self::windows::{CcPhase, Windows};
 use crate::rule::Rule;
 use crate::segment::{Flags, Segment};
 use crate::seq::SeqNum;
@@ -50,6 +57,9 @@ pub enum Call {
     Abort,
     /// Not an RFC call: the host loses its TCB and sends nothing (§3.5.1's half-open case).
     Crash,
+    /// RECEIVE (§3.10.3) of up to this many bytes: the application reads from the receive
+    /// buffer. Only `set read manual` leaves anything there to read.
+    Read(u32),
 }
 
 impl core::fmt::Display for Call {
@@ -62,6 +72,7 @@ impl core::fmt::Display for Call {
             Call::Shutdown => f.write_str("shutdown"),
             Call::Abort => f.write_str("abort"),
             Call::Crash => f.write_str("crash"),
+            Call::Read(n) => write!(f, "read {n}"),
         }
     }
 }
@@ -95,6 +106,7 @@ impl CallError {
         match call {
             Call::Listen | Call::Connect => "3.10.1",
             Call::Send(_) => "3.10.2",
+            Call::Read(_) => "3.10.3",
             Call::Close | Call::Shutdown => "3.10.4",
             Call::Abort | Call::Crash => "3.10.5",
         }
@@ -169,6 +181,8 @@ pub struct Endpoint {
     received_total: u64,
     transmit: VecDeque<Transmit>,
     events: VecDeque<EndpointEvent>,
+    /// The time of the input being handled: the timestamps option's clock (RFC 7323 §3).
+    now: options::InputClock,
 }
 
 /// RFC 9293 §3.4.1: the ISN generator's clock ticks every 4 microseconds.
@@ -186,6 +200,7 @@ impl Endpoint {
             received_total: 0,
             transmit: VecDeque::new(),
             events: VecDeque::new(),
+            now: options::InputClock::default(),
         }
     }
 
@@ -201,8 +216,9 @@ impl Endpoint {
 
     /// Changes settings. A new receive window applies to the running connection too.
     pub fn set_config(&mut self, config: Config) {
-        if self.state != State::Closed {
-            self.tcb.rcv_wnd = u32::from(config.window);
+        let running = self.state != State::Closed;
+        if running {
+            self.reconfigure_receive_buffer(&config);
         }
         if config.keepalive.is_none() {
             self.tcb.timers.stop(Timer::Keepalive);
@@ -212,6 +228,9 @@ impl Endpoint {
             self.tcb.timers.stop(Timer::FinWait2);
         }
         self.config = config;
+        if running {
+            self.clamp_receive_window();
+        }
     }
 
     /// The ISS the next connection uses (replacing the ISN clock once).
@@ -238,6 +257,14 @@ impl Endpoint {
             listener_kept: t.passive && self.config.keep_listener,
             cwnd: t.cwnd,
             ssthresh: t.ssthresh,
+            wscale: t
+                .opts
+                .wscale_on()
+                .then(|| (t.opts.snd_shift(), t.opts.rcv_shift())),
+            timestamps: t.opts.ts_on(),
+            sack: t.opts.sack_on(),
+            snd_mss: t.snd_mss,
+            rcv_user: t.rcv_user,
         }
     }
 
@@ -284,6 +311,8 @@ impl Endpoint {
             received_total: _,
             transmit,
             events,
+            // The time of the last input: every time in the fingerprint is relative to it.
+            now: _,
         } = self;
         debug_assert!(
             transmit.is_empty() && events.is_empty(),
@@ -316,6 +345,9 @@ impl Endpoint {
     /// delayed ACK (§3.8.6.3: data, retransmissions and probes carry the ACK too).
     fn queue(&mut self, transmit: Transmit) {
         let seg = &transmit.segment;
+        if seg.flags.ack() && !seg.flags.rst() {
+            self.tcb.opts.last_ack_sent = seg.ack;
+        }
         if seg.flags.ack() && !seg.flags.rst() && seg.ack == self.tcb.rcv_nxt {
             self.tcb.unacked_bytes = 0;
             self.tcb.timers.stop(Timer::DelayedAck);
@@ -334,6 +366,7 @@ impl Endpoint {
     /// §3.10.5), and for a crash. A call the RFC rejects in this state returns its error and
     /// changes nothing.
     pub fn call(&mut self, call: Call, now: Instant) -> Result<(), CallError> {
+        self.now = options::InputClock(now);
         match call {
             Call::Listen => self.open_passive(now),
             Call::Connect => self.open_active(now),
@@ -342,6 +375,7 @@ impl Endpoint {
             Call::Shutdown => self.close_with(now, false),
             Call::Abort => self.abort(now),
             Call::Crash => self.crash(),
+            Call::Read(n) => self.read(n, now),
         }
     }
 
@@ -470,6 +504,7 @@ impl Endpoint {
     /// Fires every timer due at `now`, in [`Timer::ALL`] order, each announced by an
     /// [`EndpointEvent::TimerFired`] before the events it causes.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = options::InputClock(now);
         for timer in Timer::ALL {
             // A timer that deleted the TCB stopped the rest with it.
             if !self.tcb.timers.is_expired(timer, now) {
@@ -539,6 +574,7 @@ impl Endpoint {
             retransmission: true,
         });
         self.cc_on_rto(first_timeout);
+        self.sack_on_rto();
         if self.state == State::SynSent
             && self.tcb.retransmissions <= self.config.syn_linear_timeouts
         {
@@ -693,10 +729,15 @@ impl Endpoint {
         };
         self.tcb.rtx_queue.clear();
         self.tcb.rtx_queue.push_back(entry);
+        self.offer_options(with_ack);
         let mut seg = self.segment_for(&entry);
         if !with_ack {
             seg.flags = seg.flags.without(Flags::ACK);
             seg.ack = SeqNum(0);
+            // Without the ACK bit, TSecr is not an echo (RFC 7323 §3.2).
+            if let Some((tsval, _)) = seg.options.timestamps {
+                seg.options.timestamps = Some((tsval, 0));
+            }
         }
         self.emit(seg);
         self.tcb.rtt_probe = Some((self.tcb.iss + 1, now));
@@ -720,14 +761,17 @@ impl Endpoint {
     /// A segment from our side with the current ACK and window.
     fn segment(&self, seq: SeqNum, flags: Flags, len: u32) -> Segment {
         let ack = flags.ack();
-        Segment {
+        let mut seg = Segment {
             seq,
             ack: if ack { self.tcb.rcv_nxt } else { SeqNum(0) },
             flags,
-            window: self.tcb.rcv_wnd.min(u32::from(u16::MAX)) as u16,
+            window: self.window_field(flags.syn()),
             len,
             mss: flags.syn().then_some(self.config.mss),
-        }
+            options: crate::segment::TcpOptions::NONE,
+        };
+        seg.options = self.segment_options(&seg);
+        seg
     }
 
     /// The segment that (re)transmits a retransmission-queue entry.
@@ -820,6 +864,12 @@ impl Endpoint {
 
     /// Sends new data (and perhaps the FIN) at SND.NXT.
     fn send_new(&mut self, now: Instant, len: u32, fin: bool) {
+        if len > 0
+            && self.tcb.snd_nxt == self.tcb.snd_una
+            && self.config.cc == CongestionControl::Cubic
+        {
+            self.cubic_on_send_after_idle(now);
+        }
         let t = &mut self.tcb;
         // New data goes out, so the window is open again or this is the probe itself: the
         // persist timer's work is done. The retransmission timer takes over (`output`).
@@ -892,6 +942,22 @@ pub struct TcbView {
     /// RFC 5681's slow start threshold, in bytes.
     #[serde(default)]
     pub ssthresh: u32,
+    /// Window scaling agreed (RFC 7323 §2): the shift of the peer's windows and of ours.
+    #[serde(default)]
+    pub wscale: Option<(u8, u8)>,
+    /// Timestamps agreed (RFC 7323 §3).
+    #[serde(default)]
+    pub timestamps: bool,
+    /// SACK agreed (RFC 2018).
+    #[serde(default)]
+    pub sack: bool,
+    /// SMSS: the largest segment we send (the peer's MSS option, capped by ours, §3.7.1).
+    #[serde(default)]
+    pub snd_mss: u32,
+    /// RCV.USER (§3.8.6.2.2): bytes received in order that the application has not read yet
+    /// (`set read manual`).
+    #[serde(default)]
+    pub rcv_user: u32,
 }
 
 #[cfg(test)]

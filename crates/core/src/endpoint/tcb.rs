@@ -3,6 +3,9 @@
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
+use super::cubic::Cubic;
+use super::options::OptionState;
+use super::sack::SackState;
 use super::{Config, Timer, TimerTable};
 use crate::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -27,6 +30,8 @@ pub(super) struct Tcb {
     pub snd_mss: u32,
     pub rcv_nxt: SeqNum,
     pub rcv_wnd: u32,
+    /// RCV.USER (§3.8.6.2.2): bytes received in order, not yet read by the application.
+    pub rcv_user: u32,
 
     /// Bytes SENT by the user and not yet segmentized.
     pub unsent: u64,
@@ -73,10 +78,14 @@ pub(super) struct Tcb {
     pub recover: SeqNum,
     /// In fast recovery (RFC 5681 §3.2, RFC 6582 §3.2).
     pub in_recovery: bool,
+    /// After an RTO, until an ACK covers "recover" (RFC 6582 §4): for the log's phase.
+    pub rto_recovery: bool,
     /// After an RTO: the next sequence number to send again in slow start (go-back-N).
     pub rtx_next: Option<SeqNum>,
     /// When new data last left, for RFC 5681 §4.1's restart after idle.
     pub last_data_sent: Option<Instant>,
+    /// CUBIC's variables (RFC 9438), used under `set cc cubic`.
+    pub cubic: Cubic,
 
     /// In-order bytes received since we last sent an ACK (delayed ACK, §3.8.6.3).
     pub unacked_bytes: u32,
@@ -86,6 +95,11 @@ pub(super) struct Tcb {
     pub held: Hold,
     /// Linux (Minshall's Nagle, tcp_minshall_check): the end of the last short segment sent.
     pub snd_sml: SeqNum,
+
+    /// Window scaling, timestamps and SACK: offered, agreed, and TS.Recent (RFC 7323, 2018).
+    pub opts: OptionState,
+    /// The SACK scoreboard and RFC 6675's loss recovery.
+    pub sack: SackState,
 }
 
 /// What holds back queued data that the window would let out.
@@ -104,7 +118,7 @@ impl Tcb {
     /// A fresh TCB for an OPEN call.
     pub(super) fn new(config: &Config) -> Tcb {
         Tcb {
-            rcv_wnd: u32::from(config.window),
+            rcv_wnd: config.window,
             // §3.7.1: without the peer's MSS option, assume 536.
             snd_mss: 536.min(u32::from(config.mss)),
             rto: config.rto,
@@ -132,6 +146,7 @@ impl Tcb {
             snd_mss,
             rcv_nxt,
             rcv_wnd,
+            rcv_user,
             unsent,
             fin_queued,
             close_deferred,
@@ -155,18 +170,31 @@ impl Tcb {
             dup_acks,
             recover,
             in_recovery,
+            rto_recovery,
             rtx_next,
             last_data_sent,
+            cubic,
             unacked_bytes,
             quickacks,
             held,
             snd_sml,
+            opts,
+            sack,
         } = self;
         (
             passive, iss, irs, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2,
         )
             .hash(h);
-        (max_snd_wnd, snd_mss, rcv_nxt, rcv_wnd, unsent, fin_queued).hash(h);
+        (
+            max_snd_wnd,
+            snd_mss,
+            rcv_nxt,
+            rcv_wnd,
+            rcv_user,
+            unsent,
+            fin_queued,
+        )
+            .hash(h);
         (close_deferred, fin_seq, ack_pending, rtx_queue, ooo).hash(h);
         (rto, srtt, rttvar, retransmissions, syn_timed_out).hash(h);
         // An RTT sample measures from when the timed segment left.
@@ -175,8 +203,20 @@ impl Tcb {
             timers.get(timer).map(|at| at.since(now)).hash(h);
         }
         (keepalive_probes_sent, orphan, persist_backoff).hash(h);
-        (cwnd, ssthresh, dup_acks, recover, in_recovery, rtx_next).hash(h);
+        (
+            cwnd,
+            ssthresh,
+            dup_acks,
+            recover,
+            in_recovery,
+            rto_recovery,
+            rtx_next,
+        )
+            .hash(h);
         (unacked_bytes, quickacks, held, snd_sml).hash(h);
+        opts.fingerprint(now, h);
+        sack.hash(h);
+        cubic.fingerprint(now, h);
         // RFC 5681 §4.1 asks only whether the last data left more than an RTO ago; once it
         // did, every later moment is the same to the sender.
         match last_data_sent {

@@ -35,6 +35,7 @@ const SEND_TEMPL: Segment = Segment {
     window: REMOTE_WIN,
     len: 0,
     mss: None,
+    options: crate::segment::TcpOptions::NONE,
 };
 
 /// A segment from us once synchronized: `<SEQ=local(1)><ACK=remote(1)><CTL=ACK>`.
@@ -45,6 +46,7 @@ const RECV_TEMPL: Segment = Segment {
     window: LOCAL_WIN,
     len: 0,
     mss: None,
+    options: crate::segment::TcpOptions::NONE,
 };
 
 // ---- Helpers ----
@@ -55,7 +57,7 @@ const RECV_TEMPL: Segment = Segment {
 /// it on).
 fn config() -> Config {
     Config {
-        window: LOCAL_WIN,
+        window: u32::from(LOCAL_WIN),
         delack: false,
         nagle: false,
         sws: false,
@@ -124,6 +126,7 @@ fn rst(seq: SeqNum) -> Segment {
         window: 0,
         len: 0,
         mss: None,
+        options: crate::segment::TcpOptions::NONE,
     }
 }
 
@@ -4409,9 +4412,14 @@ fn test_syn_sent_timeout_then_established_starts_data_at_three_seconds() {
 
 // ---- Issue 11: the RFC corrections, and Linux as the lab measured it (lab/linux/) ----
 
+/// The Linux profile's timers and rules, without its options (window scaling, timestamps,
+/// SACK), so that the segments are those of the other tests; the options' tests turn them on.
 fn linux_config() -> Config {
     let mut config = config();
     config.set_profile(Profile::Linux);
+    config.wscale = None;
+    config.timestamps = false;
+    config.sack = false;
     config
 }
 
@@ -4803,7 +4811,7 @@ fn test_syn_received_linux_same_syn_again_gets_the_syn_ack_again() {
     // Lab: syn-rcvd-duplicate-syn.
     let mut ep = listen();
     ep.set_config(Config {
-        window: LOCAL_WIN,
+        window: u32::from(LOCAL_WIN),
         ..linux_config()
     });
     send!(ep, peer_syn());
@@ -4819,7 +4827,7 @@ fn test_syn_received_linux_same_syn_again_gets_the_syn_ack_again() {
 fn test_syn_received_linux_new_syn_gets_rst_ack_and_the_listener_stays() {
     let mut ep = listen();
     ep.set_config(Config {
-        window: LOCAL_WIN,
+        window: u32::from(LOCAL_WIN),
         ..linux_config()
     });
     send!(ep, peer_syn());
@@ -5792,3 +5800,309 @@ fn test_established_sws_off_sends_into_a_small_window() {
     ep.call(Call::Send(500), at(0)).unwrap();
     recv!(ep, [our_data(1, 30, false)]);
 }
+
+// ---- CUBIC (RFC 9438). SMSS is 100 as above; the handshake's RTT sample was 0 ms, so the
+// curve's target is W_cubic(t) itself. ----
+
+/// Takes the events reported so far.
+fn take_events(ep: &mut Endpoint) -> Vec<EndpointEvent> {
+    core::iter::from_fn(|| ep.poll_event()).collect()
+}
+
+fn cubic_config() -> Config {
+    Config {
+        cc: CongestionControl::Cubic,
+        ..config()
+    }
+}
+
+/// ESTABLISHED under CUBIC with 400 bytes (the initial window) outstanding.
+fn established_cubic_with_four_segments_out() -> Endpoint {
+    let mut ep = established_with(cubic_config());
+    ep.call(Call::Send(400), at(0)).unwrap();
+    settle(&mut ep);
+    ep
+}
+
+/// In congestion avoidance at `cwnd` bytes after a loss at `w_max`, no stage begun yet.
+fn cubic_after_loss(cwnd: u32, w_max: u32) -> Endpoint {
+    let mut ep = established_with(cubic_config());
+    let t = &mut ep.tcb;
+    t.cwnd = cwnd;
+    t.ssthresh = cwnd;
+    t.cubic.w_max = w_max;
+    t.cubic.cwnd_prior = w_max;
+    t.cubic.k_zero = false;
+    ep
+}
+
+#[test]
+fn test_established_cubic_three_dup_acks_reduce_by_beta_0_7() {
+    let mut ep = established_cubic_with_four_segments_out();
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CubicFastRetransmit)
+        ]
+    );
+    recv_rtx!(ep, [our_data(1, 100, false)]);
+    // ssthresh = max(FlightSize * 0.7, 2*SMSS) = 280 (NewReno's would be 200); cwnd is
+    // inflated by 3*SMSS for fast recovery; W_max remembers the cwnd before the loss.
+    assert_eq!((ep.tcb.ssthresh, ep.tcb.cwnd), (280, 580));
+    assert_eq!(ep.tcb.cubic.w_max, 400);
+    assert_eq!(ep.windows().map(|w| w.phase), Some(CcPhase::FastRecovery));
+    // The full ACK ends recovery as NewReno does: min(ssthresh, FlightSize + SMSS), here
+    // with nothing left in flight 200, below ssthresh, so slow start takes it back to 280.
+    send!(ep, peer_ack(401));
+    assert_eq!(ep.tcb.cwnd, 200);
+    assert_eq!(ep.windows().map(|w| w.phase), Some(CcPhase::SlowStart));
+}
+
+#[test]
+fn test_established_cubic_fast_convergence_lowers_w_max() {
+    // The last loss was at 1000; this one comes at 800, before cwnd got back there.
+    let mut ep = cubic_after_loss(800, 1000);
+    ep.call(Call::Send(800), at(0)).unwrap();
+    settle(&mut ep);
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    events!(
+        ep,
+        [
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::AckDuplicate),
+            note(Rule::CubicFastConvergence),
+            note(Rule::CubicFastRetransmit)
+        ]
+    );
+    // W_max = cwnd * (1 + 0.7) / 2 = 680; ssthresh = 800 * 0.7 = 560.
+    assert_eq!(ep.tcb.cubic.w_max, 680);
+    assert_eq!(ep.tcb.cubic.cwnd_prior, 800);
+    assert_eq!(ep.tcb.ssthresh, 560);
+}
+
+#[test]
+fn test_established_cubic_no_fast_convergence_past_w_max() {
+    let mut ep = cubic_after_loss(800, 600);
+    ep.call(Call::Send(800), at(0)).unwrap();
+    settle(&mut ep);
+    for _ in 0..3 {
+        send!(ep, peer_ack(1));
+    }
+    assert!(!take_events(&mut ep).contains(&EndpointEvent::Note(Rule::CubicFastConvergence)));
+    assert_eq!(ep.tcb.cubic.w_max, 800);
+}
+
+#[test]
+fn test_established_cubic_curve_concave_then_convex() {
+    // W_max 1000, cwnd 700 after the loss: K = cbrt((1000 - 700) / (0.4 * 100)) s = 1.957 s.
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.cubic_on_ack(100, at(0));
+    assert_eq!(ep.tcb.cubic.k_ms, 1957);
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(0)));
+    // At t = 0 the curve is at cwnd (700) and W_est has already grown past it: Reno-friendly.
+    // W_est = 700 + (9/17) * 100 * 100 / 700 = 707.
+    events!(ep, [note(Rule::CubicRenoFriendly)]);
+    assert_eq!(ep.tcb.cwnd, 707);
+    // One second on, W_cubic = 1000 - 0.4 * 100 * 0.957^3 = 964: concave, towards W_max.
+    ep.cubic_on_ack(100, at(1000));
+    events!(ep, [note(Rule::CubicConcave)]);
+    // cwnd += (964 - 707) * 100 / 707 = 36.
+    assert_eq!(ep.tcb.cwnd, 743);
+    let mut last = ep.tcb.cwnd;
+    // Near K the gain per ACK shrinks: the plateau around W_max.
+    for t in (1100..=1957).step_by(100) {
+        ep.cubic_on_ack(100, at(t));
+        assert!(ep.tcb.cwnd >= last);
+        last = ep.tcb.cwnd;
+    }
+    assert!(
+        ep.tcb.cwnd < 1000,
+        "still below W_max at K: {}",
+        ep.tcb.cwnd
+    );
+    take_events(&mut ep);
+    // Past W_max the curve turns convex and grows faster with time.
+    ep.tcb.cwnd = 1000;
+    ep.cubic_on_ack(100, at(3000));
+    events!(ep, [note(Rule::CubicConvex)]);
+    let early = ep.tcb.cwnd - 1000;
+    let before = ep.tcb.cwnd;
+    ep.cubic_on_ack(100, at(5000));
+    let late = ep.tcb.cwnd - before;
+    assert!(late > early, "convex: {early} then {late}");
+}
+
+#[test]
+fn test_established_cubic_target_is_capped_at_one_and_a_half_cwnd() {
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.cubic_on_ack(100, at(0));
+    ep.tcb.cwnd = 1000;
+    // Ten seconds in, W_cubic is far above; the target is 1.5 * cwnd, and an ACK of one
+    // segment adds (1500 - 1000) * 100 / 1000.
+    ep.cubic_on_ack(100, at(10_000));
+    assert_eq!(ep.tcb.cwnd, 1050);
+}
+
+#[test]
+fn test_established_cubic_rto_uses_beta_and_restarts_the_curve_from_k_zero() {
+    let mut ep = established_cubic_with_four_segments_out();
+    ep.handle_timeout(at(1000));
+    events!(
+        ep,
+        [
+            fired(Timer::Retransmission),
+            note(Rule::Retransmit),
+            note(Rule::CubicLossWindow)
+        ]
+    );
+    // cwnd = 1 SMSS; ssthresh = max(400 * 0.7, 200) = 280.
+    assert_eq!((ep.tcb.cwnd, ep.tcb.ssthresh), (100, 280));
+    assert!(ep.tcb.cubic.k_zero);
+    // Slow start back to ssthresh, then the first stage starts with K = 0, W_max = cwnd.
+    ep.tcb.cwnd = 280;
+    ep.tcb.rto_recovery = false;
+    ep.cubic_on_ack(100, at(2000));
+    assert_eq!((ep.tcb.cubic.k_ms, ep.tcb.cubic.w_max), (0, 280));
+}
+
+#[test]
+fn test_established_cubic_idle_time_is_not_curve_time() {
+    let mut ep = cubic_after_loss(700, 1000);
+    ep.call(Call::Send(100), at(0)).unwrap();
+    settle(&mut ep);
+    send!(ep, time 100, peer_ack(101));
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(100)));
+    // Nothing in flight from t=100 (the last data left at 0); data leaves again at 600,
+    // within an RTO, so there is no restart: the stage's start moves on by 600 ms.
+    ep.call(Call::Send(100), at(600)).unwrap();
+    settle(&mut ep);
+    assert_eq!(ep.tcb.cubic.epoch_start, Some(at(700)));
+}
+
+#[test]
+fn test_established_linux_profile_runs_cubic() {
+    let mut linux = config();
+    linux.set_profile(Profile::Linux);
+    assert_eq!(linux.cc, CongestionControl::Cubic);
+    linux.set_profile(Profile::Rfc);
+    assert_eq!(linux.cc, CongestionControl::NewReno);
+}
+
+// ---- The receiving application (§3.10.3) and receiver SWS avoidance (§3.8.6.2.2): our
+// buffer is LOCAL_WIN (1000) bytes, the peer's segments 100 bytes, so Eff.snd.MSS is 100 and
+// the window reopens once min(1000/2, 100) = 100 bytes are free. ----
+
+/// ESTABLISHED with an application that reads only when told (`set read manual`).
+fn established_manual_reader() -> Endpoint {
+    established_with(Config {
+        read_auto: false,
+        ..config()
+    })
+}
+
+/// Our ACK of the peer's data up to `remote(n)`, offering `window`.
+fn our_ack_win(n: u32, window: u16) -> Segment {
+    Segment {
+        window,
+        ..our_ack(n)
+    }
+}
+
+#[test]
+fn test_established_manual_reader_window_shrinks_to_zero() {
+    let mut ep = established_manual_reader();
+    send!(ep, peer_data(1, 100));
+    // The right edge stays: RCV.NXT moved 100 on, so the window is 100 smaller.
+    recv!(ep, [our_ack_win(101, 900)]);
+    for k in 1..10 {
+        send!(ep, peer_data(1 + 100 * k, 100));
+    }
+    settle(&mut ep);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (0, 1000));
+    assert_eq!(ep.received(), 0, "the application has read nothing");
+    // A zero-window probe is acknowledged, its data not taken.
+    send!(ep, peer_data(1001, 1));
+    events!(ep, [note(Rule::ZeroWindowAckOnly)]);
+    recv!(ep, [our_ack_win(1001, 0)]);
+}
+
+#[test]
+fn test_established_read_reopens_window_only_by_min_buff_half_mss() {
+    let mut ep = established_manual_reader();
+    for k in 0..10 {
+        send!(ep, peer_data(1 + 100 * k, 100));
+    }
+    settle(&mut ep);
+    // MUST-39: 40 bytes free is less than min(500, 100): no window update.
+    ep.call(Call::Read(40), at(0)).unwrap();
+    events!(ep, [note(Rule::AppRead), note(Rule::ReceiverSwsHolds)]);
+    recv!(ep, []);
+    assert_eq!(ep.tcb.rcv_wnd, 0);
+    // 100 free: RCV.WND = RCV.BUFF - RCV.USER, sent at once.
+    ep.call(Call::Read(60), at(0)).unwrap();
+    events!(ep, [note(Rule::AppRead), note(Rule::WindowUpdate)]);
+    recv!(ep, [our_ack_win(1001, 100)]);
+    assert_eq!(ep.received(), 100);
+    // Reading more than is waiting takes what there is.
+    ep.call(Call::Read(5000), at(0)).unwrap();
+    settle(&mut ep);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (1000, 0));
+    assert_eq!(ep.received(), 1000);
+}
+
+#[test]
+fn test_established_auto_reader_keeps_the_window_whole() {
+    let mut ep = established();
+    send!(ep, peer_data(1, 100));
+    recv!(ep, [our_ack_win(101, 1000)]);
+    settle(&mut ep);
+    assert_eq!(ep.received(), 100);
+    // Nothing waits, so a read reads nothing and says nothing.
+    ep.call(Call::Read(10), at(0)).unwrap();
+    events!(ep, []);
+}
+
+#[test]
+fn test_close_wait_read_serves_data_on_hand_then_connection_closing() {
+    let mut ep = established_manual_reader();
+    send!(
+        ep,
+        Segment {
+            flags: Flags::ACK | Flags::FIN,
+            ..peer_data(1, 100)
+        }
+    );
+    settle(&mut ep);
+    state!(ep, CloseWait);
+    ep.call(Call::Read(100), at(0)).unwrap();
+    assert_eq!(ep.received(), 100);
+    // §3.10.3: "If no text is awaiting delivery, the RECEIVE will get an error".
+    assert_eq!(
+        ep.call(Call::Read(100), at(0)),
+        Err(CallError::ConnectionClosing)
+    );
+}
+
+#[test]
+fn test_established_switching_to_auto_reads_what_waits() {
+    let mut ep = established_manual_reader();
+    send!(ep, peer_data(1, 300));
+    settle(&mut ep);
+    let mut auto = ep.config().clone();
+    auto.read_auto = true;
+    ep.set_config(auto);
+    assert_eq!((ep.tcb.rcv_wnd, ep.tcb.rcv_user), (1000, 0));
+    assert_eq!(ep.received(), 300);
+}
+
+// Window scaling, timestamps and SACK (RFC 7323, RFC 2018): their own file, beside these.
+mod options;

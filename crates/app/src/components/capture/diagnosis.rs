@@ -62,6 +62,7 @@ pub struct DiagnosisProps {
 #[function_component(DiagnosisView)]
 pub fn diagnosis_view(props: &DiagnosisProps) -> Html {
     let lang = crate::hooks::lang::use_lang();
+    let linux = crate::hooks::linux::use_linux();
     let g = &*props.diagnosis;
     html! {
         <section class="capture-diagnosis" data-testid="capture-diagnosis"
@@ -69,7 +70,7 @@ pub fn diagnosis_view(props: &DiagnosisProps) -> Html {
             { zeek_card(lang, g) }
             { handshake_card(lang, g) }
             { directions_card(lang, g) }
-            { ends_card(lang, g, &props.detail) }
+            { ends_card(lang, g, &props.detail, linux) }
         </section>
     }
 }
@@ -246,7 +247,7 @@ fn directions_card(lang: Lang, g: &Diagnosis) -> Html {
     }
 }
 
-fn ends_card(lang: Lang, g: &Diagnosis, d: &Detail) -> Html {
+fn ends_card(lang: Lang, g: &Diagnosis, d: &Detail, linux: bool) -> Html {
     let n = d.packets.len();
     let finals = d.states_at(n);
     let last = d.last_steps_at(n);
@@ -257,7 +258,7 @@ fn ends_card(lang: Lang, g: &Diagnosis, d: &Detail) -> Html {
                 <th scope="row">{ fill(tr(lang, "capture.diag.final"), &[("peer", peer)]) }</th>
                 <td>
                     <code data-testid={format!("capture-final-{}", peer.to_ascii_lowercase())}>
-                        { finals[i].name() }{ if uncertain.is_some() { " ?" } else { "" } }
+                        { crate::hooks::linux::state_label(finals[i], linux) }{ if uncertain.is_some() { " ?" } else { "" } }
                     </code>
                     if let Some(u) = uncertain {
                         <span class="muted small">{ format!(" ({})", tr_dyn(lang, &format!("capture.uncertain.{}", uncertain_key(u)))) }</span>
