@@ -32,6 +32,15 @@ function parseSvg(page, text) {
       viewBox: root.getAttribute('viewBox'),
       style: doc.querySelector('style')?.textContent ?? '',
       text: root.textContent,
+      // The chart's peer header: each name, and whether it lies inside the picture's top.
+      peerNames: [...doc.querySelectorAll('.peer-name')].map((t) => t.textContent),
+      headOnTop: (() => {
+        const g = doc.querySelector('.chart-head');
+        const vb = (root.getAttribute('viewBox') || '').split(/\s+/).map(Number);
+        const m = g?.getAttribute('transform')?.match(/translate\(0 (-?[\d.]+)\)/);
+        return m ? Number(m[1]) === vb[1] : null;
+      })(),
+      peerNameRule: /\.peer-name/.test(doc.querySelector('style')?.textContent ?? ''),
     };
   }, text);
 }
@@ -60,11 +69,23 @@ test('the diagram and the chart export as standalone SVG; PNG, .tcps and .pcap d
   assert.equal(c.error, null);
   assert.equal(c.root, 'svg');
   assert.match(c.text, /SYN/);
+  assert.deepEqual(c.peerNames, ['A', 'B'], 'the chart file carries its A/B header');
+  assert.equal(c.headOnTop, true, 'the header sits at the top of the picture\'s viewBox');
+  assert.equal(c.peerNameRule, true, 'with the header\'s style (its peer colours)');
+  assert.equal(d.peerNames.length, 0, 'the diagram has no such header');
 
   const png = await exportFile(page, 'diagram-png');
   assert.equal(png.name, 'synack-diagram.png');
   assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
   assert.ok(png.bytes.length > 2000, `${png.bytes.length} bytes`);
+  // Opaque, on the page's own background: dark text would vanish on a dark slide otherwise.
+  const corner = await page.evaluate(async (b64) => {
+    const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const c = new OffscreenCanvas(img.width, img.height).getContext('2d');
+    c.drawImage(img, 0, 0);
+    return [...c.getImageData(1, 1, 1, 1).data];
+  }, png.bytes.toString('base64'));
+  assert.equal(corner[3], 255, `the PNG's corner is opaque: rgba(${corner})`);
 
   const tcps = await exportFile(page, 'tcps');
   assert.equal(tcps.name, 'synack.tcps');

@@ -7,7 +7,7 @@
 //!
 //! [`Frame`]: crate::model::frame::Frame
 
-use synack_core::{Label, Peer, Profile, State};
+use synack_core::{Delivery, Label, Peer, Profile, State};
 use yew::prelude::*;
 
 use crate::components::capture_view::{CaptureImport, CaptureViewProps, CAPTURE_VIEW};
@@ -177,7 +177,7 @@ fn ladder_view(open: LadderOpen, on_close: Callback<()>) -> Html {
         );
     });
     html! {
-        <div class="lesson-bar">
+        <div class="guide lesson-bar">
             <Lazy part={&LADDER} props={lazy::props(LadderProps {
                 id: open.id, seed: open.seed, source: open.text, on_score, on_close })} />
         </div>
@@ -226,41 +226,48 @@ fn simulator(
         <>
         // In a lesson's own run the controls end at its current page (`AppState::end`).
         <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
-            lesson={s.shows_lesson_run()} now={frame.now} dispatch={time.clone()} />
+            lesson={s.shows_lesson_run()} now={frame.now}
+            manual={frame.settings.network.delivery == Delivery::Manual} dispatch={time.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
-        if let Some(props) = coach {
-            <Lazy part={&COACH} props={lazy::props(props)} />
-        }
-        { for ladder }
-        if let Some(p) = &s.lesson {
-            <div class="lesson-bar">
-                <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), set: s.set.clone(), dispatch: d.clone() })} />
-            </div>
-        } else if let Some(set) = &s.set {
-            // An exercise-set link lists its exercises until one is opened.
-            <div class="lesson-bar">
-                <Lazy part={&EXERCISE_SET} props={lazy::props(ExerciseSetProps { set: set.clone(), dispatch: d.clone() })} />
-            </div>
-        }
         <main class={classes!("layout", embed.then_some("embed"), coach_class)}>
-            // The diagram comes first in the page so that Tab reaches the left column before
-            // the right one (the grid places it; DOM order is the tab order).
-            <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
-                <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
-                    on_select={cbs.select_state.clone()} highlight={edge_highlight} />
-            </section>
-            if !embed {
-                { peers(s, d) }
-            }
-            <section class="chart-panel" aria-label={tr(s.lang, "ui.chart_panel")}>
-                <Chart timeline={s.timeline().clone()} frame={frame.clone()}
-                    absolute={s.absolute} selected={s.selected_segment}
-                    on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
-                // Issue 13: the congestion strip and the window bars, on the chart's time axis.
-                if !embed {
-                    <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+            // The stage: what a lesson or the first steps say, the diagram, both peers and the
+            // chart. On a wide screen it is one screen high (web/style.css: the diagram on the
+            // left, the rest beside it); elsewhere its parts stack in this order, which is
+            // also the tab order: the guide, then the diagram, then the right column.
+            <div class="stage">
+                if let Some(props) = coach {
+                    <div class="guide">
+                        <Lazy part={&COACH} props={lazy::props(props)} />
+                    </div>
                 }
-            </section>
+                { for ladder }
+                if let Some(p) = &s.lesson {
+                    <div class="guide lesson-bar">
+                        <Lazy part={&LESSON_PANEL} props={lazy::props(LessonPanelProps { player: p.clone(), set: s.set.clone(), dispatch: d.clone() })} />
+                    </div>
+                } else if let Some(set) = &s.set {
+                    // An exercise-set link lists its exercises until one is opened.
+                    <div class="guide lesson-bar">
+                        <Lazy part={&EXERCISE_SET} props={lazy::props(ExerciseSetProps { set: set.clone(), dispatch: d.clone() })} />
+                    </div>
+                }
+                <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
+                    <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
+                        on_select={cbs.select_state.clone()} highlight={edge_highlight} />
+                </section>
+                if !embed {
+                    { peers(s, d) }
+                }
+                <section class="chart-panel" aria-label={tr(s.lang, "ui.chart_panel")}>
+                    <Chart timeline={s.timeline().clone()} frame={frame.clone()}
+                        absolute={s.absolute} selected={s.selected_segment}
+                        on_select={cbs.select_segment.clone()} highlight={seg_highlight} />
+                    // Issue 13: the congestion strip and the window bars, on the chart's time axis.
+                    if !embed {
+                        <CcPanel session={s.session.clone()} frame={frame.clone()} dispatch={d.clone()} />
+                    }
+                </section>
+            </div>
             { selection(s, cbs) }
             if !embed {
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}

@@ -21,9 +21,26 @@ pub struct ExportProps {
     pub script: AttrValue,
 }
 
-/// The two pictures: where they are on the page and their file names.
-const CHART: (&str, &str) = (".chart-panel svg.chart-svg", "synack-chart");
-const DIAGRAM: (&str, &str) = (".diagram-panel .diagram > svg", "synack-diagram");
+/// A picture to export: where it is on the page, the file's name, and a header drawn in a
+/// separate `<svg>` above it on the page (the chart's peer names stay in view while it
+/// scrolls), which the file puts back on top.
+#[derive(Clone, Copy)]
+struct Picture {
+    selector: &'static str,
+    name: &'static str,
+    head: Option<&'static str>,
+}
+
+const CHART: Picture = Picture {
+    selector: ".chart-panel svg.chart-svg",
+    name: "synack-chart",
+    head: Some(".chart-panel svg.chart-head"),
+};
+const DIAGRAM: Picture = Picture {
+    selector: ".diagram-panel .diagram > svg",
+    name: "synack-diagram",
+    head: None,
+};
 
 crate::lazy::part! {
     /// The menu's items and what they do, fetched when the menu is first opened.
@@ -44,10 +61,14 @@ pub fn export(props: &ExportProps) -> Html {
 fn export_menu(props: &ExportProps) -> Html {
     let lang = use_lang();
     let message = use_state(|| None::<String>);
-    let svg = |(selector, name): (&'static str, &'static str)| {
+    let svg = |Picture {
+                   selector,
+                   name,
+                   head,
+               }: Picture| {
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
-            let result = svg_file(selector).and_then(|(text, _, _)| {
+            let result = svg_file(selector, head).and_then(|(text, _, _)| {
                 download(&format!("{name}.svg"), "image/svg+xml", text.as_bytes())
             });
             message.set(
@@ -57,12 +78,16 @@ fn export_menu(props: &ExportProps) -> Html {
             );
         })
     };
-    let png = |(selector, name): (&'static str, &'static str)| {
+    let png = |Picture {
+                   selector,
+                   name,
+                   head,
+               }: Picture| {
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
             let message = message.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match svg_file(selector) {
+                let result = match svg_file(selector, head) {
                     Ok((text, w, h)) => png_file(&text, w, h).await,
                     Err(e) => Err(Some(e)),
                 };
@@ -174,8 +199,35 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// A standalone SVG file of the picture at `selector`, with its width and height in CSS pixels.
-pub fn svg_file(selector: &str) -> Result<(String, u32, u32), String> {
+/// A number as `svg::num` writes it (`-12`, `3.5`), in tenths. Integer parsing only: float
+/// parsing and formatting would add their code to this part.
+fn tenths(t: &str) -> Option<i64> {
+    let (sign, t) = t.strip_prefix('-').map_or((1, t), |rest| (-1, rest));
+    let (whole, frac) = t.split_once('.').unwrap_or((t, "0"));
+    let whole: i64 = whole.parse().ok()?;
+    let first = frac.chars().next()?.to_digit(10)?;
+    Some(sign * (whole * 10 + i64::from(first)))
+}
+
+/// The numbers of a `viewBox` attribute (x, y, width, height), in tenths.
+fn view_box(svg: &web_sys::Element) -> Option<[i64; 4]> {
+    let text = svg.get_attribute("viewBox")?;
+    let v: Vec<i64> = text
+        .split([' ', ','])
+        .filter(|t| !t.is_empty())
+        .map(tenths)
+        .collect::<Option<_>>()?;
+    v.try_into().ok()
+}
+
+/// Tenths written back as `svg::num` does.
+fn from_tenths(t: i64) -> AttrValue {
+    crate::svg::num(t as f32 / 10.0)
+}
+
+/// A standalone SVG file of the picture at `selector`, with its width and height in CSS
+/// pixels; with `head`, that picture's header (same width and scale) drawn above it.
+pub fn svg_file(selector: &str, head: Option<&str>) -> Result<(String, u32, u32), String> {
     const NS: &str = "http://www.w3.org/2000/svg";
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
@@ -183,10 +235,20 @@ pub fn svg_file(selector: &str) -> Result<(String, u32, u32), String> {
         .query_selector(selector)
         .map_err(js_err)?
         .ok_or("the picture is not on the page")?;
+    let head = match head {
+        Some(sel) => doc.query_selector(sel).map_err(js_err)?,
+        None => None,
+    };
+    // The header's logical height (its viewBox) and drawn height.
+    let head_size = head.as_ref().and_then(|h| {
+        let [_, _, _, vh] = view_box(h)?;
+        Some((vh, h.get_bounding_client_rect().height()))
+    });
     let rect = svg.get_bounding_client_rect();
+    let (head_vh, head_px) = head_size.unwrap_or((0, 0.0));
     let (w, h) = (
         rect.width().round().max(1.0) as u32,
-        rect.height().round().max(1.0) as u32,
+        (rect.height() + head_px).round().max(1.0) as u32,
     );
 
     // The page elements around the picture, innermost first, with their classes.
@@ -206,6 +268,9 @@ pub fn svg_file(selector: &str) -> Result<(String, u32, u32), String> {
     let matches = |sel: &str| {
         svg.matches(sel).unwrap_or(false)
             || svg.query_selector(sel).ok().flatten().is_some()
+            || head
+                .as_ref()
+                .is_some_and(|h| h.query_selector(sel).ok().flatten().is_some())
             || ancestors
                 .iter()
                 .any(|(el, _)| el.matches(sel).unwrap_or(false))
@@ -251,8 +316,17 @@ pub fn svg_file(selector: &str) -> Result<(String, u32, u32), String> {
         ("height", &h.to_string()),
         (
             "viewBox",
-            &svg.get_attribute("viewBox")
-                .unwrap_or_else(|| format!("0 0 {w} {h}")),
+            &match view_box(&svg) {
+                // Room above the picture for its header.
+                Some([x, y, vw, vh]) => format!(
+                    "{} {} {} {}",
+                    from_tenths(x),
+                    from_tenths(y - head_vh),
+                    from_tenths(vw),
+                    from_tenths(vh + head_vh)
+                ),
+                None => format!("0 0 {w} {h}"),
+            },
         ),
         ("font-family", "system-ui, sans-serif"),
     ] {
@@ -278,6 +352,22 @@ pub fn svg_file(selector: &str) -> Result<(String, u32, u32), String> {
             svg.get_attribute("class").unwrap_or_default()
         ),
     );
+    if let (Some(head), Some([_, y, _, _])) = (&head, view_box(&svg)) {
+        let g = doc.create_element_ns(Some(NS), "g").map_err(js_err)?;
+        let _ = g.set_attribute("class", &head.get_attribute("class").unwrap_or_default());
+        let _ = g.set_attribute(
+            "transform",
+            &format!("translate(0 {})", from_tenths(y - head_vh)),
+        );
+        let parts = head.child_nodes();
+        for i in 0..parts.length() {
+            if let Some(node) = parts.item(i) {
+                let copy = node.clone_node_with_deep(true).map_err(js_err)?;
+                g.append_child(&copy).map_err(js_err)?;
+            }
+        }
+        inner.append_child(&g).map_err(js_err)?;
+    }
     let children = svg.child_nodes();
     for i in 0..children.length() {
         if let Some(node) = children.item(i) {
@@ -396,4 +486,18 @@ async fn png_file(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, Option<String>> 
     let data = canvas.to_data_url_with_type("image/png").map_err(some)?;
     let b64 = data.split_once(',').map(|(_, b)| b).unwrap_or_default();
     crate::glue::link::decode(b64).map_err(Some)
+}
+
+#[cfg(test)]
+mod view_box_tests {
+    use super::tenths;
+
+    #[test]
+    fn numbers_in_tenths() {
+        assert_eq!(tenths("12"), Some(120));
+        assert_eq!(tenths("-24"), Some(-240));
+        assert_eq!(tenths("3.5"), Some(35));
+        assert_eq!(tenths("-0.5"), Some(-5));
+        assert_eq!(tenths("x"), None);
+    }
 }

@@ -4,8 +4,8 @@ use synack_core::Instant;
 use yew::prelude::*;
 
 use crate::hooks::lang::use_lang;
-use crate::i18n::{fill, tr};
-use crate::model::state::{Action, SPEED_LABELS};
+use crate::i18n::{fill, tr, Lang};
+use crate::model::state::{Action, BASE_PACE, SPEEDS, SPEED_LABELS};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct TimeControlsProps {
@@ -18,7 +18,35 @@ pub struct TimeControlsProps {
     #[prop_or_default]
     pub lesson: bool,
     pub now: Instant,
+    /// Segments wait for the user's hand (`set delivery manual`): no virtual time passes
+    /// while they do, so the clock says why it stands still.
+    #[prop_or_default]
+    pub manual: bool,
     pub dispatch: Callback<Action>,
+}
+
+/// Real seconds one second of virtual time lasts at a playback speed: playback advances the
+/// clock by `TICK_MS × speed × BASE_PACE` every `TICK_MS` (model/state.rs), a tenth of real
+/// time at 1×.
+pub fn real_seconds_per_virtual_second(speed: f32) -> f32 {
+    if speed > 0.0 {
+        1.0 / (speed * BASE_PACE)
+    } else {
+        f32::INFINITY
+    }
+}
+
+/// `10`, `2.5`, `1.25`: seconds to the hundredth, with no trailing zeros. Integer
+/// arithmetic only: float formatting would add its code to the first paint (svg.rs's `num`
+/// does the same).
+fn seconds(x: f32) -> String {
+    let hundredths = (x * 100.0).round() as u64;
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
 }
 
 #[function_component(TimeControls)]
@@ -58,9 +86,11 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                 }
                 <label class="speed">
                     <span class="visually-hidden">{ tr(lang, "controls.speed") }</span>
-                    <select onchange={on_speed} aria-label={tr(lang, "controls.speed")}>
+                    <select onchange={on_speed} aria-label={tr(lang, "controls.speed")}
+                        title={speed_title(lang, props.speed)} data-action="speed">
                         { for SPEED_LABELS.iter().enumerate().map(|(i, s)| html! {
-                            <option value={i.to_string()} selected={i == props.speed}>{ *s }</option>
+                            <option value={i.to_string()} selected={i == props.speed}
+                                title={speed_title(lang, i)}>{ *s }</option>
                         }) }
                     </select>
                 </label>
@@ -77,8 +107,15 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         ("total", &props.len.to_string()),
                         ("t", &props.now.to_string()),
                     ])} />
-                <span class="clock" aria-live="off">
-                    { format!("t = {}", props.now) }
+                <span class="clock" aria-live="off" data-testid="clock" title={clock_title(lang, props)}>
+                    <span class="clock-event">{ fill(tr(lang, "controls.event"), &[
+                        ("n", &props.cursor.to_string()),
+                        ("total", &props.len.to_string()),
+                    ]) }</span>
+                    <span class="clock-t">{ format!("t = {}", props.now) }</span>
+                    if props.manual {
+                        <span class="clock-manual" data-testid="clock-manual">{ tr(lang, "controls.manual_time") }</span>
+                    }
                     // Always laid out, only hidden at the live end, so that the slider keeps its
                     // width while it is dragged to the end.
                     <button data-action="live" onclick={emit(Action::Seek(props.len))}
@@ -89,5 +126,53 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                 </span>
             </div>
         </section>
+    }
+}
+
+/// The speed menu's and each option's tooltip: what the speed means in real time.
+fn speed_title(lang: Lang, i: usize) -> String {
+    let speed = SPEEDS.get(i).copied().unwrap_or(1.0);
+    fill(
+        tr(lang, "controls.speed_title"),
+        &[
+            ("speed", SPEED_LABELS.get(i).copied().unwrap_or("1×")),
+            ("real", &seconds(real_seconds_per_virtual_second(speed))),
+        ],
+    )
+}
+
+/// The clock's tooltip: what the event number and `t` are, and why `t` stands still in
+/// manual delivery.
+fn clock_title(lang: Lang, props: &TimeControlsProps) -> String {
+    let key = if props.manual {
+        "controls.clock_title_manual"
+    } else {
+        "controls.clock_title"
+    };
+    fill(
+        tr(lang, key),
+        &[
+            ("n", &props.cursor.to_string()),
+            ("total", &props.len.to_string()),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    /// At 1× a 50 ms flight takes half a second (model/state.rs: a tenth of real time).
+    fn speeds_in_real_time() {
+        assert_eq!(seconds(real_seconds_per_virtual_second(1.0)), "10");
+        assert_eq!(seconds(real_seconds_per_virtual_second(4.0)), "2.5");
+        assert_eq!(seconds(real_seconds_per_virtual_second(8.0)), "1.25");
+        assert_eq!(seconds(real_seconds_per_virtual_second(0.25)), "40");
+        assert!(
+            speed_title(Lang::En, 2).contains("10 s"),
+            "{}",
+            speed_title(Lang::En, 2)
+        );
     }
 }

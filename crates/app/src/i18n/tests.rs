@@ -200,3 +200,26 @@ fn chinese_texts_are_chinese() {
         }
     }
 }
+
+#[test]
+/// One word for "timer" in Chinese (计时器), in the catalogs, the lessons and the exercises:
+/// a student meeting 定时器 in one place and 计时器 in another would look for two things.
+fn chinese_says_timer_one_way() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut found = Vec::new();
+    for dir in ["web/i18n/zh", "lessons", "exercises"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (i, line) in text.lines().enumerate() {
+                if line.contains("定时器") {
+                    found.push(format!("{}:{}", path.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "定时器 where the catalogs say 计时器: {found:?}"
+    );
+}

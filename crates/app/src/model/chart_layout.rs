@@ -26,8 +26,10 @@ const BAND_MARGIN: f32 = 150.0;
 pub const SCROLL_QUANTUM: f32 = 100.0;
 /// Length of an arrowhead.
 pub const HEAD_LEN: f32 = 7.0;
-/// Closest two state labels of one peer may sit.
-pub const LABEL_GAP: f32 = 12.0;
+/// Closest two state labels of one peer may sit: their 12 px type and a little air.
+pub const LABEL_GAP: f32 = 14.0;
+/// The least room beside each lifeline for its state names.
+const MIN_MARGIN: f32 = 88.0;
 
 /// The lifelines' positions for a container width, in logical units (the SVG's viewBox).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,7 +48,8 @@ impl Lanes {
         } else {
             MIN_VIEW_W
         };
-        let margin = (width * 0.2).clamp(80.0, 110.0);
+        // ESTABLISHED at 12 px (web/chart.css) is about 80 units wide, plus its tick.
+        let margin = (width * 0.2).clamp(MIN_MARGIN, 110.0);
         let span = (width - 2.0 * margin).min(MAX_SPAN);
         let xa = (width - span) / 2.0;
         Lanes {
@@ -359,8 +362,8 @@ mod tests {
     fn lanes_keep_room_for_state_names_at_phone_width() {
         let l = Lanes::new(340.0);
         assert_eq!(l.width, MIN_VIEW_W);
-        assert!(l.xa >= 80.0, "{l:?}");
-        assert!(l.width - l.xb >= 80.0, "{l:?}");
+        assert!(l.xa >= 88.0, "{l:?}");
+        assert!(l.width - l.xb >= 88.0, "{l:?}");
         assert!(scale(340.0, &l) < 1.0);
         let wide = Lanes::new(2000.0);
         assert!(wide.xb - wide.xa <= MAX_SPAN);

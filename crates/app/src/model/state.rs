@@ -24,7 +24,7 @@ pub const SPEED_LABELS: [&str; 6] = ["0.25×", "0.5×", "1×", "2×", "4×", "8�
 /// Real milliseconds between playback ticks.
 pub const TICK_MS: u32 = 40;
 /// At 1x, virtual time runs at a tenth of real time: a 50 ms flight takes half a second.
-const BASE_PACE: f32 = 0.1;
+pub const BASE_PACE: f32 = 0.1;
 /// Ticks to linger before jumping over idle time to the next timer.
 const IDLE_TICKS_BEFORE_JUMP: u32 = 15;
 /// Cut-off futures kept to return to; the oldest go first. Each is a `Session` value, which

@@ -30,6 +30,10 @@ use crate::model::timeline::{Timeline, PX_PER_MS, STEP_PX};
 use crate::svg::num;
 use shapes::{gap_view, seg_view, state_labels, timer_view, Ctx, TimerBar};
 
+/// The cursor's time sits this far under its row: below a state name on that row (12 px
+/// type, web/chart.css), which may reach into the left margin as far as the time does.
+const NOW_TIME_DY: f32 = 18.0;
+
 /// Until measured, the container is assumed this wide and tall (CSS px).
 const DEFAULT_VIEW: Viewport = Viewport {
     top: 0.0,
@@ -225,7 +229,7 @@ pub fn chart(props: &ChartProps) -> Html {
                     <line class="lifeline from-b" x1={num(lanes.xb)} x2={num(lanes.xb)} y1={num(-TOP)} y2={num(height)} />
                     <g class="gaps">{ layers.gaps }</g>
                     <line class="now-line" x1={num(lanes.xa)} x2={num(lanes.xb)} y1={num(now_y)} y2={num(now_y)} />
-                    <text class="now-time" x="4" y={num(now_y + 12.0)}>{ f.now.to_string() }</text>
+                    <text class="now-time" x="4" y={num(now_y + NOW_TIME_DY)}>{ f.now.to_string() }</text>
                     <g class="timers">{ layers.timers }</g>
                     <g class="states">{ layers.states }</g>
                     <g class="segs">{ layers.arrows }</g>

@@ -265,7 +265,7 @@ pub fn state_labels(
             html! {
                 <g key={(at * 2 + key_base) as u64} class={classes!("state-change", peer_class(peer))}>
                     <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(row_y)} y2={num(row_y)} />
-                    <text class="state-label" x={num(tx)} y={num(y + 3.5)} text-anchor={anchor}>{ state_label(state, linux) }</text>
+                    <text class="state-label" x={num(tx)} y={num(y + 4.0)} text-anchor={anchor}>{ state_label(state, linux) }</text>
                 </g>
             }
         })
@@ -285,7 +285,8 @@ pub fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: In
         Peer::A => (x + 3.0, "start"),
         Peer::B => (x - 3.0, "end"),
     };
-    let ty = y2 + 12.0 + 11.0 * slot;
+    // One 12 px line per timer slot, below the cursor's row.
+    let ty = y2 + 14.0 + 14.0 * slot;
     html! {
         <g key={format!("{}{}", bar.peer, name)}
             class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::Retransmission { "rto" } else { "timewait" })}>
