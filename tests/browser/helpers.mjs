@@ -156,29 +156,69 @@ export function states(page) {
   });
 }
 
-/** Every rendered segment arrow as `s1:SYN:delivered`, in label order. */
-export function segs(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('[data-seg]')]
-      .map((g) => ({
-        n: Number(g.getAttribute('data-seg').slice(1)),
-        text: `${g.getAttribute('data-seg')}:${g.getAttribute('data-flags')}:${g.getAttribute('data-status')}`,
-      }))
-      .sort((a, b) => a.n - b.n)
-      .map((s) => s.text),
-  );
+/**
+ * Every segment arrow of the chart as `{ seg, flags, status }`, whether or not it is drawn now.
+ * The chart draws only the arrows near its scrolled view (crates/app/src/model/chart_layout.rs,
+ * `band`), and on a wide screen it scrolls inside its own box; so, like a reader, this scrolls
+ * the chart from top to bottom a view at a time, collecting what each view draws, then puts it
+ * back where it was. The chart re-renders on its scroll event: each view waits for two frames.
+ */
+function chartArrows(page) {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const seen = new Map();
+    const collect = () => {
+      for (const g of document.querySelectorAll('[data-seg]')) {
+        seen.set(g.getAttribute('data-seg'), {
+          seg: g.getAttribute('data-seg'),
+          flags: g.getAttribute('data-flags'),
+          status: g.getAttribute('data-status'),
+        });
+      }
+    };
+    collect();
+    for (const chart of document.querySelectorAll('.chart')) {
+      if (chart.scrollHeight <= chart.clientHeight + 1) continue;
+      // Let a glide to the cursor (data-scroll="smooth") finish, so the view restored is the
+      // one the page chose.
+      for (let i = 0, last = -1; i < 30 && chart.scrollTop !== last; i++) {
+        last = chart.scrollTop;
+        await frame();
+        await frame();
+      }
+      const saved = chart.scrollTop;
+      const behavior = chart.style.scrollBehavior;
+      chart.style.scrollBehavior = 'auto';
+      const scrollTo = async (top) => {
+        chart.scrollTop = top;
+        await frame();
+        await frame();
+      };
+      for (let top = 0; ; top += Math.max(1, chart.clientHeight)) {
+        await scrollTo(top);
+        collect();
+        if (top + chart.clientHeight >= chart.scrollHeight) break;
+      }
+      await scrollTo(saved);
+      chart.style.scrollBehavior = behavior;
+    }
+    return [...seen.values()];
+  });
 }
 
-/** The number of rendered arrows with each data-status. */
-export function statusCounts(page) {
-  return page.evaluate(() => {
-    const counts = {};
-    for (const g of document.querySelectorAll('[data-seg]')) {
-      const s = g.getAttribute('data-status');
-      counts[s] = (counts[s] ?? 0) + 1;
-    }
-    return counts;
-  });
+/** Every segment arrow of the chart as `s1:SYN:delivered`, in label order (see `chartArrows`). */
+export async function segs(page) {
+  return (await chartArrows(page))
+    .map((a) => ({ n: Number(a.seg.slice(1)), text: `${a.seg}:${a.flags}:${a.status}` }))
+    .sort((a, b) => a.n - b.n)
+    .map((s) => s.text);
+}
+
+/** The number of the chart's arrows with each data-status (see `chartArrows`). */
+export async function statusCounts(page) {
+  const counts = {};
+  for (const { status } of await chartArrows(page)) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
 }
 
 /** Polls `read` until it deep-equals `expected` (the app renders asynchronously), then asserts. */

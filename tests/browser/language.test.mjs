@@ -208,6 +208,14 @@ test('in English, the state explanations are fetched on the first click', async 
   await page.locator('.explain').waitFor();
   assert.match(await page.locator('.explain').textContent(), /application bug/);
   assert.deepEqual(asked.filter((p) => p.includes('/i18n/')), ['/i18n/en/states.txt']);
+  // The explanation leaves the other states to click: on the wide layout's screen-high
+  // diagram it goes beside CLOSE_WAIT, not over TIME_WAIT (where a click meant for the node
+  // landed on the explanation, and it stayed CLOSE_WAIT's).
+  const hit = await page.locator('[data-state-node="TIME_WAIT"]').evaluate((node) => {
+    const r = node.getBoundingClientRect();
+    return node.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+  });
+  assert.ok(hit, 'the explanation of CLOSE_WAIT covers the TIME_WAIT node');
   // A second state needs no second fetch.
   await page.click('[data-state-node="TIME_WAIT"]');
   await eventually(() => page.locator('.explain h2').textContent(), 'TIME_WAIT');

@@ -75,8 +75,10 @@ async function recordEveryEvent(page) {
 }
 
 /**
- * A window tall enough for the chart to hold the whole run: the chart draws only the arrows
- * near its view, so a record counted from the page must not depend on where it is scrolled.
+ * A tall window, so the chart shows much of the run. The chart draws only the arrows near its
+ * view, and on a wide screen it scrolls inside its own box however tall the window: the counts
+ * come from `statusCounts`, which scrolls the chart through (helpers.mjs), so a record does
+ * not depend on where the chart happens to be scrolled.
  */
 const TALL = { viewport: { width: 1100, height: 1600 } };
 

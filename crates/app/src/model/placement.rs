@@ -27,6 +27,12 @@ pub fn place(anchor: Rect, size: (f64, f64), viewport: (f64, f64), top: f64) -> 
 /// As [`place`], but where both sides of the anchor fit, the side whose popover would cover
 /// none of `controls` (the page's other buttons and fields): a control half hidden under a
 /// popover is a small target that is easy to miss (WCAG 2.5.8).
+///
+/// When neither above nor below has room (a tall state explanation at a node in the middle
+/// of the wide layout's screen-high diagram), the popover goes beside the anchor, right if it
+/// fits there, else left: pushed up or down to fit, it would lie on the anchor itself and on
+/// its neighbours, the very nodes a reader clicks next. Only when no side has room either
+/// (a phone) is it pushed to fit.
 pub fn place_clear(
     anchor: Rect,
     size: (f64, f64),
@@ -56,7 +62,21 @@ pub fn place_clear(
         (true, true) if !clear(below) && clear(above) => above,
         (true, _) => below,
         (false, true) => above,
-        (false, false) => below.min(vh - h - MARGIN).max(top),
+        (false, false) => {
+            let y = below.min(vh - h - MARGIN).max(top);
+            let beside = (anchor.y + anchor.height / 2.0 - h / 2.0)
+                .min(vh - h - MARGIN)
+                .max(top);
+            let right = anchor.x + anchor.width + GAP;
+            let left = anchor.x - GAP - w;
+            return if right + w <= vw - MARGIN {
+                (right, beside)
+            } else if left >= MARGIN {
+                (left, beside)
+            } else {
+                (x, y)
+            };
+        }
     };
     (x, y)
 }
@@ -123,6 +143,29 @@ mod tests {
         let a = rect(700.0, 700.0, 300.0, 40.0);
         let (_, y) = place(a, (200.0, 50.0), DESKTOP, 0.0);
         assert_eq!(y, 644.0);
+    }
+
+    /// A tall explanation at a node in the middle of a screen-high diagram fits neither above
+    /// nor below: it goes beside the node, covering neither it nor the nodes around it.
+    #[test]
+    fn beside_the_anchor_when_neither_above_nor_below_fits() {
+        let size = (446.0, 360.0);
+        // CLOSE_WAIT at the diagram's right edge, 1100×800 (the sticky bars take 173 px).
+        let node = rect(352.0, 530.0, 134.0, 46.0);
+        let at = place(node, size, (1100.0, 800.0), 173.0);
+        assert_eq!(at.0, 492.0, "right of the node");
+        assert!(inside(at, size, (1100.0, 800.0)), "{at:?}");
+        assert!(!node.overlaps(&rect(at.0, at.1, size.0, size.1)));
+        // TIME_WAIT below it, at the figure's middle, stays clickable.
+        let next = rect(189.0, 676.0, 148.0, 62.0);
+        assert!(!next.overlaps(&rect(at.0, at.1, size.0, size.1)));
+        // A node near the right edge: left of it.
+        let right = rect(900.0, 400.0, 134.0, 46.0);
+        let at = place(right, size, (1100.0, 800.0), 173.0);
+        assert_eq!(at.0, 900.0 - GAP - 446.0, "left of the node");
+        // No room beside either (a phone): pushed to fit, as before.
+        let a = rect(0.0, 300.0, 360.0, 200.0);
+        assert_eq!(place(a, (344.0, 500.0), PHONE, 0.0), (8.0, 232.0));
     }
 
     /// Never under the sticky time bar: an arrow scrolled up under it gets its menu below.
