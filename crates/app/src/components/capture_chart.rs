@@ -128,11 +128,50 @@ pub fn is_retransmission(p: &PacketRow) -> bool {
     p.analysis & (F::RETRANSMISSION | F::FAST_RETRANSMISSION | F::SPURIOUS_RETRANSMISSION) != 0
 }
 
-/// Type sizes (CSS px, as web/capture.css sets them) and the monospace advance: every text
-/// of the chart is in the monospace font, whose glyphs are 0.6 em wide (CJK ones 1 em).
-const LABEL_PX: f32 = 10.5;
-const STATE_PX: f32 = 10.0;
-const TIME_PX: f32 = 10.0;
+/// Type sizes of the chart's texts, in CSS px: the simulator chart's (web/chart.css: arrow
+/// labels 12.5 px, state names and times 12 px; on a phone, a viewport up to 640 px wide,
+/// 11.5 and 11). The chart sets them on its box itself (CSS variables that web/capture.css
+/// reads), so the layout here and the drawing cannot disagree: when they did (the layout at
+/// 10.5 px, the labels drawn at 12.5), two-line labels overwrote each other and arrowheads.
+/// Every text of the chart is in the monospace font, whose glyphs are 0.6 em wide (CJK 1 em).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Type {
+    pub label: f32,
+    pub state: f32,
+    pub time: f32,
+}
+
+pub const DESKTOP: Type = Type {
+    label: 12.5,
+    state: 12.0,
+    time: 12.0,
+};
+pub const PHONE: Type = Type {
+    label: 11.5,
+    state: 11.0,
+    time: 11.0,
+};
+
+impl Type {
+    /// The sizes for a viewport `w` CSS px wide (web/chart.css's `max-width: 640px`).
+    pub fn for_viewport(w: f32) -> Type {
+        if w > 0.0 && w <= 640.0 {
+            PHONE
+        } else {
+            DESKTOP
+        }
+    }
+
+    /// The CSS variables that web/capture.css sets the chart's texts in.
+    fn style(&self) -> String {
+        format!(
+            "--label-px:{}px;--state-px:{}px;--time-px:{}px",
+            num(self.label),
+            num(self.state),
+            num(self.time)
+        )
+    }
+}
 /// Where the times start, right of the cursor's mark.
 const TIME_X: f32 = 8.0;
 
@@ -171,9 +210,12 @@ impl Geometry {
     /// The layout for a box `px` wide, whose longest time, A state, B state, one-line label
     /// and two-line label's longer line are `widths` (see [`Widths`]).
     pub fn new(px: f32, w: &Widths) -> Geometry {
-        // The cursor's mark (3 px), the time, a gap.
-        let time_w = TIME_X + w.time + 8.0;
-        let (ma, mb) = (w.state_a + 12.0, w.state_b + 12.0);
+        // The cursor's mark (3 px), the time, a gap; each state name 6 px from its lifeline
+        // and 4 from the time or the edge. Kept tight: on a 360 px phone the drawing of a
+        // plain close is then within 10 % of its box, so its type stays within a pixel of
+        // the simulator's.
+        let time_w = TIME_X + w.time + 4.0;
+        let (ma, mb) = (w.state_a + 10.0, w.state_b + 10.0);
         // A label may use the lanes from LABEL_FROM to the arrowhead.
         let span_for = |label: f32| (label + HEAD_ROOM) / (1.0 - LABEL_FROM);
         let fixed = time_w + ma + mb;
@@ -242,13 +284,13 @@ fn state_text(st: synack_core::State, linux: bool, uncertain: bool) -> String {
 
 /// The widest texts of the whole connection (not only the rows drawn, so the columns stay
 /// put while the user scrubs).
-pub fn widths(lang: Lang, d: &Detail, linux: bool) -> Widths {
+pub fn widths(lang: Lang, d: &Detail, linux: bool, t: Type) -> Widths {
     let mut w = Widths::default();
     let last = d.packets.last().map_or(0, |p| p.micros);
-    w.time = text_width(&fmt_secs(last), TIME_PX)
-        .max(text_width(tr(lang, "capture.time_head"), TIME_PX));
+    w.time =
+        text_width(&fmt_secs(last), t.time).max(text_width(tr(lang, "capture.time_head"), t.time));
     for (i, st) in d.start.iter().enumerate() {
-        let x = text_width(&state_text(*st, linux, d.start_inferred), STATE_PX);
+        let x = text_width(&state_text(*st, linux, d.start_inferred), t.state);
         if i == 0 {
             w.state_a = w.state_a.max(x);
         } else {
@@ -256,7 +298,7 @@ pub fn widths(lang: Lang, d: &Detail, linux: bool) -> Widths {
         }
     }
     for st in &d.steps {
-        let x = text_width(&state_text(st.to, linux, st.uncertain.is_some()), STATE_PX);
+        let x = text_width(&state_text(st.to, linux, st.uncertain.is_some()), t.state);
         match st.side {
             Peer::A => w.state_a = w.state_a.max(x),
             Peer::B => w.state_b = w.state_b.max(x),
@@ -264,12 +306,12 @@ pub fn widths(lang: Lang, d: &Detail, linux: bool) -> Widths {
     }
     for p in &d.packets {
         let (retx, one, (what, numbers)) = label_text(lang, p);
-        let mark = retx.map_or(0.0, |r| text_width(&format!("{r} "), LABEL_PX));
-        w.one_line = w.one_line.max(mark + text_width(&one, LABEL_PX));
+        let mark = retx.map_or(0.0, |r| text_width(&format!("{r} "), t.label));
+        w.one_line = w.one_line.max(mark + text_width(&one, t.label));
         w.two_lines = w
             .two_lines
-            .max(mark + text_width(&what, LABEL_PX))
-            .max(text_width(&numbers, LABEL_PX));
+            .max(mark + text_width(&what, t.label))
+            .max(text_width(&numbers, t.label));
     }
     w
 }
@@ -286,10 +328,10 @@ fn milli(v: f32) -> String {
 /// State labels of one side, as `(y, text, uncertain)` in row order (the steps' order: a
 /// timer's change before its packet's, a sender's before the arrival), each moved down where
 /// it would touch the one before. No sort: it would cost the lazy module a sort routine.
-fn spread(mut labels: Vec<(f32, String, bool)>) -> Vec<(f32, String, bool)> {
+fn spread(mut labels: Vec<(f32, String, bool)>, state_px: f32) -> Vec<(f32, String, bool)> {
     let mut last = f32::NEG_INFINITY;
     for l in &mut labels {
-        l.0 = l.0.max(last + STATE_PX + 3.0);
+        l.0 = l.0.max(last + state_px + 3.0);
         last = l.0;
     }
     labels
@@ -302,31 +344,39 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
     let d = &props.detail;
     // The box's width, so that the drawing is at the type's own size (not scaled up).
     let scroller = use_node_ref();
-    let box_w = use_state_eq(|| 0.0f32);
+    // With the viewport's width, which picks the type's sizes as web/chart.css does.
+    let measured = use_state_eq(|| (0.0f32, 0.0f32));
     {
-        let (node, set) = (scroller.clone(), box_w.setter());
+        let (node, set) = (scroller.clone(), measured.setter());
         let measure = use_callback(node.clone(), move |(), node: &NodeRef| {
             if let Some(el) = node.cast::<web_sys::Element>() {
-                set.set(el.client_width() as f32);
+                let viewport = web_sys::window()
+                    .and_then(|w| w.inner_width().ok())
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0);
+                set.set((el.client_width() as f32, viewport as f32));
             }
         });
         use_resize_observer(scroller.clone(), measure);
     }
-    let widths = use_memo((d.clone(), linux, lang), |(d, linux, lang)| {
-        widths(*lang, d, *linux)
-    });
-    let g = Geometry::new(*box_w, &widths);
+    let (box_w, viewport) = *measured;
+    let t = Type::for_viewport(viewport);
+    let widths = use_memo(
+        (d.clone(), linux, lang, t.label.to_bits()),
+        move |(d, linux, lang, _)| widths(*lang, d, *linux, t),
+    );
+    let g = Geometry::new(box_w, &widths);
     let n = d.packets.len();
     let (first, last) = window(props.cursor, n);
     // Rows spaced by the time between packets (see `row_tops`), long gaps broken.
     let min_gap = if g.two_lines {
-        MIN_GAP + LABEL_PX + 2.0
+        MIN_GAP + t.label + 2.0
     } else {
         MIN_GAP
     };
     let (tops, breaks) = row_tops(&d.packets[first..last], min_gap);
     let y_of = |j: usize| TOP + tops.get(j - first).copied().unwrap_or(0.0);
-    let scale = if *box_w > 0.0 { *box_w / g.width } else { 1.0 };
+    let scale = if box_w > 0.0 { box_w / g.width } else { 1.0 };
     use_follow(
         scroller.clone(),
         props
@@ -385,12 +435,12 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         );
         // The label above the line, along it, reading left to right.
         let (mark, one, (what, numbers)) = label_text(lang, p);
-        let mark_w = mark.map_or(0.0, |m| text_width(&format!("{m} "), LABEL_PX));
+        let mark_w = mark.map_or(0.0, |m| text_width(&format!("{m} "), t.label));
         let lines: Vec<String> = if g.two_lines { vec![what, numbers] } else { vec![one] };
         let w = lines
             .iter()
             .enumerate()
-            .map(|(i, l)| text_width(l, LABEL_PX) + if i == 0 { mark_w } else { 0.0 })
+            .map(|(i, l)| text_width(l, t.label) + if i == 0 { mark_w } else { 0.0 })
             .fold(0.0, f32::max);
         let at = g.label_at(w);
         let (mx, my) = (x1 + (x2 - x1) * at, y + DROP * at);
@@ -400,7 +450,7 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         let (cos, sin) = ((x2 - x1).abs() / len, DROP / len * (x2 - x1).signum());
         let n_lines = lines.len();
         let texts = lines.into_iter().enumerate().map(|(i, line)| {
-            let dy = -4.0 - (n_lines - 1 - i) as f32 * (LABEL_PX + 2.0);
+            let dy = -4.0 - (n_lines - 1 - i) as f32 * (t.label + 2.0);
             html! {
                 <text class="seg-label" x="0" y={num(dy)} text-anchor="middle">
                     if i == 0 {
@@ -459,7 +509,7 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         ));
     }
     let [la, lb] = labels;
-    let (la, lb) = (spread(la), spread(lb));
+    let (la, lb) = (spread(la, t.state), spread(lb, t.state));
     let bottom = la.iter().chain(lb.iter()).map(|l| l.0).fold(0.0, f32::max);
     let height = (TOP + tops.last().copied().unwrap_or(0.0) + DROP + 12.0).max(bottom + 8.0);
     let state_view = |side: Peer, (y, text, unsure): (f32, String, bool)| {
@@ -484,7 +534,7 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         .map(y_of);
     html! {
         // The chart scrolls: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
-        <div class="chart capture-chart" ref={scroller} tabindex="0" role="region" aria-label={tr(lang, "capture.packets")}>
+        <div class="chart capture-chart" ref={scroller} style={t.style()} tabindex="0" role="region" aria-label={tr(lang, "capture.packets")}>
             <svg class="chart-head" viewBox={format!("0 0 {} 20", num(g.width))} height={num(20.0 * scale)} aria-hidden="true">
                 <text class="time-head" x={num(TIME_X)} y="14">{ tr(lang, "capture.time_head") }</text>
                 <text class="peer-name from-a" x={num(g.xa)} y="15" text-anchor="middle">{ "A" }</text>
@@ -608,9 +658,9 @@ mod tests {
 
     fn widths_of(one_line: f32, two_lines: f32) -> Widths {
         Widths {
-            time: text_width("0.040000", TIME_PX),
-            state_a: text_width("ESTABLISHED", STATE_PX),
-            state_b: text_width("CLOSE_WAIT?", STATE_PX),
+            time: text_width("0.040000", DESKTOP.time),
+            state_a: text_width("ESTABLISHED", DESKTOP.state),
+            state_b: text_width("CLOSE_WAIT?", DESKTOP.state),
             one_line,
             two_lines,
         }
@@ -618,8 +668,8 @@ mod tests {
 
     #[test]
     fn columns_never_share_room_and_labels_fit_between_the_lifelines() {
-        let label = text_width("ACK,PSH seq=1449 ack=1 len=1448", LABEL_PX);
-        let short = text_width("seq=1449 ack=1", LABEL_PX);
+        let label = text_width("ACK,PSH seq=1449 ack=1 len=1448", DESKTOP.label);
+        let short = text_width("seq=1449 ack=1", DESKTOP.label);
         // A laptop's panel: one line, at the type's own size.
         let g = Geometry::new(640.0, &widths_of(label, short));
         assert!(!g.two_lines);
@@ -696,12 +746,15 @@ mod tests {
 
     #[test]
     fn state_labels_of_one_side_never_touch() {
-        let l = spread(vec![
-            (10.0, "A".into(), false),
-            (12.0, "A2".into(), true),
-            (50.0, "B".into(), false),
-        ]);
-        assert!(l.windows(2).all(|w| w[1].0 - w[0].0 >= STATE_PX + 3.0));
+        let l = spread(
+            vec![
+                (10.0, "A".into(), false),
+                (12.0, "A2".into(), true),
+                (50.0, "B".into(), false),
+            ],
+            DESKTOP.state,
+        );
+        assert!(l.windows(2).all(|w| w[1].0 - w[0].0 >= DESKTOP.state + 3.0));
         assert_eq!(l[2].0, 50.0, "one far enough below stays put");
     }
 }
