@@ -656,11 +656,11 @@ mod tests {
         );
     }
 
-    fn widths_of(one_line: f32, two_lines: f32) -> Widths {
+    fn widths_at(t: Type, one_line: f32, two_lines: f32) -> Widths {
         Widths {
-            time: text_width("0.040000", DESKTOP.time),
-            state_a: text_width("ESTABLISHED", DESKTOP.state),
-            state_b: text_width("CLOSE_WAIT?", DESKTOP.state),
+            time: text_width("0.040000", t.time),
+            state_a: text_width("ESTABLISHED", t.state),
+            state_b: text_width("CLOSE_WAIT?", t.state),
             one_line,
             two_lines,
         }
@@ -671,10 +671,10 @@ mod tests {
         let label = text_width("ACK,PSH seq=1449 ack=1 len=1448", DESKTOP.label);
         let short = text_width("seq=1449 ack=1", DESKTOP.label);
         // A laptop's panel: one line, at the type's own size.
-        let g = Geometry::new(640.0, &widths_of(label, short));
+        let g = Geometry::new(640.0, &widths_at(DESKTOP, label, short));
         assert!(!g.two_lines);
         assert_eq!(g.width, 640.0, "not scaled");
-        let w = widths_of(label, short);
+        let w = widths_at(DESKTOP, label, short);
         assert!(g.time_w >= w.time, "the time column holds the times");
         assert!(
             g.xa - g.time_w >= w.state_a,
@@ -689,22 +689,31 @@ mod tests {
         let at = g.label_at(label);
         assert!(at * span - label / 2.0 >= LABEL_FROM * span - 0.01);
         assert!(at * span + label / 2.0 <= span - HEAD_ROOM + 0.01);
-        // A phone's box: two lines, still at the type's own size.
-        let g = Geometry::new(338.0, &widths_of(label, short));
+        // A 360 px phone's box (326 px), at the phone's type: two lines, the longest ones
+        // (ESTABLISHED and CLOSE_WAIT? beside seq=1449 ack=1) scaled by less than a tenth, so
+        // the type stays within a pixel of the simulator's (capture-chart.test.mjs).
+        let (pl, ps) = (
+            text_width("ACK,PSH seq=1449 ack=1 len=1448", PHONE.label),
+            text_width("seq=1449 ack=1", PHONE.label),
+        );
+        let g = Geometry::new(326.0, &widths_at(PHONE, pl, ps));
         assert!(g.two_lines);
-        assert_eq!(g.width, 338.0);
+        assert!(326.0 / g.width >= 0.9, "{g:?}");
+        assert_eq!(Type::for_viewport(360.0), PHONE);
+        assert_eq!(Type::for_viewport(1366.0), DESKTOP);
+        assert_eq!(Type::for_viewport(0.0), DESKTOP, "unmeasured");
         // Too narrow even for two lines: the drawing is made wider (the box scales it).
-        let g = Geometry::new(200.0, &widths_of(label, short));
+        let g = Geometry::new(200.0, &widths_at(DESKTOP, label, short));
         assert!(g.width > 200.0);
         let span = g.xb - g.xa;
         assert!(span * (1.0 - LABEL_FROM) - HEAD_ROOM >= short - 0.01);
         // An unmeasured box (0 before the first layout) still lays out.
-        assert!(Geometry::new(0.0, &widths_of(label, short)).width >= 338.0);
+        assert!(Geometry::new(0.0, &widths_at(DESKTOP, label, short)).width >= 338.0);
     }
 
     #[test]
     fn a_short_label_sits_past_the_middle_towards_the_receiver() {
-        let g = Geometry::new(900.0, &widths_of(100.0, 60.0));
+        let g = Geometry::new(900.0, &widths_at(DESKTOP, 100.0, 60.0));
         assert!((g.label_at(40.0) - 0.6).abs() < 1e-6);
     }
 
