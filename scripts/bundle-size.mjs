@@ -47,11 +47,14 @@ const FIRST_PAINT_BUDGET = 236 * KiB;
  * fetched with it (`Part::areas`, `Part::stylesheets`).
  */
 const PARTS = {
-  capture: { budget: 54 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css'] },
+  capture: { budget: 54 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css', 'tseq.css'] },
   // Issue 13's congestion strip and window bars (components/cc_views.rs, model/cc.rs):
   // 35,181 B on 2026-12-07 (split_cc.wasm 15,305 B, cc.css 1,547 B, its English texts 693 B,
   // the rest chunks it shares with other parts, counted in theirs too).
-  cc: { budget: 36 * KiB, files: ['i18n/en/cc.txt', 'cc.css'] },
+  // With the simulator's time-sequence graph (components/tseq_graph.rs, shared with the
+  // capture part as a chunk, and tseq.css): 45,804 B measured on 2026-12-07 at tseq's head
+  // (merged main e3292cf, whose first paint and several other parts were already over budget).
+  cc: { budget: 47 * KiB, files: ['i18n/en/cc.txt', 'cc.css', 'tseq.css'] },
   // The explanation and the segment menu share the anchored popover (a chunk counted in both).
   explain: { budget: 14 * KiB, files: ['i18n/en/states.txt'] },
   explore: { budget: 56 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },

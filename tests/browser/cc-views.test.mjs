@@ -54,6 +54,38 @@ test('the strip opens for a data run and marks the fast retransmit; its marker o
   }
 });
 
+test('the time-sequence graph shows for a data run, marks the retransmission and follows the cursor', async () => {
+  const page = await open(`set cc newreno\n${scenario('fast-retransmit')}`, { viewport: { width: 1366, height: 768 } });
+  try {
+    await page.click('[data-action="run"]');
+    const graph = page.getByTestId('cc-tseq-A');
+    await graph.waitFor({ timeout: 20000 });
+    assert.equal(await page.getByTestId('cc-tseq-B').count(), 0, 'B sent no data: no graph');
+    // The SYN, six data segments, the retransmission of s5 and the FIN.
+    assert.equal(await graph.getAttribute('data-retransmissions'), '1');
+    assert.equal(await graph.getAttribute('data-segments'), '9');
+    const d = (sel) => graph.locator(sel).getAttribute('d');
+    // At the end of the run the retransmission is drawn solid, and the ACK line is there.
+    assert.match(await d('path.retx:not(.future)'), /^M/);
+    assert.equal(await d('path.retx.future'), '');
+    assert.match(await d('path.ack'), /^M.*H/);
+    assert.match(await graph.locator('svg').getAttribute('aria-label'), /9 segments, 1 retransmitted/);
+    await graph.scrollIntoViewIfNeeded();
+    await screenshot(page, 'cc-views-tseq-1366');
+    // A click on the graph's first band moves the cursor back to the start: the
+    // retransmission, sent later, fades.
+    const before = await page.locator('[data-testid="cc-tseq-A"] .now-line').getAttribute('x1');
+    await graph.locator('rect.hit').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="cc-tseq-A"] path.retx.future')?.getAttribute('d')?.startsWith('M'));
+    assert.equal(await d('path.retx:not(.future)'), '');
+    const after = await page.locator('[data-testid="cc-tseq-A"] .now-line').getAttribute('x1');
+    assert.ok(Number(after) < Number(before), `the cursor moved back: ${before} -> ${after}`);
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
 test('the window bars give SND.UNA, SND.NXT, cwnd, the waiting bytes and the out-of-order bytes at the cursor', async () => {
   // The fast-retransmit run up to s5's loss and the two segments after it arriving.
   const text = scenario('fast-retransmit');

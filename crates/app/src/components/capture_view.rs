@@ -101,7 +101,7 @@ pub struct CaptureViewProps {
 
 crate::lazy::part! {
     /// The troubleshooting view, fetched when a capture is first opened.
-    pub static CAPTURE_VIEW = CaptureView(CaptureViewProps) in capture, areas: &["capture-view"], stylesheets: &["capture.css"];
+    pub static CAPTURE_VIEW = CaptureView(CaptureViewProps) in capture, areas: &["capture-view"], stylesheets: &["capture.css", "tseq.css"];
 }
 
 #[function_component(CaptureView)]

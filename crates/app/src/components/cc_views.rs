@@ -4,9 +4,13 @@
 //! shaded by phase and marked where the congestion controller reacted; and the sliding-window
 //! bars of both peers at the cursor. Everything follows the cursor; a marker moves it.
 
-use synack_core::{CongestionControl, Label, Peer};
+use std::rc::Rc;
+
+use synack_core::tseq::TimeSeq;
+use synack_core::{CongestionControl, Instant, Label, Peer};
 use yew::prelude::*;
 
+use crate::components::tseq_graph::{self, PlotTexts, TimeSeqPlot, BANDS};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
 use crate::model::cc::{self, CcModel, Mark, Phase, RecvBar, SendBar};
@@ -25,7 +29,7 @@ pub struct CcViewsProps {
 
 crate::lazy::part! {
     /// The congestion strip and the window bars, fetched when first shown.
-    pub static CC_VIEWS = CcViews(CcViewsProps) in cc, areas: &["cc"], stylesheets: &["cc.css"];
+    pub static CC_VIEWS = CcViews(CcViewsProps) in cc, areas: &["cc"], stylesheets: &["cc.css", "tseq.css"];
 }
 
 /// The strip's drawing width and one sender's row height, in viewBox units.
@@ -37,6 +41,7 @@ const PAD: f32 = 4.0;
 pub fn cc_views(props: &CcViewsProps) -> Html {
     let lang = use_lang();
     let model = use_memo(props.session.clone(), cc::model);
+    let tseq = use_memo(props.session.clone(), SimGraphs::of);
     let frame = &props.frame;
     let cursor = frame.cursor;
     let timeline = props.session.timeline().clone();
@@ -51,6 +56,7 @@ pub fn cc_views(props: &CcViewsProps) -> Html {
                 <p class="muted">{ tr(lang, "cc.no_data") }</p>
             }
             { for senders.iter().map(|&p| strip(lang, &model, &timeline, p, cursor, &props.dispatch)) }
+            { for senders.iter().map(|&p| time_seq_view(lang, &tseq, p, cursor, &props.dispatch)) }
             <div class="cc-bars">
                 { for Peer::BOTH.into_iter().map(|p| bars(lang, &props.session, frame, p, cc_on)) }
             </div>
@@ -58,6 +64,123 @@ pub fn cc_views(props: &CcViewsProps) -> Html {
                 <p class="muted cc-note">{ tr(lang, "cc.bars_last_command") }</p>
             }
         </div>
+    }
+}
+
+/// Both senders' time-sequence graphs and, per cursor, its place on the graph's time axis.
+/// The axis is the sequence chart's rows, as the strip's: in a simulated run most events
+/// share one virtual instant (delivery takes no time unless a delay is set) and a TIME-WAIT
+/// lasts minutes, so virtual time would put all the data in one column.
+#[derive(PartialEq)]
+struct SimGraphs {
+    peers: [cc::SimTimeSeq; 2],
+    /// For cursor k in 0..=len, its position (the chart's y, in thousandths of a row unit).
+    pos: Vec<u64>,
+    /// The virtual time at the end, for the axis label.
+    end: Instant,
+}
+
+impl SimGraphs {
+    fn of(session: &Session) -> SimGraphs {
+        let timeline = session.timeline();
+        let top = timeline.y_at(0);
+        let pos = (0..=timeline.len())
+            .map(|k| ((timeline.y_at(k) - top).max(0.0) * 1000.0) as u64)
+            .collect();
+        SimGraphs {
+            peers: Peer::BOTH.map(|p| cc::time_seq(session, p)),
+            pos,
+            end: session.trace().last().map_or(Instant::ZERO, |e| e.time),
+        }
+    }
+
+    fn at(&self, k: usize) -> u64 {
+        self.pos.get(k).or(self.pos.last()).copied().unwrap_or(0)
+    }
+
+    /// The cursor a click at position `t` moves to: the last one drawn at or before it, at
+    /// least past the first event.
+    fn cursor_at(&self, t: u64) -> Option<usize> {
+        (self.pos.len() > 1).then(|| {
+            self.pos
+                .partition_point(|&x| x <= t)
+                .saturating_sub(1)
+                .max(1)
+        })
+    }
+
+    /// `sim`'s graph with each part placed at the cursor it was sent from.
+    fn placed(&self, sim: &cc::SimTimeSeq) -> TimeSeq {
+        let mut g = sim.graph.clone();
+        for (s, &at) in g.spans.iter_mut().zip(&sim.span_at) {
+            s.micros = self.at(at);
+        }
+        for (a, &at) in g.acks.iter_mut().zip(&sim.ack_at) {
+            a.micros = self.at(at);
+        }
+        for (b, &at) in g.sacks.iter_mut().zip(&sim.sack_at) {
+            b.micros = self.at(at);
+        }
+        g
+    }
+}
+
+/// One sender's time-sequence graph, drawn by the capture view's component: the segments
+/// sent by the cursor solid, later ones faded.
+fn time_seq_view(
+    lang: Lang,
+    graphs: &SimGraphs,
+    peer: Peer,
+    cursor: usize,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let sim = &graphs.peers[peer.index()];
+    let duration = graphs.pos.last().copied().unwrap_or(0);
+    let g = tseq_graph::from_time_seq(&graphs.placed(sim), duration, &|i| {
+        sim.span_at.get(i).is_some_and(|&at| at <= cursor)
+    });
+    let bands: Vec<Option<usize>> = (0..BANDS)
+        .map(|i| graphs.cursor_at((duration as f64 * (i as f64 + 0.5) / BANDS as f64) as u64))
+        .collect();
+    let cursor_x = Some(tseq_graph::x_of(graphs.at(cursor), duration));
+    let name = peer.name();
+    let summary = fill(
+        tr(lang, "cc.tseq.summary"),
+        &[
+            ("segments", &g.segments.to_string()),
+            ("retx", &g.retransmissions.to_string()),
+            ("sack", &g.sack_blocks.to_string()),
+            ("peer", name),
+        ],
+    );
+    let texts = PlotTexts {
+        summary: summary.into(),
+        duration: graphs.end.to_string().into(),
+        legend: [
+            "cc.tseq.data",
+            "cc.tseq.retx",
+            "cc.tseq.ack",
+            "cc.tseq.window",
+            "cc.tseq.sack",
+        ]
+        .map(|key| AttrValue::from(tr_dyn(lang, key))),
+    };
+    let sender_class = match peer {
+        Peer::A => "from-a",
+        Peer::B => "from-b",
+    };
+    let d = dispatch.clone();
+    let on_cursor = Callback::from(move |k: usize| d.emit(Action::Seek(k)));
+    html! {
+        <section class="tseq cc-tseq" data-testid={format!("cc-tseq-{name}")}
+            data-segments={g.segments.to_string()} data-retransmissions={g.retransmissions.to_string()}
+            data-sack={g.sack_blocks.to_string()}>
+            <div class="tseq-head">
+                <h3>{ fill(tr(lang, "cc.tseq.title"), &[("peer", name)]) }</h3>
+            </div>
+            <TimeSeqPlot graph={Rc::new(g)} bands={Rc::new(bands)} {cursor_x} {on_cursor}
+                {sender_class} clip_id={format!("cc-tseq-plot-{name}")} {texts} />
+        </section>
     }
 }
 
@@ -338,6 +461,34 @@ mod tests {
         assert!(w[2] > 2.0, "a 1-byte part stays visible: {w:?}");
         assert!(w[0] > w[3]);
         assert_eq!(widths(&[0, 0]), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_time_seq_graph_is_placed_on_the_charts_rows_and_a_click_finds_a_cursor() {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../scenarios/fast-retransmit.tcps",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let s = Session::load(&text).unwrap();
+        let g = SimGraphs::of(&s);
+        let sim = &g.peers[Peer::A.index()];
+        let placed = g.placed(sim);
+        // Later segments are further right (the rows climb with the cursor).
+        assert!(placed.spans.windows(2).all(|w| w[0].micros <= w[1].micros));
+        let (first, last) = (placed.spans[0].micros, placed.spans.last().unwrap().micros);
+        assert!(last > first, "the data does not sit in one column");
+        for (sp, &at) in placed.spans.iter().zip(&sim.span_at) {
+            let k = g.cursor_at(sp.micros).unwrap();
+            assert!(
+                k >= at && g.at(k) == sp.micros,
+                "a click on a bar reaches its cursor"
+            );
+        }
+        // The first row: past every event drawn on it.
+        let k0 = g.cursor_at(0).unwrap();
+        assert!(k0 >= 1 && g.at(k0) == 0 && g.at(k0 + 1) > 0);
+        assert_eq!(g.cursor_at(u64::MAX), Some(g.pos.len() - 1));
     }
 
     #[test]

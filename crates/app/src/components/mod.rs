@@ -27,3 +27,4 @@ pub mod socket_table;
 pub mod state_explanation;
 pub mod time_controls;
 pub mod top_bar;
+pub mod tseq_graph;

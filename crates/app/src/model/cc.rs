@@ -13,6 +13,8 @@ use synack_core::{
     Call, Cause, CcPhase, Event, Label, Origin, Peer, Rule, SegmentRecord, State, Timer, TraceEvent,
 };
 
+use synack_core::tseq::{SpanKind, TimeSeq, Unwrap};
+
 use crate::model::session::{PeerAfter, Session};
 
 /// The values of one sender from cursor `at` on (until the next sample).
@@ -260,6 +262,84 @@ fn next_retransmission(events: &[TraceEvent], peer: Peer) -> Option<Label> {
         }
         _ => None,
     })
+}
+
+/// One sender's time-sequence graph over the run, with the cursor from which each part is
+/// drawn as seen (the simulator's cursor counts events; several share one virtual time, so
+/// time alone cannot split "before" from "after").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SimTimeSeq {
+    pub graph: TimeSeq,
+    /// Per span of `graph`, the cursor from which it has been sent.
+    pub span_at: Vec<usize>,
+    /// Per ACK of `graph`, the cursor from which it has been sent.
+    pub ack_at: Vec<usize>,
+    /// Per SACK block of `graph`, the cursor from which it has been sent.
+    pub sack_at: Vec<usize>,
+}
+
+/// `sender`'s segments and the peer's ACKs as a [`TimeSeq`]: sequence numbers relative to the
+/// sender's ISN (its SYN is 0), times in microseconds of virtual time. The peer's window is
+/// scaled by its shift count once both SYNs carried the option (RFC 7323 §2.2; a SYN's own
+/// window is never scaled); SACK blocks come from the ACKs' options (RFC 2018 §3). An
+/// injected segment is not the sender's, so it is left out.
+pub fn time_seq(session: &Session, sender: Peer) -> SimTimeSeq {
+    let trace = session.trace();
+    let mut out = SimTimeSeq::default();
+    let mut unwrap = Unwrap::new(0);
+    // Each side's window scale offered on its SYN, and the sender's ISN once seen.
+    let mut offered: [Option<Option<u8>>; 2] = [None, None];
+    let mut iss: Option<u32> = None;
+    for (i, TraceEvent { time, event }) in trace.iter().enumerate() {
+        let Event::Sent(rec) = event else { continue };
+        if rec.origin == Origin::Injected {
+            continue;
+        }
+        let at = i + 1;
+        let micros = time.0.saturating_mul(1000);
+        let seg = &rec.segment;
+        if seg.flags.syn() {
+            offered[rec.from.index()] = Some(seg.options.window_scale);
+        }
+        if rec.from == sender {
+            iss = Some(seg.seq.0.wrapping_sub(rec.rel_seq));
+            let len = seg.len + u32::from(seg.flags.syn()) + u32::from(seg.flags.fin());
+            if len == 0 {
+                continue;
+            }
+            let start = unwrap.rel(rec.rel_seq);
+            let kind = if rec.origin == Origin::Retransmission {
+                SpanKind::Retransmission
+            } else {
+                SpanKind::New
+            };
+            out.graph.span(micros, start, start + u64::from(len), kind);
+            out.span_at.push(at);
+        } else if let (Some(ack), false) = (rec.rel_ack, seg.flags.rst()) {
+            let both = offered.iter().all(|o| o.is_some_and(|s| s.is_some()));
+            let shift = match (seg.flags.syn(), both, offered[rec.from.index()]) {
+                (false, true, Some(Some(s))) => s.min(14),
+                _ => 0,
+            };
+            let ack = unwrap.rel(ack);
+            out.graph.ack(micros, ack, u64::from(seg.window) << shift);
+            out.ack_at.push(at);
+            if let Some(base) = iss {
+                for &(l, r) in seg.options.sack_blocks() {
+                    let (l, r) = (
+                        unwrap.rel(l.wrapping_sub(base)),
+                        unwrap.rel(r.wrapping_sub(base)),
+                    );
+                    let before = out.graph.sacks.len();
+                    out.graph.sack(micros, l, r);
+                    if out.graph.sacks.len() > before {
+                        out.sack_at.push(at);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The sender's sliding window at the cursor (RFC 9293 §3.3.1, Figure 4), relative numbers.
@@ -542,6 +622,61 @@ mod tests {
 
     fn sent_at(s: &Session, label: u32) -> usize {
         s.timeline().seg(Label(label)).expect("segment").sent
+    }
+
+    #[test]
+    fn the_time_seq_of_a_fast_retransmit_has_the_retransmission_and_the_ack_line() {
+        let s = session(&path("fast-retransmit"));
+        let t = time_seq(&s, Peer::A);
+        let g = &t.graph;
+        assert_eq!(t.span_at.len(), g.spans.len());
+        assert_eq!(t.ack_at.len(), g.acks.len());
+        // The SYN is [0, 1), the lost s5 is [1001, 2001), sent again as s15.
+        assert_eq!((g.spans[0].seq, g.spans[0].end), (0, 1));
+        let retx: Vec<_> = g
+            .spans
+            .iter()
+            .zip(&t.span_at)
+            .filter(|(sp, _)| sp.kind == SpanKind::Retransmission)
+            .collect();
+        assert_eq!(retx.len(), 1, "one fast retransmit: {retx:?}");
+        let (sp, &at) = retx[0];
+        assert_eq!((sp.seq, sp.end), (1001, 2001));
+        assert_eq!(at, sent_at(&s, 15) + 1, "drawn from the cursor past s15");
+        let first = g.spans.iter().find(|x| x.seq == 1001).unwrap();
+        assert!(first.micros <= sp.micros && first.kind == SpanKind::New);
+        // The ACK line: four ACKs of 1001 (one new, three duplicates before the fast
+        // retransmit), then 6001 for the whole transfer; the window edge is ACK + 65535.
+        let acks: Vec<u64> = g.acks.iter().map(|a| a.ack).collect();
+        assert!(acks.windows(2).all(|w| w[0] <= w[1]), "{acks:?}");
+        assert!(acks.iter().filter(|&&a| a == 1001).count() >= 4, "{acks:?}");
+        assert!(acks.contains(&6001), "{acks:?}");
+        let a = g.acks.iter().find(|a| a.ack == 6001).unwrap();
+        assert_eq!(a.window_edge, 6001 + 65535);
+        assert!(g.sacks.is_empty(), "SACK is off in this scenario");
+        // B sent no data: its graph has only its SYN and FIN.
+        let b = time_seq(&s, Peer::B);
+        assert!(b.graph.spans.iter().all(|x| x.end - x.seq == 1));
+    }
+
+    #[test]
+    fn the_time_seq_takes_sack_blocks_and_the_scaled_window() {
+        let s = session(&path("sack-blocks"));
+        let t = time_seq(&s, Peer::A);
+        let g = &t.graph;
+        assert_eq!(t.sack_at.len(), g.sacks.len());
+        assert!(!g.sacks.is_empty());
+        // B held s6 [2001, 3001) beyond the hole at 1001: its first SACK block starts there.
+        assert!(
+            g.sacks.iter().any(|b| b.left == 2001 && b.right >= 3001),
+            "{:?}",
+            g.sacks
+        );
+        assert!(g.sacks.iter().all(|b| b.left >= 1001 && b.right <= 8001));
+        // `win=32768` with a shift of 3: the edge is ACK + 262144.
+        let a = g.acks.iter().find(|a| a.ack == 1001).unwrap();
+        assert_eq!(a.window_edge - a.ack, 32768 << 3);
+        assert!(g.spans.iter().any(|x| x.kind == SpanKind::Retransmission));
     }
 
     #[test]

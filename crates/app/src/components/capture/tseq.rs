@@ -15,66 +15,16 @@ use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, tr_dyn};
 use crate::model::capture::fmt_duration;
 use crate::model::shared::Shared;
-use crate::svg::num;
 
-const WIDTH: f32 = 360.0;
-const HEIGHT: f32 = 240.0;
-/// Room for the sequence numbers on the left and the times below.
-const LEFT: f32 = 52.0;
-const RIGHT: f32 = 8.0;
-const TOP: f32 = 8.0;
-const BOTTOM: f32 = 22.0;
-
-/// The graph of one direction, in viewBox coordinates: SVG path data per layer.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Graph {
-    /// Data segments (bars) sent up to the cursor, and after it.
-    pub data_seen: String,
-    pub data_future: String,
-    /// Retransmitted segments.
-    pub retx: String,
-    /// The receiver's ACK and window edge, as step lines.
-    pub ack: String,
-    pub window: String,
-    /// SACK blocks.
-    pub sack: String,
-    /// Counts drawn, for the legend and the tests.
-    pub segments: usize,
-    pub retransmissions: usize,
-    pub sack_blocks: usize,
-    /// The axes' ranges: time in microseconds, sequence numbers relative to the first one
-    /// drawn.
-    pub duration: u64,
-    pub seq_base: u32,
-    pub seq_max: i64,
-}
+// The drawing is shared with the simulator's congestion views (components/tseq_graph.rs).
+pub use crate::components::tseq_graph::Graph;
+use crate::components::tseq_graph::{
+    finish_lines, push_bar, push_caps, push_step, x_of, y_of, PlotTexts, TimeSeqPlot, BANDS,
+};
 
 /// A sequence number relative to `base`, allowing for wrap-around (spans under 2 GiB).
 fn rel(x: u32, base: u32) -> i64 {
     i64::from(x.wrapping_sub(base) as i32)
-}
-
-fn x_of(t: u64, duration: u64) -> f32 {
-    let w = WIDTH - LEFT - RIGHT;
-    if duration == 0 {
-        return LEFT + w / 2.0;
-    }
-    LEFT + (t as f64 / duration as f64) as f32 * w
-}
-
-fn y_of(s: i64, max: i64) -> f32 {
-    let h = HEIGHT - TOP - BOTTOM;
-    let s = s.clamp(0, max.max(1));
-    HEIGHT - BOTTOM - (s as f64 / max.max(1) as f64) as f32 * h
-}
-
-fn push_bar(path: &mut String, x: f32, y1: f32, y2: f32) {
-    path.push('M');
-    path.push_str(&num(x));
-    path.push(' ');
-    path.push_str(&num(y1));
-    path.push('V');
-    path.push_str(&num(y2));
 }
 
 /// Whether a packet carries sequence space: data, or a SYN or FIN (one number each).
@@ -137,27 +87,14 @@ pub fn build(d: &Detail, sender: Peer, cursor: usize) -> Graph {
             };
             push_bar(path, x, y1, y2);
             if retx {
-                // tcptrace's I-beam: caps make a retransmission stand out among dense bars.
-                for y in [y1, y2] {
-                    path.push_str(&format!("M{} {}h6", num(x - 3.0), num(y)));
-                }
+                push_caps(path, x, y1, y2);
             }
             g.segments += 1;
         } else if p.side != sender && p.flags.ack() && !p.flags.rst() {
             let ack = rel(p.ack, base);
             let ya = y_of(ack, max);
             let yw = y_of(ack + p.window_bytes as i64, max);
-            match last_ack {
-                None => {
-                    g.ack.push_str(&format!("M{} {}", num(x), num(ya)));
-                    g.window.push_str(&format!("M{} {}", num(x), num(yw)));
-                }
-                Some(_) => {
-                    // Steps: level until this ACK, then up (or down) to it.
-                    g.ack.push_str(&format!("H{}V{}", num(x), num(ya)));
-                    g.window.push_str(&format!("H{}V{}", num(x), num(yw)));
-                }
-            }
+            push_step(&mut g, last_ack.is_none(), x, ya, yw);
             last_ack = Some((x, ya, yw));
             for &(l, r) in &p.sack {
                 let (yl, yr) = (
@@ -169,17 +106,9 @@ pub fn build(d: &Detail, sender: Peer, cursor: usize) -> Graph {
             }
         }
     }
-    // Both lines run to the end of the graph.
-    if last_ack.is_some() {
-        let end = num(x_of(g.duration, g.duration));
-        g.ack.push_str(&format!("H{end}"));
-        g.window.push_str(&format!("H{end}"));
-    }
+    finish_lines(&mut g);
     g
 }
-
-/// Click bands across the plot.
-const BANDS: usize = 72;
 
 /// The packet nearest in time to `t` (packets in time order).
 pub fn nearest(packets: &[PacketRow], t: u64) -> Option<usize> {
@@ -232,31 +161,19 @@ pub fn time_seq_graph(props: &TimeSeqProps) -> Html {
         let sender = sender.clone();
         Callback::from(move |_: MouseEvent| sender.set(side))
     };
-    // Clicks land on thin vertical bands across the plot, each moving the cursor past the
-    // packet nearest its middle: the band knows its time, so no pointer coordinates (and no
-    // more JS glue in the first paint) are needed.
-    let bands = (0..BANDS).map(|i| {
-        let w = (WIDTH - LEFT - RIGHT) / BANDS as f32;
-        let t = (g.duration as f64 * (i as f64 + 0.5) / BANDS as f64) as u64;
-        let j = nearest(&d.packets, t);
-        let cb = props.on_cursor.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            if let Some(j) = j {
-                cb.emit(j + 1);
-            }
-        });
-        html! {
-            <rect class="hit" x={num(LEFT + i as f32 * w)} y={num(TOP)} width={num(w)}
-                height={num(HEIGHT - TOP - BOTTOM)} {onclick} />
-        }
-    });
+    // Each band moves the cursor past the packet nearest its middle.
+    let bands: Vec<Option<usize>> = (0..BANDS)
+        .map(|i| {
+            let t = (g.duration as f64 * (i as f64 + 0.5) / BANDS as f64) as u64;
+            nearest(&d.packets, t).map(|j| j + 1)
+        })
+        .collect();
     let cursor_x = props
         .cursor
         .checked_sub(1)
         .and_then(|k| d.packets.get(k))
         .map(|p| x_of(p.micros, g.duration));
     let (a_label, b_label) = (tr(lang, "capture.tseq.a"), tr(lang, "capture.tseq.b"));
-    let bottom = HEIGHT - BOTTOM;
     let summary = fill(
         tr(lang, "capture.tseq.summary"),
         &[
@@ -269,20 +186,26 @@ pub fn time_seq_graph(props: &TimeSeqProps) -> Html {
         Peer::A => "from-a",
         Peer::B => "from-b",
     };
-    let legend = [
-        ("data", "capture.tseq.data"),
-        ("retx", "capture.tseq.retx"),
-        ("ack", "capture.tseq.ack"),
-        ("window", "capture.tseq.window"),
-        ("sack", "capture.tseq.sack"),
-    ]
-    .map(|(class, key)| {
-        let peer = (class == "data").then_some(sender_class);
-        html! { <li><span class={classes!("key", class, peer)}></span>{ tr_dyn(lang, key) }</li> }
-    });
+    let texts = PlotTexts {
+        summary: summary.into(),
+        duration: fmt_duration(lang, g.duration).into(),
+        legend: [
+            "capture.tseq.data",
+            "capture.tseq.retx",
+            "capture.tseq.ack",
+            "capture.tseq.window",
+            "capture.tseq.sack",
+        ]
+        .map(|key| AttrValue::from(tr_dyn(lang, key))),
+    };
+    let (segments, retransmissions, sack) = (
+        g.segments.to_string(),
+        g.retransmissions.to_string(),
+        g.sack_blocks.to_string(),
+    );
     html! {
-        <section class="tseq" data-testid="capture-tseq" data-segments={g.segments.to_string()}
-            data-retransmissions={g.retransmissions.to_string()} data-sack={g.sack_blocks.to_string()}>
+        <section class="tseq" data-testid="capture-tseq" data-segments={segments}
+            data-retransmissions={retransmissions} data-sack={sack}>
             <div class="tseq-head">
                 <h3>{ tr(lang, "capture.tseq.title") }</h3>
                 <div class="tseq-dirs" role="group" aria-label={tr(lang, "capture.tseq.direction")}>
@@ -292,34 +215,8 @@ pub fn time_seq_graph(props: &TimeSeqProps) -> Html {
                         data-testid="capture-tseq-b">{ b_label }</button>
                 </div>
             </div>
-            <svg viewBox={format!("0 0 {} {}", WIDTH as u32, HEIGHT as u32)} role="img"
-                aria-label={summary.clone()} class={sender_class}>
-                <defs>
-                    <clipPath id="tseq-plot">
-                        <rect x={num(LEFT)} y={num(TOP)} width={num(WIDTH - LEFT - RIGHT)} height={num(HEIGHT - TOP - BOTTOM)} />
-                    </clipPath>
-                </defs>
-                <line class="axis" x1={num(LEFT)} y1={num(TOP)} x2={num(LEFT)} y2={num(bottom)} />
-                <line class="axis" x1={num(LEFT)} y1={num(bottom)} x2={num(WIDTH - RIGHT)} y2={num(bottom)} />
-                <text class="tick" x={num(LEFT - 3.0)} y={num(bottom)} text-anchor="end">{ "0" }</text>
-                <text class="tick" x={num(LEFT - 3.0)} y={num(TOP + 8.0)} text-anchor="end">{ g.seq_max.to_string() }</text>
-                <text class="tick" x={num(LEFT)} y={num(HEIGHT - 6.0)} text-anchor="start">{ "0" }</text>
-                <text class="tick" x={num(WIDTH - RIGHT)} y={num(HEIGHT - 6.0)} text-anchor="end">{ fmt_duration(lang, g.duration) }</text>
-                <g clip-path="url(#tseq-plot)">
-                    <path class="window" d={g.window.clone()} />
-                    <path class="ack" d={g.ack.clone()} />
-                    <path class="sack" d={g.sack.clone()} />
-                    <path class="data" d={g.data_seen.clone()} />
-                    <path class="data future" d={g.data_future.clone()} />
-                    <path class="retx" d={g.retx.clone()} />
-                </g>
-                { for bands }
-                if let Some(x) = cursor_x {
-                    <line class="now-line" x1={num(x)} y1={num(TOP)} x2={num(x)} y2={num(bottom)} />
-                }
-            </svg>
-            <p class="muted small">{ summary }</p>
-            <ul class="tseq-legend small">{ for legend }</ul>
+            <TimeSeqPlot graph={std::rc::Rc::new(g)} bands={std::rc::Rc::new(bands)} {cursor_x}
+                on_cursor={props.on_cursor.clone()} {sender_class} clip_id="tseq-plot" {texts} />
         </section>
     }
 }
