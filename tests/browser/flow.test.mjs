@@ -34,6 +34,15 @@ test('acting in the past keeps the old future: Undo restores it exactly, Redo re
     await timeControl(page, 'back');
     await expectStates(page, 'ESTABLISHED', 'SYN_RCVD');
     const forkedAt = await cursor(page);
+    // At 1366×768 the inspector opens below the fold: a user reading it has scrolled the
+    // page, as far as A's Abort just under the sticky time bar. The notice that answers the
+    // click must be in view all the same.
+    await page.evaluate(() => {
+      const abort = document.querySelector('[data-peer="A"] [data-action="abort"]').getBoundingClientRect();
+      const bar = document.querySelector('section.time').getBoundingClientRect();
+      window.scrollBy(0, abort.top - bar.bottom - 8);
+    });
+    assert.ok(await page.evaluate(() => window.scrollY) > 100, 'the page is scrolled');
     await peerCall(page, 'A', 'abort');
     await expectStates(page, 'CLOSED', 'SYN_RCVD');
     const branched = await scriptText(page);

@@ -225,10 +225,15 @@ fn simulator(
     html! {
         <>
         // In a lesson's own run the controls end at its current page (`AppState::end`).
+        // The time bar and the notice stick to the top of the viewport together: a notice
+        // answers the last click (Undo after acting in the past), which may come while the
+        // page is scrolled down to the inspector (web/style.css `.time-sticky`).
+        <div class="time-sticky">
         <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
             lesson={s.shows_lesson_run()} now={frame.now}
             manual={frame.settings.network.delivery == Delivery::Manual} dispatch={time.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
+        </div>
         <main class={classes!("layout", embed.then_some("embed"), coach_class)}>
             // The stage: what a lesson or the first steps say, the diagram, both peers and the
             // chart. On a wide screen it is one screen high (web/style.css: the diagram on the

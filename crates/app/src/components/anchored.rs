@@ -29,8 +29,9 @@ fn reposition(popover: &NodeRef, anchor: &str, reveal: bool) -> Option<()> {
     let el = popover.cast::<HtmlElement>()?;
     let window = web_sys::window()?;
     let target = window.document()?.query_selector(anchor).ok()??;
-    // The sticky time bar covers the top of the viewport once stuck there.
-    let covered = document_bottom_of(&window, "section.time").unwrap_or(0.0);
+    // The sticky time bar (and the notice under it) covers the top of the viewport once
+    // stuck there.
+    let covered = document_bottom_of(&window, ".time-sticky").unwrap_or(0.0);
     let viewport = (
         window.inner_width().ok()?.as_f64()?,
         window.inner_height().ok()?.as_f64()?,

@@ -214,7 +214,11 @@ pub fn chart(props: &ChartProps) -> Html {
     let view_box = format!("0 0 {} {}", num(w), num(height + TOP));
     let head_box = format!("0 0 {} {}", num(w), num(HEAD_H));
     html! {
-        <div class="chart" ref={scroller} onscroll={measured.onscroll.clone()}>
+        // A scroll box of its own on a wide screen (web/style.css), so a keyboard must reach
+        // it even when it holds no arrow to focus (lesson 1's start): ↑ and ↓ scroll it, as
+        // in the capture's packet list.
+        <div class="chart" ref={scroller} onscroll={measured.onscroll.clone()}
+            tabindex="0" role="region" aria-label={tr(lang, "chart.region")}>
             <svg class="chart-head" viewBox={head_box} preserveAspectRatio="xMidYMin meet"
                 height={num(HEAD_H * scale)}>
                 <text class="peer-name from-a" x={num(lanes.xa)} y="17" text-anchor="middle">{ "A" }</text>
