@@ -130,8 +130,7 @@ pub fn is_retransmission(p: &PacketRow) -> bool {
 
 /// Type sizes of the chart's texts, in CSS px: the simulator chart's (web/chart.css: arrow
 /// labels 12.5 px, state names and times 12 px; on a phone, a viewport up to 640 px wide,
-/// 11.5 and 11). The chart sets them on its box itself (CSS variables that web/capture.css
-/// reads), so the layout here and the drawing cannot disagree: when they did (the layout at
+/// 11.5 and 11). The chart puts a class on its box that web/capture.css keys the same sizes on, so the layout here and the drawing cannot disagree: when they did (the layout at
 /// 10.5 px, the labels drawn at 12.5), two-line labels overwrote each other and arrowheads.
 /// Every text of the chart is in the monospace font, whose glyphs are 0.6 em wide (CJK 1 em).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -162,14 +161,14 @@ impl Type {
         }
     }
 
-    /// The CSS variables that web/capture.css sets the chart's texts in.
-    fn style(&self) -> String {
-        format!(
-            "--label-px:{}px;--state-px:{}px;--time-px:{}px",
-            num(self.label),
-            num(self.state),
-            num(self.time)
-        )
+    /// The class that gives web/capture.css these sizes: a style attribute would break the
+    /// strict CSP (`style-src-attr`), so the two sets are written there, keyed by class.
+    fn class(&self) -> &'static str {
+        if *self == PHONE {
+            "type-phone"
+        } else {
+            "type-desktop"
+        }
     }
 }
 /// Where the times start, right of the cursor's mark.
@@ -534,7 +533,7 @@ pub fn capture_chart(props: &CaptureChartProps) -> Html {
         .map(y_of);
     html! {
         // The chart scrolls: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
-        <div class="chart capture-chart" ref={scroller} style={t.style()} tabindex="0" role="region" aria-label={tr(lang, "capture.packets")}>
+        <div class={classes!("chart", "capture-chart", t.class())} ref={scroller} tabindex="0" role="region" aria-label={tr(lang, "capture.packets")}>
             <svg class="chart-head" viewBox={format!("0 0 {} 20", num(g.width))} height={num(20.0 * scale)} aria-hidden="true">
                 <text class="time-head" x={num(TIME_X)} y="14">{ tr(lang, "capture.time_head") }</text>
                 <text class="peer-name from-a" x={num(g.xa)} y="15" text-anchor="middle">{ "A" }</text>
