@@ -258,19 +258,37 @@ fn explore_panel(props: &ExploreProps) -> Html {
     }
 }
 
-/// Brings the pick bar into view and gives it focus, once it is drawn.
+/// Brings the pick bar and the diagram under it into view, below the sticky time controls
+/// (which would hide the bar if it were scrolled to the top), and gives the bar focus.
 fn focus_bar() {
-    let Some(bar) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("explore-pick-bar"))
-    else {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-    bar.scroll_into_view_with_scroll_into_view_options(&options);
+    let Some(bar) = doc.get_element_by_id("explore-pick-bar") else {
+        return;
+    };
+    let panel = bar.closest(".diagram-panel").ok().flatten();
+    let top = panel.as_ref().unwrap_or(&bar).get_bounding_client_rect().top();
+    let below = doc
+        .query_selector(".time-sticky")
+        .ok()
+        .flatten()
+        .map_or(0.0, |t| t.get_bounding_client_rect().bottom());
+    let bar_bottom = bar.get_bounding_client_rect().bottom();
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    // Already in view (the stage at rest on a wide screen): the page stays where it is.
+    if top < below || bar_bottom > height {
+        if let Some(w) = web_sys::window() {
+            w.scroll_by_with_x_and_y(0.0, top - below - 8.0);
+        }
+    }
     if let Some(bar) = bar.dyn_ref::<web_sys::HtmlElement>() {
-        let _ = bar.focus();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = bar.focus_with_options(&options);
     }
 }
 
