@@ -187,7 +187,7 @@ impl Guess {
             Some(Command::Inject {
                 spec,
                 in_flight: false,
-            }) if spec.win.is_none() => Ok(Guess {
+            }) if spec.win.is_none() && spec.options.is_unlisted() => Ok(Guess {
                 flags: spec.flags,
                 seq: spec.seq,
                 ack: spec.ack,
