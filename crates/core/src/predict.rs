@@ -577,6 +577,13 @@ mod tests {
         assert!(Guess::parse("SYN seq=0 win=5")
             .unwrap_err()
             .contains("only flags"));
+        // Options are not asked for either: a guess with them is refused, not half-read.
+        for guess in ["SYN seq=0 mss=1460", "ACK seq=1 ack=1 options=none"] {
+            assert!(
+                Guess::parse(guess).unwrap_err().contains("only flags"),
+                "{guess}"
+            );
+        }
         assert!(Guess::parse("").is_err());
     }
 
