@@ -268,7 +268,11 @@ fn focus_bar() {
         return;
     };
     let panel = bar.closest(".diagram-panel").ok().flatten();
-    let top = panel.as_ref().unwrap_or(&bar).get_bounding_client_rect().top();
+    let top = panel
+        .as_ref()
+        .unwrap_or(&bar)
+        .get_bounding_client_rect()
+        .top();
     let below = doc
         .query_selector(".time-sticky")
         .ok()
