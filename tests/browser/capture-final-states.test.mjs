@@ -113,3 +113,22 @@ for (const [width, height, scheme, lang] of [
     await page.close();
   });
 }
+
+test('on a phone, tapping a connection brings its ladder into view (it starts under the summary and the tables)', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 360, height: 740 } });
+  try {
+    await appReady(page);
+    await open(page);
+    await page.locator('[data-testid="capture-conn-1"]').click();
+    const state = page.locator('[data-testid="capture-state-a"]');
+    await state.waitFor({ timeout: 20000 });
+    await eventually(async () => {
+      const box = await page.locator('.capture-detail').boundingBox();
+      return box !== null && box.y >= 0 && box.y < 740;
+    }, true, 'the opened connection\'s detail starts on screen');
+    await screenshot(page, 'capture-final-states-phone-opened', { fullPage: false });
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});

@@ -183,6 +183,21 @@ test('first steps: shown on a plain first visit, tick off, remembered once put a
   }
 });
 
+test('first steps stand down when a scenario is loaded: their advice is for a run made by clicks', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 1366, height: 768 } });
+  try {
+    await appReady(page);
+    const coach = page.getByTestId('coach');
+    await coach.waitFor({ timeout: SETTLE_MS });
+    await page.selectOption('[data-action="presets"]', 'fast-retransmit');
+    await eventually(async () => /fast retransmit/i.test(await scriptText(page)), true, 'the scenario is loaded');
+    await eventually(() => coach.count(), 0, 'no stale "go on delivering" beside a finished scenario');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
 test('first steps: Start lesson 1 opens it; never in an embed or a shared script', async () => {
   const page = await openPage(app.browser, `${app.server.url}?lang=zh`, { viewport: { width: 360, height: 740 } });
   try {

@@ -234,6 +234,10 @@ test('on a 360 px phone the lesson panel fits and its buttons are in reach', asy
     await page.getByTestId('lesson-next').click();
     await expectStep(page, 3, 'question');
     await page.locator('.lesson-question .to-diagram').click();
+    // The diagram lands below the sticky time bar (three rows on a phone), not under it.
+    const bar = await page.locator('.time').boundingBox();
+    const diagram = await page.locator('.diagram-panel').boundingBox();
+    assert.ok(diagram.y >= bar.y + bar.height - 1, `the diagram's top (${diagram.y}) is below the time bar (${bar.y + bar.height})`);
     await answer(page, 'SYN_RCVD');
     assert.equal(await page.getByTestId('lesson-feedback').getAttribute('data-correct'), 'true');
     await screenshot(page, 'lessons-08-phone');
@@ -317,6 +321,22 @@ test('lessons 16-21 are listed in Chinese with their Chinese titles', async () =
     await eventually(() => panel(page).getAttribute('data-lesson'), '18-zero-window', 'lesson 18 opens');
     assert.match(await page.getByTestId('lesson-narration').textContent(), /接收缓冲区/);
     await screenshot(page, 'lessons-18-zh-first-step');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('at 1366×768 the diagram is beside the question, so no "Go to the diagram" link is offered', async () => {
+  const page = await openPage(app.browser, app.server.url, { viewport: { width: 1366, height: 768 } });
+  try {
+    await appReady(page);
+    await openLesson(page, '01-handshake');
+    await page.getByTestId('lesson-next').click();
+    await page.getByTestId('lesson-next').click();
+    await expectStep(page, 3, 'question');
+    assert.equal(await page.locator('.lesson-question .to-diagram').isVisible(), false);
+    assert.ok(await page.locator('[data-state-node="SYN_RCVD"]').isVisible());
     assertNoProblems(page);
   } finally {
     await page.close();

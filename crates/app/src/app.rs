@@ -39,6 +39,7 @@ use crate::hooks::lang::use_page_language;
 use crate::hooks::link::{use_embed_reset, use_link_view};
 use crate::hooks::linux::LinuxView;
 use crate::hooks::playback::use_playback;
+use crate::hooks::sticky::use_sticky_height;
 use crate::i18n::{tr, Lang};
 use crate::lazy::{self, Lazy, LazyDetails};
 use crate::model::capture::CaptureState;
@@ -84,6 +85,8 @@ pub fn app() -> Html {
     // keys of its own, components/capture_view.rs).
     let capture = use_reducer_eq(CaptureState::default);
     use_shortcuts(!capture.active, state.playing, dispatch.clone());
+    let sticky = use_node_ref();
+    use_sticky_height(sticky.clone());
     let cbs = use_callbacks(dispatch);
 
     let s = &*state;
@@ -108,7 +111,7 @@ pub fn app() -> Html {
         if capture.active {
             <Lazy part={&CAPTURE_VIEW} props={lazy::props(CaptureViewProps { state: capture.clone() })} />
         } else {
-            { simulator(s, embed, &cbs, coach, &time_dispatch, ladder) }
+            { simulator(s, embed, &cbs, coach, &time_dispatch, ladder, sticky) }
         }
         <footer class="foot">
             // Only the keys that work on the screen shown.
@@ -152,7 +155,9 @@ fn use_coach(
 ) -> Option<CoachProps> {
     let hidden = use_state(|| storage::flag(storage::FIRST_STEPS_DONE));
     let plain = link.is_plain();
-    let shown = plain && !*hidden && s.lesson.is_none() && !capture;
+    // A run loaded whole (a scenario, Run, the explorer's way) is not the clicks the strip
+    // narrates: its "go on delivering" would be stale advice.
+    let shown = plain && !*hidden && s.lesson.is_none() && !capture && s.loads == 0;
     let progress = Progress::of(s);
     let on_dismiss = use_callback(hidden.clone(), |(), hidden| {
         storage::set_flag(storage::FIRST_STEPS_DONE);
@@ -193,6 +198,7 @@ fn simulator(
     coach: Option<CoachProps>,
     time: &Callback<Action>,
     ladder: Option<Html>,
+    sticky: NodeRef,
 ) -> Html {
     let frame = &s.frame;
     let d = &cbs.dispatch;
@@ -236,7 +242,7 @@ fn simulator(
         // The time bar and the notice stick to the top of the viewport together: a notice
         // answers the last click (Undo after acting in the past), which may come while the
         // page is scrolled down to the inspector (web/style.css `.time-sticky`).
-        <div class="time-sticky">
+        <div class="time-sticky" ref={sticky}>
         <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
             lesson={s.shows_lesson_run()} now={frame.now}
             manual={frame.settings.network.delivery == Delivery::Manual} dispatch={time.clone()} />

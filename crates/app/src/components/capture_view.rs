@@ -500,6 +500,23 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
     let det = &props.detail;
     let k = props.cursor;
     let linux = crate::hooks::linux::use_linux();
+    // A connection just opened whose detail starts below the screen (on a phone, under the
+    // summary and the tables) is brought into view: the answer to the tap, where it is seen.
+    let section = use_node_ref();
+    use_effect_with((section.clone(), det.clone()), |(section, _)| {
+        let Some(el) = section.cast::<web_sys::Element>() else {
+            return;
+        };
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(f64::INFINITY);
+        if el.get_bounding_client_rect().top() > height * 0.8 {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Start);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
     // ← → move through the packets (the footer says so), Home and End to either end.
     let on_key = use_callback(
         (props.dispatch.clone(), k, det.packets.len()),
@@ -548,7 +565,7 @@ pub fn conn_detail(props: &ConnDetailProps) -> Html {
         Callback::from(move |st: Option<State>| sel.set(st))
     };
     html! {
-        <section class="capture-detail" aria-label={tr(lang, "capture.chart")}>
+        <section class="capture-detail" ref={section} aria-label={tr(lang, "capture.chart")}>
             if det.note.is_some() {
                 <p class="warn">{ tr(lang, "capture.midstream") }</p>
             }

@@ -258,8 +258,8 @@ fn explore_panel(props: &ExploreProps) -> Html {
     }
 }
 
-/// Brings the pick bar and the diagram under it into view, below the sticky time controls
-/// (which would hide the bar if it were scrolled to the top), and gives the bar focus.
+/// Brings the pick bar and the diagram under it into view, and gives the bar focus. The
+/// root's `scroll-padding-top` (hooks/sticky.rs) keeps them below the sticky time bar.
 fn focus_bar() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -268,27 +268,12 @@ fn focus_bar() {
         return;
     };
     let panel = bar.closest(".diagram-panel").ok().flatten();
-    let top = panel
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Start);
+    panel
         .as_ref()
         .unwrap_or(&bar)
-        .get_bounding_client_rect()
-        .top();
-    let below = doc
-        .query_selector(".time-sticky")
-        .ok()
-        .flatten()
-        .map_or(0.0, |t| t.get_bounding_client_rect().bottom());
-    let bar_bottom = bar.get_bounding_client_rect().bottom();
-    let height = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(0.0);
-    // Already in view (the stage at rest on a wide screen): the page stays where it is.
-    if top < below || bar_bottom > height {
-        if let Some(w) = web_sys::window() {
-            w.scroll_by_with_x_and_y(0.0, top - below - 8.0);
-        }
-    }
+        .scroll_into_view_with_scroll_into_view_options(&options);
     if let Some(bar) = bar.dyn_ref::<web_sys::HtmlElement>() {
         let options = web_sys::FocusOptions::new();
         options.set_prevent_scroll(true);
@@ -398,7 +383,7 @@ fn summary(lang: Lang, status: &Status) -> Option<String> {
                 ("b", &path.b.to_string()),
             ],
         ),
-        Status::NotFound { progress, .. } => why_not(lang, progress),
+        Status::NotFound { progress, .. } => why_not_with_hint(lang, progress),
     })
 }
 
@@ -513,7 +498,7 @@ fn result(lang: Lang, status: &Status, on_cell: Callback<(Path, u64)>) -> Html {
             progress, calls, ..
         } => html! {
             <p class="explore-unreachable" data-testid="explore-unreachable">
-                { why_not(lang, progress) }
+                { why_not_with_hint(lang, progress) }
                 if !*calls {
                     { " " }{ tr(lang, "explore.hint_calls") }
                 }
@@ -538,6 +523,19 @@ fn why_not(lang: Lang, p: &Progress) -> String {
         tr(lang, key),
         &[("states", &states), ("depth", &depth), ("limit", &limit)],
     )
+}
+
+/// Why not, and when the search stopped at a bound (not because nothing more can happen),
+/// what to do: the space grows with every step, so a target ten steps away (the whole
+/// handshake and close from CLOSED) is out of reach from the start but near from a later
+/// moment.
+fn why_not_with_hint(lang: Lang, p: &Progress) -> String {
+    let why = why_not(lang, p);
+    if matches!(p.stop, Some(Stop::Exhausted)) {
+        why
+    } else {
+        format!("{why} {}", tr(lang, "explore.hint_later"))
+    }
 }
 
 /// How much of the space the map covers.

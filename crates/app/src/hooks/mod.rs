@@ -10,5 +10,6 @@ pub mod linux;
 pub mod narrow;
 pub mod playback;
 pub mod resize;
+pub mod sticky;
 pub mod viewport;
 pub mod window_event;

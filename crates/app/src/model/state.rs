@@ -89,6 +89,9 @@ pub struct AppState {
     pub branches: Vec<Branch>,
     /// *(issue 14)* The explorer's target pair, picked in its panel or on the diagram.
     pub explore: Target,
+    /// How many runs were loaded whole (a scenario, the script panel's Run, an explorer's
+    /// way): the first steps, which narrate a run made by clicks, stand down after one.
+    pub loads: u32,
 }
 
 /// Everything the user can do.
@@ -192,6 +195,7 @@ impl AppState {
             set: None,
             branches: Vec::new(),
             explore: Target::default(),
+            loads: 0,
         }
     }
 
@@ -583,6 +587,7 @@ impl Reducible for AppState {
             Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),
             Action::Load(text) => {
                 s.lesson = None;
+                s.loads += 1;
                 s.load(text)
             }
             Action::Edit(text) => s.editor = AttrValue::from(text),
@@ -852,6 +857,18 @@ mod tests {
         );
         assert!(bad.lesson.is_none());
         assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
+    }
+
+    /// A run loaded whole is counted (the first steps stand down after one); starting over
+    /// counts from nothing again, and clicks count nothing.
+    #[test]
+    fn loads_are_counted_and_clicks_are_not() {
+        let mut s = reduce(AppState::default(), call(Peer::B, Call::Listen));
+        assert_eq!(s.loads, 0);
+        s = reduce(s, Action::Load("B listen\nA connect\n".into()));
+        assert_eq!(s.loads, 1);
+        s = reduce(s, Action::Reset);
+        assert_eq!(s.loads, 0);
     }
 
     /// Picking the explorer's targets on the diagram: clicks pick A then B (even in a
