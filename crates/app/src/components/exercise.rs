@@ -244,7 +244,7 @@ fn exercise_set(props: &ExerciseSetProps) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(Action::CloseSet))
     };
     html! {
-        <section class="lesson-panel exercise-set" data-testid="exercise-set" aria-label={tr(lang, "exercise.set_title")}>
+        <section class="guide-panel lesson-panel exercise-set" data-testid="exercise-set" aria-label={tr(lang, "exercise.set_title")}>
             <header><h2>{ tr(lang, "exercise.set_title") }</h2></header>
             <p class="hint">{ fill(tr(lang, "exercise.set_lead"), &[("n", &props.set.len().to_string())]) }</p>
             <ol class="lesson-list">{ for items }</ol>
@@ -274,23 +274,44 @@ const FLAGS: [(Flags, &str); 4] = [
 ];
 
 #[derive(Properties, PartialEq, Clone)]
-pub struct PredictFormProps {
+pub struct PredictProps {
     /// The step's number, which keys the form: a new question, a new form.
     pub step: usize,
     pub predict: Predict,
     pub tries: Tries,
+    /// The step has run (answered right, or revealed): its result shows, not the form.
+    pub ran: bool,
     pub dispatch: Callback<Action>,
 }
 
 crate::lazy::part! {
-    /// The form of a predict-the-segment question, in the exercises' module.
-    pub static PREDICT_FORM = PredictQuestion(PredictFormProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
+    /// A predict-the-segment question, in the exercises' module: its form, and once the step
+    /// has run, its result.
+    pub static PREDICT = PredictQuestion(PredictProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
 }
 
-/// The form, new for each question (so that one question's typing does not carry over).
+/// The form, new for each question (so that one question's typing does not carry over), or
+/// the result once the step has run.
 #[function_component(PredictQuestion)]
-fn predict_question(props: &PredictFormProps) -> Html {
-    html! { <PredictForm key={props.step} ..props.clone() /> }
+fn predict_question(props: &PredictProps) -> Html {
+    if props.ran {
+        html! { <PredictResult ..props.clone() /> }
+    } else {
+        html! { <PredictForm key={props.step} ..props.clone() /> }
+    }
+}
+
+/// Brings a question's feedback into view: it is the result of the click that made it, and
+/// on a phone it opens below the fold.
+fn scroll_to_feedback(selector: &str, block: web_sys::ScrollLogicalPosition) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(el) = el {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(block);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// A number typed in the form: `Ok(None)` when empty.
@@ -306,7 +327,7 @@ fn read_number(text: &str) -> Result<Option<u32>, ()> {
 /// as on the wire, as the question says), both ISNs shown; Check sends the guess. What was
 /// typed stays after a wrong try, to be corrected.
 #[function_component(PredictForm)]
-fn predict_form(props: &PredictFormProps) -> Html {
+fn predict_form(props: &PredictProps) -> Html {
     let lang = use_lang();
     let flags = use_state(|| Flags::NONE);
     let seq = use_state(String::new);
@@ -414,20 +435,12 @@ fn predict_form(props: &PredictFormProps) -> Html {
         Answer::Segment(_, f) => Some(f),
         Answer::State(_) => None,
     });
-    // After a check, the feedback is the result of the click: bring it into view (on a phone
-    // it opens below the fold).
     use_effect_with(props.tries.answers.len(), |tries| {
         if *tries > 0 {
-            let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-                d.query_selector(".predict-form .predict-feedback")
-                    .ok()
-                    .flatten()
-            });
-            if let Some(el) = el {
-                let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Start);
-                el.scroll_into_view_with_scroll_into_view_options(&options);
-            }
+            scroll_to_feedback(
+                ".predict-form .predict-feedback",
+                web_sys::ScrollLogicalPosition::Start,
+            );
         }
     });
     html! {
@@ -462,35 +475,23 @@ fn predict_form(props: &PredictFormProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct PredictResultProps {
-    pub predict: Predict,
-    /// The last try, if the answer was not revealed untried.
-    pub feedback: Option<Feedback>,
-}
-
-crate::lazy::part! {
-    /// A predicted segment's result once the step has run, in the exercises' module.
-    pub static PREDICT_RESULT = PredictResult(PredictResultProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
-}
-
+/// A predicted segment's result once the step has run: the last try's feedback, or the
+/// answer revealed untried.
 #[function_component(PredictResult)]
-fn predict_result(props: &PredictResultProps) -> Html {
+fn predict_result(props: &PredictProps) -> Html {
     let lang = use_lang();
     // The step ran on the click of Check or Reveal, whose form is gone: show its result.
     use_effect_with((), |_| {
-        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-            d.query_selector(".lesson-panel .predict-feedback")
-                .ok()
-                .flatten()
-        });
-        if let Some(el) = el {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            el.scroll_into_view_with_scroll_into_view_options(&options);
-        }
+        scroll_to_feedback(
+            ".lesson-panel .predict-feedback",
+            web_sys::ScrollLogicalPosition::Nearest,
+        );
     });
-    match &props.feedback {
+    let last = props.tries.answers.iter().rev().find_map(|a| match a {
+        Answer::Segment(_, f) => Some(f),
+        Answer::State(_) => None,
+    });
+    match last {
         Some(f) => segment_feedback(f, props.predict.question.peer.name(), true, lang),
         None => revealed_segment(&props.predict, lang),
     }
