@@ -31,8 +31,11 @@ pub fn open(id: &'static str, seed: Option<u64>, dispatch: Callback<Action>) {
         // A ladder exercise (`hide`, `order`) opens in the ladder view, which its link opens
         // (hooks::ladder_link): go to that link.
         if crate::hooks::ladder_link::is_ladder(&text) {
-            let search = format!("?exercise={}&seed={seed}", exercise::short(id));
             if let Some(w) = web_sys::window() {
+                // The link's other parameters (the language, the set) stay.
+                let query = w.location().search().unwrap_or_default();
+                let search = link::exercise_query(&query, id, seed)
+                    .unwrap_or_else(|| link::with_params(&query, &[]));
                 let _ = w.location().set_search(&search);
             }
             return;
