@@ -594,7 +594,8 @@ pub struct ExerciseBarProps {
 
 crate::lazy::part! {
     /// What the lesson panel shows of an exercise but its questions: the numbers' seed with
-    /// "New numbers", and at the end the score; in the exercises' module.
+    /// "New numbers", and at the end the card that says it is done, with its score; in the
+    /// exercises' module.
     pub static EXERCISE_BAR = ExerciseBar(ExerciseBarProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
 }
 
@@ -602,22 +603,39 @@ crate::lazy::part! {
 fn exercise_bar(props: &ExerciseBarProps) -> Html {
     let lang = use_lang();
     let p = &props.player;
+    // The address bar names the exercise and numbers shown, whichever way they came (the
+    // menu, a set, "New numbers", a link without a seed): a reload or the address copied
+    // gives them again.
+    use_effect_with((p.id.clone(), p.seed), |(id, seed)| {
+        if let Some(seed) = seed {
+            link::remember_exercise(id, *seed);
+        }
+    });
     let Some(seed) = p.seed else {
         return Html::default();
     };
+    if p.page == Page::End {
+        return done_card(p, seed, props.set.as_deref(), lang, &props.dispatch);
+    }
     html! {
-        <>
-            { numbers_bar(p, seed, lang, &props.dispatch) }
-            if p.page == Page::End {
-                { score_card(p, props.set.as_deref(), lang, &props.dispatch) }
-            }
-        </>
+        <p class="exercise-numbers">
+            { seed_label(seed, lang) }
+            { new_numbers(p, lang, &props.dispatch, false) }
+        </p>
     }
 }
 
-/// An exercise's numbers: the seed that drew them (which reproduces them in a link) and a
-/// button for new ones.
-fn numbers_bar(p: &Player, seed: u64, lang: Lang, dispatch: &Callback<Action>) -> Html {
+/// The seed that drew an attempt's numbers, which reproduces them in a link.
+fn seed_label(seed: u64, lang: Lang) -> Html {
+    html! {
+        <span data-testid="exercise-seed" data-seed={seed.to_string()} title={tr(lang, "exercise.seed_hint")}>
+            { fill(tr(lang, "exercise.seed"), &[("seed", &seed.to_string())]) }
+        </span>
+    }
+}
+
+/// The button that draws new numbers for the exercise and starts it again.
+fn new_numbers(p: &Player, lang: Lang, dispatch: &Callback<Action>, primary: bool) -> Html {
     let id = crate::model::exercise::find(&p.id);
     let renew = {
         let d = dispatch.clone();
@@ -628,21 +646,18 @@ fn numbers_bar(p: &Player, seed: u64, lang: Lang, dispatch: &Callback<Action>) -
         })
     };
     html! {
-        <p class="exercise-numbers">
-            <span data-testid="exercise-seed" data-seed={seed.to_string()}
-                title={tr(lang, "exercise.seed_hint")}>
-                { fill(tr(lang, "exercise.seed"), &[("seed", &seed.to_string())]) }
-            </span>
-            <button type="button" data-testid="exercise-new-numbers" onclick={renew}>
-                { tr(lang, "exercise.new_numbers") }
-            </button>
-        </p>
+        <button type="button" class={classes!(primary.then_some("primary"))} data-testid="exercise-new-numbers"
+            onclick={renew}>
+            { tr(lang, "exercise.new_numbers") }
+        </button>
     }
 }
 
-/// An exercise's end: the score of first tries, the best kept, and what to do next.
-fn score_card(
+/// An exercise's end: that it is done, the score of first tries and the best kept, and what
+/// to do next: the set's next exercise, the same one with new numbers, or the set's list.
+fn done_card(
     p: &Player,
+    seed: u64,
     set: Option<&Vec<SetItem>>,
     lang: Lang,
     dispatch: &Callback<Action>,
@@ -657,20 +672,39 @@ fn score_card(
         let (d, id, seed) = (dispatch.clone(), item.id, item.seed);
         Callback::from(move |_: MouseEvent| open(id, seed, d.clone()))
     });
+    // Closing the exercise shows the set's list again (app.rs: the list stands while no
+    // exercise is open).
+    let to_set = set.map(|_| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            link::forget_exercise();
+            d.emit(Action::CloseLesson)
+        })
+    });
     html! {
         <div class="exercise-score" data-testid="exercise-score" data-right={score.right.to_string()}
             data-total={score.total.to_string()}>
-            <p><strong>{ fill(tr(lang, "exercise.score"), &[
+            <p class="exercise-done" data-testid="exercise-done"><strong>{ tr(lang, "exercise.done") }</strong></p>
+            <p>{ fill(tr(lang, "exercise.score"), &[
                 ("right", &score.right.to_string()),
                 ("total", &score.total.to_string()),
                 ("questions", &p.questions().to_string()),
-            ]) }</strong></p>
-            if let Some(best) = best {
-                <p class="hint">{ fill(tr(lang, "exercise.best_so_far"), &[("score", &best.to_string())]) }</p>
-            }
-            if let Some(onclick) = open_next {
-                <button type="button" class="primary" data-testid="set-next" {onclick}>{ tr(lang, "exercise.set_next") }</button>
-            }
+            ]) }</p>
+            <p class="hint">
+                if let Some(best) = best {
+                    <span data-testid="exercise-best-so-far">{ fill(tr(lang, "exercise.best_so_far"), &[("score", &best.to_string())]) }</span>{ " " }
+                }
+                { seed_label(seed, lang) }
+            </p>
+            <div class="exercise-actions">
+                if let Some(onclick) = open_next.clone() {
+                    <button type="button" class="primary" data-testid="set-next" {onclick}>{ tr(lang, "exercise.set_next") }</button>
+                }
+                { new_numbers(p, lang, dispatch, open_next.is_none()) }
+                if let Some(onclick) = to_set {
+                    <button type="button" data-testid="set-back" {onclick}>{ tr(lang, "exercise.set_back") }</button>
+                }
+            </div>
         </div>
     }
 }

@@ -247,8 +247,11 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
         Page::End => html! {
             <div class="lesson-narration lesson-closing" data-testid="lesson-narration">
                 { paragraphs(l.closing.get(lang)) }
-                <p class="lesson-done" data-testid="lesson-done"><strong>{ tr(lang, "lesson.done") }</strong></p>
-                <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
+                // An exercise's end is its score card (the exercises' part), which says it is done.
+                if p.seed.is_none() {
+                    <p class="lesson-done" data-testid="lesson-done"><strong>{ tr(lang, "lesson.done") }</strong></p>
+                    <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
+                }
             </div>
         },
     }
