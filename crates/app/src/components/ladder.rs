@@ -39,10 +39,6 @@ crate::lazy::part! {
 /// The exercise, started again whenever another exercise or seed is opened.
 #[function_component(LadderExercise)]
 pub fn ladder_exercise(props: &LadderProps) -> Html {
-    // The address bar names the numbers shown, also when the link had no seed.
-    use_effect_with((props.id.clone(), props.seed), |(id, seed)| {
-        crate::glue::link::remember_exercise(id, *seed);
-    });
     let key = format!("{}:{}", props.id, props.seed);
     html! { <LadderAttempt {key} ..props.clone() /> }
 }

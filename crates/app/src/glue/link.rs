@@ -728,43 +728,37 @@ pub fn exercise_query(query: &str, id: &str, seed: u64) -> Option<String> {
     Some(with_params(query, &set))
 }
 
-/// Takes the exercise out of the address bar when it is closed (back to its set's list),
-/// so that a reload shows what the page shows.
-pub fn forget_exercise() {
+/// Puts what `rewrite` makes of the page's query in the address bar, without a new history
+/// entry; `None` leaves it as it is. The fragment goes: the links rewritten here (an
+/// exercise's) carry no script, as Share's link for them says.
+fn rewrite_query(rewrite: impl FnOnce(&str) -> Option<String>) {
     let Some(w) = web_sys::window() else { return };
     let loc = w.location();
     let (Ok(path), Ok(query)) = (loc.pathname(), loc.search()) else {
         return;
     };
+    if let (Some(query), Ok(history)) = (rewrite(&query), w.history()) {
+        let url = format!("{path}{query}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Takes the exercise out of the address bar when it is closed (back to its set's list),
+/// so that a reload shows what the page shows.
+pub fn forget_exercise() {
     let gone = [
         ("exercise", None),
         ("seed", None),
         ("step", None),
         ("at", None),
     ];
-    let url = format!("{path}{}", with_params(&query, &gone));
-    if let Ok(history) = w.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    rewrite_query(|query| Some(with_params(query, &gone)));
 }
 
-/// Keeps the address bar on the exercise shown (see [`exercise_query`]), without a new
-/// history entry: a reload, or the address copied, then shows these very numbers. When the
-/// query changes, a `#z=` script goes too: an exercise shows its own run, as Share's link
-/// says.
+/// Keeps the address bar on the exercise shown (see [`exercise_query`]): a reload, or the
+/// address copied, then shows these very numbers.
 pub fn remember_exercise(id: &str, seed: u64) {
-    let Some(w) = web_sys::window() else { return };
-    let loc = w.location();
-    let (Ok(path), Ok(query)) = (loc.pathname(), loc.search()) else {
-        return;
-    };
-    let Some(query) = exercise_query(&query, id, seed) else {
-        return;
-    };
-    if let Ok(history) = w.history() {
-        let url = format!("{path}{query}");
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    rewrite_query(|query| exercise_query(query, id, seed));
 }
 
 /// The page's language as the browser sees it: [`initial_lang`] of the page's query string and
