@@ -31,6 +31,18 @@ async function inView(page, locator) {
   return box !== null && box.y >= 0 && box.y < vp.height - 40 && box.x >= 0 && box.x + box.width <= vp.width + 1;
 }
 
+/** Whether the element's first line is on screen and not under the sticky time controls:
+ * what the page shows at its top-left corner is the element itself. */
+function uncovered(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const [x, y] = [r.left + 4, r.top + 6];
+    if (y < 0 || y > window.innerHeight) return `off screen (top ${Math.round(r.top)})`;
+    const top = document.elementFromPoint(x, y);
+    return el.contains(top) ? true : `covered by ${top?.className || top?.tagName}`;
+  });
+}
+
 async function fillGuess(page, { flags, seq, ack = '', len = '' }) {
   for (const f of ['SYN', 'ACK', 'FIN', 'RST']) {
     const box = page.getByTestId(`predict-flag-${f}`);
@@ -90,6 +102,17 @@ for (const viewport of [{ width: 1366, height: 768 }, { width: 360, height: 740 
       assert.match(await seqRow.textContent(), /§3\.4\.1/, 'the reason names its RFC section');
       assert.doesNotMatch(await seqRow.textContent(), new RegExp(`sent: ${isnA}`), 'the value is not given away');
       assert.ok(await inView(page, fb), `the feedback is in view at ${size}`);
+      assert.equal(await uncovered(fb.locator('p').first()), true, `the verdict is not under the time controls at ${size}`);
+      if (viewport.width > 700) {
+        assert.equal(await uncovered(page.getByTestId('predict-seq')), true, 'on a wide screen the field to correct stays in view');
+      }
+      // Each field's name has its own column: "flags" does not run into its values.
+      const overlap = await fb.locator('[data-field]').evaluateAll((rows) => rows.map((row) => {
+        const name = row.querySelector('strong').getBoundingClientRect();
+        const values = row.querySelector('.values').getBoundingClientRect();
+        return name.right <= values.left + 0.5 ? null : row.dataset.field;
+      }).filter(Boolean));
+      assert.deepEqual(overlap, [], 'field names overlapping their values');
       await eventually(() => stepInfo(page), '2:question', 'a wrong answer does not run the step');
       await expectStates(page, 'CLOSED', 'LISTEN');
       assert.equal(await page.getByTestId('predict-seq').inputValue(), String(isnA + 1), 'what was typed stays');
@@ -253,6 +276,8 @@ test('a set link lists its exercises and opens one with the teacher\'s numbers; 
     await playToEnd(page);
     const score = page.getByTestId('exercise-score');
     await score.waitFor();
+    // On the phone the end's card comes into view, clear of the time controls.
+    await eventually(() => uncovered(page.getByTestId('exercise-done')), true, 'the end\'s card in view');
     // The end says the exercise is done, not "the end of the lesson".
     assert.match(await page.getByTestId('exercise-done').textContent(), /练习完成/);
     assert.equal(await page.getByTestId('lesson-done').count(), 0, 'no "end of the lesson" for an exercise');
@@ -283,7 +308,13 @@ test('the end of an exercise says it is done, with its score and best, and New n
     await appReady(page);
     await panel(page).waitFor({ timeout: SETTLE_MS });
     await page.evaluate(() => localStorage.setItem('synack.score.01-handshake-numbers', 'last=9/12 best=9/12'));
+    // The exercise's script holds the answers (its expect lines): no script panel until the end.
+    await page.getByTestId('lesson-next').click();
+    await page.getByTestId('predict-form').waitFor({ timeout: SETTLE_MS });
+    assert.equal(await page.locator('textarea.script').count(), 0, 'no script panel during the exercise');
+    assert.doesNotMatch(await page.locator('body').innerText(), /expect s1/);
     await playToEnd(page);
+    await page.locator('textarea.script').waitFor({ timeout: SETTLE_MS });
     const score = page.getByTestId('exercise-score');
     await score.waitFor();
     assert.equal(await page.getByTestId('exercise-done').textContent(), 'Exercise done.');

@@ -203,6 +203,9 @@ test('order the segments: Reveal after a wrong check puts them in order and expl
     await eventually(() => cards(page), ['s1', 's2', 's3', 's4', 's5'], 'Reveal puts the segments in order');
     await eventually(() => page.getByTestId('ladder-exercise').getAttribute('data-revealed'), 'true', 'revealed');
     assert.match(await page.getByTestId('ladder-order').textContent(), /answers s\d/, 'the ties are explained');
+    // The page put them in place, not the learner: no "In place" marks.
+    assert.doesNotMatch(await page.getByTestId('ladder-order').textContent(), /In place/);
+    assert.equal(await page.locator('.ladder-card.right, .ladder-card.wrong').count(), 0);
     assert.match(await page.getByTestId('ladder-closing').textContent(), /The order they were sent in/);
     assert.doesNotMatch(await page.getByTestId('ladder-closing').textContent(), /All right/, 'a revealed order is not "all right"');
     assert.equal(await page.getByTestId('ladder-order-tally').count(), 0, 'no tally for an order the page put right');

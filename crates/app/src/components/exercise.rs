@@ -304,8 +304,8 @@ fn predict_question(props: &PredictProps) -> Html {
     }
 }
 
-/// Brings a question's feedback into view: it is the result of the click that made it, and
-/// on a phone it opens below the fold.
+/// Brings a question's feedback (or the end's card) into view: it is the result of the click
+/// that made it, and on a phone it opens below the fold.
 fn scroll_to_feedback(selector: &str, block: web_sys::ScrollLogicalPosition) {
     let el = web_sys::window()
         .and_then(|w| w.document())
@@ -440,9 +440,11 @@ fn predict_form(props: &PredictProps) -> Html {
     });
     use_effect_with(props.tries.answers.len(), |tries| {
         if *tries > 0 {
+            // Nearest: on a wide screen the form stays in view above the feedback, to be
+            // corrected; a feedback taller than the screen (a phone's) shows from its top.
             scroll_to_feedback(
                 ".predict-form .predict-feedback",
-                web_sys::ScrollLogicalPosition::Start,
+                web_sys::ScrollLogicalPosition::Nearest,
             );
         }
     });
@@ -609,6 +611,16 @@ fn exercise_bar(props: &ExerciseBarProps) -> Html {
     use_effect_with((p.id.clone(), p.seed), |(id, seed)| {
         if let Some(seed) = seed {
             link::remember_exercise(id, *seed);
+        }
+    });
+    // The last Next brings the end: its card says the exercise is done, bring it into view
+    // (after the last step's feedback the page is scrolled past the panel's top).
+    use_effect_with(p.page == Page::End, |end| {
+        if *end {
+            scroll_to_feedback(
+                ".lesson-panel .exercise-score",
+                web_sys::ScrollLogicalPosition::Nearest,
+            );
         }
     });
     let Some(seed) = p.seed else {

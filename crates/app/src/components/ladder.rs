@@ -299,7 +299,10 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
             Callback::from(move |_: MouseEvent| u.emit(Msg::Move { from: i, up }))
         };
         let placed = a.placed.as_ref().and_then(|p| p.get(i));
-        let verdict = placed.map(|p| if p.in_place { "right" } else { "wrong" });
+        // A revealed order was put in place by the page, not the learner: no verdicts.
+        let verdict = placed
+            .filter(|_| !a.revealed)
+            .map(|p| if p.in_place { "right" } else { "wrong" });
         let place = (i + 1).to_string();
         html! {
             <li key={label.0} class={classes!("ladder-card", dir, verdict)} data-testid={format!("ladder-card-{i}")}
@@ -319,12 +322,15 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
                 </span>
                 if let Some(p) = placed {
                     <p class="why" data-testid={format!("ladder-place-{i}")}>
-                        <strong>
-                            <span class="mark" aria-hidden="true">{ if p.in_place { "✓ " } else { "✗ " } }</span>
-                            { tr(lang, if p.in_place { "ladder.in_place" } else { "ladder.not_in_place" }) }
-                        </strong>
+                        if !a.revealed {
+                            <strong>
+                                <span class="mark" aria-hidden="true">{ if p.in_place { "✓ " } else { "✗ " } }</span>
+                                { tr(lang, if p.in_place { "ladder.in_place" } else { "ladder.not_in_place" }) }
+                            </strong>
+                            { " " }
+                        }
                         if explained {
-                            { " " }{ ordering.why(i, lang) }
+                            { ordering.why(i, lang) }
                         }
                     </p>
                 }
