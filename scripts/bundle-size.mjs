@@ -57,7 +57,9 @@ const FIRST_PAINT_BUDGET = 257 * KiB;
  */
 const PARTS = {
   // 76,413 B on 2026-12-07 evening: the time-sequence graph's drawing became a chunk shared with the cc part (counted in both) and its stylesheet tseq.css; the chart's type sizes.
-  capture: { budget: 76 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css', 'tseq.css'] },
+  // 77,855 B (+1,442) with the list's final-states column (capture-final): its cells, sort
+  // key and filter, the catalog's three lines and the column's CSS.
+  capture: { budget: 78 * KiB, files: ['i18n/en/capture-view.txt', 'capture.css', 'tseq.css'] },
   // Issue 13's congestion strip and window bars (components/cc_views.rs, model/cc.rs):
   // 35,181 B on 2026-12-07 (split_cc.wasm 15,305 B, cc.css 1,547 B, its English texts 693 B,
   // the rest chunks it shares with other parts, counted in theirs too).

@@ -1,8 +1,8 @@
 // Accessibility with axe-core (the npm package, injected into the page): the main page with a
 // segment's menu, the inspector and a state's explanation open, a lesson, a lesson embedded at
-// 700x500, an exercise's predict-the-segment form with its feedback, the Linux view and the
-// capture view, each in light and dark and in English and
-// Chinese. Any violation of the WCAG 2.x A/AA rules or axe's best practices fails the test; the
+// 700x500, an exercise's predict-the-segment form with its feedback, the explorer (a pick on
+// the diagram, and its map), the Linux view and the capture view, each in light and dark and
+// in English and Chinese. Any violation of the WCAG 2.x A/AA rules or axe's best practices fails the test; the
 // only exclusions would be listed in EXCLUDED with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,6 +153,29 @@ for (const v of VARIANTS) {
       await page.getByTestId('cc-panel').scrollIntoViewIfNeeded();
       await shot(page, 'cc-views');
       await axe(page, `the congestion views (${tag})`, SCROLLED);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`axe, ${tag}: the explorer, picking on the diagram, and its map (issue 14)`, async () => {
+    const page = await open(v);
+    try {
+      await page.locator('[data-testid="explore"] > summary').click();
+      await page.getByTestId('explore-panel').waitFor({ timeout: 20000 });
+      await page.getByTestId('explore-pick').click();
+      await page.getByTestId('explore-pick-bar').waitFor();
+      await page.locator('[data-state-node="ESTABLISHED"]').click();
+      await page.locator('.diagram-panel.picking-b').waitFor();
+      await shot(page, '08-explore-picking');
+      await axe(page, `the explorer's pick on the diagram, B's turn (${tag})`, SCROLLED);
+      await page.getByTestId('explore-pick-cancel').click();
+      await page.getByTestId('explore-map-button').click();
+      await page.getByTestId('explore-map').waitFor({ timeout: 20000 });
+      await page.getByTestId('explore-map').scrollIntoViewIfNeeded();
+      await shot(page, '09-explore-map');
+      await axe(page, `the explorer's map (${tag})`, SCROLLED);
+      assertNoProblems(page);
     } finally {
       await page.close();
     }

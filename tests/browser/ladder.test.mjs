@@ -176,6 +176,10 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
 test('fill the ladder in Chinese, dark, and order in English, light: both languages, both themes', async () => {
   let page = await open(`${app.server.url}?exercise=10&seed=11&lang=zh`, DESKTOP, 'dark');
   try {
+    // The Chinese catalog and the exercise are fetched: on a loaded machine that can take
+    // longer than `eventually`'s few seconds, so wait for the page to speak Chinese first.
+    await page.locator('html[lang^="zh"]').waitFor({ timeout: 20000 });
+    await page.getByTestId('ladder-exercise').locator('h2').waitFor({ timeout: 20000 });
     await eventually(async () => /关闭过程/.test(await page.getByTestId('ladder-exercise').locator('h2').textContent()), true, 'the Chinese title');
     await fillWrongThenRight(page, shooter(page, `ladder-fill-desktop-zh-dark`), 'zh');
     await axe(page);

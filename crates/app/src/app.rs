@@ -16,7 +16,7 @@ use crate::components::chart::Chart;
 use crate::components::coach::{CoachProps, COACH};
 use crate::components::diagram::Diagram;
 use crate::components::exercise::{ExercisePicker, ExerciseSetProps, EXERCISE_SET};
-use crate::components::explore::Explore;
+use crate::components::explore::{Explore, PICK_HOST};
 use crate::components::export::Export;
 use crate::components::inject::{InjectProps, INJECT};
 use crate::components::inspector::{InspectorProps, INSPECTOR};
@@ -202,7 +202,15 @@ fn simulator(
         p.current_step().filter(|_| shown)
     });
     // In a lesson's question, a click on a state answers it: the diagram says so.
-    let asking = s.lesson.as_ref().is_some_and(|p| p.asking_state());
+    // While the explorer's targets are picked on it, a click picks instead (the picking
+    // peer's colour says whose).
+    let picking = s.explore.picking.map(|p| {
+        classes!(
+            "picking",
+            format!("picking-{}", p.name().to_ascii_lowercase())
+        )
+    });
+    let asking = s.lesson.as_ref().is_some_and(|p| p.asking_state()) && s.explore.picking.is_none();
     // An exercise's script holds its answers (its narration and `expect` lines, with the
     // numbers drawn): the script panel waits for the exercise's end.
     let answers_hidden = s
@@ -262,9 +270,12 @@ fn simulator(
                         <Lazy part={&EXERCISE_SET} props={lazy::props(ExerciseSetProps { set: set.clone(), dispatch: d.clone() })} />
                     </div>
                 }
-                <section class={classes!("diagram-panel", asking.then_some("asking"))} aria-label={tr(s.lang, "ui.diagram_panel")}>
+                <section class={classes!("diagram-panel", asking.then_some("asking"), picking)} aria-label={tr(s.lang, "ui.diagram_panel")}>
+                    // The explorer's pick bar is drawn here by its panel (components/explore.rs).
+                    <div id={PICK_HOST} class="pick-host"></div>
                     <Diagram current={frame.states()} last={frame.transitions()} selected={s.selected_state}
-                        on_select={cbs.select_state.clone()} highlight={edge_highlight} />
+                        on_select={cbs.select_state.clone()} highlight={edge_highlight}
+                        target_a={(s.explore.picking == Some(Peer::B)).then_some(s.explore.states[0]).flatten()} />
                 </section>
                 if !embed {
                     { peers(s, d) }
@@ -286,7 +297,7 @@ fn simulator(
                 if !answers_hidden {
                     <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
                 }
-                <Explore script={s.script_at_cursor()} dispatch={d.clone()} />
+                <Explore script={s.script_at_cursor()} target={s.explore} dispatch={d.clone()} />
                 if s.linux {
                     <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />
                 }

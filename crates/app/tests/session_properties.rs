@@ -161,6 +161,7 @@ fn run(s: &mut Session, op: &Op) {
                     ack: flags.ack().then_some(Num::Rel(*ack)),
                     len: *len,
                     win: None,
+                    options: Default::default(),
                 },
                 in_flight: *in_flight,
             }

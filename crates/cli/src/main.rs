@@ -24,6 +24,7 @@ use std::process::ExitCode;
 
 mod report;
 
+use synack_core::capture::digest::Final;
 use synack_core::capture::{self, Connection, Packets};
 use synack_core::pcap::{self, CaptureOptions};
 use synack_core::script::{self, Outcome, ScriptError};
@@ -44,7 +45,8 @@ const USAGE: &str = "usage:
                                2001:db8::7; OUT `-` is standard output)
   synack analyze FILE [--conn N] [--json | --conn-log]
                                list the TCP connections of a .pcap/.pcapng
-                               capture; with --conn N, the states both ends
+                               capture, each with both ends' inferred states
+                               after its last packet; with --conn N, the states both ends
                                of connection N went through (inferred);
                                --json: every analysis field, one object per
                                connection; --conn-log: Zeek's conn.log
@@ -426,7 +428,7 @@ fn print_connections(
     if !conns.is_empty() {
         let _ = writeln!(
             out,
-            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} flags",
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} {:<27} flags",
             "#",
             "A (sent the SYN)",
             "B",
@@ -435,7 +437,8 @@ fn print_connections(
             "last (s)",
             "start",
             "end",
-            "zeek"
+            "zeek",
+            "final (A / B)"
         );
     }
     for c in conns {
@@ -449,9 +452,12 @@ fn print_connections(
                 format!("{flags} keep-alive={keepalives}")
             };
         }
+        // The states after the last packet, as the page's list shows them (`?`: the capture
+        // cannot confirm it; `--conn N` says why).
+        let finals = Final::pair_label(Final::of(&capture::infer(c, &packets.tcp, None)), false);
         let _ = writeln!(
             out,
-            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} {}",
+            "{:>4}  {:<w$} {:<w$} {:>7}  {:>12}  {:>12}  {:<20} {:<33} {:<6} {:<27} {}",
             c.index,
             c.a.to_string(),
             c.b.to_string(),
@@ -461,6 +467,7 @@ fn print_connections(
             c.start.to_string(),
             c.end.to_string(),
             analysis.conn_state,
+            finals,
             flags
         );
     }

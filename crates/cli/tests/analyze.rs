@@ -41,9 +41,12 @@ fn table_and_timeline_of_an_exported_scenario() {
         " 7 ",
         "handshake",
         "FIN both ways",
+        // As the timeline's last line says it, below.
+        "TIME_WAIT / CLOSED?",
     ] {
         assert!(row.contains(word), "{word} in {row}");
     }
+    assert!(table.contains("final (A / B)"), "{table}");
 
     let out = synack(&["analyze", &file, "--conn", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -3,7 +3,8 @@
 //! `--ipv6`) IPv6 ones; `tshark` reads each file back, and every packet must show the
 //! addresses, flags, numbers, lengths, timestamps and comments of the segment it came from,
 //! with its checksums verified good. synack's own importer (`synack analyze`) must find the
-//! same connections in the IPv6 file as in the IPv4 one.
+//! same connections in the IPv6 file as in the IPv4 one. And the options an `expect` line
+//! lists, in the scenarios and lessons, are the ones tshark reads in that packet.
 //!
 //! Skipped, with a message, when `tshark` is not installed (`scripts/test.sh` installs it).
 
@@ -16,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use synack_core::pcap::{capture, CaptureOptions};
+use synack_core::script::{Command as ScriptCommand, Num, OptionCheck, SackBlocks};
 use synack_core::wire::{self, IpVersion, ADDRESSES, ADDRESSES_V6};
 use synack_core::{script, DropCause, Event, Origin, Peer, SegmentRecord, Sim};
 
@@ -516,5 +518,227 @@ fn every_scenario_reads_back_in_tshark_with_the_same_segments() {
         problems.is_empty(),
         "tshark disagrees with the run:\n{}",
         problems.join("\n")
+    );
+}
+
+/// The fields asked of tshark for the options, in column order.
+const OPTION_FIELDS: [&str; 7] = [
+    "tcp.options.mss_val",
+    "tcp.options.wscale.shift",
+    "tcp.options.sack_perm",
+    "tcp.options.timestamp.tsval",
+    "tcp.options.timestamp.tsecr",
+    "tcp.options.sack_le",
+    "tcp.options.sack_re",
+];
+
+/// Reads the options of every packet with tshark, absolute numbers, every occurrence of a
+/// field (all the SACK blocks, comma-separated in order).
+fn dissect_options(file: &Path) -> Vec<Vec<String>> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-n").arg("-r").arg(file);
+    cmd.args(["-o", "tcp.relative_sequence_numbers:FALSE"]);
+    cmd.args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]);
+    for field in OPTION_FIELDS {
+        cmd.args(["-e", field]);
+    }
+    let out = cmd.output().expect("tshark runs");
+    assert!(
+        out.status.success(),
+        "tshark failed on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("tshark prints UTF-8")
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// What an option check says, as tshark would show the field: the value when present,
+/// empty when absent; `None` when the option is not listed.
+fn shown<T>(check: &OptionCheck<T>, show: impl Fn(&T) -> String) -> Option<String> {
+    match check {
+        OptionCheck::Unlisted => None,
+        OptionCheck::Absent => Some(String::new()),
+        OptionCheck::Present(v) => Some(show(v)),
+    }
+}
+
+/// The options an `expect s<k>` line lists, and what tshark reads in packet k, agree, in
+/// every scenario and lesson whose expect lines list options (`scenarios/tcp-options.tcps`
+/// lists every option, present and absent): the script's view (`SpecOptions`) and Wireshark's
+/// dissectors see the same MSS, window scale, SACK-permitted, timestamps and every SACK
+/// block (absolute edges, so that no convention of relative numbers is in the way).
+#[test]
+fn expect_lines_and_tshark_agree_on_the_options() {
+    if tshark_version().is_none() {
+        eprintln!(
+            "SKIPPED options agreement: `tshark` is not installed (Debian: apt-get install tshark)"
+        );
+        return;
+    }
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("options_tshark");
+    std::fs::create_dir_all(&out_dir).expect("a scratch directory");
+    let mut problems = Vec::new();
+    // (option, present or absent) pairs compared, to see that each kind was.
+    let mut compared = std::collections::BTreeSet::new();
+    let (mut fields_compared, mut lines_compared) = (0, 0);
+    let mut names = Vec::new();
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lessons");
+    let mut lessons: Vec<PathBuf> = std::fs::read_dir(&lessons)
+        .unwrap_or_else(|e| panic!("{}: {e}", lessons.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tcps"))
+        .collect();
+    lessons.sort();
+    for path in scenarios().into_iter().chain(lessons) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let source = std::fs::read_to_string(&path).expect("script readable");
+        let parsed = script::parse(&source).expect("scenario parses");
+        let with_options: Vec<_> = parsed
+            .lines
+            .iter()
+            .filter_map(|l| match &l.command {
+                ScriptCommand::ExpectSegment { label, spec } if !spec.options.is_unlisted() => {
+                    Some((l.line, *label, spec.options))
+                }
+                _ => None,
+            })
+            .collect();
+        if with_options.is_empty() {
+            continue;
+        }
+        names.push(name.clone());
+        let outcome = script::run(&parsed);
+        assert!(outcome.passed(), "{name}: {:?}", outcome.failures);
+        // With the dropped segments kept, packet k is segment s<k>.
+        let file = out_dir.join(name.replace(".tcps", ".pcapng"));
+        let options = CaptureOptions {
+            include_dropped: true,
+            ip_version: IpVersion::V4,
+        };
+        std::fs::write(&file, capture(&outcome.sim, options).bytes).expect("capture written");
+        let rows = dissect_options(&file);
+        assert_eq!(
+            rows.len(),
+            outcome.sim.segments().len(),
+            "{name}: one packet per segment"
+        );
+
+        for (line, label, o) in with_options {
+            lines_compared += 1;
+            let rec = outcome
+                .sim
+                .segment(label)
+                .expect("an expected segment was sent");
+            let row = &rows[label.0 as usize - 1];
+            // The blocks count from the receiver's ISN, as the ACK does.
+            let base = rec
+                .rel_ack
+                .map(|rel| rec.segment.ack - rel)
+                .unwrap_or_default();
+            let edges = |pick: fn(&(Num, Num)) -> Num| {
+                move |b: &SackBlocks| {
+                    let list: Vec<String> = b
+                        .blocks()
+                        .iter()
+                        .map(|e| pick(e).resolve(base).0.to_string())
+                        .collect();
+                    list.join(",")
+                }
+            };
+            let checks = [
+                (
+                    "mss",
+                    true,
+                    "tcp.options.mss_val",
+                    shown(&o.mss, u16::to_string),
+                ),
+                (
+                    "wscale",
+                    true,
+                    "tcp.options.wscale.shift",
+                    shown(&o.wscale, u8::to_string),
+                ),
+                // tshark 4.0 shows a present SACK-permitted option as its bytes, kind 4 and
+                // length 2.
+                (
+                    "sackok",
+                    true,
+                    "tcp.options.sack_perm",
+                    shown(&o.sack_permitted, |_| "0402".into()),
+                ),
+                (
+                    "ts",
+                    true,
+                    "tcp.options.timestamp.tsval",
+                    shown(&o.timestamps, |t| t.0.to_string()),
+                ),
+                (
+                    "ts",
+                    false,
+                    "tcp.options.timestamp.tsecr",
+                    shown(&o.timestamps, |t| t.1.to_string()),
+                ),
+                (
+                    "sack",
+                    true,
+                    "tcp.options.sack_le",
+                    shown(&o.sack, edges(|e| e.0)),
+                ),
+                (
+                    "sack",
+                    false,
+                    "tcp.options.sack_re",
+                    shown(&o.sack, edges(|e| e.1)),
+                ),
+            ];
+            for (option, first_field, field, want) in checks {
+                let Some(want) = want else { continue };
+                if first_field {
+                    compared.insert((option, !want.is_empty()));
+                }
+                fields_compared += 1;
+                let i = OPTION_FIELDS
+                    .iter()
+                    .position(|f| *f == field)
+                    .expect("a field asked for");
+                let seen = row.get(i).map(String::as_str).unwrap_or("");
+                if seen != want {
+                    problems.push(format!(
+                        "{name}:{line} ({label}): {field}: the expect line says `{want}`, tshark saw `{seen}`"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the expect lines and tshark disagree:\n{}",
+        problems.join("\n")
+    );
+    assert!(
+        names.iter().any(|n| n == "tcp-options.tcps"),
+        "compared: {names:?}"
+    );
+    // Every option was compared present, and absent but for the timestamps, which go on
+    // every segment once agreed (RFC 7323 §3.2).
+    for name in ["mss", "wscale", "sackok", "ts", "sack"] {
+        for present in [true, false] {
+            if name == "ts" && !present {
+                continue;
+            }
+            assert!(
+                compared.contains(&(name, present)),
+                "no expect line lists {name} {}",
+                if present { "present" } else { "absent" }
+            );
+        }
+    }
+    println!(
+        "{fields_compared} option fields of {lines_compared} expect lines agree with tshark ({})",
+        names.join(", ")
     );
 }

@@ -5,12 +5,16 @@
 //! `cargo bench -p synack-core --bench import` (the bench profile: release, opt-level 3).
 //! Options after `--`: `--runs=N` (default 5; the median is shown), `--keep=PATH` (write the
 //! generated capture there too), `--file=PATH` (read that capture instead of generating one,
-//! e.g. to profile the importer alone), `--no-tshark`.
+//! e.g. to profile the importer alone), `--no-tshark`, `--conns=N` (generate N connections of
+//! a short exchange instead: handshake, 500 bytes each way, both close, about ten packets
+//! each, for a capture with many connections).
 //!
-//! Three phases are timed: read + connection tracking (`capture::analyze`), the analysis of
+//! Four phases are timed: read + connection tracking (`capture::analyze`), the analysis of
 //! every connection (`capture::analysis::analyze`: Zeek's conn_state and history, the
 //! retransmission classes, the time-sequence graph; the connection list and `synack analyze`
-//! run it for each connection), and the state inference of every connection.
+//! run it for each connection), the state inference of every connection (the list's final
+//! states), and the worker's whole summary digest (`digest::encode_summary`: the analysis
+//! and the inference of every connection, written as text).
 //!
 //! The capture: connections of a scripted exchange (handshake, A sends 20,000 bytes with a
 //! 1000-byte MSS, B answers 3,000, both close; auto delivery, 20 ms latency, 3% random loss,
@@ -71,11 +75,27 @@ fn set_client_port(packet: &mut [u8], port: u16) {
     packet[36..38].copy_from_slice(&sum.to_be_bytes());
 }
 
-fn generate() -> (Vec<u8>, usize) {
+/// Many short connections: `--conns=N`.
+fn short_script(seed: u64) -> String {
+    format!(
+        "set delivery auto\nset latency 20ms\nset seed {seed}\nB listen\nA connect\nwait 200ms\n\
+         A send 500\nwait 1s\nB send 500\nwait 1s\nA close\nwait 1s\nB close\nwait 5s\n"
+    )
+}
+
+fn generate(conns_wanted: Option<usize>) -> (Vec<u8>, usize) {
     let mut all: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut conns = 0usize;
-    while all.len() < TARGET_PACKETS {
-        let outcome = run_source(&script(conns as u64 + 1)).expect("bench script");
+    let more = |packets: usize, conns: usize| match conns_wanted {
+        Some(n) => conns < n,
+        None => packets < TARGET_PACKETS,
+    };
+    while more(all.len(), conns) {
+        let text = match conns_wanted {
+            Some(_) => short_script(conns as u64 + 1),
+            None => script(conns as u64 + 1),
+        };
+        let outcome = run_source(&text).expect("bench script");
         let cap = pcap::capture(&outcome.sim, CaptureOptions::default());
         let port = 1024 + (conns % 60_000) as u16;
         let offset = conns as u64 * 5_000;
@@ -113,6 +133,7 @@ fn main() {
     let mut keep = None;
     let mut given = None;
     let mut with_tshark = true;
+    let mut conns_wanted = None;
     for arg in std::env::args().skip(1) {
         if let Some(n) = arg.strip_prefix("--runs=") {
             runs = n.parse().expect("--runs=N");
@@ -120,6 +141,8 @@ fn main() {
             keep = Some(p.to_string());
         } else if let Some(p) = arg.strip_prefix("--file=") {
             given = Some(p.to_string());
+        } else if let Some(n) = arg.strip_prefix("--conns=") {
+            conns_wanted = Some(n.parse().expect("--conns=N"));
         } else if arg == "--no-tshark" {
             with_tshark = false;
         }
@@ -129,7 +152,7 @@ fn main() {
         Some(path) => path,
         None => {
             let t = Wall::now();
-            let (file, conns) = generate();
+            let (file, conns) = generate(conns_wanted);
             println!(
                 "generated {conns} connections, {} bytes, in {:.2} s",
                 file.len(),
@@ -148,6 +171,7 @@ fn main() {
 
     // Native: read the file from disk, as the CLI does, then analyze.
     let (mut analyze, mut analysis, mut infer) = (Vec::new(), Vec::new(), Vec::new());
+    let mut digest = Vec::new();
     let mut summary = (0, 0, 0);
     for _ in 0..runs {
         let t = Wall::now();
@@ -165,16 +189,23 @@ fn main() {
             steps += black_box(capture::infer(c, &packets.tcp, None)).steps.len();
         }
         infer.push(t.elapsed().as_secs_f64());
+        let t = Wall::now();
+        black_box(capture::digest::encode_summary(&packets, &found));
+        digest.push(t.elapsed().as_secs_f64());
         summary = (packets.tcp.len(), found.len(), steps);
     }
     let (analyze, analysis, infer) = (median(analyze), median(analysis), median(infer));
+    let digest = median(digest);
     println!(
         "synack: {} TCP packets, {} connections, {} inferred state changes",
         summary.0, summary.1, summary.2
     );
-    println!("synack analyze (read + connections), median of {runs}: {analyze:.3} s");
-    println!("synack analysis of every connection, median of {runs}: {analysis:.3} s");
-    println!("synack states of every connection, median of {runs}: {infer:.3} s");
+    println!("synack analyze (read + connections), median of {runs}: {analyze:.6} s");
+    println!("synack analysis of every connection, median of {runs}: {analysis:.6} s");
+    println!("synack states of every connection, median of {runs}: {infer:.6} s");
+    println!(
+        "worker summary digest (analysis + states of every connection), median of {runs}: {digest:.6} s"
+    );
 
     let mut tshark = Vec::new();
     for _ in 0..if with_tshark { runs } else { 0 } {

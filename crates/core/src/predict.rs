@@ -187,7 +187,7 @@ impl Guess {
             Some(Command::Inject {
                 spec,
                 in_flight: false,
-            }) if spec.win.is_none() => Ok(Guess {
+            }) if spec.win.is_none() && spec.options.is_unlisted() => Ok(Guess {
                 flags: spec.flags,
                 seq: spec.seq,
                 ack: spec.ack,
@@ -577,6 +577,13 @@ mod tests {
         assert!(Guess::parse("SYN seq=0 win=5")
             .unwrap_err()
             .contains("only flags"));
+        // Options are not asked for either: a guess with them is refused, not half-read.
+        for guess in ["SYN seq=0 mss=1460", "ACK seq=1 ack=1 options=none"] {
+            assert!(
+                Guess::parse(guess).unwrap_err().contains("only flags"),
+                "{guess}"
+            );
+        }
         assert!(Guess::parse("").is_err());
     }
 

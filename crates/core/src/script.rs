@@ -14,6 +14,9 @@ use crate::time::Duration;
 use crate::trace::{Label, Peer, SegmentRecord};
 use crate::variant::{self, Instance};
 
+mod options;
+pub use options::{OptionCheck, SackBlocks, SpecOptions};
+
 /// A sequence or acknowledgment number in a script: relative (`5`, `-1`) or absolute (`@5`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Num {
@@ -42,8 +45,8 @@ impl fmt::Display for Num {
     }
 }
 
-/// A segment as a script writes it, `A->B SYN,ACK seq=0 ack=1 len=5 win=100`: what `inject`
-/// sends and what `expect s<k>` compares a sent segment with.
+/// A segment as a script writes it, `A->B SYN,ACK seq=0 ack=1 len=5 win=100 mss=1460`: what
+/// `inject` sends and what `expect s<k>` compares a sent segment with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SegmentSpec {
     /// The sender (the direction's left side); the receiver is the other peer.
@@ -60,13 +63,15 @@ pub struct SegmentSpec {
     /// SEG.WND. `inject` sends the sender's configured window when it is not given;
     /// `expect` checks it only when given.
     pub win: Option<u16>,
+    /// The TCP options: `inject` carries those listed, `expect` checks those listed.
+    pub options: SpecOptions,
 }
 
 impl SegmentSpec {
     /// The segment `inject` puts on the network: numbers resolved against the peers' ISNs.
     pub fn segment(&self, sim: &Sim) -> Segment {
         let to = self.from.other();
-        Segment {
+        let mut seg = Segment {
             seq: self.seq.resolve(sim.isn_base(self.from)),
             ack: self.ack.map_or(SeqNum(0), |a| a.resolve(sim.isn_base(to))),
             flags: self.flags,
@@ -76,11 +81,13 @@ impl SegmentSpec {
             len: self.len,
             mss: None,
             options: crate::segment::TcpOptions::NONE,
-        }
+        };
+        self.options.apply(&mut seg, sim.isn_base(to));
+        seg
     }
 
     /// Whether a sent segment is this one: same sender, flags (PSH aside), numbers, length
-    /// and, when given, window.
+    /// and, when given, window and options.
     pub fn matches(&self, rec: &SegmentRecord) -> bool {
         let seg = &rec.segment;
         let seq_ok = match self.seq {
@@ -95,13 +102,25 @@ impl SegmentSpec {
         };
         let same_flags = seg.flags.without(Flags::PSH) == self.flags.without(Flags::PSH);
         let win_ok = self.win.is_none_or(|w| w == seg.window);
-        rec.from == self.from && same_flags && seq_ok && ack_ok && seg.len == self.len && win_ok
+        let options_ok = self.options.hold_for(seg, ack_base(rec));
+        rec.from == self.from
+            && same_flags
+            && seq_ok
+            && ack_ok
+            && seg.len == self.len
+            && win_ok
+            && options_ok
     }
 
     /// Whether a number is written absolute (`@`), so a mismatch should show absolute ones.
     fn has_absolute(&self) -> bool {
         matches!(self.seq, Num::Abs(_)) || matches!(self.ack, Some(Num::Abs(_)))
     }
+}
+
+/// The ISN a sent segment's ACK (and SACK blocks) count from, when it has the ACK flag.
+fn ack_base(rec: &SegmentRecord) -> Option<SeqNum> {
+    rec.rel_ack.map(|rel| rec.segment.ack - rel)
 }
 
 impl fmt::Display for SegmentSpec {
@@ -113,6 +132,7 @@ impl fmt::Display for SegmentSpec {
             ack,
             len,
             win,
+            options,
         } = self;
         write!(f, "{from}->{} {flags} seq={seq}", from.other())?;
         if let Some(ack) = ack {
@@ -124,7 +144,7 @@ impl fmt::Display for SegmentSpec {
         if let Some(win) = win {
             write!(f, " win={win}")?;
         }
-        Ok(())
+        write!(f, "{options}")
     }
 }
 
@@ -551,30 +571,62 @@ impl<'a> LineParser<'a> {
             .map_err(|_| self.error(t.column, format!("`{text}` is not {what}")))
     }
 
-    /// `A->B FLAGS seq=<n> [ack=<n>] [len=<n>] [win=<n>]`, shared by `inject` and `expect`.
+    /// `A->B FLAGS seq=<n> [ack=<n>] [len=<n>] [win=<n>] [options]`, shared by `inject` and
+    /// `expect`; the options are read by [`SpecOptions`].
     fn segment_spec(&mut self) -> Result<SegmentSpec, ScriptError> {
         const FIELDS: [&str; 4] = ["seq", "ack", "len", "win"];
+        let known = || {
+            FIELDS
+                .iter()
+                .chain(options::OPTION_KEYS.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let from = self.direction()?;
         let flags_at = self.peek().map_or(self.end_column, |t| t.column);
         let flags = self.flags()?;
         let (mut seq, mut ack, mut len, mut win) = (None, None, 0, None);
+        let mut opts = SpecOptions::UNLISTED;
+        let mut sack_at = None;
         let mut seen: Vec<&str> = Vec::new();
         while let Some(t) = self.peek() {
             self.pos += 1;
-            let Some((key, value)) = t.text.split_once('=') else {
+            let (key, value) = match t.text.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (t.text, None),
+            };
+            if let Some(&key) = options::OPTION_KEYS.iter().find(|&&k| k == key) {
+                if opts.lists(key) {
+                    let what = if key == "options" || seen.contains(&"options") {
+                        "options=none says there is no option at all: write it alone, or list the options".to_string()
+                    } else {
+                        format!("`{key}` given twice")
+                    };
+                    return Err(self.error(t.column, what));
+                }
+                seen.push(key);
+                opts.read(key, value)
+                    .map_err(|(at, m)| self.error(t.column + at, m))?;
+                if opts.lists_sack_blocks() && sack_at.is_none() {
+                    sack_at = Some(t.column);
+                }
+                continue;
+            }
+            let Some(value) = value else {
                 return Err(self.error(
                     t.column,
                     format!(
-                        "`{}`: expected key=value (one of {})",
+                        "`{}`: expected key=value or an option (one of {})",
                         t.text,
-                        FIELDS.join(", ")
+                        known()
                     ),
                 ));
             };
             let Some(&key) = FIELDS.iter().find(|&&k| k == key) else {
                 return Err(self.error(
                     t.column,
-                    format!("unknown field `{key}` (expected {})", FIELDS.join(", ")),
+                    format!("unknown field `{key}` (expected {})", known()),
                 ));
             };
             if seen.contains(&key) {
@@ -611,6 +663,13 @@ impl<'a> LineParser<'a> {
             (false, true) => return Err(self.error(flags_at, "ack= needs the ACK flag")),
             _ => {}
         }
+        if let (Some(at), false) = (sack_at, flags.ack()) {
+            // RFC 2018 §3: the blocks extend an acknowledgment, and count from the same ISN.
+            return Err(self.error(
+                at,
+                "sack= blocks need the ACK flag (they count from the receiver's ISN, as ack= does)",
+            ));
+        }
         Ok(SegmentSpec {
             from,
             flags,
@@ -618,6 +677,7 @@ impl<'a> LineParser<'a> {
             ack,
             len,
             win,
+            options: opts,
         })
     }
 
@@ -1177,6 +1237,10 @@ fn check_segment(sim: &Sim, command: &Command, label: Label, spec: &SegmentSpec)
     if spec.win.is_some() {
         actual += &format!(" win={}", rec.segment.window);
     }
+    if !spec.options.is_unlisted() {
+        actual += " ";
+        actual += &spec.options.describe(&rec.segment, ack_base(rec));
+    }
     if spec.has_absolute() {
         actual += &format!(" (absolute: {})", rec.summary_absolute());
     }
@@ -1583,6 +1647,7 @@ mod tests {
             ack: Some(Num::Abs(101)),
             len: 0,
             win: Some(100),
+            options: SpecOptions::UNLISTED,
         };
         assert_eq!(
             one("inject B->A SYN,ACK seq=0 ack=@101 win=100 inflight"),
@@ -1622,6 +1687,189 @@ mod tests {
             "expected `expect s2 B->A SYN,ACK seq=0 ack=1 win=100`, but the segment was \
              `s2 B->A SYN,ACK seq=0 ack=1 win=65535`"
         );
+    }
+
+    #[test]
+    fn segment_options_parse_and_print_back_in_inject_and_expect() {
+        for text in [
+            "A->B SYN seq=0 mss=1460 wscale=7 sackok ts=100/0",
+            "B->A ACK seq=1 ack=1001 ts=250/200 sack=2001-4001,5001-6001",
+            "B->A ACK seq=1 ack=1001 sack=@4101-@5101,4294967291-4294967295,7001-8001,1-2",
+            "A->B SYN seq=0 win=65535 wscale=15",
+            "A->B ACK seq=1 ack=1 mss=none sackok=none sack=none",
+            "A->B ACK seq=1 ack=1 options=none",
+        ] {
+            for prefix in ["inject", "expect s3"] {
+                let line = format!("{prefix} {text}");
+                assert_eq!(one(&line).to_string(), line);
+            }
+        }
+        let Command::ExpectSegment { spec, .. } =
+            one("expect s4 B->A ACK seq=1 ack=1001 sack=2001-4001,@7--9 ts=5/6 wscale=none")
+        else {
+            panic!("an expect line");
+        };
+        assert_eq!(
+            spec.options,
+            SpecOptions {
+                wscale: OptionCheck::Absent,
+                timestamps: OptionCheck::Present((5, 6)),
+                sack: OptionCheck::Present(
+                    SackBlocks::new(&[
+                        (Num::Rel(2001), Num::Rel(4001)),
+                        // A relative number may be negative, modulo 2^32 as seq= is.
+                        (Num::Abs(7), Num::Rel(9u32.wrapping_neg()))
+                    ])
+                    .unwrap()
+                ),
+                ..SpecOptions::UNLISTED
+            }
+        );
+        // Each option written `=none` is `options=none`, printed the short way.
+        assert_eq!(
+            one("expect s1 A->B SYN seq=0 mss=none wscale=none sackok=none ts=none sack=none")
+                .to_string(),
+            "expect s1 A->B SYN seq=0 options=none"
+        );
+    }
+
+    #[test]
+    fn bad_option_text_is_an_error_at_its_column() {
+        // `inject A->B ACK seq=1 ack=1 ` is 28 characters: the option starts at column 29.
+        let cases = [
+            ("mss=65536", 29, "mss=65536: `65536` is above 65535"),
+            ("mss", 29, "`mss` needs a value: mss=<bytes>"),
+            ("wscale=-1", 29, "not a number from 0 to 255"),
+            ("wscale=256", 29, "`256` is above 255"),
+            ("sackok=yes", 29, "SACK-permitted has no value"),
+            ("ts=100", 29, "ts=100: missing `/`"),
+            ("ts=1/x", 29, "TSecr `x` is not a number"),
+            ("sack=1001-2001,3001", 44, "sack block `3001`: missing `-`"),
+            ("sack=1001-2001,30x1-4001", 44, "`30x1` is not a sequence number"),
+            ("sack=1-2,3-4,5-6,7-8,9-10", 50, "a fifth SACK block"),
+            ("sack=", 34, "sack block ``: missing `-`"),
+            ("options=some", 29, "only `options=none`"),
+            ("mss=1 mss=2", 35, "`mss` given twice"),
+            ("options=none ts=1/2", 42, "options=none says there is no option at all"),
+            ("sackok options=none", 36, "options=none says there is no option at all"),
+            ("nop", 29, "`nop`: expected key=value or an option (one of seq, ack, len, win, mss, wscale, sackok, ts, sack, options)"),
+            ("tsval=1", 29, "unknown field `tsval`"),
+        ];
+        for (option, column, message) in cases {
+            for (prefix, shift) in [("inject", 0), ("expect s9", 3)] {
+                let text = format!("{prefix} A->B ACK seq=1 ack=1 {option}");
+                let e = parse_line(7, &text).unwrap_err();
+                assert_eq!((e.line, e.column), (7, column + shift), "{text}: {e}");
+                assert!(e.message.contains(message), "{text}: {e}");
+            }
+        }
+        // SACK blocks extend an acknowledgment: without the ACK flag they are refused, at the
+        // blocks; `sack=none` is fine.
+        let e = parse_line(1, "inject A->B SYN seq=0 wscale=2 sack=1-2").unwrap_err();
+        assert_eq!(e.column, 32);
+        assert!(e.message.contains("sack= blocks need the ACK flag"), "{e}");
+        assert!(parse_line(1, "expect s1 A->B SYN seq=0 sack=none").is_ok());
+    }
+
+    #[test]
+    fn expect_checks_the_listed_options_exactly_and_no_other() {
+        let run = |expect: &str| {
+            run_source(&format!(
+                "set wscale 2\nset sack on\nset timestamps on\nB listen\nA connect\n\
+                 wait 50ms\ndeliver s1\nwait 50ms\ndeliver s2\n{expect}\n"
+            ))
+            .unwrap()
+        };
+        for good in [
+            "expect s1 A->B SYN seq=0",
+            "expect s1 A->B SYN seq=0 wscale=2",
+            "expect s1 A->B SYN seq=0 mss=1460 wscale=2 sackok ts=0/0 sack=none",
+            "expect s2 B->A SYN,ACK seq=0 ack=1 sackok ts=50/0",
+            "expect s3 A->B ACK seq=1 ack=1 ts=100/50 wscale=none sackok=none mss=none",
+        ] {
+            let outcome = run(good);
+            assert!(outcome.passed(), "{good}: {:?}", outcome.failures);
+        }
+        let failed = run("expect s1 A->B SYN seq=0 wscale=3 sack=none");
+        assert_eq!(
+            failed.failures[0].message,
+            "expected `expect s1 A->B SYN seq=0 wscale=3 sack=none`, but the segment was \
+             `s1 A->B SYN seq=0 mss=1460 wscale=2 sackok ts=0/0 sack=none`"
+        );
+        let failed = run("expect s3 A->B ACK seq=1 ack=1 options=none");
+        assert!(
+            failed.failures[0]
+                .message
+                .ends_with("but the segment was `s3 A->B ACK seq=1 ack=1 ts=100/50`"),
+            "{}",
+            failed.failures[0].message
+        );
+    }
+
+    #[test]
+    fn expect_checks_sack_blocks_in_order_relative_to_the_ack() {
+        // MSS 1000, A sends 4000 and the second segment is lost: B's duplicate ACKs carry the
+        // blocks above the hole, the newest arrival's first (RFC 2018 §4).
+        let src = "set sack on\nset delack off\nset mss 1000\nset isn.B 5000\nB listen\n\
+                   A connect\ndeliver s1\ndeliver s2\ndeliver s3\nA send 4000\ndrop s5\n\
+                   deliver s4\ndeliver s7\ndeliver s6\n";
+        let run = |expect: &str| run_source(&format!("{src}{expect}\n")).unwrap();
+        for good in [
+            "expect s8 B->A ACK seq=1 ack=1001 sack=none",
+            "expect s9 B->A ACK seq=1 ack=1001 sack=3001-4001",
+            "expect s10 B->A ACK seq=1 ack=1001 sack=2001-4001",
+            "expect s10 B->A ACK seq=1 ack=1001 sack=@2101-@4101",
+        ] {
+            let outcome = run(good);
+            assert!(outcome.passed(), "{good}: {:?}", outcome.failures);
+        }
+        let failed = run("expect s10 B->A ACK seq=1 ack=1001 sack=2001-3001,3001-4001");
+        assert!(
+            failed.failures[0]
+                .message
+                .ends_with("was `s10 B->A ACK seq=1 ack=1001 sack=2001-4001`"),
+            "{}",
+            failed.failures[0].message
+        );
+        // Written absolute, the blocks are shown absolute.
+        let failed = run("expect s10 B->A ACK seq=1 ack=1001 sack=@1-@2");
+        assert!(
+            failed.failures[0].message.contains("sack=@2101-@4101"),
+            "{}",
+            failed.failures[0].message
+        );
+    }
+
+    #[test]
+    fn an_injected_syn_carries_its_options_and_the_listener_agrees_per_rfc_7323() {
+        // B offers shift 2 and SACK; the injected SYN offers shift 7, SACK and a 500-byte MSS.
+        let src = "set wscale 2\nset sack on\nset delack off\nB listen\n\
+                   inject A->B SYN seq=0 win=1000 mss=500 wscale=7 sackok\n\
+                   expect s1 A->B SYN seq=0 win=1000 mss=500 wscale=7 sackok ts=none\n\
+                   expect s2 B->A SYN,ACK seq=0 ack=1 mss=1460 wscale=2 sackok ts=none\n\
+                   inject A->B ACK seq=1 ack=1 win=100\nexpect B ESTABLISHED\n\
+                   B send 3000\nexpect s4 B->A ACK seq=1 ack=1 len=500\n";
+        let outcome = run_source(src).unwrap();
+        assert!(outcome.passed(), "{:?}", outcome.failures);
+        // The window field of the ACK is scaled by A's shift: 100 << 7 (RFC 7323 §2.3).
+        assert_eq!(outcome.sim.endpoint(Peer::B).tcb().snd_wnd, 12_800);
+        // A SYN without the option: B's SYN,ACK does not offer it either (RFC 7323 §1.3).
+        let plain = run_source(
+            "set wscale 2\nB listen\ninject A->B SYN seq=0\n\
+             expect s2 B->A SYN,ACK seq=0 ack=1 mss=1460 wscale=none\n",
+        )
+        .unwrap();
+        assert!(plain.passed(), "{:?}", plain.failures);
+        // Injected SACK blocks are carried, counted from the receiver's ISN like the ACK.
+        let sack = run_source(
+            "B listen\nA connect\ndeliver s1\ndeliver s2\n\
+             inject B->A ACK seq=1 ack=1 sack=101-201,@7-@9\n\
+             expect s4 B->A ACK seq=1 ack=1 sack=101-201,@7-@9\n",
+        )
+        .unwrap();
+        assert!(sack.passed(), "{:?}", sack.failures);
+        let blocks = sack.sim.segment(Label(4)).unwrap().segment.options;
+        assert_eq!(blocks.sack_blocks(), &[(201, 301), (7, 9)]);
     }
 
     #[test]

@@ -123,6 +123,7 @@ fn every_scenario_round_trips_through_pcap() {
             "lost-final-ack",
             "lost-handshake-ack",
             "sack-blocks",
+            "tcp-options",
         ]
     );
 }

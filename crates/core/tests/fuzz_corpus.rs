@@ -101,6 +101,23 @@ fn nasty_inputs() -> Vec<Vec<u8>> {
     text("set mss 0");
     text("set mss 65536");
     text("set window 65536");
+    // Options in inject and expect: bounds, bad text, and injected options the engine must
+    // take without a panic (a zero MSS, a shift above 14, SACK blocks anywhere, a TSecr
+    // from the future, PAWS on an old TSval).
+    text("inject A->B SYN seq=0 mss=65536\ninject A->B SYN seq=0 wscale=256\ninject A->B SYN seq=0 mss=");
+    text("inject A->B SYN seq=0 ts=1\ninject A->B SYN seq=0 ts=/\ninject A->B SYN seq=0 ts=4294967296/0");
+    text("inject A->B ACK seq=0 ack=0 sack=\ninject A->B ACK seq=0 ack=0 sack=-\ninject A->B ACK seq=0 ack=0 sack=--");
+    text("inject A->B ACK seq=0 ack=0 sack=1-2,,3-4\ninject A->B ACK seq=0 ack=0 sack=@-@\ninject A->B ACK seq=0 ack=0 sack=1-2,3-4,5-6,7-8,9-10");
+    text("inject A->B SYN seq=0 sack=1-2\ninject A->B SYN seq=0 sackok=1\ninject A->B SYN seq=0 options=all\ninject A->B SYN seq=0 options=none mss=1");
+    text("expect s1 A->B SYN seq=0 sackok sackok\nexpect s1 A->B SYN seq=0 sack=none sack=none\nexpect s1 A->B SYN seq=0 options");
+    text(
+        "set wscale 14\nset sack on\nset timestamps on\nB listen\n\
+         inject A->B SYN seq=0 mss=0 wscale=255 sackok ts=4294967295/4294967295\n\
+         inject A->B ACK seq=1 ack=1 win=65535 ts=0/4294967295 sack=-1-0,@0-@4294967295,1-1,5-3\n\
+         B send 100000\nwait 2s\ninject A->B ACK seq=1 ack=2 ts=1/1 sack=2-100000,1-99999\n\
+         wait 5s\nexpect s2 B->A SYN,ACK seq=0 ack=1 mss=1460 wscale=14 sackok ts=0/4294967295\n\
+         expect s3 A->B ACK seq=1 ack=1 options=none",
+    );
     // The options: bounds, and a run with every one of them, loss and both windows large.
     text("set wscale 15\nset wscale -1\nset wscale on\nset timestamps maybe\nset sack");
     text("set window 1073725441\nset window 4294967296");

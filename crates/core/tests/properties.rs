@@ -27,7 +27,9 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use synack_core::script::{self, Command, CongestionVar, Num, SegmentSpec};
+use synack_core::script::{
+    self, Command, CongestionVar, Num, OptionCheck, SackBlocks, SegmentSpec, SpecOptions,
+};
 use synack_core::{
     Call, CcPhase, CongestionControl, Delivery, Duration, Event, Flags, Label, Origin, Peer,
     Profile, Segment, SeqNum, Setting, Sim, SimError, State, TcpOptions, Windows,
@@ -838,6 +840,40 @@ fn setting() -> impl Strategy<Value = Setting> {
     ]
 }
 
+/// One option of a segment spec: unlisted, `=none`, or a value.
+fn option_check<T: core::fmt::Debug + Clone + 'static>(
+    value: impl Strategy<Value = T> + 'static,
+) -> impl Strategy<Value = OptionCheck<T>> {
+    prop_oneof![
+        Just(OptionCheck::Unlisted),
+        Just(OptionCheck::Absent),
+        value.prop_map(OptionCheck::Present),
+    ]
+}
+
+/// The options of a segment spec (the caller drops SACK blocks without the ACK flag, as the
+/// parser wants).
+fn spec_options() -> impl Strategy<Value = SpecOptions> {
+    let blocks = prop::collection::vec((num(), num()), 1..=SackBlocks::MAX)
+        .prop_map(|list| SackBlocks::new(&list).expect("1 to 4 blocks"));
+    (
+        option_check(any::<u16>()),
+        option_check(any::<u8>()),
+        option_check(Just(())),
+        option_check((any::<u32>(), any::<u32>())),
+        option_check(blocks),
+    )
+        .prop_map(
+            |(mss, wscale, sack_permitted, timestamps, sack)| SpecOptions {
+                mss,
+                wscale,
+                sack_permitted,
+                timestamps,
+                sack,
+            },
+        )
+}
+
 fn command() -> impl Strategy<Value = Command> {
     let send = (0u64..=script::MAX_SEND).prop_map(|n| Call::Send(n as u32));
     let any_call = prop_oneof![
@@ -859,19 +895,26 @@ fn command() -> impl Strategy<Value = Command> {
         len.clone(),
         prop::option::of(any::<u16>()),
         any::<bool>(),
+        spec_options(),
     )
         .prop_map(
-            |(from, flags, seq, ack, len, win, in_flight)| Command::Inject {
-                spec: SegmentSpec {
-                    from,
-                    flags,
-                    seq,
-                    // `ack=` goes with the ACK flag and only with it.
-                    ack: flags.ack().then_some(ack),
-                    len,
-                    win,
-                },
-                in_flight,
+            |(from, flags, seq, ack, len, win, in_flight, mut options)| {
+                if !flags.ack() && matches!(options.sack, OptionCheck::Present(_)) {
+                    options.sack = OptionCheck::Unlisted;
+                }
+                Command::Inject {
+                    spec: SegmentSpec {
+                        from,
+                        flags,
+                        seq,
+                        // `ack=` goes with the ACK flag and only with it.
+                        ack: flags.ack().then_some(ack),
+                        len,
+                        win,
+                        options,
+                    },
+                    in_flight,
+                }
             },
         );
     let expect_segment = (
@@ -882,9 +925,13 @@ fn command() -> impl Strategy<Value = Command> {
         num(),
         len,
         prop::option::of(any::<u16>()),
+        spec_options(),
     )
-        .prop_map(
-            |(label, from, flags, seq, ack, len, win)| Command::ExpectSegment {
+        .prop_map(|(label, from, flags, seq, ack, len, win, mut options)| {
+            if !flags.ack() && matches!(options.sack, OptionCheck::Present(_)) {
+                options.sack = OptionCheck::Unlisted;
+            }
+            Command::ExpectSegment {
                 label,
                 spec: SegmentSpec {
                     from,
@@ -893,9 +940,10 @@ fn command() -> impl Strategy<Value = Command> {
                     ack: flags.ack().then_some(ack),
                     len,
                     win,
+                    options,
                 },
-            },
-        );
+            }
+        });
     let wait = script_duration().prop_map(Command::Wait);
     prop_oneof![
         setting().prop_map(Command::Set),
@@ -952,6 +1000,7 @@ fn flagless_inject_round_trips() {
             ack: None,
             len: 5,
             win: None,
+            options: SpecOptions::UNLISTED,
         },
         in_flight: false,
     };

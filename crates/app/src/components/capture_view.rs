@@ -3,7 +3,7 @@
 //! in a sequence chart with the state diagram following both ends as the user scrubs.
 
 use synack_core::capture::digest::{
-    end_key, skip_key, start_key, uncertain_key, ConnRow, Detail, Summary,
+    end_key, skip_key, start_key, uncertain_key, ConnRow, Detail, Final, Summary,
 };
 use synack_core::capture::{End, ReadError, SkipReason};
 use synack_core::State;
@@ -112,6 +112,8 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
     // The table's order and filters are this view's own: nothing else reads them.
     let sort = use_state(Sort::default);
     let filter = use_state(Filter::default);
+    // The final-states column spells states as `ss` does in the Linux view.
+    let linux = crate::hooks::linux::use_linux();
     // A chosen connection without its detail yet: ask the worker for it.
     {
         let d = d.clone();
@@ -152,7 +154,7 @@ pub fn capture_view(props: &CaptureViewProps) -> Html {
         html! {
             <>
                 { summary_view(lang, sum) }
-                { conn_list(lang, s, sum, &d, &sort, &filter) }
+                { conn_list(lang, linux, s, sum, &d, &sort, &filter) }
                 { detail }
             </>
         }
@@ -205,7 +207,7 @@ fn summary_view(lang: Lang, sum: &Summary) -> Html {
 }
 
 /// The table's columns that sort: key, catalog key of the header.
-const COLUMNS: [(SortKey, &str); 8] = [
+const COLUMNS: [(SortKey, &str); 9] = [
     (SortKey::Index, "capture.col.index"),
     (SortKey::Endpoints, "capture.col.endpoints"),
     (SortKey::Packets, "capture.col.packets"),
@@ -213,6 +215,7 @@ const COLUMNS: [(SortKey, &str); 8] = [
     (SortKey::ConnState, "capture.col.conn_state"),
     (SortKey::Start, "capture.col.start"),
     (SortKey::End, "capture.col.end"),
+    (SortKey::Final, "capture.col.final"),
     (SortKey::Problems, "capture.col.problems"),
 ];
 
@@ -220,6 +223,7 @@ const COLUMNS: [(SortKey, &str); 8] = [
 /// to see.
 fn conn_list(
     lang: Lang,
+    linux: bool,
     s: &CaptureState,
     sum: &Summary,
     d: &Dispatch,
@@ -231,7 +235,7 @@ fn conn_list(
         .iter()
         .take(s.shown)
         .map(|&i| &sum.conns[i])
-        .map(|c| conn_row(lang, c, s.selected == Some(c.index), d));
+        .map(|c| conn_row(lang, linux, c, s.selected == Some(c.index), d));
     let more = order.len().saturating_sub(s.shown);
     let show_more = {
         let d = d.clone();
@@ -262,7 +266,7 @@ fn conn_list(
     let shown = order.len();
     html! {
         <section class="capture-conns" aria-label={tr(lang, "capture.conns")}>
-            { filters(lang, sum, filter) }
+            { filters(lang, linux, sum, filter) }
             <p class="muted small" role="status" data-testid="capture-shown">
                 { fill(tr(lang, "capture.shown"), &[("n", &shown.to_string()), ("total", &sum.conns.len().to_string())]) }
             </p>
@@ -280,7 +284,7 @@ fn conn_list(
 }
 
 /// The filters above the table: by Zeek's conn_state, by kind of trouble, by port.
-fn filters(lang: Lang, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
+fn filters(lang: Lang, linux: bool, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
     let f = &**filter;
     // Only the codes the capture has, in a stable order.
     let mut codes: Vec<&str> = sum.conns.iter().map(|c| c.conn_state.as_str()).collect();
@@ -297,6 +301,14 @@ fn filters(lang: Lang, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
     };
     let on_state = {
         let set = set(|f, v| f.conn_state = (!v.is_empty()).then_some(v));
+        Callback::from(move |e: Event| {
+            set(e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value())
+        })
+    };
+    let on_final = {
+        let set = set(|f, v| f.final_state = v.parse().ok());
         Callback::from(move |e: Event| {
             set(e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
@@ -331,6 +343,14 @@ fn filters(lang: Lang, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
             </option>
         }
     });
+    // The value is the RFC name (what `State::from_str` reads); the label follows the view.
+    let final_options = capture::final_states_present(sum).into_iter().map(|st| {
+        html! {
+            <option value={st.name()} selected={f.final_state == Some(st)}>
+                { crate::hooks::linux::state_label(st, linux) }
+            </option>
+        }
+    });
     let problem_options = Problem::ALL.into_iter().map(|p| {
         html! {
             <option value={p.key()} selected={f.problem == Some(p)}>
@@ -346,6 +366,13 @@ fn filters(lang: Lang, sum: &Summary, filter: &UseStateHandle<Filter>) -> Html {
                 <select data-testid="capture-filter-state" onchange={on_state}>
                     <option value="" selected={f.conn_state.is_none()}>{ tr(lang, "capture.filter.all") }</option>
                     { for state_options }
+                </select>
+            </label>
+            <label>
+                <span>{ tr(lang, "capture.filter.final") }</span>
+                <select data-testid="capture-filter-final" onchange={on_final}>
+                    <option value="" selected={f.final_state.is_none()}>{ tr(lang, "capture.filter.all") }</option>
+                    { for final_options }
                 </select>
             </label>
             <label>
@@ -396,7 +423,7 @@ fn problems_text(lang: Lang, c: &ConnRow) -> String {
     flags.join(", ")
 }
 
-fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
+fn conn_row(lang: Lang, linux: bool, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
     let side = |e: End| match e {
         End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
         _ => String::new(),
@@ -414,6 +441,19 @@ fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(CaptureAction::Select(i)))
     };
     let meaning = tr_dyn(lang, &format!("capture.zeek.{}", c.conn_state));
+    // "A / B" after the last packet, `?` where the capture cannot confirm it (the ladder
+    // says why); a dash from a worker that sent none.
+    // Each state stays whole; a narrow screen breaks the line after the slash. The text
+    // reads as `Final::pair_label`, which the native test compares with `ss`.
+    let finals = match c.finals {
+        Some([a, b]) => html! {
+            <><span>{ format!("{} /", a.label(linux)) }</span>{ " " }<span>{ b.label(linux) }</span></>
+        },
+        None => html! { "–" },
+    };
+    let unsure = c
+        .finals
+        .is_some_and(|f| f.iter().any(|x: &Final| x.uncertain));
     html! {
         <tr key={c.index} onclick={choose}
             class={classes!("pick", selected.then_some("selected"), (!problems.is_empty()).then_some("trouble"))}>
@@ -428,6 +468,10 @@ fn conn_row(lang: Lang, c: &ConnRow, selected: bool, d: &Dispatch) -> Html {
             <td><abbr title={meaning}>{ &c.conn_state }</abbr></td>
             <td>{ tr_dyn(lang, &format!("capture.start.{}", start_key(c.start))) }</td>
             <td>{ end }</td>
+            <td class="final" data-testid={format!("capture-finals-{}", c.index)}
+                title={unsure.then(|| tr(lang, "capture.final.unsure"))}>
+                { finals }
+            </td>
             <td class="problems">{ if problems.is_empty() { tr(lang, "capture.flag.none").to_string() } else { problems } }</td>
         </tr>
     }

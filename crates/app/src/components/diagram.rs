@@ -26,6 +26,9 @@ pub struct DiagramProps {
     /// Transitions to highlight: those a lesson's current step caused, (from, to).
     #[prop_or_default]
     pub highlight: Vec<(State, State)>,
+    /// A's target, already picked while B's is picked for the explorer: ringed in A's colour.
+    #[prop_or_default]
+    pub target_a: Option<State>,
 }
 
 /// Below this width (CSS px) of its box, the diagram draws its compact figure: the full one
@@ -82,6 +85,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             s,
             &here,
             props.selected == Some(s),
+            props.target_a == Some(s),
             jump,
             &props.on_select,
         )
@@ -218,6 +222,7 @@ fn render_node(
     state: State,
     here: &[Peer],
     selected: bool,
+    target_a: bool,
     jumped_at: Option<usize>,
     on_select: &Callback<Option<State>>,
 ) -> Html {
@@ -262,6 +267,9 @@ fn render_node(
            {onclick} {onkeydown}>
             <title>{ format!("{}{who}", state.name()) }</title>
             <rect class="box" x={num(x)} y={num(y)} width={num(NODE_W)} height={num(NODE_H)} rx="10" />
+            if target_a {
+                <rect class="target-ring peer-a" x={num(x - 4.0)} y={num(y - 4.0)} width={num(NODE_W + 8.0)} height={num(NODE_H + 8.0)} rx="12" />
+            }
             <rect class="focus-ring" x={num(x - 6.0)} y={num(y - 6.0)} width={num(NODE_W + 12.0)} height={num(NODE_H + 12.0)} rx="14" />
             if let Some(at) = jumped_at {
                 // Keyed by the event, so each new jump replays the pulse.

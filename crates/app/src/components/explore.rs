@@ -4,6 +4,11 @@
 //! pair cannot be reached within its bound. The map shows every (A, B) pair reachable from
 //! here, by distance, each a button that loads its way.
 //!
+//! The targets can also be picked on the diagram ("Pick on the diagram"): a bar over the
+//! diagram asks for A's state, then B's, and once both are picked the search runs and the
+//! bar says how it went, where the student's eyes are. The bar is drawn by this panel into
+//! a host the diagram's panel keeps (a portal), so the search's state stays in one place.
+//!
 //! The panel is a part fetched when its disclosure is first opened, and the worker starts
 //! on the first search, so neither weighs on the first paint.
 
@@ -11,22 +16,28 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use synack_core::explore::{Answer, Path, Progress, Stop};
-use synack_core::State;
+use synack_core::{Peer, State};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::glue::explore_worker;
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, Lang};
 use crate::lazy::{self, LazyDetails};
-use crate::model::explore::{self, Ask, Reply};
+use crate::model::explore::{self, Ask, Reply, Target};
 use crate::model::state::Action;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct ExploreProps {
     /// The script up to the moment shown: the search starts where it ends.
     pub script: AttrValue,
+    /// The target pair, which the diagram can pick too.
+    pub target: Target,
     pub dispatch: Callback<Action>,
 }
+
+/// The id of the element in the diagram's panel where the pick bar is drawn (app.rs).
+pub const PICK_HOST: &str = "explore-pick-host";
 
 crate::lazy::part! {
     /// The explorer's panel and the worker's plumbing, fetched when the disclosure is first opened.
@@ -102,15 +113,26 @@ fn load(dispatch: &Callback<Action>, from: &str, path: Path, states: u64) -> Sta
 #[function_component(ExplorePanel)]
 fn explore_panel(props: &ExploreProps) -> Html {
     let lang = use_lang();
-    let a = use_state(|| Some(State::Closing));
-    let b = use_state(|| Some(State::Closing));
+    let target = props.target;
     let calls = use_state(|| true);
     let status = use_state(|| Status::Idle);
+    // Whether the last search started from a pick on the diagram: its progress and result
+    // are then told in the bar over the diagram too.
+    let on_diagram = use_state(|| false);
     // The moment shown now: an answer for an earlier one is not loaded over the user's work.
     let latest = use_mut_ref(|| props.script.clone());
     *latest.borrow_mut() = props.script.clone();
-    // A search still running when the panel closes is ended.
-    use_effect_with((), |_| explore_worker::cancel);
+    // A search still running when the panel closes is ended, and so is a pick: the bar that
+    // explains it is this panel's.
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with((), move |_| {
+            move || {
+                explore_worker::cancel();
+                dispatch.emit(Action::ExplorePick(false));
+            }
+        });
+    }
 
     let start = {
         let (status, latest, dispatch) = (status.clone(), latest.clone(), props.dispatch.clone());
@@ -128,16 +150,39 @@ fn explore_panel(props: &ExploreProps) -> Html {
             }
         }
     };
+    // Both ends picked on the diagram: search at once.
+    {
+        let seen = use_mut_ref(|| target.picked);
+        let (start, on_diagram) = (start.clone(), on_diagram.clone());
+        use_effect_with(target.picked, move |&picked| {
+            if *seen.borrow() != picked {
+                *seen.borrow_mut() = picked;
+                on_diagram.set(true);
+                start(target.ask());
+            }
+        });
+    }
+    // A pick that starts brings the diagram's bar into view and focus, so a keyboard user
+    // goes on from there (Tab reaches the states next).
+    use_effect_with(target.picking.is_some(), |&picking| {
+        if picking {
+            focus_bar();
+        }
+    });
     let on_search = {
-        let (start, a, b) = (start.clone(), a.clone(), b.clone());
+        let (start, on_diagram) = (start.clone(), on_diagram.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            start(Ask::Reach { a: *a, b: *b });
+            on_diagram.set(false);
+            start(target.ask());
         })
     };
     let on_map = {
-        let start = start.clone();
-        Callback::from(move |_: MouseEvent| start(Ask::Map))
+        let (start, on_diagram) = (start.clone(), on_diagram.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_diagram.set(false);
+            start(Ask::Map)
+        })
     };
     let on_cancel = {
         let status = status.clone();
@@ -150,6 +195,13 @@ fn explore_panel(props: &ExploreProps) -> Html {
         let calls = calls.clone();
         Callback::from(move |_: Event| calls.set(!*calls))
     };
+    let on_pick = {
+        let (dispatch, on_diagram) = (props.dispatch.clone(), on_diagram.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_diagram.set(false);
+            dispatch.emit(Action::ExplorePick(true));
+        })
+    };
     let running = matches!(*status, Status::Running { .. });
     // A result for another moment is not shown: the page has moved on.
     let current = status.at().is_none_or(|at| *at == props.script);
@@ -160,12 +212,28 @@ fn explore_panel(props: &ExploreProps) -> Html {
             status.set(load(&dispatch, &from, path, states));
         })
     };
+    let bar = Bar {
+        lang,
+        target,
+        status: (*on_diagram && current).then_some(&*status),
+        dispatch: &props.dispatch,
+        on_cancel: on_cancel.clone(),
+        on_close: {
+            let on_diagram = on_diagram.clone();
+            Callback::from(move |_: MouseEvent| on_diagram.set(false))
+        },
+    }
+    .portal();
     html! {
         <div class="explore" data-testid="explore-panel">
             <p class="explore-intro">{ tr(lang, "explore.intro") }</p>
             <form class="explore-form" onsubmit={on_search}>
-                { state_select(lang, "explore-a", tr(lang, "explore.peer_a"), &a) }
-                { state_select(lang, "explore-b", tr(lang, "explore.peer_b"), &b) }
+                { state_select(lang, "explore-a", tr(lang, "explore.peer_a"), Peer::A, target, &props.dispatch) }
+                { state_select(lang, "explore-b", tr(lang, "explore.peer_b"), Peer::B, target, &props.dispatch) }
+                <button type="button" class="explore-pick" data-testid="explore-pick"
+                    aria-pressed={target.picking.is_some().to_string()} onclick={on_pick}>
+                    { tr(lang, "explore.pick") }
+                </button>
                 <label class="explore-calls">
                     <input type="checkbox" data-testid="explore-calls" checked={*calls} onchange={on_calls} />
                     { tr(lang, "explore.calls") }
@@ -178,13 +246,160 @@ fn explore_panel(props: &ExploreProps) -> Html {
                     }
                 </div>
             </form>
-            <div class="explore-result" role="status" aria-live="polite" data-testid="explore-result">
+            // The bar over the diagram speaks for a search started there; this region then
+            // stays quiet, so a screen reader hears it once.
+            <div class="explore-result" role="status" aria-live={if *on_diagram { "off" } else { "polite" }} data-testid="explore-result">
                 if current {
                     { result(lang, &status, on_cell) }
                 }
             </div>
+            { bar }
         </div>
     }
+}
+
+/// Brings the pick bar and the diagram under it into view, below the sticky time controls
+/// (which would hide the bar if it were scrolled to the top), and gives the bar focus.
+fn focus_bar() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(bar) = doc.get_element_by_id("explore-pick-bar") else {
+        return;
+    };
+    let panel = bar.closest(".diagram-panel").ok().flatten();
+    let top = panel
+        .as_ref()
+        .unwrap_or(&bar)
+        .get_bounding_client_rect()
+        .top();
+    let below = doc
+        .query_selector(".time-sticky")
+        .ok()
+        .flatten()
+        .map_or(0.0, |t| t.get_bounding_client_rect().bottom());
+    let bar_bottom = bar.get_bounding_client_rect().bottom();
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    // Already in view (the stage at rest on a wide screen): the page stays where it is.
+    if top < below || bar_bottom > height {
+        if let Some(w) = web_sys::window() {
+            w.scroll_by_with_x_and_y(0.0, top - below - 8.0);
+        }
+    }
+    if let Some(bar) = bar.dyn_ref::<web_sys::HtmlElement>() {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = bar.focus_with_options(&options);
+    }
+}
+
+/// The bar over the diagram: while picking, what to click; after a search started there,
+/// its progress and result.
+struct Bar<'a> {
+    lang: Lang,
+    target: Target,
+    /// The search's status, when it started from the diagram and is for the moment shown.
+    status: Option<&'a Status>,
+    dispatch: &'a Callback<Action>,
+    on_cancel: Callback<MouseEvent>,
+    on_close: Callback<MouseEvent>,
+}
+
+impl Bar<'_> {
+    /// The bar drawn into the diagram's panel, or nothing when it has nothing to say (or the
+    /// page has no host for it).
+    fn portal(self) -> Html {
+        let host = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(PICK_HOST));
+        match (self.view(), host) {
+            (Some(view), Some(host)) => create_portal(view, host),
+            _ => Html::default(),
+        }
+    }
+
+    fn view(&self) -> Option<Html> {
+        let lang = self.lang;
+        let say = |text: String, peer: Option<Peer>, buttons: Html| {
+            let class = classes!(
+                "pick-bar",
+                peer.map(|p| format!("peer-{}", p.name().to_ascii_lowercase()))
+            );
+            html! {
+                <div id="explore-pick-bar" class={class} data-testid="explore-pick-bar"
+                    role="status" aria-live="polite" tabindex="-1">
+                    <p>{ text }</p>
+                    <div class="pick-bar-buttons">{ buttons }</div>
+                </div>
+            }
+        };
+        if let Some(peer) = self.target.picking {
+            let text = match peer {
+                Peer::A => tr(lang, "explore.pick_a").to_string(),
+                Peer::B => fill(
+                    tr(lang, "explore.pick_b"),
+                    &[("a", &state_name(lang, self.target.states[0]))],
+                ),
+            };
+            let any = self.dispatch.reform(|_: MouseEvent| Action::PickAny);
+            let cancel = self
+                .dispatch
+                .reform(|_: MouseEvent| Action::ExplorePick(false));
+            return Some(say(
+                text,
+                Some(peer),
+                html! {
+                    <>
+                    <button type="button" data-testid="explore-pick-any" onclick={any}>{ tr(lang, "explore.pick_any") }</button>
+                    <button type="button" data-testid="explore-pick-cancel" onclick={cancel}>{ tr(lang, "explore.cancel") }</button>
+                    </>
+                },
+            ));
+        }
+        let status = self.status?;
+        let text = summary(lang, status)?;
+        let button = if matches!(status, Status::Running { .. }) {
+            html! { <button type="button" onclick={self.on_cancel.clone()}>{ tr(lang, "explore.cancel") }</button> }
+        } else {
+            html! { <button type="button" data-testid="explore-bar-close" onclick={self.on_close.clone()}>{ tr(lang, "explore.close") }</button> }
+        };
+        Some(say(text, None, button))
+    }
+}
+
+/// A target as the bar names it: the state, or "any state".
+fn state_name(lang: Lang, state: Option<State>) -> String {
+    state.map_or_else(|| tr(lang, "explore.any").to_string(), |s| s.to_string())
+}
+
+/// The status in one line, for the bar over the diagram.
+fn summary(lang: Lang, status: &Status) -> Option<String> {
+    Some(match status {
+        Status::Idle | Status::Map { .. } => return None,
+        Status::Said(text) => text.clone(),
+        Status::Running { progress: Some(p) } => fill(
+            tr(lang, "explore.progress"),
+            &[
+                ("states", &p.states.to_string()),
+                ("depth", &p.complete_depth.to_string()),
+            ],
+        ),
+        Status::Running { progress: None } => tr(lang, "explore.starting").into(),
+        Status::Already { .. } => tr(lang, "explore.already").into(),
+        Status::Loaded { path, states, .. } => fill(
+            tr(lang, "explore.found"),
+            &[
+                ("n", &path.steps.len().to_string()),
+                ("states", &states.to_string()),
+                ("a", &path.a.to_string()),
+                ("b", &path.b.to_string()),
+            ],
+        ),
+        Status::NotFound { progress, .. } => why_not(lang, progress),
+    })
 }
 
 /// What to do with the worker's replies to one search (`ask` from the moment `from`).
@@ -238,20 +453,18 @@ fn state_select(
     lang: Lang,
     testid: &'static str,
     label: &'static str,
-    value: &UseStateHandle<Option<State>>,
+    peer: Peer,
+    target: Target,
+    dispatch: &Callback<Action>,
 ) -> Html {
-    let onchange = {
-        let value = value.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            value.set(
-                State::ALL
-                    .into_iter()
-                    .find(|s| s.to_string() == select.value()),
-            );
-        })
-    };
-    let current = **value;
+    let onchange = dispatch.reform(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let state = State::ALL
+            .into_iter()
+            .find(|s| s.to_string() == select.value());
+        Action::ExploreTarget(peer, state)
+    });
+    let current = target.states[peer.index()];
     html! {
         <label class="explore-peer">
             <span>{ label }</span>

@@ -1,5 +1,5 @@
 //! The keyboard shortcuts: → step, ← back, P play or pause, T next timer, Escape closes the
-//! inspector.
+//! inspector (or ends a pick on the diagram).
 
 use yew::prelude::*;
 
@@ -15,7 +15,7 @@ pub fn shortcut(key: &str, playing: bool) -> Option<Action> {
         "p" | "P" if playing => Action::Pause,
         "p" | "P" => Action::Play,
         "t" | "T" => Action::NextTimer,
-        "Escape" => Action::SelectSegment(None),
+        "Escape" => Action::Escape,
         _ => return None,
     })
 }
@@ -69,7 +69,7 @@ mod tests {
         assert_eq!(shortcut("ArrowRight", false), Some(Action::Step));
         assert_eq!(shortcut("p", false), Some(Action::Play));
         assert_eq!(shortcut("P", true), Some(Action::Pause));
-        assert_eq!(shortcut("Escape", true), Some(Action::SelectSegment(None)));
+        assert_eq!(shortcut("Escape", true), Some(Action::Escape));
         assert_eq!(shortcut("x", false), None);
     }
 }

@@ -14,7 +14,7 @@ use synack_core::capture::digest::{
     decode_detail, decode_summary, end_key, start_key, ConnRow, DecodeError, Detail, Summary,
 };
 use synack_core::capture::{Problems, ReadError};
-use synack_core::Peer;
+use synack_core::{Peer, State};
 use yew::Reducible;
 
 use crate::model::shared::Shared;
@@ -63,6 +63,9 @@ pub enum SortKey {
     ConnState,
     Start,
     End,
+    /// Both ends' inferred states after the last packet: A's, then B's, in the RFC's order
+    /// of states, a confirmed state before the same state marked `?`.
+    Final,
     /// How many kinds of trouble the row shows.
     Problems,
 }
@@ -173,6 +176,9 @@ pub fn problem_count(p: &Problems) -> usize {
 pub struct Filter {
     /// Zeek's `conn_state` code.
     pub conn_state: Option<String>,
+    /// A state either end is in after the last packet (inferred), as `ss -tan` would list
+    /// sockets in it.
+    pub final_state: Option<State>,
     pub problem: Option<Problem>,
     pub port_text: String,
 }
@@ -188,18 +194,25 @@ impl Filter {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.conn_state.is_none() && self.problem.is_none() && self.port_text.trim().is_empty()
+        self.conn_state.is_none()
+            && self.final_state.is_none()
+            && self.problem.is_none()
+            && self.port_text.trim().is_empty()
     }
 
     fn admits(&self, c: &ConnRow) -> bool {
         let state_ok = self.conn_state.as_ref().is_none_or(|s| *s == c.conn_state);
+        let final_ok = self.final_state.is_none_or(|s| {
+            c.finals
+                .is_some_and(|finals| finals.iter().any(|f| f.state == s))
+        });
         let problem_ok = self.problem.is_none_or(|p| p.matches(&c.problems));
         let port_ok = match self.port() {
             Ok(Some(port)) => port_of(&c.a) == Some(port) || port_of(&c.b) == Some(port),
             // A text that is not a port narrows nothing; the view says why.
             Ok(None) | Err(NotAPort) => true,
         };
-        state_ok && problem_ok && port_ok
+        state_ok && final_ok && problem_ok && port_ok
     }
 }
 
@@ -230,6 +243,7 @@ pub fn visible(sum: &Summary, sort: Sort, filter: &Filter) -> Vec<usize> {
             SortKey::ConnState => a.conn_state.cmp(&b.conn_state),
             SortKey::Start => start_key(a.start).cmp(start_key(b.start)),
             SortKey::End => end_key(a.end).cmp(end_key(b.end)),
+            SortKey::Final => final_rank(a).cmp(&final_rank(b)),
             SortKey::Problems => problem_count(&a.problems)
                 .cmp(&problem_count(&b.problems))
                 .then(a.problems.retransmissions.cmp(&b.problems.retransmissions)),
@@ -243,6 +257,25 @@ pub fn visible(sum: &Summary, sort: Sort, filter: &Filter) -> Vec<usize> {
         order.then(a.index.cmp(&b.index))
     });
     rows
+}
+
+/// The order of the final-states column: A's state, then B's (a row without them first).
+fn final_rank(c: &ConnRow) -> Option<[(usize, bool); 2]> {
+    c.finals.map(|f| f.map(|x| x.rank()))
+}
+
+/// The states either end of some connection is in after its last packet, in the RFC's
+/// order: the final-state filter's choices.
+pub fn final_states_present(sum: &Summary) -> Vec<State> {
+    State::ALL
+        .into_iter()
+        .filter(|s| {
+            sum.conns.iter().any(|c| {
+                c.finals
+                    .is_some_and(|finals| finals.iter().any(|f| f.state == *s))
+            })
+        })
+        .collect()
 }
 
 /// From a connection's first packet to its last.
@@ -724,6 +757,47 @@ mod tests {
         };
         assert!(only(both).is_empty());
         assert_eq!(port_of("[2001:db8::2]:8080"), Some(8080));
+    }
+
+    /// Four real Linux connections with `ss -tan` of both hosts at the end
+    /// (tests/fixtures/ss-final.sh): normal close, client reset, the server keeping
+    /// TIME-WAIT, a half-close left open.
+    const SS_FINAL: &[u8] = include_bytes!("../../../../tests/fixtures/ss-final.pcap");
+
+    #[test]
+    fn the_final_states_column_sorts_and_filters_by_either_ends_state() {
+        let sum = summary_of(&digest::summarize(SS_FINAL).0).unwrap();
+        assert_eq!(
+            final_states_present(&sum),
+            [
+                State::Closed,
+                State::FinWait2,
+                State::CloseWait,
+                State::TimeWait
+            ]
+        );
+        let only = |s: State| -> Vec<usize> {
+            let f = Filter {
+                final_state: Some(s),
+                ..Filter::default()
+            };
+            assert!(!f.is_empty());
+            indices(&sum, &visible(&sum, Sort::default(), &f))
+        };
+        // TIME-WAIT at the client (normal close) or at the server (it closed first).
+        assert_eq!(only(State::TimeWait), [1, 3]);
+        assert_eq!(only(State::CloseWait), [4]);
+        assert_eq!(only(State::Closed), [1, 2, 3]);
+        assert!(only(State::Established).is_empty());
+        // By A's state in the RFC's order, a confirmed CLOSED before CLOSED?.
+        let sort = Sort::default().by(SortKey::Final);
+        assert!(!sort.descending, "states read in the RFC's order first");
+        let none = Filter::default();
+        assert_eq!(indices(&sum, &visible(&sum, sort, &none)), [2, 3, 4, 1]);
+        assert_eq!(
+            indices(&sum, &visible(&sum, sort.by(SortKey::Final), &none)),
+            [1, 4, 3, 2]
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! worker's plumbing is in `glue::explore_worker`, the panel in `components::explore`.
 
 use synack_core::explore::{Answer, CallKind, Goal, Options, PeerGoal, Progress, Request, Search};
-use synack_core::State;
+use synack_core::{Peer, State};
 
 /// How long a search for a pair may run (the worker's clock), as the CLI's default.
 pub const REACH_TIME_MS: f64 = 10_000.0;
@@ -18,6 +18,81 @@ pub enum Ask {
     Reach { a: Option<State>, b: Option<State> },
     /// Every pair reachable from here, with its distance.
     Map,
+}
+
+/// Where the user wants each peer to end up, and whether they are picking it on the diagram.
+/// It lives in the page's state (not the panel's) because the diagram, which the panel does
+/// not draw, is where a pick happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// A's and B's target state (`None`: any), by `Peer::index`.
+    pub states: [Option<State>; 2],
+    /// The peer whose target the next click on a diagram node sets, while picking.
+    pub picking: Option<Peer>,
+    /// Counts the picks completed on the diagram: the panel searches when it changes, so a
+    /// student who picked both ends sees the way there without another click.
+    pub picked: u32,
+}
+
+impl Default for Target {
+    /// Both in CLOSING: the state the teaching material asks about most ("when does
+    /// CLOSING appear?").
+    fn default() -> Target {
+        Target {
+            states: [Some(State::Closing); 2],
+            picking: None,
+            picked: 0,
+        }
+    }
+}
+
+impl Target {
+    /// The search this target asks for.
+    pub fn ask(&self) -> Ask {
+        Ask::Reach {
+            a: self.states[0],
+            b: self.states[1],
+        }
+    }
+
+    /// Starts picking on the diagram: A's target first, then B's.
+    pub fn start_picking(self) -> Target {
+        Target {
+            picking: Some(Peer::A),
+            ..self
+        }
+    }
+
+    pub fn stop_picking(self) -> Target {
+        Target {
+            picking: None,
+            ..self
+        }
+    }
+
+    /// Sets one peer's target from the panel's select; a pick under way is left as it is.
+    pub fn set(mut self, peer: Peer, state: Option<State>) -> Target {
+        self.states[peer.index()] = state;
+        self
+    }
+
+    /// A click on the diagram (`Some` state) or on "any state" while picking: sets the
+    /// picking peer's target and moves on to B, or after B ends the pick. Not picking, it
+    /// changes nothing.
+    pub fn pick(mut self, state: Option<State>) -> Target {
+        let Some(peer) = self.picking else {
+            return self;
+        };
+        self.states[peer.index()] = state;
+        self.picking = match peer {
+            Peer::A => Some(Peer::B),
+            Peer::B => {
+                self.picked += 1;
+                None
+            }
+        };
+        self
+    }
 }
 
 /// The message for the worker: the search from the end of `script`, with the user calls
@@ -229,5 +304,42 @@ mod tests {
         let shorts: std::collections::HashSet<_> =
             State::ALL.iter().map(|&s| short_name(s)).collect();
         assert_eq!(shorts.len(), 11, "short names are distinct");
+    }
+
+    #[test]
+    fn picking_on_the_diagram_sets_a_then_b_then_asks() {
+        let t = Target::default();
+        assert_eq!(
+            t.pick(Some(State::Listen)),
+            t,
+            "a click while not picking changes nothing"
+        );
+        let t = t.start_picking();
+        assert_eq!(t.picking, Some(Peer::A));
+        let t = t.pick(Some(State::TimeWait));
+        assert_eq!(t.states, [Some(State::TimeWait), Some(State::Closing)]);
+        assert_eq!((t.picking, t.picked), (Some(Peer::B), 0));
+        let t = t.pick(None);
+        assert_eq!(t.states, [Some(State::TimeWait), None]);
+        assert_eq!((t.picking, t.picked), (None, 1), "B ends the pick and asks");
+        assert_eq!(
+            t.ask(),
+            Ask::Reach {
+                a: Some(State::TimeWait),
+                b: None
+            }
+        );
+        let stopped = t.start_picking().pick(Some(State::Closed)).stop_picking();
+        assert_eq!(stopped.picking, None);
+        assert_eq!(stopped.picked, 1, "a cancelled pick asks nothing");
+        assert_eq!(
+            stopped.states[0],
+            Some(State::Closed),
+            "what was picked stays"
+        );
+        assert_eq!(
+            Target::default().set(Peer::B, Some(State::Listen)).states,
+            [Some(State::Closing), Some(State::Listen)]
+        );
     }
 }

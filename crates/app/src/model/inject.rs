@@ -98,6 +98,7 @@ pub fn build_command(
             ack,
             len,
             win: None,
+            options: Default::default(),
         },
         in_flight,
     })

@@ -9,6 +9,7 @@ use yew::{AttrValue, Reducible};
 
 use crate::i18n::Lang;
 use crate::model::exercise::SetItem;
+use crate::model::explore::Target;
 use crate::model::frame::Frame;
 use crate::model::lesson::{Answer, Lesson, Page, Player};
 pub use crate::model::notice::Notice;
@@ -86,6 +87,8 @@ pub struct AppState {
     /// Runs left by acting in the past, newest last: acting in the past never destroys the
     /// future, it moves it here (see [`Action::SwapBranch`]).
     pub branches: Vec<Branch>,
+    /// *(issue 14)* The explorer's target pair, picked in its panel or on the diagram.
+    pub explore: Target,
 }
 
 /// Everything the user can do.
@@ -116,6 +119,14 @@ pub enum Action {
     Edit(String),
     SelectSegment(Option<Label>),
     SelectState(Option<State>),
+    /// Escape: ends a pick on the diagram, else closes the segment's inspector.
+    Escape,
+    /// The explorer's target for one peer, from its panel (`None`: any state).
+    ExploreTarget(Peer, Option<State>),
+    /// Start (`true`) or stop picking the explorer's targets on the diagram.
+    ExplorePick(bool),
+    /// "Any state" while picking on the diagram.
+    PickAny,
     ToggleAbsolute,
     ToggleLinux,
     /// Something outside the model happened (e.g. fetching a scenario failed): say so.
@@ -180,6 +191,7 @@ impl AppState {
             lesson: None,
             set: None,
             branches: Vec::new(),
+            explore: Target::default(),
         }
     }
 
@@ -560,6 +572,7 @@ impl Reducible for AppState {
                     lang: s.lang,
                     branches,
                     notice,
+                    explore: s.explore.stop_picking(),
                     ..AppState::default()
                 }
             }
@@ -574,6 +587,20 @@ impl Reducible for AppState {
             }
             Action::Edit(text) => s.editor = AttrValue::from(text),
             Action::SelectSegment(l) => s.selected_segment = l,
+            // While the explorer's targets are picked, a click on a state picks it (before a
+            // lesson's question: the user asked to pick).
+            Action::SelectState(Some(st)) if s.explore.picking.is_some() => {
+                s.explore = s.explore.pick(Some(st))
+            }
+            Action::PickAny => s.explore = s.explore.pick(None),
+            Action::ExplorePick(true) => {
+                s.explore = s.explore.start_picking();
+                s.selected_state = None;
+            }
+            Action::ExplorePick(false) => s.explore = s.explore.stop_picking(),
+            Action::Escape if s.explore.picking.is_some() => s.explore = s.explore.stop_picking(),
+            Action::Escape => s.selected_segment = None,
+            Action::ExploreTarget(peer, st) => s.explore = s.explore.set(peer, st),
             // In a lesson's question about a state, a click on a state is the answer.
             Action::SelectState(Some(st)) | Action::Answer(st)
                 if s.lesson.as_ref().is_some_and(|p| p.asking_state()) =>
@@ -825,6 +852,50 @@ mod tests {
         );
         assert!(bad.lesson.is_none());
         assert!(matches!(bad.notice, Some(Notice::LessonBroken { .. })));
+    }
+
+    /// Picking the explorer's targets on the diagram: clicks pick A then B (even in a
+    /// lesson's question) and open no explanation; Escape ends a pick; starting over keeps
+    /// the targets.
+    #[test]
+    fn a_pick_on_the_diagram_sets_the_explorers_targets() {
+        let text = "title en T\ntitle zh 题\nB listen\nA connect\nask B\ndeliver s1\n";
+        let mut s = reduce(
+            AppState::default(),
+            Action::OpenLesson("t".into(), text.into()),
+        );
+        s = reduce(s, Action::LessonStep);
+        s = reduce(s, Action::LessonStep);
+        assert!(s.lesson.as_ref().unwrap().asking_state());
+        s = reduce(s, Action::ExplorePick(true));
+        assert_eq!(s.explore.picking, Some(Peer::A));
+        s = reduce(s, Action::SelectState(Some(State::FinWait2)));
+        assert_eq!(s.explore.picking, Some(Peer::B));
+        assert!(
+            s.lesson.as_ref().unwrap().asking_state(),
+            "the pick did not answer the lesson"
+        );
+        s = reduce(s, Action::PickAny);
+        assert_eq!(s.explore.states, [Some(State::FinWait2), None]);
+        assert_eq!((s.explore.picking, s.explore.picked), (None, 1));
+        assert_eq!(s.selected_state, None, "no explanation opened");
+        s = reduce(s, Action::ExplorePick(true));
+        s = reduce(s, Action::Escape);
+        assert_eq!(s.explore.picking, None);
+        s = reduce(s, Action::SelectState(Some(State::Listen)));
+        assert_eq!(
+            s.explore.states[0],
+            Some(State::FinWait2),
+            "not picking: no pick"
+        );
+        s = reduce(s, Action::ExploreTarget(Peer::B, Some(State::TimeWait)));
+        s = reduce(s, Action::ExplorePick(true));
+        s = reduce(s, Action::Reset);
+        assert_eq!(
+            s.explore.states,
+            [Some(State::FinWait2), Some(State::TimeWait)]
+        );
+        assert_eq!(s.explore.picking, None, "starting over ends a pick");
     }
 
     /// An exercise opens with its seed, a state click does not answer its segment question,

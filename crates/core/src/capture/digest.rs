@@ -7,9 +7,11 @@
 //!
 //! - Summary ([`encode_summary`]): `F format frames tcp`, then `K reason count` per skip
 //!   reason, `X why` if reading stopped early, and `C index a b packets first last start end
-//!   end_side retx rst half_open zero_windows conn_state history` per connection (the last two
-//!   Zeek's, from [`super::analysis`]). A file that is no capture at all is the single line
-//!   `E code detail`.
+//!   end_side retx rst half_open zero_windows conn_state history final_a final_b` per
+//!   connection (`conn_state` and `history` Zeek's, from [`super::analysis`]; `final_a` and
+//!   `final_b` each end's inferred state after the last packet as a state index, with `?`
+//!   after it when the capture cannot confirm it, see [`Final`]). A file that is no capture
+//!   at all is the single line `E code detail`.
 //! - Detail of one connection ([`encode_detail`]): `D index`; `P micros side flags seq ack len
 //!   window frame analysis window_bytes sack` per packet (its `tcp.analysis.*` flags as
 //!   [`super::analysis::PacketFlags`] bits, its window scaled when the scale is known, its
@@ -79,6 +81,74 @@ pub struct ConnRow {
     pub conn_state: String,
     /// See `conn_state`.
     pub history: String,
+    /// A's and B's inferred states after the last packet (`None` from a digest without them).
+    pub finals: Option<[Final; 2]>,
+}
+
+/// One end's inferred state after its connection's last packet, as the connection list
+/// shows it: what `ss -tan` on that host would say at the end of the capture (a closed
+/// socket is not listed by `ss` at all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Final {
+    /// The state, in the engine's (RFC 9293's) terms.
+    pub state: State,
+    /// The change into it is [`Inference::final_uncertain`]: caused by a packet the capture
+    /// cannot show arrived, or by a timer.
+    pub uncertain: bool,
+}
+
+impl Final {
+    /// Both ends' final states of an inference.
+    pub fn of(inference: &Inference) -> [Final; 2] {
+        [Peer::A, Peer::B].map(|side| Final {
+            state: inference.final_states[side.index()],
+            uncertain: inference.final_uncertain(side).is_some(),
+        })
+    }
+
+    /// The state's name (`ss`'s spelling when `ss_names`), then `?` when uncertain, as
+    /// `synack analyze`'s "after the last packet" line writes it.
+    pub fn label(self, ss_names: bool) -> String {
+        let name = if ss_names {
+            self.state.ss_name()
+        } else {
+            self.state.name()
+        };
+        format!("{name}{}", if self.uncertain { "?" } else { "" })
+    }
+
+    /// `A / B`, e.g. `TIME_WAIT / CLOSED?`: the connection list's "final states" column.
+    pub fn pair_label(finals: [Final; 2], ss_names: bool) -> String {
+        format!(
+            "{} / {}",
+            finals[0].label(ss_names),
+            finals[1].label(ss_names)
+        )
+    }
+
+    /// For sorting: the state in the RFC's order, a confirmed one before an uncertain one.
+    pub fn rank(self) -> (usize, bool) {
+        (state_index(self.state), self.uncertain)
+    }
+
+    fn encode(self) -> String {
+        format!(
+            "{}{}",
+            state_index(self.state),
+            if self.uncertain { "?" } else { "" }
+        )
+    }
+
+    fn decode(field: &str) -> Option<Final> {
+        let (index, uncertain) = match field.strip_suffix('?') {
+            Some(index) => (index, true),
+            None => (field, false),
+        };
+        Some(Final {
+            state: *State::ALL.get(index.parse::<usize>().ok()?)?,
+            uncertain,
+        })
+    }
 }
 
 /// One packet of a chosen connection.
@@ -306,13 +376,16 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
     for c in conns {
         let p = &c.problems;
         let analysis = super::analysis::analyze(c, &packets.tcp);
+        // Every connection's, so that the list can show, sort and filter them; it costs
+        // about as much as the analysis (docs/measurements/import-bench.md).
+        let [final_a, final_b] = Final::of(&super::infer(c, &packets.tcp, None));
         let end_side = match c.end {
             End::FinFrom(s) | End::ResetBy(s) => s.to_string(),
             _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "C\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             c.index,
             c.a,
             c.b,
@@ -327,7 +400,9 @@ pub fn encode_summary(packets: &Packets, conns: &[Connection]) -> String {
             u8::from(p.half_open),
             p.zero_windows,
             analysis.conn_state,
-            analysis.history
+            analysis.history,
+            final_a.encode(),
+            final_b.encode()
         );
     }
     out
@@ -598,6 +673,11 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                     };
                     let conn_state = f.text().unwrap_or("").to_string();
                     let history = f.text().unwrap_or("").to_string();
+                    // Absent from an older digest; present but unreadable is malformed.
+                    let finals = match (f.text(), f.text()) {
+                        (Some(a), Some(b)) => Some([Final::decode(a)?, Final::decode(b)?]),
+                        _ => None,
+                    };
                     s.conns.push(ConnRow {
                         index,
                         a,
@@ -610,6 +690,7 @@ pub fn decode_summary(text: &str) -> Result<Summary, DecodeError> {
                         problems,
                         conn_state,
                         history,
+                        finals,
                     });
                 }
                 _ => return None,
@@ -751,6 +832,37 @@ mod tests {
         assert_eq!(row.start, Start::Handshake);
         assert_eq!(row.end, End::ResetBy(Peer::B));
         assert_eq!(row.problems, c.problems);
+        // B's RST is its own (certain); A got it and sent nothing after, so the capture
+        // cannot show that it arrived.
+        let finals = row.finals.expect("final states in the summary");
+        assert_eq!(
+            finals,
+            Final::of(&crate::capture::infer(c, &packets.tcp, None))
+        );
+        assert_eq!(Final::pair_label(finals, false), "CLOSED? / CLOSED");
+        assert_eq!(Final::pair_label(finals, true), "UNCONN? / UNCONN");
+    }
+
+    #[test]
+    fn final_states_absent_from_an_older_digest_or_unreadable() {
+        let row = "C\t1\t192.0.2.1:1\t192.0.2.2:2\t3\t0\t9\thandshake\topen\t\t0\t0\t0\t0\tS1\tShA";
+        let s = decode_summary(row).unwrap();
+        assert_eq!(s.conns[0].finals, None, "a digest without the fields");
+        let s = decode_summary(&format!("{row}\t10\t9?")).unwrap();
+        let finals = s.conns[0].finals.unwrap();
+        assert_eq!(
+            Final::pair_label(finals, true),
+            "TIME-WAIT / LAST-ACK?",
+            "state indices in State::ALL's order"
+        );
+        assert!(finals[0].rank() > finals[1].rank());
+        for bad in ["11\t0", "x\t0", "0\t?", "0\t1??"] {
+            assert_eq!(
+                decode_summary(&format!("{row}\t{bad}")),
+                Err(DecodeError::Malformed(1)),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
