@@ -87,8 +87,11 @@ const PARTS = {
   lesson: { budget: 28 * KiB, files: ['i18n/en/lesson-panel.txt', 'lesson.css'] },
   // Issue 14's exercises, 36,421 B: the menu and a set's list, drawing numbers from a seed
   // (`variant::instantiate`), the predict-the-segment form, its checks and feedback, the score.
-  // 39,211 B on final main (39,189 to 39,211 over the evening's builds).
-  exercise: { budget: 40 * KiB, files: ['i18n/en/exercise.txt', 'exercise.css'] },
+  // 39,211 B on final main (39,189 to 39,211 over the evening's builds). 41,115 B (+1,904) with
+  // the exercise polish (branch polish): the end's "Exercise done." card with New numbers and
+  // Back to the set, the address bar kept on the exercise and seed shown (replaceState), the
+  // scroll to the end's card; 42 KiB keeps about 1.9 KiB of room, as the other parts have.
+  exercise: { budget: 42 * KiB, files: ['i18n/en/exercise.txt', 'exercise.css'] },
   linux: { budget: 22 * KiB, files: ['i18n/en/linux-view.txt', 'linux.css'] },
 };
 /**

@@ -113,7 +113,16 @@ async function orderWrongThenRight(page, shot, lang) {
   await page.getByTestId('ladder-order-tally').waitFor();
   const verdicts = await page.locator('.ladder-card').evaluateAll((els) => els.map((e) => e.dataset.correct));
   assert.ok(verdicts.includes('false'), `${verdicts}`);
-  assert.match(await page.getByTestId('ladder-order').textContent(), lang === 'zh' ? /回应了/ : /answers s\d/);
+  // Each card says only whether it is in place: the ties between segments, the segment that
+  // belongs there and the labels would give the order away.
+  const places = await page.locator('.ladder-card .why').allTextContents();
+  assert.equal(places.length, 5, 'every place has its verdict');
+  for (const text of places) {
+    assert.match(text.trim(), lang === 'zh' ? /^[✓✗] (位置正确|位置不对)。?$/ : /^[✓✗] (In place|Not in place)\.$/, `only the verdict: "${text}"`);
+  }
+  assert.doesNotMatch(await page.getByTestId('ladder-order').textContent(), /s[1-5]/, 'no label before the order is right');
+  assert.equal(await page.locator('.ladder-card .seg-id').count(), 0);
+  assert.ok(await page.getByTestId('ladder-reveal-order').isVisible(), 'Reveal is offered after a check');
   await shot('02-wrong');
   // Put it right with the Up buttons only (keyboard-reachable buttons, not drag).
   const want = ['s1', 's2', 's3', 's4', 's5'];
@@ -129,6 +138,10 @@ async function orderWrongThenRight(page, shot, lang) {
   await page.getByTestId('ladder-check-order').click();
   await eventually(() => page.getByTestId('ladder-exercise').getAttribute('data-solved'), 'true', 'solved');
   assert.match(await page.getByTestId('ladder-order-tally').textContent(), lang === 'zh' ? /5 个位置正确/ : /5 of 5 in place/);
+  // Right: now each place says why, with the labels.
+  assert.match(await page.getByTestId('ladder-order').textContent(), lang === 'zh' ? /回应了/ : /answers s\d/);
+  assert.equal(await page.locator('.ladder-card .seg-id').count(), 5);
+  assert.equal(await page.getByTestId('ladder-reveal-order').count(), 0);
   const stored = await page.evaluate(() => localStorage.getItem('synack.score.11-order-the-handshake'));
   assert.match(stored, /^last=[0-4]\/5 best=[0-4]\/5$/, 'the first check scored, not the retry');
   await shot('03-right');
@@ -177,6 +190,32 @@ test('fill the ladder in Chinese, dark, and order in English, light: both langua
   page = await open(`${app.server.url}?exercise=11&seed=5`, DESKTOP);
   try {
     await orderWrongThenRight(page, shooter(page, `ladder-order-desktop-en`), 'en');
+    await axe(page);
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('order the segments: Reveal after a wrong check puts them in order and explains (phone, English, light)', async () => {
+  const page = await open(`${app.server.url}?exercise=11&seed=3&lang=en`, PHONE);
+  try {
+    assert.equal(await page.getByTestId('ladder-reveal-order').count(), 0, 'no Reveal before a try');
+    await page.getByTestId('ladder-check-order').click();
+    await page.getByTestId('ladder-order-tally').waitFor();
+    await page.getByTestId('ladder-reveal-order').click();
+    await eventually(() => cards(page), ['s1', 's2', 's3', 's4', 's5'], 'Reveal puts the segments in order');
+    await eventually(() => page.getByTestId('ladder-exercise').getAttribute('data-revealed'), 'true', 'revealed');
+    assert.match(await page.getByTestId('ladder-order').textContent(), /answers s\d/, 'the ties are explained');
+    // The page put them in place, not the learner: no "In place" marks.
+    assert.doesNotMatch(await page.getByTestId('ladder-order').textContent(), /In place/);
+    assert.equal(await page.locator('.ladder-card.right, .ladder-card.wrong').count(), 0);
+    assert.match(await page.getByTestId('ladder-closing').textContent(), /The order they were sent in/);
+    assert.doesNotMatch(await page.getByTestId('ladder-closing').textContent(), /All right/, 'a revealed order is not "all right"');
+    assert.equal(await page.getByTestId('ladder-order-tally').count(), 0, 'no tally for an order the page put right');
+    const stored = await page.evaluate(() => localStorage.getItem('synack.score.11-order-the-handshake'));
+    assert.match(stored, /^last=[0-4]\/5 best=[0-4]\/5$/, 'the first check scored, not the reveal');
+    await screenshot(page, 'ladder-order-phone-en-revealed');
     await axe(page);
     assertNoProblems(page);
   } finally {

@@ -217,6 +217,12 @@ fn simulator(
         )
     });
     let asking = s.lesson.as_ref().is_some_and(|p| p.asking_state()) && s.explore.picking.is_none();
+    // An exercise's script holds its answers (its narration and `expect` lines, with the
+    // numbers drawn): the script panel waits for the exercise's end.
+    let answers_hidden = s
+        .lesson
+        .as_ref()
+        .is_some_and(|p| p.seed.is_some() && p.page != crate::model::lesson::Page::End);
     let edge_highlight = lesson_step.map(|st| st.edges.clone()).unwrap_or_default();
     let mut seg_highlight = lesson_step
         .map(|st| st.segments.clone())
@@ -294,7 +300,9 @@ fn simulator(
             if !embed {
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
                     part={&INJECT} props={lazy::props(InjectProps { presets: frame.presets, dispatch: d.clone() })} />
-                <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                if !answers_hidden {
+                    <ScriptPanel text={s.editor.clone()} error={s.script_error.clone()} dispatch={d.clone()} />
+                }
                 <Explore script={s.script_at_cursor()} target={s.explore} dispatch={d.clone()} />
                 if s.linux {
                     <Lazy part={&LINUX_NOTES} props={lazy::props(LinuxNotesProps { profile_on, dispatch: d.clone() })} />

@@ -369,7 +369,7 @@ mod tests {
     };
 
     /// Every part of the page.
-    fn parts() -> [&'static Part; 16] {
+    fn parts() -> [&'static Part; 15] {
         [
             &ladder::LADDER,
             &capture_view::CAPTURE_VIEW,
@@ -377,8 +377,7 @@ mod tests {
             &exercise::EXERCISE_BAR,
             &exercise::EXERCISE_LIST,
             &exercise::EXERCISE_SET,
-            &exercise::PREDICT_FORM,
-            &exercise::PREDICT_RESULT,
+            &exercise::PREDICT,
             &export::EXPORT_MENU,
             &inject::INJECT,
             &inspector::INSPECTOR,

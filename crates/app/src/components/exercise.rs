@@ -31,8 +31,11 @@ pub fn open(id: &'static str, seed: Option<u64>, dispatch: Callback<Action>) {
         // A ladder exercise (`hide`, `order`) opens in the ladder view, which its link opens
         // (hooks::ladder_link): go to that link.
         if crate::hooks::ladder_link::is_ladder(&text) {
-            let search = format!("?exercise={}&seed={seed}", exercise::short(id));
             if let Some(w) = web_sys::window() {
+                // The link's other parameters (the language, the set) stay.
+                let query = w.location().search().unwrap_or_default();
+                let search = link::exercise_query(&query, id, seed)
+                    .unwrap_or_else(|| link::with_params(&query, &[]));
                 let _ = w.location().set_search(&search);
             }
             return;
@@ -244,7 +247,7 @@ fn exercise_set(props: &ExerciseSetProps) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(Action::CloseSet))
     };
     html! {
-        <section class="lesson-panel exercise-set" data-testid="exercise-set" aria-label={tr(lang, "exercise.set_title")}>
+        <section class="guide-panel lesson-panel exercise-set" data-testid="exercise-set" aria-label={tr(lang, "exercise.set_title")}>
             <header><h2>{ tr(lang, "exercise.set_title") }</h2></header>
             <p class="hint">{ fill(tr(lang, "exercise.set_lead"), &[("n", &props.set.len().to_string())]) }</p>
             <ol class="lesson-list">{ for items }</ol>
@@ -274,23 +277,44 @@ const FLAGS: [(Flags, &str); 4] = [
 ];
 
 #[derive(Properties, PartialEq, Clone)]
-pub struct PredictFormProps {
+pub struct PredictProps {
     /// The step's number, which keys the form: a new question, a new form.
     pub step: usize,
     pub predict: Predict,
     pub tries: Tries,
+    /// The step has run (answered right, or revealed): its result shows, not the form.
+    pub ran: bool,
     pub dispatch: Callback<Action>,
 }
 
 crate::lazy::part! {
-    /// The form of a predict-the-segment question, in the exercises' module.
-    pub static PREDICT_FORM = PredictQuestion(PredictFormProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
+    /// A predict-the-segment question, in the exercises' module: its form, and once the step
+    /// has run, its result.
+    pub static PREDICT = PredictQuestion(PredictProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
 }
 
-/// The form, new for each question (so that one question's typing does not carry over).
+/// The form, new for each question (so that one question's typing does not carry over), or
+/// the result once the step has run.
 #[function_component(PredictQuestion)]
-fn predict_question(props: &PredictFormProps) -> Html {
-    html! { <PredictForm key={props.step} ..props.clone() /> }
+fn predict_question(props: &PredictProps) -> Html {
+    if props.ran {
+        html! { <PredictResult ..props.clone() /> }
+    } else {
+        html! { <PredictForm key={props.step} ..props.clone() /> }
+    }
+}
+
+/// Brings a question's feedback (or the end's card) into view: it is the result of the click
+/// that made it, and on a phone it opens below the fold.
+fn scroll_to_feedback(selector: &str, block: web_sys::ScrollLogicalPosition) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(el) = el {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(block);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// A number typed in the form: `Ok(None)` when empty.
@@ -306,7 +330,7 @@ fn read_number(text: &str) -> Result<Option<u32>, ()> {
 /// as on the wire, as the question says), both ISNs shown; Check sends the guess. What was
 /// typed stays after a wrong try, to be corrected.
 #[function_component(PredictForm)]
-fn predict_form(props: &PredictFormProps) -> Html {
+fn predict_form(props: &PredictProps) -> Html {
     let lang = use_lang();
     let flags = use_state(|| Flags::NONE);
     let seq = use_state(String::new);
@@ -414,20 +438,14 @@ fn predict_form(props: &PredictFormProps) -> Html {
         Answer::Segment(_, f) => Some(f),
         Answer::State(_) => None,
     });
-    // After a check, the feedback is the result of the click: bring it into view (on a phone
-    // it opens below the fold).
     use_effect_with(props.tries.answers.len(), |tries| {
         if *tries > 0 {
-            let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-                d.query_selector(".predict-form .predict-feedback")
-                    .ok()
-                    .flatten()
-            });
-            if let Some(el) = el {
-                let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Start);
-                el.scroll_into_view_with_scroll_into_view_options(&options);
-            }
+            // Nearest: on a wide screen the form stays in view above the feedback, to be
+            // corrected; a feedback taller than the screen (a phone's) shows from its top.
+            scroll_to_feedback(
+                ".predict-form .predict-feedback",
+                web_sys::ScrollLogicalPosition::Nearest,
+            );
         }
     });
     html! {
@@ -462,35 +480,23 @@ fn predict_form(props: &PredictFormProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct PredictResultProps {
-    pub predict: Predict,
-    /// The last try, if the answer was not revealed untried.
-    pub feedback: Option<Feedback>,
-}
-
-crate::lazy::part! {
-    /// A predicted segment's result once the step has run, in the exercises' module.
-    pub static PREDICT_RESULT = PredictResult(PredictResultProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
-}
-
+/// A predicted segment's result once the step has run: the last try's feedback, or the
+/// answer revealed untried.
 #[function_component(PredictResult)]
-fn predict_result(props: &PredictResultProps) -> Html {
+fn predict_result(props: &PredictProps) -> Html {
     let lang = use_lang();
     // The step ran on the click of Check or Reveal, whose form is gone: show its result.
     use_effect_with((), |_| {
-        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-            d.query_selector(".lesson-panel .predict-feedback")
-                .ok()
-                .flatten()
-        });
-        if let Some(el) = el {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            el.scroll_into_view_with_scroll_into_view_options(&options);
-        }
+        scroll_to_feedback(
+            ".lesson-panel .predict-feedback",
+            web_sys::ScrollLogicalPosition::Nearest,
+        );
     });
-    match &props.feedback {
+    let last = props.tries.answers.iter().rev().find_map(|a| match a {
+        Answer::Segment(_, f) => Some(f),
+        Answer::State(_) => None,
+    });
+    match last {
         Some(f) => segment_feedback(f, props.predict.question.peer.name(), true, lang),
         None => revealed_segment(&props.predict, lang),
     }
@@ -590,7 +596,8 @@ pub struct ExerciseBarProps {
 
 crate::lazy::part! {
     /// What the lesson panel shows of an exercise but its questions: the numbers' seed with
-    /// "New numbers", and at the end the score; in the exercises' module.
+    /// "New numbers", and at the end the card that says it is done, with its score; in the
+    /// exercises' module.
     pub static EXERCISE_BAR = ExerciseBar(ExerciseBarProps) in exercise, areas: &["exercise"], stylesheets: &["exercise.css"];
 }
 
@@ -598,22 +605,49 @@ crate::lazy::part! {
 fn exercise_bar(props: &ExerciseBarProps) -> Html {
     let lang = use_lang();
     let p = &props.player;
+    // The address bar names the exercise and numbers shown, whichever way they came (the
+    // menu, a set, "New numbers", a link without a seed): a reload or the address copied
+    // gives them again.
+    use_effect_with((p.id.clone(), p.seed), |(id, seed)| {
+        if let Some(seed) = seed {
+            link::remember_exercise(id, *seed);
+        }
+    });
+    // The last Next brings the end: its card says the exercise is done, bring it into view
+    // (after the last step's feedback the page is scrolled past the panel's top).
+    use_effect_with(p.page == Page::End, |end| {
+        if *end {
+            scroll_to_feedback(
+                ".lesson-panel .exercise-score",
+                web_sys::ScrollLogicalPosition::Nearest,
+            );
+        }
+    });
     let Some(seed) = p.seed else {
         return Html::default();
     };
+    if p.page == Page::End {
+        return done_card(p, seed, props.set.as_deref(), lang, &props.dispatch);
+    }
     html! {
-        <>
-            { numbers_bar(p, seed, lang, &props.dispatch) }
-            if p.page == Page::End {
-                { score_card(p, props.set.as_deref(), lang, &props.dispatch) }
-            }
-        </>
+        <p class="exercise-numbers">
+            { seed_label(seed, lang) }
+            { new_numbers(p, lang, &props.dispatch, false) }
+        </p>
     }
 }
 
-/// An exercise's numbers: the seed that drew them (which reproduces them in a link) and a
-/// button for new ones.
-fn numbers_bar(p: &Player, seed: u64, lang: Lang, dispatch: &Callback<Action>) -> Html {
+/// The seed that drew an attempt's numbers, which reproduces them in a link.
+fn seed_label(seed: u64, lang: Lang) -> Html {
+    html! {
+        <span data-testid="exercise-seed" data-seed={seed.to_string()} title={tr(lang, "exercise.seed_hint")}>
+            { fill(tr(lang, "exercise.seed"), &[("seed", &seed.to_string())]) }
+        </span>
+    }
+}
+
+/// The button that draws new numbers for the exercise and starts it again.
+fn new_numbers(p: &Player, lang: Lang, dispatch: &Callback<Action>, primary: bool) -> Html {
     let id = crate::model::exercise::find(&p.id);
     let renew = {
         let d = dispatch.clone();
@@ -624,21 +658,18 @@ fn numbers_bar(p: &Player, seed: u64, lang: Lang, dispatch: &Callback<Action>) -
         })
     };
     html! {
-        <p class="exercise-numbers">
-            <span data-testid="exercise-seed" data-seed={seed.to_string()}
-                title={tr(lang, "exercise.seed_hint")}>
-                { fill(tr(lang, "exercise.seed"), &[("seed", &seed.to_string())]) }
-            </span>
-            <button type="button" data-testid="exercise-new-numbers" onclick={renew}>
-                { tr(lang, "exercise.new_numbers") }
-            </button>
-        </p>
+        <button type="button" class={classes!(primary.then_some("primary"))} data-testid="exercise-new-numbers"
+            onclick={renew}>
+            { tr(lang, "exercise.new_numbers") }
+        </button>
     }
 }
 
-/// An exercise's end: the score of first tries, the best kept, and what to do next.
-fn score_card(
+/// An exercise's end: that it is done, the score of first tries and the best kept, and what
+/// to do next: the set's next exercise, the same one with new numbers, or the set's list.
+fn done_card(
     p: &Player,
+    seed: u64,
     set: Option<&Vec<SetItem>>,
     lang: Lang,
     dispatch: &Callback<Action>,
@@ -653,20 +684,39 @@ fn score_card(
         let (d, id, seed) = (dispatch.clone(), item.id, item.seed);
         Callback::from(move |_: MouseEvent| open(id, seed, d.clone()))
     });
+    // Closing the exercise shows the set's list again (app.rs: the list stands while no
+    // exercise is open).
+    let to_set = set.map(|_| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            link::forget_exercise();
+            d.emit(Action::CloseLesson)
+        })
+    });
     html! {
         <div class="exercise-score" data-testid="exercise-score" data-right={score.right.to_string()}
             data-total={score.total.to_string()}>
-            <p><strong>{ fill(tr(lang, "exercise.score"), &[
+            <p class="exercise-done" data-testid="exercise-done"><strong>{ tr(lang, "exercise.done") }</strong></p>
+            <p>{ fill(tr(lang, "exercise.score"), &[
                 ("right", &score.right.to_string()),
                 ("total", &score.total.to_string()),
                 ("questions", &p.questions().to_string()),
-            ]) }</strong></p>
-            if let Some(best) = best {
-                <p class="hint">{ fill(tr(lang, "exercise.best_so_far"), &[("score", &best.to_string())]) }</p>
-            }
-            if let Some(onclick) = open_next {
-                <button type="button" class="primary" data-testid="set-next" {onclick}>{ tr(lang, "exercise.set_next") }</button>
-            }
+            ]) }</p>
+            <p class="hint">
+                if let Some(best) = best {
+                    <span data-testid="exercise-best-so-far">{ fill(tr(lang, "exercise.best_so_far"), &[("score", &best.to_string())]) }</span>{ " " }
+                }
+                { seed_label(seed, lang) }
+            </p>
+            <div class="exercise-actions">
+                if let Some(onclick) = open_next.clone() {
+                    <button type="button" class="primary" data-testid="set-next" {onclick}>{ tr(lang, "exercise.set_next") }</button>
+                }
+                { new_numbers(p, lang, dispatch, open_next.is_none()) }
+                if let Some(onclick) = to_set {
+                    <button type="button" data-testid="set-back" {onclick}>{ tr(lang, "exercise.set_back") }</button>
+                }
+            </div>
         </div>
     }
 }

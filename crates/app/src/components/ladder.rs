@@ -59,7 +59,7 @@ fn ladder_attempt(props: &LadderProps) -> Html {
         Ok(a) => a.clone(),
         Err(message) => {
             return html! {
-                <section class="ladder-exercise" data-testid="ladder-exercise" data-exercise={props.id.clone()}
+                <section class="guide-panel ladder-exercise" data-testid="ladder-exercise" data-exercise={props.id.clone()}
                     aria-label={tr(lang, "ladder.region")}>
                     <p class="ladder-error" role="alert" data-testid="ladder-error">
                         { fill(tr(lang, "ladder.cannot_open"), &[("message", message)]) }
@@ -84,8 +84,9 @@ fn ladder_attempt(props: &LadderProps) -> Html {
     };
     let solved = a.solved();
     html! {
-        <section class="ladder-exercise" data-testid="ladder-exercise" data-exercise={props.id.clone()}
-            data-seed={props.seed.to_string()} data-solved={solved.to_string()} aria-label={tr(lang, "ladder.region")}>
+        <section class="guide-panel ladder-exercise" data-testid="ladder-exercise" data-exercise={props.id.clone()}
+            data-seed={props.seed.to_string()} data-solved={solved.to_string()}
+            data-revealed={a.revealed.to_string()} aria-label={tr(lang, "ladder.region")}>
             <header>
                 <h2>{ a.texts.title(lang).to_owned() }</h2>
                 <button type="button" class="lesson-exit" data-testid="ladder-close" onclick={close}>{ tr(lang, "ladder.close") }</button>
@@ -101,7 +102,7 @@ fn ladder_attempt(props: &LadderProps) -> Html {
             }
             if solved {
                 <div class="ladder-closing" data-testid="ladder-closing" role="status">
-                    <p><strong>{ tr(lang, "ladder.solved") }</strong></p>
+                    <p><strong>{ tr(lang, if a.revealed { "ladder.revealed" } else { "ladder.solved" }) }</strong></p>
                     { for a.texts.closing(lang).iter().map(|p| html! { <p>{ p.as_str() }</p> }) }
                 </div>
             }
@@ -279,12 +280,16 @@ fn blank_feedback(a: &Attempt, lang: Lang) -> Html {
 }
 
 /// The shuffled segments, each with Up and Down buttons; after a check each place says
-/// whether it is right and what ties it to its neighbour.
+/// whether it is right, and once the order is right (or revealed) what ties it to its
+/// neighbour.
 fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
     let Some(ordering) = a.ladder.ordering.as_ref() else {
         return Html::default();
     };
     let n = a.order.len();
+    // Each place's tie to its neighbour, the segment that belongs there and the labels give
+    // the order away: after a wrong check each card says only whether it is in place.
+    let explained = a.order_explained();
     let items = a.order.iter().enumerate().map(|(i, label)| {
         let rec = ordering.segments.iter().find(|r| r.label == *label);
         let text = rec.map(card_text).unwrap_or_default();
@@ -294,14 +299,16 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
             Callback::from(move |_: MouseEvent| u.emit(Msg::Move { from: i, up }))
         };
         let placed = a.placed.as_ref().and_then(|p| p.get(i));
-        let verdict = placed.map(|p| if p.in_place { "right" } else { "wrong" });
+        // A revealed order was put in place by the page, not the learner: no verdicts.
+        let verdict = placed
+            .filter(|_| !a.revealed)
+            .map(|p| if p.in_place { "right" } else { "wrong" });
         let place = (i + 1).to_string();
         html! {
             <li key={label.0} class={classes!("ladder-card", dir, verdict)} data-testid={format!("ladder-card-{i}")}
                 data-seg={label.to_string()} data-correct={placed.map(|p| p.in_place.to_string())}>
                 <span class="place">{ place.clone() }</span>
-                if a.first_order.is_some() {
-                    // Labels give the order away: shown once the first check has scored.
+                if explained {
                     <span class="seg-id">{ label.to_string() }</span>
                 }
                 <code class="seg">{ text.clone() }</code>
@@ -314,16 +321,17 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
                         onclick={mv(false)}>{ "↓" }</button>
                 </span>
                 if let Some(p) = placed {
-                    <p class="why">
-                        <strong>
-                            if p.in_place {
-                                { tr(lang, "ladder.in_place") }
-                            } else {
-                                { tr(lang, "ladder.not_in_place") }{ " " }
-                                { fill(tr(lang, "ladder.belongs"), &[("label", &p.belongs.to_string())]) }
-                            }
-                        </strong>
-                        { " " }{ ordering.why(i, lang) }
+                    <p class="why" data-testid={format!("ladder-place-{i}")}>
+                        if !a.revealed {
+                            <strong>
+                                <span class="mark" aria-hidden="true">{ if p.in_place { "✓ " } else { "✗ " } }</span>
+                                { tr(lang, if p.in_place { "ladder.in_place" } else { "ladder.not_in_place" }) }
+                            </strong>
+                            { " " }
+                        }
+                        if explained {
+                            { ordering.why(i, lang) }
+                        }
                     </p>
                 }
             </li>
@@ -333,9 +341,15 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
         let u = update.clone();
         Callback::from(move |_: MouseEvent| u.emit(Msg::CheckOrder))
     };
+    let reveal = {
+        let u = update.clone();
+        Callback::from(move |_: MouseEvent| u.emit(Msg::RevealOrder))
+    };
+    // A revealed order was put right by the page: no tally of the learner's.
     let tally = a
         .placed
         .as_ref()
+        .filter(|_| !a.revealed)
         .map(|p| (p.iter().filter(|p| p.in_place).count(), p.len()));
     html! {
         <div class="ladder-order" data-testid="ladder-order">
@@ -348,6 +362,10 @@ fn order_view(a: &Attempt, lang: Lang, update: &Callback<Msg>) -> Html {
                     <span class="ladder-tally" data-testid="ladder-order-tally" role="status">
                         { fill(tr(lang, "ladder.tally_order"), &[("right", &right.to_string()), ("total", &total.to_string())]) }
                     </span>
+                }
+                // Offered once the learner has tried, as the predict form's Reveal is.
+                if a.first_order.is_some() && !explained {
+                    <button type="button" data-testid="ladder-reveal-order" onclick={reveal}>{ tr(lang, "ladder.reveal_order") }</button>
                 }
             </div>
         </div>

@@ -4,10 +4,7 @@
 use synack_core::Origin;
 use yew::prelude::*;
 
-use crate::components::exercise::{
-    ExerciseBarProps, PredictFormProps, PredictResultProps, EXERCISE_BAR, PREDICT_FORM,
-    PREDICT_RESULT,
-};
+use crate::components::exercise::{ExerciseBarProps, PredictProps, EXERCISE_BAR, PREDICT};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, rule_reason, tr, Lang};
 use crate::lazy::{self, Lazy, LazyDetails};
@@ -132,7 +129,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
 
     html! {
-        <section class="lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
+        <section class="guide-panel lesson-panel" data-testid="lesson-panel" data-lesson={p.id.clone()} ref={panel}
             aria-label={tr(lang, "lesson.region")}>
             <header>
                 <h2>{ l.title(lang).to_owned() }</h2>
@@ -191,8 +188,8 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
                         <p class="lesson-command">
                             { tr(lang, "lesson.this_step") }{ " " }<code>{ step.command.to_string() }</code>
                         </p>
-                        <Lazy part={&PREDICT_FORM} props={lazy::props(PredictFormProps {
-                            step: i, predict: predict.clone(), tries, dispatch: dispatch.clone() })} />
+                        <Lazy part={&PREDICT} props={lazy::props(PredictProps {
+                            step: i, predict: predict.clone(), tries, ran: false, dispatch: dispatch.clone() })} />
                     </div>
                 };
             }
@@ -226,11 +223,11 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
         Page::Step(i) => {
             let step = &l.steps[i];
             let segment = step.predict.as_ref().map(|pr| {
-                let feedback = p.tries[i].answers.iter().rev().find_map(|a| match a {
-                    Answer::Segment(_, f) => Some(f.clone()),
-                    Answer::State(_) => None,
-                });
-                html! { <Lazy part={&PREDICT_RESULT} props={lazy::props(PredictResultProps { predict: pr.clone(), feedback })} /> }
+                let tries = p.tries.get(i).cloned().unwrap_or_default();
+                html! {
+                    <Lazy part={&PREDICT} props={lazy::props(PredictProps {
+                        step: i, predict: pr.clone(), tries, ran: true, dispatch: dispatch.clone() })} />
+                }
             });
             html! {
                 <>
@@ -250,8 +247,11 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
         Page::End => html! {
             <div class="lesson-narration lesson-closing" data-testid="lesson-narration">
                 { paragraphs(l.closing.get(lang)) }
-                <p class="lesson-done" data-testid="lesson-done"><strong>{ tr(lang, "lesson.done") }</strong></p>
-                <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
+                // An exercise's end is its score card (the exercises' part), which says it is done.
+                if p.seed.is_none() {
+                    <p class="lesson-done" data-testid="lesson-done"><strong>{ tr(lang, "lesson.done") }</strong></p>
+                    <p class="hint">{ tr(lang, "lesson.done_hint") }</p>
+                }
             </div>
         },
     }

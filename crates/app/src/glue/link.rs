@@ -668,27 +668,97 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The query string with `lang` set to `lang`, every other parameter kept as it was and in
-/// its place (a new `lang` goes last). Returns it with its leading `?`.
-pub fn with_lang_param(query: &str, lang: Lang) -> String {
-    let mut found = false;
-    let mut parts: Vec<String> = query
+/// The query string with each `(name, value)` of `set` in place of that parameter (a new one
+/// goes last) or, for `None`, without it; every other parameter kept as it was and in its
+/// place. Returns it with its leading `?` (just `?` when nothing is left).
+pub fn with_params(query: &str, set: &[(&str, Option<&str>)]) -> String {
+    let name_of = |p: &str| p.split_once('=').map_or(p, |(k, _)| k).to_string();
+    let mut done: Vec<&str> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    for p in query
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
-        .map(|p| {
-            if p == "lang" || p.starts_with("lang=") {
-                found = true;
-                format!("lang={}", lang.code())
-            } else {
-                p.to_string()
+    {
+        match set.iter().find(|(name, _)| *name == name_of(p)) {
+            None => parts.push(p.to_string()),
+            // A parameter written twice keeps only its first place.
+            Some((name, _)) if done.contains(name) => {}
+            Some((name, value)) => {
+                done.push(name);
+                if let Some(v) = value {
+                    parts.push(format!("{name}={v}"));
+                }
             }
-        })
-        .collect();
-    if !found {
-        parts.push(format!("lang={}", lang.code()));
+        }
+    }
+    for (name, value) in set {
+        if let (false, Some(v)) = (done.contains(name), value) {
+            parts.push(format!("{name}={v}"));
+        }
     }
     format!("?{}", parts.join("&"))
+}
+
+/// The query string with `lang` set to `lang`, every other parameter kept as it was and in
+/// its place (a new `lang` goes last). Returns it with its leading `?`.
+pub fn with_lang_param(query: &str, lang: Lang) -> String {
+    with_params(query, &[("lang", Some(lang.code()))])
+}
+
+/// The page's query with exercise `id` and `seed`'s numbers in it, or `None` when it already
+/// says so. Another exercise or other numbers start at the beginning, so `step`, `at` and
+/// `lesson` go; a link that named this exercise without a (readable) seed only gains the
+/// seed its numbers were drawn from. Every other parameter (`lang`, `set`, ...) stays.
+pub fn exercise_query(query: &str, id: &str, seed: u64) -> Option<String> {
+    let short = exercise::short(id);
+    let seed_text = seed.to_string();
+    let same = query_param(query, "exercise").and_then(exercise::find) == exercise::find(short);
+    let linked_seed = query_param(query, "seed").and_then(|s| exercise::parse_seed(s).ok());
+    if same && linked_seed == Some(seed) {
+        return None;
+    }
+    let mut set = vec![
+        ("exercise", Some(short)),
+        ("seed", Some(seed_text.as_str())),
+    ];
+    if !same || linked_seed.is_some() {
+        set.extend([("step", None), ("at", None), ("lesson", None)]);
+    }
+    Some(with_params(query, &set))
+}
+
+/// Puts what `rewrite` makes of the page's query in the address bar, without a new history
+/// entry; `None` leaves it as it is. The fragment goes: the links rewritten here (an
+/// exercise's) carry no script, as Share's link for them says.
+fn rewrite_query(rewrite: impl FnOnce(&str) -> Option<String>) {
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let (Ok(path), Ok(query)) = (loc.pathname(), loc.search()) else {
+        return;
+    };
+    if let (Some(query), Ok(history)) = (rewrite(&query), w.history()) {
+        let url = format!("{path}{query}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Takes the exercise out of the address bar when it is closed (back to its set's list),
+/// so that a reload shows what the page shows.
+pub fn forget_exercise() {
+    let gone = [
+        ("exercise", None),
+        ("seed", None),
+        ("step", None),
+        ("at", None),
+    ];
+    rewrite_query(|query| Some(with_params(query, &gone)));
+}
+
+/// Keeps the address bar on the exercise shown (see [`exercise_query`]): a reload, or the
+/// address copied, then shows these very numbers.
+pub fn remember_exercise(id: &str, seed: u64) {
+    rewrite_query(|query| exercise_query(query, id, seed));
 }
 
 /// The page's language as the browser sees it: [`initial_lang`] of the page's query string and
@@ -1028,5 +1098,57 @@ mod tests {
             "?lesson=handshake&lang=en&step=3"
         );
         assert_eq!(with_lang_param("?a=1", Lang::En), "?a=1&lang=en");
+    }
+
+    #[test]
+    fn params_are_set_in_place_removed_or_added_last() {
+        assert_eq!(
+            with_params(
+                "?lang=zh&step=3&set=01,03",
+                &[("step", None), ("seed", Some("7"))]
+            ),
+            "?lang=zh&set=01,03&seed=7"
+        );
+        assert_eq!(
+            with_params("?seed=1&seed=2", &[("seed", Some("3"))]),
+            "?seed=3"
+        );
+        assert_eq!(with_params("", &[("at", None)]), "?");
+    }
+
+    #[test]
+    fn new_numbers_rewrite_the_exercise_link_and_keep_the_rest() {
+        let q = "?lang=zh&exercise=01&seed=4217&set=01,03&step=3";
+        // The same numbers: nothing to write.
+        assert_eq!(exercise_query(q, "01-handshake-numbers", 4217), None);
+        // New numbers start again: the old step goes, the language and the set stay.
+        assert_eq!(
+            exercise_query(q, "01-handshake-numbers", 55).as_deref(),
+            Some("?lang=zh&exercise=01&seed=55&set=01,03")
+        );
+        // Another exercise from the menu, over a lesson's link.
+        assert_eq!(
+            exercise_query(
+                "?lang=en&lesson=01-handshake&step=2&abs=1",
+                "03-lost-final-ack",
+                9
+            )
+            .as_deref(),
+            Some("?lang=en&abs=1&exercise=03&seed=9")
+        );
+        // A link without a seed (or an unreadable one) only gains the seed drawn.
+        assert_eq!(
+            exercise_query(
+                "?exercise=01-handshake-numbers&step=2",
+                "01-handshake-numbers",
+                8
+            )
+            .as_deref(),
+            Some("?exercise=01&step=2&seed=8")
+        );
+        assert_eq!(
+            exercise_query("?exercise=01&seed=12x&step=2", "01-handshake-numbers", 8).as_deref(),
+            Some("?exercise=01&seed=8&step=2")
+        );
     }
 }

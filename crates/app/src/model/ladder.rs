@@ -51,6 +51,8 @@ pub struct Attempt {
     /// The order as last checked, if it has not been changed since.
     pub placed: Option<Vec<Placement>>,
     pub first_order: Option<Tally>,
+    /// The learner asked for the order: the cards were put right for them.
+    pub revealed: bool,
 }
 
 /// What the learner does.
@@ -64,6 +66,9 @@ pub enum Msg {
         up: bool,
     },
     CheckOrder,
+    /// Puts the cards in the order sent, for a learner who gives up (scores nothing more:
+    /// an order revealed untried scores 0).
+    RevealOrder,
 }
 
 impl Attempt {
@@ -97,6 +102,7 @@ impl Attempt {
             order,
             placed: None,
             first_order: None,
+            revealed: false,
             segments: outcome.sim.segments().into(),
             texts: Rc::new(texts(&parsed)),
             ladder: Rc::new(ladder),
@@ -172,7 +178,24 @@ impl Attempt {
                 self.placed = Some(placed);
                 self.first_order.get_or_insert(tally);
             }
+            Msg::RevealOrder => {
+                let Some(ordering) = self.ladder.ordering.as_ref() else {
+                    return;
+                };
+                self.order = ordering.labels();
+                self.first_order.get_or_insert((0, self.order.len()));
+                self.placed = ordering.check(&self.order).ok();
+                self.revealed = true;
+            }
         }
+    }
+
+    /// Whether the order's explanations may show: each place's tie to its neighbour and the
+    /// labels give the answer away, so only once the order is right or was revealed.
+    pub fn order_explained(&self) -> bool {
+        self.placed
+            .as_ref()
+            .is_some_and(|p| p.iter().all(|p| p.in_place))
     }
 
     /// Every blank right and the order right, as last checked: the closing words may show.
@@ -280,6 +303,20 @@ mod tests {
         a.update(Msg::Move { from: 0, up: true });
         a.update(Msg::Move { from: 4, up: false });
         assert_eq!(a.order, answer);
+    }
+
+    #[test]
+    fn an_ordering_revealed_after_a_wrong_check_keeps_the_first_score() {
+        let mut a = exercise("11-order-the-handshake.tcps", 4);
+        let first = a.update(Msg::CheckOrder).unwrap();
+        assert!(!a.order_explained(), "a wrong order is not explained");
+        assert_eq!(a.update(Msg::RevealOrder), None, "the first check scored");
+        assert_eq!(a.order, a.ladder.ordering.as_ref().unwrap().labels());
+        assert!(a.revealed && a.order_explained() && a.solved());
+        assert_eq!(a.score(), Some(first));
+        // Revealed untried, it scores nothing.
+        let mut b = exercise("11-order-the-handshake.tcps", 4);
+        assert_eq!(b.update(Msg::RevealOrder), Some((0, 5)));
     }
 
     #[test]
