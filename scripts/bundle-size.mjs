@@ -49,7 +49,16 @@ const KiB = 1024;
  * 256,029; + the one-screen stage, the honest clock, the editor's marks (e3292cf) 260,793;
  * final main 261,208. README, "Release bundle", has the figures.
  */
-const FIRST_PAINT_BUDGET = 257 * KiB;
+/*
+ * Night of 2026-12-07 (same machine, first paint gzip): 261,208 B; + the capture list's final
+ * states (the digest's decoder, 5238cf0) 261,350; + picking the explorer's targets on the
+ * diagram (the targets in the page's reducer, the pick actions, the portal host and A's ring,
+ * 04d0c4b) 262,259; + TCP options in `expect` and `inject` (the script parser, checker and
+ * printer, which the page runs: 0d2cf5e) 266,919; + the exercise polish (end card, address
+ * bar) and the review's fixes (the sticky bar's height for scroll-padding, loads counted for
+ * the first steps) 268,573. 263 KiB keeps about 0.7 KiB.
+ */
+const FIRST_PAINT_BUDGET = 263 * KiB;
 /**
  * Lazily loaded parts, by split module name (`in <module>` of `lazy::part!`): the budget of
  * one first use (about 2 KiB over what it measured), and the catalog and stylesheet files
@@ -69,8 +78,10 @@ const PARTS = {
   cc: { budget: 47 * KiB, files: ['i18n/en/cc.txt', 'cc.css', 'tseq.css'] },
   // The explanation and the segment menu share the anchored popover (a chunk counted in both).
   explain: { budget: 14 * KiB, files: ['i18n/en/states.txt'] },
-  // 58,024 B: the engine's options, SACK, CUBIC and reader in chunks it shares.
-  explore: { budget: 58 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
+  // 58,024 B: the engine's options, SACK, CUBIC and reader in chunks it shares; 62,728 B with
+  // the pick on the diagram (the bar, drawn through a Yew portal, its focus and scroll), then
+  // 62,068 B once the page's own code took its share of what they had shared; 62 KiB.
+  explore: { budget: 62 * KiB, files: ['i18n/en/explore.txt', 'explore.css'] },
   // 19,472 B: the chart export's A/B header (issue 10) and its integer-only viewBox parsing.
   export: { budget: 20.5 * KiB, files: ['i18n/en/export.txt'] },
   // 10,429 B: the option fields the engine now knows (shared chunks).
@@ -115,7 +126,9 @@ const WORKER_BUDGET = 72 * KiB;
 const EXPLORE_WORKER_PREFIX = 'synack-explore-worker';
 // 92,449 B on 2026-12-07 evening (83,528 B before): the engine it searches with now carries
 // window scaling, timestamps, SACK recovery, CUBIC and the slow reader (issue 13).
-const EXPLORE_WORKER_BUDGET = 92 * KiB;
+// 96,400 B on the night of 2026-12-07: the script runner reads TCP options in `expect` and
+// `inject` lines (0d2cf5e, +3,951 B).
+const EXPLORE_WORKER_BUDGET = 95 * KiB;
 
 const dist = process.argv[2] ?? 'dist';
 const fail = (msg) => {
