@@ -178,6 +178,8 @@ rules! {
     LinuxFinAfterFinIgnored => "3.10.7.4", "Linux: a FIN at RCV.NXT after the peer's FIN is ignored in CLOSE-WAIT, CLOSING and LAST-ACK (tcp_rcv_state_process)";
     LinuxQuickAck => "3.8.6.3", "Linux: one of the connection's first 16 data segments (quick-ACK mode, TCP_MAX_QUICKACKS): ACK sent at once, not delayed";
     LinuxAckSmallSegmentRead => "3.8.6.3", "Linux: a segment shorter than the MSS, read by the application at once: ACK sent at once (ICSK_ACK_PUSHED, tcp_cleanup_rbuf)";
+    LinuxTailLossProbe => "3.8.1", "Linux: tail loss probe (RFC 8985 §7, tcp_send_loss_probe): nothing acknowledged within the probe timeout (2 x SRTT + 200 ms with one segment out, + 2 ms with more), so new data goes out, or else the last segment again; the RTO restarts from the probe, not backed off";
+    LinuxTailLossProbeSkipped => "3.8.1", "Linux: probe timeout, but this tail's probe is still unanswered (tlp_high_seq): no second probe, the RTO runs on";
     LinuxZeroWindowProbe => "3.8.6.1", "Linux: zero window probed with <SEQ=SND.UNA-1><CTL=ACK> and no data, which the peer must answer (tcp_send_probe0); the next probe waits twice as long";
 }
 

@@ -123,6 +123,8 @@ setting_keys! {
     Timestamps => "timestamps", "`on` or `off`";
     /// SACK-permitted and SACK blocks (RFC 2018).
     Sack => "sack", "`on` or `off`";
+    /// Linux's tail loss probe (RFC 8985 §7), when SACK is agreed.
+    Tlp => "tlp", "`on` or `off`";
     /// Whether the applications read what arrives at once, or only on `A read <n>`.
     Read => "read", "`auto` or `manual`";
 }
@@ -207,6 +209,7 @@ impl SettingKey {
             }),
             SettingKey::Timestamps => Setting::Timestamps(word(["off", "on"])?),
             SettingKey::Sack => Setting::Sack(word(["off", "on"])?),
+            SettingKey::Tlp => Setting::Tlp(word(["off", "on"])?),
             SettingKey::Read => Setting::ReadAuto(word(["manual", "auto"])?),
         };
         setting.check()?;
@@ -286,6 +289,8 @@ pub enum Setting {
     Timestamps(bool),
     /// `sack`: offer SACK-permitted.
     Sack(bool),
+    /// `tlp`: Linux's tail loss probe (RFC 8985 §7) on or off.
+    Tlp(bool),
     /// `read`: `auto` (true), the applications read all that arrives at once; `manual`
     /// (false), only what `A read <n>` asks for, so the receive window fills.
     ReadAuto(bool),
@@ -327,6 +332,7 @@ impl Setting {
             Setting::Wscale(_) => SettingKey::Wscale,
             Setting::Timestamps(_) => SettingKey::Timestamps,
             Setting::Sack(_) => SettingKey::Sack,
+            Setting::Tlp(_) => SettingKey::Tlp,
             Setting::ReadAuto(_) => SettingKey::Read,
         }
     }
@@ -395,7 +401,8 @@ impl Setting {
             | Setting::Nagle(on)
             | Setting::Sws(on)
             | Setting::Timestamps(on)
-            | Setting::Sack(on) => switch(on).to_string(),
+            | Setting::Sack(on)
+            | Setting::Tlp(on) => switch(on).to_string(),
             Setting::ReadAuto(true) => "auto".to_string(),
             Setting::ReadAuto(false) => "manual".to_string(),
             Setting::Delivery(Delivery::Manual) => "manual".to_string(),
@@ -481,6 +488,7 @@ impl Config {
             Setting::Wscale(shift) => self.wscale = shift,
             Setting::Timestamps(on) => self.timestamps = on,
             Setting::Sack(on) => self.sack = on,
+            Setting::Tlp(on) => self.tlp = on,
             Setting::ReadAuto(auto) => self.read_auto = auto,
             Setting::Isn(..)
             | Setting::Latency(_)
@@ -585,6 +593,7 @@ mod tests {
             ("wscale", "7"),
             ("timestamps", "on"),
             ("sack", "on"),
+            ("tlp", "off"),
             ("read", "manual"),
         ];
         assert_eq!(examples.len(), SettingKey::ALL.len());
@@ -657,7 +666,7 @@ mod tests {
                     SettingKey::Profile => "linux",
                     SettingKey::Cc => "none",
                     SettingKey::Delack | SettingKey::Nagle | SettingKey::Sws => "off",
-                    SettingKey::Timestamps | SettingKey::Sack => "on",
+                    SettingKey::Timestamps | SettingKey::Sack | SettingKey::Tlp => "on",
                     SettingKey::Read => "manual",
                     SettingKey::DelackTimeout => "7ms",
                     SettingKey::Loss => "1%",

@@ -149,11 +149,44 @@ fn linux_data_retries_are_15() {
         .iter()
         .filter(|r| r.from == Peer::A && r.segment.len == 10)
         .count();
-    assert_eq!(data, 16, "the segment and 15 retransmissions");
+    assert_eq!(
+        data, 17,
+        "the segment, the tail loss probe and 15 retransmissions"
+    );
+    assert!(notes(&sim).contains(&Rule::LinuxTailLossProbe));
     assert_eq!(
         changes(&sim, Peer::A).last().unwrap().2,
         Rule::LinuxRetransmitGiveUp
     );
+}
+
+#[test]
+fn linux_orphan_fin_is_probed_once_then_retransmitted_8_times() {
+    // Lab: orphan-fin-retries. SACK is agreed (the profile offers it both ways), so a tail
+    // loss probe goes 200 ms after the FIN (2 x SRTT + 200 ms, SRTT 0), and the RTO's
+    // doubling starts from the probe.
+    let sim = run("set profile linux\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA close\nwait 200s\n");
+    let fins: Vec<u64> = sim
+        .segments()
+        .iter()
+        .filter(|r| r.from == Peer::A && r.segment.flags.fin())
+        .map(|r| r.sent_at.millis())
+        .collect();
+    assert_eq!(
+        fins,
+        [0, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 51_200]
+    );
+    let last = *changes(&sim, Peer::A).last().unwrap();
+    assert_eq!(last, (102_400, State::Closed, Rule::LinuxOrphanGiveUp));
+    // `set tlp off`: the RFC 6298 schedule, one FIN fewer.
+    let off = run("set profile linux\nset tlp off\nB listen\nA connect\ndeliver s1\ndeliver s2\ndeliver s3\nA close\nwait 200s\n");
+    let fins = off
+        .segments()
+        .iter()
+        .filter(|r| r.from == Peer::A && r.segment.flags.fin())
+        .count();
+    assert_eq!(fins, 9);
+    assert!(!notes(&off).contains(&Rule::LinuxTailLossProbe));
 }
 
 #[test]

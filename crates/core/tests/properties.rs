@@ -32,7 +32,7 @@ use synack_core::script::{
 };
 use synack_core::{
     Call, CcPhase, CongestionControl, Delivery, Duration, Event, Flags, Label, Origin, Peer,
-    Profile, Segment, SeqNum, Setting, Sim, SimError, State, TcpOptions, Windows,
+    Profile, Rule, Segment, SeqNum, Setting, Sim, SimError, State, TcpOptions, Windows,
 };
 
 // ---- Operations ----
@@ -428,6 +428,8 @@ struct Checker {
     /// A peer sent new data in the input the trace is in the middle of (its `window`
     /// event, logged at the input's end, is checked against it).
     sent_new: [Option<SentNew>; 2],
+    /// When each peer last sent a tail loss probe.
+    probed_at: [Option<u64>; 2],
     /// The peer agreed SACK in a handshake (RFC 2018): its loss recovery paces by pipe.
     sack: [bool; 2],
 }
@@ -437,6 +439,9 @@ struct Checker {
 struct SentNew {
     time: u64,
     fin: bool,
+    /// Linux's tail loss probe sent it: one segment that cwnd does not hold back (RFC 8985
+    /// §7, tcp_send_loss_probe).
+    probe: bool,
 }
 
 impl Checker {
@@ -449,6 +454,7 @@ impl Checker {
             windows: [None; 2],
             sent_new: [None; 2],
             sack: [false; 2],
+            probed_at: [None; 2],
         }
     }
 
@@ -496,17 +502,29 @@ impl Checker {
                     check_sent_new(sent, self.windows[p], self.sack[p])?;
                 }
             }
+            if let Event::Note {
+                peer,
+                rule: Rule::LinuxTailLossProbe,
+                ..
+            } = ev.event
+            {
+                self.probed_at[peer.index()] = Some(time);
+            }
             if let Event::Sent(rec) = &ev.event {
                 if rec.origin == Origin::Sent && rec.segment.len > 0 {
                     let p = rec.from.index();
                     let mut fin = rec.segment.flags.fin();
+                    let mut probe = self.probed_at[p] == Some(time);
                     match self.sent_new[p] {
-                        Some(s) if s.time == time => fin |= s.fin,
+                        Some(s) if s.time == time => {
+                            fin |= s.fin;
+                            probe |= s.probe;
+                        }
                         // An earlier input's data: its numbers did not change after it.
                         Some(s) => check_sent_new(s, self.windows[p], self.sack[p])?,
                         None => {}
                     }
-                    self.sent_new[p] = Some(SentNew { time, fin });
+                    self.sent_new[p] = Some(SentNew { time, fin, probe });
                 }
             }
             if let Event::Window { peer, windows } = ev.event {
@@ -603,14 +621,15 @@ impl Checker {
 /// After an input that sent new data (and `fin` if a FIN went with it): FlightSize =< cwnd
 /// and =< SND.WND. A zero-window probe goes past a window of zero; a FIN takes a sequence
 /// number the window does not count. In SACK-based recovery (RFC 6675 §5) the sender paces
-/// by pipe, which leaves out SACKed bytes, so FlightSize may pass cwnd there.
+/// by pipe, which leaves out SACKed bytes, so FlightSize may pass cwnd there; and Linux's
+/// tail loss probe sends one segment of new data whatever cwnd says.
 fn check_sent_new(sent: SentNew, after: Option<Windows>, sack: bool) -> Result<(), TestCaseError> {
     let Some(w) = after else {
         return Ok(());
     };
     let fin = u32::from(sent.fin);
     let paced_by_pipe = sack && w.phase == CcPhase::FastRecovery;
-    if w.phase != CcPhase::Off && !paced_by_pipe {
+    if w.phase != CcPhase::Off && !paced_by_pipe && !sent.probe {
         prop_assert!(
             w.flight <= w.cwnd + fin,
             "at {} ms: flight above cwnd after new data: {:?}",

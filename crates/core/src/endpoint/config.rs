@@ -96,6 +96,13 @@ pub struct Config {
     /// order.
     #[serde(default)]
     pub sack: bool,
+    /// Linux's tail loss probe (`set tlp`; RFC 8985 §7, tcp_schedule_loss_probe): with SACK
+    /// agreed and no recovery under way, the tail of what is outstanding is probed after
+    /// about two round trips instead of waiting for the RTO. RFC 9293 does not cite RFC 8985,
+    /// so the RFC profile leaves it off; the Linux profile turns it on (`tcp_early_retrans`
+    /// is 3 by default).
+    #[serde(default)]
+    pub tlp: bool,
     /// The application reads everything as it arrives (`set read auto`, the default), so the
     /// window never closes; `false` (`set read manual`): only `read` calls consume the
     /// receive buffer, and receiver SWS avoidance (§3.8.6.2.2, MUST-39) decides when the
@@ -173,6 +180,10 @@ pub(super) const LINUX_ORPHAN_RETRIES: u32 = 8;
 pub(super) const LINUX_TIMEOUT_MIN: Duration = Duration::from_millis(8);
 /// Linux's TCP_INIT_CWND (RFC 6928's initial window of 10 segments).
 pub(super) const LINUX_INIT_CWND: u32 = 10;
+/// Linux's TCP_TIMEOUT_MIN_US: what a loss probe adds to 2 x SRTT when more than one
+/// segment is outstanding (tcp_schedule_loss_probe): 2 ms, where older kernels added
+/// TCP_TIMEOUT_MIN, 2 jiffies.
+pub(super) const LINUX_TLP_TIMEOUT_MIN: Duration = Duration::from_millis(2);
 /// Linux's TCP_RTO_MIN.
 pub(crate) const LINUX_RTO_MIN: Duration = Duration::from_millis(200);
 
@@ -208,6 +219,7 @@ impl Default for Config {
             wscale: None,
             timestamps: false,
             sack: false,
+            tlp: false,
             read_auto: true,
         }
     }
@@ -247,6 +259,7 @@ impl Config {
                 self.wscale = None;
                 self.timestamps = false;
                 self.sack = false;
+                self.tlp = false;
             }
             Profile::Linux => {
                 self.retries = 15;
@@ -258,6 +271,7 @@ impl Config {
                 self.wscale = Some(LINUX_WSCALE);
                 self.timestamps = true;
                 self.sack = true;
+                self.tlp = true;
             }
         }
     }

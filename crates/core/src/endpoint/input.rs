@@ -713,8 +713,17 @@ impl Endpoint {
         t.retransmissions = 0;
         if t.rtx_queue.is_empty() {
             t.timers.stop(Timer::Retransmission);
+            t.timers.stop(Timer::LossProbe);
+            t.tlp_rto_at = None;
         } else {
             t.timers.set(Timer::Retransmission, now + t.rto);
+        }
+        self.tlp_on_ack();
+        if self.config.tlp && !self.tcb.rtx_queue.is_empty() {
+            // The RTO restarted from now; Linux puts the loss probe in its place when it may
+            // (tcp_set_xmit_timer).
+            self.tcb.tlp_rto_at = None;
+            self.schedule_loss_probe(now);
         }
         // Acknowledgments of a SYN or FIN are told by the state change they cause.
         if data_acked {

@@ -18,6 +18,7 @@ mod reader;
 mod sack;
 mod tcb;
 mod timer;
+mod tlp;
 mod windows;
 
 use std::collections::VecDeque;
@@ -523,6 +524,7 @@ impl Endpoint {
                 Timer::FinWait2 => self.end_connection(Rule::LinuxFinWait2Timeout),
                 Timer::DelayedAck => self.on_delayed_ack_timeout(),
                 Timer::SwsOverride => self.on_sws_override(now),
+                Timer::LossProbe => self.on_loss_probe_timeout(now),
             }
         }
     }
@@ -562,6 +564,8 @@ impl Endpoint {
         };
         let first_timeout = self.tcb.retransmissions == 0;
         self.tcb.retransmissions += 1;
+        // The RTO ends the tail's episode: the next tail may be probed (tcp_retransmit_timer).
+        self.tcb.tlp_high_seq = None;
         // Karn's algorithm: no RTT sample from a retransmitted segment.
         self.tcb.rtt_probe = None;
         if matches!(self.state, State::SynSent | State::SynReceived) {
@@ -751,7 +755,12 @@ impl Endpoint {
     }
 
     fn arm_retransmission(&mut self, now: Instant) {
-        if !self.tcb.timers.is_armed(Timer::Retransmission) && !self.tcb.rtx_queue.is_empty() {
+        let t = &self.tcb;
+        // The loss probe timer stands in for the retransmission timer (`tlp.rs`).
+        if !t.timers.is_armed(Timer::Retransmission)
+            && !t.timers.is_armed(Timer::LossProbe)
+            && !t.rtx_queue.is_empty()
+        {
             self.tcb
                 .timers
                 .set(Timer::Retransmission, now + self.tcb.rto);
@@ -798,6 +807,7 @@ impl Endpoint {
     /// carried it. Called after every input.
     fn output(&mut self, now: Instant) {
         let sending_state = self.sending_state();
+        let snd_nxt = self.tcb.snd_nxt;
         if sending_state {
             self.cc_go_back();
         }
@@ -846,6 +856,10 @@ impl Endpoint {
             self.emit(ack);
         }
         self.arm_retransmission(now);
+        if self.tcb.snd_nxt > snd_nxt && self.config.tlp {
+            // New data left: Linux schedules a loss probe (tcp_write_xmit).
+            self.schedule_loss_probe(now);
+        }
     }
 
     /// States in which queued data and a queued FIN are sent. CLOSING is one: a CLOSE in

@@ -57,6 +57,11 @@ pub(super) struct Tcb {
     pub retransmissions: u32,
     /// RFC 6298 §5.7: the SYN or SYN,ACK timed out at least once.
     pub syn_timed_out: bool,
+    /// Linux's tlp_high_seq: SND.NXT when the tail loss probe went out, until an ACK reaches
+    /// it or the RTO fires; one probe per tail.
+    pub tlp_high_seq: Option<SeqNum>,
+    /// When the retransmission timer would fire, while the loss probe timer stands in for it.
+    pub tlp_rto_at: Option<Instant>,
 
     /// Every timer lives in the TCB, so deleting the TCB stops them all.
     pub timers: TimerTable,
@@ -160,6 +165,8 @@ impl Tcb {
             rtt_probe,
             retransmissions,
             syn_timed_out,
+            tlp_high_seq,
+            tlp_rto_at,
             timers,
             keepalive_probes_sent,
             last_oow_ack,
@@ -197,6 +204,8 @@ impl Tcb {
             .hash(h);
         (close_deferred, fin_seq, ack_pending, rtx_queue, ooo).hash(h);
         (rto, srtt, rttvar, retransmissions, syn_timed_out).hash(h);
+        tlp_high_seq.hash(h);
+        tlp_rto_at.map(|at| at.since(now)).hash(h);
         // An RTT sample measures from when the timed segment left.
         rtt_probe.map(|(seq, sent)| (seq, sent.since(now))).hash(h);
         for timer in Timer::ALL {

@@ -6106,6 +6106,8 @@ fn test_established_switching_to_auto_reads_what_waits() {
 
 // Window scaling, timestamps and SACK (RFC 7323, RFC 2018): their own file, beside these.
 mod options;
+// Linux's tail loss probe (RFC 8985 §7): its own file too.
+mod tlp;
 
 /// Linux acknowledges a short segment at once only once its application has read it
 /// (tcp_cleanup_rbuf): an application that does not read leaves it to the 40 ms timer, as

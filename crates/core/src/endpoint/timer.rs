@@ -68,6 +68,10 @@ timers! {
     /// Sender SWS avoidance's override timer (§3.8.6.2.1): pushed data held back because
     /// only a sliver of window is open goes out when it runs out.
     SwsOverride => "sws_override", "SWS", "SWS override";
+    /// Linux's tail loss probe timer (RFC 8985 §7, `set tlp`; Linux's ICSK_TIME_LOSS_PROBE):
+    /// armed instead of the retransmission timer, never later than it would fire, while the
+    /// tail of what is outstanding may be lost; probes it once, then hands back to the RTO.
+    LossProbe => "loss_probe", "TLP", "loss probe";
 }
 
 impl Timer {
