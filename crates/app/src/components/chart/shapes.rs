@@ -172,6 +172,9 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan, place: &SegPlace) -> Html {
     let id = rec.label.to_string();
     let first = label.lines.first().map(String::as_str).unwrap_or_default();
     let first_rest = first.strip_prefix(id.as_str()).unwrap_or(first).to_string();
+    // A label shortened for want of room keeps its whole text as a tooltip.
+    let whole = format!("{id} {summary}{suffix}");
+    let shortened = label.lines.join(" ") != whole;
     let more = label.lines.iter().skip(1).map(|l| {
         html! { <tspan x="0" y={num(-SEG_LIFT)}>{ l.clone() }</tspan> }
     });
@@ -185,6 +188,7 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan, place: &SegPlace) -> Html {
             { tip }
             { for copy_views }
             <text class="seg-label" y={num(-first_y)} transform={format!("translate({} {}) rotate({})", num(label.x), num(label.y), num(label.angle))}>
+                if shortened { <title>{ whole }</title> }
                 <tspan class="seg-id">{ id }</tspan>
                 { first_rest }
                 { for more }
