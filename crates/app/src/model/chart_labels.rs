@@ -276,7 +276,7 @@ fn centres(len: f32, full: f32, w: f32) -> Vec<f32> {
     let want = len * 0.6;
     let (lo, hi_arrow) = (w / 2.0 + LANE_PAD, len - HEAD_LEN - w / 2.0);
     // `max`/`min`, not `clamp`: clamp's panic message formats floats, and that formatting
-    // would move from the lazy parts into the first paint (14 KiB measured).
+    // would move from the lazy parts into the first paint (8.8 KB gzip, measured).
     let mut out = vec![if hi_arrow >= lo {
         want.max(lo).min(hi_arrow)
     } else {
