@@ -130,7 +130,7 @@ pub fn is_retransmission(p: &PacketRow) -> bool {
 
 /// Type sizes of the chart's texts, in CSS px: the simulator chart's (web/chart.css: arrow
 /// labels 12.5 px, state names and times 12 px; on a phone, a viewport up to 640 px wide,
-/// 11.5 and 11). The chart puts a class on its box that web/capture.css keys the same sizes on, so the layout here and the drawing cannot disagree: when they did (the layout at
+/// labels 12, 11 px or more on screen once a phone's chart is scaled down). The chart puts a class on its box that web/capture.css keys the same sizes on, so the layout here and the drawing cannot disagree: when they did (the layout at
 /// 10.5 px, the labels drawn at 12.5), two-line labels overwrote each other and arrowheads.
 /// Every text of the chart is in the monospace font, whose glyphs are 0.6 em wide (CJK 1 em).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -146,7 +146,7 @@ pub const DESKTOP: Type = Type {
     time: 12.0,
 };
 pub const PHONE: Type = Type {
-    label: 11.5,
+    label: 12.0,
     state: 11.0,
     time: 11.0,
 };

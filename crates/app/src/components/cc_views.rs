@@ -7,13 +7,13 @@
 use std::rc::Rc;
 
 use synack_core::tseq::TimeSeq;
-use synack_core::{CongestionControl, Instant, Label, Peer};
+use synack_core::{CongestionControl, Label, Peer};
 use yew::prelude::*;
 
 use crate::components::tseq_graph::{self, PlotTexts, TimeSeqPlot, BANDS};
 use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, tr_dyn, Lang};
-use crate::model::cc::{self, CcModel, Mark, Phase, RecvBar, SendBar};
+use crate::model::cc::{self, Axis, AxisPlace, CcModel, Mark, Phase, RecvBar, SendBar};
 use crate::model::frame::Frame;
 use crate::model::session::Session;
 use crate::model::shared::Shared;
@@ -76,8 +76,8 @@ struct SimGraphs {
     peers: [cc::SimTimeSeq; 2],
     /// For cursor k in 0..=len, its position (the chart's y, in thousandths of a row unit).
     pos: Vec<u64>,
-    /// The virtual time at the end, for the axis label.
-    end: Instant,
+    /// What the axis counts, for its label: the virtual time at the end, or events.
+    axis: Axis,
 }
 
 impl SimGraphs {
@@ -90,7 +90,7 @@ impl SimGraphs {
         SimGraphs {
             peers: Peer::BOTH.map(|p| cc::time_seq(session, p)),
             pos,
-            end: session.trace().last().map_or(Instant::ZERO, |e| e.time),
+            axis: Axis::of(timeline),
         }
     }
 
@@ -155,7 +155,11 @@ fn time_seq_view(
     );
     let texts = PlotTexts {
         summary: summary.into(),
-        duration: graphs.end.to_string().into(),
+        duration: match graphs.axis {
+            Axis::Time { end } => end.to_string(),
+            Axis::Events { events, .. } => place_text(lang, AxisPlace::Event(events)),
+        }
+        .into(),
         legend: [
             "cc.tseq.data",
             "cc.tseq.retx",
@@ -298,6 +302,7 @@ fn strip(
                 }) }
                 <line class="cc-cursor" x1={cx.to_string()} x2={cx.to_string()} y1="0" y2={ROW_H.to_string()} />
             </svg>
+            <p class="cc-axis muted small" data-testid={format!("cc-axis-{}", peer.name())}>{ axis_text(lang, Axis::of(timeline)) }</p>
             <p class="cc-readout" data-testid={format!("cc-readout-{}", peer.name())}>
                 <span class="cwnd">{ fill(tr(lang, "cc.cwnd"), &[("v", &value(at.and_then(|s| s.cwnd)))]) }</span>
                 <span class="ssthresh">{ fill(tr(lang, "cc.ssthresh"), &[("v", &value(at.and_then(|s| s.ssthresh)))]) }</span>
@@ -323,15 +328,31 @@ fn strip(
 }
 
 fn mark_text(lang: Lang, m: &Mark, timeline: &Timeline) -> String {
-    let t = timeline
-        .time(m.at)
-        .map(|t| t.to_string())
-        .unwrap_or_default();
+    let t = place_text(lang, Axis::of(timeline).place(timeline, m.at));
     let name = |l: Option<Label>| l.map(|l| l.to_string()).unwrap_or_default();
     fill(
         tr_dyn(lang, &format!("cc.mark.{}", m.kind.key())),
         &[("t", &t), ("seg", &name(m.seg)), ("ack", &name(m.ack))],
     )
+}
+
+/// A point on the axis in words: "0.120s", or "event 12" when the clock never moved.
+fn place_text(lang: Lang, p: AxisPlace) -> String {
+    match p {
+        AxisPlace::Time(t) => t.to_string(),
+        AxisPlace::Event(n) => fill(tr(lang, "cc.axis.event"), &[("n", &n.to_string())]),
+    }
+}
+
+/// What the strip's x axis is, under it: time from 0 to the end, or the events in order.
+fn axis_text(lang: Lang, axis: Axis) -> String {
+    match axis {
+        Axis::Time { end } => fill(tr(lang, "cc.axis.time"), &[("end", &end.to_string())]),
+        Axis::Events { events, at } => fill(
+            tr(lang, "cc.axis.events"),
+            &[("n", &events.to_string()), ("t", &at.to_string())],
+        ),
+    }
 }
 
 /// Widths in percent for the parts of a bar, each non-empty part at least a sliver.

@@ -16,6 +16,57 @@ use synack_core::{
 use synack_core::tseq::{SpanKind, TimeSeq, Unwrap};
 
 use crate::model::session::{PeerAfter, Session};
+use crate::model::timeline::Timeline;
+
+/// What the "over time" graphs' x axis counts, said on the axis. It is always the sequence
+/// chart's rows; those rows are virtual time (idle stretches shortened) only when the clock
+/// moved. When every delivery is by hand the clock never moves, and a time on the axis or a
+/// marker ("0.000s three duplicate ACKs") would say nothing: events are counted instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Axis {
+    /// Virtual time from 0 to `end`.
+    Time { end: synack_core::Instant },
+    /// The clock stood at `at` throughout; `events` events in order.
+    Events {
+        events: usize,
+        at: synack_core::Instant,
+    },
+}
+
+impl Axis {
+    pub fn of(t: &Timeline) -> Axis {
+        let first = t.time(0).unwrap_or(synack_core::Instant::ZERO);
+        let end = t
+            .len()
+            .checked_sub(1)
+            .and_then(|i| t.time(i))
+            .unwrap_or(first);
+        if end > first {
+            Axis::Time { end }
+        } else {
+            Axis::Events {
+                events: t.len(),
+                at: end,
+            }
+        }
+    }
+
+    /// Where event `i` (0-based) lies on this axis, as its marker says it: "0.120s" or the
+    /// event's number as the scrubber counts it ("event 12").
+    pub fn place(&self, t: &Timeline, i: usize) -> AxisPlace {
+        match self {
+            Axis::Time { .. } => AxisPlace::Time(t.time(i).unwrap_or_default()),
+            Axis::Events { .. } => AxisPlace::Event(i + 1),
+        }
+    }
+}
+
+/// One point on the axis, to be worded by the view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisPlace {
+    Time(synack_core::Instant),
+    Event(usize),
+}
 
 /// The values of one sender from cursor `at` on (until the next sample).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -618,6 +669,24 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         ))
         .expect("scenario")
+    }
+
+    #[test]
+    fn fast_retransmit_by_hand_counts_events_on_the_axis_not_seconds() {
+        let s = session(&path("fast-retransmit"));
+        let t = s.timeline();
+        let axis = Axis::of(t);
+        assert!(
+            matches!(axis, Axis::Events { events, .. } if events == t.len()),
+            "{axis:?}"
+        );
+        assert_eq!(axis.place(t, 11), AxisPlace::Event(12));
+        let timed = session("set delivery auto\nB listen\nA connect\nwait 1s\n");
+        let axis = Axis::of(timed.timeline());
+        assert!(
+            matches!(axis, Axis::Time { end } if end > synack_core::Instant(0)),
+            "{axis:?}"
+        );
     }
 
     fn sent_at(s: &Session, label: u32) -> usize {

@@ -4,6 +4,8 @@
 
 pub mod capture;
 pub mod cc;
+pub mod chart_band;
+pub mod chart_labels;
 pub mod chart_layout;
 pub mod chunked;
 pub mod diagram_layout;

@@ -13,7 +13,7 @@ pub mod shapes;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use synack_core::{Label, Peer};
+use synack_core::Label;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -21,6 +21,7 @@ use crate::hooks::lang::use_lang;
 use crate::hooks::linux::use_linux;
 use crate::hooks::viewport::{use_viewport, Measured, Viewport};
 use crate::i18n::tr;
+use crate::model::chart_band::{layout_band, Scene};
 use crate::model::chart_layout::{
     band, parse_label, scale, scroll_target, Lanes, Network, HEAD_H, SCROLL_QUANTUM, TOP,
 };
@@ -28,11 +29,7 @@ use crate::model::frame::Frame;
 use crate::model::shared::Shared;
 use crate::model::timeline::{Timeline, PX_PER_MS, STEP_PX};
 use crate::svg::num;
-use shapes::{gap_view, seg_view, state_labels, timer_view, Ctx, TimerBar};
-
-/// The cursor's time sits this far under its row: below a state name on that row (12 px
-/// type, web/chart.css), which may reach into the left margin as far as the time does.
-const NOW_TIME_DY: f32 = 18.0;
+use shapes::{gap_view, seg_view, state_view, timer_view, Ctx};
 
 /// Until measured, the container is assumed this wide and tall (CSS px).
 const DEFAULT_VIEW: Viewport = Viewport {
@@ -119,38 +116,44 @@ struct Layers {
     states: Html,
     gaps: Html,
     timers: Html,
+    /// The cursor's time's baseline, below A's last state name.
+    now_time_y: f32,
 }
 
 fn band_layers(ctx: &Ctx<'_>, f: &Frame, (top, bottom): (f32, f32), linux: bool) -> Layers {
     let (t, lanes, cursor) = (ctx.t, ctx.lanes, ctx.cursor);
     let now_y = t.y_at(cursor);
-    let timers = Peer::BOTH.into_iter().flat_map(|peer| {
-        f.peer(peer).timers.iter().filter_map(move |r| {
-            Some(TimerBar {
-                peer,
-                timer: r.timer,
-                set_y: t.y(r.set_at)?,
-                deadline: r.deadline,
-            })
-        })
-    });
+    let scene = Scene {
+        t,
+        lanes,
+        frame: f,
+        net: ctx.net,
+        absolute: ctx.absolute,
+        linux,
+    };
+    // One pass places every word of the band so that none covers another.
+    let placed = layout_band(&scene, (top, bottom));
     Layers {
-        arrows: t
-            .segs_in_band(top, bottom, cursor)
-            .filter_map(|span| seg_view(ctx, span))
+        arrows: placed
+            .segs
+            .iter()
+            .filter_map(|p| Some(seg_view(ctx, t.seg(p.label)?, p)))
             .collect(),
-        states: Peer::BOTH
-            .into_iter()
-            .flat_map(|peer| state_labels(t, lanes, peer, cursor, (top, bottom), linux))
+        states: placed
+            .states
+            .iter()
+            .map(|p| state_view(lanes, p, linux))
             .collect(),
         gaps: t
             .gaps_in(top, bottom.min(now_y))
             .map(|(i, g)| gap_view(lanes, i, g.y, g.skipped_ms))
             .collect(),
-        timers: timers
-            .filter(|bar| bar.set_y <= bottom && now_y >= top)
-            .map(|bar| timer_view(ctx.lang, lanes, &bar, now_y, f.now))
+        timers: placed
+            .timers
+            .iter()
+            .map(|bar| timer_view(ctx.lang, lanes, bar, now_y, f.now))
             .collect(),
+        now_time_y: placed.now_time_y,
     }
 }
 
@@ -233,7 +236,7 @@ pub fn chart(props: &ChartProps) -> Html {
                     <line class="lifeline from-b" x1={num(lanes.xb)} x2={num(lanes.xb)} y1={num(-TOP)} y2={num(height)} />
                     <g class="gaps">{ layers.gaps }</g>
                     <line class="now-line" x1={num(lanes.xa)} x2={num(lanes.xb)} y1={num(now_y)} y2={num(now_y)} />
-                    <text class="now-time" x="4" y={num(now_y + NOW_TIME_DY)}>{ f.now.to_string() }</text>
+                    <text class="now-time" x="4" y={num(layers.now_time_y)}>{ f.now.to_string() }</text>
                     <g class="timers">{ layers.timers }</g>
                     <g class="states">{ layers.states }</g>
                     <g class="segs">{ layers.arrows }</g>

@@ -1,25 +1,26 @@
 //! The chart's shapes, one plain function each (not components: a band of the run is drawn
 //! anew on a scrubber jump, and every attribute set is a call across the wasm boundary).
 
-use synack_core::{DropCause, Instant, Label, Origin, Peer, SegmentRecord, State, Timer};
+use synack_core::{DropCause, Instant, Label, Origin, Peer, SegmentRecord, Timer};
 use yew::prelude::*;
 
 use crate::hooks::linux::state_label;
 use crate::i18n::{fill, timer_title, tr, Lang};
+use crate::model::chart_band::{seg_text, side, timer_text, SegPlace, StatePlace, TimerPlace};
+use crate::model::chart_labels::{Anchor, LINE_H, SEG_LIFT};
 use crate::model::chart_layout::{
-    arrow, course, direction, fmt_gap, fmt_left, head_points, label_anchor, shaft_end, spread,
-    Arrow, Course, Lanes, Network, Tip, HEAD_LEN, INITIAL_Y, LABEL_GAP,
+    direction, fmt_gap, fmt_left, head_points, shaft_end, Arrow, Course, Lanes, Network, Tip,
+    HEAD_LEN,
 };
-use crate::model::timeline::{SegSpan, SegStatus, Timeline, STEP_PX};
+use crate::model::timeline::{SegSpan, SegStatus, Timeline};
 use crate::svg::num;
 
-/// A timer running at the cursor, placed.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TimerBar {
-    pub peer: Peer,
-    pub timer: Timer,
-    pub set_y: f32,
-    pub deadline: Instant,
+fn anchor_attr(a: Anchor) -> &'static str {
+    match a {
+        Anchor::Start => "start",
+        Anchor::Middle => "middle",
+        Anchor::End => "end",
+    }
 }
 
 pub fn peer_class(peer: Peer) -> &'static str {
@@ -101,25 +102,20 @@ pub struct Ctx<'a> {
     pub lang: Lang,
 }
 
-/// A segment's arrow, its label and any duplicate's; `None` before it is sent.
-pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
+/// A segment's arrow, its label (placed by the band's layout) and any duplicate's.
+pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan, place: &SegPlace) -> Html {
     let t = ctx.t;
     let rec = &span.record;
     let status = span.status(ctx.cursor);
-    let course = course(t, span, ctx.cursor, ctx.net)?;
-    let send_y = t.y(span.sent)?;
-    let a = arrow(ctx.lanes, rec.from, send_y, course);
+    let course = place.course;
+    let a = place.arrow;
     let copies: Vec<f32> = span
         .copies
         .iter()
         .filter(|&&c| c < ctx.cursor)
         .filter_map(|&c| t.y(c))
         .collect();
-    let summary = if ctx.absolute {
-        rec.summary_absolute()
-    } else {
-        rec.summary()
-    };
+    let (summary, suffix) = seg_text(rec, ctx.absolute);
 
     let selected = ctx.selected == Some(rec.label);
     let injected = rec.origin == Origin::Injected;
@@ -140,11 +136,6 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
         fresh.then_some("fresh"),
         ctx.highlight.contains(&rec.label).then_some("lesson-step"),
     );
-    let suffix = match rec.origin {
-        Origin::Sent => "",
-        Origin::Retransmission => " (rtx)",
-        Origin::Injected => " (injected)",
-    };
     let name = seg_name(
         ctx.lang,
         rec,
@@ -174,8 +165,20 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
             </>
         }
     });
-    let (mx, my, angle) = label_anchor(&a);
-    Some(html! {
+    let label = &place.text;
+    // The first line starts with the segment's name, in its own tint; a second line (a long
+    // label on a short arrow) sits under it, just above the arrow.
+    let first_y = SEG_LIFT + LINE_H * (label.lines.len().max(1) - 1) as f32;
+    let id = rec.label.to_string();
+    let first = label.lines.first().map(String::as_str).unwrap_or_default();
+    let first_rest = first.strip_prefix(id.as_str()).unwrap_or(first).to_string();
+    // A label shortened for want of room keeps its whole text as a tooltip.
+    let whole = format!("{id} {summary}{suffix}");
+    let shortened = label.lines.join(" ") != whole;
+    let more = label.lines.iter().skip(1).map(|l| {
+        html! { <tspan x="0" y={num(-SEG_LIFT)}>{ l.clone() }</tspan> }
+    });
+    html! {
         <g key={rec.label.0} {class} data-seg={rec.label.to_string()}
             data-flags={rec.segment.flags.to_string()} data-status={status.attr()}
             tabindex="0" role="button" aria-label={name} aria-pressed={selected.then_some("true")}>
@@ -184,12 +187,14 @@ pub fn seg_view(ctx: &Ctx<'_>, span: &SegSpan) -> Option<Html> {
             <path class="shaft" d={segment_path(a.x1, a.y1, sx, sy)} pathLength={fresh.then_some("1")} />
             { tip }
             { for copy_views }
-            <text class="seg-label" y="-4" transform={format!("translate({} {}) rotate({})", num(mx), num(my), num(angle))}>
-                <tspan class="seg-id">{ rec.label.to_string() }</tspan>
-                { format!(" {summary}{suffix}") }
+            <text class="seg-label" y={num(-first_y)} transform={format!("translate({} {}) rotate({})", num(label.x), num(label.y), num(label.angle))}>
+                if shortened { <title>{ whole }</title> }
+                <tspan class="seg-id">{ id }</tspan>
+                { first_rest }
+                { for more }
             </text>
         </g>
-    })
+    }
 }
 
 /// An arrow's end: a head, a head with a pause mark (held), or a cross (lost).
@@ -230,69 +235,38 @@ fn head_view(a: &Arrow, class: &'static str) -> Html {
     html! { <polygon {class} {points} /> }
 }
 
-/// A peer's state names in the band: the initial CLOSED, then one at each change.
-pub fn state_labels(
-    t: &Timeline,
-    lanes: &Lanes,
-    peer: Peer,
-    cursor: usize,
-    (top, bottom): (f32, f32),
-    linux: bool,
-) -> Vec<Html> {
-    // `at` is the index of the event after the change, so the change's own row is `at - 1`.
-    let y_of = |at: usize| t.y(at.saturating_sub(1)).unwrap_or(STEP_PX);
-    let initial = (INITIAL_Y >= top).then_some((0, State::Closed, INITIAL_Y));
-    let rows: Vec<(usize, State, f32)> = initial
-        .into_iter()
-        .chain(
-            t.state_changes_in(peer, cursor, top, bottom)
-                .map(|(at, st)| (at, st, y_of(at))),
-        )
-        .collect();
-    let ys = spread(rows.iter().map(|r| r.2), LABEL_GAP);
-    let x = lanes.x(peer);
-    let (tx, anchor) = match peer {
-        Peer::A => (x - 8.0, "end"),
-        Peer::B => (x + 8.0, "start"),
-    };
-    let key_base = match peer {
+/// A state name beside its lifeline, with a tick at the row of its change.
+pub fn state_view(lanes: &Lanes, p: &StatePlace, linux: bool) -> Html {
+    let x = lanes.x(p.peer);
+    let (tx, anchor) = side(lanes, p.peer);
+    let key_base = match p.peer {
         Peer::A => 0,
         Peer::B => 1,
     };
-    rows.iter()
-        .zip(ys)
-        .map(|(&(at, state, row_y), y)| {
-            html! {
-                <g key={(at * 2 + key_base) as u64} class={classes!("state-change", peer_class(peer))}>
-                    <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(row_y)} y2={num(row_y)} />
-                    <text class="state-label" x={num(tx)} y={num(y + 4.0)} text-anchor={anchor}>{ state_label(state, linux) }</text>
-                </g>
-            }
-        })
-        .collect()
+    html! {
+        <g key={(p.at * 2 + key_base) as u64} class={classes!("state-change", peer_class(p.peer))}>
+            <line class="state-tick" x1={num(x - 4.0)} x2={num(x + 4.0)} y1={num(p.row_y)} y2={num(p.row_y)} />
+            <text class="state-label" x={num(tx)} y={num(p.baseline)} text-anchor={anchor_attr(anchor)}>{ state_label(p.state, linux) }</text>
+        </g>
+    }
 }
 
 /// A running timer: a bar beside its lifeline from where it was set down to the cursor's
-/// row, and the time left.
-pub fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerBar, now_y: f32, now: Instant) -> Html {
+/// row, and the time left in the side margin below (placed by the band's layout).
+pub fn timer_view(lang: Lang, lanes: &Lanes, bar: &TimerPlace, now_y: f32, now: Instant) -> Html {
     let slot = bar.timer.index() as f32;
     let dir = Lanes::inward(bar.peer);
     let x = lanes.x(bar.peer) + dir * (5.0 + 5.0 * slot);
     let (name, long) = (bar.timer.label(), timer_title(lang, bar.timer));
     let left = fmt_left((bar.deadline - now).millis());
     let y2 = now_y.max(bar.set_y + 4.0);
-    let (tx, anchor) = match bar.peer {
-        Peer::A => (x + 3.0, "start"),
-        Peer::B => (x - 3.0, "end"),
-    };
-    // One 12 px line per timer slot, below the cursor's row.
-    let ty = y2 + 14.0 + 14.0 * slot;
+    let (tx, anchor) = side(lanes, bar.peer);
     html! {
         <g key={format!("{}{}", bar.peer, name)}
             class={classes!("timer", peer_class(bar.peer), if bar.timer == Timer::Retransmission { "rto" } else { "timewait" })}>
             <title>{ fill(tr(lang, "chart.timer_title"), &[("peer", bar.peer.name()), ("timer", long), ("left", &left)]) }</title>
             <line class="timer-bar" x1={num(x)} x2={num(x)} y1={num(bar.set_y)} y2={num(y2)} />
-            <text class="timer-label" x={num(tx)} y={num(ty)} text-anchor={anchor}>{ format!("{name} {left}") }</text>
+            <text class="timer-label" x={num(tx)} y={num(bar.baseline)} text-anchor={anchor_attr(anchor)}>{ timer_text(bar.timer, bar.deadline, now) }</text>
         </g>
     }
 }
@@ -322,6 +296,7 @@ pub fn gap_view(lanes: &Lanes, index: usize, y: f32, skipped_ms: u64) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::chart_layout::course;
     use synack_core::script;
 
     const MANUAL: Network = Network {
