@@ -122,3 +122,40 @@ test('web/embed-example.html: at 1366x768 neither the page nor its frame scrolls
     }
   }
 });
+
+/** The smallest state name on the diagram, in CSS px as drawn (its font size times the SVG's
+ * scale). */
+function smallestStateName(page) {
+  return page.evaluate(() => Math.min(...[...document.querySelectorAll('.diagram-panel [data-state-node] .node-name')]
+    .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)));
+}
+
+// A teacher's course page: lesson 1's question (step 3) answered in a 700x500 frame. The
+// panel's words and the verdict must not squeeze the diagram: its state names stay readable.
+for (const [scheme, lang] of [['light', 'en'], ['dark', 'zh'], ['light', 'zh'], ['dark', 'en']]) {
+  test(`700x500 embed of lesson 1, ${scheme} ${lang}: after answering step 3 the state names are at least 11 px`, async () => {
+    const q = `${lang === 'zh' ? 'lang=zh&' : ''}embed=1&lesson=01-handshake&step=3`;
+    const page = await openPage(app.browser, `${app.server.url}?${q}`, { viewport: FRAME, colorScheme: scheme });
+    try {
+      await appReady(page);
+      if (lang === 'zh') await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+      await page.getByTestId('lesson-question').waitFor({ timeout: 10000 });
+      await page.locator('.diagram.compact').waitFor();
+      const asked = await smallestStateName(page);
+      assert.ok(asked >= 11, `the question: state names ${asked.toFixed(1)} px`);
+      await page.locator('[data-state-node="SYN_RCVD"]').click();
+      await page.getByTestId('lesson-feedback').waitFor({ timeout: 10000 });
+      await expectStates(page, 'SYN_SENT', 'SYN_RCVD');
+      const answered = await smallestStateName(page);
+      assert.ok(answered >= 11, `after the answer: state names ${answered.toFixed(1)} px`);
+      await assertFits(page, 'lesson 1, step 3 answered');
+      // The panel's words are all reachable: they scroll inside it, Next on its first row.
+      const next = await page.getByTestId('lesson-next').boundingBox();
+      assert.ok(next && next.y >= 0 && next.y + next.height <= FRAME.height, 'Next is in the frame');
+      await screenshot(page, `${NAME}-lesson-answered-${scheme}-${lang}`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+}

@@ -231,7 +231,9 @@ test('after New numbers, the address bar, a reload and Share all give the number
     await link.waitFor({ timeout: SETTLE_MS });
     assert.match(await link.inputValue(), new RegExp(`[?&]exercise=01&seed=${seed}(&|$)`), 'Share keeps the seed shown');
 
-    // A reload shows the very same numbers.
+    // A reload shows the very same numbers. (First let the page's prefetches finish: a
+    // reload aborts a catalog still on its way, which would count as a failed request.)
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await appReady(page);
     await eventually(() => page.getByTestId('exercise-seed').getAttribute('data-seed'), seed, 'the reload\'s seed');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   appReady, assertNoProblems, eventually, expectSegs, expectStates, freshApp, handshakeByClicks,
-  openPage, peerCall, screenshot, SETTLE_MS, useApp,
+  openPage, peerCall, screenshot, scriptText, SETTLE_MS, useApp,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -244,3 +244,127 @@ for (const viewport of [DESKTOP, { width: 360, height: 740 }]) {
     }
   });
 }
+
+/** Where the diagram is: its figure, CLOSED's top, TIME_WAIT's and the legend's bottoms. */
+function diagramAt(page) {
+  return page.evaluate(() => {
+    const r = (sel) => document.querySelector(sel)?.getBoundingClientRect() ?? null;
+    const svg = r('.diagram-panel .diagram > svg');
+    return {
+      scrollY,
+      svgTop: Math.round(svg.top),
+      svgBottom: Math.round(svg.bottom),
+      closed: Math.round(r('[data-state-node="CLOSED"]').top),
+      timeWait: Math.round(r('[data-state-node="TIME_WAIT"]').bottom),
+      legend: Math.round(r('.diagram-panel .legend')?.bottom ?? 0),
+    };
+  });
+}
+
+/** The whole diagram, legend included, is on the first screen, at the place it had before. */
+function assertDiagramStill(now, before, what) {
+  assert.equal(now.scrollY, 0, `${what}: the page has not scrolled`);
+  assert.ok(now.svgTop >= 0 && now.legend <= DESKTOP.height, `${what}: the diagram ${now.svgTop}..${now.legend} is inside ${DESKTOP.height} px`);
+  assert.ok(now.timeWait <= now.svgBottom, `${what}: TIME_WAIT is in the figure`);
+  if (before) {
+    // The states exactly; the box within a couple of px (a CJK font arriving late changes the
+    // legend's line height by a pixel or two, not the figure).
+    assert.deepEqual([now.closed, now.timeWait], [before.closed, before.timeWait], `${what}: CLOSED and TIME_WAIT have not moved`);
+    assert.ok(Math.abs(now.svgTop - before.svgTop) <= 2 && Math.abs(now.svgBottom - before.svgBottom) <= 2, `${what}: the figure's box ${now.svgTop}..${now.svgBottom} was ${before.svgTop}..${before.svgBottom}`);
+  }
+}
+
+// A newcomer's review (issue 1): a tall right column (an exercise's answer, the Linux view's
+// socket table) stretched the diagram's box; the figure, centred in it, jumped down and
+// TIME_WAIT fell below the fold.
+for (const [scheme, lang] of [['light', 'en'], ['dark', 'zh']]) {
+  test(`1366×768 (${scheme}, ${lang}): the diagram stays whole and still through an exercise's right answer and the Linux view`, async () => {
+    const zh = lang === 'zh' ? 'lang=zh&' : '';
+    const page = await openPage(app.browser, `${app.server.url}?${zh}exercise=01&seed=4217`, { viewport: DESKTOP, colorScheme: scheme });
+    try {
+      await appReady(page);
+      await page.getByTestId('lesson-panel').waitFor({ timeout: SETTLE_MS });
+      const start = await diagramAt(page);
+      assertDiagramStill(start, null, 'the exercise\'s first step');
+      await page.getByTestId('lesson-next').click();
+      await page.getByTestId('predict-form').waitFor({ timeout: SETTLE_MS });
+      const isn = Number((await page.getByTestId('predict-isn').textContent()).match(/\d{3,}/)[0]);
+      await page.getByTestId('predict-flag-SYN').check();
+      await page.getByTestId('predict-seq').fill(String(isn));
+      await page.getByTestId('predict-len').fill('0');
+      await page.getByTestId('predict-check').click();
+      await page.locator('[data-testid="predict-feedback"][data-correct="true"]').waitFor({ timeout: SETTLE_MS });
+      await expectStates(page, 'SYN_SENT', 'LISTEN');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      assertDiagramStill(await diagramAt(page), start, 'after the right answer');
+      // The peers' buttons and the chart are still on the first screen.
+      await assertOneScreen(page, 'after the right answer');
+      await screenshot(page, `${NAME}-1366-${scheme}-${lang}-03-exercise-right`, { fullPage: false });
+
+      await page.getByTestId('linux-toggle').check();
+      await page.locator('[data-testid="ss-table"]').waitFor({ timeout: SETTLE_MS });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      assertDiagramStill(await diagramAt(page), start, 'in the Linux view');
+      // The socket table is under the stage, across the page.
+      const [stage, table] = await Promise.all(['.stage', '.sockets'].map((s) => page.locator(s).boundingBox()));
+      assert.ok(table.y >= stage.y + stage.height, 'the socket table is under the stage');
+      await screenshot(page, `${NAME}-1366-${scheme}-${lang}-04-linux`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+// Issue 2: open, the congestion views lived in the chart's row as a scroll box (1113 px of
+// views through 206 px) and the chart shrank to one arrow. Now the chart keeps a real height,
+// the views follow it and the page scrolls; the diagram does not move.
+for (const [scheme, lang] of [['light', 'en'], ['dark', 'zh']]) {
+  test(`1366×768 (${scheme}, ${lang}): with the congestion views open the chart keeps its height and the diagram stays`, async () => {
+    const page = await freshApp(app.browser, `${app.server.url}${lang === 'zh' ? '?lang=zh' : ''}`, { viewport: DESKTOP, colorScheme: scheme });
+    try {
+      if (lang === 'zh') await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+      const before = await diagramAt(page);
+      await page.locator('[data-action="presets"]').selectOption('fast-retransmit');
+      await eventually(async () => /fast.retransmit|快速重传/i.test(await scriptText(page)), true, 'the scenario is loaded');
+      const toggle = page.getByTestId('cc-toggle');
+      await toggle.waitFor({ timeout: SETTLE_MS });
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      await page.getByTestId('cc-strip-A').waitFor({ timeout: 20000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      assertDiagramStill(await diagramAt(page), before, 'with the views open');
+      const chart = await page.locator('.chart-panel .chart').boundingBox();
+      assert.ok(chart.height >= 220, `the chart is ${Math.round(chart.height)} px tall`);
+      const box = await page.locator('.chart-panel').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+      assert.ok(box.scroll <= box.client + 1, `the chart's panel is no scroll box (${box.scroll} px in ${box.client})`);
+      const views = await page.getByTestId('cc-views').boundingBox();
+      assert.ok(views.y >= chart.y + chart.height - 1, 'the views are under the chart');
+      await screenshot(page, `${NAME}-1366-${scheme}-${lang}-05-cc-views`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+// Issue 3: under the stage no hole: the script, then the inject form, each across the page;
+// a chosen segment's inspector beside them.
+test('1366×768: under the stage the script and the inject form follow without a hole', async () => {
+  const page = await freshApp(app.browser, app.server.url, { viewport: DESKTOP });
+  try {
+    const boxes = await page.evaluate(() => Object.fromEntries(['.layout', '.stage', '.script-panel', '.inject-box'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return [s, { left: r.left, right: r.right, top: r.top + scrollY, bottom: r.bottom + scrollY }];
+    })));
+    const gap = (a, b) => boxes[b].top - boxes[a].bottom;
+    assert.ok(gap('.stage', '.script-panel') >= 0 && gap('.stage', '.script-panel') <= 20, `the script follows the stage (${gap('.stage', '.script-panel')} px)`);
+    assert.ok(gap('.script-panel', '.inject-box') >= 0 && gap('.script-panel', '.inject-box') <= 20, `the inject form follows the script (${gap('.script-panel', '.inject-box')} px)`);
+    for (const s of ['.script-panel', '.inject-box']) {
+      assert.ok(Math.abs(boxes[s].left - boxes['.stage'].left) <= 1 && Math.abs(boxes[s].right - boxes['.stage'].right) <= 1, `${s} is as wide as the stage`);
+    }
+    await screenshot(page, `${NAME}-1366-06-under-stage`);
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});

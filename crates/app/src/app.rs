@@ -306,6 +306,14 @@ fn simulator(
                     }
                 </section>
             </div>
+            // The Linux view's socket table: under the peers on a phone, under the stage on a
+            // wide screen, where its height would push the diagram off the first screen
+            // (web/style.css, `.sockets`).
+            if s.linux && !embed {
+                <div class="sockets">
+                    <Lazy part={&SOCKET_TABLE} props={lazy::props(SocketTableProps { frame: frame.clone() })} />
+                </div>
+            }
             { selection(s, cbs) }
             if !embed {
                 <LazyDetails class="inject-box" testid="inject-box" summary={tr(s.lang, "inject.title")}
@@ -323,7 +331,7 @@ fn simulator(
     }
 }
 
-/// Both peers' panels, and in the Linux view the socket table.
+/// Both peers' panels.
 fn peers(s: &AppState, d: &Callback<Action>) -> Html {
     let frame = &s.frame;
     let panel = |peer: Peer| {
@@ -336,9 +344,6 @@ fn peers(s: &AppState, d: &Callback<Action>) -> Html {
         <div class="peers">
             { panel(Peer::A) }
             { panel(Peer::B) }
-            if s.linux {
-                <Lazy part={&SOCKET_TABLE} props={lazy::props(SocketTableProps { frame: frame.clone() })} />
-            }
         </div>
     }
 }

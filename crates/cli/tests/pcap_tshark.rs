@@ -94,18 +94,34 @@ fn scenarios() -> Vec<PathBuf> {
 /// Reads a capture with tshark, checksum verification on and sequence analysis explicit (so
 /// a user's preferences cannot change the outcome), no name resolution.
 fn dissect(file: &Path) -> Vec<Dissected> {
-    let mut cmd = Command::new("tshark");
-    cmd.arg("-n").arg("-r").arg(file);
-    for pref in [
+    let prefs = [
         "tcp.check_checksum:TRUE",
         "ip.check_checksum:TRUE",
         "tcp.analyze_sequence_numbers:TRUE",
         "tcp.relative_sequence_numbers:TRUE",
-    ] {
+    ];
+    tshark_fields(file, &prefs, "f", &FIELDS)
+        .into_iter()
+        .map(Dissected)
+        .collect()
+}
+
+/// Runs tshark on `file` with the preferences `prefs`, printing `fields` tab-separated, one
+/// line per packet, with `occurrence` (`f` the first, `a` all, comma-separated).
+fn tshark_fields(
+    file: &Path,
+    prefs: &[&str],
+    occurrence: &str,
+    fields: &[&str],
+) -> Vec<Vec<String>> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-n").arg("-r").arg(file);
+    for pref in prefs {
         cmd.args(["-o", pref]);
     }
-    cmd.args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"]);
-    for field in FIELDS {
+    cmd.args(["-T", "fields", "-E", "separator=/t", "-E"]);
+    cmd.arg(format!("occurrence={occurrence}"));
+    for field in fields {
         cmd.args(["-e", field]);
     }
     let out = cmd.output().expect("tshark runs");
@@ -120,7 +136,7 @@ fn dissect(file: &Path) -> Vec<Dissected> {
     String::from_utf8(out.stdout)
         .expect("tshark prints UTF-8")
         .lines()
-        .map(|line| Dissected(line.split('\t').map(str::to_string).collect()))
+        .map(|line| line.split('\t').map(str::to_string).collect())
         .collect()
 }
 
@@ -535,25 +551,12 @@ const OPTION_FIELDS: [&str; 7] = [
 /// Reads the options of every packet with tshark, absolute numbers, every occurrence of a
 /// field (all the SACK blocks, comma-separated in order).
 fn dissect_options(file: &Path) -> Vec<Vec<String>> {
-    let mut cmd = Command::new("tshark");
-    cmd.arg("-n").arg("-r").arg(file);
-    cmd.args(["-o", "tcp.relative_sequence_numbers:FALSE"]);
-    cmd.args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]);
-    for field in OPTION_FIELDS {
-        cmd.args(["-e", field]);
-    }
-    let out = cmd.output().expect("tshark runs");
-    assert!(
-        out.status.success(),
-        "tshark failed on {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("tshark prints UTF-8")
-        .lines()
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
+    tshark_fields(
+        file,
+        &["tcp.relative_sequence_numbers:FALSE"],
+        "a",
+        &OPTION_FIELDS,
+    )
 }
 
 /// What an option check says, as tshark would show the field: the value when present,

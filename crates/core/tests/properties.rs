@@ -853,6 +853,31 @@ fn option_check<T: core::fmt::Debug + Clone + 'static>(
 
 /// The options of a segment spec (the caller drops SACK blocks without the ACK flag, as the
 /// parser wants).
+/// A segment spec as the parser accepts it: `ack=` goes with the ACK flag and only with it,
+/// and so do SACK blocks.
+fn spec(
+    from: Peer,
+    flags: Flags,
+    seq: Num,
+    ack: Num,
+    len: u32,
+    win: Option<u16>,
+    mut options: SpecOptions,
+) -> SegmentSpec {
+    if !flags.ack() && matches!(options.sack, OptionCheck::Present(_)) {
+        options.sack = OptionCheck::Unlisted;
+    }
+    SegmentSpec {
+        from,
+        flags,
+        seq,
+        ack: flags.ack().then_some(ack),
+        len,
+        win,
+        options,
+    }
+}
+
 fn spec_options() -> impl Strategy<Value = SpecOptions> {
     let blocks = prop::collection::vec((num(), num()), 1..=SackBlocks::MAX)
         .prop_map(|list| SackBlocks::new(&list).expect("1 to 4 blocks"));
@@ -898,23 +923,9 @@ fn command() -> impl Strategy<Value = Command> {
         spec_options(),
     )
         .prop_map(
-            |(from, flags, seq, ack, len, win, in_flight, mut options)| {
-                if !flags.ack() && matches!(options.sack, OptionCheck::Present(_)) {
-                    options.sack = OptionCheck::Unlisted;
-                }
-                Command::Inject {
-                    spec: SegmentSpec {
-                        from,
-                        flags,
-                        seq,
-                        // `ack=` goes with the ACK flag and only with it.
-                        ack: flags.ack().then_some(ack),
-                        len,
-                        win,
-                        options,
-                    },
-                    in_flight,
-                }
+            |(from, flags, seq, ack, len, win, in_flight, options)| Command::Inject {
+                spec: spec(from, flags, seq, ack, len, win, options),
+                in_flight,
             },
         );
     let expect_segment = (
@@ -927,23 +938,12 @@ fn command() -> impl Strategy<Value = Command> {
         prop::option::of(any::<u16>()),
         spec_options(),
     )
-        .prop_map(|(label, from, flags, seq, ack, len, win, mut options)| {
-            if !flags.ack() && matches!(options.sack, OptionCheck::Present(_)) {
-                options.sack = OptionCheck::Unlisted;
-            }
-            Command::ExpectSegment {
+        .prop_map(
+            |(label, from, flags, seq, ack, len, win, options)| Command::ExpectSegment {
                 label,
-                spec: SegmentSpec {
-                    from,
-                    flags,
-                    seq,
-                    ack: flags.ack().then_some(ack),
-                    len,
-                    win,
-                    options,
-                },
-            }
-        });
+                spec: spec(from, flags, seq, ack, len, win, options),
+            },
+        );
     let wait = script_duration().prop_map(Command::Wait);
     prop_oneof![
         setting().prop_map(Command::Set),
