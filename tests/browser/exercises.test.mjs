@@ -370,6 +370,8 @@ test('Exit takes the exercise out of the address bar: a reload shows the plain p
     await page.getByTestId('lesson-exit').click();
     await eventually(() => panel(page).count(), 0, 'Exit closes the exercise');
     await eventually(() => params(page), { lang: 'en' }, 'no exercise, seed or step left in the address bar');
+    // Let the page's prefetches finish: a reload aborts a file still on its way.
+    await page.waitForLoadState('networkidle');
     await page.reload();
     await appReady(page);
     await page.waitForTimeout(500);

@@ -244,8 +244,6 @@ fn simulator(
     let lesson_clock = s.lesson.as_ref().map(|p| {
         use crate::model::lesson::Page;
         LessonClock {
-            step: p.step_number(),
-            steps: p.lesson.steps.len(),
             first: matches!(p.page, Page::Step(0) | Page::Question(0)),
             waits: p.page == Page::End || p.asking(),
         }

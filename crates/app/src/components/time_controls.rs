@@ -8,13 +8,10 @@ use crate::i18n::{fill, tr, Lang};
 use crate::model::state::{Action, BASE_PACE, SPEEDS, SPEED_LABELS};
 
 /// Where an open lesson is: while one is open, the step buttons (and → ←) move it a page, as
-/// its own Back and Next do (model/state.rs, `Action::Step | LessonStep`), so the bar says so
-/// and counts its steps rather than the run's events.
+/// its own Back and Next do (model/state.rs, `Action::Step | LessonStep`), so the bar says so,
+/// and leaves the counting to the panel's `k/n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LessonClock {
-    /// 1-based number of the lesson's step on screen, out of `steps` (its panel's `k/n`).
-    pub step: usize,
-    pub steps: usize,
     /// Its Back has nowhere to go (the first step).
     pub first: bool,
     /// Its Next is off: a question waits for its answer, or the lesson is at its end.
@@ -94,16 +91,9 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
     };
     let live = props.cursor >= props.len;
     let lc = props.lesson_clock;
-    // In a lesson the buttons are its Back and Next (the panel's words), off where the
-    // panel's are.
-    let (back_key, back_title, back_off) = match lc {
-        Some(l) => (
-            "controls.lesson_back",
-            "controls.lesson_back_title",
-            l.first,
-        ),
-        None => ("controls.back", "controls.back_title", props.cursor == 0),
-    };
+    // In a lesson the buttons are its Back and Next, off where the panel's are; Next says so
+    // in the panel's word ("Step" read as a second, different control), Back's fit both.
+    let back_off = lc.map_or(props.cursor == 0, |l| l.first);
     let (step_key, step_title, step_off) = match lc {
         Some(l) => (
             "controls.lesson_next",
@@ -112,20 +102,10 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
         ),
         None => ("controls.step", "controls.step_title", false),
     };
-    // At the lesson's page the counter is the panel's `k/n`; scrubbed off it, the event's.
-    let counter = match lc {
-        Some(l) if props.lesson && live => fill(
-            tr(lang, "controls.lesson_step"),
-            &[("k", &l.step.to_string()), ("n", &l.steps.to_string())],
-        ),
-        _ => fill(
-            tr(lang, "controls.event"),
-            &[
-                ("n", &props.cursor.to_string()),
-                ("total", &props.len.to_string()),
-            ],
-        ),
-    };
+    // At the lesson's page its panel counts the steps ("10/34"): an event count beside it
+    // ("event 37/37") read as a second, different step number. Scrubbed off it, the events
+    // count again.
+    let at_lesson_page = lc.is_some() && props.lesson && live;
     html! {
         <section class="time" aria-label={tr(lang, "controls.region")}>
             <div class="buttons">
@@ -144,7 +124,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button data-action="back" onclick={emit(Action::Back)} disabled={back_off} title={tr(lang, back_title)}>{ tr(lang, back_key) }</button>
+                <button data-action="back" onclick={emit(Action::Back)} disabled={back_off} title={tr(lang, "controls.back_title")}>{ tr(lang, "controls.back") }</button>
                 <button data-action="step" onclick={emit(Action::Step)} disabled={step_off} title={tr(lang, step_title)}>{ tr(lang, step_key) }</button>
                 <button data-action="next-timer" onclick={emit(Action::NextTimer)} title={tr(lang, "controls.next_timer_title")}>{ tr(lang, "controls.next_timer") }</button>
                 <button data-action="reset" onclick={emit(Action::Reset)} title={tr(lang, "controls.reset_title")}>{ tr(lang, "controls.reset") }</button>
@@ -158,7 +138,12 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         ("t", &props.now.to_string()),
                     ])} />
                 <span class="clock" aria-live="off" data-testid="clock" title={clock_title(lang, props)}>
-                    <span class="clock-event" data-lesson={lc.is_some().then_some("true")}>{ counter }</span>
+                    if !at_lesson_page {
+                        <span class="clock-event">{ fill(tr(lang, "controls.event"), &[
+                            ("n", &props.cursor.to_string()),
+                            ("total", &props.len.to_string()),
+                        ]) }</span>
+                    }
                     <span class="clock-t">{ format!("t = {}", props.now) }</span>
                     if props.manual {
                         <span class="clock-manual" data-testid="clock-manual">{ tr(lang, "controls.manual_time") }</span>
