@@ -4,8 +4,9 @@
 // says so; a set link lists its exercises and opens one with the teacher's numbers; the
 // menu copies a set link; an exercise's end says it is done, with its score and best, and
 // offers new numbers and the way back to the set; "New numbers" and every exercise opened
-// keep the address bar (and Share) on the numbers shown. At 1366x768 and 360x740, in
-// English and Chinese.
+// keep the address bar (and Share) on the numbers shown, and Exit takes them out of it; a
+// link that opens past the questions says they were skipped; a missing ack reads 无 in
+// Chinese. At 1366x768 and 360x740, in English and Chinese.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -331,6 +332,85 @@ test('the end of an exercise says it is done, with its score and best, and New n
     const seed = await page.getByTestId('exercise-seed').getAttribute('data-seed');
     assert.notEqual(seed, '77');
     await eventually(() => params(page), { lang: 'en', exercise: '01', seed }, 'the address bar follows');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('in Chinese a missing ack, and no flags, read 无, not "none"', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=zh&exercise=01&seed=4217&step=2`, { viewport: { width: 360, height: 740 } });
+  try {
+    await appReady(page);
+    await page.getByTestId('predict-form').waitFor({ timeout: SETTLE_MS });
+    await page.locator('html[lang^="zh"]').waitFor({ timeout: 10000 });
+    const [isnA] = await isns(page);
+    // No flag ticked and a wrong seq: flags is wrong ("yours" shown), ack right (both none).
+    await fillGuess(page, { flags: [], seq: isnA + 1 });
+    const fb = page.getByTestId('predict-feedback');
+    await fb.waitFor();
+    assert.equal((await fb.locator('[data-field="ack"] .values').textContent()).replace(/（.*）/, '').trim(), '你的：无 · 实际：无');
+    assert.match(await fb.locator('[data-field="flags"] .values').textContent(), /^你的：无/);
+    assert.doesNotMatch(await fb.textContent(), /none/, 'no English word left in the feedback');
+    await page.getByTestId('lesson-reveal').click();
+    await eventually(() => stepInfo(page), '2:step', 'Reveal runs the step');
+    assert.doesNotMatch(await page.getByTestId('predict-feedback').textContent(), /none/);
+    await screenshot(page, 'exercises-none-zh', { fullPage: false });
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('Exit takes the exercise out of the address bar: a reload shows the plain page', async () => {
+  const page = await openPage(app.browser, `${app.server.url}?lang=en&exercise=01&seed=4217&step=2`, { viewport: { width: 1366, height: 768 } });
+  try {
+    await appReady(page);
+    await page.getByTestId('predict-form').waitFor({ timeout: SETTLE_MS });
+    await page.getByTestId('lesson-exit').click();
+    await eventually(() => panel(page).count(), 0, 'Exit closes the exercise');
+    await eventually(() => params(page), { lang: 'en' }, 'no exercise, seed or step left in the address bar');
+    // Let the page's prefetches finish: a reload aborts a file still on its way.
+    await page.waitForLoadState('networkidle');
+    await page.reload();
+    await appReady(page);
+    await page.waitForTimeout(500);
+    assert.equal(await panel(page).count(), 0, 'the reload does not reopen the exercise');
+    assertNoProblems(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a link that opens an exercise at its end says its questions were skipped, no "0 of 0"', async () => {
+  for (const [lang, skipped] of [['en', /No score recorded: the link opened past the questions, so all 3 were skipped/], ['zh', /没有记录得分.*3 道题都被跳过/]]) {
+    const page = await openPage(app.browser, `${app.server.url}?lang=${lang}&exercise=01&seed=4217&step=6`, { viewport: { width: 1366, height: 768 } });
+    try {
+      await appReady(page);
+      const score = page.getByTestId('exercise-score');
+      await score.waitFor({ timeout: SETTLE_MS });
+      // The Chinese texts arrive with their catalog.
+      await eventually(async () => skipped.test(await score.textContent()), true, `${lang}: ${await score.textContent()}`);
+      const text = await score.textContent();
+      assert.doesNotMatch(text, /0 of 0|共 0 个字段/);
+      assert.equal(await score.getByTestId('exercise-skipped').getAttribute('data-skipped'), '3');
+      assert.equal(await page.evaluate(() => localStorage.getItem('synack.score.01-handshake-numbers')), null, 'nothing recorded');
+      await screenshot(page, `exercises-skipped-${lang}`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  }
+  // Opened at the last question (step 4): the two before it skipped, the last one scored.
+  const page = await openPage(app.browser, `${app.server.url}?lang=en&exercise=01&seed=4217&step=4`, { viewport: { width: 1366, height: 768 } });
+  try {
+    await appReady(page);
+    await panel(page).waitFor({ timeout: SETTLE_MS });
+    await playToEnd(page);
+    const score = page.getByTestId('exercise-score');
+    await score.waitFor();
+    assert.match(await score.textContent(), /over 1 questions? .*2 of the 3 questions were skipped/);
+    assert.equal(await score.getByTestId('exercise-skipped').getAttribute('data-skipped'), '2');
     assertNoProblems(page);
   } finally {
     await page.close();

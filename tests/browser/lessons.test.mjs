@@ -1,7 +1,8 @@
 // Guided lessons: pick a lesson from the Lessons menu, step through it with the buttons and
 // the arrow keys, answer its predict-the-state questions by clicking a state on the diagram
 // (once wrong, which leaves the step unrun, then right), and reach the closing message; in English and in Chinese
-// (`?lang=zh`), and on a 360 px phone.
+// (`?lang=zh`), and on a 360 px phone. The rules' reasons name states as the diagram does
+// (the Linux view as ss does); the time bar's step buttons are the lesson's Back and Next.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -340,5 +341,89 @@ test('at 1366×768 the diagram is beside the question, so no "Go to the diagram"
     assertNoProblems(page);
   } finally {
     await page.close();
+  }
+});
+
+/** The time bar's step buttons and counter: [back label, next label, counter, next disabled]. */
+const timeBar = (page) => page.evaluate(() => {
+  const back = document.querySelector('[data-action="back"]');
+  const step = document.querySelector('[data-action="step"]');
+  return {
+    back: back.textContent.trim(),
+    next: step.textContent.trim(),
+    nextTitle: step.title,
+    counter: document.querySelector('.clock-event')?.textContent.trim() ?? null,
+    nextOff: step.disabled,
+  };
+});
+
+test('a lesson names states as its diagram does: the Why line says FIN_WAIT_2, the Linux view FIN-WAIT-2', async () => {
+  for (const [lang, right] of [['en', /Right: A is now in TIME_WAIT/], ['zh', /TIME_WAIT/]]) {
+    const page = await openPage(app.browser, `${app.server.url}?lang=${lang}&lesson=08-time-wait-lost-ack&step=10`,
+      { viewport: { width: 1366, height: 768 } });
+    try {
+      await appReady(page);
+      await expectStep(page, 10, 'question');
+      await answer(page, 'TIME_WAIT');
+      const why = page.locator('[data-testid="lesson-feedback"] .why');
+      assert.match(await page.getByTestId('lesson-feedback').textContent(), right);
+      // The rule's reason (RFC spelling in the CLI) in the diagram's spelling on the page.
+      await eventually(async () => /FIN_WAIT_2/.test(await why.textContent()), true, `${lang}: ${await why.textContent()}`);
+      assert.doesNotMatch(await why.textContent(), /FIN-WAIT-2/);
+      // The Linux view spells them as ss does, the verdict's state too.
+      await page.getByTestId('linux-toggle').check();
+      await eventually(async () => /FIN-WAIT-2/.test(await why.textContent()), true, `${lang} Linux view: ${await why.textContent()}`);
+      assert.match(await page.getByTestId('lesson-feedback').locator('strong').first().textContent(), /TIME-WAIT/);
+      await screenshot(page, `lessons-why-linux-${lang}`, { fullPage: false });
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
+  }
+});
+
+test('in a lesson the time bar\'s step buttons are the lesson\'s Back and Next, and no event count stands beside its k/n', async () => {
+  for (const [lang, next] of [['en', 'Next ▶'], ['zh', '下一步 ▶']]) {
+    const page = await openPage(app.browser, `${app.server.url}?lang=${lang}&lesson=08-time-wait-lost-ack&step=10`,
+      { viewport: { width: 1366, height: 768 } });
+    try {
+      await appReady(page);
+      await expectStep(page, 10, 'question');
+      const n = (await stepInfo(page)).steps;
+      assert.equal(n, 34);
+      await eventually(async () => (await timeBar(page)).next, next, `${lang}: the time bar's Next`);
+      const bar = await timeBar(page);
+      assert.equal(bar.counter, null, 'no "event 37/37" beside the panel\'s 10/34');
+      assert.equal(bar.next, next);
+      assert.ok(bar.nextOff, 'the time bar\'s Next waits for the answer, as the panel\'s does');
+      assert.ok(await page.getByTestId('lesson-next').isDisabled());
+      assert.match(bar.nextTitle, /→/, 'its tooltip keeps the key');
+      await screenshot(page, `lessons-time-bar-${lang}`, { fullPage: false });
+      await answer(page, 'TIME_WAIT');
+      await expectStep(page, 10, 'step');
+      // The time bar's Next moves the lesson, as → does.
+      await eventually(async () => (await timeBar(page)).nextOff, false, 'Next is on after the answer');
+      await page.click('[data-action="step"]');
+      await expectStep(page, 11, 'step');
+      assert.equal((await timeBar(page)).counter, null, 'still no event count at the lesson\'s step');
+      await page.keyboard.press('ArrowLeft');
+      await expectStep(page, 10, 'step');
+      await page.click('[data-action="back"]');
+      await expectStep(page, 10, 'question');
+      // Scrubbed off the lesson's page, the counter counts events again.
+      await page.locator('input[type="range"]').focus();
+      await page.keyboard.press('Home');
+      await eventually(async () => (await timeBar(page)).counter?.startsWith(lang === 'en' ? 'event 0/' : '事件 0/'), true,
+        `${lang}: events off the lesson's page`);
+      // Exit: the plain time bar again.
+      await page.getByTestId('lesson-exit').click();
+      await eventually(() => panel(page).count(), 0, 'Exit closes the lesson');
+      const plain = await timeBar(page);
+      assert.equal(plain.next, lang === 'en' ? 'Step ▶' : '单步 ▶');
+      assert.ok(plain.counter !== null, 'the event count is back');
+      assertNoProblems(page);
+    } finally {
+      await page.close();
+    }
   }
 });

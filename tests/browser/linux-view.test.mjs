@@ -52,6 +52,10 @@ test('the Linux view: ss names, the socket table with its queues, the notes', as
   }
   assert.ok(!names.nodes.includes('ESTABLISHED'), 'no RFC spelling left on the diagram');
   assert.ok(names.chart.includes('ESTAB') && names.chart.includes('SYN-SENT'), `chart labels: ${names.chart}`);
+  // The peer panels' words use the view's names too: no ESTABLISHED beside an ESTAB badge.
+  const why = page.locator('[data-peer="A"] details.why summary');
+  assert.equal(await why.textContent(), 'Why are some calls off in ESTAB?');
+  assert.match(await page.locator('[data-peer="A"] [data-action="connect"]').getAttribute('title'), /^Not in ESTAB:/);
   // The automation hooks keep the script's spelling.
   await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
 
@@ -87,6 +91,7 @@ test('the Linux view: ss names, the socket table with its queues, the notes', as
   // Off again: the RFC names come back and the panels go.
   await page.locator('[data-testid="linux-toggle"]').uncheck();
   await eventually(async () => (await shownNames(page)).B, 'SYN_RCVD', 'RFC spelling again');
+  assert.equal(await page.locator('[data-peer="A"] details.why summary').textContent(), 'Why are some calls off in SYN_SENT?');
   assert.equal(await page.locator('[data-testid="linux-notes"]').count(), 0);
   assertNoProblems(page);
   await page.close();

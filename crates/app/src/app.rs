@@ -29,7 +29,7 @@ use crate::components::script_panel::ScriptPanel;
 use crate::components::segment_menu::{SegmentMenuProps, SEGMENT_MENU};
 use crate::components::share::Share;
 use crate::components::socket_table::{SocketTableProps, SOCKET_TABLE};
-use crate::components::time_controls::TimeControls;
+use crate::components::time_controls::{LessonClock, TimeControls};
 use crate::components::top_bar::TopBar;
 use crate::glue::link::{self, Link, View};
 use crate::glue::storage;
@@ -240,6 +240,14 @@ fn simulator(
                 .map(|g| g.record.label),
         );
     }
+    // While a lesson is open the time bar's step buttons are its Back and Next.
+    let lesson_clock = s.lesson.as_ref().map(|p| {
+        use crate::model::lesson::Page;
+        LessonClock {
+            first: matches!(p.page, Page::Step(0) | Page::Question(0)),
+            waits: p.page == Page::End || p.asking(),
+        }
+    });
     let coach_class = coach_next.map(|st| format!("coach-next-{}", st.name()));
     let profile_on = frame.settings.config.profile == Profile::Linux;
     html! {
@@ -250,7 +258,7 @@ fn simulator(
         // page is scrolled down to the inspector (web/style.css `.time-sticky`).
         <div class="time-sticky" ref={sticky}>
         <TimeControls playing={s.playing} speed={s.speed} cursor={frame.cursor} len={s.end()}
-            lesson={s.shows_lesson_run()} now={frame.now}
+            lesson={s.shows_lesson_run()} lesson_clock={lesson_clock} now={frame.now}
             manual={frame.settings.network.delivery == Delivery::Manual} dispatch={time.clone()} />
         <NoticeBar notice={s.notice.clone()} dispatch={d.clone()} />
         </div>

@@ -502,6 +502,16 @@ fn predict_result(props: &PredictProps) -> Html {
     }
 }
 
+/// A field's value as the feedback shows it: `predict` writes a missing ack, or no flags, as
+/// `none` (the CLI's and the scripts' word), which the page says in its language; `@` marks
+/// an absolute number in scripts, and the form's numbers are plain.
+fn shown_value(value: &str, lang: Lang) -> &str {
+    match value.trim_start_matches('@') {
+        "none" => tr(lang, "exercise.none"),
+        v => v,
+    }
+}
+
 /// A checked segment, field by field: right or wrong, and why (the rule and its RFC section).
 /// Before the step runs (`settled` false) a wrong field shows why but not the value sent, so
 /// the student can work it out; once answered right or revealed, every value is shown.
@@ -528,10 +538,9 @@ fn segment_feedback(f: &Feedback, peer: &str, settled: bool, lang: Lang) -> Html
                 <span class="mark" aria-hidden="true">{ mark }</span>
                 <strong>{ c.field.name() }</strong>
                 <span class="values">
-                    // `@` marks an absolute number in scripts; the form's numbers are plain.
-                    { fill(tr(lang, "exercise.yours"), &[("value", c.given.trim_start_matches('@'))]) }
+                    { fill(tr(lang, "exercise.yours"), &[("value", shown_value(&c.given, lang))]) }
                     if show {
-                        { " · " }{ fill(tr(lang, "exercise.sent"), &[("value", &c.expected)]) }
+                        { " · " }{ fill(tr(lang, "exercise.sent"), &[("value", shown_value(&c.expected, lang))]) }
                     }
                     <span class="visually-hidden">{ " " }{ tr(lang, if c.correct { "exercise.field_right" } else { "exercise.field_wrong" }) }</span>
                 </span>
@@ -569,7 +578,7 @@ fn revealed_segment(p: &Predict, lang: Lang) -> Html {
         html! {
             <li class="predict-field" data-field={c.field.name()}>
                 <strong>{ c.field.name() }</strong>
-                <span class="values">{ fill(tr(lang, "exercise.sent"), &[("value", &c.expected)]) }</span>
+                <span class="values">{ fill(tr(lang, "exercise.sent"), &[("value", shown_value(&c.expected, lang))]) }</span>
                 <span class="why">
                     { c.reason.text(language(lang)) }{ " " }
                     <span class="rfc">{ fill(tr(lang, "exercise.rfc"), &[("section", c.reason.section())]) }</span>
@@ -665,6 +674,38 @@ fn new_numbers(p: &Player, lang: Lang, dispatch: &Callback<Action>, primary: boo
     }
 }
 
+/// The end's score: fields right at the first try over the questions scored, and the
+/// questions a link skipped (it opened at a later step: `settle_before`), which are not
+/// scored; with none scored, no "0 of 0 fields" but that they were skipped.
+fn score_text(p: &Player, lang: Lang) -> Html {
+    let score = p.score();
+    let (scored, questions) = (p.scored(), p.questions());
+    let skipped = questions.saturating_sub(scored);
+    let n = |x: usize| x.to_string();
+    if scored == 0 {
+        return html! {
+            <p data-testid="exercise-skipped" data-skipped={n(skipped)}>
+                { fill(tr(lang, "exercise.no_score"), &[("questions", &n(questions))]) }
+            </p>
+        };
+    }
+    html! {
+        <p>
+            { fill(tr(lang, "exercise.score"), &[
+                ("right", &score.right.to_string()),
+                ("total", &score.total.to_string()),
+                ("questions", &n(scored)),
+            ]) }
+            if skipped > 0 {
+                { " " }
+                <span data-testid="exercise-skipped" data-skipped={n(skipped)}>
+                    { fill(tr(lang, "exercise.skipped"), &[("n", &n(skipped)), ("questions", &n(questions))]) }
+                </span>
+            }
+        </p>
+    }
+}
+
 /// An exercise's end: that it is done, the score of first tries and the best kept, and what
 /// to do next: the set's next exercise, the same one with new numbers, or the set's list.
 fn done_card(
@@ -697,11 +738,7 @@ fn done_card(
         <div class="exercise-score" data-testid="exercise-score" data-right={score.right.to_string()}
             data-total={score.total.to_string()}>
             <p class="exercise-done" data-testid="exercise-done"><strong>{ tr(lang, "exercise.done") }</strong></p>
-            <p>{ fill(tr(lang, "exercise.score"), &[
-                ("right", &score.right.to_string()),
-                ("total", &score.total.to_string()),
-                ("questions", &p.questions().to_string()),
-            ]) }</p>
+            { score_text(p, lang) }
             <p class="hint">
                 if let Some(best) = best {
                     <span data-testid="exercise-best-so-far">{ fill(tr(lang, "exercise.best_so_far"), &[("score", &best.to_string())]) }</span>{ " " }

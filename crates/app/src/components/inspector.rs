@@ -36,18 +36,24 @@ pub struct Reason {
 }
 
 /// What the receiver concluded from a segment within the first `cursor` events: every note
-/// and state change whose cause is that segment (each delivery, copies included).
-pub fn reasoning(lang: Lang, span: &SegSpan, cursor: usize) -> Vec<Reason> {
+/// and state change whose cause is that segment (each delivery, copies included); states
+/// named as the page shows them (`linux`: the Linux view's).
+pub fn reasoning(lang: Lang, span: &SegSpan, cursor: usize, linux: bool) -> Vec<Reason> {
+    use crate::hooks::linux::{spell_states, state_label};
     span.effects
         .iter()
         .filter(|(at, _)| *at < cursor)
         .map(|&(_, effect)| {
             let rule = effect.rule();
-            let reason = rule_reason(lang, rule);
+            let reason = spell_states(rule_reason(lang, rule), linux);
             Reason {
                 text: match effect {
-                    Effect::Transition { from, to, .. } => format!("{from} → {to}: {reason}"),
-                    Effect::Note(_) => reason.to_string(),
+                    Effect::Transition { from, to, .. } => format!(
+                        "{} → {}: {reason}",
+                        state_label(from, linux),
+                        state_label(to, linux)
+                    ),
+                    Effect::Note(_) => reason,
                 },
                 section: rule.section(),
             }
@@ -102,6 +108,7 @@ fn fate_key(status: SegStatus) -> &'static str {
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
+    let linux = crate::hooks::linux::use_linux();
     // The header field shown in the hex view: chosen on a field row or on the bytes.
     let field = use_state(|| None::<&'static str>);
     let Some(span) = props.timeline.seg(props.label) else {
@@ -138,7 +145,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     }
     let rec = &span.record;
     let seg = &rec.segment;
-    let reasons = reasoning(lang, span, props.cursor);
+    let reasons = reasoning(lang, span, props.cursor, linux);
     let why =
         why_now(&props.session.trace(), span.sent).map(|w| why_text(lang, w, &props.timeline));
     let on_field = {
@@ -220,15 +227,21 @@ mod tests {
             .sim;
         let t = Timeline::new(sim.trace());
         let s1 = t.seg(Label(1)).unwrap();
-        let r = reasoning(Lang::En, s1, t.len());
+        let r = reasoning(Lang::En, s1, t.len(), false);
         assert_eq!(r.len(), 1);
         assert!(r[0].text.starts_with("LISTEN → SYN_RCVD"), "{:?}", r);
+        let linux = reasoning(Lang::En, s1, t.len(), true);
+        assert!(
+            linux[0].text.starts_with("LISTEN → SYN-RECV"),
+            "{:?}",
+            linux
+        );
         assert_eq!(r[0].section, "3.10.7.2");
         assert!(
-            reasoning(Lang::En, s1, s1.sent + 1).is_empty(),
+            reasoning(Lang::En, s1, s1.sent + 1, false).is_empty(),
             "not arrived yet"
         );
-        assert!(reasoning(Lang::En, t.seg(Label(2)).unwrap(), t.len()).is_empty());
+        assert!(reasoning(Lang::En, t.seg(Label(2)).unwrap(), t.len(), false).is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::components::exercise::{ExerciseBarProps, PredictProps, EXERCISE_BAR, PREDICT};
 use crate::hooks::lang::use_lang;
+use crate::hooks::linux::{spell_states, state_label, use_linux};
 use crate::i18n::{fill, rule_reason, tr, Lang};
 use crate::lazy::{self, Lazy, LazyDetails};
 use crate::model::exercise::SetItem;
@@ -101,6 +102,7 @@ fn paragraphs(texts: &[String]) -> Html {
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = use_lang();
+    let linux = use_linux();
     let p = &props.player;
     let l = &p.lesson;
     let n = l.steps.len();
@@ -125,6 +127,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             }
         });
     }
+    // Exit leaves the plain page: a reload must not reopen what was closed, so the address
+    // bar loses the lesson or exercise (and its numbers and step) that a link or the
+    // exercise bar put there.
+    let exit = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            crate::glue::link::forget_exercise();
+            d.emit(Action::CloseLesson)
+        })
+    };
     let at_end = p.page == Page::End;
     let at_start = p.page == Page::Step(0) || p.page == Page::Question(0);
 
@@ -143,7 +155,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <Lazy part={&EXERCISE_BAR} props={lazy::props(ExerciseBarProps {
                     player: p.clone(), set: props.set.clone(), dispatch: props.dispatch.clone() })} />
             }
-            { page_body(p, lang, &props.dispatch) }
+            { page_body(p, lang, linux, &props.dispatch) }
             if p.seed.is_some() && p.page == Page::End {
                 <Lazy part={&EXERCISE_BAR} props={lazy::props(ExerciseBarProps {
                     player: p.clone(), set: props.set.clone(), dispatch: props.dispatch.clone() })} />
@@ -158,7 +170,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     { tr(lang, "lesson.next") }{ " →" }
                 </button>
                 <button type="button" class="lesson-exit" data-testid="lesson-exit"
-                    aria-label={tr(lang, "lesson.exit_label")} onclick={emit(Action::CloseLesson)}>
+                    aria-label={tr(lang, "lesson.exit_label")} onclick={exit}>
                     { tr(lang, "lesson.exit") }
                 </button>
             </nav>
@@ -167,8 +179,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
 }
 
 /// The page's text: the question, the step's narration (after the feedback to an answer),
-/// or the closing words.
-fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
+/// or the closing words. States are named as the diagram names them (`linux`: the Linux
+/// view's `ss` names), the rules' reasons included.
+fn page_body(p: &Player, lang: Lang, linux: bool, dispatch: &Callback<Action>) -> Html {
     let l = &p.lesson;
     let to_diagram = Callback::from(|_: MouseEvent| {
         let el = web_sys::window()
@@ -210,7 +223,7 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
                     <p class="ask"><strong>{ fill(tr(lang, "lesson.question"), &[("peer", peer)]) }</strong></p>
                     if let Some(chosen) = wrong {
                         <div class="lesson-feedback wrong" data-testid="lesson-feedback" data-correct="false">
-                            <p><strong>{ fill(tr(lang, "lesson.try_again"), &[("peer", peer), ("chosen", chosen.name())]) }</strong></p>
+                            <p><strong>{ fill(tr(lang, "lesson.try_again"), &[("peer", peer), ("chosen", state_label(chosen, linux))]) }</strong></p>
                             <button type="button" data-testid="lesson-reveal" onclick={reveal}>{ tr(lang, "lesson.reveal") }</button>
                         </div>
                     } else {
@@ -231,12 +244,12 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
             });
             html! {
                 <>
-                    { feedback(p, lang) }
+                    { feedback(p, lang, linux) }
                     { for segment }
                     <div class="lesson-narration" data-testid="lesson-narration">
                         <p class="lesson-command"><code>{ step.command.to_string() }</code></p>
                         if step.narration.get(lang).is_empty() {
-                            { facts(&step.facts(&l.session.trace()), lang) }
+                            { facts(&step.facts(&l.session.trace()), lang, linux) }
                         } else {
                             { paragraphs(step.narration.get(lang)) }
                         }
@@ -259,7 +272,7 @@ fn page_body(p: &Player, lang: Lang, dispatch: &Callback<Action>) -> Html {
 
 /// The narration of a step the script does not narrate: what it did, from its events, one
 /// sentence each (a delivery, a segment sent, a transition with its rule and RFC section).
-fn facts(facts: &[Fact], lang: Lang) -> Html {
+fn facts(facts: &[Fact], lang: Lang, linux: bool) -> Html {
     let sentence = |fact: &Fact| -> String {
         match fact {
             Fact::Sent {
@@ -305,9 +318,9 @@ fn facts(facts: &[Fact], lang: Lang) -> Html {
                 tr(lang, "lesson.fact.moved"),
                 &[
                     ("peer", peer.name()),
-                    ("from", from.name()),
-                    ("to", to.name()),
-                    ("reason", rule_reason(lang, *rule)),
+                    ("from", state_label(*from, linux)),
+                    ("to", state_label(*to, linux)),
+                    ("reason", &spell_states(rule_reason(lang, *rule), linux)),
                     ("section", rule.section()),
                 ],
             ),
@@ -323,31 +336,32 @@ fn facts(facts: &[Fact], lang: Lang) -> Html {
 }
 
 /// Right or wrong, and why: the rule behind the peer's state and its RFC section.
-fn feedback(p: &Player, lang: Lang) -> Html {
+fn feedback(p: &Player, lang: Lang, linux: bool) -> Html {
     let Some((chosen, ask)) = p.feedback() else {
-        return revealed_state(p, lang);
+        return revealed_state(p, lang, linux);
     };
+    let answer = state_label(ask.answer, linux);
     let right = chosen == ask.answer;
     let peer = ask.peer.name();
     let verdict = if right {
         fill(
             tr(lang, "lesson.right"),
-            &[("peer", peer), ("state", ask.answer.name())],
+            &[("peer", peer), ("state", answer)],
         )
     } else {
         fill(
             tr(lang, "lesson.wrong"),
             &[
                 ("peer", peer),
-                ("chosen", chosen.name()),
-                ("state", ask.answer.name()),
+                ("chosen", state_label(chosen, linux)),
+                ("state", answer),
             ],
         )
     };
     let why = ask.rule.map(|rule| {
         html! {
             <p class="why">
-                { fill(tr(lang, "lesson.why"), &[("reason", rule_reason(lang, rule))]) }
+                { fill(tr(lang, "lesson.why"), &[("reason", &spell_states(rule_reason(lang, rule), linux))]) }
                 { " " }
                 <span class="rfc">{ fill(tr(lang, "lesson.rfc"), &[("section", rule.section())]) }</span>
             </p>
@@ -366,7 +380,7 @@ fn feedback(p: &Player, lang: Lang) -> Html {
 }
 
 /// A state question revealed without a try: the answer and its rule.
-fn revealed_state(p: &Player, lang: Lang) -> Html {
+fn revealed_state(p: &Player, lang: Lang, linux: bool) -> Html {
     let (Some(step), Some(tries)) = (p.current_step(), p.tries()) else {
         return Html::default();
     };
@@ -375,10 +389,10 @@ fn revealed_state(p: &Player, lang: Lang) -> Html {
     };
     html! {
         <div class="lesson-feedback" data-testid="lesson-feedback" data-correct="false" role="status">
-            <p><strong>{ fill(tr(lang, "lesson.revealed"), &[("peer", ask.peer.name()), ("state", ask.answer.name())]) }</strong></p>
+            <p><strong>{ fill(tr(lang, "lesson.revealed"), &[("peer", ask.peer.name()), ("state", state_label(ask.answer, linux))]) }</strong></p>
             if let Some(rule) = ask.rule {
                 <p class="why">
-                    { fill(tr(lang, "lesson.why"), &[("reason", rule_reason(lang, rule))]) }{ " " }
+                    { fill(tr(lang, "lesson.why"), &[("reason", &spell_states(rule_reason(lang, rule), linux))]) }{ " " }
                     <span class="rfc">{ fill(tr(lang, "lesson.rfc"), &[("section", rule.section())]) }</span>
                 </p>
             }

@@ -104,6 +104,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
         let bad_bytes = action == "send" && parsed_bytes.is_err();
         call_button(
             lang,
+            linux,
             props,
             (action, label_key),
             call_for(action, bytes),
@@ -151,7 +152,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
             </div>
             if !refused.is_empty() {
                 <details class="why">
-                    <summary>{ fill(tr(lang, "peer.why"), &[("state", state.name())]) }</summary>
+                    <summary>{ fill(tr(lang, "peer.why"), &[("state", crate::hooks::linux::state_label(state, linux))]) }</summary>
                     <ul>{ for refused.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                 </details>
             }
@@ -167,6 +168,7 @@ pub fn peer_panel(props: &PeerPanelProps) -> Html {
 /// One call's button: disabled, with the RFC's reason, when the state refuses the call.
 fn call_button(
     lang: Lang,
+    linux: bool,
     props: &PeerPanelProps,
     (action, label_key): (&'static str, &'static str),
     c: Call,
@@ -180,7 +182,7 @@ fn call_button(
         Err(e) => fill(
             tr(lang, "peer.not_in"),
             &[
-                ("state", state.name()),
+                ("state", crate::hooks::linux::state_label(state, linux)),
                 ("error", call_error(lang, e)),
                 ("section", e.section(c)),
             ],

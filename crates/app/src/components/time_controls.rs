@@ -7,6 +7,17 @@ use crate::hooks::lang::use_lang;
 use crate::i18n::{fill, tr, Lang};
 use crate::model::state::{Action, BASE_PACE, SPEEDS, SPEED_LABELS};
 
+/// Where an open lesson is: while one is open, the step buttons (and → ←) move it a page, as
+/// its own Back and Next do (model/state.rs, `Action::Step | LessonStep`), so the bar says so,
+/// and leaves the counting to the panel's `k/n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonClock {
+    /// Its Back has nowhere to go (the first step).
+    pub first: bool,
+    /// Its Next is off: a question waits for its answer, or the lesson is at its end.
+    pub waits: bool,
+}
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct TimeControlsProps {
     pub playing: bool,
@@ -17,6 +28,9 @@ pub struct TimeControlsProps {
     /// The page shows a lesson's own run: "back to live" returns to its current step.
     #[prop_or_default]
     pub lesson: bool,
+    /// The open lesson, which the step buttons drive.
+    #[prop_or_default]
+    pub lesson_clock: Option<LessonClock>,
     pub now: Instant,
     /// Segments wait for the user's hand (`set delivery manual`): no virtual time passes
     /// while they do, so the clock says why it stands still.
@@ -76,6 +90,22 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
         })
     };
     let live = props.cursor >= props.len;
+    let lc = props.lesson_clock;
+    // In a lesson the buttons are its Back and Next, off where the panel's are; Next says so
+    // in the panel's word ("Step" read as a second, different control), Back's fit both.
+    let back_off = lc.map_or(props.cursor == 0, |l| l.first);
+    let (step_key, step_title, step_off) = match lc {
+        Some(l) => (
+            "controls.lesson_next",
+            "controls.lesson_next_title",
+            l.waits,
+        ),
+        None => ("controls.step", "controls.step_title", false),
+    };
+    // At the lesson's page its panel counts the steps ("10/34"): an event count beside it
+    // ("event 37/37") read as a second, different step number. Scrubbed off it, the events
+    // count again.
+    let at_lesson_page = lc.is_some() && props.lesson && live;
     html! {
         <section class="time" aria-label={tr(lang, "controls.region")}>
             <div class="buttons">
@@ -94,8 +124,8 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button data-action="back" onclick={emit(Action::Back)} disabled={props.cursor == 0} title={tr(lang, "controls.back_title")}>{ tr(lang, "controls.back") }</button>
-                <button data-action="step" onclick={emit(Action::Step)} title={tr(lang, "controls.step_title")}>{ tr(lang, "controls.step") }</button>
+                <button data-action="back" onclick={emit(Action::Back)} disabled={back_off} title={tr(lang, "controls.back_title")}>{ tr(lang, "controls.back") }</button>
+                <button data-action="step" onclick={emit(Action::Step)} disabled={step_off} title={tr(lang, step_title)}>{ tr(lang, step_key) }</button>
                 <button data-action="next-timer" onclick={emit(Action::NextTimer)} title={tr(lang, "controls.next_timer_title")}>{ tr(lang, "controls.next_timer") }</button>
                 <button data-action="reset" onclick={emit(Action::Reset)} title={tr(lang, "controls.reset_title")}>{ tr(lang, "controls.reset") }</button>
             </div>
@@ -108,10 +138,12 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         ("t", &props.now.to_string()),
                     ])} />
                 <span class="clock" aria-live="off" data-testid="clock" title={clock_title(lang, props)}>
-                    <span class="clock-event">{ fill(tr(lang, "controls.event"), &[
-                        ("n", &props.cursor.to_string()),
-                        ("total", &props.len.to_string()),
-                    ]) }</span>
+                    if !at_lesson_page {
+                        <span class="clock-event">{ fill(tr(lang, "controls.event"), &[
+                            ("n", &props.cursor.to_string()),
+                            ("total", &props.len.to_string()),
+                        ]) }</span>
+                    }
                     <span class="clock-t">{ format!("t = {}", props.now) }</span>
                     if props.manual {
                         <span class="clock-manual" data-testid="clock-manual">{ tr(lang, "controls.manual_time") }</span>

@@ -743,10 +743,12 @@ fn rewrite_query(rewrite: impl FnOnce(&str) -> Option<String>) {
     }
 }
 
-/// Takes the exercise out of the address bar when it is closed (back to its set's list),
-/// so that a reload shows what the page shows.
+/// Takes the exercise (or lesson) out of the address bar when it is closed (Exit, or back
+/// to its set's list), so that a reload shows what the page shows. The set and the language
+/// stay: the set's list stands while no exercise of it is open.
 pub fn forget_exercise() {
     let gone = [
+        ("lesson", None),
         ("exercise", None),
         ("seed", None),
         ("step", None),

@@ -603,6 +603,12 @@ impl Player {
         }
     }
 
+    /// How many questions were answered or revealed, and so scored: a link that opens past
+    /// some ([`Player::settle_before`]) skips them unscored.
+    pub fn scored(&self) -> usize {
+        self.first.iter().flatten().count()
+    }
+
     /// How many questions the lesson asks.
     pub fn questions(&self) -> usize {
         (0..self.lesson.steps.len())
@@ -731,7 +737,7 @@ mod tests {
         assert_eq!(p.page, Page::Step(3));
         assert!(p.tries().unwrap().revealed);
         assert_eq!(p.score(), Score::new(0, 2));
-        assert_eq!(p.questions(), 2);
+        assert_eq!((p.scored(), p.questions()), (2, 2));
         p.next();
         assert_eq!(p.page, Page::End);
         assert_eq!(p.cursor(), p.lesson.session.len());
@@ -741,6 +747,22 @@ mod tests {
             p.back();
         }
         assert_eq!(p.page, Page::Step(0));
+    }
+
+    /// A link that opens at a later step settles the questions before it unscored: the end
+    /// knows they were skipped, not failed.
+    #[test]
+    fn questions_a_link_skips_are_not_scored() {
+        let mut p = Player::new("t".into(), Lesson::from_script(SMALL).unwrap());
+        p.settle_before(4);
+        p.page = Page::End;
+        assert_eq!((p.scored(), p.questions()), (0, 2));
+        assert_eq!(p.score(), Score::new(0, 0));
+        let mut p = Player::new("t".into(), Lesson::from_script(SMALL).unwrap());
+        p.settle_before(3);
+        p.page = Page::Question(3);
+        p.reveal();
+        assert_eq!((p.scored(), p.questions()), (1, 2));
     }
 
     fn exercise(id: &str, seed: u64) -> Lesson {
