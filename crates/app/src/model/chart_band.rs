@@ -282,9 +282,9 @@ mod tests {
         std::fs::read_to_string(&path).expect("the scenario file")
     }
 
-    /// The phone (360 px, the narrowest drawing) and the embed's chart half (about 330 px
-    /// of a 700 px frame, drawn at the narrowest logical width too), and a desktop column.
-    const WIDTHS: [f32; 3] = [340.0, 360.0, 560.0];
+    /// The embed's chart beside a lesson's panel (320 px of a 700 px frame, the narrowest
+    /// drawing), a phone's (about 330-340), and a desktop column.
+    const WIDTHS: [f32; 4] = [320.0, 340.0, 360.0, 560.0];
 
     #[test]
     fn first_handshake_steps_at_phone_width_overlap_nowhere() {

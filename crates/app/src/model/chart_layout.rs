@@ -9,8 +9,10 @@ use crate::model::settings::Settings;
 use crate::model::timeline::{SegEnd, SegSpan, SegStatus, Timeline, PX_PER_MS, STEP_PX};
 
 /// The narrowest logical width: narrower containers scale the drawing down a little rather
-/// than squeezing the lifelines together.
-pub const MIN_VIEW_W: f32 = 360.0;
+/// than squeezing the lifelines together. 320, not more: the chart beside an embedded
+/// lesson's panel is 320 px wide in a 700x500 frame, and a wider drawing scaled to it put
+/// its 12-unit words under 11 px (chart-labels.test.mjs).
+pub const MIN_VIEW_W: f32 = 320.0;
 /// The widest distance between the lifelines; wider containers centre the ladder.
 const MAX_SPAN: f32 = 640.0;
 /// Height of the sticky header with the peer names, in logical units.
@@ -360,11 +362,16 @@ mod tests {
 
     #[test]
     fn lanes_keep_room_for_state_names_at_phone_width() {
-        let l = Lanes::new(340.0);
+        let l = Lanes::new(300.0);
         assert_eq!(l.width, MIN_VIEW_W);
         assert!(l.xa >= 88.0, "{l:?}");
         assert!(l.width - l.xb >= 88.0, "{l:?}");
-        assert!(scale(340.0, &l) < 1.0);
+        assert!(scale(300.0, &l) < 1.0);
+        assert_eq!(
+            scale(340.0, &Lanes::new(340.0)),
+            1.0,
+            "a phone's chart is not scaled"
+        );
         let wide = Lanes::new(2000.0);
         assert!(wide.xb - wide.xa <= MAX_SPAN);
         assert_eq!(wide.xa + wide.xb, wide.width, "a wide ladder is centred");
