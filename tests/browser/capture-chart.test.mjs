@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, appReady, assertNoProblems, eventually, openPage, screenshot, screenshotOf, useApp } from './helpers.mjs';
+import { ROOT, appReady, assertNoProblems, eventually, openPage, screenshot, screenshotOf, useApp, withGeometry } from './helpers.mjs';
 
 const app = useApp();
 const TIMED = join(ROOT, 'tests', 'fixtures', 'timed-close.pcap');
@@ -34,13 +34,11 @@ const cursor = async (page) => Number(await scrub(page).inputValue());
  * line or head. Each text is its own box turned as it is drawn (labels lie along their
  * arrows), so a slanted label is not blamed for the corners of an upright box around it.
  */
-function overlaps(page) {
+async function overlaps(page) {
+  await withGeometry(page);
   return page.evaluate(() => {
     const svg = document.querySelector('.capture-chart svg[role="img"]');
-    const toScreen = (el, x, y) => {
-      const m = el.getScreenCTM();
-      return { x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f };
-    };
+    const { toScreen, intersect } = window.synackGeometry;
     // A text's glyph box, shrunk by half a pixel: touching is not overlapping.
     const texts = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim() !== '').map((t) => {
       const b = t.getBBox();
@@ -58,13 +56,6 @@ function overlaps(page) {
       const pts = h.getAttribute('points').trim().split(/\s+/).map((p) => p.split(',').map(Number));
       shapes.push({ name: `head ${h.closest('[data-packet]').dataset.packet}`, poly: pts.map(([x, y]) => toScreen(h, x, y)) });
     }
-    // Separating axis test for convex polygons (a segment is a polygon of two points).
-    const axes = (p) => p.map((a, i) => { const b = p[(i + 1) % p.length]; return { x: a.y - b.y, y: b.x - a.x }; });
-    const intersect = (p, q) => [...axes(p), ...axes(q)].every((ax) => {
-      const proj = (poly) => poly.map((v) => v.x * ax.x + v.y * ax.y);
-      const [a, b] = [proj(p), proj(q)];
-      return Math.max(...a) > Math.min(...b) && Math.max(...b) > Math.min(...a);
-    });
     const found = [];
     for (let i = 0; i < texts.length; i++) {
       for (let j = i + 1; j < texts.length; j++) {

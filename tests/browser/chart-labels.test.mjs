@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, actOnSeg, appReady, assertNoProblems, base64url, expectStates, openPage, peerCall, screenshot, useApp,
+  ROOT, actOnSeg, appReady, assertNoProblems, base64url, expectStates, openPage, peerCall, screenshot, useApp, withGeometry,
 } from './helpers.mjs';
 
 const app = useApp();
@@ -26,13 +26,11 @@ const EMBED = { width: 700, height: 500 };
  * text is its glyph box turned as drawn (segment labels lie along their arrows), shrunk by
  * half a pixel: touching is not overlapping.
  */
-function measure(page) {
+async function measure(page) {
+  await withGeometry(page);
   return page.evaluate(() => {
     const svg = document.querySelector('.chart .chart-svg');
-    const toScreen = (el, x, y) => {
-      const m = el.getScreenCTM();
-      return { x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f };
-    };
+    const { toScreen, intersect } = window.synackGeometry;
     const texts = [];
     const small = [];
     for (const t of svg.querySelectorAll('text')) {
@@ -50,12 +48,6 @@ function measure(page) {
         .map(([x, y]) => toScreen(t, x, y));
       texts.push({ name: t.textContent.trim(), poly });
     }
-    const axes = (p) => p.map((a, i) => { const b = p[(i + 1) % p.length]; return { x: a.y - b.y, y: b.x - a.x }; });
-    const intersect = (p, q) => [...axes(p), ...axes(q)].every((ax) => {
-      const proj = (poly) => poly.map((v) => v.x * ax.x + v.y * ax.y);
-      const [a, b] = [proj(p), proj(q)];
-      return Math.max(...a) > Math.min(...b) && Math.max(...b) > Math.min(...a);
-    });
     const found = [];
     for (let i = 0; i < texts.length; i++) {
       for (let j = i + 1; j < texts.length; j++) {

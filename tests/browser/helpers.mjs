@@ -364,3 +364,28 @@ export async function handshakeByClicks(page) {
   await expectStates(page, 'ESTABLISHED', 'ESTABLISHED');
   await expectSegs(page, ['s1:SYN:delivered', 's2:SYN,ACK:delivered', 's3:ACK:delivered']);
 }
+
+/**
+ * Screen geometry for the charts' overlap tests, put into the page as `window.synackGeometry`:
+ * `toScreen(el, x, y)` maps a point of `el`'s user space to the screen, and `intersect(p, q)`
+ * is the separating axis test for convex polygons (a segment is a polygon of two points).
+ */
+const GEOMETRY = `window.synackGeometry = {
+  toScreen(el, x, y) {
+    const m = el.getScreenCTM();
+    return { x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f };
+  },
+  intersect(p, q) {
+    const axes = (poly) => poly.map((a, i) => { const b = poly[(i + 1) % poly.length]; return { x: a.y - b.y, y: b.x - a.x }; });
+    return [...axes(p), ...axes(q)].every((ax) => {
+      const proj = (poly) => poly.map((v) => v.x * ax.x + v.y * ax.y);
+      const [a, b] = [proj(p), proj(q)];
+      return Math.max(...a) > Math.min(...b) && Math.max(...b) > Math.min(...a);
+    });
+  },
+};`;
+
+/** Puts `window.synackGeometry` into the page (once). */
+export async function withGeometry(page) {
+  if (!(await page.evaluate(() => Boolean(window.synackGeometry)))) await page.addScriptTag({ content: GEOMETRY });
+}

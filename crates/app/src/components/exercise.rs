@@ -3,7 +3,7 @@
 //! answers a predict-the-segment question with its per-field feedback. An exercise, once its
 //! numbers are drawn, is played by the lesson panel (`components::lesson`).
 
-use synack_core::predict::{Feedback, Guess};
+use synack_core::predict::{Feedback, FieldCheck, Guess};
 use synack_core::script::{Language, Num, Numbers};
 use synack_core::Flags;
 use yew::prelude::*;
@@ -545,10 +545,7 @@ fn segment_feedback(f: &Feedback, peer: &str, settled: bool, lang: Lang) -> Html
                     <span class="visually-hidden">{ " " }{ tr(lang, if c.correct { "exercise.field_right" } else { "exercise.field_wrong" }) }</span>
                 </span>
                 if show || !c.correct {
-                    <span class="why">
-                        { c.reason.text(language(lang)) }{ " " }
-                        <span class="rfc">{ fill(tr(lang, "exercise.rfc"), &[("section", c.reason.section())]) }</span>
-                    </span>
+                    { why(c, lang) }
                 }
             </li>
         }
@@ -560,6 +557,16 @@ fn segment_feedback(f: &Feedback, peer: &str, settled: bool, lang: Lang) -> Html
             <p><strong>{ verdict }</strong></p>
             <ul class="predict-fields">{ for rows }</ul>
         </div>
+    }
+}
+
+/// A field's rule, in the page's language, and its RFC section.
+fn why(c: &FieldCheck, lang: Lang) -> Html {
+    html! {
+        <span class="why">
+            { c.reason.text(language(lang)) }{ " " }
+            <span class="rfc">{ fill(tr(lang, "exercise.rfc"), &[("section", c.reason.section())]) }</span>
+        </span>
     }
 }
 
@@ -579,10 +586,7 @@ fn revealed_segment(p: &Predict, lang: Lang) -> Html {
             <li class="predict-field" data-field={c.field.name()}>
                 <strong>{ c.field.name() }</strong>
                 <span class="values">{ fill(tr(lang, "exercise.sent"), &[("value", shown_value(&c.expected, lang))]) }</span>
-                <span class="why">
-                    { c.reason.text(language(lang)) }{ " " }
-                    <span class="rfc">{ fill(tr(lang, "exercise.rfc"), &[("section", c.reason.section())]) }</span>
-                </span>
+                { why(c, lang) }
             </li>
         }
     });
